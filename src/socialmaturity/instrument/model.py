@@ -1,0 +1,244 @@
+"""The questionnaire as data: pydantic models of an instrument file.
+
+An instrument is a versioned YAML document: answer sets shared between questions, four (or
+any number of) stages with score thresholds, gates and a weakest-link cap, scored dimensions
+with their questions, stage descriptions and recommendations, and unscored profile and outcome
+questions. Every text is a mapping of locale to string (``{en: ..., nl: ...}``).
+
+Nothing here knows about social media: the engine runs any instrument that validates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cached_property
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+#: A text in every locale of the instrument, e.g. ``{"en": "Yes", "nl": "Ja"}``.
+Text = dict[str, str]
+
+DONT_KNOW = "dont-know"
+NOT_APPLICABLE = "not-applicable"
+RESERVED_KEYS = (DONT_KNOW, NOT_APPLICABLE)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Option(Strict):
+    """One anchored answer. ``points`` is required for scored questions, absent for profile ones."""
+
+    key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    label: Text
+    points: float | None = None
+    #: A multi-select option that excludes all others ("none of these").
+    exclusive: bool = False
+
+
+class AnswerSet(Strict):
+    """Options shared by several questions (``answer_set: agree5``)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    options: list[Option] = Field(min_length=2)
+
+
+class Question(Strict):
+    """A question. ``single`` picks one option, ``multi`` any number, ``numeric`` a number,
+    ``text`` free text (profile only).
+
+    Scoring of a scored question, to an item score in [0, 1]:
+
+    - single: ``(points - min points) / (max points - min points)``;
+    - multi: ``min(sum of selected points, max_points) / max_points`` (``max_points`` defaults to
+      the sum of the positive points);
+    - numeric: linear from ``score_range[0]`` (0) to ``score_range[1]`` (1), clipped.
+
+    "Don't know" scores as the lowest option (0); "not applicable" leaves the question out and
+    the dimension is re-normalized over the rest.
+    """
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    type: Literal["single", "multi", "numeric", "text"] = "single"
+    text: Text
+    help: Text | None = None
+    options: list[Option] | None = None
+    answer_set: str | None = None
+    required: bool = True
+    weight: float = Field(default=1.0, gt=0)
+    dont_know: bool = True
+    not_applicable: bool = False
+    max_points: float | None = Field(default=None, gt=0)
+    min: float | None = None
+    max: float | None = None
+    unit: Text | None = None
+    score_range: tuple[float, float] | None = None
+
+
+class StageDefinition(Strict):
+    level: int = Field(ge=1)
+    key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: Text
+    summary: Text
+    #: The lowest 0-100 score (overall or dimension) that reaches this stage.
+    min_score: float = Field(ge=0)
+
+
+class GateCondition(Strict):
+    """What a gate asks. Exactly one of the three forms:
+
+    - ``question`` + ``any_of``: the answer is one of these option keys (for a multi-select:
+      at least one of them is selected);
+    - ``question`` + ``min_selected``: a multi-select with at least this many options chosen
+      (exclusive options do not count);
+    - ``dimension`` + ``min_score``: that dimension scores at least this much.
+    """
+
+    question: str | None = None
+    any_of: list[str] | None = None
+    min_selected: int | None = Field(default=None, ge=1)
+    dimension: str | None = None
+    min_score: float | None = Field(default=None, ge=0, le=100)
+
+
+class Gate(Strict):
+    """A condition an organization must meet to reach ``stage`` (and every stage above it)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    stage: str
+    condition: GateCondition
+    #: Why the gate exists, shown when it decides the stage.
+    text: Text
+
+
+class WeakestLink(Strict):
+    """The overall stage is at most ``max_above`` levels above the weakest dimension's stage."""
+
+    max_above: int = Field(ge=0)
+
+
+class StageRules(Strict):
+    gates: list[Gate] = []
+    weakest_link: WeakestLink | None = None
+
+
+class Evidence(Strict):
+    """What the benchmark counts to back a recommendation: the share of respondents whose
+    answer to ``question`` is one of ``favorable`` (option keys), or for a numeric question is at
+    least ``min_value``. ``phrase`` completes "Mature organizations are N× as likely to ..."."""
+
+    question: str
+    favorable: list[str] | None = None
+    min_value: float | None = None
+    phrase: Text
+
+
+class Recommendation(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    #: The dimension stage this action moves on from (to the next stage).
+    stage: str
+    title: Text
+    action: Text
+    #: Who must act: "CMO", "Head of customer service", ...
+    owner: Text
+    evidence: Evidence
+
+
+class Dimension(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: Text
+    description: Text
+    weight: float = Field(default=1.0, gt=0)
+    questions: list[Question] = Field(min_length=1)
+    #: One description per stage key: what this dimension looks like at that stage.
+    stage_descriptions: dict[str, Text]
+    recommendations: list[Recommendation] = []
+
+
+class Benchmark(Strict):
+    """Profile questions that define the peer group, most general first. When the full group is
+    smaller than the minimum group size, the last field is dropped, then the next, down to all."""
+
+    peer_group: list[str] = []
+
+
+class Instrument(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    locales: list[str] = Field(min_length=1)
+    title: Text
+    description: Text
+    #: Labels of the two special answers, ``dont-know`` and ``not-applicable``.
+    special_labels: dict[Literal["dont-know", "not-applicable"], Text]
+    answer_sets: list[AnswerSet] = []
+    stages: list[StageDefinition] = Field(min_length=2)
+    rules: StageRules = StageRules()
+    benchmark: Benchmark = Benchmark()
+    profile: list[Question] = []
+    dimensions: list[Dimension] = Field(min_length=1)
+    outcomes: list[Question] = []
+
+    @cached_property
+    def index(self) -> QuestionIndex:
+        return QuestionIndex(self)
+
+    @cached_property
+    def content_hash(self) -> str:
+        """``sha256:`` of the canonical JSON of the content: layout and comments do not count."""
+        canonical = json.dumps(
+            self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+        return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+    @property
+    def scored_questions(self) -> list[Question]:
+        return [q for d in self.dimensions for q in d.questions]
+
+    def text(self, value: Text | None, lang: str) -> str:
+        """The text in ``lang``, falling back to the instrument's first locale."""
+        if not value:
+            return ""
+        return value.get(lang) or value[self.locales[0]]
+
+
+class QuestionIndex:
+    """Look-ups over a validated instrument: questions by id, their resolved options, where
+    each question sits (profile, a dimension, outcomes)."""
+
+    def __init__(self, instrument: Instrument):
+        sets = {s.id: s.options for s in instrument.answer_sets}
+        self.questions: dict[str, Question] = {}
+        self.options: dict[str, list[Option]] = {}
+        self.section: dict[str, str] = {}
+        self.dimension_of: dict[str, str] = {}
+        for section, questions in (
+            [("profile", instrument.profile)]
+            + [(d.id, d.questions) for d in instrument.dimensions]
+            + [("outcomes", instrument.outcomes)]
+        ):
+            for q in questions:
+                self.questions.setdefault(q.id, q)
+                self.options.setdefault(
+                    q.id, list(q.options or sets.get(q.answer_set or "", []))
+                )
+                self.section.setdefault(q.id, section)
+                if section not in ("profile", "outcomes"):
+                    self.dimension_of.setdefault(q.id, section)
+        self.stages: dict[str, StageDefinition] = {s.key: s for s in instrument.stages}
+        self.dimensions: dict[str, Dimension] = {d.id: d for d in instrument.dimensions}
+
+    def option_keys(self, question_id: str) -> list[str]:
+        return [o.key for o in self.options[question_id]]
+
+    def valid_keys(self, question_id: str) -> list[str]:
+        """Every answer key a question accepts, the special answers included."""
+        q = self.questions[question_id]
+        keys = self.option_keys(question_id)
+        if q.dont_know:
+            keys.append(DONT_KNOW)
+        if q.not_applicable:
+            keys.append(NOT_APPLICABLE)
+        return keys

@@ -1,0 +1,157 @@
+"""Answers of one respondent, checked against an instrument.
+
+An answers document has ``profile:`` (profile question id → option key or text) and
+``answers:`` (question id → option key; a list of keys for a multi-select; a number for a
+numeric question; ``dont-know`` or ``not-applicable`` where the question offers them).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import AnswersError, InputFileError, Problem
+from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument
+from ..instrument.positions import Positions, load_with_positions
+
+#: An answer after validation: an option key, a list of keys, a number, or a special key.
+Value = str | list[str] | float
+
+
+@dataclass
+class Responses:
+    """A respondent's validated profile and answers (unanswered questions are absent)."""
+
+    profile: dict[str, str] = field(default_factory=dict)
+    answers: dict[str, Value] = field(default_factory=dict)
+
+
+def _close(word: str, valid: list[str]) -> str:
+    near = difflib.get_close_matches(word, valid, n=1)
+    return f" (did you mean {near[0]!r}?)" if near else ""
+
+
+def _list(valid: list[str], limit: int = 12) -> str:
+    shown = ", ".join(valid[:limit])
+    return shown + (f", … ({len(valid)} in all)" if len(valid) > limit else "")
+
+
+def check_value(inst: Instrument, qid: str, value: Any) -> tuple[Value | None, str | None]:
+    """Normalize one answer; return (value, None) or (None, what is wrong and what is valid)."""
+    idx = inst.index
+    q = idx.questions[qid]
+    keys = idx.option_keys(qid)
+    specials = [k for k, on in ((DONT_KNOW, q.dont_know), (NOT_APPLICABLE, q.not_applicable)) if on]
+    if isinstance(value, str) and value in specials:
+        return value, None
+    if q.type == "text":
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            return str(value), None
+        return None, "expected text"
+    if q.type == "numeric":
+        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+            extra = f" or {' / '.join(specials)}" if specials else ""
+            return None, f"expected a number from {q.min:g} to {q.max:g}{extra}, got {value!r}"
+        if not q.min <= value <= q.max:
+            return None, f"{value:g} is out of range: a number from {q.min:g} to {q.max:g}"
+        return float(value), None
+    if q.type == "single":
+        if not isinstance(value, str):
+            return None, f"expected one option key, got {value!r}; valid: {_list(keys + specials)}"
+        if value not in keys:
+            return None, (f"{value!r} is not an option of {qid!r}{_close(value, keys)}; "
+                          f"valid: {_list(keys + specials)}")
+        return value, None
+    # multi
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return None, f"expected a list of option keys, got {value!r}; valid: {_list(keys)}"
+    wrong = [v for v in value if v not in keys]
+    if wrong:
+        return None, (f"{wrong[0]!r} is not an option of {qid!r}{_close(wrong[0], keys)}; "
+                      f"valid: {_list(keys + specials)}")
+    if len(set(value)) != len(value):
+        return None, "an option is listed twice"
+    exclusive = [o.key for o in idx.options[qid] if o.exclusive and o.key in value]
+    if exclusive and len(value) > 1:
+        return None, f"{exclusive[0]!r} excludes every other option"
+    ordered = [k for k in keys if k in value]
+    return ordered, None
+
+
+def validate_responses(inst: Instrument, data: Any, pos: Positions | None = None,
+                       *, require_profile: bool = True) -> Responses:
+    """Check an answers document against the instrument; raise ``AnswersError`` listing every
+    problem, each with its place (file:line:col when ``pos`` is given, else the field path)."""
+    idx = inst.index
+    problems: list[Problem] = []
+
+    def where(path: tuple, key: bool = False) -> str:
+        return pos.where(path, key=key) if pos else ".".join(str(p) for p in path)
+
+    if not isinstance(data, dict):
+        raise AnswersError(Problem(where(()), "expected a mapping with profile: and answers:"))
+    for key in data:
+        if key not in ("profile", "answers", "instrument"):
+            problems.append(Problem(where((key,), True), f"unknown key {key!r}; valid: "
+                                                         f"instrument, profile, answers"))
+    out = Responses()
+    profile = data.get("profile") or {}
+    answers = data.get("answers") or {}
+    for name, part in (("profile", profile), ("answers", answers)):
+        if not isinstance(part, dict):
+            problems.append(Problem(where((name,)), f"{name} must be a mapping of question id "
+                                                    f"to answer"))
+    if not isinstance(profile, dict) or not isinstance(answers, dict):
+        raise AnswersError(problems)
+    profile_ids = [q.id for q in inst.profile]
+    for qid, value in profile.items():
+        if qid not in profile_ids:
+            problems.append(Problem(where(("profile", qid), True), f"unknown profile field "
+                                    f"{qid!r}{_close(str(qid), profile_ids)}; valid: "
+                                    f"{_list(profile_ids)}"))
+            continue
+        if value is None:
+            continue
+        norm, err = check_value(inst, qid, value)
+        if err:
+            problems.append(Problem(where(("profile", qid)), f"profile.{qid}: {err}"))
+        else:
+            out.profile[qid] = norm  # type: ignore[assignment]
+    if require_profile:
+        for q in inst.profile:
+            if q.required and profile.get(q.id) is None:
+                valid = _list(idx.option_keys(q.id)) if q.type == "single" else "text"
+                problems.append(Problem(where(("profile",)), f"missing required profile field "
+                                                             f"{q.id!r}; valid: {valid}"))
+    answer_ids = [qid for qid, sec in idx.section.items() if sec != "profile"]
+    for qid, value in answers.items():
+        if qid not in idx.questions or idx.section[qid] == "profile":
+            hint = " (a profile field: put it under profile:)" if qid in profile_ids else \
+                _close(str(qid), answer_ids)
+            problems.append(Problem(where(("answers", qid), True),
+                                    f"unknown question id {qid!r}{hint}"))
+            continue
+        if value is None:
+            continue
+        norm, err = check_value(inst, qid, value)
+        if err:
+            problems.append(Problem(where(("answers", qid)), f"answers.{qid}: {err}"))
+        else:
+            out.answers[qid] = norm  # type: ignore[assignment]
+    if problems:
+        raise AnswersError(problems)
+    return out
+
+
+def load_responses(inst: Instrument, path: str | Path) -> Responses:
+    """Read and validate an answers file (YAML or JSON)."""
+    try:
+        data, pos = load_with_positions(path)
+    except InputFileError as exc:
+        raise AnswersError(exc.problems) from None
+    return validate_responses(inst, data, pos)

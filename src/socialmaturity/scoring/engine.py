@@ -1,0 +1,164 @@
+"""Answers → item, dimension and overall scores → stage, for one respondent.
+
+The rules, all read from the instrument:
+
+- item score in [0, 1] (see :class:`~socialmaturity.instrument.model.Question`); "don't know"
+  and unanswered score 0; "not applicable" is left out;
+- dimension score = 100 · Σ wᵢ·sᵢ / Σ wᵢ over the items not left out (re-normalized);
+- overall score = Σ W_d·S_d / Σ W_d over the dimensions that have a score;
+- scores are rounded to one decimal (half up) before stages are read from them;
+- stage by threshold: the highest stage whose ``min_score`` the score reaches;
+- gates: a failed gate for stage L caps the overall stage at L − 1;
+- weakest link: the overall stage is at most ``max_above`` above the lowest dimension stage.
+
+The stage is the lowest of these three; the result says which rule decided it.
+:mod:`socialmaturity.scoring.batch` is the vectorized form of the same rules.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Gate, Instrument, Question
+from .answers import Responses, Value
+
+EPSILON = 1e-9
+
+
+def round_score(x: float) -> float:
+    """Round half up to one decimal, identically in the single and the batch path."""
+    return math.floor(x * 10 + 0.5 + EPSILON) / 10
+
+
+def item_score(inst: Instrument, q: Question, value: Value | None) -> float | None:
+    """The item score in [0, 1], or None when the question is left out (not applicable)."""
+    if value == NOT_APPLICABLE:
+        return None
+    if value is None or value == DONT_KNOW:
+        return 0.0
+    options = inst.index.options[q.id]
+    if q.type == "single":
+        points = [o.points or 0.0 for o in options]
+        lo, hi = min(points), max(points)
+        chosen = next(o.points or 0.0 for o in options if o.key == value)
+        return (chosen - lo) / (hi - lo)
+    if q.type == "multi":
+        cap = multi_cap(inst, q)
+        total = 0.0
+        for o in options:
+            if o.key in value:
+                total += o.points or 0.0
+        return min(max(total, 0.0), cap) / cap
+    a, b = q.score_range  # type: ignore[misc]
+    return min(max((float(value) - a) / (b - a), 0.0), 1.0)  # type: ignore[arg-type]
+
+
+def multi_cap(inst: Instrument, q: Question) -> float:
+    return q.max_points or sum(max(o.points or 0.0, 0.0) for o in inst.index.options[q.id])
+
+
+def level_for(inst: Instrument, score: float | None) -> int | None:
+    """The stage level a (rounded) 0–100 score reaches by threshold."""
+    if score is None:
+        return None
+    level = 1
+    for s in inst.stages:
+        if score >= s.min_score - EPSILON:
+            level = s.level
+    return level
+
+
+def gate_met(inst: Instrument, gate: Gate, responses: Responses,
+             dimension_scores: dict[str, float | None]) -> bool:
+    c = gate.condition
+    if c.dimension is not None:
+        score = dimension_scores.get(c.dimension)
+        return score is not None and score >= c.min_score - EPSILON  # type: ignore[operator]
+    value = responses.answers.get(c.question or "")
+    if value is None or value in (DONT_KNOW, NOT_APPLICABLE):
+        return False
+    if c.any_of is not None:
+        chosen = value if isinstance(value, list) else [value]
+        return any(k in c.any_of for k in chosen)
+    exclusive = {o.key for o in inst.index.options[c.question or ""] if o.exclusive}
+    return len([k for k in value if k not in exclusive]) >= (c.min_selected or 0)  # type: ignore[union-attr]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The rule that decided a stage: ``threshold``, ``gate`` or ``weakest-link``.
+
+    ``rule_id`` is the gate id, or the dimension id for the weakest link."""
+
+    rule: str
+    rule_id: str | None = None
+
+
+@dataclass(frozen=True)
+class DimensionScore:
+    id: str
+    score: float | None
+    level: int | None
+    answered: int
+    asked: int
+
+
+@dataclass(frozen=True)
+class Scores:
+    overall: float
+    level: int
+    threshold_level: int
+    decided_by: Decision
+    dimensions: list[DimensionScore]
+    gates: dict[str, bool] = field(default_factory=dict)
+    items: dict[str, float | None] = field(default_factory=dict)
+
+
+def decide(inst: Instrument, overall_level: int, gates: dict[str, bool],
+           dim_levels: dict[str, int | None]) -> tuple[int, Decision]:
+    """Combine threshold, gates and weakest link into the stage and the rule that set it."""
+    level, decision = overall_level, Decision("threshold")
+    levels = {s.key: s.level for s in inst.stages}
+    for gate in inst.rules.gates:
+        if not gates[gate.id] and levels[gate.stage] - 1 < level:
+            level, decision = levels[gate.stage] - 1, Decision("gate", gate.id)
+    wl = inst.rules.weakest_link
+    scored = [(lv, d) for d, lv in dim_levels.items() if lv is not None]
+    if wl is not None and scored:
+        low, weakest = min(scored, key=lambda t: t[0])
+        if low + wl.max_above < level:
+            level, decision = low + wl.max_above, Decision("weakest-link", weakest)
+    return level, decision
+
+
+def score_responses(inst: Instrument, responses: Responses) -> Scores:
+    """Score one respondent's validated answers."""
+    items: dict[str, float | None] = {}
+    dims: list[DimensionScore] = []
+    raw_scores: dict[str, float | None] = {}
+    num_all = den_all = 0.0
+    for d in inst.dimensions:
+        num = den = 0.0
+        answered = 0
+        for q in d.questions:
+            value = responses.answers.get(q.id)
+            answered += value is not None
+            s = item_score(inst, q, value)
+            items[q.id] = s
+            if s is not None:
+                num += q.weight * s
+                den += q.weight
+        raw = 100.0 * num / den if den > 0 else None
+        if raw is not None:
+            num_all += d.weight * raw
+            den_all += d.weight
+        rounded = round_score(raw) if raw is not None else None
+        raw_scores[d.id] = rounded
+        dims.append(DimensionScore(d.id, rounded, level_for(inst, rounded), answered,
+                                   len(d.questions)))
+    overall = round_score(num_all / den_all) if den_all > 0 else 0.0
+    threshold_level = level_for(inst, overall) or 1
+    gates = {g.id: gate_met(inst, g, responses, raw_scores) for g in inst.rules.gates}
+    level, decision = decide(inst, threshold_level, gates, {d.id: d.level for d in dims})
+    return Scores(overall, level, threshold_level, decision, dims, gates, items)
