@@ -148,10 +148,12 @@ def validate_responses(inst: Instrument, data: Any, pos: Positions | None = None
     return out
 
 
-def load_responses(inst: Instrument, path: str | Path) -> Responses:
-    """Read and validate an answers file (YAML or JSON)."""
+def load_responses(inst: Instrument, path: str | Path, *, require_profile: bool = True
+                   ) -> Responses:
+    """Read and validate an answers file (YAML or JSON); a saved, unfinished interview may
+    lack required profile fields (``require_profile=False``)."""
     try:
         data, pos = load_with_positions(path)
     except InputFileError as exc:
         raise AnswersError(exc.problems) from None
-    return validate_responses(inst, data, pos)
+    return validate_responses(inst, data, pos, require_profile=require_profile)

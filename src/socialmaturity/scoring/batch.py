@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import Problem
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument, Question
 from .engine import EPSILON, multi_cap
 
@@ -117,19 +116,17 @@ def encode_values(inst: Instrument, q: Question, cells: list[object]
 
 
 def encode_frame(inst: Instrument, frame: Mapping[str, object], n: int,
-                 questions: list[Question], first_row: int = 2,
-                 progress: Callable[[int], None] | None = None,
-                 ) -> tuple[Encoded, dict[int, list[Problem]]]:
+                 questions: list[Question], progress: Callable[[int], None] | None = None,
+                 ) -> tuple[Encoded, dict[int, list[tuple[str, str]]]]:
     """Encode question columns of a table (pandas DataFrame or mapping of column → values).
 
     Unique cells are validated once each, so a million rows cost about as much as their
-    distinct answers. Problems are keyed by data row index; ``first_row`` is the file line of
-    row 0 (the CSV header is line 1).
+    distinct answers. Problems are (column, what is wrong) keyed by 0-based data row.
     """
     import pandas as pd
 
     columns: dict[str, Column] = {}
-    problems: dict[int, list[Problem]] = {}
+    problems: dict[int, list[tuple[str, str]]] = {}
     for q in questions:
         if q.id not in frame:
             columns[q.id] = Column(np.full(n, MISSING, dtype=np.int8),
@@ -142,8 +139,7 @@ def encode_frame(inst: Instrument, frame: Mapping[str, object], n: int,
         value = col.value[np.maximum(codes, 0)]
         for u, message in bad:
             for row in np.flatnonzero(codes == u):
-                problems.setdefault(int(row), []).append(
-                    Problem(f"row {int(row) + first_row}, column {q.id!r}", message))
+                problems.setdefault(int(row), []).append((q.id, message))
         columns[q.id] = Column(status, value)
         if progress:
             progress(1)

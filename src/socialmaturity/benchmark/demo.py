@@ -1,0 +1,441 @@
+"""The synthetic demo panel: a seeded, documented model of 2,162 respondents.
+
+No real benchmark data ships with the project, so the default benchmark is generated. The
+model (see ``docs/demo-panel.md``):
+
+1. **Organizations.** ``organizations`` (default ``round(respondents / 1.97)``, about 1,100 for
+   2,162) with 1–4 respondents each (shares 42/30/17/11%, then nudged so the sizes add up to
+   ``respondents``). Sector, size band, region and country are drawn per organization from
+   fixed shares (:data:`SECTOR_SHARES`, :data:`SIZE_SHARES`, :data:`REGION_SHARES`,
+   :data:`COUNTRIES`); role and department per respondent.
+2. **Latent maturity.** ``θ_org ~ Normal(μ + sector effect + size effect + region effect,
+   σ_org)``; each respondent ``θ = θ_org + Normal(0, σ_resp)``; per dimension
+   ``θ_d = θ + Normal(0, σ_dim)``. Respondents of one organization therefore answer alike,
+   and items of one dimension correlate more than items of different dimensions.
+3. **Scored answers** from ``θ_d``:
+
+   - single choice: a graded-response (ordered logistic) model over the options ordered by
+     points, ``P(answer ≥ k) = logistic(a · (θ_d − b − c_k))`` with discrimination ``a``,
+     question difficulty ``b`` and category steps ``c_k`` evenly spread over ``±steps``;
+   - multi-select: each option chosen independently with ``logistic(a_j · (θ_d − b_j))``;
+     an exclusive option ("none of these") when nothing else is chosen;
+   - numeric: ``logistic(a · (θ_d − b) + Normal(0, noise))`` mapped linearly onto the
+     question's ``score_range`` (so a reversed range, lower-is-better, works too), clipped to
+     ``min``..``max`` and rounded to whole numbers;
+   - "don't know" (where allowed) about 3% of answers, more often at low maturity;
+     "not applicable" (where allowed) 2%.
+
+   Difficulties come from :attr:`PanelModel.questions` and :attr:`PanelModel.options` where
+   listed, otherwise from the question id (a fixed CRC-32 hash spread over ±0.5), never from
+   the random stream, so they are the same for every seed.
+4. **Classification.** The rows are scored by the real batch engine
+   (:func:`~socialmaturity.scoring.batch.encode_frame`,
+   :func:`~socialmaturity.scoring.batch.score_encoded`); mature = stage level ≥ 3.
+5. **Perceived outcomes** (agree5) given the classified maturity: agree (top-2 box) with the
+   probability in :attr:`PanelModel.outcomes` for the respondent's class, tilted within the
+   class by the respondent's overall score (the intercept solved so that the class share
+   equals the target exactly in expectation).
+
+Randomness is one ``numpy.random.default_rng(seed)`` stream drawn in a fixed order, so a
+seed gives the same panel on every machine. :data:`TARGETS` lists the study's findings the
+default panel is calibrated to, with tolerances; :func:`calibration_report` checks them.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument, Question
+from ..scoring.batch import MULTI_SEPARATOR, BatchScores, encode_frame, score_encoded
+
+DEFAULT_SEED = 2021
+DEFAULT_RESPONDENTS = 2162
+#: Mean respondents per organization in the study (2,162 marketers, ~1,100 organizations).
+RESPONDENTS_PER_ORGANIZATION = 1.97
+#: Shares of organizations with 1, 2, 3, 4 respondents (mean 1.97).
+ORGANIZATION_SIZE_SHARES = (0.42, 0.30, 0.17, 0.11)
+#: Stage level from which a respondent counts as mature.
+MATURE_LEVEL = 3
+#: The top-2 box of the agree5 answer set.
+AGREE = ("agree", "strongly-agree")
+
+#: Profile questions answered once per organization (the rest per respondent).
+ORGANIZATION_FIELDS = ("organization", "sector", "size", "region", "country")
+
+#: Relative shares of the sectors: roughly even, with some variation. Unlisted keys: 1.
+SECTOR_SHARES: dict[str, float] = {}
+#: Shares of the size bands, in option order (1–99, 100–999, 1,000–9,999, 10,000+).
+SIZE_SHARES = (0.20, 0.33, 0.29, 0.18)
+#: Region shares by a word in the option key.
+REGION_SHARES = {"emea": 0.38, "north": 0.33, "latin": 0.10, "asia": 0.19}
+#: Countries (ISO 3166 alpha-2) per region, with relative shares.
+COUNTRIES: dict[str, dict[str, float]] = {
+    "emea": {"GB": 18, "DE": 14, "FR": 11, "NL": 8, "ES": 7, "IT": 7, "SE": 4, "BE": 4,
+             "CH": 4, "PL": 4, "IE": 3, "DK": 3, "ZA": 4, "AE": 4, "SA": 2, "NG": 1, "IL": 2},
+    "north": {"US": 86, "CA": 14},
+    "latin": {"BR": 38, "MX": 27, "AR": 11, "CO": 10, "CL": 9, "PE": 5},
+    "asia": {"AU": 20, "JP": 14, "IN": 18, "SG": 12, "CN": 8, "KR": 7, "NZ": 5, "HK": 6,
+             "ID": 4, "MY": 3, "PH": 3},
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    """Parameters of one question (or one multi-select option): difficulty ``b`` on the
+    latent scale and discrimination ``a``; ``None`` keeps the model default."""
+
+    difficulty: float
+    discrimination: float | None = None
+
+
+@dataclass(frozen=True)
+class PanelModel:
+    """Every parameter of the generative model (defaults: the calibrated demo panel)."""
+
+    #: Mean latent maturity before sector, size and region effects.
+    mean: float = 0.0
+    sd_organization: float = 1.0
+    sd_respondent: float = 0.35
+    sd_dimension: float = 0.45
+    #: Default item discrimination and the half-width of the category steps.
+    discrimination: float = 1.6
+    steps: float = 1.5
+    #: Spread (±) of the default question difficulties derived from the question id.
+    spread: float = 0.5
+    numeric_noise: float = 0.6
+    dont_know: float = 0.03
+    #: How much more often low-maturity respondents say "don't know" (logit per unit θ).
+    dont_know_slope: float = 0.6
+    not_applicable: float = 0.02
+    sector_effects: Mapping[str, float] = field(default_factory=dict)
+    #: Effects per size band, in option order.
+    size_effects: Sequence[float] = (-0.35, -0.1, 0.15, 0.35)
+    region_effects: Mapping[str, float] = field(default_factory=dict)
+    dimension_difficulty: Mapping[str, float] = field(default_factory=dict)
+    questions: Mapping[str, Item] = field(default_factory=dict)
+    #: Multi-select options: question id → option key → item.
+    options: Mapping[str, Mapping[str, Item]] = field(default_factory=dict)
+    #: Outcome question → (P(agree | mature), P(agree | less mature)).
+    outcomes: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    default_outcome: tuple[float, float] = (0.70, 0.45)
+    #: Within-class tilt of the agree probability per standard deviation of the overall score.
+    outcome_tilt: float = 0.5
+    #: P(strongly agree | agree) for (mature, less mature); the rest of "agree" is "agree".
+    strongly_agree: tuple[float, float] = (0.45, 0.30)
+    #: Shares of neutral, disagree, strongly disagree among those who do not agree.
+    disagree_split: tuple[float, float, float] = (0.55, 0.33, 0.12)
+
+
+DEFAULT_MODEL = PanelModel()
+
+
+# --- generation ---------------------------------------------------------------------------
+
+
+def _logistic(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _hash_offset(text: str, spread: float) -> float:
+    """A fixed number in [-spread, spread] from a string: the same on every machine."""
+    return (zlib.crc32(text.encode()) / 0xFFFFFFFF * 2.0 - 1.0) * spread
+
+
+def _pick(rng: np.random.Generator, weights: Sequence[float], n: int) -> np.ndarray:
+    """n indices drawn with the given relative weights."""
+    p = np.asarray(weights, dtype=float)
+    cum = np.cumsum(p / p.sum())
+    cum[-1] = 1.0
+    return np.searchsorted(cum, rng.random(n), side="right")
+
+
+def _organization_sizes(rng: np.random.Generator, respondents: int,
+                        organizations: int) -> np.ndarray:
+    top = len(ORGANIZATION_SIZE_SHARES)
+    sizes = _pick(rng, ORGANIZATION_SIZE_SHARES, organizations) + 1
+    while (diff := int(sizes.sum()) - respondents) != 0:
+        eligible = np.flatnonzero(sizes > 1 if diff > 0 else sizes < top)
+        chosen = rng.choice(eligible, size=min(abs(diff), len(eligible)), replace=False)
+        sizes[chosen] -= 1 if diff > 0 else -1
+    return sizes
+
+
+def _ids(prefix: str, n: int, width: int) -> np.ndarray:
+    width = max(width, len(str(n)))
+    return np.array([f"{prefix}{i:0{width}d}" for i in range(1, n + 1)], dtype=object)
+
+
+def _key_weight(key: str, table: Mapping[str, float], default: float = 1.0) -> float:
+    for word, weight in table.items():
+        if word in key:
+            return weight
+    return default
+
+
+def _region_word(key: str) -> str | None:
+    for word in COUNTRIES:
+        if word in key:
+            return word
+    return None
+
+
+class _Profile(NamedTuple):
+    columns: dict[str, np.ndarray]
+    theta_shift: np.ndarray  # per organization
+
+
+def _profile(inst: Instrument, model: PanelModel, rng: np.random.Generator, org_of: np.ndarray,
+             n_org: int) -> _Profile:
+    idx = inst.index
+    n = len(org_of)
+    columns: dict[str, np.ndarray] = {}
+    shift = np.zeros(n_org)
+    region_keys: np.ndarray | None = None
+    for q in inst.profile:
+        per_org = q.id in ORGANIZATION_FIELDS
+        count = n_org if per_org else n
+        if q.type in ("single", "multi"):
+            keys = idx.option_keys(q.id)
+            if q.id == "country" and region_keys is not None:
+                values = _countries(rng, keys, region_keys)
+            else:
+                if q.id == "sector":
+                    weights = [SECTOR_SHARES.get(k, 1.0) for k in keys]
+                elif q.id == "size" and len(keys) == len(SIZE_SHARES):
+                    weights = list(SIZE_SHARES)
+                elif q.id == "region":
+                    weights = [_key_weight(k, REGION_SHARES) for k in keys]
+                else:
+                    weights = [1.0] * len(keys)
+                choice = _pick(rng, weights, count)
+                values = np.array(keys, dtype=object)[choice]
+                if q.id == "sector":
+                    shift += np.array([model.sector_effects.get(k, 0.0) for k in keys])[choice]
+                elif q.id == "size" and len(keys) == len(model.size_effects):
+                    shift += np.asarray(model.size_effects)[choice]
+                elif q.id == "region":
+                    shift += np.array([_key_weight(k, model.region_effects, 0.0)
+                                       for k in keys])[choice]
+                    region_keys = values
+        elif q.id == "country" and region_keys is not None:
+            values = _countries(rng, None, region_keys)
+        elif q.id == "organization":
+            values = np.array([f"Demo organization {i:04d}" for i in range(1, n_org + 1)],
+                              dtype=object)
+        else:
+            values = np.full(count, None, dtype=object)
+        columns[q.id] = values[org_of] if per_org else values
+    return _Profile(columns, shift)
+
+
+def _countries(rng: np.random.Generator, keys: list[str] | None,
+               region_keys: np.ndarray) -> np.ndarray:
+    """A country per organization fitting its region (restricted to ``keys`` if given)."""
+    out = np.empty(len(region_keys), dtype=object)
+    u = rng.random(len(region_keys))
+    for region in sorted(set(region_keys.tolist())):
+        table = COUNTRIES.get(_region_word(region) or "", {})
+        codes = [c for c in table if keys is None or c in keys or c.lower() in keys]
+        if keys is not None:
+            codes = [c if c in keys else c.lower() for c in codes]
+        weights = [table[c.upper()] for c in codes]
+        if not codes:  # a region without known countries: any option
+            codes = list(keys or ["XX"])
+            weights = [1.0] * len(codes)
+        cum = np.cumsum(np.asarray(weights, dtype=float))
+        cum /= cum[-1]
+        rows = region_keys == region
+        out[rows] = np.array(codes, dtype=object)[np.searchsorted(cum, u[rows], side="right")]
+    return out
+
+
+def _item(model: PanelModel, q: Question, dimension: str) -> tuple[float, float]:
+    given = model.questions.get(q.id)
+    base = model.dimension_difficulty.get(dimension, 0.0)
+    b = given.difficulty if given else base + _hash_offset(q.id, model.spread)
+    a = (given.discrimination if given and given.discrimination else None) or model.discrimination
+    return b, a
+
+
+def _single(inst: Instrument, model: PanelModel, q: Question, dimension: str, theta: np.ndarray,
+            u: np.ndarray) -> np.ndarray:
+    options = inst.index.options[q.id]
+    order = sorted(range(len(options)), key=lambda i: (options[i].points or 0.0, i))
+    b, a = _item(model, q, dimension)
+    k = len(options)
+    steps = np.linspace(-model.steps, model.steps, k - 1) if k > 2 else np.zeros(1)
+    category = np.zeros(len(theta), dtype=np.int64)
+    for c in steps:
+        category += u < _logistic(a * (theta - b - c))
+    keys = np.array([options[i].key for i in order], dtype=object)
+    return keys[category]
+
+
+def _multi(inst: Instrument, model: PanelModel, q: Question, dimension: str, theta: np.ndarray,
+           rng: np.random.Generator) -> np.ndarray:
+    options = inst.index.options[q.id]
+    given = model.options.get(q.id, {})
+    plain = [i for i, o in enumerate(options) if not o.exclusive]
+    exclusive = [i for i, o in enumerate(options) if o.exclusive]
+    base, a_default = _item(model, q, dimension)
+    spread = np.linspace(-1.0, 1.0, len(plain)) if len(plain) > 1 else np.zeros(1)
+    mask = np.zeros(len(theta), dtype=np.int64)
+    easiest, easiest_b = plain[0], np.inf
+    u = rng.random((len(theta), len(plain)))
+    for j, i in enumerate(plain):
+        item = given.get(options[i].key)
+        b = item.difficulty if item else base + spread[j]
+        a = (item.discrimination if item and item.discrimination else None) or a_default
+        if b < easiest_b:
+            easiest, easiest_b = i, b
+        mask |= (u[:, j] < _logistic(a * (theta - b))).astype(np.int64) << i
+    fallback = exclusive[0] if exclusive else easiest
+    mask[mask == 0] = 1 << fallback
+    codes, uniques = pd.factorize(mask)
+    text = np.array([MULTI_SEPARATOR.join(o.key for i, o in enumerate(options) if m >> i & 1)
+                     for m in uniques], dtype=object)
+    return text[codes]
+
+
+def _numeric(model: PanelModel, q: Question, dimension: str, theta: np.ndarray,
+             noise: np.ndarray) -> np.ndarray:
+    b, a = _item(model, q, dimension)
+    lo, hi = q.score_range or (q.min, q.max)
+    u = _logistic(a * (theta - b) + model.numeric_noise * noise)
+    value = np.clip(lo + (hi - lo) * u, q.min, q.max)  # type: ignore[arg-type]
+    return np.rint(value).astype(np.int64).astype(object)
+
+
+def _scored(inst: Instrument, model: PanelModel, rng: np.random.Generator,
+            theta: np.ndarray) -> dict[str, np.ndarray]:
+    n = len(theta)
+    columns: dict[str, np.ndarray] = {}
+    for d in inst.dimensions:
+        theta_d = theta + model.sd_dimension * rng.standard_normal(n)
+        centred = theta_d - model.mean
+        for q in d.questions:
+            if q.type == "single":
+                values = _single(inst, model, q, d.id, theta_d, rng.random(n))
+            elif q.type == "multi":
+                values = _multi(inst, model, q, d.id, theta_d, rng)
+            else:
+                values = _numeric(model, q, d.id, theta_d, rng.standard_normal(n))
+            special = rng.random(n)
+            if q.not_applicable:
+                values[special < model.not_applicable] = NOT_APPLICABLE
+            if q.dont_know:
+                logit = np.log(model.dont_know / (1 - model.dont_know))
+                p = _logistic(logit - model.dont_know_slope * centred)
+                hit = (special >= model.not_applicable * q.not_applicable) & (
+                    special < model.not_applicable * q.not_applicable + p)
+                values[hit] = DONT_KNOW
+            columns[q.id] = values
+    return columns
+
+
+def classify_panel(inst: Instrument, panel: pd.DataFrame) -> BatchScores:
+    """Score a panel (batch-CSV layout) with the batch engine; ``ValueError`` on invalid cells."""
+    enc, problems = encode_frame(inst, panel, len(panel), inst.scored_questions)
+    if problems:
+        first = next(iter(problems.values()))[0]
+        raise ValueError(f"{len(problems)} invalid rows, first: {first}")
+    return score_encoded(inst, enc)
+
+
+def mature_flags(inst: Instrument, panel: pd.DataFrame) -> np.ndarray:
+    """True where the panel's respondent reaches stage level ≥ :data:`MATURE_LEVEL`."""
+    return classify_panel(inst, panel).level >= MATURE_LEVEL
+
+
+def _intercept(tilt: np.ndarray, p: float) -> float:
+    """c such that mean(logistic(c + tilt)) == p (Newton's method)."""
+    c = float(np.log(p / (1 - p)))
+    for _ in range(30):
+        s = _logistic(c + tilt)
+        step = (s.mean() - p) / max(float((s * (1 - s)).mean()), 1e-12)
+        c -= step
+        if abs(step) < 1e-10:
+            break
+    return c
+
+
+def _outcomes(inst: Instrument, model: PanelModel, rng: np.random.Generator,
+              scores: BatchScores) -> dict[str, np.ndarray]:
+    mature = scores.level >= MATURE_LEVEL
+    n = len(mature)
+    z = np.zeros(n)
+    for group in (mature, ~mature):
+        if group.sum() > 1:
+            s = scores.overall[group]
+            sd = s.std()
+            z[group] = (s - s.mean()) / sd if sd > 0 else 0.0
+    columns: dict[str, np.ndarray] = {}
+    for q in inst.outcomes:
+        keys = inst.index.option_keys(q.id)
+        agree = [k for k in keys if k in AGREE] or keys[-2:]
+        rest = [k for k in keys if k not in agree][::-1]  # neutral first, strongest no last
+        p_mature, p_less = model.outcomes.get(q.id, model.default_outcome)
+        logit = np.empty(n)
+        for group, p in ((mature, p_mature), (~mature, p_less)):
+            if group.any():
+                tilt = model.outcome_tilt * z[group]
+                logit[group] = _intercept(tilt, p) + tilt
+        u = rng.random((n, 2))
+        agrees = u[:, 0] < _logistic(logit)
+        strong = np.where(mature, model.strongly_agree[0], model.strongly_agree[1])
+        top = np.where(u[:, 1] < strong, agree[-1], agree[0])
+        split = np.asarray(model.disagree_split[: len(rest)], dtype=float)
+        low = np.array(rest, dtype=object)[_pick_from(split, u[:, 1])]
+        columns[q.id] = np.where(agrees, top, low).astype(object)
+    return columns
+
+
+def _pick_from(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
+    cum = np.cumsum(weights / weights.sum())
+    cum[-1] = 1.0
+    return np.searchsorted(cum, u, side="right")
+
+
+def generate_panel(inst: Instrument, seed: int = DEFAULT_SEED,
+                   respondents: int = DEFAULT_RESPONDENTS, organizations: int | None = None,
+                   *, model: PanelModel | None = None) -> pd.DataFrame:
+    """The synthetic demo panel: one row per respondent in the batch-CSV layout.
+
+    Columns: ``respondent_id`` (r00001…), ``organization_id`` (o0001…), every profile
+    question, every scored question (option keys, multi-selects joined by ``;``, numbers,
+    ``dont-know``/``not-applicable``) and every outcome question (agree5 keys). The same
+    ``seed`` gives the same panel on every machine.
+    """
+    model = model or DEFAULT_MODEL
+    if respondents < 1:
+        raise ValueError(f"respondents must be at least 1, got {respondents}")
+    if organizations is None:
+        organizations = max(1, round(respondents / RESPONDENTS_PER_ORGANIZATION))
+    top = len(ORGANIZATION_SIZE_SHARES)
+    if not (respondents / top <= organizations <= respondents):
+        raise ValueError(f"organizations must be between {-(-respondents // top)} and "
+                         f"{respondents} for {respondents} respondents (1–{top} each), "
+                         f"got {organizations}")
+    rng = np.random.default_rng(seed)
+    sizes = _organization_sizes(rng, respondents, organizations)
+    org_of = np.repeat(np.arange(organizations), sizes)
+    profile = _profile(inst, model, rng, org_of, organizations)
+    theta_org = model.mean + profile.theta_shift + model.sd_organization * rng.standard_normal(
+        organizations)
+    theta = theta_org[org_of] + model.sd_respondent * rng.standard_normal(respondents)
+    scored = _scored(inst, model, rng, theta)
+    frame = pd.DataFrame({
+        "respondent_id": _ids("r", respondents, 5),
+        "organization_id": _ids("o", organizations, 4)[org_of],
+        **profile.columns,
+        **scored,
+    })
+    scores = classify_panel(inst, frame)
+    outcomes = _outcomes(inst, model, rng, scores)
+    return pd.concat([frame, pd.DataFrame(outcomes, index=frame.index)], axis=1)

@@ -1,0 +1,179 @@
+"""Peer groups, percentiles and distributions over a panel.
+
+The peer group is every panel respondent who shares the profile values of the instrument's
+``benchmark.peer_group`` fields (for the social model: sector, size, region). When it holds
+fewer than the minimum group size, the last field is dropped, then the next, down to the whole
+panel, and the group says from what it was widened and why.
+
+Percentile of a score x among peers = 100 · (#{peers < x} + ½ · #{peers = x}) / n.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from ..instrument.model import Instrument
+from .panel import Panel
+
+DEFAULT_MIN_GROUP_SIZE = 30
+#: Fewer mature (or less mature) peers than this and evidence is taken from a wider group.
+MIN_EVIDENCE_GROUP = 10
+
+
+@dataclass(frozen=True)
+class PeerGroup:
+    """Which respondents a result is compared with."""
+
+    #: field → option key of the group actually used (fewer fields when widened)
+    filters: dict[str, str]
+    n: int
+    #: the groups tried first, each (filters, n), when the group was widened
+    widened_from: list[tuple[dict[str, str], int]] = field(default_factory=list)
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE
+    level: int = 0
+    key: int = 0
+
+
+@dataclass
+class Distribution:
+    """Sorted scores of one measure within a peer group."""
+
+    sorted: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.sorted)
+
+    def percentile(self, x: float) -> float | None:
+        """100 · (below + ½ tied) / n; None for an empty group or no score."""
+        if not self.n or x is None or np.isnan(x):
+            return None
+        below = np.searchsorted(self.sorted, x - 1e-9, side="left")
+        upto = np.searchsorted(self.sorted, x + 1e-9, side="right")
+        return float(100.0 * (below + 0.5 * (upto - below)) / self.n)
+
+    def quantile(self, p: float) -> float | None:
+        return float(np.quantile(self.sorted, p)) if self.n else None
+
+
+@dataclass
+class GroupStats:
+    n: int
+    overall: Distribution
+    dimensions: dict[str, Distribution]
+    #: stage level → number of peers
+    stages: dict[int, int]
+    mature: int
+    #: evidence key → (mature count, mature yes, less-mature count, less-mature yes)
+    evidence: dict[str, tuple[int, int, int, int]]
+
+
+class PeerIndex:
+    """A panel indexed by peer-group fields, with per-group statistics computed once."""
+
+    def __init__(self, inst: Instrument, panel: Panel,
+                 min_group_size: int = DEFAULT_MIN_GROUP_SIZE, mature_level: int = 3):
+        self.inst = inst
+        self.panel = panel
+        self.min_group_size = min_group_size
+        self.mature_level = mature_level
+        self.fields = list(inst.benchmark.peer_group)
+        self._keys = {f: inst.index.option_keys(f) for f in self.fields}
+        # level k groups by the first k fields; combined key = mixed-radix number of codes
+        self._orders: list[tuple[np.ndarray, np.ndarray]] = []
+        for k in range(len(self.fields) + 1):
+            key = np.zeros(panel.n, dtype=np.int64) + self._combined(
+                k, [panel.profile[f].astype(np.int64) for f in self.fields[:k]])
+            order = np.argsort(key, kind="stable")
+            self._orders.append((order, key[order]))
+        self._stats = lru_cache(maxsize=4096)(self._compute)
+
+    def _combined(self, k: int, codes: list) -> np.ndarray | int:
+        """Mixed-radix key of the first k fields' codes (arrays for the panel, ints for one)."""
+        key: np.ndarray | int = 0
+        for f, c in zip(self.fields[:k], codes, strict=True):
+            radix = len(self._keys[f]) + 1
+            key = key * radix + (c + 1)  # -1 (missing) → 0
+        return key
+
+    def rows(self, level: int, key: int) -> np.ndarray:
+        order, sorted_keys = self._orders[level]
+        lo = np.searchsorted(sorted_keys, key, side="left")
+        hi = np.searchsorted(sorted_keys, key, side="right")
+        return order[lo:hi]
+
+    def _count(self, level: int, key: int) -> int:
+        _, sorted_keys = self._orders[level]
+        return int(np.searchsorted(sorted_keys, key, side="right")
+                   - np.searchsorted(sorted_keys, key, side="left"))
+
+    def _level_key(self, profile: dict[str, str], level: int) -> int | None:
+        codes = []
+        for f in self.fields[:level]:
+            value = profile.get(f)
+            if value not in self._keys[f]:
+                return None
+            codes.append(self._keys[f].index(value))
+        return int(self._combined(level, codes))
+
+    def peer_group(self, profile: dict[str, str]) -> PeerGroup:
+        """The narrowest group of at least the minimum size, widening field by field."""
+        tried: list[tuple[dict[str, str], int]] = []
+        for level in range(len(self.fields), -1, -1):
+            key = self._level_key(profile, level)
+            if key is None:
+                continue
+            filters = {f: profile[f] for f in self.fields[:level]}
+            n = self._count(level, key)
+            if n >= self.min_group_size or level == 0:
+                return PeerGroup(filters, n, tried, self.min_group_size, level, key)
+            tried.append((filters, n))
+        raise AssertionError("level 0 always matches")  # pragma: no cover
+
+    def wider(self, group: PeerGroup) -> PeerGroup | None:
+        """The next wider group (one field fewer), or None for the whole panel."""
+        if group.level == 0:
+            return None
+        level = group.level - 1
+        filters = dict(list(group.filters.items())[:level])
+        key = self._level_key(filters, level)
+        return PeerGroup(filters, self._count(level, key), [], self.min_group_size, level, key)
+
+    def stats(self, group: PeerGroup) -> GroupStats:
+        return self._stats(group.level, group.key)
+
+    def _compute(self, level: int, key: int) -> GroupStats:
+        rows = self.rows(level, key)
+        s = self.panel.scores
+
+        def dist(values: np.ndarray) -> Distribution:
+            v = values[rows]
+            return Distribution(np.sort(v[~np.isnan(v)]))
+
+        levels = s.level[rows]
+        mature = levels >= self.mature_level
+        stages = {st.level: int(np.count_nonzero(levels == st.level)) for st in self.inst.stages}
+        evidence = {}
+        for ek, ind in self.panel.evidence.items():
+            v = ind[rows]
+            known = v >= 0
+            m, lm = known & mature, known & ~mature
+            evidence[ek] = (int(m.sum()), int((v[m] == 1).sum()),
+                            int(lm.sum()), int((v[lm] == 1).sum()))
+        return GroupStats(len(rows), dist(s.overall),
+                          {d: dist(v) for d, v in s.dimensions.items()}, stages,
+                          int(mature.sum()), evidence)
+
+    def evidence_group(self, group: PeerGroup, ek: str) -> tuple[PeerGroup, tuple[int, ...]]:
+        """The narrowest group, from ``group`` outwards, with enough mature and less-mature
+        respondents to compare on evidence ``ek``."""
+        current: PeerGroup | None = group
+        while current is not None:
+            counts = self.stats(current).evidence[ek]
+            if min(counts[0], counts[2]) >= MIN_EVIDENCE_GROUP or current.level == 0:
+                return current, counts
+            current = self.wider(current)
+        raise AssertionError("the whole panel always answers")  # pragma: no cover

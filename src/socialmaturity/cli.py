@@ -1,0 +1,332 @@
+"""The command line: a thin shell over ``services``. Heavy modules are imported inside the
+commands, so ``socialmaturity --help`` starts fast."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import SocialMaturityError
+from .settings import SETTINGS
+
+LANGS = click.Choice(["en", "nl"])
+
+
+def _setting(name: str):
+    return next(s for s in SETTINGS if s.name == name)
+
+
+def setting_option(name: str, *flags: str, **kwargs):
+    """An option for a setting of SETTINGS: same flag, env var, default and help everywhere."""
+    s = _setting(name)
+    kwargs.setdefault("default", s.default)
+    if isinstance(s.default, int):
+        kwargs.setdefault("type", click.IntRange(min=1))
+    return click.option(*(flags or (f"--{name}",)), envvar=s.env, show_envvar=True,
+                        show_default=s.default is not None, help=s.help, **kwargs)
+
+
+instrument_option = setting_option("instrument", metavar="ID|PATH")
+panel_option = setting_option("panel", type=click.Path(dir_okay=False), metavar="CSV")
+min_group_option = setting_option("min-group-size")
+lang_option = setting_option("lang", type=LANGS)
+
+
+def format_option(*choices: str):
+    return click.option("--format", "fmt", type=click.Choice(list(choices)), default=choices[0],
+                        show_default=True, help="Output format.")
+
+
+def console(err: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=err, highlight=False, soft_wrap=False)
+
+
+def fail(problems, total: int | None = None) -> None:
+    """Print each problem on its own line to stderr and exit with status 2."""
+    for p in problems:
+        click.echo(f"error: {p}", err=True)
+    if total is not None and total > len(problems):
+        click.echo(f"error: … {total - len(problems)} more", err=True)
+    sys.exit(2)
+
+
+def handle_errors(f):
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except SocialMaturityError as exc:
+            fail(exc.problems)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="socialmaturity")
+def cli() -> None:
+    """Measure how mature an organization's use of social media is, benchmark it against its
+    peers and get a ranked plan for the next stage.
+
+    Every setting can also be given as an environment variable (see `socialmaturity settings`).
+    """
+
+
+# -- instrument ---------------------------------------------------------------------------------
+
+
+@cli.group()
+def instrument() -> None:
+    """Check and print questionnaires (instruments)."""
+
+
+@instrument.command("validate")
+@click.argument("path", type=click.Path(dir_okay=False))
+@handle_errors
+def instrument_validate(path: str) -> None:
+    """Check an instrument file and report every problem with file:line:column.
+
+    Example: socialmaturity instrument validate my-instrument.yaml
+    """
+    from .services.instruments import validate_file
+
+    inst = validate_file(path)
+    click.echo(f"{path}: valid: {inst.id} {inst.version}, {len(inst.dimensions)} dimensions, "
+               f"{len(inst.scored_questions)} scored questions, {inst.content_hash}")
+
+
+@instrument.command("show")
+@instrument_option
+@lang_option
+@format_option("text", "json")
+@handle_errors
+def instrument_show(instrument: str, lang: str, fmt: str) -> None:
+    """Print the instrument: dimensions, questions and their options.
+
+    Example: socialmaturity instrument show --lang nl --format json
+    """
+    from .instrument.loader import resolve_instrument
+    from .services.instruments import describe, render_text
+
+    inst = resolve_instrument(instrument)
+    if fmt == "json":
+        click.echo(json.dumps(describe(inst, lang), ensure_ascii=False, indent=2))
+    else:
+        console().print(render_text(inst, lang))
+
+
+# -- score --------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("answers", required=False, type=click.Path(dir_okay=False))
+@click.option("--batch", "batch", type=click.Path(dir_okay=False), metavar="CSV",
+              help="Score every row of a CSV (profile fields and question ids as columns).")
+@click.option("--output", type=click.Path(dir_okay=False), metavar="CSV",
+              help="With --batch: where to write the scores.")
+@click.option("--skip-invalid", is_flag=True,
+              help="With --batch: leave invalid rows out instead of writing nothing.")
+@click.option("--all", "show_all", is_flag=True, help="Text format: list every recommendation.")
+@format_option("text", "json")
+@lang_option
+@instrument_option
+@panel_option
+@min_group_option
+@handle_errors
+def score(answers, batch, output, skip_invalid, show_all, fmt, lang, instrument, panel,
+          min_group_size) -> None:
+    """Score an answers file (YAML or JSON), or a CSV of many respondents with --batch.
+
+    \b
+    Example: socialmaturity score answers.yaml --format json --lang nl
+    Example: socialmaturity score --batch responses.csv --output scores.csv
+    """
+    if batch:
+        if answers:
+            raise click.UsageError("give either ANSWERS or --batch CSV, not both")
+        if not output:
+            raise click.UsageError("--batch needs --output SCORES.csv")
+        _score_batch(batch, output, skip_invalid, instrument)
+        return
+    if not answers:
+        raise click.UsageError("give an ANSWERS file, or --batch CSV --output CSV")
+    from .scoring.answers import load_responses
+    from .services.assessment import make_assessor
+
+    assessor = make_assessor(instrument, panel, min_group_size)
+    responses = load_responses(assessor.instrument, answers)
+    _print_result(assessor.assess(responses, lang), fmt, show_all)
+
+
+def _print_result(result, fmt: str, show_all: bool = False) -> None:
+    if fmt == "json":
+        click.echo(result.model_dump_json(indent=2))
+    else:
+        from .reports.text import render_result
+
+        console().print(render_result(result, all_recommendations=show_all))
+
+
+def _score_batch(source: str, output: str, skip_invalid: bool, instrument: str) -> None:
+    from rich.progress import Progress
+
+    from .instrument.loader import resolve_instrument
+    from .services.batch import score_csv
+
+    inst = resolve_instrument(instrument)
+    big = Path(source).is_file() and Path(source).stat().st_size > 5_000_000
+    with Progress(console=console(err=True), transient=True, disable=not big) as bar:
+        task = bar.add_task("Scoring", total=len(inst.scored_questions))
+        outcome = score_csv(inst, source, output, skip_invalid=skip_invalid,
+                            progress=lambda k: bar.advance(task, k))
+    if outcome.problem_rows and not skip_invalid:
+        click.echo(f"error: {outcome.problem_rows:,} of {outcome.rows:,} rows are invalid; "
+                   f"nothing was written. The first {min(outcome.problem_rows, 20)}:", err=True)
+        fail(outcome.problems)
+    if outcome.skipped:
+        for p in outcome.problems:
+            click.echo(f"skipped: {p}", err=True)
+        click.echo(f"skipped {outcome.skipped:,} invalid rows", err=True)
+    click.echo(f"wrote {outcome.written:,} scored rows to {output}")
+
+
+# -- assess -------------------------------------------------------------------------------------
+
+
+@cli.command()
+@lang_option
+@click.option("--resume", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Continue from answers saved earlier (Ctrl-C saves them).")
+@click.option("--save", "save_to", type=click.Path(dir_okay=False), metavar="FILE",
+              default="socialmaturity-answers.yaml", show_default=True,
+              help="Where answers are saved on Ctrl-C, on q, and at the end.")
+@instrument_option
+@panel_option
+@min_group_option
+@handle_errors
+def assess(lang, resume, save_to, instrument, panel, min_group_size) -> None:
+    """Take the assessment in the terminal, question by question.
+
+    Type the number of an answer; b goes back, s skips, q (or Ctrl-C) saves and stops.
+
+    Example: socialmaturity assess --lang nl
+    """
+    from .instrument.loader import resolve_instrument
+    from .services.interview import Interview
+    from .terminal import run_interview
+
+    inst = resolve_instrument(instrument)
+    interview = Interview.resume(inst, lang, resume) if resume else Interview(inst, lang)
+    finished = run_interview(interview, save_to if not resume else resume)
+    if not finished:
+        sys.exit(130)
+    from .services.assessment import make_assessor
+
+    assessor = make_assessor(instrument, panel, min_group_size)
+    from .scoring.answers import validate_responses
+
+    responses = validate_responses(inst, interview.document())
+    _print_result(assessor.assess(responses, lang), "text")
+
+
+# -- benchmark and panel ------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--sector", help="Sector option key (see `instrument show`).")
+@click.option("--size", help="Size band option key.")
+@click.option("--region", help="Region option key.")
+@format_option("text", "json")
+@lang_option
+@instrument_option
+@panel_option
+@min_group_option
+@handle_errors
+def benchmark(sector, size, region, fmt, lang, instrument, panel, min_group_size) -> None:
+    """Show the peers' score and stage distributions for a sector, size and region.
+
+    Example: socialmaturity benchmark --sector technology --size 1000-9999 --region emea
+    """
+    from .services.benchmarks import describe_peers, render_peers
+    from .services.assessment import make_assessor
+
+    assessor = make_assessor(instrument, panel, min_group_size)
+    filters = {k: v for k, v in (("sector", sector), ("size", size), ("region", region)) if v}
+    view = describe_peers(assessor, filters, lang)
+    if fmt == "json":
+        click.echo(json.dumps(view, ensure_ascii=False, indent=2))
+    else:
+        console().print(render_peers(view))
+
+
+@cli.group()
+def panel() -> None:
+    """Benchmark panels: generate the synthetic demo panel."""
+
+
+@panel.command("generate")
+@click.option("--seed", type=int, default=2021, show_default=True, help="Random seed.")
+@click.option("--respondents", type=click.IntRange(min=1), default=2162, show_default=True,
+              help="Number of respondents.")
+@click.option("--output", required=True, type=click.Path(dir_okay=False), metavar="CSV",
+              help="Where to write the panel (batch CSV layout).")
+@instrument_option
+@handle_errors
+def panel_generate(seed, respondents, output, instrument) -> None:
+    """Generate the synthetic demo panel; the same seed gives the same panel everywhere.
+
+    Example: socialmaturity panel generate --seed 2021 --respondents 2162 --output panel.csv
+    """
+    from .benchmark.demo import generate_panel
+    from .instrument.loader import resolve_instrument
+    from .services.batch import write_atomically
+
+    inst = resolve_instrument(instrument)
+    frame = generate_panel(inst, seed=seed, respondents=respondents)
+    write_atomically(output, lambda f: frame.to_csv(f, index=False))
+    click.echo(f"wrote {len(frame):,} synthetic respondents "
+               f"({frame['organization_id'].nunique():,} organizations) to {output}")
+
+
+# -- schema and settings ------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("name", type=click.Choice(["result"]))
+def schema(name: str) -> None:
+    """Print the JSON Schema of the JSON result.
+
+    Example: socialmaturity schema result > result.schema.json
+    """
+    from .reports.result import result_schema
+
+    click.echo(json.dumps(result_schema(), indent=2))
+
+
+@cli.command()
+def settings() -> None:
+    """List every setting with its environment variable, default and current value.
+
+    Example: socialmaturity settings
+    """
+    import os
+
+    for s in SETTINGS:
+        current = os.environ.get(s.env)
+        click.echo(f"--{s.name}  {s.env}  default: {s.default if s.default is not None else '-'}"
+                   + (f"  now: {current}" if current else ""))
+        click.echo(f"    {s.help}")
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        click.echo("interrupted", err=True)
+        sys.exit(130)

@@ -1,0 +1,153 @@
+"""The assessment result: one context object for the text, JSON, HTML and PDF forms.
+
+Its JSON Schema is published by ``socialmaturity schema result``.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class InstrumentRef(Out):
+    id: str
+    version: str
+    hash: str = Field(description="sha256 of the instrument's canonical content")
+
+
+class Decision(Out):
+    rule: str = Field(description="threshold, gate or weakest-link")
+    id: str | None = Field(description="the gate id, or the weakest dimension's id")
+    explanation: str
+
+
+class Stage(Out):
+    level: int
+    key: str
+    name: str
+
+
+class DecidedStage(Stage):
+    decided_by: Decision
+
+
+class Overall(Out):
+    score: float = Field(ge=0, le=100)
+    stage: DecidedStage
+
+
+class DimensionResult(Out):
+    id: str
+    name: str
+    score: float | None = Field(description="0–100; null when every question was not applicable")
+    stage: Stage | None
+    stage_description: str | None
+    answered: int
+    asked: int
+
+
+class GateResult(Out):
+    id: str
+    stage: str
+    met: bool
+    text: str
+
+
+class Filters(Out):
+    filters: dict[str, str]
+    n: int
+
+
+class PeerGroupOut(Out):
+    filters: dict[str, str] = Field(description="profile field → value shared by the peers")
+    label: str
+    n: int
+    min_group_size: int
+    widened_from: list[Filters] = Field(description="smaller groups tried first")
+    widened_because: str | None
+
+
+class PanelOut(Out):
+    label: str
+    synthetic: bool
+    n: int
+    instrument_version: str
+
+
+class DimensionBenchmark(Out):
+    id: str
+    percentile: float | None
+    median: float | None
+    top_quartile: float | None
+    n: int
+
+
+class StageShare(Out):
+    level: int
+    key: str
+    name: str
+    count: int
+    share: float
+
+
+class BenchmarkOut(Out):
+    panel: PanelOut
+    peer_group: PeerGroupOut
+    overall_percentile: float | None
+    overall_median: float | None
+    overall_top_quartile: float | None
+    dimensions: list[DimensionBenchmark]
+    stage_distribution: list[StageShare]
+
+
+class EvidenceOut(Out):
+    statement: str
+    group: dict[str, str]
+    group_label: str
+    n: int
+    n_mature: int
+    n_less_mature: int
+    share_mature: float | None
+    share_less_mature: float | None
+    ratio: float | None = Field(description="share_mature / share_less_mature")
+
+
+class RecommendationOut(Out):
+    rank: int
+    id: str
+    dimension: str
+    dimension_name: str
+    title: str
+    action: str
+    owner: str
+    why: str
+    priority: float
+    gap_to_next_stage: float
+    gap_to_peer_top_quartile: float
+    evidence: EvidenceOut
+
+
+class AssessmentResult(Out):
+    """Everything an assessment tells: scores, stage and why, peers, next steps."""
+
+    schema_version: str = SCHEMA_VERSION
+    language: str
+    instrument: InstrumentRef
+    profile: dict[str, str]
+    overall: Overall
+    dimensions: list[DimensionResult]
+    gates: list[GateResult]
+    benchmark: BenchmarkOut
+    recommendations: list[RecommendationOut]
+
+
+def result_schema() -> dict:
+    schema = AssessmentResult.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://socialmaturity.invalid/schema/result-1.0.json"
+    return schema

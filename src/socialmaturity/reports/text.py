@@ -1,0 +1,88 @@
+"""The assessment result as text for a terminal (rich renderables)."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ..i18n.catalog import number, tr
+from .result import AssessmentResult
+
+TOP_RECOMMENDATIONS = 5
+
+
+def _n(lang: str, x: float | None, decimals: int = 1) -> str:
+    return "–" if x is None else number(lang, x, decimals)
+
+
+def render_result(r: AssessmentResult, *, all_recommendations: bool = False) -> Group:
+    lang = r.language
+    b = r.benchmark
+    parts: list = []
+    head = Text()
+    head.append(tr(lang, "Overall: {score}/100 · stage {level} of {total}, {stage}",
+                   score=_n(lang, r.overall.score), level=r.overall.stage.level,
+                   total=len(b.stage_distribution),
+                   stage=r.overall.stage.name), style="bold")
+    head.append("\n" + tr(lang, "Why: {explanation}",
+                          explanation=r.overall.stage.decided_by.explanation))
+    if b.overall_percentile is not None:
+        head.append("\n" + tr(lang, "Percentile among peers: {p} (peer median {median}, top "
+                                    "quartile from {q3}; {group}, n = {n})",
+                              p=_n(lang, b.overall_percentile, 0), median=_n(lang, b.overall_median),
+                              q3=_n(lang, b.overall_top_quartile), group=b.peer_group.label,
+                              n=number(lang, b.peer_group.n, 0)))
+    parts.append(Panel(head, title=tr(lang, "Social maturity result"), expand=False))
+    if b.peer_group.widened_because:
+        parts.append(Text(b.peer_group.widened_because, style="yellow"))
+    if b.panel.synthetic:
+        parts.append(Text(tr(lang, "Benchmark: {label}: not real data.", label=b.panel.label),
+                          style="yellow"))
+
+    table = Table(title=tr(lang, "Dimensions"), title_justify="left")
+    table.add_column(tr(lang, "Dimension"))
+    table.add_column(tr(lang, "Score"), justify="right")
+    table.add_column(tr(lang, "Stage"))
+    table.add_column(tr(lang, "Percentile"), justify="right")
+    table.add_column(tr(lang, "Peer median"), justify="right")
+    table.add_column(tr(lang, "Top quartile"), justify="right")
+    table.add_column(tr(lang, "Answered"), justify="right")
+    for d, bd in zip(r.dimensions, b.dimensions, strict=True):
+        table.add_row(d.name, _n(lang, d.score), d.stage.name if d.stage else "–",
+                      _n(lang, bd.percentile, 0), _n(lang, bd.median), _n(lang, bd.top_quartile),
+                      f"{d.answered}/{d.asked}")
+    parts.append(table)
+
+    stages = Table(title=tr(lang, "Stages of your peers ({group}, n = {n})",
+                            group=b.peer_group.label, n=number(lang, b.peer_group.n, 0)),
+                   title_justify="left")
+    stages.add_column(tr(lang, "Stage"))
+    stages.add_column(tr(lang, "Peers"), justify="right")
+    stages.add_column("%", justify="right")
+    for s in b.stage_distribution:
+        stages.add_row(f"{s.level}. {s.name}", str(s.count), _n(lang, 100 * s.share, 0))
+    parts.append(stages)
+
+    recs = r.recommendations if all_recommendations else \
+        r.recommendations[:TOP_RECOMMENDATIONS]
+    if recs:
+        parts.append(Text(tr(lang, "Next steps, most important first"), style="bold underline"))
+    for rec in recs:
+        body = Text()
+        body.append(f"{rec.rank}. {rec.title}", style="bold")
+        body.append(f"  ({rec.dimension_name} · {rec.owner})\n", style="dim")
+        body.append(rec.action + "\n")
+        body.append(tr(lang, "Why: {why}", why=rec.why) + "\n", style="italic")
+        body.append(tr(lang, "Evidence: {statement}", statement=rec.evidence.statement),
+                    style="cyan")
+        parts.append(body)
+    if not all_recommendations and len(r.recommendations) > len(recs):
+        parts.append(Text(tr(lang, "{more} more recommendations in the JSON result "
+                                   "(--format json).",
+                             more=len(r.recommendations) - len(recs)), style="dim"))
+    parts.append(Text(tr(lang, "Instrument {id} {version} ({hash})", id=r.instrument.id,
+                         version=r.instrument.version, hash=r.instrument.hash[:19]),
+                      style="dim"))
+    return Group(*parts)

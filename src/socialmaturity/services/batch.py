@@ -1,0 +1,159 @@
+"""Use case: score a CSV of many respondents through the vectorized path.
+
+The CSV has a header row of profile fields and question ids, one respondent a row. A
+multi-select cell lists option keys separated by ``;``; an empty cell is unanswered.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import InputFileError, Problem
+from ..instrument.model import Instrument
+from ..scoring.answers import check_value
+from ..scoring.batch import MULTI_SEPARATOR, BatchScores, encode_frame, score_encoded
+
+MAX_LISTED = 20
+
+
+
+def read_table(inst: Instrument, path: str | Path, *, require_questions: bool = True):
+    """Read a batch CSV as text columns; check that the needed columns are there."""
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(Problem(str(path), "no such file" if not path.exists()
+                                     else "is a folder, not a file"))
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
+                            encoding="utf-8-sig", skipinitialspace=True)
+    except UnicodeDecodeError:
+        raise InputFileError(Problem(str(path), "not UTF-8 text: save the CSV as UTF-8")) from None
+    except pd.errors.EmptyDataError:
+        raise InputFileError(Problem(str(path), "the file is empty: expected a header row of "
+                                                "profile fields and question ids")) from None
+    except pd.errors.ParserError as exc:
+        raise InputFileError(Problem(str(path), f"not a valid CSV file: {exc}")) from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    dupes = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
+    if dupes:
+        raise InputFileError(Problem(f"{path}:1", f"column {dupes[0]!r} appears twice in the "
+                                                   f"header"))
+    needed = [q.id for q in inst.profile if q.required]
+    if require_questions:
+        needed += [q.id for q in inst.scored_questions]
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        shown = ", ".join(missing[:10]) + (f", … ({len(missing)} in all)" if len(missing) > 10
+                                           else "")
+        raise InputFileError(Problem(f"{path}:1", f"missing column(s): {shown}. The header needs "
+                                                   f"the profile fields and every question id "
+                                                   f"(`socialmaturity instrument show` lists "
+                                                   f"them)"))
+    return frame
+
+
+def profile_problems(inst: Instrument, frame) -> dict[int, list[tuple[str, str]]]:
+    """Invalid values in single-choice profile columns, keyed by 0-based data row."""
+    import pandas as pd
+
+    problems: dict[int, list[tuple[str, str]]] = {}
+    for q in inst.profile:
+        if q.type != "single" or q.id not in frame.columns:
+            continue
+        codes, uniques = pd.factorize(frame[q.id], use_na_sentinel=True)
+        for u, value in enumerate(uniques):
+            _, err = check_value(inst, q.id, str(value).strip())
+            if err:
+                for row in np.flatnonzero(codes == u):
+                    problems.setdefault(int(row), []).append((q.id, err))
+        if q.required:
+            for row in np.flatnonzero(codes < 0):
+                keys = ", ".join(inst.index.option_keys(q.id))
+                problems.setdefault(int(row), []).append(
+                    (q.id, f"empty, but required; valid: {keys}"))
+    return problems
+
+
+@dataclass
+class BatchOutcome:
+    rows: int
+    written: int
+    skipped: int
+    problems: list[Problem]
+    problem_rows: int
+
+
+def score_table(inst: Instrument, frame, progress: Callable[[int], None] | None = None
+                ) -> tuple[BatchScores, dict[int, list[tuple[str, str]]]]:
+    enc, problems = encode_frame(inst, frame, len(frame), inst.scored_questions, progress)
+    for row, items in profile_problems(inst, frame).items():
+        problems.setdefault(row, []).extend(items)
+    return score_encoded(inst, enc), problems
+
+
+def scores_frame(inst: Instrument, frame, scores: BatchScores, keep: np.ndarray):
+    """The output table: input row number, pass-through columns, scores and stages."""
+    import pandas as pd
+
+    questions = {q.id for q in inst.scored_questions} | {q.id for q in inst.outcomes}
+    out = pd.DataFrame({"row": np.arange(1, len(frame) + 1)[keep]})
+    for col in frame.columns:
+        if col not in questions:
+            out[col] = frame[col].to_numpy()[keep]
+    out["overall_score"] = scores.overall[keep]
+    stage_keys = np.array([""] + [s.key for s in inst.stages], dtype=object)
+    out["stage"] = stage_keys[scores.level[keep]]
+    rules = np.array(["threshold"] + [f"gate:{g.id}" for g in inst.rules.gates]
+                     + [f"weakest-link:{d.id}" for d in inst.dimensions], dtype=object)
+    out["stage_rule"] = rules[scores.decided_by[keep]]
+    for d in inst.dimensions:
+        out[f"{d.id}_score"] = scores.dimensions[d.id][keep]
+    return out
+
+
+def score_csv(inst: Instrument, source: str | Path, output: str | Path, *,
+              skip_invalid: bool = False, progress: Callable[[int], None] | None = None
+              ) -> BatchOutcome:
+    """Score every row of ``source`` into ``output``. With invalid rows and no
+    ``skip_invalid``, nothing is written and the outcome lists the first problems."""
+    frame = read_table(inst, source)
+    scores, problems = score_table(inst, frame, progress)
+    listed: list[Problem] = []
+    for row in sorted(problems)[:MAX_LISTED]:
+        for column, message in problems[row]:
+            listed.append(Problem(f"{source}:{row + 2}",
+                                  f"row {row + 1:,}, column {column!r}: {message}"))
+    keep = np.ones(len(frame), dtype=bool)
+    if problems:
+        if not skip_invalid:
+            return BatchOutcome(len(frame), 0, 0, listed, len(problems))
+        keep[list(problems)] = False
+    table = scores_frame(inst, frame, scores, keep)
+    write_atomically(output, lambda f: table.to_csv(f, index=False, float_format="%.1f"))
+    return BatchOutcome(len(frame), int(keep.sum()), int((~keep).sum()), listed, len(problems))
+
+
+def write_atomically(path: str | Path, write: Callable) -> None:
+    """Write to a temporary file beside ``path`` and move it in place: never half a file."""
+    path = Path(path)
+    if path.parent and not path.parent.exists():
+        raise InputFileError(Problem(str(path), f"folder {path.parent} does not exist"))
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            write(f)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+__all__ = ["MULTI_SEPARATOR", "read_table", "score_csv", "write_atomically", "BatchOutcome"]

@@ -1,0 +1,88 @@
+"""Use case: take the assessment one question at a time (the terminal's ``assess``).
+
+The interview is the ordered list of questions (profile first, then each dimension, then the
+outcome questions) and the answers so far; it can go back, skip, and be saved to an answers
+file that ``--resume`` continues.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..instrument.model import Instrument, Question
+from ..scoring.answers import Responses, load_responses
+from .batch import write_atomically
+
+
+@dataclass(frozen=True)
+class Step:
+    section: str  # "profile", a dimension id, or "outcomes"
+    section_name: str
+    position: int  # 1-based within the section
+    section_size: int
+    question: Question
+
+
+def steps(inst: Instrument, lang: str) -> list[Step]:
+    from ..i18n.catalog import tr
+
+    sections = [("profile", tr(lang, "Profile"), inst.profile)]
+    sections += [(d.id, inst.text(d.name, lang), d.questions) for d in inst.dimensions]
+    if inst.outcomes:
+        sections.append(("outcomes", tr(lang, "Outcomes"), inst.outcomes))
+    return [Step(sid, name, i + 1, len(qs), q)
+            for sid, name, qs in sections for i, q in enumerate(qs)]
+
+
+@dataclass
+class Interview:
+    instrument: Instrument
+    lang: str
+    responses: Responses = field(default_factory=Responses)
+    position: int = 0
+
+    def __post_init__(self) -> None:
+        self.steps = steps(self.instrument, self.lang)
+
+    @classmethod
+    def resume(cls, inst: Instrument, lang: str, path: str | Path) -> Interview:
+        """Continue from a saved answers file, at the first unanswered question."""
+        responses = load_responses(inst, path, require_profile=False)
+        interview = cls(inst, lang, responses)
+        interview.position = interview.first_unanswered()
+        return interview
+
+    def answer_of(self, q: Question) -> Any:
+        if self.instrument.index.section[q.id] == "profile":
+            return self.responses.profile.get(q.id)
+        return self.responses.answers.get(q.id)
+
+    def set_answer(self, q: Question, value: Any) -> None:
+        target = self.responses.profile if self.instrument.index.section[q.id] == "profile" \
+            else self.responses.answers
+        if value is None:
+            target.pop(q.id, None)
+        else:
+            target[q.id] = value
+
+    def first_unanswered(self) -> int:
+        for i, step in enumerate(self.steps):
+            if self.answer_of(step.question) is None:
+                return i
+        return len(self.steps)
+
+    @property
+    def done(self) -> bool:
+        return self.position >= len(self.steps)
+
+    def document(self) -> dict:
+        return {"instrument": self.instrument.id, "profile": dict(self.responses.profile),
+                "answers": dict(self.responses.answers)}
+
+    def save(self, path: str | Path) -> None:
+        text = yaml.safe_dump(self.document(), allow_unicode=True, sort_keys=False)
+        write_atomically(path, lambda f: f.write(text))

@@ -1,0 +1,43 @@
+"""Every setting, declared once: name, environment variable, default, help.
+
+The command line's options and ``socialmaturity settings`` are derived from this table, and a
+test fails when a setting is missing from the README.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str | int | None
+    help: str
+
+    @property
+    def env(self) -> str:
+        return "SOCIALMATURITY_" + self.name.upper().replace("-", "_")
+
+
+SETTINGS = (
+    Setting("instrument", "social-maturity",
+            "Instrument to use: the id of a bundled instrument or the path of a YAML file."),
+    Setting("panel", None,
+            "Benchmark panel: a CSV in the batch layout. Empty: the synthetic demo panel."),
+    Setting("min-group-size", 30,
+            "Smallest peer group shown; smaller groups are widened (sector + size, sector, all)."),
+    Setting("lang", "en", "Language of texts and reports: en or nl."),
+)
+
+
+def get(name: str) -> str | int | None:
+    """The setting's value from the environment, else its default (typed like the default)."""
+    setting = next(s for s in SETTINGS if s.name == name)
+    raw = os.environ.get(setting.env)
+    if raw is None or raw == "":
+        return setting.default
+    if isinstance(setting.default, int):
+        return int(raw)
+    return raw

@@ -1,0 +1,136 @@
+"""The interactive terminal assessment: shows one question at a time and reads the answer.
+
+Commands at every prompt: a number (or numbers separated by commas for a multi-select),
+``b`` back, ``s`` skip, ``q`` save and stop; Ctrl-C also saves and stops.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .i18n.catalog import tr
+from .instrument.model import DONT_KNOW, NOT_APPLICABLE
+from .scoring.answers import check_value
+from .services.interview import Interview
+
+BAR_WIDTH = 24
+
+
+def _bar(done: int, total: int) -> str:
+    filled = round(BAR_WIDTH * done / total) if total else BAR_WIDTH
+    return "█" * filled + "░" * (BAR_WIDTH - filled) + f" {done}/{total}"
+
+
+def _choices(iv: Interview, q) -> list[tuple[str, str]]:
+    inst, lang = iv.instrument, iv.lang
+    items = [(o.key, inst.text(o.label, lang)) for o in inst.index.options.get(q.id, [])]
+    if q.dont_know:
+        items.append((DONT_KNOW, inst.text(inst.special_labels[DONT_KNOW], lang)))
+    if q.not_applicable:
+        items.append((NOT_APPLICABLE, inst.text(inst.special_labels[NOT_APPLICABLE], lang)))
+    return items
+
+
+def _parse(iv: Interview, q, raw: str, items: list[tuple[str, str]]):
+    """(value, None) or (None, message in the interview's language)."""
+    lang = iv.lang
+    if q.type == "text":
+        return raw, None
+    if q.type == "numeric":
+        special = {"?": DONT_KNOW, "-": NOT_APPLICABLE}.get(raw)
+        try:
+            value: object = special or float(raw.replace(",", "."))
+        except ValueError:
+            value = raw
+        value, err = check_value(iv.instrument, q.id, value)
+        return (value, None) if err is None else (None, tr(
+            lang, "Type a number from {min} to {max}.", min=f"{q.min:g}", max=f"{q.max:g}"))
+    picks = [p.strip() for p in raw.split(",") if p.strip()]
+    if not picks or not all(p.isdigit() and 1 <= int(p) <= len(items) for p in picks):
+        return None, tr(lang, "Type a number from 1 to {n}.", n=len(items))
+    keys = [items[int(p) - 1][0] for p in picks]
+    if q.type == "single":
+        if len(keys) > 1:
+            return None, tr(lang, "Choose one answer.")
+        value = keys[0]
+    else:
+        value = keys[0] if keys[0] in (DONT_KNOW, NOT_APPLICABLE) and len(keys) == 1 else keys
+    value, err = check_value(iv.instrument, q.id, value)
+    return (value, None) if err is None else (None, err)
+
+
+def _save(iv: Interview, path: str | Path) -> None:
+    iv.save(path)
+    click.echo("\n" + tr(iv.lang, "Answers saved to {path}. Continue later with: socialmaturity "
+                                  "assess --resume {path}", path=path))
+
+
+def run_interview(iv: Interview, save_to: str | Path) -> bool:
+    """Ask until every question has been seen; True when finished, False when stopped."""
+    lang = iv.lang
+    inst = iv.instrument
+    total = len(iv.steps)
+    click.secho(inst.text(inst.title, lang), bold=True)
+    click.echo(tr(lang, "{n} questions in {d} dimensions, about 15 minutes.", n=total,
+                  d=len(inst.dimensions)))
+    click.echo(tr(lang, "Type the number of your answer. b = back, s = skip, q = save and stop "
+                        "(Ctrl-C saves too)."))
+    try:
+        while not iv.done:
+            step = iv.steps[iv.position]
+            q = step.question
+            click.echo()
+            click.secho(f"{step.section_name} · {step.position}/{step.section_size}   "
+                        f"{_bar(iv.position, total)}", fg="cyan")
+            click.secho(inst.text(q.text, lang), bold=True)
+            if q.help:
+                click.secho(inst.text(q.help, lang), dim=True)
+            items = _choices(iv, q)
+            current = iv.answer_of(q)
+            if q.type in ("single", "multi"):
+                for i, (key, label) in enumerate(items, 1):
+                    chosen = current == key or (isinstance(current, list) and key in current)
+                    click.echo(f"  {i:>2}. {label}" + ("  ✓" if chosen else ""))
+                if q.type == "multi":
+                    click.secho("  " + tr(lang, "Several answers: numbers separated by commas, "
+                                                "e.g. 1,3,4"), dim=True)
+            elif q.type == "numeric":
+                unit = inst.text(q.unit, lang)
+                click.echo(f"  {q.min:g}–{q.max:g} {unit}".rstrip())
+                if q.dont_know:
+                    click.secho("  " + tr(lang, "? = don't know"), dim=True)
+                if q.not_applicable:
+                    click.secho("  " + tr(lang, "- = not applicable"), dim=True)
+            if current is not None and q.type in ("numeric", "text"):
+                click.secho("  " + tr(lang, "Current answer: {value}", value=current), dim=True)
+            raw = click.prompt(">", default="", show_default=False).strip()
+            low = raw.lower()
+            if low == "q":
+                _save(iv, save_to)
+                return False
+            if low == "b":
+                iv.position = max(iv.position - 1, 0)
+                continue
+            if low == "s" or (raw == "" and current is not None):
+                iv.position += 1
+                continue
+            if raw == "":
+                if not q.required:
+                    iv.position += 1
+                    continue
+                click.secho(tr(lang, "Please answer, or type s to skip."), fg="yellow")
+                continue
+            value, err = _parse(iv, q, raw, items)
+            if err:
+                click.secho(err, fg="red")
+                continue
+            iv.set_answer(q, value)
+            iv.position += 1
+    except click.Abort:
+        _save(iv, save_to)
+        return False
+    iv.save(save_to)
+    click.echo("\n" + tr(lang, "All questions seen. Answers saved to {path}.", path=save_to))
+    return True
