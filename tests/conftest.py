@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from socialmaturity.instrument.loader import bundled_instrument, load_instrument
+from socialmaturity.instrument.positions import parse_with_positions
+from socialmaturity.instrument.loader import validate_raw
+
+FIXTURES = Path(__file__).parent / "fixtures"
+KITCHEN = FIXTURES / "kitchen-hygiene.yaml"
+
+
+@pytest.fixture(scope="session")
+def kitchen():
+    return load_instrument(KITCHEN)
+
+
+@pytest.fixture(scope="session")
+def social():
+    return bundled_instrument()
+
+
+def kitchen_variant(*replacements: tuple[str, str]):
+    """The kitchen instrument with text replaced, validated like a file."""
+    text = KITCHEN.read_text()
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    raw, pos = parse_with_positions(text, "kitchen.yaml")
+    return validate_raw(raw, pos)
+
+
+def kitchen_text(*replacements: tuple[str, str]) -> str:
+    text = KITCHEN.read_text()
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
