@@ -267,15 +267,15 @@ def benchmark(sector, size, region, fmt, lang, instrument, panel, min_group_size
 
 @cli.group()
 def panel() -> None:
-    """Benchmark panels: generate the synthetic demo panel."""
+    """Benchmark panels: generate the synthetic demo panel, pre-score a panel."""
 
 
 @panel.command("generate")
 @click.option("--seed", type=int, default=2021, show_default=True, help="Random seed.")
 @click.option("--respondents", type=click.IntRange(min=1), default=2162, show_default=True,
               help="Number of respondents.")
-@click.option("--output", required=True, type=click.Path(dir_okay=False), metavar="CSV",
-              help="Where to write the panel (batch CSV layout).")
+@click.option("--output", required=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="Where to write the panel: .csv (batch layout) or .npz (scored).")
 @instrument_option
 @handle_errors
 def panel_generate(seed, respondents, output, instrument) -> None:
@@ -283,15 +283,32 @@ def panel_generate(seed, respondents, output, instrument) -> None:
 
     Example: socialmaturity panel generate --seed 2021 --respondents 2162 --output panel.csv
     """
-    from .benchmark.demo import generate_panel
     from .instrument.loader import resolve_instrument
-    from .services.batch import write_atomically
+    from .services.assessment import write_demo_panel
 
-    inst = resolve_instrument(instrument)
-    frame = generate_panel(inst, seed=seed, respondents=respondents)
-    write_atomically(output, lambda f: frame.to_csv(f, index=False))
+    frame = write_demo_panel(resolve_instrument(instrument), output, seed, respondents)
     click.echo(f"wrote {len(frame):,} synthetic respondents "
                f"({frame['organization_id'].nunique():,} organizations) to {output}")
+
+
+@panel.command("build")
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.option("--output", required=True, type=click.Path(dir_okay=False), metavar="NPZ",
+              help="Where to write the scored panel (.npz).")
+@instrument_option
+@handle_errors
+def panel_build(source, output, instrument) -> None:
+    """Score a panel CSV once into a .npz file that loads fast (use it as --panel).
+
+    Example: socialmaturity panel build panel.csv --output panel.npz
+    """
+    from .instrument.loader import resolve_instrument
+    from .services.assessment import load_panel, save_panel
+
+    inst = resolve_instrument(instrument)
+    built = load_panel(inst, source)
+    save_panel(inst, built, output)
+    click.echo(f"wrote {built.n:,} scored respondents to {output}")
 
 
 # -- schema and settings ------------------------------------------------------------------------

@@ -507,6 +507,8 @@ class Target:
 
 _CS, _HR = "customer-service", "hr-recruiting"
 _SPONSOR = ("vice-president", "c-level")
+#: The top two options of listening-join-conversations.
+_JOIN_TOP = ("often", "always")
 
 #: The study's findings (MODEL.md §1) as checks on a generated panel and its mature flags.
 TARGETS: tuple[Target, ...] = (
@@ -552,7 +554,7 @@ TARGETS: tuple[Target, ...] = (
            0.65, 0.05, False, _share("reach-departments", ["pr-communications"])),
     Target("listening-join-ratio", "mature ÷ less mature: join the conversations they listen "
            "to, top two answers (many times more likely)", 4.0, 0.25, True,
-           None),  # type: ignore[arg-type]  # set below: needs the instrument's scale
+           _ratio("listening-join-conversations", _JOIN_TOP)),
 )
 
 

@@ -133,7 +133,12 @@ def encode_frame(inst: Instrument, frame: Mapping[str, object], n: int,
                                    np.zeros(n, dtype=np.float64 if q.type == "numeric"
                                             else np.int64))
             continue
-        codes, uniques = pd.factorize(pd.Series(frame[q.id], dtype=object), use_na_sentinel=True)
+        series = frame[q.id]
+        if isinstance(getattr(series, "dtype", None), pd.CategoricalDtype):
+            codes = series.cat.codes.to_numpy()  # type: ignore[union-attr]
+            uniques = list(series.cat.categories)  # type: ignore[union-attr]
+        else:
+            codes, uniques = pd.factorize(pd.Series(series, dtype=object), use_na_sentinel=True)
         col, bad = encode_values(inst, q, list(uniques))
         status = np.where(codes < 0, MISSING, col.status[np.maximum(codes, 0)]).astype(np.int8)
         value = col.value[np.maximum(codes, 0)]

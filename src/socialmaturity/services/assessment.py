@@ -25,16 +25,55 @@ def demo_panel(inst: Instrument, seed: int = DEMO_SEED,
     from ..benchmark.demo import generate_panel
 
     frame = generate_panel(inst, seed=seed, respondents=respondents)
-    return Panel.from_frame(inst, frame, len(frame), synthetic=True,
-                            label=f"demo-{seed}")
+    return Panel.from_frame(inst, frame, len(frame), synthetic=True, label=f"seed {seed}")
 
 
 def load_panel(inst: Instrument, path: str | Path) -> Panel:
-    """A panel from a batch-layout CSV file (see ``score --batch``)."""
+    """A panel from a batch-layout CSV file (see ``score --batch``), scored on loading, or from
+    a pre-scored ``.npz`` file made by ``panel build``. A CSV whose ``synthetic`` column is 1
+    on every row (as ``panel generate`` writes) is labelled synthetic."""
+    if str(path).endswith(".npz"):
+        return Panel.load(inst, path)
     from .batch import read_table
 
     frame = read_table(inst, path, require_questions=False)
-    return Panel.from_frame(inst, frame, len(frame), synthetic=False, label=Path(path).name)
+    synthetic = "synthetic" in frame.columns and bool(
+        (frame["synthetic"].astype(object) == "1").all())
+    return Panel.from_frame(inst, frame, len(frame), synthetic=synthetic,
+                            label=Path(path).name)
+
+
+def write_demo_panel(inst: Instrument, output: str | Path, seed: int = DEMO_SEED,
+                     respondents: int = DEMO_RESPONDENTS):
+    """Generate the demo panel into a CSV (or a pre-scored ``.npz``); return its table."""
+    from ..benchmark.demo import generate_panel
+    from .batch import write_atomically
+
+    frame = generate_panel(inst, seed=seed, respondents=respondents)
+    frame.insert(0, "synthetic", 1)
+    if str(output).endswith(".npz"):
+        panel = Panel.from_frame(inst, frame, len(frame), synthetic=True, label=f"seed {seed}")
+        save_panel(inst, panel, output)
+    else:
+        write_atomically(output, lambda f: frame.to_csv(f, index=False))
+    return frame
+
+
+def save_panel(inst: Instrument, panel: Panel, output: str | Path) -> None:
+    """Save a scored panel as ``.npz``, whole or not at all."""
+    from ..errors import InputFileError, Problem
+
+    output = Path(output)
+    if output.suffix != ".npz":
+        raise InputFileError(Problem(str(output), "a scored panel file ends in .npz"))
+    if not output.parent.is_dir():
+        raise InputFileError(Problem(str(output), f"folder {output.parent} does not exist"))
+    tmp = output.with_name(f".{output.name}.tmp.npz")
+    try:
+        panel.save(tmp, inst.content_hash)
+        tmp.replace(output)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 @dataclass
@@ -59,8 +98,7 @@ class Assessor:
 
 def panel_label(panel: Panel, lang: str) -> str:
     if panel.synthetic:
-        return tr(lang, "Demo benchmark (synthetic), seed {seed}",
-                  seed=panel.label.removeprefix("demo-"))
+        return tr(lang, "Demo benchmark (synthetic): {label}", label=panel.label)
     return panel.label
 
 

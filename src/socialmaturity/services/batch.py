@@ -32,7 +32,8 @@ def read_table(inst: Instrument, path: str | Path, *, require_questions: bool = 
         raise InputFileError(Problem(str(path), "no such file" if not path.exists()
                                      else "is a folder, not a file"))
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
+        # categories: each distinct answer is parsed and checked once (fast on large files)
+        frame = pd.read_csv(path, dtype="category", keep_default_na=False, na_values=[""],
                             encoding="utf-8-sig", skipinitialspace=True)
     except UnicodeDecodeError:
         raise InputFileError(Problem(str(path), "not UTF-8 text: save the CSV as UTF-8")) from None
@@ -68,7 +69,7 @@ def profile_problems(inst: Instrument, frame) -> dict[int, list[tuple[str, str]]
     for q in inst.profile:
         if q.type != "single" or q.id not in frame.columns:
             continue
-        codes, uniques = pd.factorize(frame[q.id], use_na_sentinel=True)
+        codes, uniques = pd.factorize(frame[q.id].astype(object), use_na_sentinel=True)
         for u, value in enumerate(uniques):
             _, err = check_value(inst, q.id, str(value).strip())
             if err:
@@ -107,7 +108,7 @@ def scores_frame(inst: Instrument, frame, scores: BatchScores, keep: np.ndarray)
     out = pd.DataFrame({"row": np.arange(1, len(frame) + 1)[keep]})
     for col in frame.columns:
         if col not in questions:
-            out[col] = frame[col].to_numpy()[keep]
+            out[col] = frame[col].astype(object).to_numpy()[keep]
     out["overall_score"] = scores.overall[keep]
     stage_keys = np.array([""] + [s.key for s in inst.stages], dtype=object)
     out["stage"] = stage_keys[scores.level[keep]]
