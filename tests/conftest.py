@@ -4,9 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from socialmaturity.instrument.loader import bundled_instrument, load_instrument
+from socialmaturity.instrument.loader import bundled_instrument, load_instrument, validate_raw
 from socialmaturity.instrument.positions import parse_with_positions
-from socialmaturity.instrument.loader import validate_raw
 
 FIXTURES = Path(__file__).parent / "fixtures"
 KITCHEN = FIXTURES / "kitchen-hygiene.yaml"

@@ -8,6 +8,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from socialmaturity.instrument.loader import bundled_instrument, load_instrument
 from socialmaturity.instrument.model import DONT_KNOW, NOT_APPLICABLE
 from socialmaturity.scoring.answers import Responses
 from socialmaturity.scoring.batch import encode_frame, encode_responses, score_encoded
@@ -15,7 +16,6 @@ from socialmaturity.scoring.engine import score_responses
 from socialmaturity.services.batch import score_table
 
 from .conftest import KITCHEN
-from socialmaturity.instrument.loader import bundled_instrument, load_instrument
 
 INSTRUMENTS = {"kitchen": load_instrument(KITCHEN), "social": bundled_instrument()}
 

@@ -253,8 +253,8 @@ def benchmark(sector, size, region, fmt, lang, instrument, panel, min_group_size
 
     Example: socialmaturity benchmark --sector technology --size 1000-9999 --region emea
     """
-    from .services.benchmarks import describe_peers, render_peers
     from .services.assessment import make_assessor
+    from .services.benchmarks import describe_peers, render_peers
 
     assessor = make_assessor(instrument, panel, min_group_size)
     filters = {k: v for k, v in (("sector", sector), ("size", size), ("region", region)) if v}

@@ -32,7 +32,9 @@ def _describe_pydantic(err: dict[str, Any]) -> str:
         return f"missing required key {err['loc'][-1]!r}"
     if kind == "literal_error":
         return f"{err['msg'].lower()}, got {err['input']!r}"
-    return f"{err['msg']} (got {err['input']!r})" if not isinstance(err["input"], dict | list) else err["msg"]
+    if isinstance(err["input"], dict | list):
+        return err["msg"]
+    return f"{err['msg']} (got {err['input']!r})"
 
 
 def _text_paths(value: Any, path: tuple) -> list[tuple[tuple, dict]]:
@@ -200,7 +202,8 @@ class _Checker:
         for n, g in enumerate(self.inst.rules.gates):
             path = ("rules", "gates", n)
             if g.stage not in stages:
-                self.add(path + ("stage",), f"unknown stage {g.stage!r}; valid: {', '.join(stages)}")
+                self.add(path + ("stage",),
+                         f"unknown stage {g.stage!r}; valid: {', '.join(stages)}")
             c = g.condition
             forms = [c.any_of is not None, c.min_selected is not None, c.min_score is not None]
             cpath = path + ("condition",)

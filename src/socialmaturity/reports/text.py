@@ -31,7 +31,8 @@ def render_result(r: AssessmentResult, *, all_recommendations: bool = False) -> 
     if b.overall_percentile is not None:
         head.append("\n" + tr(lang, "Percentile among peers: {p} (peer median {median}, top "
                                     "quartile from {q3}; {group}, n = {n})",
-                              p=_n(lang, b.overall_percentile, 0), median=_n(lang, b.overall_median),
+                              p=_n(lang, b.overall_percentile, 0),
+                              median=_n(lang, b.overall_median),
                               q3=_n(lang, b.overall_top_quartile), group=b.peer_group.label,
                               n=number(lang, b.peer_group.n, 0)))
     parts.append(Panel(head, title=tr(lang, "Social maturity result"), expand=False))
