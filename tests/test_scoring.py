@@ -155,8 +155,8 @@ def test_the_lowest_cap_wins_and_names_its_rule():
 @pytest.mark.parametrize("answers, fragment", [
     ({"cleaning-surfaces": "sparkling"}, "valid: never, sometimes, mostly, always"),
     ({"cleaning-surface": "always"}, "did you mean 'cleaning-surfaces'"),
-    ({"records-temperature": 120}, "from 0 to 100"),
-    ({"records-temperature": "many"}, "expected a number"),
+    ({"records-temperature": 120}, "out of range; valid: a number from 0 to 100"),
+    ({"records-temperature": "many"}, "expected a number, got 'many'"),
     ({"cleaning-checks": ["nothing", "floor"]}, "excludes every other option"),
     ({"cleaning-boards": ["always"]}, "expected one option key"),
 ])

@@ -177,7 +177,7 @@ def _score_batch(source: str, output: str, skip_invalid: bool, instrument: str) 
     from rich.progress import Progress
 
     from .instrument.loader import resolve_instrument
-    from .services.batch import score_csv
+    from .services.batch import MAX_LISTED, score_csv
 
     inst = resolve_instrument(instrument)
     big = Path(source).is_file() and Path(source).stat().st_size > 5_000_000
@@ -186,9 +186,15 @@ def _score_batch(source: str, output: str, skip_invalid: bool, instrument: str) 
         outcome = score_csv(inst, source, output, skip_invalid=skip_invalid,
                             progress=lambda k: bar.advance(task, k))
     if outcome.problem_rows and not skip_invalid:
+        shown = min(outcome.problem_rows, MAX_LISTED)
         click.echo(f"error: {outcome.problem_rows:,} of {outcome.rows:,} rows are invalid; "
-                   f"nothing was written. The first {min(outcome.problem_rows, 20)}:", err=True)
-        fail(outcome.problems)
+                   f"nothing was written. The first {shown}:", err=True)
+        for p in outcome.problems:
+            click.echo(f"error: {p}", err=True)
+        more = outcome.problem_rows - shown
+        click.echo(f"error: {'… and ' + format(more, ',') + ' more invalid rows; ' if more else ''}"
+                   f"fix them, or score the valid rows with --skip-invalid", err=True)
+        sys.exit(2)
     if outcome.skipped:
         for p in outcome.problems:
             click.echo(f"skipped: {p}", err=True)

@@ -68,10 +68,24 @@ AGREE = ("agree", "strongly-agree")
 #: Profile questions answered once per organization (the rest per respondent).
 ORGANIZATION_FIELDS = ("organization", "sector", "size", "region", "country")
 
-#: Relative shares of the sectors: roughly even, with some variation. Unlisted keys: 1.
-SECTOR_SHARES: dict[str, float] = {}
+#: Sector shares (percent; unlisted keys 1): roughly even, with some variation.
+SECTOR_SHARES: dict[str, float] = {
+    "retail-ecommerce": 10, "consumer-goods": 9, "financial-services": 10, "technology": 11,
+    "telecom-media": 7, "healthcare-pharma": 8, "manufacturing": 9, "travel-hospitality": 7,
+    "professional-services": 9, "education": 7, "government": 6, "non-profit": 7,
+}
 #: Shares of the size bands, in option order (1–99, 100–999, 1,000–9,999, 10,000+).
 SIZE_SHARES = (0.20, 0.33, 0.29, 0.18)
+#: Respondents are marketers: role and department shares (percent; unlisted keys 1).
+ROLE_SHARES: dict[str, float] = {
+    "executive": 5, "cmo": 8, "head-of-social": 15, "social-media-specialist": 20,
+    "marketing-manager": 24, "communications-manager": 12, "customer-service-manager": 3,
+    "hr-manager": 2, "sales-manager": 3, "consultant": 4, "other": 4,
+}
+DEPARTMENT_SHARES: dict[str, float] = {
+    "marketing": 62, "pr-communications": 20, "customer-service": 4, "hr-recruiting": 2,
+    "sales": 4, "product-rd": 2, "it": 1, "executive": 3, "other": 2,
+}
 #: Region shares by a word in the option key.
 REGION_SHARES = {"emea": 0.38, "north": 0.33, "latin": 0.10, "asia": 0.19}
 #: Countries (ISO 3166 alpha-2) per region, with relative shares.
@@ -92,6 +106,8 @@ class Item:
 
     difficulty: float
     discrimination: float | None = None
+    #: The base "don't know" rate of this question, when not the model's.
+    dont_know: float | None = None
 
 
 @dataclass(frozen=True)
@@ -101,7 +117,7 @@ class PanelModel:
     #: Mean latent maturity before sector, size and region effects.
     mean: float = 0.0
     sd_organization: float = 1.0
-    sd_respondent: float = 0.35
+    sd_respondent: float = 0.7
     sd_dimension: float = 0.45
     #: Default item discrimination and the half-width of the category steps.
     discrimination: float = 1.6
@@ -130,9 +146,54 @@ class PanelModel:
     strongly_agree: tuple[float, float] = (0.45, 0.30)
     #: Shares of neutral, disagree, strongly disagree among those who do not agree.
     disagree_split: tuple[float, float, float] = (0.55, 0.33, 0.12)
+    #: "Don't know" among those who do not agree (where the outcome question allows it).
+    outcome_dont_know: float = 0.04
 
 
-DEFAULT_MODEL = PanelModel()
+#: The calibrated parameters of the demo panel (see ``docs/demo-panel.md``).
+DEFAULT_MODEL = PanelModel(
+    mean=0.75,
+    sector_effects={
+        "retail-ecommerce": 0.2, "consumer-goods": 0.15, "financial-services": 0.1,
+        "technology": 0.3, "telecom-media": 0.2, "healthcare-pharma": -0.1,
+        "manufacturing": -0.25, "travel-hospitality": 0.05, "professional-services": 0.0,
+        "education": -0.2, "government": -0.3, "non-profit": -0.15,
+    },
+    region_effects={"north": 0.1, "emea": 0.0, "latin": -0.05, "asia": 0.0},
+    dimension_difficulty={
+        "strategy": -0.1, "reach": 0.0, "listening": -0.2, "audiences": 0.25,
+        "employees": 0.15, "paid": 0.0, "measurement": 0.1, "data": 0.35, "governance": 0.05,
+    },
+    questions={
+        "strategy-sponsor": Item(0.18, 2.5),
+        "reach-departments": Item(0.0, dont_know=0.01),
+        "listening-join-conversations": Item(1.52, 1.39),
+        "data-crm": Item(1.84),
+    },
+    options={
+        "reach-departments": {
+            "marketing": Item(-4.07, 1.0),
+            "pr-communications": Item(0.01, 1.2),
+            "customer-service": Item(0.90, 0.78),
+            "hr-recruiting": Item(1.40, 0.55),
+            "sales": Item(1.53, 0.8),
+            "product-rd": Item(2.06, 0.8),
+        },
+    },
+    outcomes={
+        "outcome-prospects": (0.93, 0.78),
+        "outcome-relationships": (0.88, 0.44),
+        "outcome-brand-health": (0.94, 0.70),
+        "outcome-differentiates": (0.84, 0.60),
+        "outcome-paid-efficiency": (0.75, 0.50),
+        "outcome-partners": (0.67, 0.38),
+        "outcome-hiring": (0.62, 0.32),
+        "outcome-cpa": (0.60, 0.38),
+        "outcome-employee-engagement": (0.72, 0.42),
+        "outcome-disruption": (0.82, 0.66),
+        "outcome-transformation": (0.72, 0.46),
+    },
+)
 
 
 # --- generation ---------------------------------------------------------------------------
@@ -205,8 +266,10 @@ def _profile(inst: Instrument, model: PanelModel, rng: np.random.Generator, org_
             if q.id == "country" and region_keys is not None:
                 values = _countries(rng, keys, region_keys)
             else:
-                if q.id == "sector":
-                    weights = [SECTOR_SHARES.get(k, 1.0) for k in keys]
+                if q.id in ("sector", "role", "department"):
+                    table = {"sector": SECTOR_SHARES, "role": ROLE_SHARES,
+                             "department": DEPARTMENT_SHARES}[q.id]
+                    weights = [table.get(k, 1.0) for k in keys]
                 elif q.id == "size" and len(keys) == len(SIZE_SHARES):
                     weights = list(SIZE_SHARES)
                 elif q.id == "region":
@@ -306,10 +369,11 @@ def _multi(inst: Instrument, model: PanelModel, q: Question, dimension: str, the
 def _numeric(model: PanelModel, q: Question, dimension: str, theta: np.ndarray,
              noise: np.ndarray) -> np.ndarray:
     b, a = _item(model, q, dimension)
-    lo, hi = q.score_range or (q.min, q.max)
+    lo, hi = float(q.min), float(q.max)  # type: ignore[arg-type]
+    if q.score_range and q.score_range[1] < q.score_range[0]:
+        lo, hi = hi, lo  # lower is better
     u = _logistic(a * (theta - b) + model.numeric_noise * noise)
-    value = np.clip(lo + (hi - lo) * u, q.min, q.max)  # type: ignore[arg-type]
-    return np.rint(value).astype(np.int64).astype(object)
+    return np.rint(lo + (hi - lo) * u).astype(np.int64).astype(object)
 
 
 def _scored(inst: Instrument, model: PanelModel, rng: np.random.Generator,
@@ -330,7 +394,9 @@ def _scored(inst: Instrument, model: PanelModel, rng: np.random.Generator,
             if q.not_applicable:
                 values[special < model.not_applicable] = NOT_APPLICABLE
             if q.dont_know:
-                logit = np.log(model.dont_know / (1 - model.dont_know))
+                item = model.questions.get(q.id)
+                rate = item.dont_know if item and item.dont_know is not None else model.dont_know
+                logit = np.log(rate / (1 - rate))
                 p = _logistic(logit - model.dont_know_slope * centred)
                 hit = (special >= model.not_applicable * q.not_applicable) & (
                     special < model.not_applicable * q.not_applicable + p)
@@ -386,13 +452,16 @@ def _outcomes(inst: Instrument, model: PanelModel, rng: np.random.Generator,
             if group.any():
                 tilt = model.outcome_tilt * z[group]
                 logit[group] = _intercept(tilt, p) + tilt
-        u = rng.random((n, 2))
+        u = rng.random((n, 3))
         agrees = u[:, 0] < _logistic(logit)
         strong = np.where(mature, model.strongly_agree[0], model.strongly_agree[1])
         top = np.where(u[:, 1] < strong, agree[-1], agree[0])
         split = np.asarray(model.disagree_split[: len(rest)], dtype=float)
         low = np.array(rest, dtype=object)[_pick_from(split, u[:, 1])]
-        columns[q.id] = np.where(agrees, top, low).astype(object)
+        values = np.where(agrees, top, low).astype(object)
+        if q.dont_know:
+            values[~agrees & (u[:, 2] < model.outcome_dont_know)] = DONT_KNOW
+        columns[q.id] = values
     return columns
 
 

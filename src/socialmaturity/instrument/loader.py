@@ -66,7 +66,6 @@ class _Checker:
         self.problems.append(Problem(self.pos.where(path, key=key), message))
 
     def run(self) -> list[Problem]:
-        self.translations()
         self.ids()
         self.questions()
         self.stages()
@@ -74,21 +73,6 @@ class _Checker:
         self.dimensions()
         self.benchmark()
         return sorted(self.problems, key=lambda p: _sort_key(p.where))
-
-    def translations(self) -> None:
-        want = set(self.inst.locales)
-        for path, text in _text_paths(self.raw, ()):
-            missing = sorted(want - set(text))
-            extra = sorted(set(text) - want)
-            if missing:
-                self.add(path, f"missing translation for {', '.join(missing)}: "
-                               f"every text needs {', '.join(self.inst.locales)}")
-            for loc in extra:
-                self.add(path + (loc,), f"locale {loc!r} is not in locales "
-                                        f"({', '.join(self.inst.locales)})", key=True)
-            for loc, value in text.items():
-                if loc in want and (not isinstance(value, str) or not value.strip()):
-                    self.add(path + (loc,), "empty text: write it out")
 
     def _unique(self, items: list[tuple[tuple, str]], what: str) -> None:
         seen: dict[str, tuple] = {}
@@ -287,6 +271,28 @@ class _Checker:
                          f"valid: single-choice profile questions ({', '.join(singles)})")
 
 
+def translation_problems(raw: dict, pos: Positions) -> list[Problem]:
+    """Texts missing a locale, in a locale not declared, or empty; checked on the raw data so
+    that they are reported together with structural problems."""
+    locales = raw.get("locales")
+    if not isinstance(locales, list) or not all(isinstance(x, str) for x in locales):
+        return []
+    want = set(locales)
+    problems = []
+    for path, text in _text_paths(raw, ()):
+        missing = sorted(want - set(text))
+        if missing:
+            problems.append(Problem(pos.where(path), f"missing translation for "
+                                    f"{', '.join(missing)}: every text needs {', '.join(locales)}"))
+        for loc, value in text.items():
+            if loc not in want:
+                problems.append(Problem(pos.where(path + (loc,), key=True), f"locale {loc!r} is "
+                                        f"not in locales ({', '.join(locales)})"))
+            elif not isinstance(value, str) or not value.strip():
+                problems.append(Problem(pos.where(path + (loc,)), "empty text: write it out"))
+    return problems
+
+
 def _sort_key(where: str) -> tuple:
     parts = where.rsplit(":", 2)
     try:
@@ -299,18 +305,21 @@ def validate_raw(raw: Any, pos: Positions) -> Instrument:
     """Validate parsed data; raise ``InstrumentError`` listing every problem found."""
     if not isinstance(raw, dict):
         raise InstrumentError(Problem(pos.where(()), "an instrument is a mapping (id, version, …)"))
+    problems = translation_problems(raw, pos)
     try:
         inst = Instrument.model_validate(raw)
     except ValidationError as exc:
-        problems = []
         for err in exc.errors():
             loc = tuple(err["loc"])
+            if err["type"] == "string_type" and len(loc) > 1 and isinstance(loc[-1], str) \
+                    and len(loc[-1]) == 2:
+                continue  # a text's value: reported by translation_problems
             problems.append(Problem(pos.where(loc, key=err["type"] == "extra_forbidden"),
                                     _describe_pydantic(err)))
         raise InstrumentError(sorted(set(problems), key=lambda p: _sort_key(p.where))) from None
-    problems = _Checker(inst, raw, pos).run()
+    problems += _Checker(inst, raw, pos).run()
     if problems:
-        raise InstrumentError(problems)
+        raise InstrumentError(sorted(set(problems), key=lambda p: _sort_key(p.where)))
     return inst
 
 

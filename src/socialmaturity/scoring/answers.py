@@ -54,9 +54,10 @@ def check_value(inst: Instrument, qid: str, value: Any) -> tuple[Value | None, s
     if q.type == "numeric":
         if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
             extra = f" or {' / '.join(specials)}" if specials else ""
-            return None, f"expected a number from {q.min:g} to {q.max:g}{extra}, got {value!r}"
+            return None, (f"expected a number, got {value!r}; valid: a number from {q.min:g} "
+                          f"to {q.max:g}{extra}")
         if not q.min <= value <= q.max:
-            return None, f"{value:g} is out of range: a number from {q.min:g} to {q.max:g}"
+            return None, f"{value:g} is out of range; valid: a number from {q.min:g} to {q.max:g}"
         return float(value), None
     if q.type == "single":
         if not isinstance(value, str):

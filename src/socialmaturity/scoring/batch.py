@@ -140,8 +140,9 @@ def encode_frame(inst: Instrument, frame: Mapping[str, object], n: int,
         else:
             codes, uniques = pd.factorize(pd.Series(series, dtype=object), use_na_sentinel=True)
         col, bad = encode_values(inst, q, list(uniques))
-        status = np.where(codes < 0, MISSING, col.status[np.maximum(codes, 0)]).astype(np.int8)
-        value = col.value[np.maximum(codes, 0)]
+        # code -1 (empty cell) picks the appended "unanswered" entry
+        status = np.append(col.status, np.int8(MISSING))[codes]
+        value = np.append(col.value, col.value.dtype.type(0))[codes]
         for u, message in bad:
             for row in np.flatnonzero(codes == u):
                 problems.setdefault(int(row), []).append((q.id, message))

@@ -38,7 +38,7 @@ def load_panel(inst: Instrument, path: str | Path) -> Panel:
 
     frame = read_table(inst, path, require_questions=False)
     synthetic = "synthetic" in frame.columns and bool(
-        (frame["synthetic"].astype(object) == "1").all())
+        (frame["synthetic"].astype(str).str.strip() == "1").all())
     return Panel.from_frame(inst, frame, len(frame), synthetic=synthetic,
                             label=Path(path).name)
 

@@ -1,0 +1,52 @@
+"""Run every benchmark of issue #2 in turn, each in its own process, then print a summary.
+
+Each script prints its own table; this one adds one table of the targets (figure, target,
+ok / MISSED) at the end. Figures, not asserts: the exit status is 0 either way (1 only when a
+script itself crashed). ``make bench`` runs this. The first run builds the 1,000,000-respondent
+panel cache in ``benchmarks/.cache/`` (about a minute).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import HERE, print_table
+
+SCRIPTS = ["bench_batch.py", "bench_result.py", "bench_startup.py"]
+
+
+def main() -> int:
+    start = time.perf_counter()
+    summary: list[tuple[str, str, str, str]] = []
+    crashed = False
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in SCRIPTS:
+            out = Path(tmp, name + ".json")
+            print(f"\n=== {name} ===", flush=True)
+            t = time.perf_counter()
+            proc = subprocess.run([sys.executable, str(HERE / name)],
+                                  env={**os.environ, "BENCH_SUMMARY": str(out)})
+            took = time.perf_counter() - t
+            if proc.returncode != 0 or not out.exists():
+                crashed = True
+                summary.append((name, f"crashed (exit {proc.returncode})", "", "MISSED"))
+                continue
+            rows = json.loads(out.read_text())["rows"]
+            summary += [tuple(r) for r in rows if r[2]]  # the rows with a target
+            print(f"({name}: {took:.0f} s)")
+    total = time.perf_counter() - start
+    print_table(f"Summary - issue #2 targets ({os.cpu_count()} CPUs, total {total:.0f} s)",
+                summary)
+    missed = sum(r[3] == "MISSED" for r in summary)
+    print(f"\n{len(summary) - missed} of {len(summary)} targets met.")
+    return 1 if crashed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
