@@ -87,6 +87,8 @@ def run_interview(iv: Interview, save_to: str | Path) -> bool:
             click.secho(inst.text(q.text, lang), bold=True)
             if q.help:
                 click.secho(inst.text(q.help, lang), dim=True)
+            if not q.required:
+                click.secho(tr(lang, "(optional: press Enter to skip)"), dim=True)
             items = _choices(iv, q)
             current = iv.answer_of(q)
             if q.type in ("single", "multi"):
@@ -105,7 +107,7 @@ def run_interview(iv: Interview, save_to: str | Path) -> bool:
                     click.secho("  " + tr(lang, "- = not applicable"), dim=True)
             if current is not None and q.type in ("numeric", "text"):
                 click.secho("  " + tr(lang, "Current answer: {value}", value=current), dim=True)
-            raw = click.prompt(">", default="", show_default=False).strip()
+            raw = click.prompt(">", default="", show_default=False, prompt_suffix=" ").strip()
             low = raw.lower()
             if low == "q":
                 _save(iv, save_to)

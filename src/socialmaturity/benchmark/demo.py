@@ -125,6 +125,8 @@ class PanelModel:
     #: Spread (±) of the default question difficulties derived from the question id.
     spread: float = 0.5
     numeric_noise: float = 0.6
+    #: How far (a fraction of the score range) numbers may fall outside ``score_range``.
+    numeric_overshoot: float = 0.1
     dont_know: float = 0.03
     #: How much more often low-maturity respondents say "don't know" (logit per unit θ).
     dont_know_slope: float = 0.6
@@ -152,7 +154,7 @@ class PanelModel:
 
 #: The calibrated parameters of the demo panel (see ``docs/demo-panel.md``).
 DEFAULT_MODEL = PanelModel(
-    mean=0.75,
+    mean=0.88,
     sector_effects={
         "retail-ecommerce": 0.2, "consumer-goods": 0.15, "financial-services": 0.1,
         "technology": 0.3, "telecom-media": 0.2, "healthcare-pharma": -0.1,
@@ -165,19 +167,22 @@ DEFAULT_MODEL = PanelModel(
         "employees": 0.15, "paid": 0.0, "measurement": 0.1, "data": 0.35, "governance": 0.05,
     },
     questions={
-        "strategy-sponsor": Item(0.18, 2.5),
+        "strategy-sponsor": Item(0.31, 2.5),
         "reach-departments": Item(0.0, dont_know=0.01),
-        "listening-join-conversations": Item(1.52, 1.46),
-        "data-crm": Item(1.84),
+        "listening-join-conversations": Item(1.65, 1.44),
+        "data-crm": Item(1.98),
+        "audiences-goals": Item(1.37),
+        "employees-enrolled": Item(1.2),
+        "listening-conversation-share": Item(0.8),
     },
     options={
         "reach-departments": {
-            "marketing": Item(-4.07, 1.0),
-            "pr-communications": Item(0.01, 1.2),
-            "customer-service": Item(0.90, 0.78),
-            "hr-recruiting": Item(1.40, 0.55),
-            "sales": Item(1.53, 0.8),
-            "product-rd": Item(2.06, 0.8),
+            "marketing": Item(-3.95, 1.0),
+            "pr-communications": Item(0.14, 1.2),
+            "customer-service": Item(1.03, 0.78),
+            "hr-recruiting": Item(1.52, 0.56),
+            "sales": Item(1.66, 0.8),
+            "product-rd": Item(2.19, 0.8),
         },
     },
     outcomes={
@@ -369,11 +374,10 @@ def _multi(inst: Instrument, model: PanelModel, q: Question, dimension: str, the
 def _numeric(model: PanelModel, q: Question, dimension: str, theta: np.ndarray,
              noise: np.ndarray) -> np.ndarray:
     b, a = _item(model, q, dimension)
-    lo, hi = float(q.min), float(q.max)  # type: ignore[arg-type]
-    if q.score_range and q.score_range[1] < q.score_range[0]:
-        lo, hi = hi, lo  # lower is better
+    lo, hi = q.score_range or (q.min, q.max)
     u = _logistic(a * (theta - b) + model.numeric_noise * noise)
-    return np.rint(lo + (hi - lo) * u).astype(np.int64).astype(object)
+    value = lo + (hi - lo) * ((1 + 2 * model.numeric_overshoot) * u - model.numeric_overshoot)
+    return np.rint(np.clip(value, q.min, q.max)).astype(np.int64).astype(object)
 
 
 def _scored(inst: Instrument, model: PanelModel, rng: np.random.Generator,
@@ -617,6 +621,15 @@ TARGETS: tuple[Target, ...] = (
     Target("partners-mature", "mature agreeing social improved how they find and keep "
            "partners (two thirds)", 0.67, 0.05, False,
            _share("outcome-partners", AGREE, "mature")),
+    Target("brand-health-mature", "mature agreeing social improved brand relevance and "
+           "sentiment (nearly every)", 0.94, 0.04, False,
+           _share("outcome-brand-health", AGREE, "mature")),
+    Target("beyond-customers-overall", "all with goals for audiences beyond customers (only "
+           "about half)", 0.50, 0.05, False,
+           _share("audiences-goals", ["one-other", "several-others", "all-audiences"])),
+    Target("beyond-customers-mature", "mature with goals for audiences beyond customers "
+           "(most)", 0.77, 0.06, False,
+           _share("audiences-goals", ["one-other", "several-others", "all-audiences"], "mature")),
     Target("marketing-overall", "all whose marketing team uses social (nearly every)",
            0.97, 0.02, False, _share("reach-departments", ["marketing"])),
     Target("pr-overall", "all whose PR/communications team uses social (nearly two thirds)",

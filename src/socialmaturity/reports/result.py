@@ -41,6 +41,15 @@ class Overall(Out):
     stage: DecidedStage
 
 
+class QuestionAnswer(Out):
+    id: str
+    text: str
+    answer: str | list[str] | float | None = Field(description="option key(s) or number; null "
+                                                              "when unanswered")
+    answer_label: str | None = Field(description="the answer in words")
+    item_score: float | None = Field(description="0–1; null when not applicable")
+
+
 class DimensionResult(Out):
     id: str
     name: str
@@ -49,6 +58,7 @@ class DimensionResult(Out):
     stage_description: str | None
     answered: int
     asked: int
+    questions: list[QuestionAnswer]
 
 
 class GateResult(Out):
@@ -101,6 +111,8 @@ class BenchmarkOut(Out):
     overall_percentile: float | None
     overall_median: float | None
     overall_top_quartile: float | None
+    overall_histogram: list[int] = Field(description="peers per 10-point band of the overall "
+                                                     "score: 0–10, 10–20, …, 90–100")
     dimensions: list[DimensionBenchmark]
     stage_distribution: list[StageShare]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..benchmark.panel import Panel
 from ..benchmark.peers import DEFAULT_MIN_GROUP_SIZE, PeerGroup, PeerIndex
 from ..i18n.catalog import number, tr
-from ..instrument.model import Instrument
+from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument
 from ..recommendations.ranking import RankedRecommendation, rank
 from ..reports import result as out
 from ..scoring.answers import Responses
@@ -206,7 +206,8 @@ def build_result(assessor: Assessor, responses: Responses, scores: Scores, group
             stage=_stage(inst, ds.level, lang) if ds.level else None,
             stage_description=inst.text(d.stage_descriptions.get(level_stage.key), lang)
             if level_stage else None,
-            answered=ds.answered, asked=ds.asked))
+            answered=ds.answered, asked=ds.asked,
+            questions=[question_answer(inst, q, responses, scores, lang) for q in d.questions]))
         dist = stats.dimensions[d.id]
         bench_dims.append(out.DimensionBenchmark(
             id=d.id, percentile=_round(dist.percentile(ds.score) if ds.score is not None
@@ -260,6 +261,7 @@ def build_result(assessor: Assessor, responses: Responses, scores: Scores, group
             overall_percentile=_round(stats.overall.percentile(scores.overall)),
             overall_median=_round(stats.overall.quantile(0.5)),
             overall_top_quartile=_round(stats.overall.quantile(0.75)),
+            overall_histogram=stats.overall.histogram(),
             dimensions=bench_dims,
             stage_distribution=[
                 out.StageShare(level=s.level, key=s.key, name=inst.text(s.name, lang),
@@ -267,6 +269,30 @@ def build_result(assessor: Assessor, responses: Responses, scores: Scores, group
                                share=round(stats.stages[s.level] / stats.n, 4) if stats.n else 0)
                 for s in inst.stages]),
         recommendations=recs)
+
+
+def answer_label(inst: Instrument, qid: str, value, lang: str) -> str | None:
+    """An answer in words: option labels, a number with its unit, or the special answers."""
+    if value is None:
+        return None
+    if value in (DONT_KNOW, NOT_APPLICABLE):
+        return inst.text(inst.special_labels[value], lang)
+    q = inst.index.questions[qid]
+    if q.type == "numeric":
+        return f"{number(lang, float(value), 0)} {inst.text(q.unit, lang)}".strip()
+    if q.type == "text":
+        return str(value)
+    labels = {o.key: inst.text(o.label, lang) for o in inst.index.options[qid]}
+    keys = value if isinstance(value, list) else [value]
+    return "; ".join(labels[k] for k in keys)
+
+
+def question_answer(inst: Instrument, q, responses: Responses, scores: Scores,
+                    lang: str) -> out.QuestionAnswer:
+    value = responses.answers.get(q.id)
+    return out.QuestionAnswer(id=q.id, text=inst.text(q.text, lang), answer=value,
+                              answer_label=answer_label(inst, q.id, value, lang),
+                              item_score=_round(scores.items.get(q.id), 3))
 
 
 def _round(x: float | None, digits: int = 1) -> float | None:
