@@ -18,17 +18,12 @@ def _unquote(line: str) -> str:
     return ast.literal_eval(line)
 
 
-@lru_cache(maxsize=8)
-def catalog(lang: str) -> dict[str, str]:
-    """msgid → msgstr of a language's catalog (empty for English)."""
-    if lang == DEFAULT_LANGUAGE:
-        return {}
-    ref = resources.files("socialmaturity.i18n") / "locales" / lang / "LC_MESSAGES" / \
-        "socialmaturity.po"
+def parse_po(text: str) -> dict[str, str]:
+    """msgid → msgstr of a gettext ``.po`` file (untranslated entries left out)."""
     messages: dict[str, str] = {}
     msgid = msgstr = None
     target = None
-    for raw in ref.read_text(encoding="utf-8").splitlines() + [""]:
+    for raw in text.splitlines() + [""]:
         line = raw.strip()
         if line.startswith("msgid "):
             if msgid and msgstr:
@@ -41,10 +36,24 @@ def catalog(lang: str) -> dict[str, str]:
                 msgid = (msgid or "") + _unquote(line)
             else:
                 msgstr = (msgstr or "") + _unquote(line)
-        elif not line or line.startswith("#"):
-            target = None if not line else target
+        elif not line:
+            target = None
     if msgid and msgstr:
         messages[msgid] = msgstr
+    return messages
+
+
+@lru_cache(maxsize=8)
+def catalog(lang: str) -> dict[str, str]:
+    """msgid → msgstr of a language (empty for English): every ``.po`` file of the language,
+    one per part of the program (``socialmaturity.po``, ``web.po``, ``reports.po``, …)."""
+    if lang == DEFAULT_LANGUAGE:
+        return {}
+    folder = resources.files("socialmaturity.i18n") / "locales" / lang / "LC_MESSAGES"
+    messages: dict[str, str] = {}
+    for ref in sorted(folder.iterdir(), key=lambda r: r.name):
+        if ref.name.endswith(".po"):
+            messages.update(parse_po(ref.read_text(encoding="utf-8")))
     return messages
 
 
