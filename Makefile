@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(VENV)/bin/socialmaturity assess
+	$(VENV)/bin/socialmaturity serve
 
 test: install
 	$(PY) -m pytest

@@ -12,9 +12,18 @@ from socialmaturity.i18n.catalog import catalog, number, tr
 SRC = Path(__file__).parent.parent / "src" / "socialmaturity"
 
 
+TEMPLATE_CALL = re.compile(r"""\bt\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
+
+
 def messages_in_code() -> dict[str, str]:
-    """msgid → where, for every literal passed as tr(lang, "...")."""
+    """msgid → where, for every literal passed as tr(lang, "...") in Python and as t("...")
+    in templates."""
     found = {}
+    for path in (SRC / "web" / "templates").glob("*.html"):
+        text = path.read_text()
+        for m in TEMPLATE_CALL.finditer(text):
+            msg = m.group(1) if m.group(1) is not None else m.group(2)
+            found[msg] = f"{path.relative_to(SRC)}:{text[:m.start()].count(chr(10)) + 1}"
     for path in SRC.rglob("*.py"):
         tree = ast.parse(path.read_text(), str(path))
         for node in ast.walk(tree):

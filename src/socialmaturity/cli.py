@@ -317,6 +317,78 @@ def panel_build(source, output, instrument) -> None:
     click.echo(f"wrote {built.n:,} scored respondents to {output}")
 
 
+# -- web server and database ---------------------------------------------------------------------
+
+
+database_option = setting_option("database-url", metavar="URL")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="Port to listen on.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes (use PostgreSQL for more than one).")
+@database_option
+@instrument_option
+@panel_option
+@min_group_option
+@handle_errors
+def serve(host, port, workers, database_url, instrument, panel, min_group_size) -> None:
+    """Start the web app: the assessment in the browser, the result, the PDF and the JSON API.
+
+    The database is created and migrated on start.
+
+    Example: socialmaturity serve --host 0.0.0.0 --port 8000
+    """
+    import os
+
+    import uvicorn
+
+    from .storage.database import default_database_url, upgrade
+    from .web.main import database_url as configured_url
+
+    values = {"database-url": database_url or default_database_url(), "instrument": instrument,
+              "panel": panel, "min-group-size": min_group_size}
+    for s in SETTINGS:  # the workers read their settings from the environment
+        if s.name in values and values[s.name] not in (None, ""):
+            os.environ[s.env] = str(values[s.name])
+    upgrade(configured_url())
+    click.echo(f"socialmaturity on http://{host}:{port} (database {_safe_url(configured_url())})")
+    uvicorn.run("socialmaturity.web.main:app_from_env", factory=True, host=host, port=port,
+                workers=workers, log_level="warning", proxy_headers=True)
+
+
+def _safe_url(url: str) -> str:
+    """A database URL without its password."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@")
+    return url
+
+
+@cli.group()
+def db() -> None:
+    """The web app's database."""
+
+
+@db.command("upgrade")
+@database_option
+@handle_errors
+def db_upgrade(database_url) -> None:
+    """Create the database or migrate it to the newest schema (Alembic).
+
+    Example: SOCIALMATURITY_DATABASE_URL=postgresql+psycopg://root@127.0.0.1/test socialmaturity db upgrade
+    """
+    from .storage.database import current_revision, default_database_url, upgrade
+
+    url = database_url or default_database_url()
+    upgrade(url)
+    click.echo(f"{_safe_url(url)}: at revision {current_revision(url)}")
+
+
 # -- schema and settings ------------------------------------------------------------------------
 
 

@@ -29,6 +29,9 @@ SETTINGS = (
     Setting("min-group-size", 30,
             "Smallest peer group shown; smaller groups are widened (sector + size, sector, all)."),
     Setting("lang", "en", "Language of texts and reports: en or nl."),
+    Setting("database-url", None,
+            "Database of the web app: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB. "
+            "Empty: socialmaturity.sqlite in the current folder."),
 )
 
 

@@ -20,14 +20,14 @@ model (see ``docs/demo-panel.md``):
    - multi-select: each option chosen independently with ``logistic(a_j · (θ_d − b_j))``;
      an exclusive option ("none of these") when nothing else is chosen;
    - numeric: ``logistic(a · (θ_d − b) + Normal(0, noise))`` mapped linearly onto the
-     question's ``score_range`` (so a reversed range, lower-is-better, works too), clipped to
-     ``min``..``max`` and rounded to whole numbers;
-   - "don't know" (where allowed) about 3% of answers, more often at low maturity;
-     "not applicable" (where allowed) 2%.
+     question's ``score_range`` with 10% overshoot either side (a reversed range,
+     lower-is-better, works too), clipped to ``min``..``max`` and rounded to whole numbers;
+   - "don't know" (where allowed) at a base rate of 3%, more often at low maturity (1–5% per
+     question); "not applicable" (where allowed) 2%.
 
    Difficulties come from :attr:`PanelModel.questions` and :attr:`PanelModel.options` where
-   listed, otherwise from the question id (a fixed CRC-32 hash spread over ±0.5), never from
-   the random stream, so they are the same for every seed.
+   listed, otherwise from the dimension's offset plus the question id (a fixed CRC-32 hash
+   spread over ±0.5), never from the random stream, so they are the same for every seed.
 4. **Classification.** The rows are scored by the real batch engine
    (:func:`~socialmaturity.scoring.batch.encode_frame`,
    :func:`~socialmaturity.scoring.batch.score_encoded`); mature = stage level ≥ 3.
@@ -39,6 +39,8 @@ model (see ``docs/demo-panel.md``):
 Randomness is one ``numpy.random.default_rng(seed)`` stream drawn in a fixed order, so a
 seed gives the same panel on every machine. :data:`TARGETS` lists the study's findings the
 default panel is calibrated to, with tolerances; :func:`calibration_report` checks them.
+Default panel (seed 2021): 2,162 respondents, 1,097 organizations, stages 1–4 at
+11/49/29/11%, 40% mature; 1,000,000 rows take about 15 s.
 """
 
 from __future__ import annotations
@@ -102,9 +104,9 @@ COUNTRIES: dict[str, dict[str, float]] = {
 @dataclass(frozen=True)
 class Item:
     """Parameters of one question (or one multi-select option): difficulty ``b`` on the
-    latent scale and discrimination ``a``; ``None`` keeps the model default."""
+    latent scale and discrimination ``a``; ``None`` keeps the model's default."""
 
-    difficulty: float
+    difficulty: float | None = None
     discrimination: float | None = None
     #: The base "don't know" rate of this question, when not the model's.
     dont_know: float | None = None
@@ -120,7 +122,7 @@ class PanelModel:
     sd_respondent: float = 0.7
     sd_dimension: float = 0.45
     #: Default item discrimination and the half-width of the category steps.
-    discrimination: float = 1.6
+    discrimination: float = 1.3
     steps: float = 1.5
     #: Spread (±) of the default question difficulties derived from the question id.
     spread: float = 0.5
@@ -154,7 +156,7 @@ class PanelModel:
 
 #: The calibrated parameters of the demo panel (see ``docs/demo-panel.md``).
 DEFAULT_MODEL = PanelModel(
-    mean=0.88,
+    mean=0.94,
     sector_effects={
         "retail-ecommerce": 0.2, "consumer-goods": 0.15, "financial-services": 0.1,
         "technology": 0.3, "telecom-media": 0.2, "healthcare-pharma": -0.1,
@@ -167,22 +169,22 @@ DEFAULT_MODEL = PanelModel(
         "employees": 0.15, "paid": 0.0, "measurement": 0.1, "data": 0.35, "governance": 0.05,
     },
     questions={
-        "strategy-sponsor": Item(0.31, 2.5),
-        "reach-departments": Item(0.0, dont_know=0.01),
-        "listening-join-conversations": Item(1.65, 1.44),
-        "data-crm": Item(1.98),
-        "audiences-goals": Item(1.37),
+        "strategy-sponsor": Item(0.38, 2.5),
+        "reach-departments": Item(dont_know=0.01),
+        "listening-join-conversations": Item(1.71, 1.45),
+        "data-crm": Item(2.0),
+        "audiences-goals": Item(1.43),
         "employees-enrolled": Item(1.2),
         "listening-conversation-share": Item(0.8),
     },
     options={
         "reach-departments": {
-            "marketing": Item(-3.95, 1.0),
-            "pr-communications": Item(0.14, 1.2),
-            "customer-service": Item(1.03, 0.78),
-            "hr-recruiting": Item(1.52, 0.56),
-            "sales": Item(1.66, 0.8),
-            "product-rd": Item(2.19, 0.8),
+            "marketing": Item(-3.88, 1.0),
+            "pr-communications": Item(0.2, 1.2),
+            "customer-service": Item(1.1, 0.78),
+            "hr-recruiting": Item(1.59, 0.56),
+            "sales": Item(1.73, 0.8),
+            "product-rd": Item(2.26, 0.8),
         },
     },
     outcomes={
@@ -206,6 +208,11 @@ DEFAULT_MODEL = PanelModel(
 
 def _logistic(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return float(np.log(p / (1 - p)))
 
 
 def _hash_offset(text: str, spread: float) -> float:
@@ -324,11 +331,13 @@ def _countries(rng: np.random.Generator, keys: list[str] | None,
 
 
 def _item(model: PanelModel, q: Question, dimension: str) -> tuple[float, float]:
-    given = model.questions.get(q.id)
-    base = model.dimension_difficulty.get(dimension, 0.0)
-    b = given.difficulty if given else base + _hash_offset(q.id, model.spread)
-    a = (given.discrimination if given and given.discrimination else None) or model.discrimination
-    return b, a
+    """(difficulty, discrimination) of a question: given, or the dimension's offset plus a
+    fixed offset from the question id."""
+    given = model.questions.get(q.id) or Item()
+    b = given.difficulty
+    if b is None:
+        b = model.dimension_difficulty.get(dimension, 0.0) + _hash_offset(q.id, model.spread)
+    return b, given.discrimination or model.discrimination
 
 
 def _single(inst: Instrument, model: PanelModel, q: Question, dimension: str, theta: np.ndarray,
@@ -357,9 +366,9 @@ def _multi(inst: Instrument, model: PanelModel, q: Question, dimension: str, the
     easiest, easiest_b = plain[0], np.inf
     u = rng.random((len(theta), len(plain)))
     for j, i in enumerate(plain):
-        item = given.get(options[i].key)
-        b = item.difficulty if item else base + spread[j]
-        a = (item.discrimination if item and item.discrimination else None) or a_default
+        item = given.get(options[i].key) or Item()
+        b = item.difficulty if item.difficulty is not None else base + spread[j]
+        a = item.discrimination or a_default
         if b < easiest_b:
             easiest, easiest_b = i, b
         mask |= (u[:, j] < _logistic(a * (theta - b))).astype(np.int64) << i
@@ -395,16 +404,13 @@ def _scored(inst: Instrument, model: PanelModel, rng: np.random.Generator,
             else:
                 values = _numeric(model, q, d.id, theta_d, rng.standard_normal(n))
             special = rng.random(n)
-            if q.not_applicable:
-                values[special < model.not_applicable] = NOT_APPLICABLE
+            na = model.not_applicable if q.not_applicable else 0.0
+            values[special < na] = NOT_APPLICABLE
             if q.dont_know:
-                item = model.questions.get(q.id)
-                rate = item.dont_know if item and item.dont_know is not None else model.dont_know
-                logit = np.log(rate / (1 - rate))
-                p = _logistic(logit - model.dont_know_slope * centred)
-                hit = (special >= model.not_applicable * q.not_applicable) & (
-                    special < model.not_applicable * q.not_applicable + p)
-                values[hit] = DONT_KNOW
+                item = model.questions.get(q.id) or Item()
+                rate = model.dont_know if item.dont_know is None else item.dont_know
+                p = _logistic(_logit(rate) - model.dont_know_slope * centred)
+                values[(special >= na) & (special < na + p)] = DONT_KNOW
             columns[q.id] = values
     return columns
 
@@ -425,7 +431,7 @@ def mature_flags(inst: Instrument, panel: pd.DataFrame) -> np.ndarray:
 
 def _intercept(tilt: np.ndarray, p: float) -> float:
     """c such that mean(logistic(c + tilt)) == p (Newton's method)."""
-    c = float(np.log(p / (1 - p)))
+    c = _logit(p)
     for _ in range(30):
         s = _logistic(c + tilt)
         step = (s.mean() - p) / max(float((s * (1 - s)).mean()), 1e-12)
@@ -448,6 +454,9 @@ def _outcomes(inst: Instrument, model: PanelModel, rng: np.random.Generator,
     columns: dict[str, np.ndarray] = {}
     for q in inst.outcomes:
         keys = inst.index.option_keys(q.id)
+        if q.type != "single" or len(keys) < 3:  # not an agree scale: left unanswered
+            columns[q.id] = np.full(n, None, dtype=object)
+            continue
         agree = [k for k in keys if k in AGREE] or keys[-2:]
         rest = [k for k in keys if k not in agree][::-1]  # neutral first, strongest no last
         p_mature, p_less = model.outcomes.get(q.id, model.default_outcome)
@@ -583,7 +592,12 @@ _SPONSOR = ("vice-president", "c-level")
 #: The top two options of listening-join-conversations.
 _JOIN_TOP = ("often", "always")
 
-#: The study's findings (MODEL.md §1) as checks on a generated panel and its mature flags.
+_BEYOND = ("one-other", "several-others", "all-audiences")
+
+#: The study's findings (MODEL.md §1) as checks on a panel of the bundled instrument and its
+#: mature flags. Tolerances are 3–5 seed-to-seed standard deviations at 2,162 rows (measured
+#: over 200 seeds); targets stated as bounds ("over 80%") sit so that the whole band keeps
+#: the finding. See docs/demo-panel.md.
 TARGETS: tuple[Target, ...] = (
     Target("mature-share", "share of respondents at stage 3 or 4 (about 40% strategic)",
            0.40, 0.05, False, _mature_share),
@@ -626,10 +640,10 @@ TARGETS: tuple[Target, ...] = (
            _share("outcome-brand-health", AGREE, "mature")),
     Target("beyond-customers-overall", "all with goals for audiences beyond customers (only "
            "about half)", 0.50, 0.05, False,
-           _share("audiences-goals", ["one-other", "several-others", "all-audiences"])),
+           _share("audiences-goals", _BEYOND)),
     Target("beyond-customers-mature", "mature with goals for audiences beyond customers "
-           "(most)", 0.77, 0.06, False,
-           _share("audiences-goals", ["one-other", "several-others", "all-audiences"], "mature")),
+           "(most)", 0.75, 0.06, False,
+           _share("audiences-goals", _BEYOND, "mature")),
     Target("marketing-overall", "all whose marketing team uses social (nearly every)",
            0.97, 0.02, False, _share("reach-departments", ["marketing"])),
     Target("pr-overall", "all whose PR/communications team uses social (nearly two thirds)",
@@ -652,7 +666,7 @@ class CalibrationRow(NamedTuple):
 def calibration_report(inst: Instrument, panel: pd.DataFrame,
                        mature: np.ndarray | None = None) -> list[CalibrationRow]:
     """Each of :data:`TARGETS` observed on ``panel`` (classified by the batch engine unless
-    ``mature`` flags are given)."""
+    ``mature`` flags are given). The targets name questions of the bundled instrument."""
     if mature is None:
         mature = mature_flags(inst, panel)
     rows = []

@@ -1,0 +1,327 @@
+"""The assessment result as a PDF report for a board, typeset by Typst.
+
+One template (``typst/report.typ``) lays out the pages; this module hands it a *view*: every
+text already in the result's language and every number already written the way that language
+writes it, as JSON in ``sys.inputs``. User text (the organization's name, labels) is therefore
+data for the template, never markup: ``<script>``, ``#``, ``*`` or ``$`` print as themselves.
+
+Typst sees only the fonts shipped in ``socialmaturity/fonts`` (Inter), never the system's, so
+the PDF looks the same on every machine. A compiler is kept per thread and reused: the fonts
+are read once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+from ..i18n.catalog import number, tr
+from .charts import distribution_svg, radar_svg, stage_ladder_svg
+from .result import AssessmentResult
+
+TOP_RECOMMENDATIONS = 3
+
+_local = threading.local()
+
+
+def fonts_dir() -> Path:
+    """The folder of the shipped fonts (also served to web pages for ``@font-face``)."""
+    return Path(str(resources.files("socialmaturity") / "fonts"))
+
+
+def _templates_dir() -> Path:
+    return Path(str(resources.files("socialmaturity.reports") / "typst"))
+
+
+def _compiler():
+    import typst
+
+    compiler = getattr(_local, "compiler", None)
+    if compiler is None:
+        folder = _templates_dir()
+        compiler = typst.Compiler(str(folder / "report.typ"), root=str(folder),
+                                  font_paths=[str(fonts_dir())], ignore_system_fonts=True)
+        _local.compiler = compiler
+    return compiler
+
+
+def render_pdf(result: AssessmentResult, *, organization: str | None = None,
+               date: dt.date | None = None,
+               stage_thresholds: Sequence[float] | None = None) -> bytes:
+    """The report as PDF bytes (A4), in ``result.language``.
+
+    ``organization`` is printed on the cover and in the footer; without it, the profile's
+    ``organization`` answer is used when there is one. ``date`` is the report's date (today
+    by default). ``stage_thresholds`` are the stages' minimum scores, lowest stage first, for
+    the stage ladder; by default they are read from the bundled instrument when the result's
+    instrument is one (same id and hash), and left out otherwise.
+    """
+    view = report_view(result, organization=organization, date=date,
+                       stage_thresholds=stage_thresholds)
+    data = json.dumps(view, ensure_ascii=False)
+    return _compiler().compile(sys_inputs={"data": data})
+
+
+def stage_thresholds_of(result: AssessmentResult) -> list[float] | None:
+    """The minimum score of each stage, when the result's instrument is a bundled one."""
+    from ..instrument.loader import BUNDLED, bundled_instrument
+
+    if result.instrument.id not in BUNDLED:
+        return None
+    inst = bundled_instrument(result.instrument.id)
+    if inst.content_hash != result.instrument.hash:
+        return None
+    return [s.min_score for s in inst.stages]
+
+
+# -- the view: everything the template prints --------------------------------------------------
+
+
+def _n(lang: str, x: float | None, decimals: int = 1) -> str:
+    return "–" if x is None else number(lang, x, decimals)
+
+
+def _months(lang: str) -> tuple[str, ...]:
+    return (tr(lang, "January"), tr(lang, "February"), tr(lang, "March"), tr(lang, "April"),
+            tr(lang, "May"), tr(lang, "June"), tr(lang, "July"), tr(lang, "August"),
+            tr(lang, "September"), tr(lang, "October"), tr(lang, "November"),
+            tr(lang, "December"))
+
+
+def _date(lang: str, day: dt.date) -> str:
+    return f"{day.day} {_months(lang)[day.month - 1]} {day.year}"
+
+
+def _labels(lang: str) -> dict[str, str]:
+    return {
+        "title": tr(lang, "Social maturity report"),
+        "overall_stage": tr(lang, "Overall stage"),
+        "score": tr(lang, "Score"),
+        "stage": tr(lang, "Stage"),
+        "percentile": tr(lang, "Percentile"),
+        "peer_median": tr(lang, "Peer median"),
+        "top_quartile": tr(lang, "Top quartile"),
+        "answered": tr(lang, "Answered"),
+        "of_100": tr(lang, "out of 100"),
+        "summary": tr(lang, "Summary"),
+        "why_stage": tr(lang, "Why this stage"),
+        "peers": tr(lang, "Compared with peers"),
+        "conditions": tr(lang, "Conditions for higher stages"),
+        "top_steps": tr(lang, "The three most important next steps"),
+        "all_steps_note": tr(lang, "All recommendations, with their reasons and evidence, "
+                                   "follow later in this report."),
+        "charts": tr(lang, "Where you stand"),
+        "ladder_intro": tr(lang, "The stages of maturity, from the first to the last, and the "
+                                 "share of your peers at each."),
+        "distribution_intro": tr(lang, "How your overall score compares with the overall scores "
+                                       "of your peers."),
+        "radar": tr(lang, "Dimensions at a glance"),
+        "radar_intro": tr(lang, "Your score on each dimension (solid line), against the peer "
+                                "median (dashed) and the start of the peers' top quartile "
+                                "(dotted). Further out is more mature."),
+        "dimension": tr(lang, "Dimension"),
+        "dimensions": tr(lang, "Dimensions in detail"),
+        "question": tr(lang, "Question"),
+        "answer": tr(lang, "Answer"),
+        "item_score": tr(lang, "Points (0–100)"),
+        "recommendations": tr(lang, "Recommendations, most important first"),
+        "recommendations_intro": tr(lang, "Ranked by how far each dimension is from its next "
+                                          "stage and from the peers' top quartile, and by how "
+                                          "strongly the practice sets mature organizations "
+                                          "apart."),
+        "owner": tr(lang, "Owner"),
+        "action": tr(lang, "What to do"),
+        "why": tr(lang, "Why"),
+        "evidence": tr(lang, "Evidence"),
+        "method": tr(lang, "Method"),
+        "how_computed": tr(lang, "How scores and stages are computed"),
+        "benchmark_data": tr(lang, "Benchmark and peer group"),
+        "no_recommendations": tr(lang, "No recommendations: every dimension is at its highest "
+                                       "stage."),
+        "page": tr(lang, "Page {page} of {total}"),
+        "instrument": tr(lang, "Instrument"),
+    }
+
+
+def report_view(result: AssessmentResult, *, organization: str | None = None,
+                date: dt.date | None = None,
+                stage_thresholds: Sequence[float] | None = None) -> dict:
+    """What the PDF template prints, as JSON-ready data (texts translated, numbers formatted).
+
+    Exposed for tests and for anyone who wants the same words in another output."""
+    lang = result.language
+    b = result.benchmark
+    g = b.peer_group
+    day = date or dt.date.today()
+    org = organization if organization is not None else result.profile.get("organization")
+    org = (org or "").strip() or None
+    total = len(b.stage_distribution) or result.overall.stage.level
+    stage = result.overall.stage
+    stage_names = {s.key: s.name for s in b.stage_distribution}
+    if stage_thresholds is None:
+        stage_thresholds = stage_thresholds_of(result)
+    peers = tr(lang, "{group}, n = {n}", group=g.label, n=number(lang, g.n, 0))
+    synthetic = tr(lang, "Demo benchmark (synthetic): the peers in this report are generated "
+                         "data, not real organizations.") if b.panel.synthetic else None
+
+    if b.overall_percentile is not None:
+        percentile = tr(lang, "You score higher than {p}% of your peers.",
+                        p=_n(lang, b.overall_percentile, 0))
+        peer_line = tr(lang, "Peer group: {peers}. Peer median {median}; top quartile from "
+                             "{q3}.", peers=peers, median=_n(lang, b.overall_median),
+                       q3=_n(lang, b.overall_top_quartile))
+    else:
+        percentile = tr(lang, "No peers to compare with.")
+        peer_line = tr(lang, "Peer group: {peers}.", peers=peers)
+
+    ladder = stage_ladder_svg(result, stage_thresholds, id_prefix="pdf-ladder")
+    radar = radar_svg(result, id_prefix="pdf-radar")
+    distribution = distribution_svg(result, id_prefix="pdf-distribution")
+
+    bench = {x.id: x for x in b.dimensions}
+    dimensions = []
+    overview = []
+    for d in result.dimensions:
+        x = bench.get(d.id)
+        stage_name = d.stage.name if d.stage else "–"
+        facts = [
+            [tr(lang, "Score"), _n(lang, d.score)],
+            [tr(lang, "Stage"), stage_name],
+            [tr(lang, "Percentile"), _n(lang, x.percentile if x else None, 0)],
+            [tr(lang, "Peer median"), _n(lang, x.median if x else None)],
+            [tr(lang, "Top quartile"), _n(lang, x.top_quartile if x else None)],
+            [tr(lang, "Answered"), f"{d.answered}/{d.asked}"],
+        ]
+        questions = [{
+            "text": q.text,
+            "answer": q.answer_label if q.answer_label is not None else tr(lang, "No answer"),
+            "score": tr(lang, "not applicable") if q.item_score is None
+            else _n(lang, 100 * q.item_score, 0),
+        } for q in d.questions]
+        dimensions.append({
+            "name": d.name,
+            "score": _n(lang, d.score),
+            "stage": tr(lang, "Stage {level}: {name}", level=d.stage.level, name=stage_name)
+            if d.stage else "–",
+            "description": d.stage_description or "",
+            "facts": facts,
+            "peers": tr(lang, "Peers: {peers}.", peers=tr(
+                lang, "{group}, n = {n}", group=g.label,
+                n=number(lang, x.n if x else 0, 0))),
+            "questions": questions,
+        })
+        overview.append([d.name, _n(lang, d.score), stage_name,
+                         _n(lang, x.percentile if x else None, 0),
+                         _n(lang, x.median if x else None),
+                         _n(lang, x.top_quartile if x else None)])
+
+    recommendations = [{
+        "rank": str(r.rank),
+        "title": r.title,
+        "dimension": r.dimension_name,
+        "owner": r.owner,
+        "action": r.action,
+        "why": r.why,
+        "evidence": r.evidence.statement,
+    } for r in result.recommendations]
+
+    gates = [{
+        "text": x.text,
+        "stage": tr(lang, "For {stage}", stage=stage_names.get(x.stage, x.stage)),
+        "status": tr(lang, "Met") if x.met else tr(lang, "Not met"),
+        "met": x.met,
+    } for x in result.gates]
+
+    filters = ", ".join(f"{k} = {v}" for k, v in g.filters.items()) or tr(lang, "none")
+    method_rows = [
+        [tr(lang, "Benchmark"), b.panel.label],
+        [tr(lang, "Respondents in the benchmark"), number(lang, b.panel.n, 0)],
+        [tr(lang, "Synthetic data"), tr(lang, "Yes") if b.panel.synthetic else tr(lang, "No")],
+        [tr(lang, "Peer group"), g.label],
+        [tr(lang, "Peer group filters"), filters],
+        [tr(lang, "Peers (n)"), number(lang, g.n, 0)],
+        [tr(lang, "Minimum group size"), number(lang, g.min_group_size, 0)],
+    ]
+    for tried in g.widened_from:
+        tried_filters = ", ".join(f"{k} = {v}" for k, v in tried.filters.items())
+        method_rows.append([tr(lang, "Tried first"),
+                            tr(lang, "{filters} (n = {n})", filters=tried_filters,
+                               n=number(lang, tried.n, 0))])
+    if g.widened_because:
+        method_rows.append([tr(lang, "Why widened"), g.widened_because])
+    method_rows += [
+        [tr(lang, "Instrument"), f"{result.instrument.id} {result.instrument.version}"],
+        [tr(lang, "Instrument hash"), result.instrument.hash],
+        [tr(lang, "Benchmark scored with instrument version"), b.panel.instrument_version],
+        [tr(lang, "Report date"), _date(lang, day)],
+    ]
+    method_text = [
+        tr(lang, "Each answer earns the points the instrument gives it; a question's score is "
+                 "its points as a share of the most it can earn. \"Don't know\" and unanswered "
+                 "questions score nothing; questions answered \"not applicable\" are left out."),
+        tr(lang, "A dimension's score is the weighted average of its question scores, from 0 "
+                 "to 100, and the overall score is the weighted average of the dimension "
+                 "scores; scores are rounded to one decimal."),
+        tr(lang, "A score reaches a stage when it is at least that stage's minimum score. "
+                 "Where the instrument sets them, conditions for a stage (gates) and a "
+                 "weakest-link rule can hold the overall stage lower; the lowest of these "
+                 "rules decides, and the summary names it."),
+        tr(lang, "Peers are the organizations in the benchmark with the same profile; when "
+                 "fewer than {min} match, the group is widened step by step.",
+           min=number(lang, g.min_group_size, 0)),
+        tr(lang, "A percentile is the share of peers that score lower, counting equal scores "
+                 "half; the median and top quartile are computed on the same peers."),
+    ]
+
+    return {
+        "lang": lang,
+        "t": _labels(lang),
+        "organization": org,
+        "date": _date(lang, day),
+        "date_parts": [day.year, day.month, day.day],
+        "footer": tr(lang, "Social maturity report") + (f" · {org}" if org else ""),
+        "instrument": tr(lang, "Instrument {id}, version {version}", id=result.instrument.id,
+                         version=result.instrument.version),
+        "synthetic": synthetic,
+        "overall": {
+            "score": _n(lang, result.overall.score),
+            "stage_of": tr(lang, "Stage {level} of {total}", level=stage.level, total=total),
+            "stage": stage.name,
+            "why": stage.decided_by.explanation,
+            "percentile": _n(lang, b.overall_percentile, 0),
+            "percentile_line": percentile,
+            "peer_line": peer_line,
+            "widened": g.widened_because,
+        },
+        "gates": gates,
+        "top": recommendations[:TOP_RECOMMENDATIONS],
+        "charts": {
+            "ladder": {"svg": ladder, "alt": _alt(ladder)},
+            "distribution": {"svg": distribution, "alt": _alt(distribution),
+                             "caption": tr(lang, "Peers: {peers}.", peers=peers)},
+            "radar": {"svg": radar, "alt": _alt(radar)},
+        },
+        "overview": {
+            "head": [tr(lang, "Dimension"), tr(lang, "Score"), tr(lang, "Stage"),
+                     tr(lang, "Percentile"), tr(lang, "Peer median"), tr(lang, "Top quartile")],
+            "rows": overview,
+        },
+        "dimensions": dimensions,
+        "recommendations": recommendations,
+        "method": {"rows": method_rows, "text": method_text},
+    }
+
+
+def _alt(svg: str) -> str:
+    """The chart's ``<title>`` and ``<desc>``, as the image's alternative text in the PDF."""
+    from xml.etree import ElementTree as ET
+
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    parts = [(root.findtext(f"{ns}title") or "").strip(), (root.findtext(f"{ns}desc") or "")
+             .strip()]
+    return ". ".join(p.rstrip(".") for p in parts if p) + "."

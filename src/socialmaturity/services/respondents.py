@@ -1,0 +1,155 @@
+"""Use cases of one respondent taking the assessment in the browser or through the API:
+start, save answers as they are given, see what is missing, get the result and the PDF.
+
+Answers are checked against the instrument with the same rules as the command line before
+anything is stored; a request with one bad answer stores none of its answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import AnswersError, Problem, SocialMaturityError
+from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument, Question
+from ..reports.result import AssessmentResult
+from ..scoring.answers import Responses, check_value, validate_responses
+from .assessment import Assessor
+
+
+class UnknownToken(SocialMaturityError):
+    """No assessment has this resume link."""
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str  # "profile", a dimension id, "outcomes"
+    name: str
+    description: str
+    questions: list[Question]
+
+
+def sections(inst: Instrument, lang: str) -> list[Section]:
+    from ..i18n.catalog import tr
+
+    out = [Section("profile", tr(lang, "Your organization"),
+                   tr(lang, "Who you are: used to compare you with similar organizations."),
+                   list(inst.profile))]
+    out += [Section(d.id, inst.text(d.name, lang), inst.text(d.description, lang),
+                    list(d.questions)) for d in inst.dimensions]
+    if inst.outcomes:
+        out.append(Section("outcomes", tr(lang, "What social media brings you"),
+                           tr(lang, "Not scored: used to compare mature with less mature "
+                                    "organizations in the benchmark."), list(inst.outcomes)))
+    return out
+
+
+def split(inst: Instrument, stored: dict[str, Any]) -> Responses:
+    """Stored answers (question id → value) as profile and answers."""
+    section = inst.index.section
+    out = Responses()
+    for qid, value in stored.items():
+        if qid not in section:
+            continue  # a question of an older instrument version
+        (out.profile if section[qid] == "profile" else out.answers)[qid] = value
+    return out
+
+
+def check_answers(inst: Instrument, values: dict[str, Any]) -> tuple[dict[str, Any],
+                                                                      list[Problem]]:
+    """Normalize raw answers (question id → value, None clears); problems name the field."""
+    clean: dict[str, Any] = {}
+    problems = []
+    for qid, value in values.items():
+        if qid not in inst.index.questions:
+            problems.append(Problem(qid, f"unknown question id {qid!r}"))
+            continue
+        if value is None or value == "" or value == []:
+            clean[qid] = None
+            continue
+        norm, err = check_value(inst, qid, value)
+        if err:
+            problems.append(Problem(qid, err))
+        else:
+            clean[qid] = norm
+    return clean, problems
+
+
+def form_values(inst: Instrument, questions: list[Question], getlist) -> dict[str, Any]:
+    """Raw answers from an HTML form (``getlist(name) -> list[str]``) for these questions.
+
+    A multi-select sends its ticked boxes; a numeric field its text, or the special answer
+    from its "don't know"/"not applicable" box."""
+    values: dict[str, Any] = {}
+    for q in questions:
+        given = [v.strip() for v in getlist(q.id) if v is not None and v.strip() != ""]
+        specials = [v for v in given if v in (DONT_KNOW, NOT_APPLICABLE)]
+        if q.type == "multi":
+            values[q.id] = specials[0] if specials and len(given) == 1 else (given or None)
+        elif specials:
+            values[q.id] = specials[0]
+        elif not given:
+            values[q.id] = None
+        elif q.type == "numeric":
+            text = given[-1].replace(",", ".")
+            try:
+                values[q.id] = float(text)
+            except ValueError:
+                values[q.id] = given[-1]
+        else:
+            values[q.id] = given[-1]
+    return values
+
+
+def missing(inst: Instrument, responses: Responses) -> list[Question]:
+    """Required questions without an answer, in questionnaire order."""
+    have = responses.profile | responses.answers
+    order = [*inst.profile, *inst.scored_questions, *inst.outcomes]
+    return [q for q in order if q.required and have.get(q.id) is None]
+
+
+class Respondents:
+    """The store and the assessor together: what the web and the API call."""
+
+    def __init__(self, store, assessor: Assessor):
+        self.store = store
+        self.assessor = assessor
+
+    @property
+    def instrument(self) -> Instrument:
+        return self.assessor.instrument
+
+    def start(self, organization: str, lang: str, round_name: str = "") -> str:
+        inst = self.instrument
+        new = self.store.create(organization=organization.strip()[:200],
+                                round_name=round_name, instrument_id=inst.id,
+                                instrument_version=inst.version,
+                                instrument_hash=inst.content_hash, language=lang)
+        return new.token
+
+    def find(self, token: str):
+        respondent = self.store.find(token) if token else None
+        if respondent is None:
+            raise UnknownToken(Problem("token", "no assessment has this link; start a new one"))
+        return respondent
+
+    def responses(self, token: str):
+        respondent = self.find(token)
+        return respondent, split(self.instrument, self.store.answers(respondent.respondent_id))
+
+    def save(self, token: str, values: dict[str, Any]) -> dict[str, Any]:
+        """Check and store answers; raise ``AnswersError`` (nothing stored) on any problem."""
+        respondent = self.find(token)
+        clean, problems = check_answers(self.instrument, values)
+        if problems:
+            raise AnswersError(problems)
+        if clean:
+            self.store.save_answers(respondent.respondent_id, clean)
+        return clean
+
+    def result(self, token: str, lang: str) -> AssessmentResult:
+        """The complete result; raise ``AnswersError`` naming required profile fields missing."""
+        _, responses = self.responses(token)
+        checked = validate_responses(self.instrument, {"profile": responses.profile,
+                                                       "answers": responses.answers})
+        return self.assessor.assess(checked, lang)

@@ -1,0 +1,237 @@
+"""Engines and migrations: SQLite (WAL) by default, PostgreSQL by URL, the same migrations on both.
+
+``make_engine(url)`` gives an engine tuned for the backend; ``upgrade(url)`` brings the schema to
+the newest migration (safe to run at every start); ``current_revision(url)`` tells where it is.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy.engine import URL, make_url
+
+from ..errors import SocialMaturityError
+
+#: The setting (environment variable) that names the database.
+DATABASE_URL_SETTING = "SOCIALMATURITY_DATABASE_URL"
+#: File name of the default SQLite database, in the current directory.
+DEFAULT_DATABASE_FILE = "socialmaturity.sqlite"
+
+#: Execution option that makes a SQLite transaction take the write lock at BEGIN.
+WRITE_OPTION = "socialmaturity_write"
+
+#: Key of the PostgreSQL advisory lock held while migrating ("smig" in ASCII).
+_MIGRATION_LOCK = 0x736D6967
+
+_SUPPORTED = "sqlite:///path/to/file.sqlite or postgresql+psycopg://user:password@host:5432/name"
+
+
+class StorageError(SocialMaturityError):
+    """The database cannot be used: a malformed URL, a server that cannot be reached, a schema
+    that is not migrated, or a write the database refused (nothing of it was written)."""
+
+
+class RespondentNotFound(StorageError):
+    """No respondent (or assessment) has this id or token."""
+
+
+def default_database_url() -> str:
+    """``sqlite:///<current directory>/socialmaturity.sqlite``, as an absolute path."""
+    return "sqlite:///" + str(Path.cwd().resolve() / DEFAULT_DATABASE_FILE)
+
+
+def safe_url(url: str | URL) -> str:
+    """The URL as text with any password masked, for messages and logs."""
+    try:
+        parsed = url if isinstance(url, URL) else make_url(url)
+    except (exc.ArgumentError, ValueError, TypeError):
+        text = str(url)
+        # Mask anything between "://user:" and "@" in a URL SQLAlchemy cannot parse.
+        scheme, sep, rest = text.partition("://")
+        creds, at, host = rest.rpartition("@")
+        if sep and at and ":" in creds:
+            return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}"
+        return text
+    return parsed.render_as_string(hide_password=True)
+
+
+def parse_url(url: str | URL) -> URL:
+    """Parse and check a database URL; ``postgresql://`` and ``postgres://`` mean psycopg 3.
+
+    Raises ``StorageError`` for a malformed URL or a backend other than SQLite or PostgreSQL.
+    """
+    if isinstance(url, URL):
+        parsed = url
+    else:
+        if not isinstance(url, str) or not url.strip():
+            raise StorageError(f"database URL is empty: give {DATABASE_URL_SETTING} as "
+                               f"{_SUPPORTED}")
+        try:
+            parsed = make_url(url.strip())
+        except (exc.ArgumentError, ValueError) as e:
+            raise StorageError(f"database URL {safe_url(url)!r} is malformed ({e}): expected "
+                               f"{_SUPPORTED}") from e
+    backend, _, driver = parsed.drivername.partition("+")
+    if backend == "postgres":
+        backend = "postgresql"
+    if backend == "postgresql" and driver in ("", "psycopg"):
+        return parsed.set(drivername="postgresql+psycopg")
+    if backend == "sqlite" and driver in ("", "pysqlite"):
+        return parsed.set(drivername="sqlite")
+    raise StorageError(f"database URL {safe_url(parsed)!r}: unsupported backend "
+                       f"{parsed.drivername!r}; expected {_SUPPORTED}")
+
+
+def make_engine(url: str | URL, **kwargs) -> Engine:
+    """An engine for ``url``: SQLite in WAL mode with foreign keys, or PostgreSQL with a pool.
+
+    SQLite: every connection sets ``journal_mode=WAL``, ``synchronous=NORMAL``,
+    ``busy_timeout=10000`` and ``foreign_keys=ON``; the file's folder is created when missing;
+    a transaction started on a connection with the execution option ``socialmaturity_write``
+    begins with ``BEGIN IMMEDIATE`` (it takes the write lock at once, so a transaction that reads
+    and then writes waits for other writers instead of failing with "database is locked").
+    PostgreSQL (psycopg 3): ``pool_pre_ping``, a pool of 10 plus 20 overflow connections.
+    ``kwargs`` go to ``sqlalchemy.create_engine``.
+    """
+    parsed = parse_url(url)
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            return _sqlite_engine(parsed, **kwargs)
+        options = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20,
+                   "pool_recycle": 1800, "connect_args": {"connect_timeout": 10}}
+        options.update(kwargs)
+        return create_engine(parsed, **options)
+    except (exc.ArgumentError, ImportError, ValueError, TypeError) as e:
+        raise StorageError(f"database URL {safe_url(parsed)!r}: {e}") from e
+
+
+def _sqlite_engine(url: URL, **kwargs) -> Engine:
+    database = url.database or ""
+    if database and database != ":memory:" and not database.startswith("file:"):
+        folder = Path(database).expanduser().resolve().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StorageError(f"database URL {safe_url(url)!r}: cannot create the folder "
+                               f"{folder}: {e.strerror or e}") from e
+    engine = create_engine(url, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        # Let SQLAlchemy, not the driver, open transactions (see _on_begin): then BEGIN covers
+        # reads and DDL too, and a write transaction can ask for the lock up front.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        write = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def describe_error(url: str | URL, error: BaseException) -> str:
+    """One line naming the database (without password) and what went wrong."""
+    original = getattr(error, "orig", None) or error
+    lines = str(original).strip().splitlines()
+    detail = " ".join(lines[0].split()) if lines else type(original).__name__
+    hint = ""
+    if "no such table" in detail or ("relation" in detail and "does not exist" in detail):
+        hint = " (is the database migrated? run upgrade)"
+    return f"database {safe_url(url)!r}: {detail}{hint}"
+
+
+@contextmanager
+def storage_errors(url: str | URL) -> Iterator[None]:
+    """Turn errors of the database driver into ``StorageError`` naming ``url``."""
+    try:
+        yield
+    except StorageError:
+        raise
+    except exc.SQLAlchemyError as e:
+        raise StorageError(describe_error(url, e)) from e
+
+
+def migrations_folder() -> Traversable:
+    """The Alembic script folder inside the installed package."""
+    return resources.files("socialmaturity.storage") / "migrations"
+
+
+@contextmanager
+def alembic_config(connection=None) -> Iterator[object]:
+    """An Alembic ``Config`` built in code, pointing at the package's migrations.
+
+    With ``connection`` the migrations run on it (``config.attributes["connection"]``)."""
+    from alembic.config import Config
+
+    with resources.as_file(migrations_folder()) as folder:
+        config = Config()
+        config.set_main_option("script_location", str(folder))
+        if connection is not None:
+            config.attributes["connection"] = connection
+            # For tools that read it; '%' is configparser's escape character.
+            url = connection.engine.url.render_as_string(hide_password=False)
+            config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+        yield config
+
+
+def upgrade(url: str | URL, revision: str = "head") -> None:
+    """Migrate the database at ``url`` to ``revision`` (the newest by default), in one
+    transaction; running it again when up to date does nothing. Safe when several processes
+    start at once: SQLite takes its write lock and PostgreSQL an advisory lock first."""
+    from alembic import command
+
+    engine = make_engine(url)
+    try:
+        with storage_errors(url), engine.connect() as connection:
+            connection.execution_options(**{WRITE_OPTION: True})
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
+                with alembic_config(connection) as config:
+                    command.upgrade(config, revision)
+    finally:
+        engine.dispose()
+
+
+def current_revision(url: str | URL) -> str | None:
+    """The revision the database is at; ``None`` when it was never migrated."""
+    from alembic.runtime.migration import MigrationContext
+
+    engine = make_engine(url)
+    try:
+        with storage_errors(url), engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
+
+
+def head_revision() -> str:
+    """The newest revision the package ships."""
+    from alembic.script import ScriptDirectory
+
+    with alembic_config() as config:
+        head = ScriptDirectory.from_config(config).get_current_head()
+    if head is None:  # pragma: no cover - the package always ships migrations
+        raise StorageError("no migrations found in the package")
+    return head
+
+
+def database_url_from_environment() -> str:
+    """``SOCIALMATURITY_DATABASE_URL`` when set, else ``default_database_url()``."""
+    return os.environ.get(DATABASE_URL_SETTING, "").strip() or default_database_url()
+

@@ -1,0 +1,287 @@
+"""Respondents and their answers: the store the services call.
+
+Every method is one transaction: when it returns, its writes are committed; when it raises,
+nothing of that call is written. Database failures raise ``StorageError`` (an unknown id or
+token ``RespondentNotFound``), naming the database without its password. The services check
+answers against the instrument first; the store keeps what it is given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from .database import WRITE_OPTION, RespondentNotFound, StorageError, storage_errors
+from .tables import answers, assessments, organizations, respondents, rounds
+
+#: Bytes of randomness in a resume token (256 bits; 43 URL-safe characters).
+TOKEN_BYTES = 32
+
+
+def token_hash(token: str) -> str:
+    """What the database keeps of a resume token: its SHA-256, hex."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def now() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class NewRespondent:
+    """A respondent just created. ``token`` is the secret resume link: shown to the respondent
+    once and never stored (only its hash is)."""
+
+    token: str
+    respondent_id: int
+    assessment_id: int
+    organization_id: int
+    round_id: int
+
+
+@dataclass(frozen=True)
+class Respondent:
+    """One respondent of an assessment, with what the assessment was taken on."""
+
+    respondent_id: int
+    assessment_id: int
+    round_id: int
+    organization_id: int
+    organization: str
+    round_name: str
+    instrument_id: str
+    instrument_version: str
+    instrument_hash: str
+    language: str
+    status: str  # "open" or "completed"
+    created_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None
+
+    @property
+    def completed(self) -> bool:
+        return self.status == "completed"
+
+
+def encode_value(question_id: str, value: object) -> str:
+    """An answer as stored: compact JSON (an option key, a list of keys, a number, or text)."""
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as e:
+        raise StorageError(f"answer to {question_id!r}: cannot store {type(value).__name__} "
+                           f"{value!r} ({e})") from e
+
+
+def decode_value(text: str) -> object:
+    return json.loads(text)
+
+
+_RESPONDENT_COLUMNS = (
+    respondents.c.id.label("respondent_id"),
+    respondents.c.assessment_id,
+    assessments.c.round_id,
+    rounds.c.organization_id,
+    organizations.c.name.label("organization"),
+    rounds.c.name.label("round_name"),
+    assessments.c.instrument_id,
+    assessments.c.instrument_version,
+    assessments.c.instrument_hash,
+    respondents.c.language,
+    respondents.c.status,
+    respondents.c.created_at,
+    respondents.c.updated_at,
+    respondents.c.completed_at,
+)
+
+_RESPONDENT_JOIN = (
+    respondents.join(assessments, respondents.c.assessment_id == assessments.c.id)
+    .join(rounds, assessments.c.round_id == rounds.c.id)
+    .join(organizations, rounds.c.organization_id == organizations.c.id)
+)
+
+
+class AssessmentStore:
+    """Assessments, respondents and answers in one database (SQLite or PostgreSQL).
+
+    Thread-safe: share one store (and its engine) across requests."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._sqlite = engine.dialect.name == "sqlite"
+        self._insert = sqlite.insert if self._sqlite else postgresql.insert
+        if engine.dialect.name not in ("sqlite", "postgresql"):
+            raise StorageError(f"unsupported database {engine.dialect.name!r}: "
+                               "SQLite or PostgreSQL")
+
+    @contextmanager
+    def _transaction(self, write: bool = False) -> Iterator[Connection]:
+        """One transaction: committed when the block ends, rolled back when it raises."""
+        with storage_errors(self.engine.url), self.engine.connect() as connection:
+            if write:
+                connection.execution_options(**{WRITE_OPTION: True})
+            with connection.begin():
+                yield connection
+
+    # -- creating -------------------------------------------------------------------------
+
+    def create(self, organization: str, round_name: str, instrument_id: str,
+               instrument_version: str, instrument_hash: str, language: str) -> NewRespondent:
+        """A new organization, its round, an assessment on this instrument version and its
+        first respondent, who answers in ``language``."""
+        at = now()
+        with self._transaction(write=True) as conn:
+            organization_id = conn.execute(
+                insert(organizations).values(name=organization, created_at=at)
+                .returning(organizations.c.id)).scalar_one()
+            round_id = conn.execute(
+                insert(rounds).values(organization_id=organization_id, name=round_name,
+                                      created_at=at)
+                .returning(rounds.c.id)).scalar_one()
+            assessment_id = conn.execute(
+                insert(assessments).values(round_id=round_id, instrument_id=instrument_id,
+                                           instrument_version=instrument_version,
+                                           instrument_hash=instrument_hash, created_at=at)
+                .returning(assessments.c.id)).scalar_one()
+            token, respondent_id = self._insert_respondent(conn, assessment_id, language, at)
+        return NewRespondent(token=token, respondent_id=respondent_id,
+                             assessment_id=assessment_id, organization_id=organization_id,
+                             round_id=round_id)
+
+    def add_respondent(self, assessment_id: int, language: str) -> NewRespondent:
+        """Another respondent of an existing assessment (a team answering the same round)."""
+        at = now()
+        with self._transaction(write=True) as conn:
+            row = conn.execute(
+                select(assessments.c.round_id, rounds.c.organization_id)
+                .join(rounds, assessments.c.round_id == rounds.c.id)
+                .where(assessments.c.id == assessment_id)).one_or_none()
+            if row is None:
+                raise RespondentNotFound(f"no assessment with id {assessment_id!r}")
+            token, respondent_id = self._insert_respondent(conn, assessment_id, language, at)
+        return NewRespondent(token=token, respondent_id=respondent_id,
+                             assessment_id=assessment_id, organization_id=row.organization_id,
+                             round_id=row.round_id)
+
+    @staticmethod
+    def _insert_respondent(conn: Connection, assessment_id: int, language: str,
+                           at: datetime) -> tuple[str, int]:
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        respondent_id = conn.execute(
+            insert(respondents).values(assessment_id=assessment_id, token_hash=token_hash(token),
+                                       language=language, status="open", created_at=at,
+                                       updated_at=at, completed_at=None)
+            .returning(respondents.c.id)).scalar_one()
+        return token, respondent_id
+
+    # -- reading --------------------------------------------------------------------------
+
+    def find(self, token: str) -> Respondent | None:
+        """The respondent with this resume token; ``None`` for an unknown or empty token."""
+        if not isinstance(token, str) or not token:
+            return None
+        with self._transaction() as conn:
+            row = conn.execute(select(*_RESPONDENT_COLUMNS).select_from(_RESPONDENT_JOIN)
+                               .where(respondents.c.token_hash == token_hash(token))
+                               ).one_or_none()
+        return Respondent(**row._mapping) if row is not None else None
+
+    def get(self, respondent_id: int) -> Respondent | None:
+        """The respondent with this id; ``None`` when there is none."""
+        with self._transaction() as conn:
+            row = conn.execute(select(*_RESPONDENT_COLUMNS).select_from(_RESPONDENT_JOIN)
+                               .where(respondents.c.id == respondent_id)).one_or_none()
+        return Respondent(**row._mapping) if row is not None else None
+
+    def answers(self, respondent: int | str) -> dict[str, object]:
+        """The stored answers (question id → decoded value) of a respondent, given by id (int)
+        or resume token (str), sorted by question id. ``RespondentNotFound`` when unknown."""
+        with self._transaction() as conn:
+            respondent_id = self._respondent_id(conn, respondent)
+            rows = conn.execute(select(answers.c.question_id, answers.c.value)
+                                .where(answers.c.respondent_id == respondent_id)
+                                .order_by(answers.c.question_id)).all()
+        return {row.question_id: decode_value(row.value) for row in rows}
+
+    @staticmethod
+    def _respondent_id(conn: Connection, respondent: int | str) -> int:
+        if isinstance(respondent, str):
+            where = respondents.c.token_hash == token_hash(respondent)
+            label = "this token"
+        elif isinstance(respondent, int) and not isinstance(respondent, bool):
+            where = respondents.c.id == respondent
+            label = f"id {respondent}"
+        else:
+            raise TypeError(f"respondent: an id (int) or a token (str), not {respondent!r}")
+        found = conn.execute(select(respondents.c.id).where(where)).scalar_one_or_none()
+        if found is None:
+            raise RespondentNotFound(f"no respondent with {label}")
+        return found
+
+    # -- writing --------------------------------------------------------------------------
+
+    def save_answers(self, respondent_id: int, values: Mapping[str, object | None]) -> datetime:
+        """Store answers (question id → value; ``None`` deletes that answer) in one
+        transaction, replacing earlier answers to the same questions, and bump the
+        respondent's ``updated_at``. Returns that time. On any error nothing is written."""
+        at = now()
+        rows = []
+        deleted = []
+        for question_id, value in values.items():
+            if value is None:
+                deleted.append(question_id)
+            else:
+                rows.append({"respondent_id": respondent_id, "question_id": question_id,
+                             "value": encode_value(question_id, value), "updated_at": at})
+        with self._transaction(write=True) as conn:
+            # The respondent row first: it locks out a concurrent save of the same respondent
+            # (PostgreSQL) and tells an unknown id.
+            self._touch(conn, respondent_id, updated_at=at)
+            if deleted:
+                conn.execute(delete(answers).where(answers.c.respondent_id == respondent_id,
+                                                   answers.c.question_id.in_(deleted)))
+            if rows:
+                stmt = self._insert(answers)
+                stmt = stmt.on_conflict_do_update(
+                    index_elements=[answers.c.respondent_id, answers.c.question_id],
+                    set_={"value": stmt.excluded.value, "updated_at": stmt.excluded.updated_at})
+                conn.execute(stmt, rows)
+        return at
+
+    def set_language(self, respondent_id: int, language: str) -> None:
+        """Change the language the respondent answers (and reads reports) in."""
+        with self._transaction(write=True) as conn:
+            self._touch(conn, respondent_id, updated_at=now(), language=language)
+
+    def complete(self, respondent_id: int) -> datetime:
+        """Mark the respondent's answers as complete; returns ``completed_at``. Completing
+        again keeps the first ``completed_at``."""
+        at = now()
+        with self._transaction(write=True) as conn:
+            self._touch(conn, respondent_id, updated_at=at, status="completed")
+            conn.execute(update(respondents)
+                         .where(respondents.c.id == respondent_id,
+                                respondents.c.completed_at.is_(None))
+                         .values(completed_at=at))
+            return conn.execute(select(respondents.c.completed_at)
+                                .where(respondents.c.id == respondent_id)).scalar_one()
+
+    def reopen(self, respondent_id: int) -> None:
+        """Let the respondent change answers again: status ``open``, no ``completed_at``."""
+        with self._transaction(write=True) as conn:
+            self._touch(conn, respondent_id, updated_at=now(), status="open", completed_at=None)
+
+    @staticmethod
+    def _touch(conn: Connection, respondent_id: int, **values) -> None:
+        result = conn.execute(update(respondents).where(respondents.c.id == respondent_id)
+                              .values(**values))
+        if result.rowcount != 1:
+            raise RespondentNotFound(f"no respondent with id {respondent_id!r}")

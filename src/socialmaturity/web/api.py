@@ -1,0 +1,157 @@
+"""The JSON API (OpenAPI at /api/docs): create an assessment, put answers, get the result and
+the PDF. Answers are checked with the same rules as the command line."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..errors import AnswersError
+from ..reports.result import AssessmentResult
+from ..services.respondents import Respondents, missing
+from .pages import pdf_response
+
+router = APIRouter(prefix="/api")
+
+Lang = Literal["en", "nl"]
+
+
+def get_service(request: Request) -> Respondents:
+    return request.app.state.respondents
+
+
+Service = Annotated[Respondents, Depends(get_service)]
+
+AnswerValue = str | list[str] | float | None
+
+
+class AnswersIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    profile: dict[str, AnswerValue] = Field(
+        default_factory=dict, description="profile question id → option key or text")
+    answers: dict[str, AnswerValue] = Field(
+        default_factory=dict,
+        description="question id → option key, list of keys, number, dont-know or "
+                    "not-applicable; null clears an answer")
+
+
+class AssessmentIn(AnswersIn):
+    organization: str = Field(default="", max_length=200)
+    language: Lang = "en"
+
+
+class Links(BaseModel):
+    self: str
+    answers: str
+    result: str
+    report: str
+    page: str = Field(description="continue in the browser (the private resume link)")
+
+
+class AssessmentOut(BaseModel):
+    token: str = Field(description="the private resume token: keep it secret")
+    organization: str
+    language: str
+    status: str
+    profile: dict[str, Any]
+    answers: dict[str, Any]
+    missing: list[str] = Field(description="required questions not answered yet")
+    links: Links
+
+
+class FieldProblem(BaseModel):
+    field: str
+    message: str
+
+
+class Problems(BaseModel):
+    detail: list[FieldProblem]
+
+
+def problems_response(exc: AnswersError) -> JSONResponse:
+    return JSONResponse({"detail": [{"field": p.where, "message": p.message}
+                                    for p in exc.problems]}, status_code=422)
+
+
+def describe(svc: Respondents, token: str) -> AssessmentOut:
+    respondent, responses = svc.responses(token)
+    base = f"/api/assessments/{token}"
+    return AssessmentOut(
+        token=token, organization=respondent.organization, language=respondent.language,
+        status=respondent.status, profile=responses.profile, answers=responses.answers,
+        missing=[q.id for q in missing(svc.instrument, responses)],
+        links=Links(self=base, answers=f"{base}/answers", result=f"{base}/result",
+                    report=f"{base}/report.pdf", page=f"/a/{token}"))
+
+
+def flatten(body: AnswersIn) -> dict[str, Any]:
+    return {**body.profile, **body.answers}
+
+
+@router.post("/assessments", status_code=201, response_model=AssessmentOut,
+             responses={422: {"model": Problems}}, tags=["assessments"])
+def create_assessment(body: AssessmentIn, svc: Service):
+    """Start an assessment, optionally with a first set of answers."""
+    values = flatten(body)
+    if values:
+        from ..services.respondents import check_answers
+
+        _, problems = check_answers(svc.instrument, values)
+        if problems:
+            return problems_response(AnswersError(problems))
+    token = svc.start(body.organization, body.language)
+    if values:
+        svc.save(token, values)
+    return describe(svc, token)
+
+
+@router.get("/assessments/{token}", response_model=AssessmentOut,
+            responses={404: {"model": Problems}}, tags=["assessments"])
+def get_assessment(token: str, svc: Service):
+    """The answers so far and what is still missing."""
+    return describe(svc, token)
+
+
+@router.put("/assessments/{token}/answers", response_model=AssessmentOut,
+            responses={404: {"model": Problems}, 422: {"model": Problems}},
+            tags=["assessments"])
+def put_answers(token: str, body: AnswersIn, svc: Service):
+    """Save answers (all or nothing): 422 names each bad field and what is valid."""
+    try:
+        svc.save(token, flatten(body))
+    except AnswersError as exc:
+        return problems_response(exc)
+    return describe(svc, token)
+
+
+@router.get("/assessments/{token}/result", response_model=AssessmentResult,
+            responses={404: {"model": Problems}, 422: {"model": Problems}},
+            tags=["assessments"])
+def get_result(token: str, svc: Service, lang: Lang = "en"):
+    """The result: scores, stage and the rule that decided it, peers, recommendations."""
+    try:
+        result = svc.result(token, lang)
+    except AnswersError as exc:
+        return problems_response(exc)
+    return Response(result.model_dump_json(), media_type="application/json")
+
+
+@router.get("/assessments/{token}/report.pdf", tags=["assessments"],
+            responses={200: {"content": {"application/pdf": {}}},
+                       404: {"model": Problems}, 422: {"model": Problems}})
+def get_report(token: str, svc: Service, lang: Lang = "en"):
+    """The PDF report."""
+    return pdf_response(svc, token, lang)
+
+
+@router.get("/docs", include_in_schema=False)
+def docs() -> HTMLResponse:
+    return HTMLResponse(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>socialmaturity API'
+        '</title><link rel="stylesheet" href="/static/swagger/swagger-ui.css"></head><body>'
+        '<div id="swagger-ui" data-openapi="/api/openapi.json"></div>'
+        '<script src="/static/swagger/swagger-ui-bundle.js"></script>'
+        '<script src="/static/swagger/init.js"></script></body></html>')

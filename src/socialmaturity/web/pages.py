@@ -1,0 +1,277 @@
+"""HTML pages: landing, questionnaire sections, review, result, PDF. Thin: the work is done by
+``services.respondents``; pages work with plain form posts and get faster with htmx."""
+
+from __future__ import annotations
+
+from functools import partial
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from ..errors import AnswersError
+from ..i18n.catalog import LANGUAGES, tr
+from ..services.respondents import Respondents, form_values, missing, sections
+from .app import LANG_COOKIE, negotiate
+from .security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, csrf_ok, new_csrf_token
+
+router = APIRouter(include_in_schema=False)
+
+
+def service(request: Request) -> Respondents:
+    return request.app.state.respondents
+
+
+def csrf_token(request: Request) -> str:
+    token = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None)
+    if not token:
+        token = request.state.new_csrf = new_csrf_token()
+    return token
+
+
+def render(request: Request, template: str, lang: str, **context) -> str:
+    env = request.app.state.templates
+    return env.get_template(template).render(
+        request=request, lang=lang, t=partial(tr, lang), csrf=csrf_token(request),
+        path=request.url.path, languages=LANGUAGES, **context)
+
+
+def page(request: Request, template: str, lang: str, status: int = 200, **context) -> Response:
+    response = HTMLResponse(render(request, template, lang, **context), status_code=status)
+    new = getattr(request.state, "new_csrf", None)
+    if new:
+        response.set_cookie(CSRF_COOKIE, new, httponly=True, samesite="strict",
+                            secure=request.url.scheme == "https", path="/")
+    response.headers["cache-control"] = "no-store"
+    return response
+
+
+def forbid(request: Request, lang: str) -> Response:
+    return page(request, "error.html", lang, status=403, title=tr(lang, "Form expired"),
+                message=tr(lang, "This form has expired or was sent from another site. Go back, "
+                                 "reload the page and try again."))
+
+
+async def checked_form(request: Request):
+    form = await request.form()
+    ok = csrf_ok(request.cookies.get(CSRF_COOKIE),
+                 form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER))
+    return form, ok
+
+
+# -- landing and language -----------------------------------------------------------------------
+
+
+@router.get("/")
+def landing(request: Request) -> Response:
+    lang = negotiate(request)
+    inst = service(request).instrument
+    assessor = service(request).assessor
+    return page(request, "landing.html", lang, inst=inst, panel=assessor.panel,
+                questions=len(inst.scored_questions), dimensions=inst.dimensions)
+
+
+@router.get("/lang/{code}")
+def switch_language(request: Request, code: str, next: str = "/") -> Response:
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    response = RedirectResponse(target, status_code=303)
+    if code in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="lax",
+                            path="/")
+    return response
+
+
+@router.post("/start")
+async def start(request: Request) -> Response:
+    lang = negotiate(request)
+    form, ok = await checked_form(request)
+    if not ok:
+        return forbid(request, lang)
+    token = service(request).start(str(form.get("organization") or ""), lang)
+    return RedirectResponse(f"/a/{quote(token)}/s/profile", status_code=303)
+
+
+# -- the questionnaire --------------------------------------------------------------------------
+
+
+def progress(svc: Respondents, lang: str, have: dict) -> tuple[list[dict], int, int]:
+    rows = []
+    done = total = 0
+    for s in sections(svc.instrument, lang):
+        answered = sum(1 for q in s.questions if have.get(q.id) is not None)
+        rows.append({"id": s.id, "name": s.name, "answered": answered, "asked": len(s.questions)})
+        done += answered
+        total += len(s.questions)
+    return rows, done, total
+
+
+@router.get("/a/{token}")
+def resume(request: Request, token: str) -> Response:
+    svc = service(request)
+    _, responses = svc.responses(token)
+    have = responses.profile | responses.answers
+    for s in sections(svc.instrument, negotiate(request)):
+        if any(q.required and have.get(q.id) is None for q in s.questions):
+            return RedirectResponse(f"/a/{quote(token)}/s/{s.id}", status_code=303)
+    return RedirectResponse(f"/a/{quote(token)}/review", status_code=303)
+
+
+def section_page(request: Request, token: str, section_id: str, lang: str,
+                 errors: dict[str, str] | None = None, values: dict | None = None,
+                 status: int = 200) -> Response:
+    svc = service(request)
+    respondent, responses = svc.responses(token)
+    have = responses.profile | responses.answers | (values or {})
+    all_sections = sections(svc.instrument, lang)
+    ids = [s.id for s in all_sections]
+    if section_id not in ids:
+        return page(request, "not_found.html", lang, status=404)
+    i = ids.index(section_id)
+    rows, done, total = progress(svc, lang, responses.profile | responses.answers)
+    return page(request, "section.html", lang, status=status, token=token,
+                respondent=respondent, inst=svc.instrument, section=all_sections[i],
+                number=i + 1, count=len(ids), previous=ids[i - 1] if i else None,
+                next=ids[i + 1] if i + 1 < len(ids) else None, values=have,
+                errors=errors or {}, sections=rows, done=done, total=total)
+
+
+@router.get("/a/{token}/s/{section_id}")
+def show_section(request: Request, token: str, section_id: str) -> Response:
+    return section_page(request, token, section_id, negotiate(request))
+
+
+@router.post("/a/{token}/s/{section_id}")
+async def save_section(request: Request, token: str, section_id: str) -> Response:
+    lang = negotiate(request)
+    svc = service(request)
+    svc.find(token)
+    form, ok = await checked_form(request)
+    if not ok:
+        return forbid(request, lang)
+    all_sections = {s.id: s for s in sections(svc.instrument, lang)}
+    if section_id not in all_sections:
+        return page(request, "not_found.html", lang, status=404)
+    values = form_values(svc.instrument, all_sections[section_id].questions, form.getlist)
+    try:
+        svc.save(token, values)
+    except AnswersError as exc:
+        errors = {p.where: p.message for p in exc.problems}
+        return section_page(request, token, section_id, lang, errors=errors, values=values,
+                            status=422)
+    ids = list(all_sections)
+    i = ids.index(section_id)
+    go = form.get("go")
+    if go == "back" and i:
+        target = f"/a/{quote(token)}/s/{ids[i - 1]}"
+    elif go == "next" and i + 1 < len(ids):
+        target = f"/a/{quote(token)}/s/{ids[i + 1]}"
+    elif go in ids:
+        target = f"/a/{quote(token)}/s/{go}"
+    else:
+        target = f"/a/{quote(token)}/review"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/a/{token}/answer")
+async def save_answer(request: Request, token: str) -> Response:
+    """One question's answer, sent by htmx when it changes; answers with a status fragment."""
+    lang = negotiate(request)
+    svc = service(request)
+    svc.find(token)
+    form, ok = await checked_form(request)
+    if not ok:
+        return HTMLResponse(tr(lang, "Not saved: reload the page."), status_code=403)
+    qid = str(form.get("question") or "")
+    q = svc.instrument.index.questions.get(qid)
+    if q is None:
+        return HTMLResponse(tr(lang, "Not saved: unknown question."), status_code=422)
+    try:
+        svc.save(token, form_values(svc.instrument, [q], form.getlist))
+    except AnswersError as exc:
+        return HTMLResponse(render(request, "_status.html", lang, error=exc.problems[0].message),
+                            status_code=422)
+    return HTMLResponse(render(request, "_status.html", lang, error=None))
+
+
+@router.get("/a/{token}/review")
+def review(request: Request, token: str) -> Response:
+    lang = negotiate(request)
+    svc = service(request)
+    respondent, responses = svc.responses(token)
+    gaps = missing(svc.instrument, responses)
+    by_section: dict[str, list] = {}
+    names = {s.id: s.name for s in sections(svc.instrument, lang)}
+    for q in gaps:
+        by_section.setdefault(svc.instrument.index.section[q.id], []).append(q)
+    rows, done, total = progress(svc, lang, responses.profile | responses.answers)
+    profile_missing = [q for q in gaps if svc.instrument.index.section[q.id] == "profile"]
+    return page(request, "review.html", lang, token=token, inst=svc.instrument,
+                gaps=by_section, names=names, sections=rows, done=done, total=total,
+                profile_missing=profile_missing, respondent=respondent)
+
+
+@router.post("/a/{token}/complete")
+async def complete(request: Request, token: str) -> Response:
+    lang = negotiate(request)
+    svc = service(request)
+    respondent = svc.find(token)
+    _, ok = await checked_form(request)
+    if not ok:
+        return forbid(request, lang)
+    svc.store.complete(respondent.respondent_id)
+    return RedirectResponse(f"/a/{quote(token)}/result", status_code=303)
+
+
+# -- the result ---------------------------------------------------------------------------------
+
+
+def wants_json(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+@router.get("/a/{token}/result")
+def result(request: Request, token: str) -> Response:
+    lang = negotiate(request)
+    svc = service(request)
+    respondent, _ = svc.responses(token)
+    try:
+        res = svc.result(token, lang)
+    except AnswersError as exc:
+        if wants_json(request):
+            return JSONResponse({"detail": [{"field": p.where, "message": p.message}
+                                            for p in exc.problems]}, status_code=422)
+        return RedirectResponse(f"/a/{quote(token)}/review", status_code=303)
+    if wants_json(request):
+        return Response(res.model_dump_json(), media_type="application/json",
+                        headers={"vary": "Accept"})
+    from ..reports import charts
+
+    response = page(request, "result.html", lang, token=token, r=res, respondent=respondent,
+                    radar=charts.radar_svg(res), distribution=charts.distribution_svg(res),
+                    ladder=charts.stage_ladder_svg(res))
+    response.headers["vary"] = "Accept"
+    return response
+
+
+@router.get("/a/{token}/report.pdf")
+def report(request: Request, token: str) -> Response:
+    lang = negotiate(request)
+    return pdf_response(service(request), token, lang)
+
+
+def pdf_response(svc: Respondents, token: str, lang: str) -> Response:
+    from ..reports.pdf import render_pdf
+
+    respondent = svc.find(token)
+    try:
+        res = svc.result(token, lang)
+    except AnswersError as exc:
+        return JSONResponse({"detail": [{"field": p.where, "message": p.message}
+                                        for p in exc.problems]}, status_code=422)
+    pdf = render_pdf(res, organization=respondent.organization or None)
+    name = "social-maturity-report.pdf" if lang == "en" else "rapport-social-mediavolwassenheid.pdf"
+    return Response(pdf, media_type="application/pdf",
+                    headers={"content-disposition": f'attachment; filename="{name}"',
+                             "cache-control": "no-store"})
+

@@ -1,0 +1,8 @@
+// Starts Swagger UI for /api/docs; kept in a file so the page needs no inline script (CSP).
+window.addEventListener("load", function () {
+  window.ui = SwaggerUIBundle({
+    url: document.getElementById("swagger-ui").dataset.openapi,
+    dom_id: "#swagger-ui",
+    deepLinking: true,
+  });
+});
