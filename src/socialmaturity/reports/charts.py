@@ -128,8 +128,8 @@ def radar_svg(result: AssessmentResult, *, id_prefix: str = "sm-radar") -> str:
     if len(dims) < 3:
         return _dot_plot(result, id_prefix, title, desc)
 
-    width, height = 760.0, 660.0
-    cx, cy, radius = width / 2, 300.0, 185.0
+    width, height = 760.0, 600.0
+    cx, cy, radius = width / 2, 270.0, 185.0
     n = len(dims)
     body: list[str] = []
 
@@ -146,7 +146,7 @@ def radar_svg(result: AssessmentResult, *, id_prefix: str = "sm-radar") -> str:
         x, y = point(i, 100)
         body.append(f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}" '
                     f'stroke="{GRID}" stroke-width="1"/>')
-    for ring in (20, 40, 60, 80, 100):
+    for ring in (20, 40, 60, 80):
         x, y = point(0, ring)
         body.append(f'<text x="{x + 5:.1f}" y="{y + 4:.1f}" font-size="12" fill="{MUTED}">'
                     f"{ring}</text>")
@@ -185,7 +185,7 @@ def radar_svg(result: AssessmentResult, *, id_prefix: str = "sm-radar") -> str:
         score = _n(lang, d.score) if d.score is not None else tr(lang, "not applicable")
         block = len(lines) * 17 + 18
         if sy < -0.5:  # above the chart: block ends at the label point
-            top_y = ly - block + 10
+            top_y = ly - block + 4
         elif sy > 0.5:  # below: starts there
             top_y = ly + 12
         else:
@@ -282,7 +282,7 @@ def distribution_svg(result: AssessmentResult, *, id_prefix: str = "sm-distribut
     b = result.benchmark
     hist = list(b.overall_histogram) or [0] * 10
     score = result.overall.score
-    width, height = 760.0, 470.0
+    width, height = 760.0, 440.0
     x0, x1 = 80.0, 730.0
     y_top, y_bottom = 110.0, 340.0
     peak = max(hist)
@@ -297,14 +297,16 @@ def distribution_svg(result: AssessmentResult, *, id_prefix: str = "sm-distribut
 
     title = tr(lang, "Overall scores of your peers")
     p = b.overall_percentile
-    desc = tr(lang, "Number of peers per band of 10 points of the overall score ({peers}). "
-                    "Your organization scores {score}",
-              peers=_peers_phrase(result), score=_n(lang, score))
-    if p is not None:
-        desc += tr(lang, ", percentile {p}", p=_n(lang, p, 0))
-    desc += tr(lang, "; peer median {median}, top quartile from {q3}.",
-               median=_n(lang, b.overall_median), q3=_n(lang, b.overall_top_quartile))
     band = 100 / len(hist)
+    desc = tr(lang, "Number of peers per band of {band} points of the overall score ({peers}).",
+              band=number(lang, band, 0), peers=_peers_phrase(result)) + " "
+    if p is None:
+        desc += tr(lang, "Your organization scores {score}.", score=_n(lang, score))
+    else:
+        desc += tr(lang, "Your organization scores {score}, percentile {p}; peer median "
+                         "{median}, top quartile from {q3}.",
+                   score=_n(lang, score), p=_n(lang, p, 0), median=_n(lang, b.overall_median),
+                   q3=_n(lang, b.overall_top_quartile))
     desc += " " + "; ".join(
         f"{number(lang, i * band, 0)}–{number(lang, (i + 1) * band, 0)}: {c}"
         for i, c in enumerate(hist)) + "."
@@ -347,9 +349,11 @@ def distribution_svg(result: AssessmentResult, *, id_prefix: str = "sm-distribut
 
     # marker lines, each with its label on a row of its own above the bars
     markers = []
-    own = tr(lang, "Your score {score}", score=_n(lang, score))
-    if p is not None:
-        own += " · " + tr(lang, "percentile {p}", p=_n(lang, p, 0))
+    if p is None:
+        own = tr(lang, "Your score {score}", score=_n(lang, score))
+    else:
+        own = tr(lang, "Your score {score} · percentile {p}", score=_n(lang, score),
+                 p=_n(lang, p, 0))
     markers.append((score, own, f'stroke="{ORG}" stroke-width="3"', ORG, "600"))
     if b.overall_median is not None:
         markers.append((b.overall_median,
@@ -435,7 +439,7 @@ def stage_ladder_svg(result: AssessmentResult, thresholds: Sequence[float] | Non
     n = len(stages)
     if thresholds is not None and len(thresholds) != n:
         thresholds = None
-    width, height = 760.0, 330.0
+    width, height = 760.0, 345.0
     margin, gap = 20.0, 10.0
     base = 262.0
     w = (width - 2 * margin - gap * (n - 1)) / n
@@ -489,6 +493,6 @@ def stage_ladder_svg(result: AssessmentResult, thresholds: Sequence[float] | Non
     body.append(f'<line x1="{margin:.1f}" y1="{base:.1f}" x2="{width - margin:.1f}" '
                 f'y2="{base:.1f}" stroke="{INK}" stroke-width="1.5"/>')
     caption = tr(lang, "Share of peers at each stage: {peers}.", peers=_peers_phrase(result))
-    body.append(_text_lines(margin, base + 52, _wrap(caption, 13, width - 2 * margin, 1),
-                            size=13, fill=MUTED))
+    body.append(_text_lines(margin, base + 52, _wrap(caption, 13, width - 2 * margin, 2),
+                            size=13, fill=MUTED, line_height=17))
     return _svg(width, height, id_prefix, title, desc, body)

@@ -189,8 +189,6 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
         x = bench.get(d.id)
         stage_name = d.stage.name if d.stage else "–"
         facts = [
-            [tr(lang, "Score"), _n(lang, d.score)],
-            [tr(lang, "Stage"), stage_name],
             [tr(lang, "Percentile"), _n(lang, x.percentile if x else None, 0)],
             [tr(lang, "Peer median"), _n(lang, x.median if x else None)],
             [tr(lang, "Top quartile"), _n(lang, x.top_quartile if x else None)],
@@ -256,7 +254,7 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
     method_rows += [
         [tr(lang, "Instrument"), f"{result.instrument.id} {result.instrument.version}"],
         [tr(lang, "Instrument hash"), result.instrument.hash],
-        [tr(lang, "Benchmark scored with instrument version"), b.panel.instrument_version],
+        [tr(lang, "Benchmark instrument version"), b.panel.instrument_version],
         [tr(lang, "Report date"), _date(lang, day)],
     ]
     method_text = [
@@ -294,6 +292,7 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
             "why": stage.decided_by.explanation,
             "percentile": _n(lang, b.overall_percentile, 0),
             "percentile_line": percentile,
+            "percentile_note": tr(lang, "among {n} peers", n=number(lang, g.n, 0)),
             "peer_line": peer_line,
             "widened": g.widened_because,
         },

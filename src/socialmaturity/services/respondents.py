@@ -125,6 +125,10 @@ class Respondents:
                                 round_name=round_name, instrument_id=inst.id,
                                 instrument_version=inst.version,
                                 instrument_hash=inst.content_hash, language=lang)
+        name = organization.strip()[:200]
+        q = inst.index.questions.get("organization")
+        if name and q is not None and q.type == "text":
+            self.store.save_answers(new.respondent_id, {"organization": name})
         return new.token
 
     def find(self, token: str):

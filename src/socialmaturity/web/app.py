@@ -58,13 +58,16 @@ def templates() -> Environment:
     return env
 
 
-def create_app(settings: WebSettings) -> FastAPI:
+def create_app(settings: WebSettings, assessor=None) -> FastAPI:
+    """The app on a migrated database. ``assessor`` may be given to share one instrument and
+    benchmark panel between several apps (the tests do)."""
     from ..storage.database import make_engine, upgrade
     from ..storage.repository import AssessmentStore
 
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
-    assessor = make_assessor(settings.instrument, settings.panel, settings.min_group_size)
+    if assessor is None:
+        assessor = make_assessor(settings.instrument, settings.panel, settings.min_group_size)
     assessor.index  # build the peer index before the first request  # noqa: B018
 
     app = FastAPI(title="socialmaturity", version=_version(), docs_url=None, redoc_url=None,

@@ -269,7 +269,8 @@ def pdf_response(svc: Respondents, token: str, lang: str) -> Response:
     except AnswersError as exc:
         return JSONResponse({"detail": [{"field": p.where, "message": p.message}
                                         for p in exc.problems]}, status_code=422)
-    pdf = render_pdf(res, organization=respondent.organization or None)
+    pdf = render_pdf(res, organization=res.profile.get("organization") or respondent.organization
+                     or None)
     name = "social-maturity-report.pdf" if lang == "en" else "rapport-social-mediavolwassenheid.pdf"
     return Response(pdf, media_type="application/pdf",
                     headers={"content-disposition": f'attachment; filename="{name}"',

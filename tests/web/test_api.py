@@ -1,0 +1,60 @@
+"""The JSON API: same validation as the command line, OpenAPI documented."""
+
+from __future__ import annotations
+
+import yaml
+
+from .conftest import COMPLETE_PROFILE
+
+EXAMPLE = yaml.safe_load(open("examples/answers.yaml"))
+
+
+def test_create_put_and_get_the_result(client):
+    res = client.post("/api/assessments", json={"organization": "Northwind", "language": "nl",
+                                                "profile": EXAMPLE["profile"]})
+    assert res.status_code == 201
+    body = res.json()
+    token = body["token"]
+    assert body["missing"] and body["links"]["result"] == f"/api/assessments/{token}/result"
+    res = client.put(f"/api/assessments/{token}/answers", json={"answers": EXAMPLE["answers"]})
+    assert res.status_code == 200 and res.json()["missing"] == []
+    result = client.get(f"/api/assessments/{token}/result").json()
+    assert result["overall"]["score"] == 45.0  # the same as `socialmaturity score` gives
+    assert result["language"] == "en"
+    assert client.get(f"/api/assessments/{token}/result?lang=nl").json()["language"] == "nl"
+    pdf = client.get(f"/api/assessments/{token}/report.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_bad_answers_are_422_and_nothing_is_stored(client):
+    token = client.post("/api/assessments", json={}).json()["token"]
+    res = client.put(f"/api/assessments/{token}/answers",
+                     json={"profile": COMPLETE_PROFILE,
+                           "answers": {"strategy-sponsor": "ceo", "data-crm": "manual"}})
+    assert res.status_code == 422
+    [problem] = res.json()["detail"]
+    assert problem["field"] == "strategy-sponsor" and "valid: none" in problem["message"]
+    assert client.get(f"/api/assessments/{token}").json()["answers"] == {}
+
+
+def test_result_without_profile_names_the_missing_fields(client):
+    token = client.post("/api/assessments", json={}).json()["token"]
+    res = client.get(f"/api/assessments/{token}/result")
+    assert res.status_code == 422
+    assert any("sector" in p["message"] for p in res.json()["detail"])
+
+
+def test_unknown_token_and_wrong_types(client):
+    assert client.get("/api/assessments/nope").status_code == 404
+    res = client.post("/api/assessments", json={"language": "fr"})
+    assert res.status_code == 422
+    res = client.post("/api/assessments", json={"unexpected": 1})
+    assert res.status_code == 422
+
+
+def test_openapi_and_offline_docs(client):
+    spec = client.get("/api/openapi.json").json()
+    assert "/api/assessments/{token}/answers" in spec["paths"]
+    docs = client.get("/api/docs").text
+    assert "/static/swagger/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
+    assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
