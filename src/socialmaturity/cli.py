@@ -380,7 +380,7 @@ def db() -> None:
 def db_upgrade(database_url) -> None:
     """Create the database or migrate it to the newest schema (Alembic).
 
-    Example: SOCIALMATURITY_DATABASE_URL=postgresql+psycopg://root@127.0.0.1/test socialmaturity db upgrade
+    Example: socialmaturity db upgrade --database-url postgresql+psycopg://root@127.0.0.1/test
     """
     from .storage.database import current_revision, default_database_url, upgrade
 

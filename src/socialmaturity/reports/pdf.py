@@ -51,17 +51,20 @@ def _compiler():
 
 def render_pdf(result: AssessmentResult, *, organization: str | None = None,
                date: dt.date | None = None,
-               stage_thresholds: Sequence[float] | None = None) -> bytes:
+               stage_thresholds: Sequence[float] | None = None,
+               title: str | None = None) -> bytes:
     """The report as PDF bytes (A4), in ``result.language``.
 
     ``organization`` is printed on the cover and in the footer; without it, the profile's
     ``organization`` answer is used when there is one. ``date`` is the report's date (today
     by default). ``stage_thresholds`` are the stages' minimum scores, lowest stage first, for
     the stage ladder; by default they are read from the bundled instrument when the result's
-    instrument is one (same id and hash), and left out otherwise.
+    instrument is one (same id and hash), and left out otherwise. ``title`` replaces the
+    report's title ("Social maturity report" for the bundled social-maturity instrument,
+    "Maturity report" for any other).
     """
     view = report_view(result, organization=organization, date=date,
-                       stage_thresholds=stage_thresholds)
+                       stage_thresholds=stage_thresholds, title=title)
     data = json.dumps(view, ensure_ascii=False)
     return _compiler().compile(sys_inputs={"data": data})
 
@@ -98,7 +101,6 @@ def _date(lang: str, day: dt.date) -> str:
 
 def _labels(lang: str) -> dict[str, str]:
     return {
-        "title": tr(lang, "Social maturity report"),
         "overall_stage": tr(lang, "Overall stage"),
         "score": tr(lang, "Score"),
         "stage": tr(lang, "Stage"),
@@ -149,7 +151,8 @@ def _labels(lang: str) -> dict[str, str]:
 
 def report_view(result: AssessmentResult, *, organization: str | None = None,
                 date: dt.date | None = None,
-                stage_thresholds: Sequence[float] | None = None) -> dict:
+                stage_thresholds: Sequence[float] | None = None,
+                title: str | None = None) -> dict:
     """What the PDF template prints, as JSON-ready data (texts translated, numbers formatted).
 
     Exposed for tests and for anyone who wants the same words in another output."""
@@ -164,6 +167,15 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
     stage_names = {s.key: s.name for s in b.stage_distribution}
     if stage_thresholds is None:
         stage_thresholds = stage_thresholds_of(result)
+    if title is None:
+        title = tr(lang, "Social maturity report") if result.instrument.id == "social-maturity" \
+            else tr(lang, "Maturity report")
+    labels = _labels(lang)
+    labels["title"] = title
+    labels["radar_intro"] = labels["radar_intro"] if len(result.dimensions) >= 3 else tr(
+        lang, "Your score on each dimension (solid line and dot), against the peer median "
+              "(dashed) and the start of the peers' top quartile (dotted). Further right is "
+              "more mature.")
     peers = tr(lang, "{group}, n = {n}", group=g.label, n=number(lang, g.n, 0))
     synthetic = tr(lang, "Demo benchmark (synthetic): the peers in this report are generated "
                          "data, not real organizations.") if b.panel.synthetic else None
@@ -197,7 +209,7 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
         questions = [{
             "text": q.text,
             "answer": q.answer_label if q.answer_label is not None else tr(lang, "No answer"),
-            "score": tr(lang, "not applicable") if q.item_score is None
+            "score": tr(lang, "n/a") if q.item_score is None
             else _n(lang, 100 * q.item_score, 0),
         } for q in d.questions]
         dimensions.append({
@@ -277,11 +289,11 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
 
     return {
         "lang": lang,
-        "t": _labels(lang),
+        "t": labels,
         "organization": org,
         "date": _date(lang, day),
         "date_parts": [day.year, day.month, day.day],
-        "footer": tr(lang, "Social maturity report") + (f" · {org}" if org else ""),
+        "footer": title + (f" · {org}" if org else ""),
         "instrument": tr(lang, "Instrument {id}, version {version}", id=result.instrument.id,
                          version=result.instrument.version),
         "synthetic": synthetic,
