@@ -128,10 +128,33 @@ def radar_svg(result: AssessmentResult, *, id_prefix: str = "sm-radar") -> str:
     if len(dims) < 3:
         return _dot_plot(result, id_prefix, title, desc)
 
-    width, height = 760.0, 600.0
-    cx, cy, radius = width / 2, 270.0, 185.0
+    width, radius = 760.0, 185.0
     n = len(dims)
     body: list[str] = []
+
+    # axis labels first, relative to the centre: the dimension's name, wrapped, and its score
+    # beneath; the centre and the height then follow from how far the labels reach
+    labels = []
+    for i, d in enumerate(dims):
+        angle = 2 * math.pi * i / n
+        sx, sy = math.sin(angle), -math.cos(angle)
+        dx, dy = (radius + 20) * sx, (radius + 20) * sy
+        anchor = "middle" if abs(sx) < 0.25 else ("start" if sx > 0 else "end")
+        room = width / 2 - radius - 30 if anchor != "middle" else 220
+        lines = _wrap(d.name, 14, room, 3)
+        score = _n(lang, d.score) if d.score is not None else tr(lang, "not applicable")
+        block = len(lines) * 17 + 18
+        if sy < -0.5:  # above the chart: the block ends at the label point
+            first = dy - block + 4
+        elif sy > 0.5:  # below: it starts there
+            first = dy + 12
+        else:
+            first = dy - block / 2 + 12
+        labels.append((dx, first, lines, anchor, score))
+    reach_up = max(radius, *(15 - first for _, first, _, _, _ in labels))
+    reach_down = max(radius, *(first + len(lines) * 17 + 6 for _, first, lines, _, _ in labels))
+    cx, cy = width / 2, reach_up + 10
+    height = cy + reach_down + 60
 
     def point(i: int, value: float) -> tuple[float, float]:
         angle = 2 * math.pi * i / n
@@ -158,11 +181,11 @@ def radar_svg(result: AssessmentResult, *, id_prefix: str = "sm-radar") -> str:
         coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
         return f'<polygon points="{coords}" {attrs}/>'
 
-    top = series([bench[d.id].top_quartile if d.id in bench else None for d in dims])
+    top_q = series([bench[d.id].top_quartile if d.id in bench else None for d in dims])
     median = series([bench[d.id].median if d.id in bench else None for d in dims])
     own = series([d.score for d in dims])
-    if len(top) >= 2:
-        body.append(poly(top, f'fill="none" stroke="{TOP}" stroke-width="2.5" '
+    if len(top_q) >= 2:
+        body.append(poly(top_q, f'fill="none" stroke="{TOP}" stroke-width="2.5" '
                               f'stroke-dasharray="2 5" stroke-linecap="round"'))
     if len(median) >= 2:
         body.append(poly(median, f'fill="none" stroke="{MUTED}" stroke-width="2.5" '
@@ -174,24 +197,10 @@ def radar_svg(result: AssessmentResult, *, id_prefix: str = "sm-radar") -> str:
         body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{ORG}" stroke="#ffffff" '
                     f'stroke-width="1.5"/>')
 
-    # axis labels: the dimension's name, wrapped, and its score beneath
-    for i, d in enumerate(dims):
-        angle = 2 * math.pi * i / n
-        sx, sy = math.sin(angle), -math.cos(angle)
-        lx, ly = cx + (radius + 20) * sx, cy + (radius + 20) * sy
-        anchor = "middle" if abs(sx) < 0.25 else ("start" if sx > 0 else "end")
-        room = width / 2 - radius - 30 if anchor != "middle" else 220
-        lines = _wrap(d.name, 14, room, 3)
-        score = _n(lang, d.score) if d.score is not None else tr(lang, "not applicable")
-        block = len(lines) * 17 + 18
-        if sy < -0.5:  # above the chart: block ends at the label point
-            top_y = ly - block + 4
-        elif sy > 0.5:  # below: starts there
-            top_y = ly + 12
-        else:
-            top_y = ly - block / 2 + 12
-        body.append(_text_lines(lx, top_y, lines, size=14, anchor=anchor, line_height=17))
-        body.append(f'<text x="{lx:.1f}" y="{top_y + len(lines) * 17 + 1:.1f}" font-size="14" '
+    for dx, first, lines, anchor, score in labels:
+        x, y = cx + dx, cy + first
+        body.append(_text_lines(x, y, lines, size=14, anchor=anchor, line_height=17))
+        body.append(f'<text x="{x:.1f}" y="{y + len(lines) * 17 + 1:.1f}" font-size="14" '
                     f'font-weight="600" fill="{ORG}" text-anchor="{anchor}">{_t(score)}</text>')
 
     body.append(_legend(lang, width, height - 30))
