@@ -345,28 +345,23 @@ def serve(host, port, workers, database_url, instrument, panel, min_group_size) 
 
     import uvicorn
 
-    from .storage.database import default_database_url, upgrade
-    from .web.main import database_url as configured_url
+    from .storage.database import (
+        database_url_from_environment,
+        default_database_url,
+        safe_url,
+        upgrade,
+    )
 
     values = {"database-url": database_url or default_database_url(), "instrument": instrument,
               "panel": panel, "min-group-size": min_group_size}
     for s in SETTINGS:  # the workers read their settings from the environment
         if s.name in values and values[s.name] not in (None, ""):
             os.environ[s.env] = str(values[s.name])
-    upgrade(configured_url())
-    click.echo(f"socialmaturity on http://{host}:{port} (database {_safe_url(configured_url())})")
+    url = database_url_from_environment()
+    upgrade(url)
+    click.echo(f"socialmaturity on http://{host}:{port} (database {safe_url(url)})")
     uvicorn.run("socialmaturity.web.main:app_from_env", factory=True, host=host, port=port,
                 workers=workers, log_level="warning", proxy_headers=True)
-
-
-def _safe_url(url: str) -> str:
-    """A database URL without its password."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    if parts.password:
-        return url.replace(f":{parts.password}@", ":***@")
-    return url
 
 
 @cli.group()
@@ -382,11 +377,11 @@ def db_upgrade(database_url) -> None:
 
     Example: socialmaturity db upgrade --database-url postgresql+psycopg://root@127.0.0.1/test
     """
-    from .storage.database import current_revision, default_database_url, upgrade
+    from .storage.database import current_revision, default_database_url, safe_url, upgrade
 
     url = database_url or default_database_url()
     upgrade(url)
-    click.echo(f"{_safe_url(url)}: at revision {current_revision(url)}")
+    click.echo(f"{safe_url(url)}: at revision {current_revision(url)}")
 
 
 # -- schema and settings ------------------------------------------------------------------------
