@@ -18,7 +18,7 @@ from pathlib import Path
 
 from _common import HERE, print_table
 
-SCRIPTS = ["bench_batch.py", "bench_result.py", "bench_startup.py"]
+SCRIPTS = ["bench_batch.py", "bench_result.py", "bench_startup.py", "bench_research.py"]
 
 
 def main() -> int:

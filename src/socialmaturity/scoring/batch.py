@@ -197,6 +197,25 @@ def _item_scores(inst: Instrument, q: Question, col: Column) -> np.ndarray:
     return np.where(col.status == NA, np.nan, s)
 
 
+def item_score_matrix(inst: Instrument, enc: Encoded, *, answered_only: bool = False
+                      ) -> dict[str, np.ndarray]:
+    """Item scores (0–1) of every scored question in ``enc``, by question id: the numbers
+    ``score_encoded`` averages into dimension scores.
+
+    As scored, an unanswered question and "don't know" count 0 and "not applicable" is NaN.
+    With ``answered_only`` every answer that is not a real option/number is NaN, which is what
+    item statistics such as Cronbach's alpha need (a missing answer is not a low score).
+    """
+    out: dict[str, np.ndarray] = {}
+    for q in inst.scored_questions:
+        col = enc.columns.get(q.id)
+        if col is None:
+            continue
+        s = _item_scores(inst, q, col)
+        out[q.id] = np.where(col.status == ANSWERED, s, np.nan) if answered_only else s
+    return out
+
+
 def _gate_met(inst: Instrument, gate_index: int, enc: Encoded,
               dims: dict[str, np.ndarray]) -> np.ndarray:
     c = inst.rules.gates[gate_index].condition

@@ -1,0 +1,192 @@
+"""Input checks shared by the research methods, and the error they raise.
+
+Every check names the column (and, for a bad cell, the row by its index label) and says what
+would be valid, so the command line can print the problem without a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import Problem, SocialMaturityError
+
+#: How many bad rows an error lists before it says "and N more".
+MAX_LISTED = 5
+
+
+class ResearchInputError(SocialMaturityError):
+    """Research input a user can fix: an unknown column, weights that are missing or not
+    positive, an indicator that is not 0/1, a ``by`` column with a single value, targets that
+    cannot be met."""
+
+
+def where(column: str, row: object | None = None) -> str:
+    """The place of a problem: ``column 'x'`` or ``column 'x', row 12``."""
+    return f"column {column!r}" if row is None else f"column {column!r}, row {row}"
+
+
+def rows_text(labels: Sequence[object], total: int) -> str:
+    """``"row 3"`` or ``"rows 3, 7, 12 and 40 more"``: the first few labels of ``total`` bad
+    rows."""
+    shown = ", ".join(str(label) for label in labels[:MAX_LISTED])
+    more = total - min(len(labels), MAX_LISTED)
+    return ("row " if total == 1 else "rows ") + shown + (f" and {more} more" if more else "")
+
+
+def require_columns(frame: pd.DataFrame, columns: Sequence[str], role: str = "column") -> None:
+    """Raise when any of ``columns`` is not in ``frame``; list the valid names."""
+    missing = [c for c in columns if c not in frame.columns]
+    if not missing:
+        return
+    valid = ", ".join(repr(str(c)) for c in list(frame.columns)[:20])
+    if len(frame.columns) > 20:
+        valid += f" and {len(frame.columns) - 20} more"
+    raise ResearchInputError([Problem(where(c), f"unknown {role}; the data has: {valid}")
+                              for c in missing])
+
+
+def weights_array(frame: pd.DataFrame, weights: str | Sequence[float] | np.ndarray | pd.Series
+                  | None, *, role: str = "weights") -> np.ndarray | None:
+    """The weights as float64, checked: present, finite and > 0 in every row.
+
+    ``weights`` is a column name, an array-like of one weight per row, or ``None`` (returns
+    ``None``: unweighted).
+    """
+    if weights is None:
+        return None
+    if isinstance(weights, str):
+        require_columns(frame, [weights], "weights column")
+        name, series = weights, frame[weights]
+    else:
+        name = role
+        series = pd.Series(np.asarray(weights), index=frame.index) \
+            if not isinstance(weights, pd.Series) else weights
+        if len(series) != len(frame):
+            raise ResearchInputError(Problem(role, f"{len(series)} weights for {len(frame)} "
+                                                   "rows; give one weight per row"))
+    return check_weights(series, name)
+
+
+def check_weights(series: pd.Series, name: str = "weights") -> np.ndarray:
+    """``series`` as float64 weights; raise naming the rows that are missing, not a number,
+    or ≤ 0."""
+    numbers = series if pd.api.types.is_numeric_dtype(series.dtype) \
+        else pd.to_numeric(series, errors="coerce")
+    w = numbers.to_numpy(dtype=np.float64, na_value=np.nan)
+    bad = ~(np.isfinite(w) & (w > 0))
+    if bad.any():
+        idx = np.flatnonzero(bad)
+        labels = list(series.index[idx[:MAX_LISTED]])
+        first = series.iloc[idx[0]]
+        shown = "missing" if pd.isna(first) else str(first)
+        raise ResearchInputError(Problem(
+            where(name), f"{len(idx)} weight(s) missing or not > 0 ("
+                         f"{rows_text(labels, len(idx))}; first: {shown}); every weight "
+                         "must be a number > 0"))
+    return w
+
+
+@dataclass
+class Indicators:
+    """0/1 indicator columns as one matrix: ``y`` holds the answers with 0 where an answer is
+    missing; ``missing_rows``/``missing_cols`` list the missing cells (usually few)."""
+
+    names: list[str]
+    y: np.ndarray  # (n, k) float64
+    missing_rows: np.ndarray  # int64
+    missing_cols: np.ndarray  # int64
+
+    @property
+    def n(self) -> int:
+        return self.y.shape[0]
+
+    @property
+    def k(self) -> int:
+        return self.y.shape[1]
+
+
+def _as_float(series: pd.Series, name: str) -> np.ndarray:
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
+        return series.to_numpy(dtype=np.float64, na_value=np.nan)
+    if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
+        values = series.to_numpy(dtype=object)
+        ok = np.fromiter((v is None or v is pd.NA
+                          or isinstance(v, (bool, int, float, np.number, np.bool_))
+                          for v in values), dtype=bool, count=len(values))
+        if ok.all():
+            return pd.to_numeric(series).to_numpy(dtype=np.float64, na_value=np.nan)
+        i = int(np.flatnonzero(~ok)[0])
+        raise ResearchInputError(Problem(
+            where(name, series.index[i]), f"{values[i]!r} is not 0 or 1; an indicator column "
+                                          "holds 0, 1 or an empty cell"))
+    raise ResearchInputError(Problem(where(name), f"an indicator column holds 0, 1 or an empty "
+                                                  f"cell, not values of type {dtype}"))
+
+
+def indicator_matrix(frame: pd.DataFrame, indicators: Sequence[str]) -> Indicators:
+    """The indicator columns as an :class:`Indicators` matrix; raise naming the column and the
+    rows when a value is not 0, 1 or missing."""
+    names = list(indicators)
+    if not names:
+        raise ResearchInputError(Problem("indicators", "no indicator columns given"))
+    dupes = sorted({c for c in names if names.count(c) > 1})
+    if dupes:
+        raise ResearchInputError(Problem(where(dupes[0]), "listed twice as an indicator"))
+    require_columns(frame, names, "indicator column")
+    n, k = len(frame), len(names)
+    y = np.empty((n, k), dtype=np.float64)
+    miss_rows: list[np.ndarray] = []
+    miss_cols: list[np.ndarray] = []
+    for j, name in enumerate(names):
+        v = _as_float(frame[name], name)
+        y[:, j] = v
+        ok = (v == 0.0) | (v == 1.0)
+        if ok.all():
+            continue
+        rest = np.flatnonzero(~ok)
+        missing = np.isnan(v[rest])
+        if not missing.all():
+            idx = rest[~missing]
+            labels = list(frame.index[idx[:MAX_LISTED]])
+            raise ResearchInputError(Problem(
+                where(name), f"{len(idx)} value(s) not 0 or 1 ("
+                             f"{rows_text(labels, len(idx))}; "
+                             f"first: {v[idx[0]]:g}); an indicator column holds 0, 1 or an "
+                             "empty cell"))
+        y[rest, j] = 0.0
+        miss_rows.append(rest)
+        miss_cols.append(np.full(len(rest), j, dtype=np.int64))
+    empty = np.zeros(0, dtype=np.int64)
+    return Indicators(names, y,
+                      np.concatenate(miss_rows) if miss_rows else empty,
+                      np.concatenate(miss_cols) if miss_cols else empty)
+
+
+def group_codes(series: pd.Series) -> tuple[np.ndarray, list[object]]:
+    """Integer codes of a grouping column (−1 where missing) and the groups in sorted order
+    (in order of appearance when the values cannot be sorted)."""
+    try:
+        codes, uniques = pd.factorize(series, sort=True, use_na_sentinel=True)
+    except TypeError:
+        codes, uniques = pd.factorize(series, sort=False, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64), list(uniques)
+
+
+def numeric_column(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A numeric column as float64 (NaN where missing); raise when it holds something else."""
+    require_columns(frame, [column])
+    series = frame[column]
+    if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_numeric_dtype(series.dtype):
+        return series.to_numpy(dtype=np.float64, na_value=np.nan)
+    numbers = pd.to_numeric(series, errors="coerce")
+    bad = numbers.isna() & series.notna()
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ResearchInputError(Problem(where(column, series.index[i]),
+                                         f"{series.iloc[i]!r} is not a number"))
+    return numbers.to_numpy(dtype=np.float64, na_value=np.nan)

@@ -1,0 +1,299 @@
+"""Compare a focus group with the rest: "× as likely", its CI, a test and BH-adjusted p-values.
+
+:func:`compare` takes the rows where a column equals a focus value ("focus") and all the
+other rows with a value in that column ("rest") and, for each 0/1 indicator, gives the share
+in each group, the ratio focus/rest with its confidence interval, a p-value and the
+Benjamini–Hochberg adjusted p-value across the indicators. Unweighted it uses the classic
+2×2-table methods; with weights, the design-based estimates of R's survey package.
+
+Everything is vectorized over indicators and groups (one sparse matrix product for all sums,
+see :func:`~socialmaturity.research.describe.domain_sums`); only Fisher's exact test, needed
+for small tables, runs table by table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..errors import Problem
+from .checks import (
+    ResearchInputError,
+    group_codes,
+    indicator_matrix,
+    require_columns,
+    weights_array,
+    where,
+)
+from .describe import DomainSums, domain_sums, ratio_variance
+
+__all__ = ["compare", "benjamini_hochberg", "ResearchInputError", "COLUMNS"]
+
+#: The columns of :func:`compare`'s result (the ``by_group`` column comes first when given).
+COLUMNS = ["indicator", "n_focus", "n_rest", "share_focus", "share_rest", "ratio", "ci_low",
+           "ci_high", "p_value", "p_adjusted", "test"]
+#: Fisher's exact test replaces the chi-square test when an expected count is below this.
+MIN_EXPECTED = 5.0
+
+
+def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
+    r"""Benjamini–Hochberg adjusted p-values (false discovery rate); NaN stays NaN and does not
+    count in ``m``.
+
+    .. math:: \tilde p_{(i)} = \min_{j \ge i} \min\!\left(1, \frac{m}{j}\, p_{(j)}\right)
+
+    Equivalent R: ``p.adjust(p, method = "BH")``.
+    """
+    p = np.asarray(p, dtype=np.float64)
+    out = np.full(p.shape, np.nan)
+    ok = ~np.isnan(p)
+    m = int(ok.sum())
+    if m == 0:
+        return out
+    q = p[ok]
+    order = np.argsort(q, kind="stable")
+    scaled = q[order] * m / np.arange(1, m + 1)
+    adjusted = np.minimum.accumulate(scaled[::-1])[::-1]
+    result = np.empty(m)
+    result[order] = np.minimum(adjusted, 1.0)
+    out[ok] = result
+    return out
+
+
+def _focus_mask(series: pd.Series, by: str, focus: object) -> np.ndarray:
+    present = series.notna().to_numpy()
+    values = series[present]
+    distinct = pd.unique(values)
+    if len(distinct) < 2:
+        shown = f"only {distinct[0]!r}" if len(distinct) else "no values"
+        raise ResearchInputError(Problem(where(by), f"has {shown}; comparing needs a by "
+                                                    "column with at least two values"))
+    mask = (series == focus).fillna(False).to_numpy(dtype=bool)
+    if not mask.any() and isinstance(focus, str):
+        mask = (series.astype(str) == focus).to_numpy(dtype=bool) & present
+    if not mask.any():
+        shown = ", ".join(repr(v) for v in sorted(map(str, distinct))[:20])
+        raise ResearchInputError(Problem(where(by), f"no row has the focus value {focus!r}; "
+                                                    f"values: {shown}"))
+    return mask
+
+
+def _unweighted(s: DomainSums, alpha: float) -> dict[str, np.ndarray]:
+    a, n1 = s.ny[1::2], s.nv[1::2]  # focus: yes, answered
+    c, n2 = s.ny[0::2], s.nv[0::2]  # rest
+    b, d = n1 - a, n2 - c
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p1, p2 = a / n1, c / n2
+        ratio = p1 / p2
+        se = np.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
+        z = stats.norm.ppf(1 - alpha / 2)
+        ok = (a > 0) & (c > 0)
+        lo = np.where(ok, ratio * np.exp(-z * se), np.nan)
+        hi = np.where(ok, ratio * np.exp(z * se), np.nan)
+        n = n1 + n2
+        yes, no = a + c, b + d
+        # the smallest expected count: smallest row total × smallest column total / n
+        expected_min = np.minimum(n1, n2) * np.minimum(yes, no) / np.where(n > 0, n, 1)
+        x2 = n * (a * d - b * c) ** 2 / (n1 * n2 * yes * no)
+        p = stats.chi2.sf(x2, 1)
+    empty = (n1 == 0) | (n2 == 0)
+    small = (expected_min < MIN_EXPECTED) & ~empty
+    test = np.where(small, "fisher", "chi2").astype(object)
+    for i, j in zip(*np.nonzero(small), strict=True):
+        table = [[int(a[i, j]), int(b[i, j])], [int(c[i, j]), int(d[i, j])]]
+        p[i, j] = stats.fisher_exact(table, alternative="two-sided")[1]
+    p = np.where(empty, np.nan, p)
+    test[empty] = "none"
+    return {"share_focus": p1, "share_rest": p2, "ratio": ratio, "ci_low": lo, "ci_high": hi,
+            "p_value": p, "test": test}
+
+
+def _weighted(s: DomainSums, n_total: int, pop_rows: np.ndarray, alpha: float
+              ) -> dict[str, np.ndarray]:
+    p, var, sz = ratio_variance(s, n_total)
+    pf, pr = p[1::2], p[0::2]
+    vf, vr = var[1::2], var[0::2]
+    scale = n_total / (n_total - 1)
+    # Covariance of the two domain estimates from their influence values: the cross-products
+    # vanish (no respondent is in both domains), the centering term is (Σz_f)(Σz_r)/n.
+    cov = scale * (0.0 - sz[1::2] * sz[0::2] / n_total)
+    z = stats.norm.ppf(1 - alpha / 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = pf / pr
+        var_log = vf / pf**2 + vr / pr**2 - 2 * cov / (pf * pr)
+        se = np.sqrt(np.maximum(var_log, 0.0))
+        ok = (pf > 0) & (pr > 0)
+        lo = np.where(ok, ratio * np.exp(-z * se), np.nan)
+        hi = np.where(ok, ratio * np.exp(z * se), np.nan)
+    f = _rao_scott(s, n_total)
+    nu = np.broadcast_to((pop_rows - 1)[:, None], f.shape)
+    with np.errstate(invalid="ignore"):
+        pval = stats.f.sf(f, 1.0, nu)
+    empty = (s.nv[1::2] == 0) | (s.nv[0::2] == 0)
+    pval = np.where(empty, np.nan, pval)
+    test = np.where(empty, "none", "rao-scott").astype(object)
+    return {"share_focus": pf, "share_rest": pr, "ratio": ratio, "ci_low": lo, "ci_high": hi,
+            "p_value": pval, "test": test}
+
+
+def _rao_scott(s: DomainSums, n_total: int) -> np.ndarray:
+    r"""Rao–Scott second-order F statistic of the focus × indicator 2×2 table, as
+    ``svychisq(statistic = "F")`` computes it; for a 2×2 table its numerator df ``d0`` is 1.
+
+    With cell shares :math:`p_c` (of the weighted answered respondents), the interaction
+    contrast :math:`C = (1, -1, -1, 1)` and the linearization covariance :math:`V` of the
+    cell shares, :math:`\delta = n\,C^\top D^{-1} V D^{-1} C / (C^\top D^{-1} C)` with
+    :math:`D = \operatorname{diag}(p)` and :math:`F = X^2/\delta`, :math:`X^2` Pearson's
+    statistic of the weighted table scaled to :math:`n`. The quadratic form reduces to sums of
+    :math:`w` and :math:`w^2` per cell: :math:`C^\top D^{-1} V D^{-1} C =
+    \frac{n}{n-1}\sum_c T_c (a_c - \bar a)^2 / W^2` with :math:`a_c = C_c/p_c`,
+    :math:`\bar a = \sum_c a_c p_c`, :math:`T_c = \sum_{i \in c} w_i^2`.
+    """
+    # cells (focus, yes): W = Σw, T = Σw² over the answered
+    w11, w10 = s.wy[1::2], s.wv[1::2] - s.wy[1::2]
+    w01, w00 = s.wy[0::2], s.wv[0::2] - s.wy[0::2]
+    t11, t10 = s.ty[1::2], s.tv[1::2] - s.ty[1::2]
+    t01, t00 = s.ty[0::2], s.tv[0::2] - s.ty[0::2]
+    cells_w = np.stack([w11, w10, w01, w00])
+    cells_t = np.stack([t11, t10, t01, t00])
+    contrast = np.array([1.0, -1.0, -1.0, 1.0]).reshape(4, 1, 1)
+    total = cells_w.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pc = cells_w / total
+        inv = np.where(pc > 0, 1.0 / np.where(pc > 0, pc, 1.0), 0.0)
+        a = contrast * inv
+        abar = (a * pc).sum(axis=0)
+        scale = n_total / (n_total - 1)
+        numer = scale * ((cells_t * (a - abar) ** 2).sum(axis=0) / total**2
+                         - ((cells_w * (a - abar)).sum(axis=0) / total) ** 2 / n_total)
+        denom = (contrast**2 * inv).sum(axis=0)
+        row_f, row_r = pc[0] + pc[1], pc[2] + pc[3]
+        col_y, col_n = pc[0] + pc[2], pc[1] + pc[3]
+        x2_over_n = (pc[0] * pc[3] - pc[1] * pc[2]) ** 2 / (row_f * row_r * col_y * col_n)
+        return x2_over_n * denom / numer
+
+
+def compare(frame: pd.DataFrame, by: str, focus: object, indicators: Sequence[str],
+            weights: str | None = None, *, by_group: str | None = None,
+            alpha: float = 0.05) -> pd.DataFrame:
+    r"""Compare the focus group with the rest on 0/1 indicators: shares, ratio, CI, tests.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per respondent.
+    by : str
+        Column that defines the groups; it must hold at least two distinct values.
+    focus : object
+        The value of ``by`` of the focus group ("mature"). A string also matches the text of
+        a non-text value (``"3"`` matches 3). Every other non-empty value of ``by`` is "rest";
+        rows with an empty ``by`` are in neither group.
+    indicators : list of str
+        0/1 columns (bool, integer, float or nullable). An empty cell is a missing answer: it
+        leaves that respondent out of that indicator only.
+    weights : str, optional
+        Column of sampling weights (each > 0). Without it the unweighted methods are used.
+    by_group : str, optional
+        Make the same comparison within each value of this column (e.g. sector); the result
+        then starts with this column, and the adjustment runs within each group.
+    alpha : float
+        1 − confidence level of the interval (0.05: 95%).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per indicator (per group), columns ``[by_group,] indicator, n_focus, n_rest,
+        share_focus, share_rest, ratio, ci_low, ci_high, p_value, p_adjusted, test``.
+        ``n_*`` count respondents with an answer; ``test`` is ``"chi2"``, ``"fisher"``,
+        ``"rao-scott"``, or ``"none"`` when a group has no answers (p-value NaN). A weighted
+        p-value is also NaN when nobody (or everybody) in the two groups says yes.
+
+    Raises
+    ------
+    ResearchInputError
+        An unknown column; ``by`` with fewer than two values or without the focus value;
+        an indicator value other than 0, 1 or empty; a weight missing or ≤ 0.
+
+    Notes
+    -----
+    **Unweighted.** With ``a`` of ``n1`` focus and ``c`` of ``n2`` rest respondents saying
+    yes, the ratio is the risk ratio :math:`RR = (a/n_1)/(c/n_2)` with Katz's log interval
+
+    .. math:: RR \cdot \exp\left(\pm z_{1-\alpha/2}\sqrt{1/a - 1/n_1 + 1/c - 1/n_2}\right)
+
+    (NaN when ``a`` or ``c`` is 0). The test is Pearson's chi-square on the 2×2 table without
+    continuity correction, :math:`X^2 = n(ad-bc)^2/(n_1 n_2 (a+c)(b+d))` on 1 df, or Fisher's
+    exact test (two-sided) when an expected count is below 5.
+    Equivalent R: ``chisq.test(tab, correct = FALSE)``, ``fisher.test(tab)``,
+    ``epitools::riskratio(tab, method = "wald")``.
+
+    **Weighted.** The design is ``svydesign(ids = ~1, weights = ~w)``: shares are ratio
+    estimators over the domains focus ∩ answered and rest ∩ answered, with with-replacement
+    linearization over the full sample (see :func:`~socialmaturity.research.describe.shares`).
+    The covariance of the two shares comes from the same influence values. The ratio's
+    interval is the delta method on the log scale:
+
+    .. math::
+
+        \widehat V(\log RR) = \frac{V_f}{p_f^2} + \frac{V_r}{p_r^2}
+            - \frac{2\,\mathrm{Cov}_{fr}}{p_f p_r}, \quad
+        RR \cdot \exp(\pm z_{1-\alpha/2} \sqrt{\widehat V(\log RR)})
+
+    (normal quantile, as ``confint(svycontrast(...))``). The test is the Rao–Scott
+    second-order correction, R's default ``svychisq(statistic = "F")``: :math:`F = X^2/\delta`
+    on :math:`(1,\ \nu)` degrees of freedom with :math:`\nu` = respondents in the population
+    compared − 1 (all rows, or the ``by_group`` group's rows); see :func:`_rao_scott`.
+    Equivalent R::
+
+        des <- svydesign(ids = ~1, weights = ~w, data = frame)
+        des <- update(des, grp = factor(ifelse(by == focus, "focus", "rest")))
+        svyby(~ind, ~grp, des, svymean, na.rm = TRUE, covmat = TRUE)    # shares, V, Cov
+        svychisq(~grp + ind, des)                                      # F, p
+        # by_group: the same on subset(des, sector == s)
+
+    **Adjustment.** Benjamini–Hochberg across the indicators (within each ``by_group``
+    group): :func:`benjamini_hochberg`, R ``p.adjust(method = "BH")``.
+    """
+    if not 0 < alpha < 1:
+        raise ResearchInputError(Problem("alpha", f"{alpha} is not between 0 and 1"))
+    require_columns(frame, [by], "by column")
+    if by_group is not None:
+        require_columns(frame, [by_group], "by-group column")
+    ind = indicator_matrix(frame, indicators)
+    w = weights_array(frame, weights)
+    n_total = len(frame)
+    series = frame[by]
+    is_focus = _focus_mask(series, by, focus)
+    in_by = series.notna().to_numpy()
+    if by_group is None:
+        gcodes = np.zeros(n_total, dtype=np.int64)
+        groups: list[object] = []
+        n_groups = 1
+    else:
+        gcodes, groups = group_codes(frame[by_group])
+        n_groups = len(groups)
+        if n_groups == 0:
+            raise ResearchInputError(Problem(where(by_group), "every value is empty"))
+    codes = np.where(in_by & (gcodes >= 0), 2 * gcodes + is_focus, -1)
+    s = domain_sums(codes, 2 * n_groups, ind, w)
+    if w is None:
+        cols = _unweighted(s, alpha)
+    else:
+        pop_rows = np.bincount(gcodes[gcodes >= 0], minlength=n_groups).astype(np.float64)
+        cols = _weighted(s, n_total, pop_rows, alpha)
+    p_adj = np.vstack([benjamini_hochberg(row) for row in cols["p_value"]])
+    k = ind.k
+    out: dict[str, object] = {}
+    if by_group is not None:
+        out[by_group] = np.repeat(np.asarray(groups, dtype=object), k)
+    out["indicator"] = np.tile(np.asarray(ind.names, dtype=object), n_groups)
+    out["n_focus"] = s.nv[1::2].ravel().astype(np.int64)
+    out["n_rest"] = s.nv[0::2].ravel().astype(np.int64)
+    for name in ("share_focus", "share_rest", "ratio", "ci_low", "ci_high", "p_value"):
+        out[name] = np.asarray(cols[name], dtype=np.float64).ravel()
+    out["p_adjusted"] = p_adj.ravel()
+    out["test"] = np.asarray(cols["test"], dtype=object).ravel()
+    return pd.DataFrame(out)

@@ -1,0 +1,299 @@
+"""Describe: shares of 0/1 indicators with survey standard errors, and weighted quantiles.
+
+The standard errors are those of R's survey package for a design with one stage, no strata and
+sampling weights, ``svydesign(ids=~1, weights=~w, data=frame)``: with-replacement Taylor
+linearization. A group (``by``) and a missing answer are *domains*: the respondents outside
+them stay in the design with an influence value of 0, so the variance keeps the full-sample
+``n`` (R's ``subset()``/``svyby()`` do the same: they pad the sample back to its ``n``).
+Unweighted means every weight 1, which gives exactly what the survey package gives on equal
+weights.
+
+All of it is vectorized: the sums over respondents are one sparse matrix product over all
+indicators at once (:func:`domain_sums`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse, stats
+
+from ..errors import Problem
+from .checks import (
+    Indicators,
+    ResearchInputError,
+    group_codes,
+    indicator_matrix,
+    numeric_column,
+    require_columns,
+    weights_array,
+    where,
+)
+
+__all__ = ["shares", "quantiles", "domain_sums", "DomainSums"]
+
+RULES = ("inverse", "interpolated")
+
+
+@dataclass
+class DomainSums:
+    """Per domain ``h`` and indicator ``k``: answered counts ``nv``, yes counts ``ny``, and the
+    sums of ``w`` and ``w²`` over the answered (``wv``, ``tv``) and the yes (``wy``, ``ty``)
+    respondents; plus ``rows``, the number of respondents in each domain (answered or not)."""
+
+    nv: np.ndarray
+    ny: np.ndarray
+    wv: np.ndarray
+    wy: np.ndarray
+    tv: np.ndarray
+    ty: np.ndarray
+    rows: np.ndarray
+
+
+def domain_sums(codes: np.ndarray, m: int, ind: Indicators, w: np.ndarray | None) -> DomainSums:
+    """Sum the indicators by domain: ``codes`` gives each respondent's domain in ``0..m-1``
+    (−1: in none). One sparse ``(3m × n) @ (n × k)`` product gives the yes sums of 1, w and w²
+    for every domain and indicator; the answered sums are the domain totals minus the sums
+    over the (few) missing cells."""
+    n, k = ind.y.shape
+    w = np.ones(n) if w is None else w
+    rows = np.flatnonzero(codes >= 0)
+    c = codes[rows]
+    wr = w[rows]
+    data = np.concatenate([np.ones(len(rows)), wr, wr * wr])
+    r = np.concatenate([c, c + m, c + 2 * m])
+    h = sparse.csr_matrix((data, (r, np.tile(rows, 3))), shape=(3 * m, n))
+    s = np.asarray(h @ ind.y)
+    ny, wy, ty = s[:m], s[m:2 * m], s[2 * m:]
+    count = np.bincount(c, minlength=m).astype(np.float64)
+    total_w = np.bincount(c, weights=wr, minlength=m)
+    total_t = np.bincount(c, weights=wr * wr, minlength=m)
+    mr, mc = ind.missing_rows, ind.missing_cols
+    mcode = codes[mr]
+    ok = mcode >= 0
+    flat = mcode[ok] * k + mc[ok]
+    wm = w[mr[ok]]
+    miss_n = np.bincount(flat, minlength=m * k).reshape(m, k)
+    miss_w = np.bincount(flat, weights=wm, minlength=m * k).reshape(m, k)
+    miss_t = np.bincount(flat, weights=wm * wm, minlength=m * k).reshape(m, k)
+    return DomainSums(
+        nv=count[:, None] - miss_n, ny=np.rint(ny),
+        wv=np.maximum(total_w[:, None] - miss_w, 0.0), wy=wy,
+        tv=np.maximum(total_t[:, None] - miss_t, 0.0), ty=ty,
+        rows=count,
+    )
+
+
+def ratio_variance(s: DomainSums, n_total: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shares ``p = Σw·y / Σw`` (over the answered in each domain), their linearization
+    variance and the sum of the influence values (0 up to rounding; needed for covariances).
+
+    Influence value of respondent ``i`` in domain ``d``: ``z_i = w_i (y_i − p_d) / Σ_d w``,
+    0 outside ``d``. Variance (with replacement, full-sample ``n``):
+    ``n/(n−1) · (Σ z_i² − (Σ z_i)²/n)``, with
+    ``Σ z_i² = (Σw²y − 2p Σw²y + p² Σw²) / (Σw)²`` over the answered in ``d``.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = s.wy / s.wv
+        sz2 = (s.ty - 2 * p * s.ty + p * p * s.tv) / (s.wv * s.wv)
+        sz = (s.wy - p * s.wv) / s.wv
+    scale = n_total / (n_total - 1) if n_total > 1 else np.nan
+    var = scale * (sz2 - sz * sz / n_total)
+    return p, np.maximum(var, 0.0), sz
+
+
+def _logit_ci(p: np.ndarray, se: np.ndarray, df: np.ndarray, alpha: float
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """``expit(logit(p) ± t(1−α/2; df) · se / (p(1−p)))``; NaN where p is 0 or 1."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = stats.t.ppf(1 - alpha / 2, df)
+        inner = (p > 0) & (p < 1)
+        logit = np.log(p / (1 - p))
+        half = t * se / (p * (1 - p))
+        lo = 1 / (1 + np.exp(-(logit - half)))
+        hi = 1 / (1 + np.exp(-(logit + half)))
+    return np.where(inner, lo, np.nan), np.where(inner, hi, np.nan)
+
+
+def shares(frame: pd.DataFrame, indicators: Sequence[str], weights: str | None = None,
+           by: str | None = None, alpha: float = 0.05) -> pd.DataFrame:
+    r"""Share of respondents with each 0/1 indicator, with its standard error and logit CI.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per respondent.
+    indicators : list of str
+        0/1 columns (bool, integer, float or nullable); an empty cell is a missing answer and
+        leaves that respondent out of that indicator only.
+    weights : str, optional
+        Column of sampling weights (each > 0). Without it every respondent weighs 1.
+    by : str, optional
+        Grouping column: one row per group and indicator. Respondents with an empty ``by`` are
+        in no group (they still count in the design's ``n``).
+    alpha : float
+        1 − confidence level of the interval (0.05: 95%).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``[by,] indicator, n, share, se, ci_low, ci_high``; ``n`` is the number of
+        respondents with an answer.
+
+    Notes
+    -----
+    The share is a ratio estimator over the domain ``d`` (the group's respondents with an
+    answer), :math:`\hat p = \sum_d w_i y_i / \sum_d w_i`. Its variance is the
+    with-replacement linearization over the whole sample of :math:`n` respondents,
+
+    .. math::
+
+        \widehat{V}(\hat p) = \frac{n}{n-1} \sum_{i=1}^{n} z_i^2, \qquad
+        z_i = \frac{w_i (y_i - \hat p)}{\sum_d w_j} \text{ in } d,\ 0 \text{ elsewhere},
+
+    and ``se`` is its square root. Unweighted this is :math:`\sqrt{\hat p(1-\hat p)/(n-1)}`
+    when no answer is missing. The interval is the logit interval of ``svyciprop``:
+    :math:`\operatorname{expit}(\operatorname{logit}\hat p \pm t_{1-\alpha/2,\,df}\,
+    \mathrm{se}/(\hat p(1-\hat p)))` with ``df`` the design's degrees of freedom, the number
+    of respondents in the group (answered or not) − 1 (R: ``degf()`` of the group's subset).
+    It is NaN when the share is 0 or 1.
+
+    Equivalent R (survey package)::
+
+        des <- svydesign(ids = ~1, weights = ~w, data = frame)
+        svymean(~ind, des, na.rm = TRUE)                     # share, se
+        svyby(~ind, ~by, des, svyciprop, method = "logit",   # share, CI per group
+              vartype = c("se", "ci"), na.rm = TRUE)
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"uses_social": [1, 0, 1, 1], "sector": ["a", "a", "b", "b"]})
+    >>> shares(df, ["uses_social"])[["indicator", "n", "share"]]
+         indicator  n  share
+    0  uses_social  4   0.75
+    """
+    if not 0 < alpha < 1:
+        raise ResearchInputError(Problem("alpha", f"{alpha} is not between 0 and 1"))
+    ind = indicator_matrix(frame, indicators)
+    w = weights_array(frame, weights)
+    n_total = len(frame)
+    if by is None:
+        codes = np.zeros(n_total, dtype=np.int64)
+        groups: list[object] = []
+        m = 1
+    else:
+        require_columns(frame, [by], "by column")
+        codes, groups = group_codes(frame[by])
+        m = len(groups)
+        if m == 0:
+            raise ResearchInputError(Problem(where(by), "every value is empty; a by column "
+                                                        "needs at least one group"))
+    s = domain_sums(codes, m, ind, w)
+    p, var, _ = ratio_variance(s, n_total)
+    se = np.sqrt(var)
+    df = np.broadcast_to((s.rows - 1)[:, None], p.shape)
+    lo, hi = _logit_ci(p, se, df, alpha)
+    k = ind.k
+    out = {}
+    if by is not None:
+        out[by] = np.repeat(np.asarray(groups, dtype=object), k)
+    out.update({
+        "indicator": np.tile(np.asarray(ind.names, dtype=object), m),
+        "n": s.nv.ravel().astype(np.int64),
+        "share": p.ravel(), "se": se.ravel(), "ci_low": lo.ravel(), "ci_high": hi.ravel(),
+    })
+    return pd.DataFrame(out)
+
+
+def _inverse_cdf(x: np.ndarray, w: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    cum = np.cumsum(w)
+    idx = np.searchsorted(cum, probs * cum[-1], side="left")
+    return x[np.minimum(idx, len(x) - 1)]
+
+
+def _interpolated(x: np.ndarray, w: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    if len(x) == 1:
+        return np.full(len(probs), x[0])
+    cum = np.cumsum(w)
+    pk = np.concatenate([[0.0], cum[:-1]]) / cum[-2]
+    return np.interp(probs, pk, x)
+
+
+def quantiles(frame: pd.DataFrame, value: str, by: str | None = None,
+              weights: str | None = None, probs: Sequence[float] = (0.25, 0.5, 0.75),
+              rule: str = "inverse") -> pd.DataFrame:
+    r"""Weighted quantiles of a numeric column, overall or per group.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    value : str
+        Numeric column; empty cells are left out.
+    by : str, optional
+        Grouping column; respondents with an empty ``by`` are left out.
+    weights : str, optional
+        Column of sampling weights (each > 0); without it every respondent weighs 1.
+    probs : sequence of float
+        Probabilities in [0, 1].
+    rule : {"inverse", "interpolated"}
+        ``"inverse"`` (default): the inverse of the weighted empirical CDF, R survey's
+        ``qrule="math"`` (``"hf1"``). ``"interpolated"``: R survey's ``qrule="hf7"``, linear
+        interpolation between the sorted values, which is R's ``quantile(type=7)`` and
+        numpy's ``method="linear"`` when the weights are equal.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``[by,] prob, quantile, n`` (``n``: respondents with a value).
+
+    Notes
+    -----
+    With the values sorted, :math:`x_{(1)} \le \dots \le x_{(n)}`, their weights
+    :math:`w_{(i)}` and :math:`C_j = \sum_{i \le j} w_{(i)}`:
+
+    * inverse: :math:`Q(p) = x_{(j)}` for the smallest :math:`j` with
+      :math:`C_j \ge p\,C_n`, the smallest value whose weighted CDF reaches :math:`p`.
+      With equal weights this is numpy's ``method="inverted_cdf"`` (Hyndman–Fan type 1).
+      (R's ``qrule_math`` returns :math:`x_{(2)}` instead of :math:`x_{(1)}` when
+      :math:`p < w_{(1)}/C_n`; here the definition is followed.)
+    * interpolated: :math:`Q(p)` interpolates linearly through the points
+      :math:`(C_{j-1}/C_{n-1},\ x_{(j)})`, :math:`j = 1..n`, with :math:`C_0 = 0`.
+
+    Equivalent R (survey ≥ 4.1)::
+
+        des <- svydesign(ids = ~1, weights = ~w, data = frame)
+        svyby(~value, ~by, des, svyquantile, quantiles = c(.25, .5, .75),
+              qrule = "math", ci = FALSE, na.rm = TRUE)        # rule="interpolated": "hf7"
+    """
+    if rule not in RULES:
+        raise ResearchInputError(Problem("rule", f"{rule!r} is not a quantile rule; valid: "
+                                                 + ", ".join(RULES)))
+    p = np.asarray(list(probs), dtype=np.float64)
+    if p.size == 0 or np.isnan(p).any() or (p < 0).any() or (p > 1).any():
+        raise ResearchInputError(Problem("probs", "give probabilities between 0 and 1"))
+    x = numeric_column(frame, value)
+    w = weights_array(frame, weights)
+    w = np.ones(len(frame)) if w is None else w
+    if by is None:
+        codes = np.zeros(len(frame), dtype=np.int64)
+        groups: list[object] = [None]
+    else:
+        require_columns(frame, [by], "by column")
+        codes, groups = group_codes(frame[by])
+    keep = ~np.isnan(x) & (codes >= 0)
+    order = np.lexsort((x[keep], codes[keep]))
+    xs, ws, cs = x[keep][order], w[keep][order], codes[keep][order]
+    bounds = np.searchsorted(cs, np.arange(len(groups) + 1))
+    fn = _inverse_cdf if rule == "inverse" else _interpolated
+    rows = []
+    for g, label in enumerate(groups):
+        a, b = bounds[g], bounds[g + 1]
+        q = fn(xs[a:b], ws[a:b], p) if b > a else np.full(len(p), np.nan)
+        for prob, qv in zip(p, q, strict=True):
+            rows.append(({by: label} if by is not None else {})
+                        | {"prob": prob, "quantile": qv, "n": int(b - a)})
+    return pd.DataFrame(rows)
