@@ -54,9 +54,11 @@ def _n(lang: str, x: float | None, decimals: int = 1) -> str:
     return "–" if x is None else number(lang, x, decimals)
 
 
-def _wrap(text: str, font_size: float, max_width: float, max_lines: int = 3) -> list[str]:
-    """Lines of at most ``max_width`` (estimated: Inter averages ~0.55 em a character)."""
-    chars = max(4, int(max_width / (0.55 * font_size)))
+def _wrap(text: str, font_size: float, max_width: float, max_lines: int = 3,
+          em: float = 0.55) -> list[str]:
+    """Lines of at most ``max_width``, estimated: Inter averages some 0.5 em a character in
+    running text, more in short labels with capitals and in bold (``em``)."""
+    chars = max(4, int(max_width / (em * font_size)))
     lines = textwrap.wrap(text, chars, break_long_words=False, break_on_hyphens=True) or [""]
     if len(lines) > max_lines:
         lines = lines[:max_lines]
@@ -99,8 +101,9 @@ def _text_lines(x: float, y: float, lines: Sequence[str], *, size: float = 15,
 
 def _peers_phrase(result: AssessmentResult) -> str:
     g = result.benchmark.peer_group
-    return tr(result.language, "{group}, n = {n}", group=g.label,
+    text = tr(result.language, "{group}, n = {n}", group=g.label,
               n=number(result.language, g.n, 0))
+    return text.replace("n = ", "n\u00a0=\u00a0")  # never wrapped inside "n = 65"
 
 
 # -- dimension profile: radar ---------------------------------------------------------------
@@ -391,7 +394,7 @@ def distribution_svg(result: AssessmentResult, *, id_prefix: str = "sm-distribut
     body.extend(counts)
     caption = tr(lang, "Peers: {peers}. Bands of {band} points.", peers=_peers_phrase(result),
                  band=number(lang, band, 0))
-    lines = _wrap(caption, 13, width - 40, 2)
+    lines = _wrap(caption, 13, width - 40, 2, em=0.5)
     body.append(_text_lines(20, y_bottom + 80, lines, size=13, fill=MUTED, line_height=17))
     if not sum(hist):
         body.append(f'<text x="{(x0 + x1) / 2:.1f}" y="{mid_y:.1f}" font-size="16" '
@@ -404,7 +407,8 @@ def _place_labels(xs: list[float], widths: list[float], right: float
     """Rows (0 = top) and anchors for labels of vertical lines at ``xs``, such that no line
     crosses another's label when it can be helped (a line runs from its label's row down)."""
     k = len(xs)
-    best: tuple[float, tuple[int, ...], tuple[str, ...]] | None = None
+    best: tuple[float, tuple[int, ...], tuple[str, ...]] = (math.inf, tuple(range(k)),
+                                                            ("start",) * k)
     for order in itertools.permutations(range(k)):
         for anchors in itertools.product(("start", "end"), repeat=k):
             spans = [(x + 6, x + 6 + w) if a == "start" else (x - 6 - w, x - 6)
@@ -418,9 +422,8 @@ def _place_labels(xs: list[float], widths: list[float], right: float
                 for j in range(k):
                     if j != i and order[j] < order[i] and lo - 4 <= xs[j] <= hi + 4:
                         cost += 10
-            if best is None or cost < best[0]:
+            if cost < best[0]:
                 best = (cost, order, anchors)
-    assert best is not None
     return list(best[1]), list(best[2])
 
 
@@ -435,18 +438,17 @@ def _nice_step(peak: int) -> int:
 # -- stage ladder ---------------------------------------------------------------------------
 
 
-def stage_ladder_svg(result: AssessmentResult, thresholds: Sequence[float] | None = None, *,
-                     id_prefix: str = "sm-ladder") -> str:
-    """The stages as rising steps, the current one filled and marked "You are here"; under
-    each step the share of peers at that stage. ``thresholds`` (the minimum score of each
-    stage, lowest first) adds "from …" to the steps."""
+def stage_ladder_svg(result: AssessmentResult, *, id_prefix: str = "sm-ladder") -> str:
+    """The stages as rising steps with the score each starts from, the current one filled and
+    marked "You are here"; under each step the share of peers at that stage."""
     lang = result.language
     current = result.overall.stage
     stages = [(s.level, s.name, s.share) for s in result.benchmark.stage_distribution]
     if not any(level == current.level for level, _, _ in stages):
         stages = sorted(stages + [(current.level, current.name, None)])
     n = len(stages)
-    if thresholds is not None and len(thresholds) != n:
+    thresholds: list[float] | None = [s.min_score for s in result.benchmark.stage_distribution]
+    if len(thresholds) != n:
         thresholds = None
     width, height = 760.0, 345.0
     margin, gap = 20.0, 10.0
@@ -502,6 +504,6 @@ def stage_ladder_svg(result: AssessmentResult, thresholds: Sequence[float] | Non
     body.append(f'<line x1="{margin:.1f}" y1="{base:.1f}" x2="{width - margin:.1f}" '
                 f'y2="{base:.1f}" stroke="{INK}" stroke-width="1.5"/>')
     caption = tr(lang, "Share of peers at each stage: {peers}.", peers=_peers_phrase(result))
-    body.append(_text_lines(margin, base + 52, _wrap(caption, 13, width - 2 * margin, 2),
+    body.append(_text_lines(margin, base + 52, _wrap(caption, 13, width - 2 * margin, 2, em=0.5),
                             size=13, fill=MUTED, line_height=17))
     return _svg(width, height, id_prefix, title, desc, body)

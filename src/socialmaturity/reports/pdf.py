@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -51,34 +50,19 @@ def _compiler():
 
 def render_pdf(result: AssessmentResult, *, organization: str | None = None,
                date: dt.date | None = None,
-               stage_thresholds: Sequence[float] | None = None,
                title: str | None = None) -> bytes:
     """The report as PDF bytes (A4), in ``result.language``.
 
     ``organization`` is printed on the cover and in the footer; without it, the profile's
     ``organization`` answer is used when there is one. ``date`` is the report's date (today
-    by default). ``stage_thresholds`` are the stages' minimum scores, lowest stage first, for
-    the stage ladder; by default they are read from the bundled instrument when the result's
-    instrument is one (same id and hash), and left out otherwise. ``title`` replaces the
+    by default). ``title`` replaces the
     report's title ("Social maturity report" for the bundled social-maturity instrument,
     "Maturity report" for any other).
     """
     view = report_view(result, organization=organization, date=date,
-                       stage_thresholds=stage_thresholds, title=title)
+                       title=title)
     data = json.dumps(view, ensure_ascii=False)
     return _compiler().compile(sys_inputs={"data": data})
-
-
-def stage_thresholds_of(result: AssessmentResult) -> list[float] | None:
-    """The minimum score of each stage, when the result's instrument is a bundled one."""
-    from ..instrument.loader import BUNDLED, bundled_instrument
-
-    if result.instrument.id not in BUNDLED:
-        return None
-    inst = bundled_instrument(result.instrument.id)
-    if inst.content_hash != result.instrument.hash:
-        return None
-    return [s.min_score for s in inst.stages]
 
 
 # -- the view: everything the template prints --------------------------------------------------
@@ -151,8 +135,7 @@ def _labels(lang: str) -> dict[str, str]:
 
 def report_view(result: AssessmentResult, *, organization: str | None = None,
                 date: dt.date | None = None,
-                stage_thresholds: Sequence[float] | None = None,
-                title: str | None = None) -> dict:
+                 title: str | None = None) -> dict:
     """What the PDF template prints, as JSON-ready data (texts translated, numbers formatted).
 
     Exposed for tests and for anyone who wants the same words in another output."""
@@ -165,8 +148,6 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
     total = len(b.stage_distribution) or result.overall.stage.level
     stage = result.overall.stage
     stage_names = {s.key: s.name for s in b.stage_distribution}
-    if stage_thresholds is None:
-        stage_thresholds = stage_thresholds_of(result)
     if title is None:
         title = tr(lang, "Social maturity report") if result.instrument.id == "social-maturity" \
             else tr(lang, "Maturity report")
@@ -190,7 +171,7 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
         percentile = tr(lang, "No peers to compare with.")
         peer_line = tr(lang, "Peer group: {peers}.", peers=peers)
 
-    ladder = stage_ladder_svg(result, stage_thresholds, id_prefix="pdf-ladder")
+    ladder = stage_ladder_svg(result, id_prefix="pdf-ladder")
     radar = radar_svg(result, id_prefix="pdf-radar")
     distribution = distribution_svg(result, id_prefix="pdf-distribution")
 

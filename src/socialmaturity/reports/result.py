@@ -53,6 +53,7 @@ class QuestionAnswer(Out):
 class DimensionResult(Out):
     id: str
     name: str
+    description: str
     score: float | None = Field(description="0–100; null when every question was not applicable")
     stage: Stage | None
     stage_description: str | None
@@ -101,6 +102,7 @@ class StageShare(Out):
     level: int
     key: str
     name: str
+    min_score: float = Field(description="the lowest score that reaches this stage")
     count: int
     share: float
 

@@ -202,7 +202,8 @@ def build_result(assessor: Assessor, responses: Responses, scores: Scores, group
     for d, ds in zip(inst.dimensions, scores.dimensions, strict=True):
         level_stage = inst.stages[ds.level - 1] if ds.level else None
         dims.append(out.DimensionResult(
-            id=d.id, name=inst.text(d.name, lang), score=ds.score,
+            id=d.id, name=inst.text(d.name, lang), description=inst.text(d.description, lang),
+            score=ds.score,
             stage=_stage(inst, ds.level, lang) if ds.level else None,
             stage_description=inst.text(d.stage_descriptions.get(level_stage.key), lang)
             if level_stage else None,
@@ -265,7 +266,7 @@ def build_result(assessor: Assessor, responses: Responses, scores: Scores, group
             dimensions=bench_dims,
             stage_distribution=[
                 out.StageShare(level=s.level, key=s.key, name=inst.text(s.name, lang),
-                               count=stats.stages[s.level],
+                               min_score=s.min_score, count=stats.stages[s.level],
                                share=round(stats.stages[s.level] / stats.n, 4) if stats.n else 0)
                 for s in inst.stages]),
         recommendations=recs)
