@@ -63,7 +63,7 @@ def handle_errors(f):
         try:
             return f(*args, **kwargs)
         except SocialMaturityError as exc:
-            fail(exc.problems)
+            fail(exc.problems, exc.total)
 
     return wrapper
 
@@ -412,6 +412,11 @@ def settings() -> None:
         click.echo(f"--{s.name}  {s.env}  default: {s.default if s.default is not None else '-'}"
                    + (f"  now: {current}" if current else ""))
         click.echo(f"    {s.help}")
+
+
+from .cli_research import research  # noqa: E402  (defined over the helpers above)
+
+cli.add_command(research)
 
 
 def main() -> None:

@@ -43,7 +43,7 @@ def _text_paths(value: Any, path: tuple) -> list[tuple[tuple, dict]]:
     if isinstance(value, dict):
         for key, item in value.items():
             if key in ("label", "text", "help", "name", "summary", "description", "title",
-                       "action", "owner", "phrase", "unit") and isinstance(item, dict):
+                       "action", "owner", "phrase", "unit", "finding") and isinstance(item, dict):
                 found.append((path + (key,), item))
             elif key == "stage_descriptions" and isinstance(item, dict):
                 found.extend((path + (key, k), v) for k, v in item.items() if isinstance(v, dict))

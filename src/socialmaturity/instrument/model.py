@@ -37,6 +37,11 @@ class Option(Strict):
     points: float | None = None
     #: A multi-select option that excludes all others ("none of these").
     exclusive: bool = False
+    #: What choosing this option says, as a plural verb phrase for research findings: it
+    #: completes "Mature organizations are 2.1× as likely as less mature ones to ..." (en,
+    #: e.g. "say their customer-service staff use social media"); in Dutch it starts with the
+    #: finite verb ("zeggen dat hun klantenservicemedewerkers social media gebruiken").
+    finding: Text | None = None
 
 
 class AnswerSet(Strict):
@@ -76,6 +81,9 @@ class Question(Strict):
     max: float | None = None
     unit: Text | None = None
     score_range: tuple[float, float] | None = None
+    #: What a top-2-box answer says, as a plural verb phrase for research findings (see
+    #: :attr:`Option.finding`): "say social media differentiates their brand".
+    finding: Text | None = None
 
 
 class StageDefinition(Strict):

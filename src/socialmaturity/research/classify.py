@@ -1,0 +1,246 @@
+"""Classify respondents with the scoring engine, and roll respondents up to organizations.
+
+:func:`classify` scores every row of the tidy table through the same vectorized engine as
+``socialmaturity score --batch`` (:func:`~socialmaturity.scoring.batch.encode_frame` and
+:func:`~socialmaturity.scoring.batch.score_encoded`), so a respondent gets the same scores and
+stage here as anywhere else in the product; a test holds the two equal.
+
+:func:`roll_up` gives one row per organization. **The roll-up rule**, for the respondents
+who share an organization id:
+
+1. each dimension score is the mean of the respondents' dimension scores (respondents whose
+   dimension has no score, all "not applicable", are left out of that mean), rounded to one
+   decimal as the engine rounds;
+2. the overall score is the mean of the respondents' overall scores, rounded (the same as
+   the instrument's weighted mean of the rolled-up dimension scores up to rounding, when every
+   dimension has a score; an organization of one respondent keeps that respondent's scores);
+3. the stage by threshold, and each dimension's stage, come from the instrument's thresholds
+   on these rolled-up scores (:func:`~socialmaturity.scoring.batch.levels_for`);
+4. a gate on a question is met when **more than half** of the organization's respondents
+   meet it (a tie is not met: two respondents who disagree on the sponsor do not show one);
+   a gate on a dimension score is read from the rolled-up score;
+5. gates and the weakest link then decide the stage exactly as for one respondent
+   (:func:`~socialmaturity.scoring.engine.decide`), and ``stage_rule`` names the rule.
+
+Respondents without an organization id count as organizations of their own.
+
+Equivalent in R, roughly: ``aggregate(cbind(strategy_score, ...) ~ organization_id, data,
+mean)`` followed by the stage rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from ..errors import Problem
+from ..instrument.model import Instrument
+from ..scoring.batch import BatchScores, encode_frame, levels_for, round_scores, score_encoded
+from ..scoring.engine import decide
+from .checks import ResearchInputError, require_columns, where
+
+__all__ = ["MATURE_LEVEL", "classify", "roll_up", "score_frame", "SCORE_COLUMNS"]
+
+#: Stage level from which an organization counts as mature ("strategic" and above).
+MATURE_LEVEL = 3
+#: The columns :func:`classify` adds besides the ``<dimension>_score`` columns.
+SCORE_COLUMNS = ("overall_score", "stage", "stage_level", "stage_rule", "mature")
+MAX_LISTED = 20
+
+
+def score_frame(frame: pd.DataFrame, inst: Instrument,
+                progress: Callable[[int], None] | None = None) -> BatchScores:
+    """Score the rows with the batch engine; raise naming the row and column of every
+    answer that does not fit the instrument (the first 20, with the total)."""
+    problems_by_row: dict[int, list[tuple[str, str]]]
+    enc, problems_by_row = encode_frame(inst, frame, len(frame), inst.scored_questions,
+                                        progress)
+    if problems_by_row:
+        listed = [Problem(where(column, _row_label(frame, row)), message)
+                  for row in sorted(problems_by_row)[:MAX_LISTED]
+                  for column, message in problems_by_row[row]]
+        raise ResearchInputError(listed[:MAX_LISTED],
+                                 total=sum(len(v) for v in problems_by_row.values()))
+    return score_encoded(inst, enc)
+
+
+def _row_label(frame: pd.DataFrame, row: int) -> object:
+    """How a row is named in messages: its respondent id when there is one, else the index."""
+    if "respondent_id" in frame.columns:
+        rid = frame["respondent_id"].iloc[row]
+        if isinstance(rid, str) and rid:
+            return f"{row + 1} ({rid})"
+    return frame.index[row]
+
+
+def _rules(inst: Instrument) -> np.ndarray:
+    return np.array(["threshold"] + [f"gate:{g.id}" for g in inst.rules.gates]
+                    + [f"weakest-link:{d.id}" for d in inst.dimensions], dtype=object)
+
+
+def _stage_keys(inst: Instrument) -> np.ndarray:
+    keys = np.array([""] * (max(s.level for s in inst.stages) + 1), dtype=object)
+    for s in inst.stages:
+        keys[s.level] = s.key
+    return keys
+
+
+def classify(frame: pd.DataFrame, inst: Instrument, *, mature_level: int = MATURE_LEVEL,
+             progress: Callable[[int], None] | None = None) -> pd.DataFrame:
+    """Score and classify every respondent with the scoring engine.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The tidy table (the batch-CSV layout): every scored question id as a column
+        (option keys, multi-selects joined by ``;``, numbers, ``dont-know`` /
+        ``not-applicable``, empty when unanswered). Other columns are kept.
+    inst : Instrument
+    mature_level : int
+        Stage level from which ``mature`` is True (3: "strategic" and above).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``frame`` (same index, same columns; earlier score columns replaced) with
+        ``overall_score`` (0–100), ``stage`` (key), ``stage_level`` (int),
+        ``stage_rule`` (``threshold``, ``gate:<id>``, ``weakest-link:<dimension>``),
+        ``mature`` (bool: ``stage_level >= mature_level``) and one ``<dimension>_score``
+        column per dimension (NaN when every question was not applicable). The scores equal
+        ``socialmaturity score --batch``'s.
+
+    Raises
+    ------
+    ResearchInputError
+        A scored question without a column, or an answer that is no option of its question.
+    """
+    check_mature_level(inst, mature_level)
+    require_columns(frame, [q.id for q in inst.scored_questions], "question column")
+    scores = score_frame(frame, inst, progress)
+    return _with_scores(frame, inst, scores, mature_level)
+
+
+def _with_scores(frame: pd.DataFrame, inst: Instrument, scores: BatchScores,
+                 mature_level: int) -> pd.DataFrame:
+    added = {"overall_score": scores.overall,
+             "stage": _stage_keys(inst)[scores.level],
+             "stage_level": scores.level.astype(np.int64),
+             "stage_rule": _rules(inst)[scores.decided_by],
+             "mature": scores.level >= mature_level}
+    for d in inst.dimensions:
+        added[f"{d.id}_score"] = scores.dimensions[d.id]
+    out = frame.drop(columns=[c for c in added if c in frame.columns])
+    return pd.concat([out, pd.DataFrame(added, index=frame.index)], axis=1)
+
+
+def roll_up(frame: pd.DataFrame, inst: Instrument, by: str = "organization_id", *,
+            mature_level: int = MATURE_LEVEL, keep: list[str] | None = None) -> pd.DataFrame:
+    """One row per organization, by the roll-up rule of the module docstring.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The tidy table with every scored question as a column (as for :func:`classify`).
+    inst : Instrument
+    by : str
+        The organization id column. Rows where it is empty are organizations of their own
+        (named by their ``respondent_id`` when there is one).
+    keep : list of str, optional
+        Columns to carry over (the first non-empty value in the organization); default: the
+        benchmark's peer-group fields (sector, size, region), ``organization`` and
+        ``synthetic``, where the frame has them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by``, ``n_respondents``, the kept columns, ``overall_score``, ``stage``,
+        ``stage_level``, ``stage_rule``, ``mature``, the ``<dimension>_score`` columns and a
+        ``gate:<id>`` column per gate (bool), one row per organization in order of first
+        appearance.
+    """
+    check_mature_level(inst, mature_level)
+    require_columns(frame, [by], "organization column")
+    require_columns(frame, [q.id for q in inst.scored_questions], "question column")
+    scores = score_frame(frame, inst)
+    ids = frame[by].astype(object).to_numpy().copy()
+    empty = pd.isna(ids) | np.array([isinstance(v, str) and not v.strip() for v in ids])
+    if empty.any():
+        fallback = (frame["respondent_id"].astype(str).to_numpy() if "respondent_id" in frame
+                    else np.array([f"row-{i + 1}" for i in range(len(frame))], dtype=object))
+        ids[empty] = fallback[empty]
+    codes, orgs = pd.factorize(pd.Series(ids, dtype=object), sort=False)
+    m = len(orgs)
+    counts = np.bincount(codes, minlength=m)
+
+    # 1. dimension scores: the mean of the respondents' scores (NaN left out)
+    dims: dict[str, np.ndarray] = {}
+    for d in inst.dimensions:
+        s = scores.dimensions[d.id]
+        has = ~np.isnan(s)
+        total = np.bincount(codes[has], weights=s[has], minlength=m)
+        count = np.bincount(codes[has], minlength=m)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            dims[d.id] = np.where(count > 0, total / np.where(count > 0, count, 1), np.nan)
+    # 2. the overall score: the mean of the respondents' overall scores
+    overall = round_scores(np.bincount(codes, weights=scores.overall, minlength=m) / counts)
+    rounded = {d: round_scores(s) for d, s in dims.items()}
+    # 3. stages by threshold
+    threshold = levels_for(inst, overall)
+    dim_levels = {d: levels_for(inst, s) for d, s in rounded.items()}
+    # 4. gates
+    gates: dict[str, np.ndarray] = {}
+    for g in inst.rules.gates:
+        if g.condition.dimension is not None:
+            score = np.nan_to_num(rounded[g.condition.dimension], nan=-1.0)
+            gates[g.id] = score >= (g.condition.min_score or 0.0) - 1e-9
+        else:
+            met = np.bincount(codes, weights=scores.gates[g.id].astype(np.float64),
+                              minlength=m)
+            gates[g.id] = 2 * met > counts
+    # 5. the engine's decision, once per distinct combination of its inputs
+    level = np.empty(m, dtype=np.int64)
+    rule = np.empty(m, dtype=object)
+    combo = np.column_stack([threshold.astype(np.int64)]
+                            + [gates[g.id].astype(np.int64) for g in inst.rules.gates]
+                            + [dim_levels[d.id].astype(np.int64) for d in inst.dimensions])
+    uniques, inverse = np.unique(combo, axis=0, return_inverse=True)
+    inverse = np.asarray(inverse).reshape(-1)
+    gate_ids = [g.id for g in inst.rules.gates]
+    dim_ids = [d.id for d in inst.dimensions]
+    for u, row in enumerate(uniques):
+        g_met = {gid: bool(row[1 + i]) for i, gid in enumerate(gate_ids)}
+        d_lv = {did: (int(row[1 + len(gate_ids) + j]) or None) for j, did in enumerate(dim_ids)}
+        lv, decision = decide(inst, int(row[0]), g_met, d_lv)
+        hit = inverse == u
+        level[hit] = lv
+        rule[hit] = decision.rule + (f":{decision.rule_id}" if decision.rule_id else "")
+
+    out: dict[str, object] = {by: np.asarray(orgs, dtype=object), "n_respondents": counts}
+    if keep is None:
+        wanted = ["organization", *inst.benchmark.peer_group, "synthetic"]
+        keep = [c for c in dict.fromkeys(wanted) if c in frame.columns]
+    else:
+        require_columns(frame, keep, "column to keep")
+    if keep:
+        firsts = frame[keep].groupby(codes, sort=True).first()
+        for c in keep:
+            out[c] = firsts[c].reindex(range(m)).to_numpy(dtype=object)
+    out["overall_score"] = overall
+    out["stage"] = _stage_keys(inst)[level]
+    out["stage_level"] = level
+    out["stage_rule"] = rule
+    out["mature"] = level >= mature_level
+    for d in inst.dimensions:
+        out[f"{d.id}_score"] = rounded[d.id]
+    for g in inst.rules.gates:
+        out[f"gate:{g.id}"] = gates[g.id]
+    return pd.DataFrame(out)
+
+
+def check_mature_level(inst: Instrument, mature_level: int) -> None:
+    levels = [s.level for s in inst.stages]
+    if mature_level not in levels:
+        raise ResearchInputError(Problem("mature_level", f"{mature_level} is not a stage level; "
+                                                         f"valid: {levels}"))

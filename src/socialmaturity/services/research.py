@@ -1,0 +1,856 @@
+"""Use case: the research workbench, from a survey export (or the demo panel) to the report.
+
+:func:`run` composes the research layer in the order of the study:
+
+import (:func:`~socialmaturity.research.importing.read_export`) → clean
+(:func:`~socialmaturity.research.cleaning.clean`) → weight (raking or post-stratification,
+:mod:`~socialmaturity.research.weighting`) → classify with the scoring engine
+(:func:`~socialmaturity.research.classify.classify`, :func:`~socialmaturity.research.classify.
+roll_up`) → indicators (:func:`~socialmaturity.research.indicators.instrument_indicators`) →
+compare focus with rest, overall and per sector (:func:`~socialmaturity.research.compare.
+compare`) → describe (shares, stage distribution by sector, dimension score quantiles) →
+reliability per dimension → findings (:func:`~socialmaturity.research.findings.findings`),
+
+and returns every table in one :class:`ResearchResult`, which
+:func:`~socialmaturity.research.report.write_report` renders to HTML, PDF and XLSX.
+:func:`run_demo` runs it on the synthetic demo panel and checks the study's findings
+(``socialmaturity.benchmark.demo.TARGETS``).
+
+The small file-level helpers (:func:`read_data`, :func:`write_table`, :func:`load_margins`,
+:func:`load_rules`) are what the ``socialmaturity research …`` commands use.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputFileError, Problem, SocialMaturityError
+from ..i18n.catalog import LANGUAGES, tr
+from ..instrument.model import Instrument
+
+#: The probabilities of the dimension score distributions in the report.
+PROBS = (0.1, 0.25, 0.5, 0.75, 0.9)
+WEIGHT_COLUMN = "weight"
+FOCUS_GROUP = "_focus_group"
+
+
+# --- reading and writing tables ---------------------------------------------------------------
+
+
+def read_data(path: str | Path) -> pd.DataFrame:
+    """A table for the research commands: CSV (UTF-8) or XLSX (first sheet). Empty cells are
+    missing; everything else keeps its text (option keys such as ``none`` are not read as
+    missing); numbers and ``True``/``False`` columns are read as such."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(Problem(str(path), "no such file" if not path.exists()
+                                     else "is a folder, not a file"))
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            frame = pd.read_excel(path, engine="openpyxl", keep_default_na=False,
+                                  na_values=[""])
+        else:
+            frame = pd.read_csv(path, keep_default_na=False, na_values=[""],
+                                encoding="utf-8-sig", low_memory=False)
+    except UnicodeDecodeError:
+        raise InputFileError(Problem(str(path), "not UTF-8 text: save the CSV as UTF-8")) \
+            from None
+    except pd.errors.EmptyDataError:
+        raise InputFileError(Problem(str(path), "the file is empty: expected a header row "
+                                                "and one row per respondent")) from None
+    except pd.errors.ParserError as exc:
+        raise InputFileError(Problem(str(path), f"not a valid CSV file: {exc}")) from None
+    except (ValueError, OSError, KeyError) as exc:
+        raise InputFileError(Problem(str(path), f"cannot be read as CSV or XLSX: {exc}")) \
+            from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    dupes = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
+    if dupes:
+        raise InputFileError(Problem(f"{path}:1", f"column {dupes[0]!r} appears twice in the "
+                                                   "header"))
+    for column in frame.columns:  # True/False read back from our own CSVs
+        series = frame[column]
+        if series.dtype == object and series.notna().any() and \
+                set(series.dropna().astype(str).str.lower()) <= {"true", "false"}:
+            frame[column] = series.astype(str).str.lower().map(
+                {"true": True, "false": False}).where(series.notna())
+            if frame[column].notna().all():
+                frame[column] = frame[column].astype(bool)
+    frame.index = pd.RangeIndex(1, len(frame) + 1)  # messages name data rows from 1
+    return frame
+
+
+def write_bytes_atomically(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to a temporary file beside ``path`` and move it in place."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputFileError(Problem(str(path), f"folder {folder} does not exist"))
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a report is an ordinary file
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
+    """An XLSX workbook (openpyxl, write-only: fast) with one sheet per table: a bold header
+    row, frozen; names cut to Excel's 31 characters and made unique."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+    used: set[str] = set()
+    for name, table in sheets.items():
+        sheet = "".join(ch for ch in name if ch not in "[]:*?/\\")[:31] or "Sheet"
+        base, i = sheet, 2
+        while sheet.lower() in used:
+            sheet = f"{base[:28]} {i}"
+            i += 1
+        used.add(sheet.lower())
+        ws = book.create_sheet(sheet)
+        ws.freeze_panes = "A2"
+        columns = [_cell_values(table[c]) for c in table.columns]
+        for j, (c, values) in enumerate(zip(table.columns, columns, strict=True)):
+            width = max([len(str(c))] + [len(str(v)) for v in values[:200] if v is not None])
+            ws.column_dimensions[_letter(j)].width = min(max(width + 2, 8), 80)
+        header = []
+        for c in table.columns:
+            cell = WriteOnlyCell(ws, value=str(c))
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
+        for row in zip(*columns, strict=True) if columns else ():
+            ws.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _letter(j: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(j + 1)
+
+
+def _cell_values(series: pd.Series) -> list[Any]:
+    """A column as values openpyxl writes: NaN/NA as empty, numpy scalars as Python ones,
+    times without zone (UTC), anything else as text."""
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        series = series.dt.tz_convert("UTC").dt.tz_localize(None)
+    out: list[Any] = []
+    for v in series.tolist():
+        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT:
+            out.append(None)
+        elif isinstance(v, bool | int | float | str):
+            out.append(v)
+        elif isinstance(v, np.generic):
+            out.append(v.item())
+        elif isinstance(v, pd.Timestamp):
+            out.append(v.to_pydatetime())
+        else:
+            out.append(str(v))
+    return out
+
+
+FORMATS = ("table", "json", "csv", "xlsx")
+
+
+def table_bytes(frame: pd.DataFrame, fmt: str, sheet: str = "table") -> bytes:
+    """A table as CSV, JSON (records; NaN as null) or XLSX bytes."""
+    if fmt == "csv":
+        return frame.to_csv(index=False).encode("utf-8")
+    if fmt == "json":
+        return (frame.to_json(orient="records", force_ascii=False, indent=2,
+                              date_format="iso") + "\n").encode("utf-8")
+    if fmt == "xlsx":
+        return xlsx_bytes({sheet: frame})
+    raise SocialMaturityError(Problem("--format", f"{fmt!r} cannot be written to a file; "
+                                                  "valid: csv, json, xlsx"))
+
+
+def write_table(frame: pd.DataFrame, path: str | Path, fmt: str | None = None,
+                sheet: str = "table") -> Path:
+    """Write a table atomically as CSV, JSON or XLSX (by ``fmt``, else by the file suffix)."""
+    path = Path(path)
+    if fmt in (None, "table"):
+        fmt = {".json": "json", ".xlsx": "xlsx"}.get(path.suffix.lower(), "csv")
+    return write_bytes_atomically(path, table_bytes(frame, fmt, sheet))
+
+
+# --- settings files: weighting targets and cleaning rules --------------------------------------
+
+
+@dataclass(frozen=True)
+class WeightingSpec:
+    """How to weight: raking to ``margins`` ({column: {value: target}}), or
+    post-stratification to ``targets`` over the ``cells`` columns; ``trim`` bounds relative to
+    the mean weight (raking only)."""
+
+    method: str = "rake"
+    margins: dict[str, dict[str, float]] = field(default_factory=dict)
+    cells: tuple[str, ...] = ()
+    targets: dict[tuple[str, ...], float] = field(default_factory=dict)
+    trim: tuple[float, float] | None = None
+    max_iter: int = 100
+
+
+MARGINS_KEYS = ("margins", "cells", "targets", "trim", "max_iter")
+
+
+def load_margins(path: str | Path, trim: tuple[float, float] | None = None) -> WeightingSpec:
+    """Read a weighting targets file (YAML or JSON); errors name ``file:line:column``.
+
+    Raking (iterative proportional fitting to each margin)::
+
+        margins:
+          sector: {retail-ecommerce: 0.10, technology: 0.11, ...}   # shares or counts
+          size: {1-99: 0.20, 100-999: 0.33, 1000-9999: 0.29, 10000-plus: 0.18}
+        trim: [0.3, 3.0]          # optional: weights kept within 0.3–3 × the mean
+        max_iter: 100             # optional
+
+    Post-stratification (each cell's weighted share equals its target)::
+
+        cells: [sector, size]
+        targets:
+          - {sector: technology, size: 1-99, target: 0.02}
+          - ...
+    """
+    from ..instrument.positions import load_with_positions
+
+    data, pos = load_with_positions(path)
+    problems: list[Problem] = []
+    if not isinstance(data, dict):
+        raise InputFileError(Problem(pos.where(()), "expected a mapping with `margins:` "
+                                                    "(raking) or `cells:` and `targets:` "
+                                                    "(post-stratification)"))
+    for key in data:
+        if key not in MARGINS_KEYS:
+            problems.append(Problem(pos.where((key,), key=True), f"unknown key {key!r}; valid: "
+                                    + ", ".join(MARGINS_KEYS)))
+    spec_trim = trim
+    if "trim" in data and trim is None:
+        spec_trim = _trim_value(data["trim"], pos.where(("trim",)), problems)
+    max_iter = data.get("max_iter", 100)
+    if not isinstance(max_iter, int) or isinstance(max_iter, bool) or max_iter < 1:
+        problems.append(Problem(pos.where(("max_iter",)), f"{max_iter!r} is not a whole "
+                                                          "number ≥ 1"))
+    if ("margins" in data) == ("cells" in data or "targets" in data):
+        problems.append(Problem(pos.where(()), "give either `margins:` (raking) or `cells:` "
+                                               "with `targets:` (post-stratification)"))
+    if problems:
+        raise InputFileError(problems)
+    if "margins" in data:
+        margins = data["margins"]
+        if not isinstance(margins, dict) or not margins:
+            raise InputFileError(Problem(pos.where(("margins",)), "expected column: {value: "
+                                                                  "target, …} for each margin"))
+        out: dict[str, dict[str, float]] = {}
+        for column, targets in margins.items():
+            if not isinstance(targets, dict) or not targets:
+                problems.append(Problem(pos.where(("margins", column)), f"margin {column!r}: "
+                                        "expected {value: target, …}"))
+                continue
+            out[str(column)] = {}
+            for value, target in targets.items():
+                if not _number(target):
+                    problems.append(Problem(pos.where(("margins", column, value)),
+                                            f"target of {column}={value} is {target!r}; "
+                                            "valid: a share or count ≥ 0"))
+                else:
+                    out[str(column)][_key(value)] = float(target)
+        if problems:
+            raise InputFileError(problems)
+        return WeightingSpec("rake", out, trim=spec_trim, max_iter=max_iter)
+    cells = data.get("cells")
+    if isinstance(cells, str):
+        cells = [cells]
+    if not isinstance(cells, list) or not cells or not all(isinstance(c, str) for c in cells):
+        raise InputFileError(Problem(pos.where(("cells",)), "expected a list of column names"))
+    targets = data.get("targets")
+    if not isinstance(targets, list) or not targets:
+        raise InputFileError(Problem(pos.where(("targets",)), "expected a list of {column: "
+                                                              "value, …, target: share}"))
+    table: dict[tuple[str, ...], float] = {}
+    for i, row in enumerate(targets):
+        where = pos.where(("targets", i))
+        if not isinstance(row, dict) or set(row) != set(cells) | {"target"}:
+            problems.append(Problem(where, f"expected the keys {', '.join(cells)} and target"))
+        elif not _number(row["target"]):
+            problems.append(Problem(where, f"target {row['target']!r} is not a share or count "
+                                           "≥ 0"))
+        else:
+            table[tuple(_key(row[c]) for c in cells)] = float(row["target"])
+    if problems:
+        raise InputFileError(problems)
+    if spec_trim is not None:
+        raise InputFileError(Problem(pos.where(("trim",)), "trimming works with raking "
+                                                           "(`margins:`), not with "
+                                                           "post-stratification"))
+    return WeightingSpec("poststratify", cells=tuple(cells), targets=table, max_iter=max_iter)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) \
+        and math.isfinite(value) and value >= 0
+
+
+def _key(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _trim_value(value: Any, where: str, problems: list[Problem]) -> tuple[float, float] | None:
+    if isinstance(value, str):
+        value = [v.strip() for v in value.split(",")]
+    try:
+        low, high = (float(v) for v in value)
+    except (TypeError, ValueError):
+        problems.append(Problem(where, f"{value!r} is not two bounds; valid: LOW,HIGH around "
+                                       "the mean weight, e.g. 0.3,3"))
+        return None
+    if not 0 <= low <= 1 <= high:
+        problems.append(Problem(where, f"{low:g},{high:g} are not bounds around the mean "
+                                       "weight; valid: 0 ≤ LOW ≤ 1 ≤ HIGH, e.g. 0.3,3"))
+        return None
+    return low, high
+
+
+def parse_trim(text: str | None, where: str = "--trim") -> tuple[float, float] | None:
+    """``"0.3,3"`` → (0.3, 3.0); raise naming ``where`` when it is not two bounds."""
+    if text is None:
+        return None
+    problems: list[Problem] = []
+    value = _trim_value(text, where, problems)
+    if problems:
+        raise SocialMaturityError(problems)
+    return value
+
+
+def load_rules(path: str | Path | None = None, **overrides: Any):
+    """Cleaning rules from a YAML file whose keys are the fields of
+    :class:`~socialmaturity.research.cleaning.CleaningRules` (e.g. ``min_completion: 0.8``,
+    ``straightliners: false``), then ``overrides`` (None values ignored)."""
+    from ..research.cleaning import CleaningError, CleaningRules
+
+    names = [f.name for f in fields(CleaningRules)]
+    values: dict[str, Any] = {}
+    if path is not None:
+        from ..instrument.positions import load_with_positions
+
+        data, pos = load_with_positions(path)
+        data = data or {}
+        if not isinstance(data, dict):
+            raise InputFileError(Problem(pos.where(()), "expected rule: value pairs; valid "
+                                                        "rules: " + ", ".join(names)))
+        problems = []
+        for key, value in data.items():
+            if key not in names:
+                problems.append(Problem(pos.where((key,), key=True), f"unknown rule {key!r}; "
+                                        "valid: " + ", ".join(names)))
+                continue
+            default = getattr(CleaningRules(), key)
+            ok = isinstance(value, bool) if isinstance(default, bool) else (
+                isinstance(value, int | float) and not isinstance(value, bool))
+            if not ok:
+                kind = "true or false" if isinstance(default, bool) else "a number"
+                problems.append(Problem(pos.where((key,)), f"{key}: {value!r} is not {kind}"))
+            values[key] = value
+        if problems:
+            raise InputFileError(problems)
+    values |= {k: v for k, v in overrides.items() if v is not None}
+    rules = CleaningRules(**values)
+    problems = rules.problems()
+    if problems:
+        raise CleaningError(problems)
+    return rules
+
+
+# --- the result --------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportSummary:
+    """What the import did, for the method appendix."""
+
+    source: str
+    layout: str
+    file_format: str
+    encoding: str | None
+    rows: int
+    recodes: pd.DataFrame
+    dropped_columns: list[str]
+    warnings: list[str]
+    column_map: dict[str, str]
+
+
+@dataclass
+class WeightingSummary:
+    """How the weights were made and what they cost."""
+
+    #: ``rake``, ``poststratify`` or ``column`` (given in the data).
+    method: str
+    column: str
+    n: int
+    design_effect: float
+    effective_n: float
+    min_weight: float
+    max_weight: float
+    trim: tuple[float, float] | None = None
+    iterations: int | None = None
+    converged: bool | None = None
+    max_error: float | None = None
+    #: ``margin, value, target, unweighted, weighted`` (shares), for raking and
+    #: post-stratification.
+    targets: pd.DataFrame | None = None
+
+    def table(self) -> pd.DataFrame:
+        rows = [("method", self.method), ("weight column", self.column), ("n", self.n),
+                ("design effect (Kish)", self.design_effect),
+                ("effective n", self.effective_n), ("smallest weight", self.min_weight),
+                ("largest weight", self.max_weight)]
+        if self.trim:
+            rows.append(("trim bounds (× mean)", f"{self.trim[0]:g}–{self.trim[1]:g}"))
+        if self.iterations is not None:
+            rows += [("iterations", self.iterations), ("converged", self.converged),
+                     ("largest margin error", self.max_error)]
+        return pd.DataFrame(rows, columns=["measure", "value"])
+
+
+@dataclass
+class ResearchResult:
+    """Every table of a research run; :func:`~socialmaturity.research.report.write_report`
+    renders it."""
+
+    instrument: Instrument
+    lang: str
+    source: str
+    synthetic: bool
+    #: The respondents analysed: the tidy answers, scores and stages, indicators, weight.
+    data: pd.DataFrame
+    infos: list
+    by: str
+    focus: object
+    focus_label: dict[str, str]
+    rest_label: dict[str, str]
+    alpha: float
+    weights: str | None
+    #: compare() of focus against rest, and per ``by_group`` value.
+    comparisons: pd.DataFrame
+    by_group: str | None
+    comparisons_by_group: pd.DataFrame | None
+    #: shares() of each indicator among all respondents, and in the focus and rest groups
+    #: (column ``group``: ``focus`` / ``rest``).
+    shares_all: pd.DataFrame
+    shares_groups: pd.DataFrame
+    findings: list
+    #: (indicator, {lang: sentence}) for the outcome and department indicators.
+    headlines: list[tuple[str, dict[str, str]]]
+    #: ``sector, stage_level, stage, n, share`` (weighted shares), sectors then ``all``.
+    stage_by_sector: pd.DataFrame
+    #: ``dimension, prob, quantile, n`` of each dimension score and the overall score.
+    score_quantiles: pd.DataFrame
+    reliability: pd.DataFrame
+    organizations: pd.DataFrame | None = None
+    import_summary: ImportSummary | None = None
+    cleaning: Any = None
+    weighting: WeightingSummary | None = None
+    #: The demo panel's calibration rows (``benchmark.demo.calibration_report``).
+    calibration: list | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def indicator_names(self) -> list[str]:
+        return [i.name for i in self.infos]
+
+    def findings_frame(self, lang: str | None = None) -> pd.DataFrame:
+        from ..research.findings import findings_frame
+
+        return findings_frame(self.findings, lang or self.lang)
+
+
+def group_labels(by: str, focus: object, mature: bool) -> tuple[dict[str, str], dict[str, str]]:
+    """How sentences and charts name the focus and rest groups, in every language."""
+    if mature:
+        return ({lang: tr(lang, "Mature organizations") for lang in LANGUAGES},
+                {lang: tr(lang, "less mature ones") for lang in LANGUAGES})
+    return ({lang: tr(lang, "Respondents with {column} = {value}", column=by, value=focus)
+             for lang in LANGUAGES},
+            {lang: tr(lang, "the other respondents") for lang in LANGUAGES})
+
+
+def focus_value(frame: pd.DataFrame, by: str, focus: object) -> object:
+    """The focus value in the type of the ``by`` column: ``"true"`` → True for a bool column,
+    ``"3"`` → 3 for a number column."""
+    from ..research.checks import ResearchInputError, require_columns, where
+
+    require_columns(frame, [by], "by column")
+    series = frame[by]
+    if not isinstance(focus, str):
+        return focus
+    text = focus.strip()
+    if pd.api.types.is_bool_dtype(series.dtype) or (
+            series.dtype == object and series.dropna().map(type).eq(bool).all()
+            and series.notna().any()):
+        table = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+        if text.lower() not in table:
+            raise ResearchInputError(Problem(where(by), f"holds true/false; the focus value "
+                                                        f"{focus!r} is neither"))
+        return table[text.lower()]
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        try:
+            number = float(text)
+        except ValueError:
+            raise ResearchInputError(Problem(where(by), f"holds numbers; the focus value "
+                                                        f"{focus!r} is not one")) from None
+        return int(number) if number.is_integer() else number
+    return text
+
+
+def prepare(frame: pd.DataFrame, inst: Instrument, *, columns: tuple[str, ...] = (),
+            indicators: list[str] | None = None, want_indicators: bool = False
+            ) -> tuple[pd.DataFrame, list[str], list]:
+    """Make a table ready for an analysis command.
+
+    - ``columns`` the command needs (``--by``, ``--value``) that are scores or stages
+      (``mature``, ``stage``, ``overall_score``, ``strategy_score``, …) and not in the table
+      are computed by :func:`~socialmaturity.research.classify.classify` when the table has
+      the instrument's answers;
+    - ``indicators``: the named 0/1 columns; a name that is not a column but an instrument
+      indicator (``reach-departments=sales``, ``outcome-cpa:top2``) is computed from the
+      answers; with ``want_indicators`` and no names, every instrument indicator.
+
+    Returns the table, the indicator names and their :class:`~socialmaturity.research.
+    indicators.IndicatorInfo` (instrument indicators only).
+    """
+    from ..research.checks import ResearchInputError, where
+    from ..research.classify import SCORE_COLUMNS, classify
+    from ..research.indicators import describe_indicators, instrument_indicators
+
+    computed = set(SCORE_COLUMNS) | {f"{d.id}_score" for d in inst.dimensions} \
+        | {"stage_rule"}
+    questions = [q.id for q in inst.scored_questions]
+    has_answers = all(q in frame.columns for q in questions)
+    wanted = [c for c in columns if c and c not in frame.columns]
+    if wanted:
+        if all(c in computed for c in wanted) and has_answers:
+            frame = classify(frame, inst)
+        else:
+            valid = ", ".join(repr(str(c)) for c in list(frame.columns)[:20])
+            hint = (" (scores and stages are computed when the table has every scored "
+                    "question of the instrument)" if any(c in computed for c in wanted) else "")
+            raise ResearchInputError([Problem(where(c), f"unknown column{hint}; the data has: "
+                                              f"{valid}") for c in wanted])
+    known = {i.name: i for i in describe_indicators(inst)}
+    if indicators is None and not want_indicators:
+        return frame, [], []
+    if indicators is None:
+        if not any(q in frame.columns for q in {i.question for i in known.values()}):
+            raise ResearchInputError(Problem("--indicators", "give the 0/1 indicator columns "
+                                             "(the data has no answers to instrument questions "
+                                             "to make them from)"))
+        ind, infos = instrument_indicators(frame, inst)
+        infos = [i for i in infos if ind[i.name].notna().any()]
+        names = [i.name for i in infos]
+        frame = pd.concat([frame.drop(columns=[c for c in names if c in frame.columns]),
+                           ind[names]], axis=1)
+        return frame, names, infos
+    missing = [c for c in indicators if c not in frame.columns]
+    from_answers = [c for c in missing if c in known]
+    if from_answers:
+        qids = list(dict.fromkeys(known[c].question for c in from_answers))
+        ind, _ = instrument_indicators(frame, inst, questions=qids)
+        absent = [c for c in from_answers if c not in ind.columns]
+        if absent:
+            raise ResearchInputError([Problem(where(c), "an instrument indicator, but the "
+                                              f"data has no column {known[c].question!r} to "
+                                              "make it from") for c in absent])
+        frame = pd.concat([frame, ind[from_answers]], axis=1)
+    infos = [known[c] for c in indicators if c in known]
+    return frame, list(indicators), infos
+
+
+# --- the pipeline ------------------------------------------------------------------------------
+
+
+def _clock(timings: dict[str, float], name: str, start: float) -> float:
+    now = time.perf_counter()
+    timings[name] = now - start
+    return now
+
+
+def weigh(frame: pd.DataFrame, spec: WeightingSpec | None, weights: str | None
+          ) -> tuple[pd.DataFrame, str | None, WeightingSummary | None]:
+    """Add the weight column by ``spec`` (or check the given ``weights`` column)."""
+    from ..research.checks import check_weights, require_columns
+    from ..research.weighting import design_effect, effective_n, poststratify, rake
+
+    if spec is None and weights is None:
+        return frame, None, None
+    if spec is None:
+        require_columns(frame, [weights], "weights column")  # type: ignore[list-item]
+        w = check_weights(frame[weights], weights)  # type: ignore[arg-type]
+        return frame, weights, WeightingSummary("column", str(weights), len(w),
+                                                design_effect(w), effective_n(w),
+                                                float(w.min()), float(w.max()))
+    frame = frame.copy()
+    if spec.method == "rake":
+        fit = rake(frame, spec.margins, trim=spec.trim, max_iter=spec.max_iter)
+        w = fit.weights.to_numpy()
+        extra = {"trim": spec.trim, "iterations": fit.iterations, "converged": fit.converged,
+                 "max_error": fit.max_error}
+        targets = spec.margins
+    else:
+        series = poststratify(frame, list(spec.cells), spec.targets)
+        w = series.to_numpy()
+        extra = {}
+        key = frame[list(spec.cells)].map(_key).agg("\x1f".join, axis=1)
+        frame["_cell"] = key
+        targets = {" × ".join(spec.cells): {"\x1f".join(k): v
+                                            for k, v in spec.targets.items()}}
+    frame[WEIGHT_COLUMN] = w
+    rows = []
+    for margin, values in targets.items():
+        column = frame["_cell"] if margin not in frame.columns else frame[margin]
+        text = column.map(_key)
+        total = sum(values.values())
+        for value, target in values.items():
+            hit = (text == value).to_numpy()
+            rows.append({"margin": margin, "value": value.replace("\x1f", " × "),
+                         "target": target / total if total else np.nan,
+                         "unweighted": float(hit.mean()),
+                         "weighted": float(w[hit].sum() / w.sum())})
+    frame = frame.drop(columns=["_cell"], errors="ignore")
+    summary = WeightingSummary(spec.method, WEIGHT_COLUMN, len(w), design_effect(w),
+                               effective_n(w), float(w.min()), float(w.max()),
+                               targets=pd.DataFrame(rows), **extra)
+    return frame, WEIGHT_COLUMN, summary
+
+
+def run(source: str | Path | None = None, inst: Instrument | None = None, *,
+        frame: pd.DataFrame | None = None, mapping: Any = None, layout: str | None = None,
+        rules: Any = None, clean_data: bool = True, margins: WeightingSpec | None = None,
+        weights: str | None = None, by: str = "mature", focus: object = True,
+        by_group: str | None = "sector", lang: str = "en", alpha: float = 0.05,
+        source_label: str | None = None, synthetic: bool | None = None,
+        progress: Callable[[int], None] | None = None) -> ResearchResult:
+    """Run the research pipeline on a survey export (``source`` with ``mapping``) or on a
+    tidy table (``frame``).
+
+    Parameters
+    ----------
+    source, mapping, layout
+        A CSV/XLSX/SAV export, its mapping (object or YAML path) and layout
+        (:func:`~socialmaturity.research.importing.read_export`).
+    frame
+        A tidy table instead of an export (the batch-CSV layout).
+    inst
+        The instrument; default: the mapping's, else the bundled one.
+    rules, clean_data
+        Cleaning rules (:class:`~socialmaturity.research.cleaning.CleaningRules`, default
+        rules when None); ``clean_data=False`` skips cleaning.
+    margins, weights
+        Weighting targets (:func:`load_margins`), or an existing weight column; neither:
+        unweighted.
+    by, focus
+        The comparison: rows with ``by == focus`` against the rest (default: mature against
+        less mature, after classification).
+    by_group
+        Also compare within each value of this column (default ``sector``; None: not).
+    lang, alpha
+        The report's language; the false discovery rate for the findings.
+    """
+    from ..instrument.loader import resolve_instrument
+    from ..research.checks import ResearchInputError
+    from ..research.classify import classify, roll_up
+    from ..research.cleaning import clean
+    from ..research.compare import compare
+    from ..research.describe import quantiles, shares
+    from ..research.findings import findings, headline
+    from ..research.importing import read_export
+    from ..research.indicators import instrument_indicators
+    from ..research.mapping import load_mapping
+    from ..research.reliability import reliability_by_dimension
+
+    if lang not in LANGUAGES:
+        raise SocialMaturityError(Problem("--lang", f"{lang!r}; valid: {', '.join(LANGUAGES)}"))
+    if (source is None) == (frame is None):
+        raise SocialMaturityError("give an export (source) or a tidy table (frame), not both")
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    import_summary = None
+    if source is not None:
+        if isinstance(mapping, str | Path):
+            mapping = load_mapping(mapping)
+        if inst is None:
+            inst = resolve_instrument(getattr(mapping, "instrument", None))
+        imported = read_export(source, layout=layout, mapping=mapping, inst=inst,
+                               progress=progress)
+        frame = imported.frame
+        import_summary = ImportSummary(str(source), imported.layout, imported.file_format,
+                                       imported.encoding, len(frame),
+                                       imported.recodes_frame(), imported.dropped_columns,
+                                       imported.warnings, imported.column_map)
+        t = _clock(timings, "import", t)
+    inst = inst or resolve_instrument(None)
+    if frame is None or len(frame) == 0:
+        raise ResearchInputError(Problem("data", "no respondents: the table has no rows"))
+    cleaning = None
+    if clean_data:
+        from ..research.cleaning import CleaningRules
+
+        frame, cleaning = clean(frame, inst, rules or CleaningRules())
+        if len(frame) == 0:
+            raise ResearchInputError(Problem("cleaning", "every response was dropped; relax "
+                                                         "the cleaning rules"))
+        t = _clock(timings, "clean", t)
+    frame, wcol, weighting = weigh(frame, margins, weights)
+    t = _clock(timings, "weight", t)
+
+    data = classify(frame, inst)
+    organizations = roll_up(frame, inst) if "organization_id" in frame.columns else None
+    t = _clock(timings, "classify", t)
+
+    ind, infos = instrument_indicators(data, inst)
+    # Indicators that nobody answered say nothing: leave them out.
+    infos = [i for i in infos if ind[i.name].notna().any()]
+    data = pd.concat([data.drop(columns=[c for c in ind.columns if c in data.columns]),
+                      ind[[i.name for i in infos]]], axis=1)
+    names = [i.name for i in infos]
+    focus = focus_value(data, by, focus)
+    mature = by == "mature" and focus is True
+    focus_label, rest_label = group_labels(by, focus, mature)
+    comparisons = compare(data, by, focus, names, weights=wcol, alpha=alpha)
+    if by_group is not None and by_group not in data.columns:
+        by_group = None
+    by_sector = (compare(data, by, focus, names, weights=wcol, by_group=by_group, alpha=alpha)
+                 if by_group else None)
+    t = _clock(timings, "compare", t)
+
+    in_by = data[by].notna()
+    is_focus = (data[by] == focus) | (data[by].astype(str) == str(focus))
+    data[FOCUS_GROUP] = np.where(in_by, np.where(is_focus, "focus", "rest"), None)
+    shares_all = shares(data, names, weights=wcol, alpha=alpha)
+    shares_groups = shares(data, names, weights=wcol, by=FOCUS_GROUP, alpha=alpha)
+    shares_groups = shares_groups.rename(columns={FOCUS_GROUP: "group"})
+    stage_by_sector = _stage_by_sector(data, inst, wcol)
+    score_columns = [f"{d.id}_score" for d in inst.dimensions] + ["overall_score"]
+    score_quantiles = pd.concat([quantiles(data, c, weights=wcol, probs=PROBS)
+                                 .assign(dimension=c.removesuffix("_score"))
+                                 for c in score_columns], ignore_index=True)
+    score_quantiles = score_quantiles[["dimension", "prob", "quantile", "n"]]
+    reliability = reliability_by_dimension(frame, inst)
+    t = _clock(timings, "describe", t)
+
+    found = findings(comparisons, infos, lang, focus_label=focus_label, rest_label=rest_label,
+                     alpha=alpha)
+    all_rows = shares_all.set_index("indicator")
+    groups = shares_groups.pivot(index="indicator", columns="group", values="share")
+    headlines = []
+    for info in infos:
+        if info.section != "outcomes" and info.kind != "option":
+            continue
+        row = all_rows.loc[info.name]
+        texts = {lg: headline(lg, info.phrase(lg), share=float(row["share"]), n=int(row["n"]),
+                              share_focus=_get(groups, info.name, "focus"),
+                              share_rest=_get(groups, info.name, "rest"),
+                              focus_label=focus_label, rest_label=rest_label)
+                 for lg in LANGUAGES}
+        headlines.append((info.name, texts))
+    _clock(timings, "findings", t)
+    if synthetic is None:
+        synthetic = "synthetic" in data.columns and bool(
+            pd.to_numeric(data["synthetic"], errors="coerce").eq(1).all())
+    return ResearchResult(
+        instrument=inst, lang=lang, source=source_label or str(source or "data"),
+        synthetic=bool(synthetic), data=data, infos=infos, by=by, focus=focus,
+        focus_label=focus_label, rest_label=rest_label, alpha=alpha, weights=wcol,
+        comparisons=comparisons, by_group=by_group, comparisons_by_group=by_sector,
+        shares_all=shares_all, shares_groups=shares_groups, findings=found,
+        headlines=headlines, stage_by_sector=stage_by_sector,
+        score_quantiles=score_quantiles, reliability=reliability,
+        organizations=organizations, import_summary=import_summary, cleaning=cleaning,
+        weighting=weighting, timings=timings)
+
+
+def _get(table: pd.DataFrame, row: str, column: str) -> float | None:
+    try:
+        value = table.loc[row, column]
+    except KeyError:
+        return None
+    return None if pd.isna(value) else float(value)
+
+
+def _stage_by_sector(data: pd.DataFrame, inst: Instrument, weights: str | None
+                     ) -> pd.DataFrame:
+    """Weighted stage shares per sector (when there is a sector column) and for all."""
+    w = data[weights].to_numpy(dtype=float) if weights else np.ones(len(data))
+    levels = data["stage_level"].to_numpy()
+    rows = []
+    groups: list[tuple[str, np.ndarray]] = []
+    if "sector" in data.columns:
+        sectors = data["sector"].astype(object)
+        order = (inst.index.option_keys("sector") if "sector" in inst.index.questions
+                 else sorted(sectors.dropna().astype(str).unique()))
+        for key in order:
+            hit = (sectors == key).to_numpy()
+            if hit.any():
+                groups.append((key, hit))
+    groups.append(("all", np.ones(len(data), dtype=bool)))
+    for key, hit in groups:
+        total = w[hit].sum()
+        for s in inst.stages:
+            sel = hit & (levels == s.level)
+            rows.append({"sector": key, "stage_level": s.level, "stage": s.key,
+                         "n": int(sel.sum()), "share": float(w[sel].sum() / total)})
+    return pd.DataFrame(rows, columns=["sector", "stage_level", "stage", "n", "share"])
+
+
+def run_demo(seed: int = 2021, respondents: int | None = None, *, lang: str = "en",
+             inst: Instrument | None = None, **options: Any) -> ResearchResult:
+    """:func:`run` on the synthetic demo panel (``benchmark.demo.generate_panel``), with the
+    study's findings checked (``benchmark.demo.calibration_report`` on the respondents
+    analysed, with their mature flags): ``result.calibration``."""
+    from ..benchmark.demo import DEFAULT_RESPONDENTS, calibration_report, generate_panel
+    from ..instrument.loader import resolve_instrument
+
+    inst = inst or resolve_instrument(None)
+    t = time.perf_counter()
+    panel = generate_panel(inst, seed, respondents or DEFAULT_RESPONDENTS)
+    took = time.perf_counter() - t
+    label = tr(lang, "Synthetic demo panel (seed {seed}, {n} respondents)", seed=seed,
+               n=f"{len(panel):,}".replace(",", "." if lang == "nl" else ","))
+    result = run(frame=panel, inst=inst, lang=lang, source_label=label, synthetic=True,
+                 **options)
+    result.timings = {"generate": took, **result.timings}
+    if inst.id == "social-maturity" and result.by == "mature":
+        analysed = result.data
+        result.calibration = calibration_report(inst, analysed,
+                                                analysed["mature"].to_numpy(dtype=bool))
+    return result
+
+
+__all__ = ["ResearchResult", "ImportSummary", "WeightingSummary", "WeightingSpec", "run",
+           "run_demo", "read_data", "write_table", "write_bytes_atomically", "xlsx_bytes",
+           "load_margins", "load_rules", "parse_trim", "focus_value", "table_bytes", "prepare",
+           "group_labels"]

@@ -1,0 +1,150 @@
+"""Classify with the scoring engine (equal to `score --batch`) and the organization roll-up."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from socialmaturity.benchmark.demo import generate_panel
+from socialmaturity.cli import cli
+from socialmaturity.research.checks import ResearchInputError
+from socialmaturity.research.classify import MATURE_LEVEL, classify, roll_up
+from socialmaturity.scoring.batch import levels_for
+from socialmaturity.scoring.engine import decide
+from socialmaturity.services.research import read_data
+
+SPONSOR = ("vice-president", "c-level")
+
+
+@pytest.fixture(scope="module")
+def panel(social):
+    return generate_panel(social, seed=7, respondents=400)
+
+
+def test_classify_equals_score_batch_on_the_same_rows(social, panel, tmp_path):
+    source = tmp_path / "panel.csv"
+    panel.to_csv(source, index=False)
+    out = tmp_path / "scores.csv"
+    res = CliRunner().invoke(cli, ["score", "--batch", str(source), "--output", str(out)],
+                             catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    batch = pd.read_csv(out, keep_default_na=False, na_values=[""])
+    ours = classify(read_data(source), social)
+    assert len(ours) == len(batch) == len(panel)
+    assert list(ours["stage"]) == list(batch["stage"])
+    assert list(ours["stage_rule"]) == list(batch["stage_rule"])
+    np.testing.assert_allclose(ours["overall_score"], batch["overall_score"], atol=1e-9)
+    for d in social.dimensions:
+        np.testing.assert_allclose(ours[f"{d.id}_score"], batch[f"{d.id}_score"], atol=1e-9)
+    levels = {s.key: s.level for s in social.stages}
+    assert list(ours["stage_level"]) == [levels[s] for s in batch["stage"]]
+    assert list(ours["mature"]) == [levels[s] >= MATURE_LEVEL for s in batch["stage"]]
+
+
+def test_classify_keeps_the_rows_and_columns_and_replaces_old_scores(social, panel):
+    once = classify(panel, social)
+    twice = classify(once, social)
+    assert list(once.index) == list(panel.index)
+    assert list(once.columns[: len(panel.columns)]) == list(panel.columns)
+    assert list(twice.columns) == list(once.columns)
+    pd.testing.assert_frame_equal(once, twice)
+    assert once["mature"].dtype == bool and once["stage_level"].dtype.kind == "i"
+
+
+def test_classify_names_the_row_and_column_of_a_bad_answer(social, panel):
+    bad = panel.head(5).copy()
+    bad.loc[bad.index[3], "strategy-sponsor"] = "the-intern"
+    with pytest.raises(ResearchInputError) as err:
+        classify(bad, social)
+    text = str(err.value)
+    assert "strategy-sponsor" in text and "row 4" in text and "'the-intern'" in text
+    assert "c-level" in text  # what is valid
+
+
+def test_classify_needs_every_scored_question(social, panel):
+    with pytest.raises(ResearchInputError, match="data-crm"):
+        classify(panel.drop(columns=["data-crm"]), social)
+
+
+# -- roll-up ------------------------------------------------------------------------------------
+
+
+def _sponsor(frame: pd.DataFrame) -> np.ndarray:
+    return frame["strategy-sponsor"].isin(SPONSOR).to_numpy()
+
+
+def test_roll_up_follows_the_documented_rule(social, panel):
+    scored = classify(panel, social)
+    orgs = roll_up(panel, social)
+    assert list(orgs["organization_id"]) == list(dict.fromkeys(panel["organization_id"]))
+    assert orgs["n_respondents"].sum() == len(panel)
+    dims = [d.id for d in social.dimensions]
+    for org in orgs.itertuples(index=False):
+        members = scored[scored["organization_id"] == org.organization_id]
+        row = orgs[orgs["organization_id"] == org.organization_id].iloc[0]
+        assert row["n_respondents"] == len(members)
+        # 1. dimension scores: means of the respondents', rounded to one decimal
+        for d in dims:
+            assert abs(row[f"{d}_score"] - members[f"{d}_score"].mean()) <= 0.05 + 1e-9
+        # 2. overall: the mean of the respondents' overall scores
+        assert abs(row["overall_score"] - members["overall_score"].mean()) <= 0.05 + 1e-9
+        # 4. a question gate is met by a strict majority
+        met = _sponsor(members).sum()
+        assert bool(row["gate:strategic-needs-sponsor"]) == (2 * met > len(members))
+        # 5. the engine's decision on the rolled-up inputs
+        level = int(levels_for(social, np.array([row["overall_score"]]))[0])
+        dim_levels = {d: int(levels_for(social, np.array([row[f"{d}_score"]]))[0]) or None
+                      for d in dims}
+        gates = {g.id: bool(row[f"gate:{g.id}"]) for g in social.rules.gates}
+        expected, decision = decide(social, level, gates, dim_levels)
+        assert row["stage_level"] == expected
+        assert row["stage_rule"] == decision.rule + (f":{decision.rule_id}"
+                                                     if decision.rule_id else "")
+        assert row["mature"] == (expected >= MATURE_LEVEL)
+
+
+def test_an_organization_of_one_keeps_its_respondents_result(social, panel):
+    scored = classify(panel, social).set_index("organization_id")
+    orgs = roll_up(panel, social).set_index("organization_id")
+    single = orgs[orgs["n_respondents"] == 1]
+    assert len(single) > 20
+    them = scored.loc[single.index]
+    for column in ["overall_score", "stage", "stage_level", "stage_rule", "mature"] + [
+            f"{d.id}_score" for d in social.dimensions]:
+        assert list(single[column]) == list(them[column]), column
+
+
+def test_a_tie_on_a_gate_is_not_met_and_caps_the_stage(social, panel):
+    scored = classify(panel, social)
+    strong = scored[scored["mature"]].index[:1]
+    pick = panel.loc[strong].copy()
+    twin = pick.copy()
+    twin["strategy-sponsor"] = "none"  # same answers, no executive sponsor
+    two = pd.concat([pick, twin], ignore_index=True)
+    two["organization_id"] = "tie"
+    org = roll_up(two, social).iloc[0]
+    assert org["n_respondents"] == 2
+    assert not org["gate:strategic-needs-sponsor"]
+    assert org["stage_level"] <= 2 and not org["mature"]
+    assert org["stage_rule"] == "gate:strategic-needs-sponsor"
+    three = pd.concat([pick, pick, twin], ignore_index=True).assign(organization_id="major")
+    org3 = roll_up(three, social).iloc[0]
+    assert org3["gate:strategic-needs-sponsor"]
+
+
+def test_respondents_without_an_organization_stand_alone(social, panel):
+    frame = panel.head(6).copy()
+    frame["organization_id"] = ["a", "a", None, "", "b", None]
+    orgs = roll_up(frame, social)
+    ids = list(orgs["organization_id"])
+    assert ids[:2] == ["a", frame["respondent_id"].iloc[2]] and "b" in ids
+    assert len(orgs) == 5 and orgs["n_respondents"].sum() == 6
+    assert {"sector", "size", "region"} <= set(orgs.columns)
+    assert "role" not in orgs.columns  # a respondent's field, not the organization's
+
+
+def test_roll_up_names_a_missing_organization_column(social, panel):
+    with pytest.raises(ResearchInputError, match="company"):
+        roll_up(panel, social, by="company")

@@ -1,0 +1,123 @@
+"""The research report: HTML with its figures, XLSX sheets, PDF; nothing left on error."""
+
+from __future__ import annotations
+
+import re
+from xml.etree import ElementTree as ET
+
+import openpyxl
+import pytest
+
+from socialmaturity.research import report as rep
+from socialmaturity.services.research import run_demo
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def result(social):
+    return run_demo(seed=5, respondents=600, inst=social)
+
+
+def test_writes_html_pdf_and_xlsx(result, tmp_path):
+    out = tmp_path / "report"
+    paths = rep.write_report(result, out, "en")
+    assert [p.name for p in paths] == ["research-report.html", "research-report.pdf",
+                                       "research-report.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths)
+    assert paths[1].read_bytes().startswith(b"%PDF")
+    html = paths[0].read_text()
+    assert html.startswith("<!doctype html>") and '<html lang="en">' in html
+    # self-contained: styles inline, charts inline, nothing fetched
+    assert "<style>" in html and "<link" not in html and "<script" not in html
+    assert not re.search(r"""(?:src|href)\s*=""", html)
+    assert not re.search(r"url\(", html)
+    svgs = re.findall(r"<svg.*?</svg>", html, flags=re.S)
+    assert len(svgs) == 3
+    titles = [ET.fromstring(s).findtext(f"{SVG}title") for s in svgs]
+    assert titles == ["Shares of mature organizations and less mature ones, with 95% intervals",
+                      "Stage distribution by sector", "Distribution of the dimension scores "
+                                                      "(0–100)"]
+    for s in svgs:
+        root = ET.fromstring(s)
+        assert root.get("role") == "img" and root.findtext(f"{SVG}desc")
+    for text in ("Findings", "Reliability", "Method", "Benjamini–Hochberg", "Katz",
+                 "Pearson's chi-square", "Fisher's exact test", "Kish", "Cronbach",
+                 "Synthetic data", "The study's findings re-created"):
+        assert text in html, text
+    assert result.findings[0].sentence in html
+
+
+def test_workbook_has_one_sheet_per_table(result, tmp_path):
+    paths = rep.write_report(result, tmp_path, "en", formats=("xlsx",))
+    book = openpyxl.load_workbook(paths[0], read_only=True)
+    assert book.sheetnames == ["Import recodes", "Cleaning", "Weights", "Stages by sector",
+                               "Dimension scores", "Comparisons", "Comparisons by group",
+                               "Shares", "Findings", "Reliability", "Study targets"]
+    rows = list(book["Comparisons"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("indicator", "label", "n_focus")
+    assert len(rows) == 1 + len(result.comparisons)
+    findings = list(book["Findings"].iter_rows(values_only=True))
+    assert findings[1][-1] == result.findings[0].sentence
+    rel = list(book["Reliability"].iter_rows(values_only=True))
+    assert [r[0] for r in rel[1:]] == [d.id for d in result.instrument.dimensions]
+
+
+def test_dutch_report(result, tmp_path):
+    paths = rep.write_report(result, tmp_path, "nl", formats=("html", "xlsx"))
+    html = paths[0].read_text()
+    assert '<html lang="nl">' in html
+    for text in ("Bevindingen", "Betrouwbaarheid", "Verdeling over de fasen per sector",
+                 "zo vaak als minder volwassen organisaties", "Methode", "Toetsen"):
+        assert text in html, text
+    book = openpyxl.load_workbook(paths[1], read_only=True)
+    assert "Vergelijkingen" in book.sheetnames and "Bevindingen" in book.sheetnames
+
+
+def test_pdf_in_dutch(result):
+    pdf = rep.render_pdf(rep.report_view(result, "nl"))
+    assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF")
+    assert len(pdf) > 50_000
+
+
+def test_nothing_is_left_when_rendering_fails(result, tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(rep, "render_xlsx", broken)
+    out = tmp_path / "new-folder"
+    with pytest.raises(RuntimeError):
+        rep.write_report(result, out, "en")
+    assert not out.exists()
+    existing = tmp_path / "existing"
+    existing.mkdir()
+    with pytest.raises(RuntimeError):
+        rep.write_report(result, existing, "en")
+    assert list(existing.iterdir()) == []
+
+
+def test_nothing_is_left_when_writing_fails_halfway(result, tmp_path, monkeypatch):
+    import socialmaturity.services.research as services
+
+    real = services.write_bytes_atomically
+    calls = []
+
+    def flaky(path, data):
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError("no space left on device")
+        return real(path, data)
+
+    monkeypatch.setattr(services, "write_bytes_atomically", flaky)
+    with pytest.raises(OSError):
+        rep.write_report(result, tmp_path, "en")
+    assert list(tmp_path.iterdir()) == []  # the two files already in place are removed
+
+
+def test_charts_escape_text_and_describe_the_numbers():
+    rows = [{"label": "<b>&\"x\"</b>", "focus": 0.64, "focus_low": 0.6, "focus_high": 0.68,
+             "rest": 0.3, "rest_low": 0.27, "rest_high": 0.33}]
+    svg = rep.comparison_svg(rows, "nl", "Volwassen organisaties", "minder volwassen")
+    root = ET.fromstring(svg)  # well-formed despite the label
+    desc = root.findtext(f"{SVG}desc")
+    assert "64%" in desc and "30%" in desc and "<b>&\"x\"</b>" in desc
