@@ -7,6 +7,7 @@ anything is stored; a request with one bad answer stores none of its answers.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,8 @@ from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument, Question
 from ..reports.result import AssessmentResult
 from ..scoring.answers import Responses, check_value, validate_responses
 from .assessment import Assessor
+
+RESULT_CACHE_SIZE = 512
 
 
 class UnknownToken(SocialMaturityError):
@@ -114,6 +117,7 @@ class Respondents:
     def __init__(self, store, assessor: Assessor):
         self.store = store
         self.assessor = assessor
+        self._results: OrderedDict = OrderedDict()
 
     @property
     def instrument(self) -> Instrument:
@@ -143,17 +147,32 @@ class Respondents:
 
     def save(self, token: str, values: dict[str, Any]) -> dict[str, Any]:
         """Check and store answers; raise ``AnswersError`` (nothing stored) on any problem."""
-        respondent = self.find(token)
         clean, problems = check_answers(self.instrument, values)
+        respondent = self.find(token)
         if problems:
             raise AnswersError(problems)
         if clean:
             self.store.save_answers(respondent.respondent_id, clean)
         return clean
 
-    def result(self, token: str, lang: str) -> AssessmentResult:
-        """The complete result; raise ``AnswersError`` naming required profile fields missing."""
-        _, responses = self.responses(token)
-        checked = validate_responses(self.instrument, {"profile": responses.profile,
-                                                       "answers": responses.answers})
-        return self.assessor.assess(checked, lang)
+    def result(self, token: str, lang: str) -> tuple[Any, AssessmentResult]:
+        """The respondent and the complete result; raise ``AnswersError`` naming required
+        profile fields that are missing.
+
+        Results are kept per (respondent, time of the last answer, language): a result only
+        changes when an answer does, so a repeated visit costs one look-up. The cache is a
+        cache only; any process can serve any respondent."""
+        respondent = self.find(token)
+        key = (respondent.respondent_id, respondent.updated_at, lang)
+        cached = self._results.get(key)
+        if cached is None:
+            responses = split(self.instrument, self.store.answers(respondent.respondent_id))
+            checked = validate_responses(self.instrument, {"profile": responses.profile,
+                                                           "answers": responses.answers})
+            cached = self.assessor.assess(checked, lang)
+            self._results[key] = cached
+            while len(self._results) > RESULT_CACHE_SIZE:
+                self._results.popitem(last=False)
+        else:
+            self._results.move_to_end(key)
+        return respondent, cached

@@ -133,7 +133,7 @@ def put_answers(token: str, body: AnswersIn, svc: Service):
 def get_result(token: str, svc: Service, lang: Lang = "en"):
     """The result: scores, stage and the rule that decided it, peers, recommendations."""
     try:
-        result = svc.result(token, lang)
+        _, result = svc.result(token, lang)
     except AnswersError as exc:
         return problems_response(exc)
     return Response(result.model_dump_json(), media_type="application/json")

@@ -3,15 +3,23 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from functools import partial
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from ..errors import AnswersError
 from ..i18n.catalog import LANGUAGES, tr
-from ..services.respondents import Respondents, form_values, missing, sections
+from ..services.respondents import (
+    RESULT_CACHE_SIZE,
+    Respondents,
+    form_values,
+    missing,
+    sections,
+)
 from .app import LANG_COOKIE, negotiate
 from .security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, csrf_ok, new_csrf_token
 
@@ -87,7 +95,8 @@ async def start(request: Request) -> Response:
     form, ok = await checked_form(request)
     if not ok:
         return forbid(request, lang)
-    token = service(request).start(str(form.get("organization") or ""), lang)
+    token = await run_in_threadpool(service(request).start, str(form.get("organization") or ""),
+                                    lang)
     return RedirectResponse(f"/a/{quote(token)}/s/profile", status_code=303)
 
 
@@ -142,14 +151,20 @@ def show_section(request: Request, token: str, section_id: str) -> Response:
 
 @router.post("/a/{token}/s/{section_id}")
 async def save_section(request: Request, token: str, section_id: str) -> Response:
+    form, ok = await checked_form(request)
+    # the database work runs in the thread pool, never on the event loop
+    return await run_in_threadpool(save_section_form, request, token, section_id, form, ok)
+
+
+def save_section_form(request: Request, token: str, section_id: str, form, ok: bool) -> Response:
     lang = negotiate(request)
     svc = service(request)
-    svc.find(token)
-    form, ok = await checked_form(request)
     if not ok:
+        svc.find(token)
         return forbid(request, lang)
     all_sections = {s.id: s for s in sections(svc.instrument, lang)}
     if section_id not in all_sections:
+        svc.find(token)
         return page(request, "not_found.html", lang, status=404)
     values = form_values(svc.instrument, all_sections[section_id].questions, form.getlist)
     try:
@@ -175,15 +190,19 @@ async def save_section(request: Request, token: str, section_id: str) -> Respons
 @router.post("/a/{token}/answer")
 async def save_answer(request: Request, token: str) -> Response:
     """One question's answer, sent by htmx when it changes; answers with a status fragment."""
+    form, ok = await checked_form(request)
+    return await run_in_threadpool(save_answer_form, request, token, form, ok)
+
+
+def save_answer_form(request: Request, token: str, form, ok: bool) -> Response:
     lang = negotiate(request)
     svc = service(request)
-    svc.find(token)
-    form, ok = await checked_form(request)
     if not ok:
+        svc.find(token)
         return HTMLResponse(tr(lang, "Not saved: reload the page."), status_code=403)
-    qid = str(form.get("question") or "")
-    q = svc.instrument.index.questions.get(qid)
+    q = svc.instrument.index.questions.get(str(form.get("question") or ""))
     if q is None:
+        svc.find(token)
         return HTMLResponse(tr(lang, "Not saved: unknown question."), status_code=422)
     try:
         svc.save(token, form_values(svc.instrument, [q], form.getlist))
@@ -212,12 +231,15 @@ def review(request: Request, token: str) -> Response:
 
 @router.post("/a/{token}/complete")
 async def complete(request: Request, token: str) -> Response:
-    lang = negotiate(request)
+    _, ok = await checked_form(request)
+    return await run_in_threadpool(complete_form, request, token, ok)
+
+
+def complete_form(request: Request, token: str, ok: bool) -> Response:
     svc = service(request)
     respondent = svc.find(token)
-    _, ok = await checked_form(request)
     if not ok:
-        return forbid(request, lang)
+        return forbid(request, negotiate(request))
     svc.store.complete(respondent.respondent_id)
     return RedirectResponse(f"/a/{quote(token)}/result", status_code=303)
 
@@ -234,24 +256,42 @@ def wants_json(request: Request) -> bool:
 def result(request: Request, token: str) -> Response:
     lang = negotiate(request)
     svc = service(request)
-    respondent, _ = svc.responses(token)
     try:
-        res = svc.result(token, lang)
+        respondent, res = svc.result(token, lang)
     except AnswersError as exc:
         if wants_json(request):
-            return JSONResponse({"detail": [{"field": p.where, "message": p.message}
-                                            for p in exc.problems]}, status_code=422)
+            return problems_json(exc)
         return RedirectResponse(f"/a/{quote(token)}/review", status_code=303)
     if wants_json(request):
         return Response(res.model_dump_json(), media_type="application/json",
                         headers={"vary": "Accept"})
-    from ..reports import charts
-
     response = page(request, "result.html", lang, token=token, r=res, respondent=respondent,
-                    radar=charts.radar_svg(res), distribution=charts.distribution_svg(res),
-                    ladder=charts.stage_ladder_svg(res))
+                    **result_charts(respondent, res))
     response.headers["vary"] = "Accept"
     return response
+
+
+_CHARTS: OrderedDict = OrderedDict()
+
+
+def result_charts(respondent, res) -> dict[str, str]:
+    """The three SVG charts of a result, drawn once per (respondent, last answer, language)
+    like the result itself (see ``Respondents.result``)."""
+    from ..reports import charts
+
+    key = (respondent.respondent_id, respondent.updated_at, res.language)
+    if key not in _CHARTS:
+        _CHARTS[key] = {"radar": charts.radar_svg(res),
+                        "distribution": charts.distribution_svg(res),
+                        "ladder": charts.stage_ladder_svg(res)}
+        while len(_CHARTS) > RESULT_CACHE_SIZE:
+            _CHARTS.popitem(last=False)
+    return _CHARTS[key]
+
+
+def problems_json(exc: AnswersError) -> JSONResponse:
+    return JSONResponse({"detail": [{"field": p.where, "message": p.message}
+                                    for p in exc.problems]}, status_code=422)
 
 
 @router.get("/a/{token}/report.pdf")
@@ -263,16 +303,13 @@ def report(request: Request, token: str) -> Response:
 def pdf_response(svc: Respondents, token: str, lang: str) -> Response:
     from ..reports.pdf import render_pdf
 
-    respondent = svc.find(token)
     try:
-        res = svc.result(token, lang)
+        respondent, res = svc.result(token, lang)
     except AnswersError as exc:
-        return JSONResponse({"detail": [{"field": p.where, "message": p.message}
-                                        for p in exc.problems]}, status_code=422)
+        return problems_json(exc)
     pdf = render_pdf(res, organization=res.profile.get("organization") or respondent.organization
                      or None)
     name = "social-maturity-report.pdf" if lang == "en" else "rapport-social-mediavolwassenheid.pdf"
     return Response(pdf, media_type="application/pdf",
                     headers={"content-disposition": f'attachment; filename="{name}"',
                              "cache-control": "no-store"})
-
