@@ -37,15 +37,22 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-def render(request: Request, template: str, lang: str, **context) -> str:
+def render(request: Request, template: str, lang: str, *, forms: bool = True, **context) -> str:
+    """A page; ``forms=False`` for pages without forms or htmx posts (no CSRF token in them,
+    so the HTML is the same for everyone who may see it)."""
     env = request.app.state.templates
     return env.get_template(template).render(
-        request=request, lang=lang, t=partial(tr, lang), csrf=csrf_token(request),
-        path=request.url.path, languages=LANGUAGES, **context)
+        request=request, lang=lang, t=partial(tr, lang),
+        csrf=csrf_token(request) if forms else "", path=request.url.path,
+        languages=LANGUAGES, **context)
 
 
 def page(request: Request, template: str, lang: str, status: int = 200, **context) -> Response:
-    response = HTMLResponse(render(request, template, lang, **context), status_code=status)
+    return html_response(request, render(request, template, lang, **context), status)
+
+
+def html_response(request: Request, html: str, status: int = 200) -> Response:
+    response = HTMLResponse(html, status_code=status)
     new = getattr(request.state, "new_csrf", None)
     if new:
         response.set_cookie(CSRF_COOKIE, new, httponly=True, samesite="strict",
@@ -265,28 +272,26 @@ def result(request: Request, token: str) -> Response:
     if wants_json(request):
         return Response(res.model_dump_json(), media_type="application/json",
                         headers={"vary": "Accept"})
-    response = page(request, "result.html", lang, token=token, r=res, respondent=respondent,
-                    **result_charts(respondent, res))
+    key = (respondent.respondent_id, respondent.updated_at, lang, str(request.base_url))
+    html = _PAGES.get(key)
+    if html is None:
+        from ..reports import charts
+
+        html = render(request, "result.html", lang, forms=False, token=token, r=res,
+                      respondent=respondent, radar=charts.radar_svg(res),
+                      distribution=charts.distribution_svg(res),
+                      ladder=charts.stage_ladder_svg(res))
+        _PAGES[key] = html
+        while len(_PAGES) > RESULT_CACHE_SIZE:
+            _PAGES.popitem(last=False)
+    response = html_response(request, html)
     response.headers["vary"] = "Accept"
     return response
 
 
-_CHARTS: OrderedDict = OrderedDict()
-
-
-def result_charts(respondent, res) -> dict[str, str]:
-    """The three SVG charts of a result, drawn once per (respondent, last answer, language)
-    like the result itself (see ``Respondents.result``)."""
-    from ..reports import charts
-
-    key = (respondent.respondent_id, respondent.updated_at, res.language)
-    if key not in _CHARTS:
-        _CHARTS[key] = {"radar": charts.radar_svg(res),
-                        "distribution": charts.distribution_svg(res),
-                        "ladder": charts.stage_ladder_svg(res)}
-        while len(_CHARTS) > RESULT_CACHE_SIZE:
-            _CHARTS.popitem(last=False)
-    return _CHARTS[key]
+#: Rendered result pages per (respondent, last answer, language, address): like the results
+#: themselves (``Respondents.result``), a page only changes when an answer does.
+_PAGES: OrderedDict = OrderedDict()
 
 
 def problems_json(exc: AnswersError) -> JSONResponse:
