@@ -76,7 +76,7 @@ def _bar(path: str):
 
 def _emit(frame, fmt: str, output: str | None, title: str, sheet: str = "table") -> None:
     """Print a table (rich, CSV or JSON) or write it to --output (atomically)."""
-    from .services.research import table_bytes, write_table
+    from .services.research_files import table_bytes, write_table
 
     if output:
         write_table(frame, output, None if fmt == "table" else fmt, sheet=sheet)
@@ -147,7 +147,7 @@ def import_(export, mapping_path, layout, output, recodes, instrument) -> None:
     """
     from .research.importing import read_export
     from .research.mapping import load_mapping
-    from .services.research import table_bytes, write_bytes_atomically
+    from .services.research_files import table_bytes, write_bytes_atomically
 
     mapping = load_mapping(mapping_path) if mapping_path else None
     inst = _instrument(instrument)
@@ -187,8 +187,9 @@ def mapping_suggest(export, layout, output, instrument) -> None:
 
     Example: socialmaturity research mapping suggest survey.csv --output mapping.yaml
     """
-    from .research.mapping import dump_mapping, suggest_mapping
-    from .services.research import write_bytes_atomically
+    from .research.mapping import dump_mapping
+    from .research.suggesting import suggest_mapping
+    from .services.research_files import write_bytes_atomically
 
     inst = _instrument(instrument)
     found, report = suggest_mapping(export, inst, layout)
@@ -240,7 +241,12 @@ def clean(data, output, rules_path, min_completion, speeder_fraction, straightli
     Example: socialmaturity research clean tidy.csv --min-completion 0.8 --output clean.csv
     """
     from .research.cleaning import clean as clean_frame
-    from .services.research import load_rules, read_data, table_bytes, write_bytes_atomically
+    from .services.research_files import (
+        load_rules,
+        read_data,
+        table_bytes,
+        write_bytes_atomically,
+    )
 
     off = {"incomplete": "incomplete", "duplicate-id": "duplicate_ids",
            "duplicate-answers": "duplicate_answers", "speeders": "speeders",
@@ -276,7 +282,8 @@ def weight(data, margins_path, trim, output) -> None:
 
     Example: socialmaturity research weight clean.csv --margins m.yaml --trim 0.3,3 -o w.csv
     """
-    from .services.research import load_margins, parse_trim, read_data, weigh, write_table
+    from .services.research import weigh
+    from .services.research_files import load_margins, parse_trim, read_data, write_table
 
     spec = load_margins(margins_path, parse_trim(trim))
     frame, column, summary = weigh(read_data(data), spec, None)
@@ -311,12 +318,12 @@ def classify(data, output, roll_up_by, organizations, instrument) -> None:
     """
     from .research.classify import classify as classify_frame
     from .research.classify import roll_up
-    from .services.research import table_bytes, write_bytes_atomically
+    from .services.research_files import table_bytes, write_bytes_atomically
 
     if bool(roll_up_by) != bool(organizations):
         raise SocialMaturityError(Problem("--roll-up", "give --roll-up COLUMN and "
                                                        "--organizations FILE together"))
-    from .services.research import read_data
+    from .services.research_files import read_data
 
     inst = _instrument(instrument)
     frame = read_data(data)
@@ -363,7 +370,8 @@ def compare(data, by, focus, indicators, weights, by_group, alpha, fmt, output,
     Example: socialmaturity research compare scored.csv --by mature --focus true --by-group sector
     """
     from .research.compare import compare as compare_frames
-    from .services.research import focus_value, prepare, read_data
+    from .services.research import focus_value, prepare
+    from .services.research_files import read_data
 
     inst = _instrument(instrument)
     frame, names, infos = prepare(read_data(data), inst, columns=(by, by_group or ""),
@@ -420,7 +428,8 @@ def shares(data, indicators, by, weights, fmt, output, instrument) -> None:
     Example: socialmaturity research shares scored.csv --by sector --weights weight
     """
     from .research.describe import shares as shares_of
-    from .services.research import prepare, read_data
+    from .services.research import prepare
+    from .services.research_files import read_data
 
     frame, names, _ = prepare(read_data(data), _instrument(instrument), columns=(by or "",),
                               indicators=_split(indicators), want_indicators=True)
@@ -448,7 +457,8 @@ def quantiles(data, value, by, weights, probs, rule, fmt, output, instrument) ->
     Example: socialmaturity research quantiles scored.csv --value overall_score --by sector
     """
     from .research.describe import quantiles as quantiles_of
-    from .services.research import prepare, read_data
+    from .services.research import prepare
+    from .services.research_files import read_data
 
     try:
         p = [float(x) for x in _split(probs) or []]
@@ -486,7 +496,7 @@ def reliability(data, scales, reverse, low, high, fmt, output, instrument) -> No
         reliability_by_dimension,
         reliability_table,
     )
-    from .services.research import read_data
+    from .services.research_files import read_data
 
     frame = read_data(data)
     if not scales:
@@ -539,13 +549,8 @@ def findings(data, by, focus, indicators, weights, alpha, fmt, output, lang,
     from .research.findings import NEEDED
     from .research.findings import findings as find
     from .research.indicators import describe_indicators
-    from .services.research import (
-        focus_value,
-        group_labels,
-        prepare,
-        read_data,
-        write_bytes_atomically,
-    )
+    from .services.research import focus_value, group_labels, prepare
+    from .services.research_files import read_data, write_bytes_atomically
 
     inst = _instrument(instrument)
     frame = read_data(data)
@@ -591,7 +596,7 @@ def _pipeline_options(f):
 
 
 def _pipeline_settings(margins_path, trim, rules_path, no_clean):
-    from .services.research import load_margins, load_rules, parse_trim
+    from .services.research_files import load_margins, load_rules, parse_trim
 
     trim_value = parse_trim(trim)
     if trim_value and not margins_path:
@@ -645,7 +650,8 @@ def report(data, output_dir, margins_path, trim, rules_path, no_clean, alpha, by
 
     Example: socialmaturity research report tidy.csv --margins m.yaml --output-dir report/
     """
-    from .services.research import read_data, run
+    from .services.research import run
+    from .services.research_files import read_data
 
     if weights and margins_path:
         raise SocialMaturityError(Problem("--weights", "give --weights COLUMN or --margins "

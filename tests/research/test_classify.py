@@ -13,7 +13,7 @@ from socialmaturity.research.checks import ResearchInputError
 from socialmaturity.research.classify import MATURE_LEVEL, classify, roll_up
 from socialmaturity.scoring.batch import levels_for
 from socialmaturity.scoring.engine import decide
-from socialmaturity.services.research import read_data
+from socialmaturity.services.research_files import read_data
 
 SPONSOR = ("vice-president", "c-level")
 

@@ -13,15 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from socialmaturity.errors import SocialMaturityError
-from socialmaturity.research import importing
-from socialmaturity.research.importing import (
-    SurveyImportError,
-    detect_dayfirst,
-    parse_number,
-    parse_timestamp,
-    read_export,
-)
+from socialmaturity.research import exports, importing
+from socialmaturity.research.importing import SurveyImportError, read_export
 from socialmaturity.research.mapping import Mapping, MappingError, Target, load_mapping
+from socialmaturity.research.parsing import detect_dayfirst, parse_number, parse_timestamp
 from socialmaturity.scoring.batch import encode_frame
 from tests.research.conftest import EXPORTS, cell, make_exports
 
@@ -200,6 +195,7 @@ def test_progress_adds_up_to_the_rows(inst, tmp_path, monkeypatch, panel, name):
     else:
         path = EXPORTS / name
         mapping = EXPORTS / "qualtrics-mapping.yaml"
+    monkeypatch.setattr(exports, "CHUNK_ROWS", 7)
     monkeypatch.setattr(importing, "CHUNK_ROWS", 7)
     calls = []
     result = read_export(path, inst=inst, mapping=mapping, progress=calls.append)

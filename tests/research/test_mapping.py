@@ -8,18 +8,20 @@ from hypothesis import strategies as st
 
 from socialmaturity.research.importing import read_export
 from socialmaturity.research.mapping import (
-    AnswerMatcher,
     Mapping,
     MappingError,
     Target,
     dump_mapping,
     load_mapping,
+)
+from socialmaturity.research.matching import (
+    AnswerMatcher,
     normalize_label,
     split_choice_text,
     split_choices,
-    suggest_mapping,
     text_similarity,
 )
+from socialmaturity.research.suggesting import suggest_mapping
 from tests.research.conftest import EXPORTS, cell, make_exports
 
 MAPPINGS = ["qualtrics-mapping.yaml", "surveymonkey-mapping.yaml", "google-forms-mapping.yaml",

@@ -14,13 +14,8 @@ from socialmaturity.benchmark.demo import TARGETS, generate_panel
 from socialmaturity.errors import SocialMaturityError
 from socialmaturity.research.checks import ResearchInputError
 from socialmaturity.research.classify import classify
-from socialmaturity.services.research import (
-    load_margins,
-    load_rules,
-    prepare,
-    run,
-    run_demo,
-)
+from socialmaturity.services.research import prepare, run, run_demo
+from socialmaturity.services.research_files import load_margins, load_rules
 
 EXPORTS = Path(__file__).parent.parent / "fixtures" / "exports"
 RATIOS = {  # calibration target → the indicator whose compare ratio re-creates it

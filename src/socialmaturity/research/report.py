@@ -689,7 +689,7 @@ def workbook_sheets(result: ResearchResult, lang: str | None = None) -> dict[str
 
 def render_xlsx(result: ResearchResult, lang: str | None = None) -> bytes:
     """The workbook: one sheet per table (openpyxl)."""
-    from ..services.research import xlsx_bytes
+    from ..services.research_files import xlsx_bytes
 
     return xlsx_bytes(workbook_sheets(result, lang))
 
@@ -703,7 +703,7 @@ def write_report(result: ResearchResult, out_dir: str | Path, lang: str | None =
     renamed into place. On an error nothing is left behind: files already moved in place by
     this call are removed again, and a folder this call created is removed when empty.
     """
-    from ..services.research import write_bytes_atomically
+    from ..services.research_files import write_bytes_atomically
 
     lang = lang or result.lang
     view = report_view(result, lang)

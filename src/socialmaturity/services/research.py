@@ -16,374 +16,33 @@ and returns every table in one :class:`ResearchResult`, which
 :func:`run_demo` runs it on the synthetic demo panel and checks the study's findings
 (``socialmaturity.benchmark.demo.TARGETS``).
 
-The small file-level helpers (:func:`read_data`, :func:`write_table`, :func:`load_margins`,
-:func:`load_rules`) are what the ``socialmaturity research …`` commands use.
+The file-level helpers (:func:`~socialmaturity.services.research_files.read_data`,
+:func:`~socialmaturity.services.research_files.write_table`,
+:func:`~socialmaturity.services.research_files.load_margins`,
+:func:`~socialmaturity.services.research_files.load_rules`) live in
+:mod:`socialmaturity.services.research_files`.
 """
 
 from __future__ import annotations
 
-import io
-import math
-import os
-import tempfile
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import InputFileError, Problem, SocialMaturityError
+from ..errors import Problem, SocialMaturityError
 from ..i18n.catalog import LANGUAGES, tr
 from ..instrument.model import Instrument
+from .research_files import WeightingSpec, _key
 
 #: The probabilities of the dimension score distributions in the report.
 PROBS = (0.1, 0.25, 0.5, 0.75, 0.9)
 WEIGHT_COLUMN = "weight"
 FOCUS_GROUP = "_focus_group"
-
-
-# --- reading and writing tables ---------------------------------------------------------------
-
-
-def read_data(path: str | Path) -> pd.DataFrame:
-    """A table for the research commands: CSV (UTF-8) or XLSX (first sheet). Empty cells are
-    missing; everything else keeps its text (option keys such as ``none`` are not read as
-    missing); numbers and ``True``/``False`` columns are read as such."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputFileError(Problem(str(path), "no such file" if not path.exists()
-                                     else "is a folder, not a file"))
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, engine="openpyxl", keep_default_na=False,
-                                  na_values=[""])
-        else:
-            frame = pd.read_csv(path, keep_default_na=False, na_values=[""],
-                                encoding="utf-8-sig", low_memory=False)
-    except UnicodeDecodeError:
-        raise InputFileError(Problem(str(path), "not UTF-8 text: save the CSV as UTF-8")) \
-            from None
-    except pd.errors.EmptyDataError:
-        raise InputFileError(Problem(str(path), "the file is empty: expected a header row "
-                                                "and one row per respondent")) from None
-    except pd.errors.ParserError as exc:
-        raise InputFileError(Problem(str(path), f"not a valid CSV file: {exc}")) from None
-    except (ValueError, OSError, KeyError) as exc:
-        raise InputFileError(Problem(str(path), f"cannot be read as CSV or XLSX: {exc}")) \
-            from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    dupes = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
-    if dupes:
-        raise InputFileError(Problem(f"{path}:1", f"column {dupes[0]!r} appears twice in the "
-                                                   "header"))
-    for column in frame.columns:  # True/False read back from our own CSVs
-        series = frame[column]
-        if series.dtype == object and series.notna().any() and \
-                set(series.dropna().astype(str).str.lower()) <= {"true", "false"}:
-            frame[column] = series.astype(str).str.lower().map(
-                {"true": True, "false": False}).where(series.notna())
-            if frame[column].notna().all():
-                frame[column] = frame[column].astype(bool)
-    frame.index = pd.RangeIndex(1, len(frame) + 1)  # messages name data rows from 1
-    return frame
-
-
-def write_bytes_atomically(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to a temporary file beside ``path`` and move it in place."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputFileError(Problem(str(path), f"folder {folder} does not exist"))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a report is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
-    """An XLSX workbook (openpyxl, write-only: fast) with one sheet per table: a bold header
-    row, frozen; names cut to Excel's 31 characters and made unique."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=True)
-    bold = Font(bold=True)
-    used: set[str] = set()
-    for name, table in sheets.items():
-        sheet = "".join(ch for ch in name if ch not in "[]:*?/\\")[:31] or "Sheet"
-        base, i = sheet, 2
-        while sheet.lower() in used:
-            sheet = f"{base[:28]} {i}"
-            i += 1
-        used.add(sheet.lower())
-        ws = book.create_sheet(sheet)
-        ws.freeze_panes = "A2"
-        columns = [_cell_values(table[c]) for c in table.columns]
-        for j, (c, values) in enumerate(zip(table.columns, columns, strict=True)):
-            width = max([len(str(c))] + [len(str(v)) for v in values[:200] if v is not None])
-            ws.column_dimensions[_letter(j)].width = min(max(width + 2, 8), 80)
-        header = []
-        for c in table.columns:
-            cell = WriteOnlyCell(ws, value=str(c))
-            cell.font = bold
-            header.append(cell)
-        ws.append(header)
-        for row in zip(*columns, strict=True) if columns else ():
-            ws.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _letter(j: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(j + 1)
-
-
-def _cell_values(series: pd.Series) -> list[Any]:
-    """A column as values openpyxl writes: NaN/NA as empty, numpy scalars as Python ones,
-    times without zone (UTC), anything else as text."""
-    if isinstance(series.dtype, pd.DatetimeTZDtype):
-        series = series.dt.tz_convert("UTC").dt.tz_localize(None)
-    out: list[Any] = []
-    for v in series.tolist():
-        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT:
-            out.append(None)
-        elif isinstance(v, bool | int | float | str):
-            out.append(v)
-        elif isinstance(v, np.generic):
-            out.append(v.item())
-        elif isinstance(v, pd.Timestamp):
-            out.append(v.to_pydatetime())
-        else:
-            out.append(str(v))
-    return out
-
-
-FORMATS = ("table", "json", "csv", "xlsx")
-
-
-def table_bytes(frame: pd.DataFrame, fmt: str, sheet: str = "table") -> bytes:
-    """A table as CSV, JSON (records; NaN as null) or XLSX bytes."""
-    if fmt == "csv":
-        return frame.to_csv(index=False).encode("utf-8")
-    if fmt == "json":
-        return (frame.to_json(orient="records", force_ascii=False, indent=2,
-                              date_format="iso") + "\n").encode("utf-8")
-    if fmt == "xlsx":
-        return xlsx_bytes({sheet: frame})
-    raise SocialMaturityError(Problem("--format", f"{fmt!r} cannot be written to a file; "
-                                                  "valid: csv, json, xlsx"))
-
-
-def write_table(frame: pd.DataFrame, path: str | Path, fmt: str | None = None,
-                sheet: str = "table") -> Path:
-    """Write a table atomically as CSV, JSON or XLSX (by ``fmt``, else by the file suffix)."""
-    path = Path(path)
-    if fmt in (None, "table"):
-        fmt = {".json": "json", ".xlsx": "xlsx"}.get(path.suffix.lower(), "csv")
-    return write_bytes_atomically(path, table_bytes(frame, fmt, sheet))
-
-
-# --- settings files: weighting targets and cleaning rules --------------------------------------
-
-
-@dataclass(frozen=True)
-class WeightingSpec:
-    """How to weight: raking to ``margins`` ({column: {value: target}}), or
-    post-stratification to ``targets`` over the ``cells`` columns; ``trim`` bounds relative to
-    the mean weight (raking only)."""
-
-    method: str = "rake"
-    margins: dict[str, dict[str, float]] = field(default_factory=dict)
-    cells: tuple[str, ...] = ()
-    targets: dict[tuple[str, ...], float] = field(default_factory=dict)
-    trim: tuple[float, float] | None = None
-    max_iter: int = 100
-
-
-MARGINS_KEYS = ("margins", "cells", "targets", "trim", "max_iter")
-
-
-def load_margins(path: str | Path, trim: tuple[float, float] | None = None) -> WeightingSpec:
-    """Read a weighting targets file (YAML or JSON); errors name ``file:line:column``.
-
-    Raking (iterative proportional fitting to each margin)::
-
-        margins:
-          sector: {retail-ecommerce: 0.10, technology: 0.11, ...}   # shares or counts
-          size: {1-99: 0.20, 100-999: 0.33, 1000-9999: 0.29, 10000-plus: 0.18}
-        trim: [0.3, 3.0]          # optional: weights kept within 0.3–3 × the mean
-        max_iter: 100             # optional
-
-    Post-stratification (each cell's weighted share equals its target)::
-
-        cells: [sector, size]
-        targets:
-          - {sector: technology, size: 1-99, target: 0.02}
-          - ...
-    """
-    from ..instrument.positions import load_with_positions
-
-    data, pos = load_with_positions(path)
-    problems: list[Problem] = []
-    if not isinstance(data, dict):
-        raise InputFileError(Problem(pos.where(()), "expected a mapping with `margins:` "
-                                                    "(raking) or `cells:` and `targets:` "
-                                                    "(post-stratification)"))
-    for key in data:
-        if key not in MARGINS_KEYS:
-            problems.append(Problem(pos.where((key,), key=True), f"unknown key {key!r}; valid: "
-                                    + ", ".join(MARGINS_KEYS)))
-    spec_trim = trim
-    if "trim" in data and trim is None:
-        spec_trim = _trim_value(data["trim"], pos.where(("trim",)), problems)
-    max_iter = data.get("max_iter", 100)
-    if not isinstance(max_iter, int) or isinstance(max_iter, bool) or max_iter < 1:
-        problems.append(Problem(pos.where(("max_iter",)), f"{max_iter!r} is not a whole "
-                                                          "number ≥ 1"))
-    if ("margins" in data) == ("cells" in data or "targets" in data):
-        problems.append(Problem(pos.where(()), "give either `margins:` (raking) or `cells:` "
-                                               "with `targets:` (post-stratification)"))
-    if problems:
-        raise InputFileError(problems)
-    if "margins" in data:
-        margins = data["margins"]
-        if not isinstance(margins, dict) or not margins:
-            raise InputFileError(Problem(pos.where(("margins",)), "expected column: {value: "
-                                                                  "target, …} for each margin"))
-        out: dict[str, dict[str, float]] = {}
-        for column, targets in margins.items():
-            if not isinstance(targets, dict) or not targets:
-                problems.append(Problem(pos.where(("margins", column)), f"margin {column!r}: "
-                                        "expected {value: target, …}"))
-                continue
-            out[str(column)] = {}
-            for value, target in targets.items():
-                if not _number(target):
-                    problems.append(Problem(pos.where(("margins", column, value)),
-                                            f"target of {column}={value} is {target!r}; "
-                                            "valid: a share or count ≥ 0"))
-                else:
-                    out[str(column)][_key(value)] = float(target)
-        if problems:
-            raise InputFileError(problems)
-        return WeightingSpec("rake", out, trim=spec_trim, max_iter=max_iter)
-    cells = data.get("cells")
-    if isinstance(cells, str):
-        cells = [cells]
-    if not isinstance(cells, list) or not cells or not all(isinstance(c, str) for c in cells):
-        raise InputFileError(Problem(pos.where(("cells",)), "expected a list of column names"))
-    targets = data.get("targets")
-    if not isinstance(targets, list) or not targets:
-        raise InputFileError(Problem(pos.where(("targets",)), "expected a list of {column: "
-                                                              "value, …, target: share}"))
-    table: dict[tuple[str, ...], float] = {}
-    for i, row in enumerate(targets):
-        where = pos.where(("targets", i))
-        if not isinstance(row, dict) or set(row) != set(cells) | {"target"}:
-            problems.append(Problem(where, f"expected the keys {', '.join(cells)} and target"))
-        elif not _number(row["target"]):
-            problems.append(Problem(where, f"target {row['target']!r} is not a share or count "
-                                           "≥ 0"))
-        else:
-            table[tuple(_key(row[c]) for c in cells)] = float(row["target"])
-    if problems:
-        raise InputFileError(problems)
-    if spec_trim is not None:
-        raise InputFileError(Problem(pos.where(("trim",)), "trimming works with raking "
-                                                           "(`margins:`), not with "
-                                                           "post-stratification"))
-    return WeightingSpec("poststratify", cells=tuple(cells), targets=table, max_iter=max_iter)
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) \
-        and math.isfinite(value) and value >= 0
-
-
-def _key(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _trim_value(value: Any, where: str, problems: list[Problem]) -> tuple[float, float] | None:
-    if isinstance(value, str):
-        value = [v.strip() for v in value.split(",")]
-    try:
-        low, high = (float(v) for v in value)
-    except (TypeError, ValueError):
-        problems.append(Problem(where, f"{value!r} is not two bounds; valid: LOW,HIGH around "
-                                       "the mean weight, e.g. 0.3,3"))
-        return None
-    if not 0 <= low <= 1 <= high:
-        problems.append(Problem(where, f"{low:g},{high:g} are not bounds around the mean "
-                                       "weight; valid: 0 ≤ LOW ≤ 1 ≤ HIGH, e.g. 0.3,3"))
-        return None
-    return low, high
-
-
-def parse_trim(text: str | None, where: str = "--trim") -> tuple[float, float] | None:
-    """``"0.3,3"`` → (0.3, 3.0); raise naming ``where`` when it is not two bounds."""
-    if text is None:
-        return None
-    problems: list[Problem] = []
-    value = _trim_value(text, where, problems)
-    if problems:
-        raise SocialMaturityError(problems)
-    return value
-
-
-def load_rules(path: str | Path | None = None, **overrides: Any):
-    """Cleaning rules from a YAML file whose keys are the fields of
-    :class:`~socialmaturity.research.cleaning.CleaningRules` (e.g. ``min_completion: 0.8``,
-    ``straightliners: false``), then ``overrides`` (None values ignored)."""
-    from ..research.cleaning import CleaningError, CleaningRules
-
-    names = [f.name for f in fields(CleaningRules)]
-    values: dict[str, Any] = {}
-    if path is not None:
-        from ..instrument.positions import load_with_positions
-
-        data, pos = load_with_positions(path)
-        data = data or {}
-        if not isinstance(data, dict):
-            raise InputFileError(Problem(pos.where(()), "expected rule: value pairs; valid "
-                                                        "rules: " + ", ".join(names)))
-        problems = []
-        for key, value in data.items():
-            if key not in names:
-                problems.append(Problem(pos.where((key,), key=True), f"unknown rule {key!r}; "
-                                        "valid: " + ", ".join(names)))
-                continue
-            default = getattr(CleaningRules(), key)
-            ok = isinstance(value, bool) if isinstance(default, bool) else (
-                isinstance(value, int | float) and not isinstance(value, bool))
-            if not ok:
-                kind = "true or false" if isinstance(default, bool) else "a number"
-                problems.append(Problem(pos.where((key,)), f"{key}: {value!r} is not {kind}"))
-            values[key] = value
-        if problems:
-            raise InputFileError(problems)
-    values |= {k: v for k, v in overrides.items() if v is not None}
-    rules = CleaningRules(**values)
-    problems = rules.problems()
-    if problems:
-        raise CleaningError(problems)
-    return rules
 
 
 # --- the result --------------------------------------------------------------------------------
@@ -850,7 +509,6 @@ def run_demo(seed: int = 2021, respondents: int | None = None, *, lang: str = "e
     return result
 
 
-__all__ = ["ResearchResult", "ImportSummary", "WeightingSummary", "WeightingSpec", "run",
-           "run_demo", "read_data", "write_table", "write_bytes_atomically", "xlsx_bytes",
-           "load_margins", "load_rules", "parse_trim", "focus_value", "table_bytes", "prepare",
-           "group_labels"]
+
+__all__ = ["ResearchResult", "ImportSummary", "WeightingSummary", "run", "run_demo",
+           "focus_value", "prepare", "group_labels"]

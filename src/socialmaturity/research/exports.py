@@ -1,0 +1,607 @@
+"""Survey export files read into text cells, their layout told: the :class:`RawExport`.
+
+:func:`read_raw` reads a CSV (UTF-8, else Windows-1252, reported; UTF-16 with a byte-order
+mark; comma, semicolon or tab), an XLSX (first sheet, via openpyxl) or an SPSS ``.sav`` (via
+pyreadstat: value labels applied, user-defined missing values made missing, both reported), in
+the layout of the tool that made it, detected from the header rows:
+
+==============  ==============================================================================
+layout          header
+==============  ==============================================================================
+qualtrics       three rows: export tags (``Q1``, ``Q5_1``, ``ResponseId``), question texts,
+                ImportId JSON (``{"ImportId":"QID1"}``; ``timeZone`` is used for dates)
+surveymonkey    two rows: question texts (blank over the continuation columns of a question
+                with one column per choice), then ``Response``, ``Open-Ended Response`` or the
+                choice label
+google-forms    one row of question texts; ``Timestamp`` first; a multi-select is one cell of
+                labels joined by ``", "``
+plain           one row of question ids: the batch CSV itself
+==============  ==============================================================================
+
+A ``.sav`` file is read as ``qualtrics`` (variable names as export tags, variable labels as
+
+Nothing is mapped here yet: :mod:`socialmaturity.research.importing` turns a
+:class:`RawExport` into the tidy table.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import Problem, SocialMaturityError
+from ..instrument.model import Instrument
+from .mapping import LAYOUTS, METADATA_TARGETS
+from .matching import split_choice_text
+
+#: Rows read (CSV) or converted between two calls of the ``progress`` callback.
+CHUNK_ROWS = 50_000
+#: Rows looked at to suggest a mapping or to tell a layout.
+SAMPLE_ROWS = 2_000
+
+#: System columns per layout: name → the metadata it becomes (None: dropped). For one
+#: metadata the first column present in this order wins.
+QUALTRICS_SYSTEM: dict[str, str | None] = {
+    "ResponseId": "respondent_id", "ResponseID": "respondent_id",
+    "Duration (in seconds)": "duration_seconds", "Duration__in_seconds_": "duration_seconds",
+    "Progress": "progress", "RecordedDate": "submitted_at", "EndDate": "submitted_at",
+    "StartDate": "started_at",
+    **dict.fromkeys(["Status", "IPAddress", "Finished", "RecipientLastName",
+                     "RecipientFirstName", "RecipientEmail", "ExternalReference",
+                     "ExternalDataReference", "LocationLatitude", "LocationLongitude",
+                     "DistributionChannel", "UserLanguage", "Q_RecaptchaScore",
+                     "Q_RelevantIDDuplicate", "Q_RelevantIDDuplicateScore",
+                     "Q_RelevantIDFraudScore", "Q_RelevantIDLastStartDate",
+                     "Q_BallotBoxStuffing", "Q_TotalDuration"]),
+}
+SURVEYMONKEY_SYSTEM: dict[str, str | None] = {
+    "Respondent ID": "respondent_id", "End Date": "submitted_at", "Start Date": "started_at",
+    **dict.fromkeys(["Collector ID", "IP Address", "Email Address", "First Name", "Last Name",
+                     "Custom Data", "Custom Data 1"]),
+}
+#: Google Forms names its first column by the form's language.
+TIMESTAMP_HEADERS = ("Timestamp", "Tijdstempel", "Horodateur", "Zeitstempel", "Marca temporal",
+                     "Carimbo de data/hora", "Informazioni cronologiche")
+GOOGLE_SYSTEM: dict[str, str | None] = {
+    **dict.fromkeys(TIMESTAMP_HEADERS, "submitted_at"),
+    **dict.fromkeys(["Email Address", "Email address", "E-mailadres", "Score", "Totaalscore"]),
+}
+SYSTEM_COLUMNS = {"qualtrics": QUALTRICS_SYSTEM, "surveymonkey": SURVEYMONKEY_SYSTEM,
+                  "google-forms": GOOGLE_SYSTEM, "plain": {}}
+SURVEYMONKEY_RESPONSE = ("Response", "Open-Ended Response")
+SURVEYMONKEY_OTHER = re.compile(r"^other\b.*\(please specify\)", re.IGNORECASE)
+
+
+class SurveyImportError(SocialMaturityError):
+    """An export that cannot be imported: unreadable, the wrong layout, unmapped columns, answer
+    labels the mapping lacks, numbers out of range."""
+
+
+@dataclass(frozen=True)
+class Recode:
+    """A value changed on import: ``count`` cells of ``column`` held ``from_value`` and now
+    hold ``to_value`` (``""``: missing), for ``reason`` (``option label``, ``mapping``,
+    ``number parsed``, ``value label``, ``user-defined missing``, ``choice column``, …)."""
+
+    column: str
+    from_value: str
+    to_value: str
+    count: int
+    reason: str = ""
+
+
+# --- reading files ------------------------------------------------------------------------
+
+
+@dataclass
+class SourceColumn:
+    """One column of an export: its name, question text, and for a one-column-per-choice
+    column the choice label; Qualtrics' ImportId and the time zone of its dates."""
+
+    name: str
+    text: str = ""
+    choice: str | None = None
+    import_id: str | None = None
+    time_zone: str | None = None
+
+    def label(self) -> str:
+        return f"{self.text} - {self.choice}" if self.choice else self.text
+
+
+@dataclass
+class RawExport:
+    """An export read into text cells, its layout told, before any mapping."""
+
+    name: str
+    file_format: str
+    layout: str
+    columns: list[SourceColumn]
+    #: Object columns named like ``columns``: text cells, ``""`` when empty.
+    data: pd.DataFrame
+    #: Header rows above the data (None for ``.sav``); ``header_lines`` counts line breaks.
+    header_rows: int | None = 1
+    header_lines: int = 1
+    encoding: str | None = None
+    #: System columns present: name → metadata it becomes by default (None: dropped).
+    system: dict[str, str | None] = field(default_factory=dict)
+    #: Free-text parts of choices ("Other (please specify)"), dropped unless mapped.
+    free_text: set[str] = field(default_factory=set)
+    #: Qualtrics embedded data (an ImportId that is no question), dropped unless mapped.
+    embedded: set[str] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
+    recodes: list[Recode] = field(default_factory=list)
+    #: Whether ``progress`` was already told about the rows (while reading a CSV).
+    reported: bool = False
+    _lines: np.ndarray | None = None
+
+    def column(self, name: str) -> SourceColumn:
+        return next(c for c in self.columns if c.name == name)
+
+    def where(self, row: int, column: str) -> str:
+        """``file:line: row N, column 'C'`` of a 0-based data row."""
+        if self.header_rows is None:
+            return f"{self.name}: row {row + 1:,}, column {column!r}"
+        if self.file_format == "csv":
+            if self._lines is None:
+                breaks = np.zeros(len(self.data), dtype=np.int64)
+                for col in self.data.columns:
+                    codes, texts = _factorize(self.data[col])
+                    breaks += np.array([t.count("\n") for t in texts], dtype=np.int64)[codes]
+                self._lines = self.header_lines + 1 + np.arange(len(self.data)) + \
+                    np.concatenate([[0], np.cumsum(breaks)[:-1]])
+            line = int(self._lines[row])
+        else:
+            line = self.header_rows + row + 1
+        return f"{self.name}:{line}: row {row + 1:,}, column {column!r}"
+
+
+def _fail(where: str, message: str) -> SurveyImportError:
+    return SurveyImportError(Problem(where, message))
+
+
+def _delimiter(text: str) -> str:
+    best, count = ",", 0
+    for d in (",", ";", "\t"):
+        try:
+            first = next(csv.reader(io.StringIO(text), delimiter=d))
+        except (StopIteration, csv.Error):
+            continue
+        if len(first) > count:
+            best, count = d, len(first)
+    return best
+
+
+def _read_csv(path: Path, name: str, progress: Callable[[int], None] | None = None,
+              header_rows: Callable[[list[list[str]]], int] | None = None
+              ) -> tuple[pd.DataFrame, str, list[str]]:
+    """The whole file as a grid of categorical text columns, its encoding and warnings.
+
+    pandas reads the file in chunks (no copy of the text in Python); each column is kept as
+    codes and categories, so every distinct answer is one string however many rows hold it.
+    ``progress`` is told the data rows of each chunk (``header_rows`` says how many of the
+    first rows are headers)."""
+    with path.open("rb") as f:
+        head = f.read(65536)
+    if not head.replace(b"\xef\xbb\xbf", b"").strip():
+        raise _fail(name, "the file is empty: expected header rows and one row per respondent")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif b"\x00" in head:
+        raise _fail(name, "not a text file (it holds NUL bytes): export the survey as CSV, "
+                          "XLSX or SPSS .sav")
+    else:
+        encoding = _encoding(path, name)
+    try:
+        grid = _read_chunks(path, _delimiter(head.decode(encoding, errors="replace")), encoding,
+                            progress, header_rows)
+    except (pd.errors.ParserError, csv.Error, UnicodeError) as exc:
+        raise _fail(name, f"not a valid CSV file: {exc}") from None
+    warnings = [] if encoding != "cp1252" else [
+        f"{name} is not UTF-8: read as Windows-1252 (cp1252); check accented letters, or "
+        f"export as CSV UTF-8"]
+    return grid, "utf-8" if encoding == "utf-8-sig" else encoding, warnings
+
+
+def _encoding(path: Path, name: str) -> str:
+    """``utf-8-sig`` when the whole file decodes as UTF-8, else ``cp1252`` when it decodes as
+    that (checked block by block, without holding the text)."""
+    failed_at = None
+    for encoding in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        offset = 0
+        try:
+            with path.open("rb") as f:
+                while block := f.read(1 << 20):
+                    decoder.decode(block)
+                    offset += len(block)
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            failed_at = failed_at if failed_at is not None else offset + exc.start
+            continue
+        return encoding
+    raise _fail(name, f"not text in UTF-8 or Windows-1252 (byte {failed_at}): export the survey "
+                      f"as CSV (UTF-8), XLSX or SPSS .sav")
+
+
+def _read_chunks(path: Path, sep: str, encoding: str, progress: Callable[[int], None] | None,
+                 header_rows: Callable[[list[list[str]]], int] | None) -> pd.DataFrame:
+    reader = pd.read_csv(path, header=None, dtype=object, sep=sep, encoding=encoding,
+                         keep_default_na=False, na_filter=False, skip_blank_lines=True,
+                         chunksize=CHUNK_ROWS)
+    tables: list[dict[str, int]] = []
+    codes: list[list[np.ndarray]] = []
+    width = 0
+    for number, chunk in enumerate(reader):
+        if number == 0:
+            width = chunk.shape[1]
+            tables = [{} for _ in range(width)]
+            codes = [[] for _ in range(width)]
+        for j in range(width):
+            cells = chunk.iloc[:, j].to_numpy()
+            local, uniques = pd.factorize(cells)
+            table = tables[j]
+            ids = np.fromiter((table.setdefault("" if u is None else u, len(table))
+                               for u in uniques), dtype=np.int64, count=len(uniques))
+            codes[j].append(ids[local] if len(ids) else np.zeros(len(cells), np.int64))
+        if progress:
+            skip = header_rows([[str(c) for c in row] for row in chunk.iloc[:4].values.tolist()]) \
+                if number == 0 and header_rows else 0
+            progress(max(0, len(chunk) - skip))
+    if not tables:
+        return pd.DataFrame()
+    return pd.DataFrame({j: pd.Categorical.from_codes(
+        np.concatenate(codes[j]), categories=pd.Index(list(tables[j]), dtype=object))
+        for j in range(width)})
+
+
+def _factorize(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Codes and distinct texts of a column (categorical or not); code -1 never occurs."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        categories = [str(c) for c in values.cat.categories]
+        if (codes < 0).any():
+            codes = np.where(codes < 0, len(categories), codes)
+            categories.append("")
+        return codes, categories
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    uniques = ["" if u is None else str(u) for u in uniques]
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(uniques), codes)
+        uniques.append("")
+    return codes, uniques
+
+
+def _stripped(values: pd.Series) -> np.ndarray:
+    """The column's texts, trimmed, as an object array (NaN where empty)."""
+    codes, texts = _factorize(values)
+    table = np.array([t.strip() or np.nan for t in texts] + [np.nan], dtype=object)
+    return table[codes]
+
+
+def _cell_text(value: Any) -> str:
+    """An XLSX or SPSS cell as the text a CSV would hold."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float | np.floating):
+        return f"{int(value)}" if float(value).is_integer() else repr(float(value))
+    if isinstance(value, datetime | pd.Timestamp):
+        return value.isoformat(sep=" ")
+    return str(value)
+
+
+def _text_column(values: pd.Series, convert: Callable[[Any], str] | None = None
+                 ) -> tuple[pd.Categorical, list[Any], np.ndarray]:
+    """A column of cell values as categorical text, each distinct value converted once
+    (default: :func:`_cell_text`); also the distinct values and how many cells hold each."""
+    convert = convert or _cell_text
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    uniques = list(uniques)
+    tally = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    index: dict[str, int] = {"": 0}
+    remap = np.array([index.setdefault(convert(u), len(index)) for u in uniques] + [0],
+                     dtype=np.int64)
+    return (pd.Categorical.from_codes(remap[codes], categories=pd.Index(list(index),
+                                                                          dtype=object)),
+            uniques, tally)
+
+
+def _read_xlsx(path: Path, name: str) -> pd.DataFrame:
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:
+        raise _fail(name, "reading .xlsx needs openpyxl: pip install openpyxl") from None
+    try:
+        grid = pd.read_excel(path, header=None, dtype=object, sheet_name=0, engine="openpyxl",
+                             na_filter=False)
+    except Exception as exc:  # zipfile, XML and openpyxl errors alike
+        raise _fail(name, f"not a readable XLSX workbook ({type(exc).__name__}: {exc})") from None
+    if grid.empty:
+        raise _fail(name, "the first sheet is empty: expected header rows and one row per "
+                          "respondent")
+    grid = grid.dropna(how="all").reset_index(drop=True)
+    return pd.DataFrame({c: _text_column(grid[c])[0] for c in grid.columns})
+
+
+def _read_sav(path: Path, name: str) -> RawExport:
+    try:
+        import pyreadstat
+    except ImportError:
+        raise _fail(name, "reading .sav needs pyreadstat: pip install pyreadstat") from None
+    try:
+        frame, meta = pyreadstat.read_sav(str(path), user_missing=True)
+    except Exception as exc:  # pyreadstat.ReadstatError and OSError alike
+        raise _fail(name, f"not a readable SPSS .sav file ({exc})") from None
+    recodes: list[Recode] = []
+    data: dict[str, pd.Categorical] = {}
+    for col in frame.columns:
+        labels = meta.variable_value_labels.get(col, {})
+        ranges = meta.missing_ranges.get(col, [])
+
+        def convert(value: Any, labels: dict = labels, ranges: list = ranges) -> str:
+            text = _cell_text(value)
+            if text and any(_in_range(value, r) for r in ranges):
+                return ""
+            return str(labels[value]) if text and value in labels else text
+
+        data[col], uniques, tally = _text_column(frame[col], convert)
+        for value, count in zip(uniques, tally, strict=True):
+            text = _cell_text(value)
+            if text and any(_in_range(value, r) for r in ranges):
+                label = labels.get(value)
+                recodes.append(Recode(col, text + (f" ({label})" if label else ""), "",
+                                      int(count), "user-defined missing"))
+            elif text and value in labels:
+                recodes.append(Recode(col, text, str(labels[value]), int(count), "value label"))
+    texts = meta.column_names_to_labels or {}
+    columns = [SourceColumn(c, texts.get(c) or "") for c in frame.columns]
+    raw = RawExport(name, "sav", "qualtrics", columns, pd.DataFrame(data), header_rows=None,
+                    recodes=recodes)
+    missing_total = sum(r.count for r in recodes if r.reason == "user-defined missing")
+    if missing_total:
+        raw.warnings.append(f"{missing_total:,} cells held user-defined missing values: read "
+                            f"as unanswered")
+    return raw
+
+
+def _in_range(value: Any, r: dict) -> bool:
+    try:
+        return r["lo"] <= value <= r["hi"]
+    except TypeError:
+        return False
+
+
+def _qualtrics_import(cell: str) -> dict | None:
+    text = cell.strip()
+    if not text.startswith("{"):
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) and "ImportId" in data else None
+
+
+def _looks_plain(header: list[str], inst: Instrument | None) -> bool:
+    if inst is None:
+        return False
+    known = set(inst.index.questions) | set(METADATA_TARGETS)
+    hits = sum(c.strip() in known for c in header)
+    return hits >= max(1, 0.3 * len(header))
+
+
+def _layout_signs(rows: list[list[str]], inst: Instrument | None) -> dict[str, str]:
+    """Which layouts the first rows fit, each with why."""
+    signs: dict[str, str] = {}
+    if len(rows) >= 3:
+        third = [c for c in rows[2] if c.strip()]
+        ids = sum(_qualtrics_import(c) is not None for c in third)
+        if third and ids >= 0.5 * len(third):
+            signs["qualtrics"] = "its third row holds ImportId JSON"
+    head = [c.strip() for c in rows[0]]
+    second = [c.strip() for c in rows[1]] if len(rows) >= 2 else []
+    if "qualtrics" not in signs and (
+            "Respondent ID" in head or any(c in SURVEYMONKEY_RESPONSE for c in second)):
+        signs["surveymonkey"] = "its second row holds Response / choice labels"
+    if head and head[0] in TIMESTAMP_HEADERS:
+        signs["google-forms"] = f"its first column is {head[0]!r}"
+    if _looks_plain(head, inst):
+        signs["plain"] = "its header holds question ids"
+    return signs
+
+
+def _unique(names: list[str], warnings: list[str], name: str) -> list[str]:
+    seen: Counter[str] = Counter()
+    out = []
+    for i, n in enumerate(names):
+        n = n.strip() or f"(column {i + 1})"
+        seen[n] += 1
+        if seen[n] > 1:
+            warnings.append(f"{name}: column {n!r} appears {seen[n]} times; the later one is "
+                            f"named {n + f' ({seen[n]})'!r}")
+            n = f"{n} ({seen[n]})"
+        out.append(n)
+    return out
+
+
+def _system(names: Iterable[str], table: dict[str, str | None]) -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    taken: set[str] = set()
+    present = set(names)
+    for column, meta in table.items():
+        if column in present:
+            out[column] = meta if meta and meta not in taken else None
+            if meta:
+                taken.add(meta)
+    return out
+
+
+def read_raw(path: str | Path, *, layout: str | None = None, inst: Instrument | None = None,
+             progress: Callable[[int], None] | None = None) -> RawExport:
+    """Read an export into text cells and tell (or check) its layout; no mapping yet.
+
+    ``progress`` is told the data rows read, chunk by chunk, for a CSV (XLSX and SPSS files are
+    read in one go; :func:`read_export` reports their rows as it converts them).
+
+    Raises
+    ------
+    SurveyImportError
+        The file is missing, unreadable, or not in ``layout`` (or in no layout we know).
+    """
+    path = Path(path)
+    name = str(path)
+    if layout is not None and layout not in LAYOUTS:
+        raise _fail(name, f"unknown layout {layout!r}; valid: {', '.join(LAYOUTS)}")
+    if not path.exists():
+        raise _fail(name, "no such file")
+    if path.is_dir():
+        raise _fail(name, "is a folder, not a file")
+    with path.open("rb") as f:
+        magic = f.read(4)
+    suffix = path.suffix.lower()
+    if suffix in (".sav", ".zsav") or magic in (b"$FL2", b"$FL3"):
+        raw = _read_sav(path, name)
+        if layout in ("surveymonkey", "google-forms"):
+            raise _fail(name, f"an SPSS file has variable names and labels, not the header rows "
+                              f"of {layout}: use layout qualtrics or plain")
+        names = [c.name for c in raw.columns]
+        raw.layout = layout or ("plain" if _looks_plain(names, inst) else "qualtrics")
+        raw.system = _system(names, QUALTRICS_SYSTEM if raw.layout == "qualtrics" else {})
+        return raw
+    if suffix == ".xls":
+        raise _fail(name, "old .xls workbooks are not read: save it as .xlsx or CSV (UTF-8)")
+    encoding = None
+    warnings: list[str] = []
+    if suffix in (".xlsx", ".xlsm") or magic == b"PK\x03\x04":
+        grid = _read_xlsx(path, name)
+        fmt = "xlsx"
+    else:
+        def header_rows(rows: list[list[str]]) -> int:
+            signs = _layout_signs(rows, inst)
+            chosen = layout or next((c for c in LAYOUTS if c in signs), "plain")
+            return {"qualtrics": 3, "surveymonkey": 2}.get(chosen, 1)
+
+        grid, encoding, warnings = _read_csv(path, name, progress, header_rows)
+        fmt = "csv"
+    signs = _layout_signs([_row(grid, i) for i in range(min(4, len(grid)))], inst)
+    if layout is None:
+        for candidate in LAYOUTS:
+            if candidate in signs:
+                layout = candidate
+                break
+        else:
+            raise _fail(name, "cannot tell which tool made this export: expected Qualtrics "
+                              "(three header rows, the third ImportId JSON), SurveyMonkey (two "
+                              "header rows), Google Forms (a Timestamp column first) or a plain "
+                              "header of question ids; name the layout (qualtrics, "
+                              "surveymonkey, google-forms, plain)")
+    elif layout == "qualtrics" and "qualtrics" not in signs:
+        raise _fail(name, "not a Qualtrics export: the third row should hold ImportId JSON "
+                          '({"ImportId":"QID1"}); export with "Use legacy format" off'
+                          + _detected(signs))
+    elif layout == "surveymonkey" and "surveymonkey" not in signs:
+        raise _fail(name, "not a SurveyMonkey export: the second row should hold 'Response', "
+                          "'Open-Ended Response' or choice labels" + _detected(signs))
+    elif layout in ("google-forms", "plain") and \
+            {"qualtrics", "surveymonkey"} & set(signs):
+        raise _fail(name, f"not a {layout} export: it has the header rows of "
+                          f"{' / '.join(sorted({'qualtrics', 'surveymonkey'} & set(signs)))} "
+                          f"({'; '.join(signs.values())})")
+    builder = {"qualtrics": _qualtrics, "surveymonkey": _surveymonkey}.get(layout, _one_header)
+    raw = builder(name, grid, warnings)
+    raw.file_format, raw.encoding, raw.layout = fmt, encoding, layout
+    raw.reported = fmt == "csv" and progress is not None
+    raw.system = _system([c.name for c in raw.columns], SYSTEM_COLUMNS[layout])
+    return raw
+
+
+def _detected(signs: dict[str, str]) -> str:
+    if not signs:
+        return ""
+    layout, why = next(iter(signs.items()))
+    return f"; it looks like {layout} ({why})"
+
+
+def _frame(grid: pd.DataFrame, skip: int, names: list[str]) -> pd.DataFrame:
+    body = grid.iloc[skip:].reset_index(drop=True)
+    body.columns = names
+    return body
+
+
+def _row(grid: pd.DataFrame, i: int) -> list[str]:
+    return ["" if pd.isna(v) else str(v) for v in grid.iloc[i].tolist()]
+
+
+def _breaks(rows: list[list[str]]) -> int:
+    return sum(str(c).count("\n") for row in rows for c in row)
+
+
+def _qualtrics(name: str, grid: pd.DataFrame, warnings: list[str]) -> RawExport:
+    tags, texts, ids = (_row(grid, i) for i in range(3))
+    names = _unique(tags, warnings, name)
+    columns: list[SourceColumn] = []
+    embedded: set[str] = set()
+    free: set[str] = set()
+    for col, text, cell in zip(names, texts, ids, strict=True):
+        info = _qualtrics_import(cell) or {}
+        import_id = str(info.get("ImportId", "")) or None
+        choice = None
+        if "choiceId" in info and (split := split_choice_text(text)):
+            text, choice = split
+        columns.append(SourceColumn(col, text.strip(), choice, import_id, info.get("timeZone")))
+        if import_id and col not in QUALTRICS_SYSTEM:
+            if import_id.upper().endswith("_TEXT") or col.upper().endswith("_TEXT"):
+                free.add(col)
+            elif not import_id.startswith("QID"):
+                embedded.add(col)
+    return RawExport(name, "csv", "qualtrics", columns, _frame(grid, 3, names), 3,
+                     3 + _breaks([_row(grid, i) for i in range(3)]), free_text=free,
+                     embedded=embedded, warnings=warnings)
+
+
+def _surveymonkey(name: str, grid: pd.DataFrame, warnings: list[str]) -> RawExport:
+    first, second = (_row(grid, i) for i in range(2))
+    columns: list[SourceColumn] = []
+    free: set[str] = set()
+    question = ""
+    for head, sub in zip(first, second, strict=True):
+        head, sub = head.strip(), sub.strip()
+        if head:
+            question = head
+        if head in SURVEYMONKEY_SYSTEM or not sub or sub in SURVEYMONKEY_RESPONSE:
+            columns.append(SourceColumn(head or question, head or question))
+            continue
+        columns.append(SourceColumn(f"{question} | {sub}", question, sub))
+        if SURVEYMONKEY_OTHER.match(sub):
+            free.add(columns[-1].name)
+    names = _unique([c.name for c in columns], warnings, name)
+    for col, unique in zip(columns, names, strict=True):
+        if unique != col.name:
+            free.discard(col.name)
+            col.name = unique
+    return RawExport(name, "csv", "surveymonkey", columns, _frame(grid, 2, names), 2,
+                     2 + _breaks([_row(grid, i) for i in range(2)]), free_text=free,
+                     warnings=warnings)
+
+
+def _one_header(name: str, grid: pd.DataFrame, warnings: list[str]) -> RawExport:
+    names = _unique(_row(grid, 0), warnings, name)
+    columns = [SourceColumn(n, n) for n in names]
+    return RawExport(name, "csv", "plain", columns, _frame(grid, 1, names), 1,
+                     1 + _breaks([_row(grid, 0)]), warnings=warnings)
+
+
+__all__ = ["CHUNK_ROWS", "RawExport", "Recode", "SourceColumn", "SurveyImportError", "read_raw"]
