@@ -105,12 +105,7 @@ def panel_label(panel: Panel, lang: str) -> str:
 def group_label(inst: Instrument, filters: dict[str, str], lang: str) -> str:
     if not filters:
         return tr(lang, "all respondents")
-    idx = inst.index
-    parts = []
-    for field, key in filters.items():
-        option = next(o for o in idx.options[field] if o.key == key)
-        parts.append(inst.text(option.label, lang))
-    return " · ".join(parts)
+    return " · ".join(inst.option_labels(field, lang)[key] for field, key in filters.items())
 
 
 def _stage(inst: Instrument, level: int, lang: str) -> out.Stage:
@@ -283,7 +278,7 @@ def answer_label(inst: Instrument, qid: str, value, lang: str) -> str | None:
         return f"{number(lang, float(value), 0)} {inst.text(q.unit, lang)}".strip()
     if q.type == "text":
         return str(value)
-    labels = {o.key: inst.text(o.label, lang) for o in inst.index.options[qid]}
+    labels = inst.option_labels(qid, lang)
     keys = value if isinstance(value, list) else [value]
     return "; ".join(labels[k] for k in keys)
 
@@ -291,9 +286,12 @@ def answer_label(inst: Instrument, qid: str, value, lang: str) -> str | None:
 def question_answer(inst: Instrument, q, responses: Responses, scores: Scores,
                     lang: str) -> out.QuestionAnswer:
     value = responses.answers.get(q.id)
-    return out.QuestionAnswer(id=q.id, text=inst.text(q.text, lang), answer=value,
-                              answer_label=answer_label(inst, q.id, value, lang),
-                              item_score=_round(scores.items.get(q.id), 3))
+    # model_construct: every field is computed here, from validated answers (the result's
+    # schema test checks the output)
+    return out.QuestionAnswer.model_construct(
+        id=q.id, text=inst.text(q.text, lang), answer=value,
+        answer_label=answer_label(inst, q.id, value, lang),
+        item_score=_round(scores.items.get(q.id), 3))
 
 
 def _round(x: float | None, digits: int = 1) -> float | None:
