@@ -37,6 +37,13 @@ min_group_option = setting_option("min-group-size")
 lang_option = setting_option("lang", type=LANGS)
 
 
+def assessment_options(f):
+    """The options every command that scores and benchmarks takes, the same way everywhere."""
+    for option in (min_group_option, panel_option, instrument_option, lang_option):
+        f = option(f)
+    return f
+
+
 def format_option(*choices: str):
     return click.option("--format", "fmt", type=click.Choice(list(choices)), default=choices[0],
                         show_default=True, help="Output format.")
@@ -134,10 +141,7 @@ def instrument_show(instrument: str, lang: str, fmt: str) -> None:
               help="With --batch: leave invalid rows out instead of writing nothing.")
 @click.option("--all", "show_all", is_flag=True, help="Text format: list every recommendation.")
 @format_option("text", "json")
-@lang_option
-@instrument_option
-@panel_option
-@min_group_option
+@assessment_options
 @handle_errors
 def score(answers, batch, output, skip_invalid, show_all, fmt, lang, instrument, panel,
           min_group_size) -> None:
@@ -206,15 +210,12 @@ def _score_batch(source: str, output: str, skip_invalid: bool, instrument: str) 
 
 
 @cli.command()
-@lang_option
+@assessment_options
 @click.option("--resume", type=click.Path(dir_okay=False), metavar="FILE",
               help="Continue from answers saved earlier (Ctrl-C saves them).")
 @click.option("--save", "save_to", type=click.Path(dir_okay=False), metavar="FILE",
               default="socialmaturity-answers.yaml", show_default=True,
               help="Where answers are saved on Ctrl-C, on q, and at the end.")
-@instrument_option
-@panel_option
-@min_group_option
 @handle_errors
 def assess(lang, resume, save_to, instrument, panel, min_group_size) -> None:
     """Take the assessment in the terminal, question by question.
@@ -249,10 +250,7 @@ def assess(lang, resume, save_to, instrument, panel, min_group_size) -> None:
 @click.option("--size", help="Size band option key.")
 @click.option("--region", help="Region option key.")
 @format_option("text", "json")
-@lang_option
-@instrument_option
-@panel_option
-@min_group_option
+@assessment_options
 @handle_errors
 def benchmark(sector, size, region, fmt, lang, instrument, panel, min_group_size) -> None:
     """Show the peers' score and stage distributions for a sector, size and region.
