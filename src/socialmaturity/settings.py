@@ -25,7 +25,8 @@ SETTINGS = (
     Setting("instrument", "social-maturity",
             "Instrument to use: the id of a bundled instrument or the path of a YAML file."),
     Setting("panel", None,
-            "Benchmark panel: a CSV in the batch layout. Empty: the synthetic demo panel."),
+            "Benchmark panel: a CSV in the batch layout, or a .npz made by `panel build`. "
+            "Empty: the synthetic demo panel."),
     Setting("min-group-size", 30,
             "Smallest peer group shown; smaller groups are widened (sector + size, sector, all)."),
     Setting("lang", "en", "Language of texts and reports: en or nl."),
