@@ -145,9 +145,10 @@ def import_(export, mapping_path, layout, output, recodes, instrument) -> None:
 
     Example: socialmaturity research import survey.csv --mapping mapping.yaml --output tidy.csv
     """
+    from .files import write_bytes_atomically
     from .research.importing import read_export
     from .research.mapping import load_mapping
-    from .services.research_files import table_bytes, write_bytes_atomically
+    from .services.research_files import table_bytes
 
     mapping = load_mapping(mapping_path) if mapping_path else None
     inst = _instrument(instrument)
@@ -187,9 +188,9 @@ def mapping_suggest(export, layout, output, instrument) -> None:
 
     Example: socialmaturity research mapping suggest survey.csv --output mapping.yaml
     """
+    from .files import write_bytes_atomically
     from .research.mapping import dump_mapping
     from .research.suggesting import suggest_mapping
-    from .services.research_files import write_bytes_atomically
 
     inst = _instrument(instrument)
     found, report = suggest_mapping(export, inst, layout)
@@ -240,13 +241,9 @@ def clean(data, output, rules_path, min_completion, speeder_fraction, straightli
 
     Example: socialmaturity research clean tidy.csv --min-completion 0.8 --output clean.csv
     """
+    from .files import write_bytes_atomically
     from .research.cleaning import clean as clean_frame
-    from .services.research_files import (
-        load_rules,
-        read_data,
-        table_bytes,
-        write_bytes_atomically,
-    )
+    from .services.research_files import load_rules, read_data, table_bytes
 
     off = {"incomplete": "incomplete", "duplicate-id": "duplicate_ids",
            "duplicate-answers": "duplicate_answers", "speeders": "speeders",
@@ -316,9 +313,10 @@ def classify(data, output, roll_up_by, organizations, instrument) -> None:
     Example: socialmaturity research classify clean.csv -o scored.csv --roll-up organization_id
              --organizations orgs.csv
     """
+    from .files import write_bytes_atomically
     from .research.classify import classify as classify_frame
     from .research.classify import roll_up
-    from .services.research_files import table_bytes, write_bytes_atomically
+    from .services.research_files import table_bytes
 
     if bool(roll_up_by) != bool(organizations):
         raise SocialMaturityError(Problem("--roll-up", "give --roll-up COLUMN and "
@@ -545,12 +543,13 @@ def findings(data, by, focus, indicators, weights, alpha, fmt, output, lang,
 
     Example: socialmaturity research findings scored.csv --lang nl
     """
+    from .files import write_bytes_atomically
     from .research.compare import compare as compare_frames
     from .research.findings import NEEDED
     from .research.findings import findings as find
     from .research.indicators import describe_indicators
     from .services.research import focus_value, group_labels, prepare
-    from .services.research_files import read_data, write_bytes_atomically
+    from .services.research_files import read_data
 
     inst = _instrument(instrument)
     frame = read_data(data)

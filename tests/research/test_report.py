@@ -97,7 +97,7 @@ def test_nothing_is_left_when_rendering_fails(result, tmp_path, monkeypatch):
 
 
 def test_nothing_is_left_when_writing_fails_halfway(result, tmp_path, monkeypatch):
-    import socialmaturity.services.research_files as services
+    import socialmaturity.files as services
 
     real = services.write_bytes_atomically
     calls = []

@@ -703,7 +703,7 @@ def write_report(result: ResearchResult, out_dir: str | Path, lang: str | None =
     renamed into place. On an error nothing is left behind: files already moved in place by
     this call are removed again, and a folder this call created is removed when empty.
     """
-    from ..services.research_files import write_bytes_atomically
+    from .. import files
 
     lang = lang or result.lang
     view = report_view(result, lang)
@@ -723,7 +723,7 @@ def write_report(result: ResearchResult, out_dir: str | Path, lang: str | None =
     written: list[Path] = []
     try:
         for fmt, data in rendered.items():
-            written.append(write_bytes_atomically(folder / f"{FILE_STEM}.{fmt}", data))
+            written.append(files.write_bytes_atomically(folder / f"{FILE_STEM}.{fmt}", data))
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)

@@ -47,7 +47,7 @@ def write_demo_panel(inst: Instrument, output: str | Path, seed: int = DEMO_SEED
                      respondents: int = DEMO_RESPONDENTS):
     """Generate the demo panel into a CSV (or a pre-scored ``.npz``); return its table."""
     from ..benchmark.demo import generate_panel
-    from .batch import write_atomically
+    from ..files import write_atomically
 
     frame = generate_panel(inst, seed=seed, respondents=respondents)
     frame.insert(0, "synthetic", 1)
@@ -62,18 +62,12 @@ def write_demo_panel(inst: Instrument, output: str | Path, seed: int = DEMO_SEED
 def save_panel(inst: Instrument, panel: Panel, output: str | Path) -> None:
     """Save a scored panel as ``.npz``, whole or not at all."""
     from ..errors import InputFileError, Problem
+    from ..files import write_atomically
 
     output = Path(output)
     if output.suffix != ".npz":
         raise InputFileError(Problem(str(output), "a scored panel file ends in .npz"))
-    if not output.parent.is_dir():
-        raise InputFileError(Problem(str(output), f"folder {output.parent} does not exist"))
-    tmp = output.with_name(f".{output.name}.tmp.npz")
-    try:
-        panel.save(tmp, inst.content_hash)
-        tmp.replace(output)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomically(output, lambda f: panel.save(f, inst.content_hash), binary=True)
 
 
 @dataclass

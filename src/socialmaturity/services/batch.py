@@ -6,8 +6,6 @@ multi-select cell lists option keys separated by ``;``; an empty cell is unanswe
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputFileError, Problem
+from ..files import write_atomically
 from ..instrument.model import Instrument
 from ..scoring.answers import check_value
 from ..scoring.batch import MULTI_SEPARATOR, BatchScores, encode_frame, score_encoded
@@ -142,19 +141,4 @@ def score_csv(inst: Instrument, source: str | Path, output: str | Path, *,
     return BatchOutcome(len(frame), int(keep.sum()), int((~keep).sum()), listed, len(problems))
 
 
-def write_atomically(path: str | Path, write: Callable) -> None:
-    """Write to a temporary file beside ``path`` and move it in place: never half a file."""
-    path = Path(path)
-    if path.parent and not path.parent.exists():
-        raise InputFileError(Problem(str(path), f"folder {path.parent} does not exist"))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            write(f)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-__all__ = ["MULTI_SEPARATOR", "read_table", "score_csv", "write_atomically", "BatchOutcome"]
+__all__ = ["MULTI_SEPARATOR", "read_table", "score_csv", "BatchOutcome"]

@@ -13,9 +13,9 @@ from typing import Any
 
 import yaml
 
+from ..files import write_atomically
 from ..instrument.model import Instrument, Question
 from ..scoring.answers import Responses, load_responses
-from .batch import write_atomically
 
 
 @dataclass(frozen=True)

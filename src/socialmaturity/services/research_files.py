@@ -1,7 +1,7 @@
 """Files of the research workbench: tables read and written, weighting targets, cleaning rules.
 
 :func:`read_data` reads a CSV or XLSX table; :func:`write_table` and :func:`table_bytes` write
-one as CSV, JSON or XLSX (:func:`xlsx_bytes`), atomically (:func:`write_bytes_atomically`);
+one as CSV, JSON or XLSX (:func:`xlsx_bytes`), whole or not at all (:mod:`socialmaturity.files`);
 :func:`load_margins` reads a weighting targets file into a :class:`WeightingSpec`,
 :func:`parse_trim` a ``--trim`` bound, and :func:`load_rules` a cleaning rules file. They are
 what the ``socialmaturity research …`` commands and :mod:`socialmaturity.services.research`
@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import io
 import math
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -23,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputFileError, Problem, SocialMaturityError
+from ..files import write_bytes_atomically
 
 # --- reading and writing tables ---------------------------------------------------------------
 
@@ -69,24 +68,6 @@ def read_data(path: str | Path) -> pd.DataFrame:
                 frame[column] = frame[column].astype(bool)
     frame.index = pd.RangeIndex(1, len(frame) + 1)  # messages name data rows from 1
     return frame
-
-
-def write_bytes_atomically(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to a temporary file beside ``path`` and move it in place."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputFileError(Problem(str(path), f"folder {folder} does not exist"))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a report is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
@@ -366,5 +347,5 @@ def load_rules(path: str | Path | None = None, **overrides: Any):
 
 
 
-__all__ = ["WeightingSpec", "read_data", "write_table", "write_bytes_atomically", "xlsx_bytes",
+__all__ = ["WeightingSpec", "read_data", "write_table", "xlsx_bytes",
            "load_margins", "load_rules", "parse_trim", "table_bytes"]
