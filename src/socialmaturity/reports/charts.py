@@ -40,7 +40,7 @@ STEP_LINE = "#6b7280"
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _t(text: object) -> str:
+def escape_text(text: object) -> str:
     """Text content, escaped."""
     return escape(_INVALID_XML.sub("", str(text)))
 
@@ -54,7 +54,7 @@ def _n(lang: str, x: float | None, decimals: int = 1) -> str:
     return "–" if x is None else number(lang, x, decimals)
 
 
-def _wrap(text: str, font_size: float, max_width: float, max_lines: int = 3,
+def wrap_label(text: str, font_size: float, max_width: float, max_lines: int = 3,
           em: float = 0.55) -> list[str]:
     """Lines of at most ``max_width``, estimated: Inter averages some 0.5 em a character in
     running text, more in short labels with capitals and in bold (``em``)."""
@@ -70,20 +70,21 @@ def _text_width(text: str, font_size: float) -> float:
     return 0.55 * font_size * len(text)
 
 
-def _svg(width: float, height: float, prefix: str, title: str, desc: str, body: list[str]) -> str:
+def svg_document(width: float, height: float, prefix: str, title: str, desc: str,
+                 body: list[str]) -> str:
     return "".join([
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" '
         f'role="img" aria-labelledby="{prefix}-title {prefix}-desc" '
         f'font-family="{FONT}" font-size="15" fill="{INK}">',
-        f'<title id="{prefix}-title">{_t(title)}</title>',
-        f'<desc id="{prefix}-desc">{_t(desc)}</desc>',
+        f'<title id="{prefix}-title">{escape_text(title)}</title>',
+        f'<desc id="{prefix}-desc">{escape_text(desc)}</desc>',
         '<rect width="100%" height="100%" fill="#ffffff"/>',
         *body,
         "</svg>",
     ])
 
 
-def _text_lines(x: float, y: float, lines: Sequence[str], *, size: float = 15,
+def text_lines(x: float, y: float, lines: Sequence[str], *, size: float = 15,
                 anchor: str = "start", weight: str | None = None, fill: str | None = None,
                 line_height: float | None = None) -> str:
     """A ``<text>`` of several lines, the first baseline at ``y``."""
@@ -94,7 +95,7 @@ def _text_lines(x: float, y: float, lines: Sequence[str], *, size: float = 15,
     if fill:
         attrs += f' fill="{fill}"'
     spans = "".join(
-        f'<tspan x="{x:.1f}" dy="{0 if i == 0 else lh:.1f}">{_t(line)}</tspan>'
+        f'<tspan x="{x:.1f}" dy="{0 if i == 0 else lh:.1f}">{escape_text(line)}</tspan>'
         for i, line in enumerate(lines))
     return f"<text {attrs}>{spans}</text>"
 
@@ -144,7 +145,7 @@ def radar_svg(result: AssessmentResult, *, id_prefix: str = "sm-radar") -> str:
         dx, dy = (radius + 20) * sx, (radius + 20) * sy
         anchor = "middle" if abs(sx) < 0.25 else ("start" if sx > 0 else "end")
         room = width / 2 - radius - 30 if anchor != "middle" else 220
-        lines = _wrap(d.name, 14, room, 3)
+        lines = wrap_label(d.name, 14, room, 3)
         score = _n(lang, d.score) if d.score is not None else tr(lang, "not applicable")
         block = len(lines) * 17 + 18
         if sy < -0.5:  # above the chart: the block ends at the label point
@@ -202,12 +203,13 @@ def radar_svg(result: AssessmentResult, *, id_prefix: str = "sm-radar") -> str:
 
     for dx, first, lines, anchor, score in labels:
         x, y = cx + dx, cy + first
-        body.append(_text_lines(x, y, lines, size=14, anchor=anchor, line_height=17))
+        body.append(text_lines(x, y, lines, size=14, anchor=anchor, line_height=17))
         body.append(f'<text x="{x:.1f}" y="{y + len(lines) * 17 + 1:.1f}" font-size="14" '
-                    f'font-weight="600" fill="{ORG}" text-anchor="{anchor}">{_t(score)}</text>')
+                    f'font-weight="600" fill="{ORG}" text-anchor="{anchor}">'
+                    f'{escape_text(score)}</text>')
 
     body.append(_legend(lang, width, height - 30))
-    return _svg(width, height, id_prefix, title, desc, body)
+    return svg_document(width, height, id_prefix, title, desc, body)
 
 
 def _legend(lang: str, width: float, y: float) -> str:
@@ -231,7 +233,7 @@ def _legend(lang: str, width: float, y: float) -> str:
         if dot:
             out.append(f'<circle cx="{x + sample / 2:.1f}" cy="{y - 5:.1f}" r="5" fill="{ORG}"/>')
         out.append(f'<text x="{x + sample + 8:.1f}" y="{y:.1f}" font-size="{size:g}">'
-                   f"{_t(label)}</text>")
+                   f"{escape_text(label)}</text>")
         x += sample + 8 + _text_width(label, size) + gap
     out.append("</g>")
     return "".join(out)
@@ -259,12 +261,12 @@ def _dot_plot(result: AssessmentResult, prefix: str, title: str, desc: str) -> s
                     f'fill="{MUTED}" text-anchor="middle">{tick}</text>')
     for i, d in enumerate(result.dimensions):
         y = top + row * i + row / 2
-        lines = _wrap(d.name, 14, x0 - 30, 2)
-        body.append(_text_lines(20, y - 4 - (len(lines) - 1) * 8, lines, size=14,
+        lines = wrap_label(d.name, 14, x0 - 30, 2)
+        body.append(text_lines(20, y - 4 - (len(lines) - 1) * 8, lines, size=14,
                                 line_height=16))
         score = _n(lang, d.score) if d.score is not None else tr(lang, "not applicable")
         body.append(f'<text x="20" y="{y + 14 + (len(lines) - 1) * 8:.1f}" font-size="14" '
-                    f'font-weight="600" fill="{ORG}">{_t(score)}</text>')
+                    f'font-weight="600" fill="{ORG}">{escape_text(score)}</text>')
         b = bench.get(d.id)
         if b and b.top_quartile is not None:
             x = sx(b.top_quartile)
@@ -280,7 +282,7 @@ def _dot_plot(result: AssessmentResult, prefix: str, title: str, desc: str) -> s
                         f'stroke="{ORG}" stroke-width="3"/>')
             body.append(f'<circle cx="{sx(d.score):.1f}" cy="{y:.1f}" r="6" fill="{ORG}"/>')
     body.append(_legend(lang, width, height - 25))
-    return _svg(width, height, prefix, title, desc, body)
+    return svg_document(width, height, prefix, title, desc, body)
 
 
 # -- distribution of the peers' overall scores ----------------------------------------------
@@ -329,7 +331,7 @@ def distribution_svg(result: AssessmentResult, *, id_prefix: str = "sm-distribut
         body.append(f'<line x1="{x0:.1f}" y1="{y:.1f}" x2="{x1:.1f}" y2="{y:.1f}" '
                     f'stroke="{GRID}"/>')
         body.append(f'<text x="{x0 - 8:.1f}" y="{y + 5:.1f}" font-size="13" fill="{MUTED}" '
-                    f'text-anchor="end">{_t(number(lang, count, 0))}</text>')
+                    f'text-anchor="end">{escape_text(number(lang, count, 0))}</text>')
     counts: list[str] = []  # drawn last, over the marker lines
     for i, count in enumerate(hist):
         left, right = sx(i * band) + 3, sx((i + 1) * band) - 3
@@ -342,7 +344,7 @@ def distribution_svg(result: AssessmentResult, *, id_prefix: str = "sm-distribut
         counts.append(f'<rect x="{cx - lw / 2:.1f}" y="{y - 20:.1f}" width="{lw:.1f}" '
                       f'height="17" fill="#ffffff"/>'
                       f'<text x="{cx:.1f}" y="{y - 6:.1f}" font-size="13" '
-                      f'text-anchor="middle">{_t(label)}</text>')
+                      f'text-anchor="middle">{escape_text(label)}</text>')
     body.append(f'<line x1="{x0:.1f}" y1="{y_bottom:.1f}" x2="{x1:.1f}" y2="{y_bottom:.1f}" '
                 f'stroke="{INK}" stroke-width="1.5"/>')
     for tick in range(len(hist) + 1):
@@ -350,14 +352,14 @@ def distribution_svg(result: AssessmentResult, *, id_prefix: str = "sm-distribut
         body.append(f'<line x1="{x:.1f}" y1="{y_bottom:.1f}" x2="{x:.1f}" '
                     f'y2="{y_bottom + 5:.1f}" stroke="{INK}"/>')
         body.append(f'<text x="{x:.1f}" y="{y_bottom + 22:.1f}" font-size="13" '
-                    f'text-anchor="middle">{_t(number(lang, tick * band, 0))}</text>')
+                    f'text-anchor="middle">{escape_text(number(lang, tick * band, 0))}</text>')
     body.append(f'<text x="{(x0 + x1) / 2:.1f}" y="{y_bottom + 46:.1f}" font-size="14" '
                 f'text-anchor="middle" fill="{MUTED}">'
-                f'{_t(tr(lang, "Overall score (0–100)"))}</text>')
+                f'{escape_text(tr(lang, "Overall score (0–100)"))}</text>')
     mid_y = (y_top + y_bottom) / 2
     body.append(f'<text x="22" y="{mid_y:.1f}" font-size="14" fill="{MUTED}" '
                 f'text-anchor="middle" transform="rotate(-90 22 {mid_y:.1f})">'
-                f'{_t(tr(lang, "Number of peers"))}</text>')
+                f'{escape_text(tr(lang, "Number of peers"))}</text>')
 
     # marker lines, each with its label on a row of its own above the bars
     markers = []
@@ -389,17 +391,18 @@ def distribution_svg(result: AssessmentResult, *, id_prefix: str = "sm-distribut
         tx = x + 6 if anchor == "start" else x - 6
         weight_attr = f' font-weight="{weight}"' if weight else ""
         body.append(f'<text x="{tx:.1f}" y="{label_y:.1f}" font-size="14" fill="{colour}" '
-                    f'text-anchor="{anchor}"{weight_attr}>{_t(label)}</text>')
+                    f'text-anchor="{anchor}"{weight_attr}>{escape_text(label)}</text>')
 
     body.extend(counts)
     caption = tr(lang, "Peers: {peers}. Bands of {band} points.", peers=_peers_phrase(result),
                  band=number(lang, band, 0))
-    lines = _wrap(caption, 13, width - 40, 2, em=0.5)
-    body.append(_text_lines(20, y_bottom + 80, lines, size=13, fill=MUTED, line_height=17))
+    lines = wrap_label(caption, 13, width - 40, 2, em=0.5)
+    body.append(text_lines(20, y_bottom + 80, lines, size=13, fill=MUTED, line_height=17))
     if not sum(hist):
         body.append(f'<text x="{(x0 + x1) / 2:.1f}" y="{mid_y:.1f}" font-size="16" '
-                    f'text-anchor="middle">{_t(tr(lang, "No peers to compare with."))}</text>')
-    return _svg(width, height, id_prefix, title, desc, body)
+                    f'text-anchor="middle">'
+                    f'{escape_text(tr(lang, "No peers to compare with."))}</text>')
+    return svg_document(width, height, id_prefix, title, desc, body)
 
 
 def _place_labels(xs: list[float], widths: list[float], right: float
@@ -480,30 +483,32 @@ def stage_ladder_svg(result: AssessmentResult, *, id_prefix: str = "sm-ladder") 
         pad = 12.0
         size = 16.0 if w >= 150 else 14.0
         body.append(f'<text x="{x + pad:.1f}" y="{y + 24:.1f}" font-size="13" fill="{ink}">'
-                    f'{_t(tr(lang, "Stage {level}", level=level))}</text>')
-        lines = _wrap(name, size, w - 2 * pad, 2)
-        body.append(_text_lines(x + pad, y + 28 + size * 1.1, lines, size=size, weight="700",
+                    f'{escape_text(tr(lang, "Stage {level}", level=level))}</text>')
+        lines = wrap_label(name, size, w - 2 * pad, 2)
+        body.append(text_lines(x + pad, y + 28 + size * 1.1, lines, size=size, weight="700",
                                 fill=ink, line_height=size * 1.2))
         if thresholds is not None:
             ty = y + 28 + size * 1.1 + len(lines) * size * 1.2 + 2
             body.append(f'<text x="{x + pad:.1f}" y="{ty:.1f}" font-size="13" fill="{ink}">'
-                        f'{_t(tr(lang, "from {score}", score=_n(lang, thresholds[i], 0)))}'
+                        f'{escape_text(tr(lang, "from {score}", score=_n(lang, thresholds[i], 0)))}'
                         f"</text>")
         if share is not None:
             body.append(f'<text x="{x + w / 2:.1f}" y="{base + 24:.1f}" font-size="13" '
                         f'fill="{MUTED}" text-anchor="middle">'
-                        f'{_t(tr(lang, "{share}% of peers", share=_n(lang, 100 * share, 0)))}'
-                        f"</text>")
+                        + escape_text(tr(lang, "{share}% of peers",
+                                         share=_n(lang, 100 * share, 0)))
+                        + "</text>")
         if here:
             mx = x + w / 2
             label = tr(lang, "You are here")
             body.append(f'<text x="{mx:.1f}" y="{y - 22:.1f}" font-size="15" font-weight="700" '
-                        f'fill="{ORG}" text-anchor="middle">{_t(label)}</text>')
+                        f'fill="{ORG}" text-anchor="middle">{escape_text(label)}</text>')
             body.append(f'<path d="M{mx - 8:.1f},{y - 15:.1f} L{mx + 8:.1f},{y - 15:.1f} '
                         f'L{mx:.1f},{y - 5:.1f} Z" fill="{ORG}"/>')
     body.append(f'<line x1="{margin:.1f}" y1="{base:.1f}" x2="{width - margin:.1f}" '
                 f'y2="{base:.1f}" stroke="{INK}" stroke-width="1.5"/>')
     caption = tr(lang, "Share of peers at each stage: {peers}.", peers=_peers_phrase(result))
-    body.append(_text_lines(margin, base + 52, _wrap(caption, 13, width - 2 * margin, 2, em=0.5),
+    body.append(text_lines(margin, base + 52,
+                           wrap_label(caption, 13, width - 2 * margin, 2, em=0.5),
                             size=13, fill=MUTED, line_height=17))
-    return _svg(width, height, id_prefix, title, desc, body)
+    return svg_document(width, height, id_prefix, title, desc, body)

@@ -33,7 +33,17 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..i18n.catalog import number, tr
-from ..reports.charts import BAR, GRID, INK, MUTED, ORG, _svg, _t, _text_lines, _wrap
+from ..reports.charts import (
+    BAR,
+    GRID,
+    INK,
+    MUTED,
+    ORG,
+    escape_text,
+    svg_document,
+    text_lines,
+    wrap_label,
+)
 from .classify import MATURE_LEVEL
 from .findings import lower_first
 
@@ -132,20 +142,22 @@ def comparison_svg(rows: Sequence[dict], lang: str, focus_name: str, rest_name: 
         body.append(f'<line x1="{tx:.1f}" y1="{top - 8}" x2="{tx:.1f}" y2="{height - 34}" '
                     f'stroke="{GRID}" stroke-dasharray="2 3"/>')
         body.append(f'<text x="{tx:.1f}" y="{height - 16}" font-size="12" fill="{MUTED}" '
-                    f'text-anchor="middle">{_t(_pct(lang, tick))}</text>')
+                    f'text-anchor="middle">{escape_text(_pct(lang, tick))}</text>')
     # legend
     body.append(f'<circle cx="{left + 6}" cy="22" r="6" fill="{ORG}"/>')
-    body.append(f'<text x="{left + 18}" y="27" font-size="13">{_t(_cap(focus_name))}</text>')
+    body.append(f'<text x="{left + 18}" y="27" font-size="13">'
+                f'{escape_text(_cap(focus_name))}</text>')
     lx = left + 30 + 7.2 * len(focus_name)
     body.append(f'<rect x="{lx:.1f}" y="16" width="11" height="11" fill="#ffffff" '
                 f'stroke="{MUTED}" stroke-width="2"/>')
-    body.append(f'<text x="{lx + 18:.1f}" y="27" font-size="13">{_t(_cap(rest_name))}</text>')
+    body.append(f'<text x="{lx + 18:.1f}" y="27" font-size="13">'
+                f'{escape_text(_cap(rest_name))}</text>')
     body.append(f'<text x="{left}" y="48" font-size="11" fill="{MUTED}">'
-                f'{_t(tr(lang, "Lines: 95% interval of each share."))}</text>')
+                f'{escape_text(tr(lang, "Lines: 95% interval of each share."))}</text>')
     for i, r in enumerate(rows):
         y0 = top + i * row_h
-        lines = _wrap(r["label"], 12.5, left - 16, max_lines=3)
-        body.append(_text_lines(0, y0 + 14 - 7 * (len(lines) - 1) + 6, lines, size=12.5,
+        lines = wrap_label(r["label"], 12.5, left - 16, max_lines=3)
+        body.append(text_lines(0, y0 + 14 - 7 * (len(lines) - 1) + 6, lines, size=12.5,
                                 line_height=14))
         for key, dy, color in (("focus", 14, ORG), ("rest", 32, MUTED)):
             share = r[key]
@@ -165,11 +177,11 @@ def comparison_svg(rows: Sequence[dict], lang: str, focus_name: str, rest_name: 
                 body.append(f'<rect x="{x(share) - 5.5:.1f}" y="{cy - 5.5}" width="11" '
                             f'height="11" fill="#ffffff" stroke="{MUTED}" stroke-width="2"/>')
             body.append(f'<text x="{right + 10}" y="{cy + 4}" font-size="12" fill="{color}">'
-                        f'{_t(_pct(lang, share))}</text>')
+                        f'{escape_text(_pct(lang, share))}</text>')
         if i:
             body.append(f'<line x1="0" y1="{y0 - 4}" x2="{width}" y2="{y0 - 4}" '
                         f'stroke="{GRID}" stroke-width="0.5"/>')
-    return _svg(width, height, id_prefix, title, desc, body)
+    return svg_document(width, height, id_prefix, title, desc, body)
 
 
 def stage_sector_svg(table: pd.DataFrame, stages: Sequence[tuple[int, str]],
@@ -191,7 +203,7 @@ def stage_sector_svg(table: pd.DataFrame, stages: Sequence[tuple[int, str]],
         body.append(f'<rect x="{x:.1f}" y="14" width="14" height="14" fill="{fill}" '
                     f'stroke="{MUTED}" stroke-width="0.5"/>')
         text = f"{level} {name}"
-        body.append(f'<text x="{x + 20:.1f}" y="26" font-size="13">{_t(text)}</text>')
+        body.append(f'<text x="{x + 20:.1f}" y="26" font-size="13">{escape_text(text)}</text>')
         x += 40 + 7.2 * len(text)
     for r, sector in enumerate(sectors):
         rows = table[table["sector"] == sector].sort_values("stage_level")
@@ -210,13 +222,13 @@ def stage_sector_svg(table: pd.DataFrame, stages: Sequence[tuple[int, str]],
                 color = "#ffffff" if i >= 2 else INK
                 body.append(f'<text x="{x + w / 2:.1f}" y="{y0 + 15.5}" font-size="11.5" '
                             f'text-anchor="middle" fill="{color}">'
-                            f'{_t(_pct(lang, row.share))}</text>')
+                            f'{escape_text(_pct(lang, row.share))}</text>')
             shares.append(f"{names.get(int(row.stage_level), row.stage_level)} "
                           f"{_pct(lang, row.share)}")
             x += w
         parts.append(f"{labels.get(sector, sector)}: " + ", ".join(shares))
     desc = "; ".join(parts) + "."
-    return _svg(width, height, id_prefix, title, desc, body)
+    return svg_document(width, height, id_prefix, title, desc, body)
 
 
 def score_distribution_svg(quantiles: pd.DataFrame, labels: dict[str, str],
@@ -238,7 +250,7 @@ def score_distribution_svg(quantiles: pd.DataFrame, labels: dict[str, str],
         body.append(f'<line x1="{tx:.1f}" y1="{top - 14}" x2="{tx:.1f}" y2="{height - 30}" '
                     f'stroke="{GRID}" stroke-dasharray="4 3"/>')
         body.append(f'<text x="{tx + 3:.1f}" y="{top - 18}" font-size="11" fill="{MUTED}">'
-                    f'{_t(name)}</text>')
+                    f'{escape_text(name)}</text>')
     for tick in range(0, 101, 20):
         body.append(f'<text x="{x(tick):.1f}" y="{height - 12}" font-size="11.5" '
                     f'fill="{MUTED}" text-anchor="middle">{tick}</text>')
@@ -263,21 +275,21 @@ def score_distribution_svg(quantiles: pd.DataFrame, labels: dict[str, str],
         body.append(f'<line x1="{x(get[0.5]):.1f}" y1="{cy - 9}" x2="{x(get[0.5]):.1f}" '
                     f'y2="{cy + 9}" stroke="{ORG}" stroke-width="3"/>')
         body.append(f'<text x="{right + 10}" y="{cy + 4.5}" font-size="12">'
-                    f'{_t(_n(lang, get[0.5]))}</text>')
+                    f'{escape_text(_n(lang, get[0.5]))}</text>')
         parts.append(tr(lang, "{name}: median {median}, middle half {q1}–{q3}, P10–P90 "
                               "{p10}–{p90}", name=labels.get(dim, dim),
                         median=_n(lang, get[0.5]), q1=_n(lang, get[0.25]),
                         q3=_n(lang, get[0.75]), p10=_n(lang, get[0.1]),
                         p90=_n(lang, get[0.9])))
     title = tr(lang, "Distribution of the dimension scores (0–100)")
-    return _svg(width, height, id_prefix, title, "; ".join(parts) + ".", body)
+    return svg_document(width, height, id_prefix, title, "; ".join(parts) + ".", body)
 
 
 def _row_label(x: float, cy: float, text: str, width: float, *, bold: bool = False) -> str:
     """A right-aligned row label centred on ``cy``, on two lines when it is long."""
-    lines = _wrap(text, 12.5, width, max_lines=2, em=0.58 if bold else 0.55)
+    lines = wrap_label(text, 12.5, width, max_lines=2, em=0.58 if bold else 0.55)
     top = cy + 4.5 - 7.5 * (len(lines) - 1)
-    return _text_lines(x, top, lines, size=12.5 if len(lines) == 1 else 11.5, anchor="end",
+    return text_lines(x, top, lines, size=12.5 if len(lines) == 1 else 11.5, anchor="end",
                        weight="600" if bold else None, line_height=14)
 
 
@@ -689,7 +701,7 @@ def workbook_sheets(result: ResearchResult, lang: str | None = None) -> dict[str
 
 def render_xlsx(result: ResearchResult, lang: str | None = None) -> bytes:
     """The workbook: one sheet per table (openpyxl)."""
-    from ..services.research_files import xlsx_bytes
+    from .workbook import xlsx_bytes
 
     return xlsx_bytes(workbook_sheets(result, lang))
 
