@@ -44,7 +44,7 @@ def _parse(iv: Interview, q, raw: str, items: list[tuple[str, str]]):
             value: object = special or float(raw.replace(",", "."))
         except ValueError:
             value = raw
-        value, err = check_value(iv.instrument, q.id, value)
+        value, err = check_value(iv.instrument, q.id, value, iv.lang)
         return (value, None) if err is None else (None, tr(
             lang, "Type a number from {min} to {max}.", min=f"{q.min:g}", max=f"{q.max:g}"))
     picks = [p.strip() for p in raw.split(",") if p.strip()]
@@ -57,7 +57,7 @@ def _parse(iv: Interview, q, raw: str, items: list[tuple[str, str]]):
         value = keys[0]
     else:
         value = keys[0] if keys[0] in (DONT_KNOW, NOT_APPLICABLE) and len(keys) == 1 else keys
-    value, err = check_value(iv.instrument, q.id, value)
+    value, err = check_value(iv.instrument, q.id, value, iv.lang)
     return (value, None) if err is None else (None, err)
 
 

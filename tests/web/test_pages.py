@@ -157,3 +157,14 @@ def test_saving_works_on_both_databases(client_on):
     reach = next(d for d in data["dimensions"] if d["id"] == "reach")
     assert reach["answered"] == 1
     assert json.dumps(data)
+
+
+def test_errors_on_a_dutch_page_are_in_dutch(client):
+    token = start(client)
+    client.get("/lang/nl?next=/")
+    headers = {"X-CSRF-Token": client.cookies["sm_csrf"], "HX-Request": "true"}
+    res = client.post(f"/a/{token}/answer", data={"question": "listening-response-rate",
+                                                  "listening-response-rate": "185"},
+                      headers=headers)
+    assert res.status_code == 422
+    assert "185 valt buiten het bereik; geldig: een getal van 0 tot 100" in res.text

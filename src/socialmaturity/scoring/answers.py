@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AnswersError, InputFileError, Problem
+from ..i18n.catalog import tr
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument
 from ..instrument.positions import Positions, load_with_positions
 
@@ -29,18 +30,20 @@ class Responses:
     answers: dict[str, Value] = field(default_factory=dict)
 
 
-def _close(word: str, valid: list[str]) -> str:
+def _close(word: str, valid: list[str], lang: str = "en") -> str:
     near = difflib.get_close_matches(word, valid, n=1)
-    return f" (did you mean {near[0]!r}?)" if near else ""
+    return tr(lang, " (did you mean {near!r}?)", near=near[0]) if near else ""
 
 
 def _list(valid: list[str], limit: int = 12) -> str:
     shown = ", ".join(valid[:limit])
-    return shown + (f", … ({len(valid)} in all)" if len(valid) > limit else "")
+    return shown + (f", … ({len(valid)})" if len(valid) > limit else "")
 
 
-def check_value(inst: Instrument, qid: str, value: Any) -> tuple[Value | None, str | None]:
-    """Normalize one answer; return (value, None) or (None, what is wrong and what is valid)."""
+def check_value(inst: Instrument, qid: str, value: Any, lang: str = "en"
+                ) -> tuple[Value | None, str | None]:
+    """Normalize one answer; return (value, None) or (None, what is wrong and what is valid,
+    in ``lang``)."""
     idx = inst.index
     q = idx.questions[qid]
     keys = idx.option_keys(qid)
@@ -50,36 +53,45 @@ def check_value(inst: Instrument, qid: str, value: Any) -> tuple[Value | None, s
     if q.type == "text":
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             return str(value), None
-        return None, "expected text"
+        return None, tr(lang, "expected text")
     if q.type == "numeric":
+        low, high = f"{q.min:g}", f"{q.max:g}"
         if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
-            extra = f" or {' / '.join(specials)}" if specials else ""
-            return None, (f"expected a number, got {value!r}; valid: a number from {q.min:g} "
-                          f"to {q.max:g}{extra}")
+            if specials:
+                return None, tr(lang, "expected a number, got {value!r}; valid: a number from "
+                                      "{low} to {high} or {specials}", value=value, low=low,
+                                high=high, specials=" / ".join(specials))
+            return None, tr(lang, "expected a number, got {value!r}; valid: a number from {low} "
+                                  "to {high}", value=value, low=low, high=high)
         if not q.min <= value <= q.max:
-            return None, f"{value:g} is out of range; valid: a number from {q.min:g} to {q.max:g}"
+            return None, tr(lang, "{value} is out of range; valid: a number from {low} to "
+                                  "{high}", value=f"{value:g}", low=low, high=high)
         return float(value), None
     if q.type == "single":
         if not isinstance(value, str):
-            return None, f"expected one option key, got {value!r}; valid: {_list(keys + specials)}"
+            return None, tr(lang, "expected one option key, got {value!r}; valid: {valid}",
+                            value=value, valid=_list(keys + specials))
         if value not in keys:
-            return None, (f"{value!r} is not an option of {qid!r}{_close(value, keys)}; "
-                          f"valid: {_list(keys + specials)}")
+            return None, tr(lang, "{value!r} is not an option of {qid!r}{close}; valid: {valid}",
+                            value=value, qid=qid, close=_close(value, keys, lang),
+                            valid=_list(keys + specials))
         return value, None
     # multi
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        return None, f"expected a list of option keys, got {value!r}; valid: {_list(keys)}"
+        return None, tr(lang, "expected a list of option keys, got {value!r}; valid: {valid}",
+                        value=value, valid=_list(keys))
     wrong = [v for v in value if v not in keys]
     if wrong:
-        return None, (f"{wrong[0]!r} is not an option of {qid!r}{_close(wrong[0], keys)}; "
-                      f"valid: {_list(keys + specials)}")
+        return None, tr(lang, "{value!r} is not an option of {qid!r}{close}; valid: {valid}",
+                        value=wrong[0], qid=qid, close=_close(wrong[0], keys, lang),
+                        valid=_list(keys + specials))
     if len(set(value)) != len(value):
-        return None, "an option is listed twice"
+        return None, tr(lang, "an option is listed twice")
     exclusive = [o.key for o in idx.options[qid] if o.exclusive and o.key in value]
     if exclusive and len(value) > 1:
-        return None, f"{exclusive[0]!r} excludes every other option"
+        return None, tr(lang, "{key!r} excludes every other option", key=exclusive[0])
     ordered = [k for k in keys if k in value]
     return ordered, None
 

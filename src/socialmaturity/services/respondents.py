@@ -58,8 +58,8 @@ def split(inst: Instrument, stored: dict[str, Any]) -> Responses:
     return out
 
 
-def check_answers(inst: Instrument, values: dict[str, Any]) -> tuple[dict[str, Any],
-                                                                      list[Problem]]:
+def check_answers(inst: Instrument, values: dict[str, Any], lang: str = "en"
+                  ) -> tuple[dict[str, Any], list[Problem]]:
     """Normalize raw answers (question id → value, None clears); problems name the field."""
     clean: dict[str, Any] = {}
     problems = []
@@ -70,7 +70,7 @@ def check_answers(inst: Instrument, values: dict[str, Any]) -> tuple[dict[str, A
         if value is None or value == "" or value == []:
             clean[qid] = None
             continue
-        norm, err = check_value(inst, qid, value)
+        norm, err = check_value(inst, qid, value, lang)
         if err:
             problems.append(Problem(qid, err))
         else:
@@ -145,9 +145,10 @@ class Respondents:
         respondent = self.find(token)
         return respondent, split(self.instrument, self.store.answers(respondent.respondent_id))
 
-    def save(self, token: str, values: dict[str, Any]) -> dict[str, Any]:
-        """Check and store answers; raise ``AnswersError`` (nothing stored) on any problem."""
-        clean, problems = check_answers(self.instrument, values)
+    def save(self, token: str, values: dict[str, Any], lang: str = "en") -> dict[str, Any]:
+        """Check and store answers; raise ``AnswersError`` (nothing stored) on any problem,
+        each named in ``lang``."""
+        clean, problems = check_answers(self.instrument, values, lang)
         respondent = self.find(token)
         if problems:
             raise AnswersError(problems)

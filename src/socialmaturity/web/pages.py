@@ -175,7 +175,7 @@ def save_section_form(request: Request, token: str, section_id: str, form, ok: b
         return page(request, "not_found.html", lang, status=404)
     values = form_values(svc.instrument, all_sections[section_id].questions, form.getlist)
     try:
-        svc.save(token, values)
+        svc.save(token, values, lang)
     except AnswersError as exc:
         errors = {p.where: p.message for p in exc.problems}
         return section_page(request, token, section_id, lang, errors=errors, values=values,
@@ -212,7 +212,7 @@ def save_answer_form(request: Request, token: str, form, ok: bool) -> Response:
         svc.find(token)
         return HTMLResponse(tr(lang, "Not saved: unknown question."), status_code=422)
     try:
-        svc.save(token, form_values(svc.instrument, [q], form.getlist))
+        svc.save(token, form_values(svc.instrument, [q], form.getlist), lang)
     except AnswersError as exc:
         return HTMLResponse(render(request, "_status.html", lang, error=exc.problems[0].message),
                             status_code=422)
