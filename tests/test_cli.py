@@ -247,7 +247,9 @@ def test_a_generated_panel_can_be_built_and_used(tmp_path):
     assert run("panel", "build", csv, "--output", npz).exit_code == 0
     for panel in (csv, npz):
         result = json.loads(run("score", EXAMPLE, "--format", "json", "--panel", panel).output)
-        assert result["benchmark"]["panel"]["n"] == 500
+        panel_out = result["benchmark"]["panel"]
+        assert panel_out["respondents"] == 500  # rolled up to organizations
+        assert 500 / 4 <= panel_out["n"] < 500
         assert result["benchmark"]["panel"]["synthetic"] is True
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import time
 
 import numpy as np
 import pandas as pd
@@ -20,6 +19,7 @@ from socialmaturity.benchmark.demo import (
     calibration_report,
     classify_panel,
     generate_panel,
+    organizations,
 )
 from socialmaturity.instrument.model import DONT_KNOW, NOT_APPLICABLE
 from socialmaturity.scoring.batch import MISSING, encode_frame
@@ -32,12 +32,24 @@ def panel(social):
 
 @pytest.fixture(scope="module")
 def scores(social, panel):
+    """The respondents' own scores."""
     return classify_panel(social, panel)
 
 
 @pytest.fixture(scope="module")
-def mature(scores):
-    return scores.level >= MATURE_LEVEL
+def orgs(social, panel):
+    """The panel rolled up to organizations: peers are organizations."""
+    return organizations(social, panel)
+
+
+@pytest.fixture(scope="module")
+def org_scores(social, orgs):
+    return classify_panel(social, orgs)
+
+
+@pytest.fixture(scope="module")
+def mature(org_scores):
+    return org_scores.level >= MATURE_LEVEL
 
 
 def panel_hash(frame: pd.DataFrame) -> int:
@@ -213,14 +225,51 @@ def test_items_of_a_dimension_are_reliable(social, panel):
         assert 0.6 <= alpha <= 0.92, (d.id, alpha)
 
 
-def test_larger_organizations_are_more_mature(panel, mature):
-    by_size = pd.Series(mature).groupby(panel["size"].to_numpy()).mean()
+def test_larger_organizations_are_more_mature(orgs, mature):
+    by_size = pd.Series(mature).groupby(orgs["size"].to_numpy()).mean()
     assert by_size["10000-plus"] > by_size["1-99"]
 
 
-def test_every_stage_occurs(scores):
-    shares = np.bincount(scores.level, minlength=5)[1:] / len(scores.level)
+def test_every_stage_occurs(org_scores):
+    shares = np.bincount(org_scores.level, minlength=5)[1:] / len(org_scores.level)
     assert (shares > 0.05).all(), shares
+
+
+# -- rules and data agree (issue: a verdict that holds together) ---------------------------------
+
+
+def test_the_score_decides_the_stage_for_nine_organizations_in_ten(org_scores):
+    by_rule = (org_scores.decided_by != 0).mean()
+    assert by_rule <= 0.10, by_rule
+
+
+def test_the_median_organization_is_coordinated_and_about_40_percent_are_mature(social,
+                                                                                org_scores,
+                                                                                mature):
+    stages = {s.key: s for s in social.stages}
+    median = float(np.median(org_scores.overall))
+    assert stages["coordinated"].min_score <= median < stages["strategic"].min_score, median
+    assert 0.35 <= mature.mean() <= 0.45
+
+
+def test_a_score_of_45_is_in_the_middle_of_the_organizations(org_scores):
+    below = 100 * ((org_scores.overall < 45).mean() + 0.5 * (org_scores.overall == 45).mean())
+    assert 20 <= below <= 70, below
+
+
+def test_no_sector_is_far_from_the_overall_median(orgs, org_scores):
+    median = float(np.median(org_scores.overall))
+    by_sector = pd.Series(org_scores.overall).groupby(orgs["sector"].to_numpy()).median()
+    assert (by_sector - median).abs().max() <= 15, by_sector
+
+
+def test_no_gate_sits_on_an_item_whose_ratio_the_study_reports(social):
+    # the items behind the study's ratios and shares (MODEL.md §1)
+    reported = {"strategy-sponsor", "reach-departments", "outcome-differentiates",
+                "outcome-paid-efficiency", "outcome-prospects", "outcome-disruption",
+                "outcome-transformation", "listening-join-conversations", "audiences-goals"}
+    gated = {g.condition.question for g in social.rules.gates}
+    assert not gated & reported, gated & reported
 
 
 # -- calibration ---------------------------------------------------------------------------------
@@ -234,8 +283,8 @@ def test_targets_are_well_formed():
 
 
 @pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.name)
-def test_the_default_panel_meets_each_target(target, panel, mature):
-    observed = target.observe(panel, mature)
+def test_the_default_panel_meets_each_target(target, orgs, mature):
+    observed = target.observe(orgs, mature)
     assert target.holds(observed), (
         f"{target.name}: observed {observed:.3f}, target {target.target} "
         f"± {target.half_width:.3f} ({target.description})")
@@ -250,13 +299,17 @@ def test_calibration_report_classifies_with_the_engine(social, panel, mature):
         assert r.ok == (abs(r.observed - r.target) <= r.tolerance + 1e-12)
 
 
-def test_the_findings_hold_on_the_default_panel(panel, mature):
-    """The study's statements in words, independent of the tolerances."""
+def test_the_findings_hold_on_the_default_panel(orgs, mature):
+    """The study's statements in words, independent of the tolerances, on organizations."""
     def share(question, keys, rows=slice(None)):
-        cells = panel[question].astype(str).str.split(";")
+        cells = orgs[question].astype(str).str.split(";")
         return cells.map(lambda parts: bool(set(parts) & set(keys)))[rows].mean()
 
-    assert share("strategy-sponsor", ["vice-president", "c-level"], mature) == 1.0
+    sponsor = ["vice-president", "c-level"]
+    # the sponsor ratio emerges from the latent maturity, not from a rule
+    assert share("strategy-sponsor", sponsor, mature) < 0.9
+    assert share("strategy-sponsor", sponsor, mature) > 4 * share("strategy-sponsor", sponsor,
+                                                                  ~mature)
     assert share("outcome-prospects", AGREE) > 0.8
     assert share("outcome-disruption", AGREE) > 2 / 3
     assert share("outcome-transformation", AGREE, mature) > 2 / 3
@@ -283,9 +336,3 @@ def test_the_targets_catch_a_broken_generator(social):
     for name in ("mature-share", "differentiates-ratio", "relationships-less",
                  "relationships-mature"):
         assert not report[name].ok, name
-
-
-def test_the_default_panel_is_fast(social):
-    start = time.perf_counter()
-    generate_panel(social, seed=11)
-    assert time.perf_counter() - start < 1.0

@@ -55,8 +55,8 @@ def test_no_stale_translations():
 
 
 def test_translation_and_numbers():
-    assert tr("nl", "all respondents") == "alle respondenten"
-    assert tr("en", "all respondents") == "all respondents"
+    assert tr("nl", "all organizations in the benchmark") == "alle organisaties in de benchmark"
+    assert tr("en", "Strengths") == "Strengths"
     assert number("nl", 2162.5) == "2.162,5" and number("en", 2162.5) == "2,162.5"
 
 

@@ -147,7 +147,7 @@ def test_wrong_type_and_missing_key(tmp_path):
 
 
 def test_bundled_instrument_is_valid_and_complete(social):
-    assert social.id == "social-maturity" and social.version == "1.0.0"
+    assert social.id == "social-maturity" and social.version == "2.0.0"
     assert len(social.dimensions) == 9
     assert 40 <= len(social.scored_questions) <= 50
     assert all(4 <= len(d.questions) <= 7 for d in social.dimensions)

@@ -176,7 +176,9 @@ def test_the_pdf_in_english(result_en, tmp_path):
                      "Summary", "Why this stage", result_en.overall.stage.name,
                      "You are here", "Dimensions in detail", "Method", "Page 2 of",
                      "Demo benchmark (synthetic)", result_en.instrument.hash,
-                     result_en.recommendations[-1].title):
+                     "Executive summary", "Three strengths", "What we ask of the board",
+                     result_en.strengths[0].name, result_en.recommendations[0].title,
+                     "The shortest path to the next stage"):
         assert expected in text, expected
 
 

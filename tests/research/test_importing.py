@@ -528,5 +528,5 @@ def test_valid_labels_are_listed_in_the_language_of_the_export(inst):
     with pytest.raises(SurveyImportError) as err:
         read_export(EXPORTS / "google-forms.csv", inst=inst)
     (problem,) = err.value.problems
-    assert problem.message.startswith(f"{make_exports.PRODUCT_LABEL_NL!r} (6 rows, first row ")
+    assert problem.message.startswith(f"{make_exports.PRODUCT_LABEL_NL!r} (5 rows, first row ")
     assert "'Productontwikkeling & R&D'; 'Geen van deze'; 'Weet ik niet'" in problem.message

@@ -55,6 +55,7 @@ import pandas as pd
 
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument, Question
 from ..scoring.batch import MULTI_SEPARATOR, BatchScores, encode_frame, score_encoded
+from ..scoring.rollup import combine_frame
 
 DEFAULT_SEED = 2021
 DEFAULT_RESPONDENTS = 2162
@@ -156,7 +157,7 @@ class PanelModel:
 
 #: The calibrated parameters of the demo panel (see ``docs/demo-panel.md``).
 DEFAULT_MODEL = PanelModel(
-    mean=0.94,
+    mean=0.45,
     sector_effects={
         "retail-ecommerce": 0.2, "consumer-goods": 0.15, "financial-services": 0.1,
         "technology": 0.3, "telecom-media": 0.2, "healthcare-pharma": -0.1,
@@ -169,20 +170,20 @@ DEFAULT_MODEL = PanelModel(
         "employees": 0.15, "paid": 0.0, "measurement": 0.1, "data": 0.35, "governance": 0.05,
     },
     questions={
-        "strategy-sponsor": Item(0.38, 2.5),
+        "strategy-sponsor": Item(0.18, 2.0),
         "reach-departments": Item(dont_know=0.01),
-        "listening-join-conversations": Item(1.71, 1.45),
-        "data-crm": Item(2.0),
-        "audiences-goals": Item(1.43),
+        "listening-join-conversations": Item(0.97, 0.98),
+        "data-crm": Item(1.07, 2.0),
+        "audiences-goals": Item(0.56, 0.83),
         "employees-enrolled": Item(1.2),
         "listening-conversation-share": Item(0.8),
     },
     options={
         "reach-departments": {
-            "marketing": Item(-3.88, 1.0),
-            "pr-communications": Item(0.2, 1.2),
-            "customer-service": Item(1.1, 0.78),
-            "hr-recruiting": Item(1.59, 0.56),
+            "marketing": Item(-3.25, 1.0),
+            "pr-communications": Item(0.17, 1.2),
+            "customer-service": Item(0.92, 1.11),
+            "hr-recruiting": Item(1.43, 0.78),
             "sales": Item(1.73, 0.8),
             "product-rd": Item(2.26, 0.8),
         },
@@ -424,9 +425,20 @@ def classify_panel(inst: Instrument, panel: pd.DataFrame) -> BatchScores:
     return score_encoded(inst, enc)
 
 
-def mature_flags(inst: Instrument, panel: pd.DataFrame) -> np.ndarray:
-    """True where the panel's respondent reaches stage level ≥ :data:`MATURE_LEVEL`."""
-    return classify_panel(inst, panel).level >= MATURE_LEVEL
+def organizations(inst: Instrument, panel: pd.DataFrame) -> pd.DataFrame:
+    """The panel rolled up to one row per organization (:mod:`socialmaturity.scoring.rollup`)."""
+    return combine_frame(inst, panel)
+
+
+def classify_organizations(inst: Instrument, panel: pd.DataFrame) -> BatchScores:
+    """The organizations' scores: each organization's combined answers, scored."""
+    return classify_panel(inst, organizations(inst, panel))
+
+
+def mature_flags(inst: Instrument, organizations: pd.DataFrame) -> np.ndarray:
+    """True where an organization (a row of :func:`organizations`) reaches stage level ≥
+    :data:`MATURE_LEVEL`."""
+    return classify_panel(inst, organizations).level >= MATURE_LEVEL
 
 
 def _intercept(tilt: np.ndarray, p: float) -> float:
@@ -518,8 +530,8 @@ def generate_panel(inst: Instrument, seed: int = DEFAULT_SEED,
         **profile.columns,
         **scored,
     })
-    scores = classify_panel(inst, frame)
-    outcomes = _outcomes(inst, model, rng, scores)
+    scores = classify_organizations(inst, frame)
+    outcomes = {q: v[org_of] for q, v in _outcomes(inst, model, rng, scores).items()}
     return pd.concat([frame, pd.DataFrame(outcomes, index=frame.index)], axis=1)
 
 
@@ -667,10 +679,11 @@ def calibration_report(inst: Instrument, panel: pd.DataFrame,
                        mature: np.ndarray | None = None) -> list[CalibrationRow]:
     """Each of :data:`TARGETS` observed on ``panel`` (classified by the batch engine unless
     ``mature`` flags are given). The targets name questions of the bundled instrument."""
+    orgs = organizations(inst, panel)
     if mature is None:
-        mature = mature_flags(inst, panel)
+        mature = mature_flags(inst, orgs)
     rows = []
     for t in TARGETS:
-        observed = t.observe(panel, mature)
+        observed = t.observe(orgs, mature)
         rows.append(CalibrationRow(t.name, t.target, observed, t.half_width, t.holds(observed)))
     return rows

@@ -1,9 +1,13 @@
-"""A benchmark panel: scored respondents with their profile, ready to compare against.
+"""A benchmark panel: scored organizations with their profile, ready to compare against.
 
 A panel is made from a table in the batch-CSV layout (profile fields and question ids as
-columns, one respondent a row), scored by the batch engine. It keeps only what benchmarking
-needs: the peer-group fields as codes, the scores and stages, and one 0/1 indicator per piece of
-recommendation evidence.
+columns, one respondent a row). Peers are organizations: when the table has an
+``organization_id`` column, the respondents of one organization are first combined into one set
+of answers by the roll-up rule (:mod:`socialmaturity.scoring.rollup`: one organization, one
+vote), and those answers are scored by the batch engine. A row without an organization id is an
+organization of its own. The panel keeps only what benchmarking needs: the peer-group fields as
+codes (the organization's first respondent's), the scores and stages, and one 0/1 indicator per
+piece of recommendation evidence.
 """
 
 from __future__ import annotations
@@ -15,6 +19,27 @@ import numpy as np
 
 from ..instrument.model import Evidence, Instrument
 from ..scoring.batch import ANSWERED, DK, BatchScores, Encoded, encode_frame, score_encoded
+from ..scoring.rollup import combine
+
+#: The column that says which organization a respondent answers for.
+ORGANIZATION_COLUMN = "organization_id"
+
+
+def organization_codes(frame: Mapping[str, object], n: int, by: str = ORGANIZATION_COLUMN
+                       ) -> tuple[np.ndarray, int]:
+    """(organization code 0..m-1 per row, in order of first appearance, m); rows without an
+    id are organizations of their own; without the column every row is one."""
+    import pandas as pd
+
+    if by not in frame:
+        return np.arange(n, dtype=np.int64), n
+    ids = pd.Series(frame[by], dtype=object)
+    text = ids.where(ids.notna(), "").astype(str).str.strip()
+    empty = (text == "").to_numpy()
+    # a row without an id gets a key of its own, so first-appearance order is kept
+    keys = text.where(~empty, pd.Series([f"\0{i}" for i in range(n)], index=text.index))
+    codes, uniques = pd.factorize(keys)
+    return np.asarray(codes, dtype=np.int64), len(uniques)
 
 
 def evidence_key(ev: Evidence) -> str:
@@ -50,17 +75,21 @@ class Panel:
     instrument_version: str
     label: str
     synthetic: bool
+    #: organizations
     n: int
     #: peer-group field → option index per respondent (-1 when missing)
     profile: dict[str, np.ndarray]
     scores: BatchScores
-    #: evidence key → 1/0/-1 per respondent
+    #: evidence key → 1/0/-1 per organization
     evidence: dict[str, np.ndarray]
+    #: respondents the organizations were rolled up from
+    respondents: int = 0
 
     @classmethod
     def from_frame(cls, inst: Instrument, frame: Mapping[str, object], n: int, *, label: str,
                    synthetic: bool) -> Panel:
-        """Score a batch-layout table into a panel; invalid cells count as unanswered."""
+        """Score a batch-layout table into a panel of organizations; invalid cells count as
+        unanswered."""
         enc, _problems = encode_frame(inst, frame, n, inst.scored_questions)
         return cls.from_encoded(inst, enc, frame, label=label, synthetic=synthetic)
 
@@ -69,12 +98,17 @@ class Panel:
                      label: str, synthetic: bool) -> Panel:
         import pandas as pd
 
+        respondents = enc.n
+        codes, m = organization_codes(frame, enc.n)
+        _, first = np.unique(codes, return_index=True)  # each organization's first row
+        if m != enc.n:
+            enc = combine(inst, enc, codes, m)
         profile: dict[str, np.ndarray] = {}
         for field in inst.benchmark.peer_group:
             keys = inst.index.option_keys(field)
             if field in frame:
                 cat = pd.Categorical(pd.Series(frame[field], dtype=object), categories=keys)
-                profile[field] = np.asarray(cat.codes, dtype=np.int16)
+                profile[field] = np.asarray(cat.codes, dtype=np.int16)[first]
             else:
                 profile[field] = np.full(enc.n, -1, dtype=np.int16)
         evidence = {}
@@ -84,7 +118,7 @@ class Panel:
                 if key not in evidence:
                     evidence[key] = evidence_indicator(inst, r.evidence, enc)
         return cls(inst.id, inst.version, label, synthetic, enc.n, profile,
-                   score_encoded(inst, enc), evidence)
+                   score_encoded(inst, enc), evidence, respondents)
 
     # -- a pre-scored panel file (.npz): loads a million respondents in well under a second --
 
@@ -97,7 +131,7 @@ class Panel:
             "header": np.frombuffer(json.dumps({
                 "instrument_id": self.instrument_id, "instrument_version": self.instrument_version,
                 "instrument_hash": instrument_hash, "label": self.label,
-                "synthetic": self.synthetic, "n": self.n,
+                "synthetic": self.synthetic, "n": self.n, "respondents": self.respondents,
             }).encode(), dtype=np.uint8),
             "overall": s.overall, "level": s.level, "threshold_level": s.threshold_level,
             "decided_by": s.decided_by,
@@ -136,4 +170,5 @@ class Panel:
                              data["decided_by"], group("dim"), group("dimlevel"),
                              group("answered"), group("gate"))
         return cls(header["instrument_id"], header["instrument_version"], header["label"],
-                   header["synthetic"], header["n"], group("profile"), scores, group("evidence"))
+                   header["synthetic"], header["n"], group("profile"), scores, group("evidence"),
+                   header.get("respondents", header["n"]))

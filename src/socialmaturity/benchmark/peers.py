@@ -1,6 +1,6 @@
 """Peer groups, percentiles and distributions over a panel.
 
-The peer group is every panel respondent who shares the profile values of the instrument's
+The peer group is every panel organization that shares the profile values of the instrument's
 ``benchmark.peer_group`` fields (for the social model: sector, size, region). When it holds
 fewer than the minimum group size, the last field is dropped, then the next, down to the whole
 panel, and the group says from what it was widened and why.
@@ -19,8 +19,6 @@ from ..instrument.model import Instrument
 from .panel import Panel
 
 DEFAULT_MIN_GROUP_SIZE = 30
-#: Fewer mature (or less mature) peers than this and evidence is taken from a wider group.
-MIN_EVIDENCE_GROUP = 10
 
 
 @dataclass(frozen=True)
@@ -90,11 +88,11 @@ class PeerIndex:
     """A panel indexed by peer-group fields, with per-group statistics computed once."""
 
     def __init__(self, inst: Instrument, panel: Panel,
-                 min_group_size: int = DEFAULT_MIN_GROUP_SIZE, mature_level: int = 3):
+                 min_group_size: int = DEFAULT_MIN_GROUP_SIZE):
         self.inst = inst
         self.panel = panel
         self.min_group_size = min_group_size
-        self.mature_level = mature_level
+        self.mature_level = inst.mature_level
         self.fields = list(inst.benchmark.peer_group)
         self._keys = {f: inst.index.option_keys(f) for f in self.fields}
         # level k groups by the first k fields; combined key = mixed-radix number of codes
@@ -183,12 +181,14 @@ class PeerIndex:
                           int(mature.sum()), evidence)
 
     def evidence_group(self, group: PeerGroup, ek: str) -> tuple[PeerGroup, tuple[int, ...]]:
-        """The narrowest group, from ``group`` outwards, with enough mature and less-mature
-        respondents to compare on evidence ``ek``."""
+        """The narrowest group, from ``group`` outwards, with at least the instrument's
+        ``min_evidence`` mature and less mature organizations answering evidence ``ek`` (the
+        whole panel when none has)."""
+        need = self.inst.benchmark.min_evidence
         current: PeerGroup | None = group
         while current is not None:
             counts = self.stats(current).evidence[ek]
-            if min(counts[0], counts[2]) >= MIN_EVIDENCE_GROUP or current.level == 0:
+            if min(counts[0], counts[2]) >= need or current.level == 0:
                 return current, counts
             current = self.wider(current)
         raise AssertionError("the whole panel always answers")  # pragma: no cover

@@ -179,6 +179,10 @@ class _Checker:
                 self.add(("stages", n, "min_score"), f"stage {s.key!r} can never be reached as "
                          f"its own: min_score {s.min_score:g} must be above the previous stage's "
                          f"{st[n - 1].min_score:g}")
+        mature = self.inst.benchmark.mature_stage
+        if mature is not None and mature not in [s.key for s in st]:
+            self.add(("benchmark", "mature_stage"), f"unknown stage {mature!r}; valid: "
+                                                    f"{', '.join(s.key for s in st)}")
 
     def gates(self) -> None:
         idx = self.inst.index

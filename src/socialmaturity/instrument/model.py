@@ -168,9 +168,25 @@ class Dimension(Strict):
 
 class Benchmark(Strict):
     """Profile questions that define the peer group, most general first. When the full group is
-    smaller than the minimum group size, the last field is dropped, then the next, down to all."""
+    smaller than the minimum group size, the last field is dropped, then the next, down to all.
+
+    ``mature_stage``: the stage from which an organization counts as mature (default: the
+    stage above the middle of the scale). ``min_evidence``: the fewest organizations in each of
+    the mature and less mature groups for an evidence ratio."""
 
     peer_group: list[str] = []
+    mature_stage: str | None = None
+    min_evidence: int = Field(default=20, ge=1)
+
+
+class Ranking(Strict):
+    """Weights of the next-step ranking (see :mod:`socialmaturity.recommendations.ranking`):
+    the boost of a step whose what-if raises the overall stage, or the dimension's stage."""
+
+    lifts_overall_stage: float = Field(default=3.0, ge=1)
+    lifts_dimension_stage: float = Field(default=1.5, ge=1)
+    #: the first this many steps come from different dimensions
+    distinct_first: int = Field(default=3, ge=0)
 
 
 class Instrument(Strict):
@@ -185,9 +201,17 @@ class Instrument(Strict):
     stages: list[StageDefinition] = Field(min_length=2)
     rules: StageRules = StageRules()
     benchmark: Benchmark = Benchmark()
+    ranking: Ranking = Ranking()
     profile: list[Question] = []
     dimensions: list[Dimension] = Field(min_length=1)
     outcomes: list[Question] = []
+
+    @cached_property
+    def mature_level(self) -> int:
+        """The stage level from which an organization counts as mature."""
+        if self.benchmark.mature_stage is not None:
+            return next(s.level for s in self.stages if s.key == self.benchmark.mature_stage)
+        return self.stages[len(self.stages) // 2].level
 
     @cached_property
     def index(self) -> QuestionIndex:

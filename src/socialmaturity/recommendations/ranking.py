@@ -1,47 +1,45 @@
-"""Next-stage actions, ranked by what matters most for this organization.
+"""Next steps, each the next rung on one question, ranked by what matters most for this
+organization.
 
-For each scored dimension below the top stage, the instrument's recommendations for the
-dimension's current stage are candidates, except those whose evidence the organization already
-meets. Each is ranked by
+Candidates are the instrument's recommendations of every scored dimension below the top stage
+that :func:`~.rungs.offered` keeps (below their rung, not on a "not applicable" question, no
+rung skipped). Each names the answer change it stands for and carries its effect, found by
+re-scoring the answers with that change (:func:`~.whatif.effect`). It is ranked by
 
-    priority = (gap to next stage + gap to peers' top quartile) · separation · boost
+    priority = (gap to next stage + gap to peers' top quartile + dimension gain) · separation
+               · boost
 
-- gap to next stage = next stage's min_score − dimension score (points);
+- gap to next stage = the dimension's next stage's min_score − dimension score (points);
 - gap to peers' top quartile = max(0, peers' 75th percentile − dimension score);
-- separation = share of mature peers who do it − share of less mature peers who do, floored
-  at 0.05, so that what tells mature organizations apart counts most;
-- boost = 3 when the evidence question is a gate that holds the overall stage back, 2 when the
-  dimension is the weakest link that caps it, else 1.
+- dimension gain = the what-if's dimension score after − before;
+- separation = share of mature peer organizations who do it − share of less mature ones,
+  floored at :data:`MIN_SEPARATION`; an item a stage rule defines has no separation of its own
+  and counts the floor;
+- boost = :attr:`~socialmaturity.instrument.model.Ranking.lifts_overall_stage` when the
+  what-if raises the overall stage, :attr:`~...lifts_dimension_stage` when it raises the
+  dimension's stage, else 1 (weights from the instrument).
 
-The evidence (shares, ratio, n) is computed from the panel, never typed in.
+The first :attr:`~...distinct_first` steps come from different dimensions (the best of each),
+so the top of the list is a plan, not one dimension's to-do list.
+
+"Holds your stage back" is claimed only when the what-if shows the overall stage rising. The
+evidence (shares, ratio, confidence interval, n organizations) is computed from the panel,
+never typed in; see :mod:`socialmaturity.benchmark.evidence`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..benchmark.panel import evidence_key
+from ..benchmark.evidence import EvidenceFigures, evidence_figures
 from ..benchmark.peers import PeerGroup, PeerIndex
-from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument, Recommendation
-from ..scoring.answers import Responses
+from ..instrument.model import Instrument, Recommendation
+from ..scoring.answers import Responses, Value
 from ..scoring.engine import Scores
+from .rungs import offered
+from .whatif import Effect, effect
 
 MIN_SEPARATION = 0.05
-
-
-@dataclass(frozen=True)
-class EvidenceFigures:
-    group: PeerGroup
-    n_mature: int
-    n_less: int
-    share_mature: float | None
-    share_less: float | None
-
-    @property
-    def ratio(self) -> float | None:
-        if not self.share_less or self.share_mature is None:
-            return None
-        return self.share_mature / self.share_less
 
 
 @dataclass(frozen=True)
@@ -54,65 +52,76 @@ class RankedRecommendation:
     gap_next: float
     gap_peers: float
     separation: float
-    #: "gate" or "weakest-link" when it addresses what caps the overall stage
+    #: the rule the change relieves when the what-if shows the overall stage rising:
+    #: "threshold", "gate" or "weakest-link"; else None
     holds_back: str | None
     holds_back_id: str | None
     priority: float
     evidence: EvidenceFigures
-
-
-def already_meets(inst: Instrument, rec: Recommendation, responses: Responses) -> bool:
-    ev = rec.evidence
-    value = responses.answers.get(ev.question)
-    if value is None or value in (DONT_KNOW, NOT_APPLICABLE):
-        return False
-    if ev.min_value is not None:
-        return float(value) >= ev.min_value  # type: ignore[arg-type]
-    chosen = value if isinstance(value, list) else [value]
-    return any(k in (ev.favorable or []) for k in chosen)
+    #: the answer the step stands for
+    answer: Value
+    effect: Effect
 
 
 def rank(inst: Instrument, scores: Scores, responses: Responses, index: PeerIndex,
          group: PeerGroup) -> list[RankedRecommendation]:
-    """Every applicable recommendation, most important first."""
+    """Every recommendation on offer, most important first."""
     stages = inst.stages
     stats = index.stats(group)
-    next_level = scores.level + 1
-    blocking_gates = {
-        g.condition.question: g.id for g in inst.rules.gates
-        if not scores.gates[g.id] and g.condition.question
-        and {s.key: s.level for s in stages}[g.stage] == next_level
-    }
-    weakest = scores.decided_by.rule_id if scores.decided_by.rule == "weakest-link" else None
+    weights = inst.ranking
     found = []
     for dim, ds in zip(inst.dimensions, scores.dimensions, strict=True):
         if ds.score is None or ds.level is None or ds.level >= len(stages):
             continue
-        stage_key = stages[ds.level - 1].key
         nxt = stages[ds.level]
         p75 = stats.dimensions[dim.id].quantile(0.75)
-        for rec in dim.recommendations:
-            if rec.stage != stage_key or already_meets(inst, rec, responses):
-                continue
-            ek = evidence_key(rec.evidence)
-            ev_group, (nm, ym, nl, yl) = index.evidence_group(group, ek)
-            figures = EvidenceFigures(ev_group, nm, nl, ym / nm if nm else None,
-                                      yl / nl if nl else None)
-            separation = max((figures.share_mature or 0) - (figures.share_less or 0),
-                             MIN_SEPARATION)
+        for rec, answer in offered(inst, dim.recommendations, responses.answers):
+            eff = effect(inst, responses, scores, rec.evidence.question, answer)
+            figures = evidence_figures(inst, index, group, rec.evidence)
+            separation = MIN_SEPARATION if figures.by_definition else max(
+                (figures.share_mature or 0) - (figures.share_less or 0), MIN_SEPARATION)
             gap_next = max(nxt.min_score - ds.score, 0.0)
             gap_peers = max((p75 or 0.0) - ds.score, 0.0)
+            gain = (eff.dimension_after or 0.0) - (eff.dimension_before or 0.0)
             holds, holds_id, boost = None, None, 1.0
-            if rec.evidence.question in blocking_gates:
-                holds, holds_id, boost = "gate", blocking_gates[rec.evidence.question], 3.0
-            elif weakest == dim.id:
-                holds, holds_id, boost = "weakest-link", dim.id, 2.0
-            priority = (gap_next + gap_peers) * separation * boost
+            if eff.stage_after > eff.stage_before:
+                holds, holds_id = _relieved(inst, scores, rec.evidence.question, dim.id)
+                boost = weights.lifts_overall_stage
+            elif (eff.dimension_stage_after or 0) > (eff.dimension_stage_before or 0):
+                boost = weights.lifts_dimension_stage
+            priority = (gap_next + gap_peers + gain) * separation * boost
             found.append((priority, dim.id, ds.score, nxt.key, gap_next, gap_peers, separation,
-                          holds, holds_id, rec, figures))
+                          holds, holds_id, rec, figures, answer, eff))
     found.sort(key=lambda t: -t[0])
+    found = _spread(found, weights.distinct_first)
     return [
         RankedRecommendation(i + 1, d, rec, score, nk, round(gn, 1), round(gp, 1),
-                             round(sep, 3), holds, hid, round(p, 3), fig)
-        for i, (p, d, score, nk, gn, gp, sep, holds, hid, rec, fig) in enumerate(found)
+                             round(sep, 3), holds, hid, round(p, 3), fig, answer, eff)
+        for i, (p, d, score, nk, gn, gp, sep, holds, hid, rec, fig, answer, eff)
+        in enumerate(found)
     ]
+
+
+def _spread(found: list, first: int) -> list:
+    """The first ``first`` steps from different dimensions (the best of each, in priority
+    order), then the rest in priority order."""
+    head: list = []
+    seen: set[str] = set()
+    for item in found:
+        if len(head) < first and item[1] not in seen:
+            head.append(item)
+            seen.add(item[1])
+    return head + [x for x in found if not any(x is h for h in head)]
+
+
+def _relieved(inst: Instrument, scores: Scores, question: str, dimension: str
+              ) -> tuple[str, str | None]:
+    """Which rule the change relieves, given that it raises the overall stage."""
+    d = scores.decided_by
+    if d.rule == "gate":
+        gate = next(g for g in inst.rules.gates if g.id == d.rule_id)
+        if gate.condition.question == question:
+            return "gate", gate.id
+    if d.rule == "weakest-link" and d.rule_id == dimension:
+        return "weakest-link", dimension
+    return "threshold", None

@@ -97,9 +97,6 @@ def _labels(lang: str) -> dict[str, str]:
         "why_stage": tr(lang, "Why this stage"),
         "peers": tr(lang, "Compared with peers"),
         "conditions": tr(lang, "Conditions for higher stages"),
-        "top_steps": tr(lang, "The three most important next steps"),
-        "all_steps_note": tr(lang, "All recommendations, with their reasons and evidence, "
-                                   "follow later in this report."),
         "charts": tr(lang, "Where you stand"),
         "ladder_intro": tr(lang, "The stages of maturity, from the first to the last, and the "
                                  "share of your peers at each."),
@@ -115,10 +112,12 @@ def _labels(lang: str) -> dict[str, str]:
         "answer": tr(lang, "Answer"),
         "item_score": tr(lang, "Points (0–100)"),
         "recommendations": tr(lang, "Recommendations, most important first"),
-        "recommendations_intro": tr(lang, "Ranked by how far each dimension is from its next "
-                                          "stage and from the peers' top quartile, and by how "
-                                          "strongly the practice sets mature organizations "
-                                          "apart."),
+        "recommendations_intro": tr(lang, "Each step is the next rung on one question. Its "
+                                          "effect is found by scoring your answers with that "
+                                          "change. Ranked by how far the dimension is from its "
+                                          "next stage and from the peers' top quartile, by the "
+                                          "step's effect and by how strongly the practice sets "
+                                          "mature organizations apart."),
         "owner": tr(lang, "Owner"),
         "action": tr(lang, "What to do"),
         "why": tr(lang, "Why"),
@@ -129,6 +128,23 @@ def _labels(lang: str) -> dict[str, str]:
         "no_recommendations": tr(lang, "No recommendations: every dimension is at its highest "
                                        "stage."),
         "page": tr(lang, "Page {page} of {total}"),
+        "executive_summary": tr(lang, "Executive summary"),
+        "what_it_means": tr(lang, "What it means"),
+        "strengths": tr(lang, "Three strengths"),
+        "priorities": tr(lang, "Three priorities"),
+        "board_ask": tr(lang, "What we ask of the board"),
+        "effect": tr(lang, "Effect"),
+        "change": tr(lang, "Answer change"),
+        "step": tr(lang, "Step"),
+        "next_asks": tr(lang, "What the next stage asks"),
+        "path": tr(lang, "The shortest path to the next stage"),
+        "path_intro": tr(lang, "The fewest answer changes, one rung each, that together reach "
+                               "the next stage, found by scoring your answers with each change. "
+                               "The score after each change is shown."),
+        "now": tr(lang, "now"),
+        "more_steps": tr(lang, "The ten most important steps are shown; the JSON result lists "
+                               "them all."),
+
         "instrument": tr(lang, "Instrument"),
     }
 
@@ -198,7 +214,9 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
             "score": _n(lang, d.score),
             "stage": tr(lang, "Stage {level}: {name}", level=d.stage.level, name=stage_name)
             if d.stage else "–",
-            "description": d.stage_description or "",
+            "already": [{"text": a.text, "answer": a.answer_label or ""} for a in d.already],
+            "asks": [{"text": a.text, "answer": a.answer_label or tr(lang, "No answer"),
+                      "target": a.target_label or ""} for a in d.next_stage_asks],
             "facts": facts,
             "peers": tr(lang, "Peers: {peers}.", peers=tr(
                 lang, "{group}, n = {n}", group=g.label,
@@ -218,7 +236,27 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
         "action": r.action,
         "why": r.why,
         "evidence": r.evidence.statement,
+        "change": tr(lang, "{question}: “{answer}”", question=r.change.question_text,
+                     answer=r.change.answer_label),
+        "effect": _effect(lang, r.effect.overall_before, r.effect.overall_after),
+        "lifts": tr(lang, "Lifts the stage to {stage}", stage=stage_names.get(
+            r.effect.stage_after, r.effect.stage_after)) if r.lifts_stage else None,
     } for r in result.recommendations]
+    path = [{
+        "n": str(i),
+        "change": tr(lang, "{question}: “{answer}”", question=s.question_text,
+                     answer=s.answer_label),
+        "dimension": next((d.name for d in result.dimensions if d.id == s.dimension), ""),
+        "score": _n(lang, s.overall_after),
+        "stage": stage_names.get(s.stage_after, s.stage_after),
+    } for i, s in enumerate(result.path_to_next_stage, 1)]
+    strengths = [{
+        "name": x.name,
+        "line": tr(lang, "Score {score}, percentile {p} among peers", score=_n(lang, x.score, 0),
+                   p=_n(lang, x.percentile, 0)) if x.percentile is not None
+        else tr(lang, "Score {score}", score=_n(lang, x.score, 0)),
+        "already": [f"{a.text} {a.answer_label}" for a in x.best],
+    } for x in result.strengths]
 
     gates = [{
         "text": x.text,
@@ -230,11 +268,11 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
     filters = ", ".join(f"{k} = {v}" for k, v in g.filters.items()) or tr(lang, "none")
     method_rows = [
         [tr(lang, "Benchmark"), b.panel.label],
-        [tr(lang, "Respondents in the benchmark"), number(lang, b.panel.n, 0)],
+        [tr(lang, "Organizations in the benchmark"), number(lang, b.panel.n, 0)],
         [tr(lang, "Synthetic data"), tr(lang, "Yes") if b.panel.synthetic else tr(lang, "No")],
         [tr(lang, "Peer group"), g.label],
         [tr(lang, "Peer group filters"), filters],
-        [tr(lang, "Peers (n)"), number(lang, g.n, 0)],
+        [tr(lang, "Peer organizations (n)"), number(lang, g.n, 0)],
         [tr(lang, "Minimum group size"), number(lang, g.min_group_size, 0)],
     ]
     for tried in g.widened_from:
@@ -291,6 +329,14 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
         },
         "gates": gates,
         "top": recommendations[:TOP_RECOMMENDATIONS],
+        "provisional": tr(lang, "Provisional: {answered} of {asked} questions answered. "
+                                "Answer at least 80% for a percentile among peers.",
+                          answered=result.answered, asked=result.asked)
+        if result.provisional else None,
+        "meaning": _meaning(result, stage_names),
+        "strengths": strengths,
+        "board": _board(result, stage_names),
+        "path": path,
         "charts": {
             "ladder": {"svg": ladder, "alt": _alt(ladder)},
             "distribution": {"svg": distribution, "alt": _alt(distribution),
@@ -306,6 +352,46 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
         "recommendations": recommendations,
         "method": {"rows": method_rows, "text": method_text},
     }
+
+
+def _effect(lang: str, before: float, after: float) -> str:
+    return tr(lang, "+{gain} overall ({before} → {after})", gain=_n(lang, after - before),
+              before=_n(lang, before), after=_n(lang, after))
+
+
+def _meaning(result: AssessmentResult, stage_names: dict[str, str]) -> list[str]:
+    """What the stage means for this organization: its stage, the rule that decided it, and
+    where the dimensions stand, each computed from the result."""
+    lang = result.language
+    dims = [d for d in result.dimensions if d.stage is not None]
+    at_or_above = [d for d in dims if d.stage.level >= result.overall.stage.level]
+    below = [d for d in dims if d.stage.level < result.overall.stage.level]
+    lines = [result.overall.stage.decided_by.explanation,
+             tr(lang, "{n} of {total} dimensions are at this stage or higher.",
+                n=len(at_or_above), total=len(dims))]
+    if below:
+        lines.append(tr(lang, "Behind: {names}.", names=", ".join(d.name for d in below)))
+    if result.path_to_next_stage:
+        last = result.path_to_next_stage[-1]
+        lines.append(tr(lang, "{n} answer changes, one rung each, reach {stage}.",
+                        n=len(result.path_to_next_stage),
+                        stage=stage_names.get(last.stage_after, last.stage_after)))
+    return lines
+
+
+def _board(result: AssessmentResult, stage_names: dict[str, str]) -> list[str]:
+    """What to ask of the board: an owner and a decision for each of the top steps."""
+    lang = result.language
+    asks = [tr(lang, "Approve “{title}”, owned by {owner} ({effect}).", owner=r.owner,
+               title=r.title, effect=_effect(lang, r.effect.overall_before,
+                                             r.effect.overall_after))
+            for r in result.recommendations[:TOP_RECOMMENDATIONS]]
+    if result.path_to_next_stage:
+        last = result.path_to_next_stage[-1]
+        asks.append(tr(lang, "Review progress against the path to {stage} at every quarterly "
+                             "meeting and reassess in a year.",
+                       stage=stage_names.get(last.stage_after, last.stage_after)))
+    return asks
 
 
 def _alt(svg: str) -> str:

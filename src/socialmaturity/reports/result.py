@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 
 
 class Out(BaseModel):
@@ -50,13 +50,24 @@ class QuestionAnswer(Out):
     item_score: float | None = Field(description="0–1; null when not applicable")
 
 
+class AnswerLine(Out):
+    question: str
+    text: str = Field(description="the question")
+    answer_label: str | None = Field(description="the organization's answer in words")
+    target_label: str | None = Field(default=None, description="the answer the next stage "
+                                                               "asks for, in words")
+
+
 class DimensionResult(Out):
     id: str
     name: str
     description: str
     score: float | None = Field(description="0–100; null when every question was not applicable")
     stage: Stage | None
-    stage_description: str | None
+    already: list[AnswerLine] = Field(description="answers at or above the next stage's rung "
+                                                  "(at the top stage: at the top stage's rung)")
+    next_stage_asks: list[AnswerLine] = Field(description="answers below the next stage's rung, "
+                                                          "with the rung it asks for")
     answered: int
     asked: int
     questions: list[QuestionAnswer]
@@ -86,7 +97,8 @@ class PeerGroupOut(Out):
 class PanelOut(Out):
     label: str
     synthetic: bool
-    n: int
+    n: int = Field(description="organizations in the benchmark")
+    respondents: int = Field(description="respondents they were rolled up from")
     instrument_version: str
 
 
@@ -128,7 +140,53 @@ class EvidenceOut(Out):
     n_less_mature: int
     share_mature: float | None
     share_less_mature: float | None
-    ratio: float | None = Field(description="share_mature / share_less_mature")
+    ratio: float | None = Field(description="share_mature / share_less_mature; null when a "
+                                            "group has too few organizations or the item is "
+                                            "rule-defined")
+    ratio_ci: list[float] | None = Field(description="95% confidence interval of the ratio "
+                                                     "(Katz log method)")
+    by_definition: str | None = Field(description="the stage key a stage rule makes this item "
+                                                  "required for (no ratio is shown)")
+    widened: bool = Field(description="the peer group was widened to find enough organizations")
+
+
+class Change(Out):
+    question: str
+    answer: str | list[str] | float = Field(description="the new answer, in the answers-file "
+                                                       "format")
+    question_text: str
+    answer_label: str
+    current_label: str | None
+
+
+class Effect(Out):
+    """Found by scoring the same answers with the change: `socialmaturity score` on the
+    changed answers gives exactly the after-values."""
+
+    overall_before: float
+    overall_after: float
+    stage_before: str
+    stage_after: str
+    dimension_before: float | None
+    dimension_after: float | None
+
+
+class PathStep(Out):
+    question: str
+    answer: str | list[str] | float
+    question_text: str
+    answer_label: str
+    dimension: str
+    overall_after: float
+    stage_after: str
+
+
+class Strength(Out):
+    dimension: str
+    name: str
+    score: float | None
+    percentile: float | None
+    best: list[AnswerLine] = Field(description="the dimension's highest-scoring answers")
 
 
 class RecommendationOut(Out):
@@ -143,6 +201,9 @@ class RecommendationOut(Out):
     priority: float
     gap_to_next_stage: float
     gap_to_peer_top_quartile: float
+    change: Change
+    effect: Effect
+    lifts_stage: bool = Field(description="the what-if raises the overall stage")
     evidence: EvidenceOut
 
 
@@ -157,11 +218,19 @@ class AssessmentResult(Out):
     dimensions: list[DimensionResult]
     gates: list[GateResult]
     benchmark: BenchmarkOut
+    provisional: bool = Field(description="fewer than 80% of the scored questions answered: no "
+                                          "percentile is given")
+    answered: int = Field(description="scored questions answered")
+    asked: int = Field(description="scored questions")
+    strengths: list[Strength] = Field(description="the three dimensions furthest ahead of peers")
     recommendations: list[RecommendationOut]
+    path_to_next_stage: list[PathStep] = Field(description="the fewest one-rung answer changes "
+                                                           "that reach the next stage, in order; "
+                                                           "empty at the top stage")
 
 
 def result_schema() -> dict:
     schema = AssessmentResult.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://socialmaturity.invalid/schema/result-1.0.json"
+    schema["$id"] = "https://socialmaturity.invalid/schema/result-2.0.json"
     return schema

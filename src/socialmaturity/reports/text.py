@@ -28,6 +28,10 @@ def render_result(r: AssessmentResult, *, all_recommendations: bool = False) -> 
                    stage=r.overall.stage.name), style="bold")
     head.append("\n" + tr(lang, "Why: {explanation}",
                           explanation=r.overall.stage.decided_by.explanation))
+    if r.provisional:
+        head.append("\n" + tr(lang, "Provisional: {answered} of {asked} questions answered. "
+                                    "Answer at least 80% for a percentile among peers.",
+                              answered=r.answered, asked=r.asked), style="yellow")
     if b.overall_percentile is not None:
         head.append("\n" + tr(lang, "Percentile among peers: {p} (peer median {median}, top "
                                     "quartile from {q3}; {group}, n = {n})",
@@ -56,6 +60,16 @@ def render_result(r: AssessmentResult, *, all_recommendations: bool = False) -> 
                       f"{d.answered}/{d.asked}")
     parts.append(table)
 
+    if r.strengths:
+        strong = Text(tr(lang, "Strengths") + "\n", style="bold underline")
+        for st in r.strengths:
+            strong.append(f"• {st.name}", style="bold")
+            strong.append(" " + tr(lang, "({score}; percentile {p})", score=_n(lang, st.score, 0),
+                                   p=_n(lang, st.percentile, 0)) + "\n")
+            for line in st.best:
+                strong.append(f"    {line.text} {line.answer_label}\n", style="dim")
+        parts.append(strong)
+
     stages = Table(title=tr(lang, "Stages of your peers ({group}, n = {n})",
                             group=b.peer_group.label, n=number(lang, b.peer_group.n, 0)),
                    title_justify="left")
@@ -75,6 +89,14 @@ def render_result(r: AssessmentResult, *, all_recommendations: bool = False) -> 
         body.append(f"{rec.rank}. {rec.title}", style="bold")
         body.append(f"  ({rec.dimension_name} · {rec.owner})\n", style="dim")
         body.append(rec.action + "\n")
+        body.append(tr(lang, "Change: {question} “{current}” → “{answer}”",
+                       question=rec.change.question_text,
+                       current=rec.change.current_label or tr(lang, "not answered"),
+                       answer=rec.change.answer_label) + "\n")
+        body.append(tr(lang, "Effect: overall {o0} → {o1}", o0=_n(lang, rec.effect.overall_before),
+                       o1=_n(lang, rec.effect.overall_after))
+                    + (" · " + tr(lang, "lifts your stage") if rec.lifts_stage else "") + "\n",
+                    style="green")
         body.append(tr(lang, "Why: {why}", why=rec.why) + "\n", style="italic")
         body.append(tr(lang, "Evidence: {statement}", statement=rec.evidence.statement),
                     style="cyan")
@@ -83,6 +105,17 @@ def render_result(r: AssessmentResult, *, all_recommendations: bool = False) -> 
         parts.append(Text(tr(lang, "{more} more recommendations in the JSON result "
                                    "(--format json).",
                              more=len(r.recommendations) - len(recs)), style="dim"))
+    if r.path_to_next_stage:
+        last = r.path_to_next_stage[-1]
+        path = Text(tr(lang, "Shortest path to {stage}: {n} answer changes",
+                       stage=next(s.name for s in b.stage_distribution
+                                  if s.key == last.stage_after),
+                       n=len(r.path_to_next_stage)) + "\n", style="bold underline")
+        for i, step in enumerate(r.path_to_next_stage, 1):
+            path.append(f"{i}. {step.question_text} → {step.answer_label} ", style="")
+            path.append(tr(lang, "(overall {score})", score=_n(lang, step.overall_after)) + "\n",
+                        style="dim")
+        parts.append(path)
     parts.append(Text(tr(lang, "Instrument {id} {version} ({hash})", id=r.instrument.id,
                          version=r.instrument.version, hash=r.instrument.hash[:19]),
                       style="dim"))

@@ -5,27 +5,18 @@
 :func:`~socialmaturity.scoring.batch.score_encoded`), so a respondent gets the same scores and
 stage here as anywhere else in the product; a test holds the two equal.
 
-:func:`roll_up` gives one row per organization. **The roll-up rule**, for the respondents
-who share an organization id:
-
-1. each dimension score is the mean of the respondents' dimension scores (respondents whose
-   dimension has no score, all "not applicable", are left out of that mean), rounded to one
-   decimal as the engine rounds;
-2. the overall score is the mean of the respondents' overall scores, rounded (the same as
-   the instrument's weighted mean of the rolled-up dimension scores up to rounding, when every
-   dimension has a score; an organization of one respondent keeps that respondent's scores);
-3. the stage by threshold, and each dimension's stage, come from the instrument's thresholds
-   on these rolled-up scores (:func:`~socialmaturity.scoring.batch.levels_for`);
-4. a gate on a question is met when **more than half** of the organization's respondents
-   meet it (a tie is not met: two respondents who disagree on the sponsor do not show one);
-   a gate on a dimension score is read from the rolled-up score;
-5. gates and the weakest link then decide the stage exactly as for one respondent
-   (:func:`~socialmaturity.scoring.engine.decide`), and ``stage_rule`` names the rule.
+:func:`roll_up` gives one row per organization. **The roll-up rule** is the product's one
+rule (:mod:`socialmaturity.scoring.rollup`): the respondents' answers are combined per
+question (a single choice: the lower median of the answers given, the highest rung at least
+half of them reach; a multi-select: the options at least half of them chose; a number: the
+lower median; "don't know" defers to colleagues who know), and the organization's combined
+answers are scored by the same engine, so its scores, stage, gates and rule follow exactly as
+for one respondent (the benchmark's peers are rolled up the same way).
 
 Respondents without an organization id count as organizations of their own.
 
-Equivalent in R, roughly: ``aggregate(cbind(strategy_score, ...) ~ organization_id, data,
-mean)`` followed by the stage rules.
+Equivalent in R for a single-choice question with points ``p``: ``aggregate(p ~
+organization_id, data, function(x) sort(x)[(length(x) + 1) %/% 2])``, then the scoring rules.
 """
 
 from __future__ import annotations
@@ -37,8 +28,8 @@ import pandas as pd
 
 from ..errors import Problem
 from ..instrument.model import Instrument
-from ..scoring.batch import BatchScores, encode_frame, levels_for, round_scores, score_encoded
-from ..scoring.engine import decide
+from ..scoring.batch import BatchScores, encode_frame, score_encoded
+from ..scoring.rollup import combine_frame
 from .checks import ResearchInputError, require_columns, where
 
 __all__ = ["MATURE_LEVEL", "classify", "roll_up", "score_frame", "SCORE_COLUMNS"]
@@ -163,80 +154,31 @@ def roll_up(frame: pd.DataFrame, inst: Instrument, by: str = "organization_id", 
     check_mature_level(inst, mature_level)
     require_columns(frame, [by], "organization column")
     require_columns(frame, [q.id for q in inst.scored_questions], "question column")
-    scores = score_frame(frame, inst)
+    score_frame(frame, inst)  # every answer valid, or the rows and columns that are not
     ids = frame[by].astype(object).to_numpy().copy()
     empty = pd.isna(ids) | np.array([isinstance(v, str) and not v.strip() for v in ids])
     if empty.any():
         fallback = (frame["respondent_id"].astype(str).to_numpy() if "respondent_id" in frame
                     else np.array([f"row-{i + 1}" for i in range(len(frame))], dtype=object))
         ids[empty] = fallback[empty]
-    codes, orgs = pd.factorize(pd.Series(ids, dtype=object), sort=False)
-    m = len(orgs)
-    counts = np.bincount(codes, minlength=m)
-
-    # 1. dimension scores: the mean of the respondents' scores (NaN left out)
-    dims: dict[str, np.ndarray] = {}
-    for d in inst.dimensions:
-        s = scores.dimensions[d.id]
-        has = ~np.isnan(s)
-        total = np.bincount(codes[has], weights=s[has], minlength=m)
-        count = np.bincount(codes[has], minlength=m)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            dims[d.id] = np.where(count > 0, total / np.where(count > 0, count, 1), np.nan)
-    # 2. the overall score: the mean of the respondents' overall scores
-    overall = round_scores(np.bincount(codes, weights=scores.overall, minlength=m) / counts)
-    rounded = {d: round_scores(s) for d, s in dims.items()}
-    # 3. stages by threshold
-    threshold = levels_for(inst, overall)
-    dim_levels = {d: levels_for(inst, s) for d, s in rounded.items()}
-    # 4. gates
-    gates: dict[str, np.ndarray] = {}
-    for g in inst.rules.gates:
-        if g.condition.dimension is not None:
-            score = np.nan_to_num(rounded[g.condition.dimension], nan=-1.0)
-            gates[g.id] = score >= (g.condition.min_score or 0.0) - 1e-9
-        else:
-            met = np.bincount(codes, weights=scores.gates[g.id].astype(np.float64),
-                              minlength=m)
-            gates[g.id] = 2 * met > counts
-    # 5. the engine's decision, once per distinct combination of its inputs
-    level = np.empty(m, dtype=np.int64)
-    rule = np.empty(m, dtype=object)
-    combo = np.column_stack([threshold.astype(np.int64)]
-                            + [gates[g.id].astype(np.int64) for g in inst.rules.gates]
-                            + [dim_levels[d.id].astype(np.int64) for d in inst.dimensions])
-    uniques, inverse = np.unique(combo, axis=0, return_inverse=True)
-    inverse = np.asarray(inverse).reshape(-1)
-    gate_ids = [g.id for g in inst.rules.gates]
-    dim_ids = [d.id for d in inst.dimensions]
-    for u, row in enumerate(uniques):
-        g_met = {gid: bool(row[1 + i]) for i, gid in enumerate(gate_ids)}
-        d_lv = {did: (int(row[1 + len(gate_ids) + j]) or None) for j, did in enumerate(dim_ids)}
-        lv, decision = decide(inst, int(row[0]), g_met, d_lv)
-        hit = inverse == u
-        level[hit] = lv
-        rule[hit] = decision.rule + (f":{decision.rule_id}" if decision.rule_id else "")
-
-    out: dict[str, object] = {by: np.asarray(orgs, dtype=object), "n_respondents": counts}
+    questions = list(inst.scored_questions)
+    combined = combine_frame(inst, frame.assign(**{by: ids}), questions, by=by)
+    scores = score_frame(combined, inst)
+    out: dict[str, object] = {by: combined[by].to_numpy(dtype=object),
+                              "n_respondents": combined["n_respondents"].to_numpy()}
     if keep is None:
         wanted = ["organization", *inst.benchmark.peer_group, "synthetic"]
         keep = [c for c in dict.fromkeys(wanted) if c in frame.columns]
     else:
         require_columns(frame, keep, "column to keep")
     if keep:
-        firsts = frame[keep].groupby(codes, sort=True).first()
+        firsts = frame[keep].groupby(pd.Series(ids, index=frame.index), sort=False).first()
         for c in keep:
-            out[c] = firsts[c].reindex(range(m)).to_numpy(dtype=object)
-    out["overall_score"] = overall
-    out["stage"] = _stage_keys(inst)[level]
-    out["stage_level"] = level
-    out["stage_rule"] = rule
-    out["mature"] = level >= mature_level
-    for d in inst.dimensions:
-        out[f"{d.id}_score"] = rounded[d.id]
+            out[c] = firsts[c].reindex(out[by]).to_numpy(dtype=object)
+    result = _with_scores(pd.DataFrame(out), inst, scores, mature_level)
     for g in inst.rules.gates:
-        out[f"gate:{g.id}"] = gates[g.id]
-    return pd.DataFrame(out)
+        result[f"gate:{g.id}"] = scores.gates[g.id]
+    return result
 
 
 def check_mature_level(inst: Instrument, mature_level: int) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument, Question
-from .engine import EPSILON, multi_cap
+from .engine import EPSILON, gate_dimension, multi_cap
 
 ANSWERED, MISSING, DK, NA = 0, 1, 2, 3
 MULTI_SEPARATOR = ";"
@@ -271,6 +271,12 @@ def score_encoded(inst: Instrument, enc: Encoded) -> BatchScores:
     level = threshold.copy()
     decided = np.zeros(n, dtype=np.int16)
     stage_levels = {s.key: s.level for s in inst.stages}
+    for g in inst.rules.gates:  # a dimension's stage respects its own gates
+        dim = gate_dimension(inst, g)
+        if dim is not None:
+            capped = ~gates[g.id] & (dim_levels[dim] > stage_levels[g.stage] - 1)
+            dim_levels[dim] = np.where(capped, np.int8(stage_levels[g.stage] - 1),
+                                       dim_levels[dim])
     for i, g in enumerate(inst.rules.gates):
         cap = stage_levels[g.stage] - 1
         hit = ~gates[g.id] & (cap < level)

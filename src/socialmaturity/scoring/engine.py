@@ -8,7 +8,8 @@ The rules, all read from the instrument:
 - overall score = Σ W_d·S_d / Σ W_d over the dimensions that have a score;
 - scores are rounded to one decimal (half up) before stages are read from them;
 - stage by threshold: the highest stage whose ``min_score`` the score reaches;
-- gates: a failed gate for stage L caps the overall stage at L − 1;
+- gates: a failed gate for stage L caps the overall stage at L − 1, and also the stage of the
+  dimension that holds the gate's question (a dimension's stage respects its own gates);
 - weakest link: the overall stage is at most ``max_above`` above the lowest dimension stage.
 
 The stage is the lowest of these three; the result says which rule decided it.
@@ -132,20 +133,53 @@ def decide(inst: Instrument, overall_level: int, gates: dict[str, bool],
     return level, decision
 
 
+def gate_dimension(inst: Instrument, gate: Gate) -> str | None:
+    """The dimension whose stage a gate also caps: the one holding its question."""
+    if gate.condition.question is None:
+        return None
+    return inst.index.dimension_of.get(gate.condition.question)
+
+
+def dimension_caps(inst: Instrument, gates: dict[str, bool]) -> dict[str, int]:
+    """Dimension id → the highest stage level its failed gates allow."""
+    levels = {s.key: s.level for s in inst.stages}
+    caps: dict[str, int] = {}
+    for g in inst.rules.gates:
+        dim = gate_dimension(inst, g)
+        if dim is not None and not gates[g.id]:
+            caps[dim] = min(caps.get(dim, 99), levels[g.stage] - 1)
+    return caps
+
+
 def score_responses(inst: Instrument, responses: Responses) -> Scores:
     """Score one respondent's validated answers."""
-    items: dict[str, float | None] = {}
+    items = {q.id: item_score(inst, q, responses.answers.get(q.id))
+             for d in inst.dimensions for q in d.questions}
+    return assemble(inst, responses, items)
+
+
+def rescore(inst: Instrument, responses: Responses, scores: Scores, question: str,
+            value: Value) -> tuple[Responses, Scores]:
+    """The answers with one answer changed, and their scores: the same rules as
+    :func:`score_responses`, re-using the item scores that did not change."""
+    changed = Responses(responses.profile, {**responses.answers, question: value})
+    items = dict(scores.items)
+    items[question] = item_score(inst, inst.index.questions[question], value)
+    return changed, assemble(inst, changed, items)
+
+
+def assemble(inst: Instrument, responses: Responses, items: dict[str, float | None]) -> Scores:
+    """Item scores → dimension and overall scores → stage, in the instrument's order."""
     dims: list[DimensionScore] = []
     raw_scores: dict[str, float | None] = {}
     num_all = den_all = 0.0
+    answers = responses.answers
     for d in inst.dimensions:
         num = den = 0.0
         answered = 0
         for q in d.questions:
-            value = responses.answers.get(q.id)
-            answered += value is not None
-            s = item_score(inst, q, value)
-            items[q.id] = s
+            answered += answers.get(q.id) is not None
+            s = items[q.id]
             if s is not None:
                 num += q.weight * s
                 den += q.weight
@@ -160,5 +194,10 @@ def score_responses(inst: Instrument, responses: Responses) -> Scores:
     overall = round_score(num_all / den_all) if den_all > 0 else 0.0
     threshold_level = level_for(inst, overall) or 1
     gates = {g.id: gate_met(inst, g, responses, raw_scores) for g in inst.rules.gates}
+    caps = dimension_caps(inst, gates)
+    if caps:
+        dims = [DimensionScore(ds.id, ds.score, min(ds.level, caps[ds.id])
+                               if ds.level is not None and ds.id in caps else ds.level,
+                               ds.answered, ds.asked) for ds in dims]
     level, decision = decide(inst, threshold_level, gates, {d.id: d.level for d in dims})
     return Scores(overall, level, threshold_level, decision, dims, gates, items)

@@ -9,11 +9,14 @@ from pathlib import Path
 from ..benchmark.panel import Panel
 from ..benchmark.peers import DEFAULT_MIN_GROUP_SIZE, PeerGroup, PeerIndex
 from ..i18n.catalog import number, tr
-from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument
+from ..instrument.model import Instrument
 from ..recommendations.ranking import RankedRecommendation, rank
+from ..recommendations.whatif import path_to_next_stage
 from ..reports import result as out
 from ..scoring.answers import Responses
 from ..scoring.engine import Scores, score_responses
+from . import verdict
+from .verdict import answer_label, group_label
 
 DEMO_SEED = 2021
 DEMO_RESPONDENTS = 2162
@@ -87,19 +90,14 @@ class Assessor:
         scores = score_responses(inst, responses)
         group = self.index.peer_group(responses.profile)
         ranked = rank(inst, scores, responses, self.index, group)
-        return build_result(self, responses, scores, group, ranked, lang)
+        path = path_to_next_stage(inst, responses, scores)
+        return build_result(self, responses, scores, group, ranked, path, lang)
 
 
 def panel_label(panel: Panel, lang: str) -> str:
     if panel.synthetic:
         return tr(lang, "Demo benchmark (synthetic): {label}", label=panel.label)
     return panel.label
-
-
-def group_label(inst: Instrument, filters: dict[str, str], lang: str) -> str:
-    if not filters:
-        return tr(lang, "all respondents")
-    return " · ".join(inst.option_labels(field, lang)[key] for field, key in filters.items())
 
 
 def _stage(inst: Instrument, level: int, lang: str) -> out.Stage:
@@ -139,95 +137,69 @@ def explain(inst: Instrument, scores: Scores, lang: str) -> str:
               stage=name)
 
 
-def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{round(100 * x):d}"
-
-
-def evidence_statement(inst: Instrument, r: RankedRecommendation, lang: str) -> str:
-    ev = r.evidence
-    phrase = inst.text(r.recommendation.evidence.phrase, lang)
-    fields = dict(group=group_label(inst, ev.group.filters, lang), phrase=phrase,
-                  pm=_pct(ev.share_mature), pl=_pct(ev.share_less),
-                  n=number(lang, ev.group.n, 0))
-    if ev.ratio is not None:
-        return tr(lang, "Mature organizations ({group}) are {ratio}× as likely as less mature "
-                        "ones to {phrase} ({pm}% vs {pl}%, n = {n}).",
-                  ratio=number(lang, ev.ratio), **fields)
-    return tr(lang, "In {group}, {pm}% of mature organizations {phrase}, against {pl}% of less "
-                    "mature ones (n = {n}).", **fields)
-
-
-def why(inst: Instrument, r: RankedRecommendation, p75: float | None, lang: str) -> str:
-    dim = inst.index.dimensions[r.dimension]
-    nxt = inst.index.stages[r.next_stage]
-    text = tr(lang, "{dimension} scores {score}: {gap} points below {stage} ({min})",
-              dimension=inst.text(dim.name, lang), score=number(lang, r.score),
-              gap=number(lang, r.gap_next), stage=inst.text(nxt.name, lang),
-              min=number(lang, nxt.min_score, 0))
-    if r.gap_peers > 0 and p75 is not None:
-        text += tr(lang, " and {gap} below your peers' top quartile ({p75})",
-                   gap=number(lang, r.gap_peers), p75=number(lang, p75))
-    text += "."
-    if r.holds_back == "gate":
-        gate = next(g for g in inst.rules.gates if g.id == r.holds_back_id)
-        text += " " + tr(lang, "It addresses the rule that holds your overall stage back: {gate}",
-                         gate=inst.text(gate.text, lang))
-    elif r.holds_back == "weakest-link":
-        text += " " + tr(lang, "This is your weakest dimension, which caps your overall stage.")
-    if r.separation > 0.05:
-        text += " " + tr(lang, "It is among the practices that most separate mature from less "
-                               "mature organizations ({points} percentage points).",
-                         points=round(100 * r.separation))
-    return text
-
-
 def build_result(assessor: Assessor, responses: Responses, scores: Scores, group: PeerGroup,
-                 ranked: list[RankedRecommendation], lang: str) -> out.AssessmentResult:
+                 ranked: list[RankedRecommendation], path, lang: str) -> out.AssessmentResult:
     inst = assessor.instrument
     stats = assessor.index.stats(group)
     stage = inst.stages[scores.level - 1]
+    provisional, answered, asked = verdict.is_provisional(scores)
+
+    def pct(dist, x):
+        return None if provisional or x is None else _round(dist.percentile(x))
+
     dims = []
     bench_dims = []
     for d, ds in zip(inst.dimensions, scores.dimensions, strict=True):
-        level_stage = inst.stages[ds.level - 1] if ds.level else None
+        already, asks = verdict.dimension_lines(inst, d.id, responses, scores, ds.level, lang)
         dims.append(out.DimensionResult(
             id=d.id, name=inst.text(d.name, lang), description=inst.text(d.description, lang),
             score=ds.score,
             stage=_stage(inst, ds.level, lang) if ds.level else None,
-            stage_description=inst.text(d.stage_descriptions.get(level_stage.key), lang)
-            if level_stage else None,
+            already=already, next_stage_asks=asks,
             answered=ds.answered, asked=ds.asked,
             questions=[question_answer(inst, q, responses, scores, lang) for q in d.questions]))
         dist = stats.dimensions[d.id]
         bench_dims.append(out.DimensionBenchmark(
-            id=d.id, percentile=_round(dist.percentile(ds.score) if ds.score is not None
-                                       else None),
+            id=d.id, percentile=pct(dist, ds.score),
             median=_round(dist.quantile(0.5)), top_quartile=_round(dist.quantile(0.75)),
             n=dist.n))
     widened_because = None
     if group.widened_from:
         first, n_first = group.widened_from[0]
-        widened_because = tr(lang, "Fewer than {min} peers in {first} (n = {n}), so the group "
-                                   "was widened to {group}.", min=group.min_group_size,
-                             first=group_label(inst, first, lang), n=n_first,
-                             group=group_label(inst, group.filters, lang))
+        widened_because = tr(lang, "Fewer than {min} peer organizations in {first} (n = {n}), "
+                                   "so the group was widened to {group}.",
+                             min=group.min_group_size, first=group_label(inst, first, lang),
+                             n=n_first, group=group_label(inst, group.filters, lang))
     recs = []
     for r in ranked:
         rec = r.recommendation
         ev = r.evidence
+        e = r.effect
+        ci = ev.ratio_ci
         recs.append(out.RecommendationOut(
             rank=r.rank, id=rec.id, dimension=r.dimension,
             dimension_name=inst.text(inst.index.dimensions[r.dimension].name, lang),
             title=inst.text(rec.title, lang), action=inst.text(rec.action, lang),
             owner=inst.text(rec.owner, lang),
-            why=why(inst, r, stats.dimensions[r.dimension].quantile(0.75), lang),
+            why=verdict.why(inst, r, responses, stats.dimensions[r.dimension].quantile(0.75),
+                            lang),
             priority=r.priority, gap_to_next_stage=r.gap_next, gap_to_peer_top_quartile=r.gap_peers,
+            change=verdict.change_out(inst, rec.evidence.question, r.answer, responses, lang),
+            effect=out.Effect(overall_before=e.overall_before, overall_after=e.overall_after,
+                              stage_before=verdict.stage_key(inst, e.stage_before),
+                              stage_after=verdict.stage_key(inst, e.stage_after),
+                              dimension_before=e.dimension_before,
+                              dimension_after=e.dimension_after),
+            lifts_stage=e.stage_after > e.stage_before,
             evidence=out.EvidenceOut(
-                statement=evidence_statement(inst, r, lang), group=ev.group.filters,
+                statement=verdict.evidence_statement(inst, rec, ev, lang),
+                group=ev.group.filters,
                 group_label=group_label(inst, ev.group.filters, lang), n=ev.group.n,
                 n_mature=ev.n_mature, n_less_mature=ev.n_less,
                 share_mature=_round(ev.share_mature, 4), share_less_mature=_round(ev.share_less, 4),
-                ratio=_round(ev.ratio, 2))))
+                ratio=_round(ev.ratio, 2),
+                ratio_ci=[round(ci[0], 2), round(ci[1], 2)] if ci else None,
+                by_definition=ev.by_definition, widened=ev.widened)))
     panel = assessor.panel
     return out.AssessmentResult(
         language=lang,
@@ -242,13 +214,14 @@ def build_result(assessor: Assessor, responses: Responses, scores: Scores, group
                               text=inst.text(g.text, lang)) for g in inst.rules.gates],
         benchmark=out.BenchmarkOut(
             panel=out.PanelOut(label=panel_label(panel, lang), synthetic=panel.synthetic,
-                               n=panel.n, instrument_version=panel.instrument_version),
+                               n=panel.n, respondents=panel.respondents or panel.n,
+                               instrument_version=panel.instrument_version),
             peer_group=out.PeerGroupOut(
                 filters=group.filters, label=group_label(inst, group.filters, lang), n=group.n,
                 min_group_size=group.min_group_size,
                 widened_from=[out.Filters(filters=f, n=n) for f, n in group.widened_from],
                 widened_because=widened_because),
-            overall_percentile=_round(stats.overall.percentile(scores.overall)),
+            overall_percentile=pct(stats.overall, scores.overall),
             overall_median=_round(stats.overall.quantile(0.5)),
             overall_top_quartile=_round(stats.overall.quantile(0.75)),
             overall_histogram=stats.overall.histogram(),
@@ -258,23 +231,10 @@ def build_result(assessor: Assessor, responses: Responses, scores: Scores, group
                                min_score=s.min_score, count=stats.stages[s.level],
                                share=round(stats.stages[s.level] / stats.n, 4) if stats.n else 0)
                 for s in inst.stages]),
-        recommendations=recs)
-
-
-def answer_label(inst: Instrument, qid: str, value, lang: str) -> str | None:
-    """An answer in words: option labels, a number with its unit, or the special answers."""
-    if value is None:
-        return None
-    if value in (DONT_KNOW, NOT_APPLICABLE):
-        return inst.text(inst.special_labels[value], lang)
-    q = inst.index.questions[qid]
-    if q.type == "numeric":
-        return f"{number(lang, float(value), 0)} {inst.text(q.unit, lang)}".strip()
-    if q.type == "text":
-        return str(value)
-    labels = inst.option_labels(qid, lang)
-    keys = value if isinstance(value, list) else [value]
-    return "; ".join(labels[k] for k in keys)
+        provisional=provisional, answered=answered, asked=asked,
+        strengths=verdict.strengths(dims, bench_dims),
+        recommendations=recs,
+        path_to_next_stage=verdict.path_out(inst, path, lang))
 
 
 def question_answer(inst: Instrument, q, responses: Responses, scores: Scores,

@@ -488,24 +488,32 @@ def _stage_by_sector(data: pd.DataFrame, inst: Instrument, weights: str | None
 def run_demo(seed: int = 2021, respondents: int | None = None, *, lang: str = "en",
              inst: Instrument | None = None, **options: Any) -> ResearchResult:
     """:func:`run` on the synthetic demo panel (``benchmark.demo.generate_panel``), with the
-    study's findings checked (``benchmark.demo.calibration_report`` on the respondents
-    analysed, with their mature flags): ``result.calibration``."""
-    from ..benchmark.demo import DEFAULT_RESPONDENTS, calibration_report, generate_panel
+    study's findings checked on its organizations (``benchmark.demo.calibration_report``):
+    ``result.calibration``."""
+    from ..benchmark.demo import (
+        DEFAULT_RESPONDENTS,
+        calibration_report,
+        generate_panel,
+        organizations,
+    )
     from ..instrument.loader import resolve_instrument
 
     inst = inst or resolve_instrument(None)
     t = time.perf_counter()
     panel = generate_panel(inst, seed, respondents or DEFAULT_RESPONDENTS)
+    # the study's sentences are about organizations: one row per organization, its
+    # respondents' answers combined by the roll-up rule (scoring.rollup)
+    orgs = organizations(inst, panel)
     took = time.perf_counter() - t
-    label = tr(lang, "Synthetic demo panel (seed {seed}, {n} respondents)", seed=seed,
-               n=f"{len(panel):,}".replace(",", "." if lang == "nl" else ","))
-    result = run(frame=panel, inst=inst, lang=lang, source_label=label, synthetic=True,
+    label = tr(lang, "Synthetic demo panel (seed {seed}, {n} organizations from {m} "
+                     "respondents)", seed=seed,
+               n=f"{len(orgs):,}".replace(",", "." if lang == "nl" else ","),
+               m=f"{len(panel):,}".replace(",", "." if lang == "nl" else ","))
+    result = run(frame=orgs, inst=inst, lang=lang, source_label=label, synthetic=True,
                  **options)
     result.timings = {"generate": took, **result.timings}
     if inst.id == "social-maturity" and result.by == "mature":
-        analysed = result.data
-        result.calibration = calibration_report(inst, analysed,
-                                                analysed["mature"].to_numpy(dtype=bool))
+        result.calibration = calibration_report(inst, panel)
     return result
 
 

@@ -1,0 +1,134 @@
+"""Rungs: the answers one step up a question's ladder, and the answer a recommendation stands for.
+
+A question's ladder is its options ordered by points (a multi-select: one more option; a
+numeric question: steps of a quarter of its scoring range). "Don't know" and an unanswered
+question sit below the lowest option, so their next rung is the first option that scores above
+the lowest. "Not applicable" has no rung: it is never changed and never recommended.
+
+A recommendation stands for one rung on its evidence question: the favorable option with the
+fewest points (a multi-select: the first favorable option not chosen yet, added to the
+others; a numeric question: its ``min_value``). It is offered only when the current answer is
+below that rung, and, of the recommendations on one single-choice question, only the one with
+the lowest rung above the current answer, so a step is never skipped.
+"""
+
+from __future__ import annotations
+
+from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument, Question, Recommendation
+from ..scoring.answers import Value
+
+#: Numeric questions climb in steps of this fraction of their scoring range.
+NUMERIC_STEPS = 4
+
+
+def _points(inst: Instrument, qid: str) -> dict[str, float]:
+    return {o.key: o.points or 0.0 for o in inst.index.options[qid]}
+
+
+def _numeric_value(value: Value | None) -> float | None:
+    if value is None or value in (DONT_KNOW, NOT_APPLICABLE):
+        return None
+    return float(value)  # type: ignore[arg-type]
+
+
+def next_rungs(inst: Instrument, q: Question, value: Value | None) -> list[Value]:
+    """Every answer one rung above ``value`` (several for a multi-select: one per option that
+    could be added); empty at the top or for "not applicable"."""
+    if value == NOT_APPLICABLE:
+        return []
+    options = inst.index.options[q.id]
+    if q.type == "single":
+        points = _points(inst, q.id)
+        lowest = min(points.values())
+        current = points[value] if isinstance(value, str) and value in points else lowest
+        above = sorted((p, i) for i, p in enumerate(points.values()) if p > current)
+        if not above:
+            return []
+        step = above[0][0]
+        return [options[i].key for p, i in above if p == step][:1]
+    if q.type == "multi":
+        chosen = value if isinstance(value, list) else []
+        keys = [o.key for o in options]
+        return [[k for k in keys if (k in chosen or k == o.key)
+                 and not inst_exclusive(inst, q.id, k)]
+                for o in options if not o.exclusive and o.key not in chosen
+                and (o.points or 0.0) > 0]
+    if q.type == "numeric":
+        lo, hi = q.score_range  # type: ignore[misc]
+        current = _numeric_value(value)
+        s = 0.0 if current is None else min(max((current - lo) / (hi - lo), 0.0), 1.0)
+        if s >= 1.0:
+            return []
+        target = min(1.0, (int(s * NUMERIC_STEPS + 1e-9) + 1) / NUMERIC_STEPS)
+        return [float(round(lo + target * (hi - lo)))]
+    return []
+
+
+def inst_exclusive(inst: Instrument, qid: str, key: str) -> bool:
+    return any(o.key == key and o.exclusive for o in inst.index.options[qid])
+
+
+def meets(inst: Instrument, rec: Recommendation, value: Value | None) -> bool:
+    """Whether an answer already does what the recommendation asks."""
+    ev = rec.evidence
+    if value is None or value in (DONT_KNOW, NOT_APPLICABLE):
+        return False
+    if ev.min_value is not None:
+        return float(value) >= ev.min_value  # type: ignore[arg-type]
+    q = inst.index.questions[ev.question]
+    favorable = ev.favorable or []
+    if q.type == "multi":
+        return any(k in favorable for k in value)  # type: ignore[union-attr]
+    points = _points(inst, q.id)
+    return points[value] >= min(points[k] for k in favorable)  # type: ignore[index]
+
+
+def rung(inst: Instrument, rec: Recommendation, value: Value | None) -> Value | None:
+    """The answer ``rec`` stands for, given the current answer; None when it is met already or
+    the question is not applicable."""
+    if value == NOT_APPLICABLE or meets(inst, rec, value):
+        return None
+    ev = rec.evidence
+    q = inst.index.questions[ev.question]
+    if ev.min_value is not None:
+        return float(ev.min_value)
+    if q.type == "multi":
+        chosen = value if isinstance(value, list) else []
+        target = next(k for k in (ev.favorable or []) if k not in chosen)
+        keys = inst.index.option_keys(q.id)
+        return [k for k in keys if (k in chosen or k == target)
+                and not inst_exclusive(inst, q.id, k)]
+    points = _points(inst, q.id)
+    return min(ev.favorable or [], key=lambda k: points[k])
+
+
+def rung_height(inst: Instrument, rec: Recommendation) -> float:
+    """Where a recommendation's rung sits on its question's ladder (for ordering)."""
+    ev = rec.evidence
+    if ev.min_value is not None:
+        return ev.min_value
+    points = _points(inst, ev.question)
+    return min(points[k] for k in ev.favorable or [])
+
+
+def offered(inst: Instrument, recs: list[Recommendation], answers: dict[str, Value]
+            ) -> list[tuple[Recommendation, Value]]:
+    """The recommendations to offer with the answer each stands for: below their rung, never
+    on a "not applicable" question, and on one single-choice or numeric question only the
+    lowest rung above the current answer."""
+    lowest: dict[str, tuple[float, Recommendation, Value]] = {}
+    out: list[tuple[Recommendation, Value]] = []
+    for rec in recs:
+        value = answers.get(rec.evidence.question)
+        target = rung(inst, rec, value)
+        if target is None:
+            continue
+        q = inst.index.questions[rec.evidence.question]
+        if q.type == "multi":
+            out.append((rec, target))
+            continue
+        height = rung_height(inst, rec)
+        if q.id not in lowest or height < lowest[q.id][0]:
+            lowest[q.id] = (height, rec, target)
+    out.extend((rec, target) for _, rec, target in lowest.values())
+    return out

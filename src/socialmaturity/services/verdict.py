@@ -1,0 +1,212 @@
+"""The parts of a result that speak about this organization, each computed from its answers:
+what each dimension already does and what its next stage asks, the three strengths, the next
+steps with their what-if effect and evidence, and the path to the next stage.
+
+**A question's rung for a stage** is the lowest answer whose item score reaches the stage's
+``min_score`` (as a share of 100): on a five-option scale, the third option for Coordinated,
+the fourth for Strategic, the fifth for Transformative. An answer at or above the next stage's
+rung is something the organization "already does"; one below it is what "the next stage asks",
+with the rung named. So no text can contradict an answer.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..benchmark.evidence import EvidenceFigures
+from ..i18n.catalog import number, tr
+from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument, Question
+from ..recommendations.ranking import RankedRecommendation
+from ..recommendations.whatif import Step
+from ..reports import result as out
+from ..scoring.answers import Responses, Value
+from ..scoring.engine import EPSILON, Scores, item_score
+
+#: Below this share of scored questions answered, a result is provisional.
+PROVISIONAL_BELOW = 0.8
+
+
+def answer_label(inst: Instrument, qid: str, value, lang: str) -> str | None:
+    """An answer in words: option labels, a number with its unit, or the special answers."""
+    if value is None:
+        return None
+    if value in (DONT_KNOW, NOT_APPLICABLE):
+        return inst.text(inst.special_labels[value], lang)
+    q = inst.index.questions[qid]
+    if q.type == "numeric":
+        return f"{number(lang, float(value), 0)} {inst.text(q.unit, lang)}".strip()
+    if q.type == "text":
+        return str(value)
+    labels = inst.option_labels(qid, lang)
+    keys = value if isinstance(value, list) else [value]
+    return "; ".join(labels[k] for k in keys)
+
+
+def stage_rung(inst: Instrument, q: Question, value: Value | None, min_score: float
+               ) -> Value | None:
+    """The answer nearest to ``value`` that reaches ``min_score`` (0–100) on question ``q``
+    (for a multi-select: the current options plus the fewest added, in option order); None
+    when the question cannot reach it."""
+    need = min_score / 100.0 - EPSILON
+    if q.type == "single":
+        ranked = sorted(inst.index.options[q.id], key=lambda o: o.points or 0.0)
+        for o in ranked:
+            if item_score(inst, q, o.key) >= need:  # type: ignore[operator]
+                return o.key
+        return None
+    if q.type == "multi":
+        chosen = [k for k in value] if isinstance(value, list) else []
+        keys = inst.index.option_keys(q.id)
+        for o in inst.index.options[q.id]:
+            if item_score(inst, q, [k for k in keys if k in chosen]) >= need:  # type: ignore[operator]
+                break
+            if not o.exclusive and o.key not in chosen and (o.points or 0.0) > 0:
+                chosen.append(o.key)
+        answer = [k for k in keys if k in chosen
+                  and not any(o.key == k and o.exclusive for o in inst.index.options[q.id])]
+        return answer if item_score(inst, q, answer) >= need else None  # type: ignore[operator]
+    lo, hi = q.score_range  # type: ignore[misc]
+    target = lo + (hi - lo) * min_score / 100.0
+    return float(math.ceil(target - EPSILON) if hi >= lo else math.floor(target + EPSILON))
+
+
+def dimension_lines(inst: Instrument, dim_id: str, responses: Responses, scores: Scores,
+                    level: int | None, lang: str) -> tuple[list[out.AnswerLine],
+                                                           list[out.AnswerLine]]:
+    """(already, next stage asks) for one dimension at stage ``level``."""
+    if level is None:
+        return [], []
+    ref = inst.stages[min(level, len(inst.stages) - 1)]  # the next stage, or the top one
+    already, asks = [], []
+    for q in inst.index.dimensions[dim_id].questions:
+        value = responses.answers.get(q.id)
+        s = scores.items.get(q.id)
+        if s is None:  # not applicable
+            continue
+        line = dict(question=q.id, text=inst.text(q.text, lang),
+                    answer_label=answer_label(inst, q.id, value, lang))
+        if s * 100.0 >= ref.min_score - EPSILON and value not in (None, DONT_KNOW):
+            already.append(out.AnswerLine(**line))
+        else:
+            target = stage_rung(inst, q, value, ref.min_score)
+            asks.append(out.AnswerLine(**line, target_label=answer_label(inst, q.id, target,
+                                                                          lang)))
+    return already, asks
+
+
+def is_provisional(scores: Scores) -> tuple[bool, int, int]:
+    answered = sum(d.answered for d in scores.dimensions)
+    asked = sum(d.asked for d in scores.dimensions)
+    return answered < PROVISIONAL_BELOW * asked, answered, asked
+
+
+def strengths(dims: list[out.DimensionResult], bench: list[out.DimensionBenchmark],
+              top: int = 3, answers: int = 2) -> list[out.Strength]:
+    """The dimensions furthest ahead: by percentile among peers, then by score; each with its
+    highest-scoring answers (real answers only, ties in question order)."""
+    pairs = [(d, b) for d, b in zip(dims, bench, strict=True) if d.score is not None]
+    pairs.sort(key=lambda p: (-(p[1].percentile if p[1].percentile is not None else -1),
+                              -(p[0].score or 0.0)))
+    out_ = []
+    for d, b in pairs[:top]:
+        scored = [q for q in d.questions if q.item_score is not None and q.item_score > 0]
+        scored.sort(key=lambda q: -(q.item_score or 0.0))
+        best = [out.AnswerLine(question=q.id, text=q.text, answer_label=q.answer_label)
+                for q in scored[:answers]]
+        out_.append(out.Strength(dimension=d.id, name=d.name, score=d.score,
+                                 percentile=b.percentile, best=best))
+    return out_
+
+
+def stage_key(inst: Instrument, level: int) -> str:
+    return inst.stages[level - 1].key
+
+
+def stage_name(inst: Instrument, level: int, lang: str) -> str:
+    return inst.text(inst.stages[level - 1].name, lang)
+
+
+def change_out(inst: Instrument, question: str, value: Value, responses: Responses,
+               lang: str) -> out.Change:
+    return out.Change(question=question, answer=value,
+                      question_text=inst.text(inst.index.questions[question].text, lang),
+                      answer_label=answer_label(inst, question, value, lang) or "",
+                      current_label=answer_label(inst, question,
+                                                 responses.answers.get(question), lang))
+
+
+def path_out(inst: Instrument, steps: list[Step], lang: str) -> list[out.PathStep]:
+    return [out.PathStep(question=s.question, answer=s.answer,
+                         question_text=inst.text(inst.index.questions[s.question].text, lang),
+                         answer_label=answer_label(inst, s.question, s.answer, lang) or "",
+                         dimension=inst.index.dimension_of[s.question],
+                         overall_after=s.overall_after, stage_after=stage_key(inst, s.stage_after))
+            for s in steps]
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{round(100 * x):d}"
+
+
+def group_label(inst: Instrument, filters: dict[str, str], lang: str) -> str:
+    if not filters:
+        return tr(lang, "all organizations in the benchmark")
+    return " · ".join(inst.option_labels(field, lang)[key] for field, key in filters.items())
+
+
+def evidence_statement(inst: Instrument, rec, ev: EvidenceFigures, lang: str) -> str:
+    phrase = inst.text(rec.evidence.phrase, lang)
+    fields = dict(group=group_label(inst, ev.group.filters, lang), phrase=phrase,
+                  pm=_pct(ev.share_mature), pl=_pct(ev.share_less), nm=ev.n_mature,
+                  nl=ev.n_less)
+    if ev.by_definition is not None:
+        return tr(lang, "Required for {stage} by the model: every organization at that stage "
+                        "meets it by definition, so no ratio is shown.",
+                  stage=inst.text(inst.index.stages[ev.by_definition].name, lang))
+    if not ev.enough:
+        return tr(lang, "Too few organizations to compare ({nm} mature and {nl} less mature in "
+                        "{group}; at least {min} of each are needed), so no ratio is shown.",
+                  min=inst.benchmark.min_evidence, **fields)
+    widened = (" " + tr(lang, "(The peer group was widened to find enough organizations.)")
+               if ev.widened else "")
+    ci = ev.ratio_ci
+    if ev.ratio is not None and ci is not None:
+        return tr(lang, "Mature organizations ({group}) are {ratio}× as likely as less mature "
+                        "ones to {phrase} (95% CI {low}–{high}; {pm}% of {nm} against {pl}% "
+                        "of {nl} organizations).", ratio=number(lang, ev.ratio),
+                  low=number(lang, ci[0]), high=number(lang, ci[1]), **fields) + widened
+    return tr(lang, "In {group}, {pm}% of {nm} mature organizations {phrase}, against {pl}% of "
+                    "{nl} less mature ones.", **fields) + widened
+
+
+def why(inst: Instrument, r: RankedRecommendation, responses: Responses, p75: float | None,
+        lang: str) -> str:
+    """Why this step, in words: the dimension's gaps, then the what-if."""
+    dim = inst.index.dimensions[r.dimension]
+    nxt = inst.index.stages[r.next_stage]
+    dim_name = inst.text(dim.name, lang)
+    text = tr(lang, "{dimension} scores {score}: {gap} points below {stage} ({min})",
+              dimension=dim_name, score=number(lang, r.score, 0),
+              gap=number(lang, r.gap_next, 0), stage=inst.text(nxt.name, lang),
+              min=number(lang, nxt.min_score, 0))
+    if r.gap_peers > 0 and p75 is not None:
+        text += tr(lang, " and {gap} below your peers' top quartile ({p75})",
+                   gap=number(lang, r.gap_peers, 0), p75=number(lang, p75, 0))
+    text += ". "
+    e = r.effect
+    text += tr(lang, "Moving up to this answer raises {dimension} from {d0} to {d1} and your "
+                     "overall score from {o0} to {o1}.", dimension=dim_name,
+               d0=number(lang, e.dimension_before or 0.0), d1=number(lang, e.dimension_after
+                                                                   or 0.0),
+               o0=number(lang, e.overall_before), o1=number(lang, e.overall_after))
+    if e.stage_after > e.stage_before:
+        text += " " + tr(lang, "On its own, it lifts your overall stage to {stage}.",
+                         stage=stage_name(inst, e.stage_after, lang))
+        if r.holds_back == "gate":
+            gate = next(g for g in inst.rules.gates if g.id == r.holds_back_id)
+            text += " " + tr(lang, "It meets the rule that holds your stage back: {gate}",
+                             gate=inst.text(gate.text, lang))
+        elif r.holds_back == "weakest-link":
+            text += " " + tr(lang, "{dimension} is your weakest dimension, which caps your "
+                                   "overall stage.", dimension=dim_name)
+    return text
