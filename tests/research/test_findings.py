@@ -51,11 +51,11 @@ def test_sentences_in_english_and_dutch(infos):
 def test_less_likely_wording(infos):
     f = findings(table(DIFF), infos, "en")[0]
     assert f.sentence == ("Mature organizations are less likely (0.6×) than less mature ones "
-                          "to say social media differentiates their brand (36% vs 60%, "
-                          "n = 2,162).")
+                          "to say social media helped set their brand apart from competitors "
+                          "(36% vs 60%, n = 2,162).")
     assert f.sentences["nl"] == ("Volwassen organisaties zeggen minder vaak (0,6×) dan minder "
-                                 "volwassen organisaties dat social media hun merk onderscheidt "
-                                 "(36% tegen 60%, n = 2.162).")
+                                 "volwassen organisaties dat social media hun merk heeft helpen "
+                                 "onderscheiden van concurrenten (36% tegen 60%, n = 2.162).")
 
 
 def test_only_significant_rows_ranked_by_adjusted_p_then_effect(infos):
