@@ -333,7 +333,7 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
                                 "Answer at least 80% for a percentile among peers.",
                           answered=result.answered, asked=result.asked)
         if result.provisional else None,
-        "meaning": _meaning(result, stage_names),
+        "meaning": result.meaning,
         "strengths": strengths,
         "board": _board(result, stage_names),
         "path": path,
@@ -357,26 +357,6 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
 def _effect(lang: str, before: float, after: float) -> str:
     return tr(lang, "+{gain} overall ({before} → {after})", gain=_n(lang, after - before),
               before=_n(lang, before), after=_n(lang, after))
-
-
-def _meaning(result: AssessmentResult, stage_names: dict[str, str]) -> list[str]:
-    """What the stage means for this organization: its stage, the rule that decided it, and
-    where the dimensions stand, each computed from the result."""
-    lang = result.language
-    dims = [d for d in result.dimensions if d.stage is not None]
-    at_or_above = [d for d in dims if d.stage.level >= result.overall.stage.level]
-    below = [d for d in dims if d.stage.level < result.overall.stage.level]
-    lines = [result.overall.stage.decided_by.explanation,
-             tr(lang, "{n} of {total} dimensions are at this stage or higher.",
-                n=len(at_or_above), total=len(dims))]
-    if below:
-        lines.append(tr(lang, "Behind: {names}.", names=", ".join(d.name for d in below)))
-    if result.path_to_next_stage:
-        last = result.path_to_next_stage[-1]
-        lines.append(tr(lang, "{n} answer changes, one rung each, reach {stage}.",
-                        n=len(result.path_to_next_stage),
-                        stage=stage_names.get(last.stage_after, last.stage_after)))
-    return lines
 
 
 def _board(result: AssessmentResult, stage_names: dict[str, str]) -> list[str]:

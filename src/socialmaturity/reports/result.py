@@ -189,6 +189,20 @@ class Strength(Out):
     best: list[AnswerLine] = Field(description="the dimension's highest-scoring answers")
 
 
+class Condition(Out):
+    text: str
+    met: bool
+
+
+class NextStage(Out):
+    """What the next stage asks of the organization as a whole, each condition checked."""
+
+    level: int
+    key: str
+    name: str
+    conditions: list[Condition]
+
+
 class RecommendationOut(Out):
     rank: int
     id: str
@@ -223,6 +237,10 @@ class AssessmentResult(Out):
     answered: int = Field(description="scored questions answered")
     asked: int = Field(description="scored questions")
     strengths: list[Strength] = Field(description="the three dimensions furthest ahead of peers")
+    next_stage: NextStage | None = Field(description="the next stage's conditions, met or not; "
+                                                     "null at the top stage")
+    meaning: list[str] = Field(description="what the stage means for this organization, in "
+                                           "sentences computed from its scores")
     recommendations: list[RecommendationOut]
     path_to_next_stage: list[PathStep] = Field(description="the fewest one-rung answer changes "
                                                            "that reach the next stage, in order; "

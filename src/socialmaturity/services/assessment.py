@@ -233,6 +233,8 @@ def build_result(assessor: Assessor, responses: Responses, scores: Scores, group
                 for s in inst.stages]),
         provisional=provisional, answered=answered, asked=asked,
         strengths=verdict.strengths(dims, bench_dims),
+        next_stage=verdict.next_stage(inst, scores, lang),
+        meaning=verdict.meaning(inst, scores, path, lang),
         recommendations=recs,
         path_to_next_stage=verdict.path_out(inst, path, lang))
 

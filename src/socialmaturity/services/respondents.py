@@ -145,6 +145,14 @@ class Respondents:
         respondent = self.find(token)
         return respondent, split(self.instrument, self.store.answers(respondent.respondent_id))
 
+    def provisional(self, responses: Responses) -> bool:
+        """Fewer than 80% of the scored questions answered (the result's ``provisional``)."""
+        from .verdict import PROVISIONAL_BELOW
+
+        scored = self.instrument.scored_questions
+        answered = sum(responses.answers.get(q.id) is not None for q in scored)
+        return answered < PROVISIONAL_BELOW * len(scored)
+
     def save(self, token: str, values: dict[str, Any], lang: str = "en") -> dict[str, Any]:
         """Check and store answers; raise ``AnswersError`` (nothing stored) on any problem,
         each named in ``lang``."""

@@ -210,3 +210,53 @@ def why(inst: Instrument, r: RankedRecommendation, responses: Responses, p75: fl
             text += " " + tr(lang, "{dimension} is your weakest dimension, which caps your "
                                    "overall stage.", dimension=dim_name)
     return text
+
+
+def next_stage(inst: Instrument, scores: Scores, lang: str) -> out.NextStage | None:
+    """The next stage's conditions for the whole organization, each checked: its score
+    threshold, its gates and the weakest link."""
+    if scores.level >= len(inst.stages):
+        return None
+    nxt = inst.stages[scores.level]
+    conditions = [out.Condition(
+        text=tr(lang, "An overall score of at least {min} (now {score})",
+                min=number(lang, nxt.min_score, 0), score=number(lang, scores.overall)),
+        met=scores.overall >= nxt.min_score - EPSILON)]
+    levels = {s.key: s.level for s in inst.stages}
+    for g in inst.rules.gates:
+        if levels[g.stage] <= nxt.level:
+            conditions.append(out.Condition(text=inst.text(g.text, lang), met=scores.gates[g.id]))
+    wl = inst.rules.weakest_link
+    if wl is not None and nxt.level - wl.max_above > 1:
+        floor = inst.stages[nxt.level - wl.max_above - 1]
+        low = [d for d in scores.dimensions if d.level is not None and d.level < floor.level]
+        names = ", ".join(inst.text(inst.index.dimensions[d.id].name, lang) for d in low)
+        conditions.append(out.Condition(
+            text=tr(lang, "Every dimension at least {stage}", stage=inst.text(floor.name, lang))
+            + (tr(lang, " (not yet: {names})", names=names) if low else ""),
+            met=not low))
+    return out.NextStage(level=nxt.level, key=nxt.key, name=inst.text(nxt.name, lang),
+                         conditions=conditions)
+
+
+def meaning(inst: Instrument, scores: Scores, steps: list[Step], lang: str) -> list[str]:
+    """What the stage means for this organization, in sentences computed from its scores:
+    the rule that decided it, how many dimensions are at the stage, which lag, and how far
+    the next stage is."""
+    from .assessment import explain
+
+    dims = [d for d in scores.dimensions if d.level is not None]
+    behind = [d for d in dims if d.level < scores.level]
+    ahead = [d for d in dims if d.level > scores.level]
+    lines = [explain(inst, scores, lang),
+             tr(lang, "{n} of {total} dimensions are at this stage or higher.",
+                n=len(dims) - len(behind), total=len(dims))]
+    name = {d.id: inst.text(d.name, lang) for d in inst.dimensions}
+    if ahead:
+        lines.append(tr(lang, "Ahead: {names}.", names=", ".join(name[d.id] for d in ahead)))
+    if behind:
+        lines.append(tr(lang, "Behind: {names}.", names=", ".join(name[d.id] for d in behind)))
+    if steps:
+        lines.append(tr(lang, "{n} answer changes, one rung each, reach {stage}.", n=len(steps),
+                        stage=stage_name(inst, steps[-1].stage_after, lang)))
+    return lines

@@ -123,8 +123,13 @@ def progress(svc: Respondents, lang: str, have: dict) -> tuple[list[dict], int, 
 
 @router.get("/a/{token}")
 def resume(request: Request, token: str) -> Response:
+    """The private link: a finished assessment (completed, not provisional) opens on its
+    result; an unfinished one on the first section with a required question open, else on
+    the review."""
     svc = service(request)
-    _, responses = svc.responses(token)
+    respondent, responses = svc.responses(token)
+    if respondent.completed and not svc.provisional(responses):
+        return RedirectResponse(f"/a/{quote(token)}/result", status_code=303)
     have = responses.profile | responses.answers
     for s in sections(svc.instrument, negotiate(request)):
         if any(q.required and have.get(q.id) is None for q in s.questions):
