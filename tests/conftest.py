@@ -5,12 +5,12 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from socialmaturity.instrument.loader import bundled_instrument, load_instrument, validate_raw
+from socialmaturity.instrument.positions import parse_with_positions
+
 # no per-example deadline: a busy CI machine must not turn a slow example into a failure
 settings.register_profile("socialmaturity", deadline=None)
 settings.load_profile("socialmaturity")
-
-from socialmaturity.instrument.loader import bundled_instrument, load_instrument, validate_raw
-from socialmaturity.instrument.positions import parse_with_positions
 
 FIXTURES = Path(__file__).parent / "fixtures"
 KITCHEN = FIXTURES / "kitchen-hygiene.yaml"
