@@ -103,6 +103,8 @@ class PeerIndex:
             order = np.argsort(key, kind="stable")
             self._orders.append((order, key[order]))
         self._stats = lru_cache(maxsize=4096)(self._compute)
+        #: (group level, group key, evidence key) → the evidence group and its counts
+        self._evidence_groups: dict[tuple[int, int, str], tuple[PeerGroup, tuple]] = {}
 
     def _combined(self, k: int, codes: list) -> np.ndarray | int:
         """Mixed-radix key of the first k fields' codes (arrays for the panel, ints for one)."""
@@ -184,11 +186,18 @@ class PeerIndex:
         """The narrowest group, from ``group`` outwards, with at least the instrument's
         ``min_evidence`` mature and less mature organizations answering evidence ``ek`` (the
         whole panel when none has)."""
+        key = (group.level, group.key, ek)
+        found = self._evidence_groups.get(key)
+        if found is not None:
+            return found
         need = self.inst.benchmark.min_evidence
         current: PeerGroup | None = group
         while current is not None:
             counts = self.stats(current).evidence[ek]
             if min(counts[0], counts[2]) >= need or current.level == 0:
+                if len(self._evidence_groups) > 100_000:
+                    self._evidence_groups.clear()
+                self._evidence_groups[key] = (current, counts)
                 return current, counts
             current = self.wider(current)
         raise AssertionError("the whole panel always answers")  # pragma: no cover

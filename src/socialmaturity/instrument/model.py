@@ -187,6 +187,8 @@ class Ranking(Strict):
     lifts_dimension_stage: float = Field(default=1.5, ge=1)
     #: the first this many steps come from different dimensions
     distinct_first: int = Field(default=3, ge=0)
+    #: the result lists at most this many steps, most important first
+    max_steps: int = Field(default=15, ge=1)
 
 
 class Instrument(Strict):

@@ -22,7 +22,12 @@ NUMERIC_STEPS = 4
 
 
 def _points(inst: Instrument, qid: str) -> dict[str, float]:
-    return {o.key: o.points or 0.0 for o in inst.index.options[qid]}
+    """Option key → points (kept on the instrument's index: asked for on every step)."""
+    cache = inst.index.__dict__.setdefault("_rung_points", {})
+    found = cache.get(qid)
+    if found is None:
+        found = cache[qid] = {o.key: o.points or 0.0 for o in inst.index.options[qid]}
+    return found
 
 
 def _numeric_value(value: Value | None) -> float | None:

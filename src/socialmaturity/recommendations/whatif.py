@@ -66,16 +66,21 @@ def effect(inst: Instrument, responses: Responses, scores: Scores, question: str
                   a.score, b.level, a.level)
 
 
-def _gain(inst: Instrument, scores: Scores, question: str, value: Value) -> float:
-    """The raw gain in the dimension's weighted item sum (for ranking candidate changes)."""
-    q = inst.index.questions[question]
+def _best_rung(inst: Instrument, scores: Scores, question: str, value: Value | None,
+               den: float) -> tuple[float, Value] | None:
+    """The question's next rung that raises the overall score most, with its gain (in
+    proportion to the overall score's change); None at the top."""
     from ..scoring.engine import item_score
 
-    new = item_score(inst, q, value) or 0.0
-    old = scores.items.get(question) or 0.0
+    q = inst.index.questions[question]
     d = inst.index.dimensions[inst.index.dimension_of[question]]
-    den = sum(x.weight for x in d.questions if scores.items.get(x.id) is not None)
-    return d.weight * q.weight * (new - old) / den if den else 0.0
+    old = scores.items.get(question) or 0.0
+    best = None
+    for rung in next_rungs(inst, q, value):
+        gain = d.weight * q.weight * ((item_score(inst, q, rung) or 0.0) - old) / den
+        if gain > 0 and (best is None or gain > best[0]):
+            best = (gain, rung)
+    return best
 
 
 def path_to_next_stage(inst: Instrument, responses: Responses, scores: Scores) -> list[Step]:
@@ -84,20 +89,31 @@ def path_to_next_stage(inst: Instrument, responses: Responses, scores: Scores) -
         return []
     target = scores.level + 1
     levels = {s.key: s.level for s in inst.stages}
+    # a change never makes a question "not applicable", so each dimension's weight sum and
+    # the gain of every question not changed stay as they are: compute them once
+    dens = {d.id: sum(q.weight for q in d.questions if scores.items.get(q.id) is not None)
+            for d in inst.dimensions}
+    candidates: dict[str, tuple[float, Value] | None] = {
+        q.id: _best_rung(inst, scores, q.id, responses.answers.get(q.id), dens[d.id])
+        for d in inst.dimensions for q in d.questions if dens[d.id] > 0
+        and scores.items.get(q.id) is not None}
     steps: list[Step] = []
     current, cur = responses, scores
     while cur.level < target and len(steps) < MAX_PATH:
-        choice = _choose(inst, current, cur, target, levels)
+        choice = _choose(inst, current, cur, target, levels, candidates)
         if choice is None:
             return []
         question, value = choice
         current, cur = rescore(inst, current, cur, question, value)
         steps.append(Step(question, value, cur.overall, cur.level))
+        dim = inst.index.dimension_of[question]
+        candidates[question] = _best_rung(inst, cur, question, value, dens[dim])
     return steps if cur.level >= target else []
 
 
 def _choose(inst: Instrument, responses: Responses, scores: Scores, target: int,
-            levels: dict[str, int]) -> tuple[str, Value] | None:
+            levels: dict[str, int], candidates: dict[str, tuple[float, Value] | None]
+            ) -> tuple[str, Value] | None:
     answers = responses.answers
     for g in inst.rules.gates:
         if levels[g.stage] <= target and not scores.gates[g.id] and g.condition.question:
@@ -110,23 +126,19 @@ def _choose(inst: Instrument, responses: Responses, scores: Scores, target: int,
             if pick is not None:
                 return q.id, pick
     dim_scores = {d.id: d.score if d.score is not None else 101.0 for d in scores.dimensions}
-    only: set[str] | None = None
+    only: str | None = None
     wl = inst.rules.weakest_link
     if wl is not None and scores.threshold_level >= target:
         low = [d for d in scores.dimensions if d.level is not None
                and d.level + wl.max_above < target]
         if low:
-            only = {min(low, key=lambda d: (d.level, d.score or 0.0)).id}
+            only = min(low, key=lambda d: (d.level, d.score or 0.0)).id
     best: tuple[float, float, str, Value] | None = None
-    for d in inst.dimensions:
-        if only is not None and d.id not in only:
+    dimension_of = inst.index.dimension_of
+    for qid, found in candidates.items():
+        if found is None or (only is not None and dimension_of[qid] != only):
             continue
-        for q in d.questions:
-            for value in next_rungs(inst, q, answers.get(q.id)):
-                gain = _gain(inst, scores, q.id, value)
-                if gain <= 0:
-                    continue
-                key = (gain, -dim_scores[d.id])
-                if best is None or key > best[:2]:
-                    best = (gain, -dim_scores[d.id], q.id, value)
+        key = (found[0], -dim_scores[dimension_of[qid]])
+        if best is None or key > best[:2]:
+            best = (found[0], key[1], qid, found[1])
     return None if best is None else (best[2], best[3])

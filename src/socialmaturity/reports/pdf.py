@@ -142,8 +142,8 @@ def _labels(lang: str) -> dict[str, str]:
                                "the next stage, found by scoring your answers with each change. "
                                "The score after each change is shown."),
         "now": tr(lang, "now"),
-        "more_steps": tr(lang, "The ten most important steps are shown; the JSON result lists "
-                               "them all."),
+        "more_steps": tr(lang, "The ten most important steps are shown; the web page and the "
+                               "JSON result list more."),
 
         "instrument": tr(lang, "Instrument"),
     }

@@ -114,6 +114,8 @@ class Scores:
     dimensions: list[DimensionScore]
     gates: dict[str, bool] = field(default_factory=dict)
     items: dict[str, float | None] = field(default_factory=dict)
+    #: unrounded dimension scores, so that a what-if re-computes only the changed dimension
+    raw: dict[str, float | None] = field(default_factory=dict)
 
 
 def decide(inst: Instrument, overall_level: int, gates: dict[str, bool],
@@ -160,44 +162,61 @@ def score_responses(inst: Instrument, responses: Responses) -> Scores:
 
 def rescore(inst: Instrument, responses: Responses, scores: Scores, question: str,
             value: Value) -> tuple[Responses, Scores]:
-    """The answers with one answer changed, and their scores: the same rules as
-    :func:`score_responses`, re-using the item scores that did not change."""
+    """The answers with one answer changed, and their scores: the same rules and the same
+    arithmetic as :func:`score_responses`, re-computing only the changed dimension."""
     changed = Responses(responses.profile, {**responses.answers, question: value})
     items = dict(scores.items)
     items[question] = item_score(inst, inst.index.questions[question], value)
-    return changed, assemble(inst, changed, items)
+    dim = inst.index.dimension_of[question]
+    raws = dict(scores.raw)
+    raws[dim] = _dimension_raw(inst.index.dimensions[dim], items)
+    answered = {d.id: d.answered for d in scores.dimensions}
+    d = inst.index.dimensions[dim]
+    answered[dim] = sum(changed.answers.get(q.id) is not None for q in d.questions)
+    return changed, _finish(inst, changed, items, raws, answered)
+
+
+def _dimension_raw(d, items: dict[str, float | None]) -> float | None:
+    """100 · Σ wᵢ·sᵢ / Σ wᵢ over the dimension's items not left out, in question order."""
+    num = den = 0.0
+    for q in d.questions:
+        s = items[q.id]
+        if s is not None:
+            num += q.weight * s
+            den += q.weight
+    return 100.0 * num / den if den > 0 else None
 
 
 def assemble(inst: Instrument, responses: Responses, items: dict[str, float | None]) -> Scores:
     """Item scores → dimension and overall scores → stage, in the instrument's order."""
-    dims: list[DimensionScore] = []
-    raw_scores: dict[str, float | None] = {}
-    num_all = den_all = 0.0
     answers = responses.answers
+    raws = {d.id: _dimension_raw(d, items) for d in inst.dimensions}
+    answered = {d.id: sum(answers.get(q.id) is not None for q in d.questions)
+                for d in inst.dimensions}
+    return _finish(inst, responses, items, raws, answered)
+
+
+def _finish(inst: Instrument, responses: Responses, items: dict[str, float | None],
+            raws: dict[str, float | None], answered: dict[str, int]) -> Scores:
+    dims: list[DimensionScore] = []
+    rounded_scores: dict[str, float | None] = {}
+    num_all = den_all = 0.0
     for d in inst.dimensions:
-        num = den = 0.0
-        answered = 0
-        for q in d.questions:
-            answered += answers.get(q.id) is not None
-            s = items[q.id]
-            if s is not None:
-                num += q.weight * s
-                den += q.weight
-        raw = 100.0 * num / den if den > 0 else None
+        raw = raws[d.id]
         if raw is not None:
             num_all += d.weight * raw
             den_all += d.weight
         rounded = round_score(raw) if raw is not None else None
-        raw_scores[d.id] = rounded
-        dims.append(DimensionScore(d.id, rounded, level_for(inst, rounded), answered,
+        rounded_scores[d.id] = rounded
+        dims.append(DimensionScore(d.id, rounded, level_for(inst, rounded), answered[d.id],
                                    len(d.questions)))
     overall = round_score(num_all / den_all) if den_all > 0 else 0.0
     threshold_level = level_for(inst, overall) or 1
-    gates = {g.id: gate_met(inst, g, responses, raw_scores) for g in inst.rules.gates}
+    gates = {g.id: gate_met(inst, g, responses, rounded_scores) for g in inst.rules.gates}
     caps = dimension_caps(inst, gates)
     if caps:
         dims = [DimensionScore(ds.id, ds.score, min(ds.level, caps[ds.id])
                                if ds.level is not None and ds.id in caps else ds.level,
                                ds.answered, ds.asked) for ds in dims]
     level, decision = decide(inst, threshold_level, gates, {d.id: d.level for d in dims})
-    return Scores(overall, level, threshold_level, decision, dims, gates, items)
+    return Scores(overall, level, threshold_level, decision, dims, gates, items, raws)

@@ -170,36 +170,9 @@ def build_result(assessor: Assessor, responses: Responses, scores: Scores, group
                                    "so the group was widened to {group}.",
                              min=group.min_group_size, first=group_label(inst, first, lang),
                              n=n_first, group=group_label(inst, group.filters, lang))
-    recs = []
-    for r in ranked:
-        rec = r.recommendation
-        ev = r.evidence
-        e = r.effect
-        ci = ev.ratio_ci
-        recs.append(out.RecommendationOut(
-            rank=r.rank, id=rec.id, dimension=r.dimension,
-            dimension_name=inst.text(inst.index.dimensions[r.dimension].name, lang),
-            title=inst.text(rec.title, lang), action=inst.text(rec.action, lang),
-            owner=inst.text(rec.owner, lang),
-            why=verdict.why(inst, r, responses, stats.dimensions[r.dimension].quantile(0.75),
-                            lang),
-            priority=r.priority, gap_to_next_stage=r.gap_next, gap_to_peer_top_quartile=r.gap_peers,
-            change=verdict.change_out(inst, rec.evidence.question, r.answer, responses, lang),
-            effect=out.Effect(overall_before=e.overall_before, overall_after=e.overall_after,
-                              stage_before=verdict.stage_key(inst, e.stage_before),
-                              stage_after=verdict.stage_key(inst, e.stage_after),
-                              dimension_before=e.dimension_before,
-                              dimension_after=e.dimension_after),
-            lifts_stage=e.stage_after > e.stage_before,
-            evidence=out.EvidenceOut(
-                statement=verdict.evidence_statement(inst, rec, ev, lang),
-                group=ev.group.filters,
-                group_label=group_label(inst, ev.group.filters, lang), n=ev.group.n,
-                n_mature=ev.n_mature, n_less_mature=ev.n_less,
-                share_mature=_round(ev.share_mature, 4), share_less_mature=_round(ev.share_less, 4),
-                ratio=_round(ev.ratio, 2),
-                ratio_ci=[round(ci[0], 2), round(ci[1], 2)] if ci else None,
-                by_definition=ev.by_definition, widened=ev.widened)))
+    recs = [verdict.recommendation_out(inst, r, responses,
+                                       stats.dimensions[r.dimension].quantile(0.75), lang)
+            for r in ranked[:inst.ranking.max_steps]]
     panel = assessor.panel
     return out.AssessmentResult(
         language=lang,
@@ -235,7 +208,7 @@ def build_result(assessor: Assessor, responses: Responses, scores: Scores, group
         strengths=verdict.strengths(dims, bench_dims),
         next_stage=verdict.next_stage(inst, scores, lang),
         meaning=verdict.meaning(inst, scores, path, lang),
-        recommendations=recs,
+        recommendations=recs, steps_offered=len(ranked),
         path_to_next_stage=verdict.path_out(inst, path, lang))
 
 

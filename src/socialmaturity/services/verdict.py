@@ -49,11 +49,12 @@ def stage_rung(inst: Instrument, q: Question, value: Value | None, min_score: fl
     when the question cannot reach it."""
     need = min_score / 100.0 - EPSILON
     if q.type == "single":
-        ranked = sorted(inst.index.options[q.id], key=lambda o: o.points or 0.0)
-        for o in ranked:
-            if item_score(inst, q, o.key) >= need:  # type: ignore[operator]
-                return o.key
-        return None
+        cache = inst.index.__dict__.setdefault("_stage_rungs", {})
+        if (q.id, min_score) not in cache:
+            ranked = sorted(inst.index.options[q.id], key=lambda o: o.points or 0.0)
+            cache[q.id, min_score] = next((o.key for o in ranked
+                                           if item_score(inst, q, o.key) >= need), None)  # type: ignore[operator]
+        return cache[q.id, min_score]
     if q.type == "multi":
         chosen = [k for k in value] if isinstance(value, list) else []
         keys = inst.index.option_keys(q.id)
@@ -124,15 +125,6 @@ def stage_key(inst: Instrument, level: int) -> str:
 
 def stage_name(inst: Instrument, level: int, lang: str) -> str:
     return inst.text(inst.stages[level - 1].name, lang)
-
-
-def change_out(inst: Instrument, question: str, value: Value, responses: Responses,
-               lang: str) -> out.Change:
-    return out.Change(question=question, answer=value,
-                      question_text=inst.text(inst.index.questions[question].text, lang),
-                      answer_label=answer_label(inst, question, value, lang) or "",
-                      current_label=answer_label(inst, question,
-                                                 responses.answers.get(question), lang))
 
 
 def path_out(inst: Instrument, steps: list[Step], lang: str) -> list[out.PathStep]:
@@ -260,3 +252,38 @@ def meaning(inst: Instrument, scores: Scores, steps: list[Step], lang: str) -> l
         lines.append(tr(lang, "{n} answer changes, one rung each, reach {stage}.", n=len(steps),
                         stage=stage_name(inst, steps[-1].stage_after, lang)))
     return lines
+
+
+def recommendation_out(inst: Instrument, r: RankedRecommendation, responses: Responses,
+                       p75: float | None, lang: str) -> out.RecommendationOut:
+    """One next step as the result shows it. Every field is computed here from the ranking and
+    the what-if (``model_construct``: the result's schema test checks the output)."""
+    rec, ev, e = r.recommendation, r.evidence, r.effect
+    ci = ev.ratio_ci
+    c = out.Change.model_construct
+    return out.RecommendationOut.model_construct(
+        rank=r.rank, id=rec.id, dimension=r.dimension,
+        dimension_name=inst.text(inst.index.dimensions[r.dimension].name, lang),
+        title=inst.text(rec.title, lang), action=inst.text(rec.action, lang),
+        owner=inst.text(rec.owner, lang), why=why(inst, r, responses, p75, lang),
+        priority=r.priority, gap_to_next_stage=r.gap_next, gap_to_peer_top_quartile=r.gap_peers,
+        change=c(question=rec.evidence.question, answer=r.answer,
+                 question_text=inst.text(inst.index.questions[rec.evidence.question].text, lang),
+                 answer_label=answer_label(inst, rec.evidence.question, r.answer, lang) or "",
+                 current_label=answer_label(inst, rec.evidence.question,
+                                            responses.answers.get(rec.evidence.question), lang)),
+        effect=out.Effect.model_construct(
+            overall_before=e.overall_before, overall_after=e.overall_after,
+            stage_before=stage_key(inst, e.stage_before),
+            stage_after=stage_key(inst, e.stage_after),
+            dimension_before=e.dimension_before, dimension_after=e.dimension_after),
+        lifts_stage=e.stage_after > e.stage_before,
+        evidence=out.EvidenceOut.model_construct(
+            statement=evidence_statement(inst, rec, ev, lang), group=ev.group.filters,
+            group_label=group_label(inst, ev.group.filters, lang), n=ev.group.n,
+            n_mature=ev.n_mature, n_less_mature=ev.n_less,
+            share_mature=None if ev.share_mature is None else round(ev.share_mature, 4),
+            share_less_mature=None if ev.share_less is None else round(ev.share_less, 4),
+            ratio=None if ev.ratio is None else round(ev.ratio, 2),
+            ratio_ci=[round(ci[0], 2), round(ci[1], 2)] if ci else None,
+            by_definition=ev.by_definition, widened=ev.widened))

@@ -1,0 +1,256 @@
+"""Every claim a result makes about an organization is computed from its answers and holds.
+
+Property tests over random answer sets (hypothesis): no next step for an answer already at its
+rung, every effect equal to a re-score, every "lifts your stage" true, every path reaching the
+next stage, no evidence ratio on fewer than 20 organizations a group or on a rule-defined item,
+no dimension text that contradicts an answer, provisional results without percentiles.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import yaml
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from statsmodels.stats.contingency_tables import Table2x2
+
+from socialmaturity.benchmark.evidence import EvidenceFigures
+from socialmaturity.benchmark.peers import PeerGroup
+from socialmaturity.cli import cli
+from socialmaturity.instrument.model import DONT_KNOW, NOT_APPLICABLE
+from socialmaturity.recommendations.rungs import meets, next_rungs, offered
+from socialmaturity.scoring.answers import Responses, check_value, validate_responses
+from socialmaturity.scoring.engine import score_responses
+from socialmaturity.services.assessment import Assessor, demo_panel
+
+EXAMPLE = "examples/answers.yaml"
+
+
+@pytest.fixture(scope="module")
+def assessor(social):
+    return Assessor(social, demo_panel(social))
+
+
+def answer_sets(inst):
+    """Random answer documents: every scored question unanswered, special, or any valid
+    answer; the profile's required fields always set."""
+    def question(q):
+        specials = [v for v, on in ((DONT_KNOW, q.dont_know), (NOT_APPLICABLE,
+                                                                q.not_applicable)) if on]
+        keys = inst.index.option_keys(q.id) if q.type != "numeric" else []
+        if q.type == "single":
+            real = st.sampled_from(keys)
+        elif q.type == "multi":
+            plain = [o.key for o in inst.index.options[q.id] if not o.exclusive]
+            excl = [o.key for o in inst.index.options[q.id] if o.exclusive]
+            real = st.one_of(st.lists(st.sampled_from(plain), min_size=1, unique=True),
+                             *[st.just([k]) for k in excl])
+        else:
+            real = st.integers(int(q.min), int(q.max)).map(float)
+        return st.one_of(st.none(), st.sampled_from(specials) if specials else st.nothing(),
+                         real, real, real)  # mostly real answers
+
+    profile = st.fixed_dictionaries({
+        f: st.sampled_from(inst.index.option_keys(f)) for f in ("sector", "size", "region")})
+    answers = st.fixed_dictionaries({q.id: question(q) for q in inst.scored_questions})
+    return st.tuples(profile, answers).map(lambda pa: Responses(
+        pa[0], {k: v for k, v in pa[1].items() if v is not None}))
+
+
+def rescored(inst, responses, question, value):
+    return score_responses(inst, Responses(responses.profile,
+                                           {**responses.answers, question: value}))
+
+
+def check_claims(inst, assessor, responses):
+    scores = score_responses(inst, responses)
+    res = assessor.assess(responses, "en")
+    levels = {s.key: s.level for s in inst.stages}
+    points = {q.id: {o.key: o.points or 0.0 for o in inst.index.options[q.id]}
+              for q in inst.scored_questions if q.type != "numeric"}
+    # -- next steps -------------------------------------------------------------------------
+    by_question: dict[str, list] = {}
+    for rec in res.recommendations:
+        q = rec.change.question
+        current = responses.answers.get(q)
+        definition = next(r for d in inst.dimensions for r in d.recommendations
+                          if r.id == rec.id)
+        assert current != NOT_APPLICABLE, rec.id
+        assert not meets(inst, definition, current), (rec.id, current)
+        value, problem = check_value(inst, q, rec.change.answer)
+        assert problem is None, problem
+        after = rescored(inst, responses, q, value)
+        e = rec.effect
+        assert (e.overall_before, e.stage_before) == (scores.overall,
+                                                      inst.stages[scores.level - 1].key)
+        assert e.overall_after == after.overall and levels[e.stage_after] == after.level
+        dim = next(d for d in after.dimensions if d.id == rec.dimension)
+        assert e.dimension_after == dim.score
+        assert rec.lifts_stage == (after.level > scores.level)
+        assert ("lifts your overall stage" in rec.why) == rec.lifts_stage
+        by_question.setdefault(q, []).append(rec)
+        # evidence that deserves the word
+        ev = rec.evidence
+        if ev.ratio is not None:
+            assert ev.n_mature >= 20 and ev.n_less_mature >= 20, rec.id
+            assert ev.by_definition is None
+            low, high = ev.ratio_ci
+            assert low <= ev.ratio <= high
+        if ev.by_definition is not None:
+            assert ev.ratio is None and "by the model" in ev.statement
+    for q, recs in by_question.items():  # one rung at a time on a single-choice question
+        if inst.index.questions[q].type == "single":
+            assert len(recs) == 1, [r.id for r in recs]
+            current = responses.answers.get(q)
+            now = points[q].get(current, min(points[q].values()))
+            assert points[q][recs[0].change.answer] > now
+    offered_ids = {r.id for r, _ in offered(inst, [r for d in inst.dimensions
+                                                   for r in d.recommendations],
+                                            responses.answers)}
+    assert {r.id for r in res.recommendations} <= offered_ids
+    # -- the path to the next stage -----------------------------------------------------------
+    answers = dict(responses.answers)
+    for step in res.path_to_next_stage:
+        q = inst.index.questions[step.question]
+        assert step.answer in next_rungs(inst, q, answers.get(q.id)), step
+        answers[q.id] = step.answer
+        after = score_responses(inst, Responses(responses.profile, answers))
+        assert after.overall == step.overall_after
+    if res.path_to_next_stage:
+        final = score_responses(inst, Responses(responses.profile, answers))
+        assert final.level >= scores.level + 1
+        assert levels[res.path_to_next_stage[-1].stage_after] == final.level
+    # -- dimension texts never contradict an answer -------------------------------------------
+    for d, ds in zip(res.dimensions, scores.dimensions, strict=True):
+        if ds.level is None:
+            continue
+        ref = inst.stages[min(ds.level, len(inst.stages) - 1)].min_score / 100
+        for line in d.already:
+            assert scores.items[line.question] >= ref - 1e-9, line
+            assert responses.answers.get(line.question) not in (None, DONT_KNOW)
+        for line in d.next_stage_asks:
+            item = scores.items[line.question]
+            assert item is not None
+            assert item < ref - 1e-9 or responses.answers.get(line.question) in (None,
+                                                                                 DONT_KNOW)
+    # -- provisional results ------------------------------------------------------------------
+    answered = sum(responses.answers.get(q.id) is not None for q in inst.scored_questions)
+    assert res.provisional == (answered < 0.8 * len(inst.scored_questions))
+    if res.provisional:
+        assert res.benchmark.overall_percentile is None
+        assert all(b.percentile is None for b in res.benchmark.dimensions)
+    return res
+
+
+@settings(max_examples=1200, suppress_health_check=[HealthCheck.too_slow,
+                                                     HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_every_claim_holds_for_random_answers(social, assessor, data):
+    check_claims(social, assessor, data.draw(answer_sets(social)))
+
+
+def test_the_example_and_the_extremes(social, assessor):
+    from socialmaturity.scoring.answers import load_responses
+
+    res = check_claims(social, assessor, load_responses(social, EXAMPLE))
+    assert res.recommendations and res.path_to_next_stage and not res.provisional
+    top = Responses({"sector": "technology", "size": "1-99", "region": "emea"},
+                    {q.id: (max(social.index.option_keys(q.id),
+                                key=lambda k: next(o.points for o in social.index.options[q.id]
+                                                   if o.key == k))
+                            if q.type == "single" else
+                            [o.key for o in social.index.options[q.id] if not o.exclusive]
+                            if q.type == "multi" else float(max(q.score_range)))
+                     for q in social.scored_questions})
+    best = check_claims(social, assessor, top)
+    assert best.overall.stage.level == len(social.stages)
+    assert best.path_to_next_stage == [] and best.next_stage is None
+    empty = check_claims(social, assessor, Responses(top.profile, {}))
+    assert empty.provisional and empty.path_to_next_stage
+
+
+def test_a_step_lifts_the_stage_only_when_the_rescore_says_so(social, assessor):
+    """Ten points below Strategic no single step lifts the stage; one step below it, a step
+    that crosses 55 says so."""
+    from socialmaturity.scoring.answers import load_responses
+
+    base = load_responses(social, EXAMPLE)
+    res = check_claims(social, assessor, base)
+    assert res.overall.score == 45.0 and not any(r.lifts_stage for r in res.recommendations)
+    answers = dict(base.answers)
+    for step in res.path_to_next_stage[:-1]:
+        answers[step.question] = step.answer
+    near = Responses(base.profile, answers)
+    res = check_claims(social, assessor, near)
+    assert res.overall.stage.key == "coordinated"
+    assert any(r.lifts_stage for r in res.recommendations)
+    assert all("lifts your overall stage to Strategic" in r.why
+               for r in res.recommendations if r.lifts_stage)
+
+
+def test_no_step_for_a_question_answered_not_applicable(social, assessor):
+    from socialmaturity.scoring.answers import load_responses
+
+    base = load_responses(social, EXAMPLE)
+    answers = {**base.answers, "employees-social-selling": NOT_APPLICABLE}
+    res = check_claims(social, assessor, Responses(base.profile, answers))
+    assert all(r.change.question != "employees-social-selling" for r in res.recommendations)
+    assert all(s.question != "employees-social-selling" for s in res.path_to_next_stage)
+
+
+def test_no_rung_is_skipped_on_a_ladder(social, assessor):
+    """Without a crisis playbook, the step is to write one, not to test it."""
+    from socialmaturity.scoring.answers import load_responses
+
+    base = load_responses(social, EXAMPLE)
+    lowest = min(social.index.options["governance-crisis"], key=lambda o: o.points).key
+    changed = Responses(base.profile, {**base.answers, "governance-crisis": lowest})
+    res = check_claims(social, assessor, changed)
+    assert "governance-test-playbook" not in {r.id for r in res.recommendations}
+    on_offer = {r.id: answer for r, answer in offered(
+        social, social.index.dimensions["governance"].recommendations, changed.answers)}
+    assert "governance-test-playbook" not in on_offer
+    assert on_offer["governance-crisis-playbook"] == "playbook"
+
+
+def test_the_evidence_ci_is_statsmodels_risk_ratio_interval():
+    """Katz log interval, as statsmodels' Table2x2.riskratio_confint (method='normal')."""
+    group = PeerGroup({}, 300)
+    ev = EvidenceFigures(group, n_mature=120, yes_mature=84, n_less=180, yes_less=54)
+    table = Table2x2(np.array([[84, 120 - 84], [54, 180 - 54]]))
+    low, high = table.riskratio_confint(alpha=0.05, method="normal")
+    assert ev.ratio == pytest.approx(table.riskratio, rel=1e-12)
+    assert ev.ratio_ci[0] == pytest.approx(low, rel=1e-9)
+    assert ev.ratio_ci[1] == pytest.approx(high, rel=1e-9)
+    few = EvidenceFigures(group, 19, 10, 200, 20, enough=False)
+    assert few.ratio is None and few.ratio_ci is None
+    ruled = EvidenceFigures(group, 100, 100, 100, 20, by_definition="transformative")
+    assert ruled.ratio is None
+
+
+def test_the_cli_rescore_gives_the_effect_and_the_path_reaches_the_next_stage(tmp_path,
+                                                                             social):
+    """From outside: `socialmaturity score` on the changed answers gives the after-values."""
+    runner = CliRunner()
+    res = json.loads(runner.invoke(cli, ["score", EXAMPLE, "--format", "json"]).output)
+    doc = yaml.safe_load(open(EXAMPLE))
+    rec = res["recommendations"][0]
+    changed = {**doc, "answers": {**doc["answers"], rec["change"]["question"]:
+                                  rec["change"]["answer"]}}
+    path = tmp_path / "changed.yaml"
+    path.write_text(yaml.safe_dump(changed))
+    after = json.loads(runner.invoke(cli, ["score", str(path), "--format", "json"]).output)
+    assert after["overall"]["score"] == rec["effect"]["overall_after"]
+    assert after["overall"]["stage"]["key"] == rec["effect"]["stage_after"]
+    dim = next(d for d in after["dimensions"] if d["id"] == rec["dimension"])
+    assert dim["score"] == rec["effect"]["dimension_after"]
+    for step in res["path_to_next_stage"]:
+        doc["answers"][step["question"]] = step["answer"]
+    path.write_text(yaml.safe_dump(doc))
+    final = json.loads(runner.invoke(cli, ["score", str(path), "--format", "json"]).output)
+    assert final["overall"]["stage"]["level"] > res["overall"]["stage"]["level"]
+    assert validate_responses(social, doc)  # the path's answers are valid answers
