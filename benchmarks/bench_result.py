@@ -1,6 +1,8 @@
 """Target 2: one complete result against a panel of 1,000,000 scored respondents.
 
-Targets: ≤ 2 ms median per result once the panel is loaded; loading and indexing ≤ 5 s.
+Targets: ≤ 3 ms median per complete result (scores, stage, peers, ranked next steps with their
+what-if effects, the shortest path to the next stage) once the panel is loaded; loading and
+indexing ≤ 5 s. The panel's respondents are rolled up to organizations (about 508,000).
 
 How:
 - The panel is generated once by ``services.assessment.write_demo_panel`` (1,000,000 demo
@@ -134,14 +136,15 @@ def main() -> None:
         again.append((time.perf_counter() - t) * 1000)
 
     report.info("first assess() call (cold caches)", f"{first_ms:.1f} ms")
-    report.check(f"assess(), median of {args.calls:,} calls", f"{median(times):.2f} ms",
-                 "<= 2 ms", median(times) <= 2)
+    report.check(f"assess() with the path to the next stage, median of {args.calls:,} calls",
+                 f"{median(times):.2f} ms", "<= 3 ms", median(times) <= 3)
     report.info("  p95 / max", f"{percentile(times, 95):.2f} ms / {max(times):.1f} ms")
     report.info("  peer-group statistics computed during these calls", f"{groups:,}")
     report.info("  same calls again, all groups cached: median / p95",
                 f"{median(again):.2f} ms / {percentile(again, 95):.2f} ms")
     report.info("  example result", f"stage {first.overall.stage.key}, "
-                f"{len(first.recommendations)} recommendations, peers n = "
+                f"{len(first.recommendations)} of {first.steps_offered} steps listed, a path of "
+                f"{len(first.path_to_next_stage)} changes, peer organizations n = "
                 f"{first.benchmark.peer_group.n:,}")
     report.print()
     report.save()
