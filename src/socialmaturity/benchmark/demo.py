@@ -610,10 +610,10 @@ _BEYOND = ("one-other", "several-others", "all-audiences")
 
 #: The study's findings (MODEL.md §1) as checks on the organizations of a panel of the bundled
 #: instrument and their mature flags. Tolerances are 3–5 seed-to-seed standard deviations at
-#: 2,162 rows (measured over 200 seeds); targets stated as bounds ("over 80%") sit so that the whole band keeps
-#: the finding. See docs/demo-panel.md.
+#: 2,162 rows (measured over 200 seeds); targets stated as bounds ("over 80%") sit so that the
+#: whole band keeps the finding. See docs/demo-panel.md.
 TARGETS: tuple[Target, ...] = (
-    Target("mature-share", "share of respondents at stage 3 or 4 (about 40% strategic)",
+    Target("mature-share", "share of organizations at stage 3 or 4 (about 40% strategic)",
            0.40, 0.05, False, _mature_share),
     Target("customer-service-ratio", "mature ÷ less mature: customer service uses social "
            "(more than twice as likely)", 2.2, 0.15, True,
