@@ -84,8 +84,7 @@ def meets(inst: Instrument, rec: Recommendation, value: Value | None) -> bool:
     favorable = ev.favorable or []
     if q.type == "multi":
         return any(k in favorable for k in value)  # type: ignore[union-attr]
-    points = _points(inst, q.id)
-    return points[value] >= min(points[k] for k in favorable)  # type: ignore[index]
+    return _points(inst, q.id)[value] >= rung_height(inst, rec)  # type: ignore[index]
 
 
 def rung(inst: Instrument, rec: Recommendation, value: Value | None) -> Value | None:
@@ -112,8 +111,12 @@ def rung_height(inst: Instrument, rec: Recommendation) -> float:
     ev = rec.evidence
     if ev.min_value is not None:
         return ev.min_value
-    points = _points(inst, ev.question)
-    return min(points[k] for k in ev.favorable or [])
+    cache = inst.index.__dict__.setdefault("_rung_heights", {})
+    height = cache.get(rec.id)
+    if height is None:
+        points = _points(inst, ev.question)
+        height = cache[rec.id] = min(points[k] for k in ev.favorable or [])
+    return height
 
 
 def offered(inst: Instrument, recs: list[Recommendation], answers: dict[str, Value]

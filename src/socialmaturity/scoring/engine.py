@@ -63,10 +63,14 @@ def level_for(inst: Instrument, score: float | None) -> int | None:
     """The stage level a (rounded) 0–100 score reaches by threshold."""
     if score is None:
         return None
+    steps = inst.index.__dict__.get("_level_steps")
+    if steps is None:  # (threshold, level) per stage, kept on the instrument's index
+        steps = inst.index.__dict__["_level_steps"] = tuple(
+            (s.min_score - EPSILON, s.level) for s in inst.stages)
     level = 1
-    for s in inst.stages:
-        if score >= s.min_score - EPSILON:
-            level = s.level
+    for threshold, lv in steps:
+        if score >= threshold:
+            level = lv
     return level
 
 
