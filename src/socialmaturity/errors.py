@@ -41,3 +41,28 @@ class AnswersError(SocialMaturityError):
 
 class InputFileError(SocialMaturityError):
     """A file that cannot be read or parsed."""
+
+
+#: Longest piece of a bad value an error message repeats.
+SHOWN_LIMIT = 80
+
+
+def shorten(text: str, limit: int = SHOWN_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis, lone surrogates escaped, so a
+    5 MB cell gives one short error line that can always be printed and sent as UTF-8."""
+    if len(text) > limit:
+        text = text[:limit - 1] + "…"
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def shown(value: object, limit: int = SHOWN_LIMIT) -> str:
+    """``repr(value)`` for an error message, cut to ``limit`` characters (see :func:`shorten`)."""
+    if isinstance(value, str) and len(value) > limit:
+        value = value[:limit]  # repr of the head only: never build a repr of 5 MB
+    elif isinstance(value, list) and len(value) > 20:
+        value = value[:20]
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # a 5,000-digit integer, a deeply nested value
+        text = f"<{type(value).__name__}>"
+    return shorten(text, limit)

@@ -43,3 +43,42 @@ def write_atomically(path: str | Path, write: Callable[[IO[Any]], object], *,
 def write_bytes_atomically(path: str | Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` whole or not at all."""
     return write_atomically(path, lambda f: f.write(data), binary=True)
+
+
+# --- cells a spreadsheet would run ----------------------------------------------------------------
+
+#: First characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (or
+#: DDE command): OWASP's CSV-injection list.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_number_text(text: str) -> bool:
+    """``-3``, ``+1.5``, ``-2e3``: text a spreadsheet reads as a number, not a formula."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.strip() == text and text.lower().lstrip("+-") not in ("nan", "inf", "infinity")
+
+
+def neutral_text(value: Any) -> Any:
+    """A text cell made inert for a spreadsheet (OWASP CSV injection): text that starts with
+    ``= + - @``, a tab or a carriage return, and is not a number, gets a leading ``'``, which
+    spreadsheets show as text and do not evaluate. Everything else is returned unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not is_number_text(value):
+        return "'" + value
+    return value
+
+
+def neutral_frame(frame: Any) -> Any:
+    """A copy of a pandas DataFrame for CSV output with every text cell and column name made
+    inert (:func:`neutral_text`); number columns are untouched."""
+    import pandas as pd
+
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if series.dtype == object or isinstance(series.dtype, pd.StringDtype | pd.CategoricalDtype):
+            out[column] = series.astype(object).map(neutral_text)
+    out.columns = [neutral_text(c) if isinstance(c, str) else c for c in out.columns]
+    return out

@@ -33,6 +33,11 @@ SETTINGS = (
     Setting("database-url", None,
             "Database of the web app: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB. "
             "Empty: socialmaturity.sqlite in the current folder."),
+    Setting("xlsx-max-unpacked-mb", 200,
+            "Largest XLSX workbook read, unpacked (MB): a small file can unpack to gigabytes "
+            "(a zip bomb); checked before parsing."),
+    Setting("xlsx-max-cells", 2_000_000,
+            "Most cells an XLSX workbook may hold (all sheets), counted before parsing."),
 )
 
 

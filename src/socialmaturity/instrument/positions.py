@@ -3,6 +3,11 @@
 ``load_with_positions`` returns the plain Python data and a ``Positions`` map from a path
 (``("dimensions", 0, "questions", 3, "text")``) to where that value, or its key, starts in the
 file. Duplicate mapping keys, which plain YAML loaders silently overwrite, are errors here.
+
+It is the one reader of every YAML input (answers, instruments, mappings, margins, cleaning
+rules), and it reads only plain data: anchors and aliases (``&a``, ``*a``: the "billion laughs"
+expansion), tags (``!!python/name:``, ``!!binary``, ``!foo``), merge keys (``<<``) and nesting
+deeper than ``MAX_DEPTH`` are refused with file:line:col before anything is built.
 """
 
 from __future__ import annotations
@@ -15,6 +20,11 @@ import yaml
 from ..errors import InputFileError, Problem
 
 PathKey = tuple[Any, ...]
+
+#: Deepest nesting of mappings and lists a document may have (instruments need about 8).
+MAX_DEPTH = 64
+_MERGE = "tag:yaml.org,2002:merge"
+_VALUE = "tag:yaml.org,2002:value"
 
 
 class Positions:
@@ -40,6 +50,59 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+def _at(filename: str, mark: Any) -> str:
+    return f"{filename}:{mark.line + 1}:{mark.column + 1}" if mark else filename
+
+
+def _refuse_unsafe(text: str, filename: str, loader_cls: Any) -> None:
+    """Read the event stream once and refuse what plain data does not need: anchors,
+    aliases, explicit tags and too deep nesting. Nothing is built yet, so a hostile file
+    costs one pass of the parser and no memory."""
+    depth = 0
+    for event in yaml.parse(text, Loader=loader_cls):
+        where = _at(filename, event.start_mark)
+        if isinstance(event, yaml.AliasEvent):
+            raise InputFileError(Problem(where, f"alias *{event.anchor} is not allowed: write "
+                                                "the value out (anchors and aliases are refused)"))
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise InputFileError(Problem(where, f"anchor &{anchor} is not allowed: anchors and "
+                                                "aliases are refused"))
+        tag = getattr(event, "tag", None)
+        if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
+            raise InputFileError(Problem(where, f"tag {_short(tag)} is not allowed: write plain "
+                                                "text, numbers, lists and mappings"))
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InputFileError(Problem(where, f"nested deeper than {MAX_DEPTH} levels"))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = text.replace("tag:yaml.org,2002:", "!!")
+    shown = repr(text)
+    return shown if len(shown) <= limit else shown[:limit - 1] + "…"
+
+
+def _scalar(node: yaml.Node, pos: Positions, constructor: Any) -> Any:
+    if node.tag in (_MERGE, _VALUE):
+        line, col = _mark(node)
+        raise InputFileError(Problem(f"{pos.filename}:{line}:{col}",
+                                     f"{node.value!r} is not allowed here: merge keys (<<) and "
+                                     "value keys (=) are refused; quote it to mean the text"))
+    try:
+        return constructor.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        line, col = _mark(node)
+        what = getattr(exc, "problem", None) or str(exc)
+        if "digits" in str(what):
+            what = "a number with more than 4,300 digits"
+        raise InputFileError(Problem(f"{pos.filename}:{line}:{col}",
+                                     f"cannot read this value: {_short(str(what), 120)}")) from None
+
+
 def _build(
     node: yaml.Node, path: PathKey, pos: Positions, problems: list[Problem], constructor: Any
 ) -> Any:
@@ -50,7 +113,12 @@ def _build(
             if not isinstance(key_node, yaml.ScalarNode):
                 problems.append(Problem(pos.where(path), "mapping keys must be plain text"))
                 continue
-            key = constructor.construct_object(key_node)
+            key = _scalar(key_node, pos, constructor)
+            try:
+                hash(key)
+            except TypeError:
+                problems.append(Problem(pos.where(path), "mapping keys must be plain text"))
+                continue
             if key in out:
                 line, col = _mark(key_node)
                 problems.append(
@@ -65,7 +133,7 @@ def _build(
             _build(item, path + (i,), pos, problems, constructor)
             for i, item in enumerate(node.value)
         ]
-    return constructor.construct_object(node, deep=True)
+    return _scalar(node, pos, constructor)
 
 
 def parse_with_positions(text: str, filename: str) -> tuple[Any, Positions]:
@@ -73,6 +141,7 @@ def parse_with_positions(text: str, filename: str) -> tuple[Any, Positions]:
     pos = Positions(filename)
     try:
         loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        _refuse_unsafe(text, filename, loader_cls)
         node = yaml.compose(text, Loader=loader_cls)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -81,7 +150,8 @@ def parse_with_positions(text: str, filename: str) -> tuple[Any, Positions]:
             Problem(where, f"not valid YAML/JSON: {exc.problem or exc.context}")
         ) from None
     except yaml.YAMLError as exc:
-        raise InputFileError(Problem(filename, f"not valid YAML/JSON: {exc}")) from None
+        raise InputFileError(Problem(filename, f"not valid YAML/JSON: {_short(str(exc), 200)}")
+                             ) from None
     if node is None:
         raise InputFileError(Problem(f"{filename}:1:1", "the file is empty"))
     problems: list[Problem] = []

@@ -41,10 +41,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem, SocialMaturityError
+from ..errors import Problem, SocialMaturityError, shorten
 from ..instrument.model import Instrument
 from .mapping import LAYOUTS, METADATA_TARGETS
 from .matching import split_choice_text
+from .workbook import check_workbook
 
 #: Rows read (CSV) or converted between two calls of the ``progress`` callback.
 CHUNK_ROWS = 50_000
@@ -324,11 +325,13 @@ def _read_xlsx(path: Path, name: str) -> pd.DataFrame:
         import openpyxl  # noqa: F401
     except ImportError:
         raise _fail(name, "reading .xlsx needs openpyxl: pip install openpyxl") from None
+    check_workbook(path, name)  # limits before parsing: no zip bombs
     try:
         grid = pd.read_excel(path, header=None, dtype=object, sheet_name=0, engine="openpyxl",
                              na_filter=False)
     except Exception as exc:  # zipfile, XML and openpyxl errors alike
-        raise _fail(name, f"not a readable XLSX workbook ({type(exc).__name__}: {exc})") from None
+        raise _fail(name, f"not a readable XLSX workbook ({type(exc).__name__}: "
+                          f"{shorten(str(exc))})") from None
     if grid.empty:
         raise _fail(name, "the first sheet is empty: expected header rows and one row per "
                           "respondent")
@@ -390,7 +393,7 @@ def _qualtrics_import(cell: str) -> dict | None:
         return None
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deep to be an ImportId
         return None
     return data if isinstance(data, dict) and "ImportId" in data else None
 

@@ -1,5 +1,7 @@
 """An XLSX workbook from tables: one sheet per table, the way the research commands and the
-research report write them."""
+research report write them. Text is always written as text: a cell starting with ``=`` is a
+string cell, never a formula (OWASP CSV injection), so a reader gets back exactly what was
+written."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ import io
 import math
 from collections.abc import Mapping
 from typing import Any
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -37,15 +41,26 @@ def xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
             ws.column_dimensions[_letter(j)].width = min(max(width + 2, 8), 80)
         header = []
         for c in table.columns:
-            cell = WriteOnlyCell(ws, value=str(c))
+            cell = _text_cell(ws, str(c))
             cell.font = bold
             header.append(cell)
         ws.append(header)
         for row in zip(*columns, strict=True) if columns else ():
-            ws.append(row)
+            ws.append([_text_cell(ws, v) if isinstance(v, str) and v.startswith("=") else v
+                       for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _text_cell(ws: Any, text: str) -> Any:
+    """A cell that holds ``text`` as a string even when it starts with ``=`` (openpyxl would
+    otherwise write a formula)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=text)
+    cell.data_type = "s"
+    return cell
 
 
 def _letter(j: int) -> str:
@@ -72,3 +87,64 @@ def _cell_values(series: pd.Series) -> list[Any]:
         else:
             out.append(str(v))
     return out
+
+
+# --- reading: limits checked before a workbook is parsed ------------------------------------
+
+
+#: The start of a cell element, with or without a namespace prefix: ``<c r="A1">``, ``<x:c>``.
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+
+
+def check_workbook(path: Any, where: str) -> None:
+    """Refuse an XLSX file that is not a zip, unpacks to more than the setting
+    ``xlsx-max-unpacked-mb`` or holds more cells than ``xlsx-max-cells``, before openpyxl
+    parses it; raise ``InputFileError`` naming ``where``. The cells are counted by streaming
+    the worksheets' XML (bounded by the unpacked size), so the check costs no memory."""
+    import zipfile
+
+    from .. import settings
+    from ..errors import InputFileError, Problem
+
+    max_mb = int(settings.get("xlsx-max-unpacked-mb") or 0)
+    max_cells = int(settings.get("xlsx-max-cells") or 0)
+    fix = "split the data or raise the limit (socialmaturity settings)"
+    try:
+        with zipfile.ZipFile(path) as book:
+            entries = book.infolist()
+            unpacked = sum(e.file_size for e in entries)
+            if unpacked > max_mb * 1024 * 1024:
+                raise InputFileError(Problem(where, f"the workbook unpacks to {unpacked / 2**20:,.0f}"
+                                                    f" MB, over the limit of {max_mb:,} MB "
+                                                    f"(xlsx-max-unpacked-mb): {fix}"))
+            cells = 0
+            for entry in entries:
+                if not (entry.filename.startswith("xl/worksheets/")
+                        and entry.filename.endswith(".xml")):
+                    continue
+                read = 0
+                with book.open(entry) as stream:
+                    carry = b""
+                    while True:
+                        chunk = stream.read(1 << 20)
+                        read += len(chunk)
+                        if read > max_mb * 1024 * 1024:  # the header lied about the size
+                            raise InputFileError(Problem(
+                                where, f"the workbook unpacks to over {max_mb:,} MB "
+                                       f"(xlsx-max-unpacked-mb): {fix}"))
+                        data = carry + chunk
+                        cut = data.rfind(b"<") if chunk else len(data)
+                        cut = len(data) if cut < 0 else cut
+                        cells += len(_CELL_TAG.findall(data, 0, cut))
+                        carry = data[cut:]
+                        if cells > max_cells:
+                            raise InputFileError(Problem(
+                                where, f"the workbook holds more than {max_cells:,} cells "
+                                       f"(xlsx-max-cells): {fix}"))
+                        if not chunk:
+                            break
+    except zipfile.BadZipFile:
+        raise InputFileError(Problem(where, "not an XLSX workbook (not a zip file): save it "
+                                            "as .xlsx or export a CSV")) from None
+    except (OSError, RuntimeError, NotImplementedError, EOFError) as exc:
+        raise InputFileError(Problem(where, f"not a readable XLSX workbook ({exc})")) from None

@@ -50,7 +50,7 @@ def write_demo_panel(inst: Instrument, output: str | Path, seed: int = DEMO_SEED
                      respondents: int = DEMO_RESPONDENTS):
     """Generate the demo panel into a CSV (or a pre-scored ``.npz``); return its table."""
     from ..benchmark.demo import generate_panel
-    from ..files import write_atomically
+    from ..files import neutral_frame, write_atomically
 
     frame = generate_panel(inst, seed=seed, respondents=respondents)
     frame.insert(0, "synthetic", 1)
@@ -58,7 +58,7 @@ def write_demo_panel(inst: Instrument, output: str | Path, seed: int = DEMO_SEED
         panel = Panel.from_frame(inst, frame, len(frame), synthetic=True, label=f"seed {seed}")
         save_panel(inst, panel, output)
     else:
-        write_atomically(output, lambda f: frame.to_csv(f, index=False))
+        write_atomically(output, lambda f: neutral_frame(frame).to_csv(f, index=False))
     return frame
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputFileError, Problem
-from ..files import write_atomically
+from ..files import neutral_frame, write_atomically
 from ..instrument.model import Instrument
 from ..scoring.answers import check_value
 from ..scoring.batch import MULTI_SEPARATOR, BatchScores, encode_frame, score_encoded
@@ -136,7 +136,7 @@ def score_csv(inst: Instrument, source: str | Path, output: str | Path, *,
         if not skip_invalid:
             return BatchOutcome(len(frame), 0, 0, listed, len(problems))
         keep[list(problems)] = False
-    table = scores_frame(inst, frame, scores, keep)
+    table = neutral_frame(scores_frame(inst, frame, scores, keep))  # no formulas (OWASP)
     write_atomically(output, lambda f: table.to_csv(f, index=False, float_format="%.1f"))
     return BatchOutcome(len(frame), int(keep.sum()), int((~keep).sum()), listed, len(problems))
 

@@ -18,9 +18,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import InputFileError, Problem, SocialMaturityError
-from ..files import write_bytes_atomically
-from ..research.workbook import xlsx_bytes
+from ..errors import InputFileError, Problem, SocialMaturityError, shorten
+from ..files import neutral_frame, write_bytes_atomically
+from ..research.workbook import check_workbook, xlsx_bytes
 
 # --- reading and writing tables ---------------------------------------------------------------
 
@@ -36,6 +36,7 @@ def read_data(path: str | Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
+            check_workbook(path, str(path))  # limits before parsing: no zip bombs
             frame = pd.read_excel(path, engine="openpyxl", keep_default_na=False,
                                   na_values=[""])
         else:
@@ -49,9 +50,11 @@ def read_data(path: str | Path) -> pd.DataFrame:
                                                 "and one row per respondent")) from None
     except pd.errors.ParserError as exc:
         raise InputFileError(Problem(str(path), f"not a valid CSV file: {exc}")) from None
-    except (ValueError, OSError, KeyError) as exc:
-        raise InputFileError(Problem(str(path), f"cannot be read as CSV or XLSX: {exc}")) \
-            from None
+    except InputFileError:
+        raise
+    except Exception as exc:  # zipfile, XML, openpyxl and pandas errors alike
+        raise InputFileError(Problem(str(path), "cannot be read as CSV or XLSX: "
+                                                f"{shorten(str(exc))}")) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     dupes = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
     if dupes:
@@ -74,8 +77,8 @@ FORMATS = ("table", "json", "csv", "xlsx")
 
 def table_bytes(frame: pd.DataFrame, fmt: str, sheet: str = "table") -> bytes:
     """A table as CSV, JSON (records; NaN as null) or XLSX bytes."""
-    if fmt == "csv":
-        return frame.to_csv(index=False).encode("utf-8")
+    if fmt == "csv":  # text cells that a spreadsheet would run as formulas are made inert
+        return neutral_frame(frame).to_csv(index=False).encode("utf-8")
     if fmt == "json":
         return (frame.to_json(orient="records", force_ascii=False, indent=2,
                               date_format="iso") + "\n").encode("utf-8")
