@@ -405,8 +405,12 @@ def settings() -> None:
     """
     import os
 
+    from .storage.database import safe_url
+
     for s in SETTINGS:
         current = os.environ.get(s.env)
+        if current and s.name == "database-url":
+            current = safe_url(current)  # never print the password
         click.echo(f"--{s.name}  {s.env}  default: {s.default if s.default is not None else '-'}"
                    + (f"  now: {current}" if current else ""))
         click.echo(f"    {s.help}")

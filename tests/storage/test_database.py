@@ -25,7 +25,8 @@ from socialmaturity.storage.database import (
 )
 from socialmaturity.storage.tables import metadata
 
-TABLES = {"organizations", "rounds", "assessments", "respondents", "answers"}
+TABLES = {"organizations", "rounds", "assessments", "respondents", "answers",
+          "server_secrets"}
 
 
 def test_migrated_schema_equals_the_tables(database_url):
@@ -87,7 +88,7 @@ def test_upgrade_is_idempotent(database_url):
 def test_a_new_database_has_no_revision_until_upgraded(empty_database_url):
     assert current_revision(empty_database_url) is None
     upgrade(empty_database_url)
-    assert current_revision(empty_database_url) == "0001"
+    assert current_revision(empty_database_url) == head_revision()
 
 
 def test_sqlite_connections_are_tuned(tmp_path):
@@ -171,7 +172,8 @@ def test_migrations_ship_with_the_package():
     folder = Path(str(database.migrations_folder()))
     assert (folder / "env.py").is_file()
     assert (folder / "script.py.mako").is_file()
-    assert sorted(p.name for p in (folder / "versions").glob("*.py")) == ["0001_initial.py"]
+    assert sorted(p.name for p in (folder / "versions").glob("*.py"))[:2] == ["0001_initial.py",
+                                                                  "0002_server_secrets.py"]
 
 
 def test_upgrade_works_from_any_directory(tmp_path):

@@ -42,9 +42,24 @@ COMPLETE_PROFILE = {"organization": "Acme <script>alert(1)</script>", "sector": 
                     "size": "1000-9999", "region": "emea"}
 
 
+def csrf_of(html: str) -> str:
+    """The CSRF token a page gives its forms and htmx requests (signed, not the cookie)."""
+    import re
+
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html) or re.search(
+        r'"X-CSRF-Token": "([^"]+)"', html)
+    assert found, "no CSRF token in the page"
+    return found.group(1)
+
+
+def csrf(client) -> str:
+    """The CSRF token for ``client``'s session (from the landing page)."""
+    return csrf_of(client.get("/").text)
+
+
 def start(client, organization="Acme") -> str:
     res = client.post("/start", data={"organization": organization,
-                                      "csrf_token": client.cookies["sm_csrf"]},
+                                      "csrf_token": csrf(client)},
                       follow_redirects=False)
     assert res.status_code == 303, res.text
     return res.headers["location"].split("/")[2]
@@ -52,5 +67,5 @@ def start(client, organization="Acme") -> str:
 
 def post_section(client, token, section, data, go="next"):
     return client.post(f"/a/{token}/s/{section}",
-                       data={**data, "csrf_token": client.cookies["sm_csrf"], "go": go},
+                       data={**data, "csrf_token": csrf(client), "go": go},
                        follow_redirects=False)

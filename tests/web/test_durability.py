@@ -46,6 +46,7 @@ from socialmaturity.instrument.loader import bundled_instrument
 from socialmaturity.instrument.model import DONT_KNOW, Instrument, Question
 from socialmaturity.storage import AssessmentStore, make_engine
 
+from .conftest import csrf_of
 from .server import Server
 
 RESPONDENTS = 200
@@ -86,6 +87,7 @@ class Respondent:
     plan: list[tuple[str, object]]  # (question id, value), in the order they are sent
     token: str | None = None
     csrf: str | None = None
+    session: str | None = None
     sent: dict[str, object] = field(default_factory=dict)
     acknowledged: dict[str, object] = field(default_factory=dict)
     statuses: Counter = field(default_factory=Counter)
@@ -177,14 +179,15 @@ class Load:
         who.token = json.loads(data)["token"]
         who.sent["organization"] = who.acknowledged["organization"] = who.organization
         if who.via == "htmx":
-            status, _, cookies = self.request(box, "GET", "/", b"", {}, who)
+            status, page, cookies = self.request(box, "GET", "/", b"", {}, who)
             who.statuses[status] += 1
             jar = SimpleCookie()
             for c in cookies:
                 jar.load(c)
             if status != 200 or "sm_csrf" not in jar:
                 return
-            who.csrf = jar["sm_csrf"].value
+            who.session = jar["sm_csrf"].value
+            who.csrf = csrf_of(page.decode())
         for qid, value in who.plan:
             method, path, body, headers = self.answer_request(who, qid, value)
             who.sent[qid] = value
@@ -208,7 +211,7 @@ class Load:
         form = [("question", qid)] + [(qid, str(v)) for v in values]
         return ("POST", f"/a/{who.token}/answer", urlencode(form).encode(),
                 {"content-type": "application/x-www-form-urlencoded", "hx-request": "true",
-                 "x-csrf-token": who.csrf or "", "cookie": f"sm_csrf={who.csrf}"})
+                 "x-csrf-token": who.csrf or "", "cookie": f"sm_csrf={who.session}"})
 
     def start(self) -> tuple[ThreadPoolExecutor, list]:
         pool = ThreadPoolExecutor(len(self.people), thread_name_prefix="respondent")

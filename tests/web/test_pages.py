@@ -8,7 +8,7 @@ import jsonschema
 
 from socialmaturity.reports.result import result_schema
 
-from .conftest import COMPLETE_PROFILE, post_section, start
+from .conftest import COMPLETE_PROFILE, csrf, post_section, start
 
 
 def test_landing_in_english_and_dutch(client):
@@ -97,7 +97,7 @@ def test_an_option_not_offered_is_422_naming_the_field(client):
 
 def test_htmx_saves_one_answer(client):
     token = start(client)
-    headers = {"X-CSRF-Token": client.cookies["sm_csrf"], "HX-Request": "true"}
+    headers = {"X-CSRF-Token": csrf(client), "HX-Request": "true"}
     res = client.post(f"/a/{token}/answer", data={"question": "listening-response-rate",
                                                   "listening-response-rate": "85"},
                       headers=headers)
@@ -122,7 +122,7 @@ def test_result_page_and_its_json_twin(client):
     token = start(client)
     post_section(client, token, "profile", COMPLETE_PROFILE)
     post_section(client, token, "strategy", {"strategy-sponsor": "c-level"})
-    res = client.post(f"/a/{token}/complete", data={"csrf_token": client.cookies["sm_csrf"]},
+    res = client.post(f"/a/{token}/complete", data={"csrf_token": csrf(client)},
                       follow_redirects=False)
     assert res.headers["location"] == f"/a/{token}/result"
     page = client.get(f"/a/{token}/result")
@@ -162,7 +162,7 @@ def test_saving_works_on_both_databases(client_on):
 def test_errors_on_a_dutch_page_are_in_dutch(client):
     token = start(client)
     client.get("/lang/nl?next=/")
-    headers = {"X-CSRF-Token": client.cookies["sm_csrf"], "HX-Request": "true"}
+    headers = {"X-CSRF-Token": csrf(client), "HX-Request": "true"}
     res = client.post(f"/a/{token}/answer", data={"question": "listening-response-rate",
                                                   "listening-response-rate": "185"},
                       headers=headers)

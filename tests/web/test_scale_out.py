@@ -23,6 +23,7 @@ import yaml
 
 from socialmaturity.instrument.loader import bundled_instrument
 
+from .conftest import csrf_of
 from .server import Server
 
 EXAMPLE = yaml.safe_load((Path(__file__).parents[2] / "examples" / "answers.yaml").read_text())
@@ -66,10 +67,12 @@ def test_two_servers_on_one_postgresql_database(backend, database_url, tmp_path)
 
 
 def run(on_a: httpx.Client, on_b: httpx.Client, a: Server, scored: dict, outcomes: dict):
-    # The CSRF cookie comes from A; B accepts it (double-submit: nothing stored per process).
-    assert on_a.get("/").status_code == 200
-    csrf = on_a.cookies["sm_csrf"]
-    on_b.cookies.set("sm_csrf", csrf)
+    # The CSRF session and its signed token come from A; B accepts them (the signing key is
+    # kept in the shared database: nothing stored per process).
+    page = on_a.get("/")
+    assert page.status_code == 200
+    csrf = csrf_of(page.text)
+    on_b.cookies.set("sm_csrf", on_a.cookies["sm_csrf"])
 
     res = on_a.post("/api/assessments", json={"language": "nl", "profile": EXAMPLE["profile"]})
     assert res.status_code == 201, res.text

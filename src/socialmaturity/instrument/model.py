@@ -23,6 +23,8 @@ Text = dict[str, str]
 DONT_KNOW = "dont-know"
 NOT_APPLICABLE = "not-applicable"
 RESERVED_KEYS = (DONT_KNOW, NOT_APPLICABLE)
+#: Longest answer to a text question whose definition sets no ``max_length``.
+TEXT_MAX_LENGTH = 200
 
 
 class Strict(BaseModel):
@@ -84,6 +86,14 @@ class Question(Strict):
     #: What a top-2-box answer says, as a plural verb phrase for research findings (see
     #: :attr:`Option.finding`): "say social media differentiates their brand".
     finding: Text | None = None
+    #: Longest answer (characters) to a text question, on every way in: the web form, the
+    #: API, answers files, the batch CSV. Default :data:`TEXT_MAX_LENGTH`.
+    max_length: int | None = Field(default=None, ge=1, le=10_000)
+
+    @property
+    def text_limit(self) -> int:
+        """The longest answer a text question takes."""
+        return self.max_length or TEXT_MAX_LENGTH
 
 
 class StageDefinition(Strict):

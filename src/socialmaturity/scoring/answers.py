@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import AnswersError, InputFileError, Problem
+from ..errors import AnswersError, InputFileError, Problem, shown
 from ..i18n.catalog import tr
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument
 from ..instrument.positions import Positions, load_with_positions
@@ -31,6 +31,8 @@ class Responses:
 
 
 def _close(word: str, valid: list[str], lang: str = "en") -> str:
+    if len(word) > 100:  # no key is this long; difflib would take seconds on a 5 MB value
+        return ""
     near = difflib.get_close_matches(word, valid, n=1)
     return tr(lang, " (did you mean {near!r}?)", near=near[0]) if near else ""
 
@@ -38,6 +40,26 @@ def _close(word: str, valid: list[str], lang: str = "en") -> str:
 def _list(valid: list[str], limit: int = 12) -> str:
     shown = ", ".join(valid[:limit])
     return shown + (f", … ({len(valid)})" if len(valid) > limit else "")
+
+
+def check_text(value: Any, limit: int, lang: str = "en") -> tuple[str | None, str | None]:
+    """A text answer: a string (or a whole number) of at most ``limit`` characters, valid
+    Unicode (no lone surrogates) without control characters other than tab and newline."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10 ** 100:
+        value = str(value)
+    if not isinstance(value, str):
+        return None, tr(lang, "expected text, got {value!r}", value=_Shown(value))
+    if len(value) > limit:
+        return None, tr(lang, "too long: {n} characters; valid: at most {limit}",
+                        n=f"{len(value):,}", limit=limit)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return None, tr(lang, "not valid text (a lone surrogate character); valid: Unicode text")
+    if any(ord(ch) < 32 and ch not in "\t\n\r" or ord(ch) == 127 for ch in value):
+        return None, tr(lang, "holds a control character; valid: text without control "
+                              "characters")
+    return value, None
 
 
 def check_value(inst: Instrument, qid: str, value: Any, lang: str = "en"
@@ -51,29 +73,28 @@ def check_value(inst: Instrument, qid: str, value: Any, lang: str = "en"
     if isinstance(value, str) and value in specials:
         return value, None
     if q.type == "text":
-        if isinstance(value, str | int | float) and not isinstance(value, bool):
-            return str(value), None
-        return None, tr(lang, "expected text")
+        return check_text(value, q.text_limit, lang)
     if q.type == "numeric":
         low, high = f"{q.min:g}", f"{q.max:g}"
-        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+        number = _finite(value)
+        if number is None:
             if specials:
                 return None, tr(lang, "expected a number, got {value!r}; valid: a number from "
-                                      "{low} to {high} or {specials}", value=value, low=low,
-                                high=high, specials=" / ".join(specials))
+                                      "{low} to {high} or {specials}", value=_Shown(value),
+                                low=low, high=high, specials=" / ".join(specials))
             return None, tr(lang, "expected a number, got {value!r}; valid: a number from {low} "
-                                  "to {high}", value=value, low=low, high=high)
-        if not q.min <= value <= q.max:
+                                  "to {high}", value=_Shown(value), low=low, high=high)
+        if not q.min <= number <= q.max:
             return None, tr(lang, "{value} is out of range; valid: a number from {low} to "
-                                  "{high}", value=f"{value:g}", low=low, high=high)
-        return float(value), None
+                                  "{high}", value=f"{number:g}", low=low, high=high)
+        return number, None
     if q.type == "single":
         if not isinstance(value, str):
             return None, tr(lang, "expected one option key, got {value!r}; valid: {valid}",
-                            value=value, valid=_list(keys + specials))
+                            value=_Shown(value), valid=_list(keys + specials))
         if value not in keys:
             return None, tr(lang, "{value!r} is not an option of {qid!r}{close}; valid: {valid}",
-                            value=value, qid=qid, close=_close(value, keys, lang),
+                            value=_Shown(value), qid=qid, close=_close(value, keys, lang),
                             valid=_list(keys + specials))
         return value, None
     # multi
@@ -81,11 +102,11 @@ def check_value(inst: Instrument, qid: str, value: Any, lang: str = "en"
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         return None, tr(lang, "expected a list of option keys, got {value!r}; valid: {valid}",
-                        value=value, valid=_list(keys))
+                        value=_Shown(value), valid=_list(keys))
     wrong = [v for v in value if v not in keys]
     if wrong:
         return None, tr(lang, "{value!r} is not an option of {qid!r}{close}; valid: {valid}",
-                        value=wrong[0], qid=qid, close=_close(wrong[0], keys, lang),
+                        value=_Shown(wrong[0]), qid=qid, close=_close(wrong[0], keys, lang),
                         valid=_list(keys + specials))
     if len(set(value)) != len(value):
         return None, tr(lang, "an option is listed twice")
@@ -94,6 +115,30 @@ def check_value(inst: Instrument, qid: str, value: Any, lang: str = "en"
         return None, tr(lang, "{key!r} excludes every other option", key=exclusive[0])
     ordered = [k for k in keys if k in value]
     return ordered, None
+
+
+class _Shown:
+    """A bad value in a message: its ``repr`` is cut to 80 characters (``errors.shown``)."""
+
+    def __init__(self, value: Any):
+        self.value = value
+
+    def __repr__(self) -> str:
+        return shown(self.value)
+
+    __str__ = __repr__
+
+
+def _finite(value: Any) -> float | None:
+    """A JSON/YAML number as a finite float; None for bools, text, NaN, infinities and
+    integers too large for a float."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def validate_responses(inst: Instrument, data: Any, pos: Positions | None = None,
@@ -110,7 +155,7 @@ def validate_responses(inst: Instrument, data: Any, pos: Positions | None = None
         raise AnswersError(Problem(where(()), "expected a mapping with profile: and answers:"))
     for key in data:
         if key not in ("profile", "answers", "instrument"):
-            problems.append(Problem(where((key,), True), f"unknown key {key!r}; valid: "
+            problems.append(Problem(where((key,), True), f"unknown key {shown(key)}; valid: "
                                                          f"instrument, profile, answers"))
     out = Responses()
     profile = data.get("profile") or {}
@@ -125,7 +170,7 @@ def validate_responses(inst: Instrument, data: Any, pos: Positions | None = None
     for qid, value in profile.items():
         if qid not in profile_ids:
             problems.append(Problem(where(("profile", qid), True), f"unknown profile field "
-                                    f"{qid!r}{_close(str(qid), profile_ids)}; valid: "
+                                    f"{shown(qid)}{_close(str(qid), profile_ids)}; valid: "
                                     f"{_list(profile_ids)}"))
             continue
         if value is None:
@@ -147,7 +192,7 @@ def validate_responses(inst: Instrument, data: Any, pos: Positions | None = None
             hint = " (a profile field: put it under profile:)" if qid in profile_ids else \
                 _close(str(qid), answer_ids)
             problems.append(Problem(where(("answers", qid), True),
-                                    f"unknown question id {qid!r}{hint}"))
+                                    f"unknown question id {shown(qid)}{hint}"))
             continue
         if value is None:
             continue

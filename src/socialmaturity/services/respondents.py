@@ -11,10 +11,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import AnswersError, Problem, SocialMaturityError
-from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument, Question
+from ..errors import AnswersError, Problem, SocialMaturityError, shorten, shown
+from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, TEXT_MAX_LENGTH, Instrument, Question
 from ..reports.result import AssessmentResult
-from ..scoring.answers import Responses, check_value, validate_responses
+from ..scoring.answers import Responses, check_text, check_value, validate_responses
 from .assessment import Assessor
 
 RESULT_CACHE_SIZE = 512
@@ -65,7 +65,7 @@ def check_answers(inst: Instrument, values: dict[str, Any], lang: str = "en"
     problems = []
     for qid, value in values.items():
         if qid not in inst.index.questions:
-            problems.append(Problem(qid, f"unknown question id {qid!r}"))
+            problems.append(Problem(shorten(str(qid)), f"unknown question id {shown(qid)}"))
             continue
         if value is None or value == "" or value == []:
             clean[qid] = None
@@ -123,13 +123,25 @@ class Respondents:
     def instrument(self) -> Instrument:
         return self.assessor.instrument
 
+    def check_organization(self, organization: Any, lang: str = "en") -> str:
+        """The organization's name as given to /start or the API, checked like the answer to
+        the instrument's ``organization`` question (its ``max_length``); raise
+        ``AnswersError`` naming the field."""
+        q = self.instrument.index.questions.get("organization")
+        limit = q.text_limit if q is not None and q.type == "text" else TEXT_MAX_LENGTH
+        name, err = check_text(organization, limit, lang)
+        if err:
+            raise AnswersError(Problem("organization", err))
+        return (name or "").strip()
+
     def start(self, organization: str, lang: str, round_name: str = "") -> str:
         inst = self.instrument
-        new = self.store.create(organization=organization.strip()[:200],
+        organization = self.check_organization(organization, lang)
+        new = self.store.create(organization=organization,
                                 round_name=round_name, instrument_id=inst.id,
                                 instrument_version=inst.version,
                                 instrument_hash=inst.content_hash, language=lang)
-        name = organization.strip()[:200]
+        name = organization
         q = inst.index.questions.get("organization")
         if name and q is not None and q.type == "text":
             self.store.save_answers(new.respondent_id, {"organization": name})

@@ -75,7 +75,8 @@ def parse_url(url: str | URL) -> URL:
         try:
             parsed = make_url(url.strip())
         except (exc.ArgumentError, ValueError) as e:
-            raise StorageError(f"database URL {safe_url(url)!r} is malformed ({e}): expected "
+            detail = str(e).replace(url.strip(), safe_url(url.strip()))  # no password
+            raise StorageError(f"database URL {safe_url(url)!r} is malformed ({detail}): expected "
                                f"{_SUPPORTED}") from e
     backend, _, driver = parsed.drivername.partition("+")
     if backend == "postgres":
@@ -97,9 +98,12 @@ def make_engine(url: str | URL, **kwargs) -> Engine:
     begins with ``BEGIN IMMEDIATE`` (it takes the write lock at once, so a transaction that reads
     and then writes waits for other writers instead of failing with "database is locked").
     PostgreSQL (psycopg 3): ``pool_pre_ping``, a pool of 10 plus 20 overflow connections.
+    Both: ``hide_parameters``, so errors and logs never show the values of a statement.
     ``kwargs`` go to ``sqlalchemy.create_engine``.
     """
     parsed = parse_url(url)
+    # SQL parameters (organization names, answers) never appear in errors or logs
+    kwargs.setdefault("hide_parameters", True)
     try:
         if parsed.get_backend_name() == "sqlite":
             return _sqlite_engine(parsed, **kwargs)

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .database import WRITE_OPTION, RespondentNotFound, StorageError, storage_errors
-from .tables import answers, assessments, organizations, respondents, rounds
+from .tables import answers, assessments, organizations, respondents, rounds, server_secrets
 
 #: Bytes of randomness in a resume token (256 bits; 43 URL-safe characters).
 TOKEN_BYTES = 32
@@ -77,8 +77,8 @@ def encode_value(question_id: str, value: object) -> str:
     try:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError) as e:
-        raise StorageError(f"answer to {question_id!r}: cannot store {type(value).__name__} "
-                           f"{value!r} ({e})") from e
+        raise StorageError(f"answer to {question_id!r}: cannot store a "
+                           f"{type(value).__name__} ({e})") from None
 
 
 def decode_value(text: str) -> object:
@@ -130,6 +130,16 @@ class AssessmentStore:
                 connection.execution_options(**{WRITE_OPTION: True})
             with connection.begin():
                 yield connection
+
+    def server_secret(self, name: str) -> str:
+        """The server's secret called ``name`` (a 256-bit random key), made on first use and
+        kept in the database: every worker and machine on this database gets the same one."""
+        with self._transaction(write=True) as conn:
+            stmt = self._insert(server_secrets).values(
+                name=name, value=secrets.token_urlsafe(32), created_at=now())
+            conn.execute(stmt.on_conflict_do_nothing(index_elements=["name"]))
+            return conn.execute(select(server_secrets.c.value)
+                                .where(server_secrets.c.name == name)).scalar_one()
 
     # -- creating -------------------------------------------------------------------------
 

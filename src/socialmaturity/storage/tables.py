@@ -116,3 +116,11 @@ answers = Table(
     CheckConstraint(f"length(question_id) BETWEEN 1 AND {QUESTION_ID_LENGTH}",
                     name="question_id_length"),
 )
+
+server_secrets = Table(
+    "server_secrets", metadata,
+    # What the secret is for ("csrf"); made once, on the first start, shared by every worker.
+    Column("name", String(50), primary_key=True),
+    Column("value", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)

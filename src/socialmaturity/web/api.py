@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
 
 from ..errors import AnswersError
 from ..reports.result import AssessmentResult
@@ -25,7 +25,9 @@ def get_service(request: Request) -> Respondents:
 
 Service = Annotated[Respondents, Depends(get_service)]
 
-AnswerValue = str | list[str] | float | None
+#: Strict: ``true`` is not the number 1 and ``"3"`` not a number; the scoring rules check
+#: the rest and name the field (NaN and infinities included).
+AnswerValue = StrictStr | list[StrictStr] | StrictInt | StrictFloat | None
 
 
 class AnswersIn(BaseModel):
@@ -39,7 +41,8 @@ class AnswersIn(BaseModel):
 
 
 class AssessmentIn(AnswersIn):
-    organization: str = Field(default="", max_length=200)
+    organization: StrictStr = Field(
+        default="", description="at most the organization question's max_length (200)")
     language: Lang = "en"
 
 
@@ -102,7 +105,10 @@ def create_assessment(body: AssessmentIn, svc: Service):
         _, problems = check_answers(svc.instrument, values)
         if problems:
             return problems_response(AnswersError(problems))
-    token = svc.start(body.organization, body.language)
+    try:
+        token = svc.start(body.organization, body.language)
+    except AnswersError as exc:
+        return problems_response(exc)
     if values:
         svc.save(token, values)
     return describe(svc, token)

@@ -74,7 +74,9 @@ def create_app(settings: WebSettings, assessor=None) -> FastAPI:
                   openapi_url="/api/openapi.json",
                   description="Take the Social Maturity Assessment through JSON: create an "
                               "assessment, put answers, get the result and the PDF report.")
-    app.state.respondents = Respondents(AssessmentStore(engine), assessor)
+    store = AssessmentStore(engine)
+    app.state.respondents = Respondents(store, assessor)
+    app.state.csrf_secret = store.server_secret("csrf")
     app.state.templates = templates()
     app.add_middleware(SecurityMiddleware)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")

@@ -11,7 +11,8 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from ..errors import AnswersError
+from ..errors import AnswersError, shorten
+from ..instrument.model import TEXT_MAX_LENGTH
 from ..i18n.catalog import LANGUAGES, tr
 from ..services.respondents import (
     RESULT_CACHE_SIZE,
@@ -21,7 +22,8 @@ from ..services.respondents import (
     sections,
 )
 from .app import LANG_COOKIE, negotiate
-from .security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, csrf_ok, new_csrf_token
+from .security import CSRF_FIELD, CSRF_HEADER, csrf_cookie_name, csrf_ok, new_session_id
+from .security import csrf_token as sign_session
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,11 +32,19 @@ def service(request: Request) -> Respondents:
     return request.app.state.respondents
 
 
+def session_id(request: Request) -> str | None:
+    """The browser's session id (the CSRF cookie), or the new one this response sets."""
+    return request.cookies.get(csrf_cookie_name(request.url.scheme)) or getattr(
+        request.state, "new_csrf", None)
+
+
 def csrf_token(request: Request) -> str:
-    token = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None)
-    if not token:
-        token = request.state.new_csrf = new_csrf_token()
-    return token
+    """The token for this page's forms and htmx requests: the server's signature of the
+    session id, never the cookie itself."""
+    session = session_id(request)
+    if not session or len(session) > 100:
+        session = request.state.new_csrf = new_session_id()
+    return sign_session(request.app.state.csrf_secret, session)
 
 
 def render(request: Request, template: str, lang: str, *, forms: bool = True, **context) -> str:
@@ -55,8 +65,8 @@ def html_response(request: Request, html: str, status: int = 200) -> Response:
     response = HTMLResponse(html, status_code=status)
     new = getattr(request.state, "new_csrf", None)
     if new:
-        response.set_cookie(CSRF_COOKIE, new, httponly=True, samesite="strict",
-                            secure=request.url.scheme == "https", path="/")
+        response.set_cookie(csrf_cookie_name(request.url.scheme), new, httponly=True,
+                            samesite="strict", secure=request.url.scheme == "https", path="/")
     response.headers["cache-control"] = "no-store"
     return response
 
@@ -69,8 +79,10 @@ def forbid(request: Request, lang: str) -> Response:
 
 async def checked_form(request: Request):
     form = await request.form()
-    ok = csrf_ok(request.cookies.get(CSRF_COOKIE),
-                 form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER))
+    submitted = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)
+    ok = csrf_ok(request.app.state.csrf_secret,
+                 request.cookies.get(csrf_cookie_name(request.url.scheme)),
+                 submitted if isinstance(submitted, str) else None)
     return form, ok
 
 
@@ -79,11 +91,18 @@ async def checked_form(request: Request):
 
 @router.get("/")
 def landing(request: Request) -> Response:
-    lang = negotiate(request)
+    return landing_page(request, negotiate(request))
+
+
+def landing_page(request: Request, lang: str, error: str | None = None,
+                 organization: str = "") -> Response:
     inst = service(request).instrument
     assessor = service(request).assessor
-    return page(request, "landing.html", lang, inst=inst, panel=assessor.panel,
-                questions=len(inst.scored_questions), dimensions=inst.dimensions)
+    q = inst.index.questions.get("organization")
+    return page(request, "landing.html", lang, status=422 if error else 200, inst=inst,
+                panel=assessor.panel, questions=len(inst.scored_questions),
+                dimensions=inst.dimensions, error=error, organization=organization,
+                org_limit=q.text_limit if q is not None else TEXT_MAX_LENGTH)
 
 
 @router.get("/lang/{code}")
@@ -102,8 +121,12 @@ async def start(request: Request) -> Response:
     form, ok = await checked_form(request)
     if not ok:
         return forbid(request, lang)
-    token = await run_in_threadpool(service(request).start, str(form.get("organization") or ""),
-                                    lang)
+    organization = form.get("organization") or ""
+    try:
+        token = await run_in_threadpool(service(request).start, str(organization), lang)
+    except AnswersError as exc:
+        shown = shorten(str(organization), 200).encode("utf-8", "replace").decode("utf-8")
+        return landing_page(request, lang, error=exc.problems[0].message, organization=shown)
     return RedirectResponse(f"/a/{quote(token)}/s/profile", status_code=303)
 
 

@@ -1,23 +1,41 @@
-"""Security for the web app: headers, request size limit and CSRF (double-submit cookie).
+"""Security for the web app: headers, request limits, errors without leaks, and CSRF.
 
-Every page sets a random ``sm_csrf`` cookie (SameSite=Strict, HttpOnly) and renders the same
-value into its forms (``csrf_token``) and, for htmx requests, into ``hx-headers``
-(``X-CSRF-Token``). A form post must carry the cookie's value; a cross-site page cannot read
-the cookie, so it cannot forge the field. The JSON API takes only ``application/json`` bodies,
+**CSRF** (OWASP's signed double-submit cookie): every browser gets a random session id in the
+``sm_csrf`` cookie (SameSite=Strict, HttpOnly; ``__Host-sm_csrf`` over HTTPS, which a sibling
+subdomain cannot set). Forms carry ``csrf_token`` and htmx requests the ``X-CSRF-Token``
+header with the HMAC-SHA256 of that session id under a server secret (made on the first start
+and kept in the database, so every worker checks the same way). The cookie itself is never
+written into a page; a planted cookie without the server's signature for it is worth nothing,
+and a cross-site page can read neither. The JSON API takes only ``application/json`` bodies,
 which a cross-site form cannot send, and uses no cookies.
+
+**Limits**: bodies over ``MAX_BODY`` get 413 (with a Content-Length or chunked), request
+heads over ``MAX_HEAD`` get 431; every response, a 500 included, carries the security headers,
+and JSON API responses ``Cache-Control: no-store``. An error the app did not expect is logged
+without the request's body or the resume token and answered with a plain 500.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
+import logging
+import re
 import secrets
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSRF_COOKIE = "sm_csrf"
+#: The cookie's name over HTTPS: the ``__Host-`` prefix makes browsers refuse it from a
+#: subdomain or without ``Secure`` and ``Path=/``.
+CSRF_COOKIE_HTTPS = "__Host-sm_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 MAX_BODY = 64 * 1024  # bytes; a complete questionnaire is a few kB
+MAX_HEAD = 16 * 1024  # bytes of request line and headers (nginx allows 8-32 kB)
+
+log = logging.getLogger("socialmaturity.web")
 
 SECURITY_HEADERS = [
     (b"content-security-policy",
@@ -33,60 +51,115 @@ SECURITY_HEADERS = [
 
 
 class SecurityMiddleware:
-    """Adds the security headers to every response and refuses bodies over ``max_body``."""
+    """Adds the security headers to every response, refuses bodies over ``max_body`` (413)
+    and heads over ``max_head`` (431), and turns an unexpected error into a plain 500."""
 
-    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY):
+    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY, max_head: int = MAX_HEAD):
         self.app = app
         self.max_body = max_body
+        self.max_head = max_head
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers") or [])
+        raw_headers = scope.get("headers") or []
+        head = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"") + sum(
+            len(k) + len(v) + 4 for k, v in raw_headers)
+        if head > self.max_head:
+            await _plain(send, 431, f"Request headers too large: at most {self.max_head // 1024}"
+                                    " kB.")
+            return
+        headers = dict(raw_headers)
         length = headers.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
-            await _too_large(send, self.max_body)
+            await _plain(send, 413, f"Request too large: at most {self.max_body // 1024} kB.")
             return
-        received = 0
+        # Read the whole body first (at most max_body): a chunked body over the limit gets
+        # 413 here, before any parser sees it.
+        body = bytearray()
+        if scope.get("method", "GET") not in ("GET", "HEAD"):
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return
+                body += message.get("body", b"")
+                if len(body) > self.max_body:
+                    await _plain(send, 413, f"Request too large: at most "
+                                            f"{self.max_body // 1024} kB.")
+                    return
+                if not message.get("more_body", False):
+                    break
+        replayed = False
 
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_body:
-                    raise BodyTooLarge
-            return message
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
+            return await receive()
+
+        api = scope.get("path", "").startswith("/api/")
+        started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                if api and b"cache-control" not in present:
+                    extra.append((b"cache-control", b"no-store"))
                 message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, send_with_headers)
-        except BodyTooLarge:
-            await _too_large(send, self.max_body)
+            await self.app(scope, replay, send_with_headers)
+        except Exception:
+            log.exception("unexpected error on %s %s", scope.get("method"),
+                          _without_tokens(scope.get("path", "")))
+            if not started:
+                await _plain(send, 500, "Internal server error.")
 
 
-class BodyTooLarge(Exception):
-    pass
+_TOKEN_IN_PATH = re.compile(r"(/a/|/api/assessments/)[^/]+")
 
 
-async def _too_large(send: Send, limit: int) -> None:
-    body = f"Request too large: at most {limit // 1024} kB.".encode()
-    await send({"type": "http.response.start", "status": 413,
+def _without_tokens(path: str) -> str:
+    """A path for the log: resume tokens are secrets."""
+    return _TOKEN_IN_PATH.sub(r"\1…", path)
+
+
+async def _plain(send: Send, status: int, text: str) -> None:
+    body = text.encode()
+    await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode())] + SECURITY_HEADERS})
+                            (b"content-length", str(len(body)).encode()),
+                            (b"cache-control", b"no-store")] + SECURITY_HEADERS})
     await send({"type": "http.response.body", "body": body})
 
 
-def new_csrf_token() -> str:
+# -- CSRF -----------------------------------------------------------------------------------------
+
+
+def new_session_id() -> str:
     return secrets.token_urlsafe(32)
 
 
-def csrf_ok(cookie: str | None, submitted: str | None) -> bool:
-    return bool(cookie) and bool(submitted) and hmac.compare_digest(cookie, submitted)
+def csrf_cookie_name(scheme: str) -> str:
+    return CSRF_COOKIE_HTTPS if scheme == "https" else CSRF_COOKIE
+
+
+def csrf_token(secret: str, session_id: str) -> str:
+    """The token forms and htmx send: HMAC-SHA256 of the session id under the server secret."""
+    mac = hmac.new(secret.encode(), b"csrf:" + session_id.encode("utf-8", "replace"),
+                   hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+
+
+def csrf_ok(secret: str, session_id: str | None, submitted: str | None) -> bool:
+    """Whether ``submitted`` is the signature of the browser's session id."""
+    if not session_id or not submitted or len(session_id) > 100:
+        return False
+    return hmac.compare_digest(csrf_token(secret, session_id).encode(),
+                               submitted.encode("utf-8", "replace"))
