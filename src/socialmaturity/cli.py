@@ -331,8 +331,11 @@ database_option = setting_option("database-url", metavar="URL")
 @instrument_option
 @panel_option
 @min_group_option
+@setting_option("max-header-kb")
+@setting_option("header-timeout")
 @handle_errors
-def serve(host, port, workers, database_url, instrument, panel, min_group_size) -> None:
+def serve(host, port, workers, database_url, instrument, panel, min_group_size, max_header_kb,
+          header_timeout) -> None:
     """Start the web app: the assessment in the browser, the result, the PDF and the JSON API.
 
     The database is created and migrated on start.
@@ -351,15 +354,19 @@ def serve(host, port, workers, database_url, instrument, panel, min_group_size) 
     )
 
     values = {"database-url": database_url or default_database_url(), "instrument": instrument,
-              "panel": panel, "min-group-size": min_group_size}
+              "panel": panel, "min-group-size": min_group_size, "max-header-kb": max_header_kb,
+              "header-timeout": header_timeout}
     for s in SETTINGS:  # the workers read their settings from the environment
         if s.name in values and values[s.name] not in (None, ""):
             os.environ[s.env] = str(values[s.name])
     url = database_url_from_environment()
     upgrade(url)
     click.echo(f"socialmaturity on http://{host}:{port} (database {safe_url(url)})")
+    from .web.protocol import GuardedHttpToolsProtocol
+
     uvicorn.run("socialmaturity.web.main:app_from_env", factory=True, host=host, port=port,
-                workers=workers, log_level="warning", proxy_headers=True)
+                workers=workers, log_level="warning", proxy_headers=True,
+                http=GuardedHttpToolsProtocol, timeout_keep_alive=5)
 
 
 @cli.group()

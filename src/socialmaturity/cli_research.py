@@ -13,7 +13,14 @@ from pathlib import Path
 
 import click
 
-from .cli import console, format_option, handle_errors, instrument_option, lang_option
+from .cli import (
+    console,
+    format_option,
+    handle_errors,
+    instrument_option,
+    lang_option,
+    setting_option,
+)
 from .errors import Problem, SocialMaturityError
 
 LAYOUTS = ["qualtrics", "surveymonkey", "google-forms", "plain"]
@@ -118,12 +125,19 @@ def _instrument(instrument: str):
 
 
 @click.group()
-def research() -> None:
+@setting_option("xlsx-max-unpacked-mb")
+@setting_option("xlsx-max-cells")
+def research(xlsx_max_unpacked_mb: int, xlsx_max_cells: int) -> None:
     """The research workbench: import survey exports, clean, weight, classify, compare,
     describe, test reliability, write findings and the report.
 
     Example: socialmaturity research run --demo --output-dir report/
     """
+    import os
+
+    # the limits are read where an XLSX file is read (settings.get)
+    os.environ["SOCIALMATURITY_XLSX_MAX_UNPACKED_MB"] = str(xlsx_max_unpacked_mb)
+    os.environ["SOCIALMATURITY_XLSX_MAX_CELLS"] = str(xlsx_max_cells)
 
 
 # -- import and mapping -------------------------------------------------------------------------

@@ -33,6 +33,11 @@ SETTINGS = (
     Setting("database-url", None,
             "Database of the web app: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB. "
             "Empty: socialmaturity.sqlite in the current folder."),
+    Setting("max-header-kb", 16,
+            "Largest request head (request line and headers, kB) the web app reads; a larger "
+            "one gets 431."),
+    Setting("header-timeout", 10,
+            "Seconds a client has to send a request's headers before the connection is closed."),
     Setting("xlsx-max-unpacked-mb", 200,
             "Largest XLSX workbook read, unpacked (MB): a small file can unpack to gigabytes "
             "(a zip bomb); checked before parsing."),

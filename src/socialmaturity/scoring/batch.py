@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import shown
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument, Question
 from .engine import EPSILON, gate_dimension, multi_cap
 
@@ -87,13 +88,13 @@ def encode_values(inst: Instrument, q: Question, cells: list[object]
             if text in keys:
                 status[i], value[i] = ANSWERED, keys.index(text)
             else:
-                bad.append((i, f"{text!r} is not an option; valid: {valid_text}"))
+                bad.append((i, f"{shown(text)} is not an option; valid: {valid_text}"))
         elif q.type == "multi":
             parts = [p.strip() for p in text.split(MULTI_SEPARATOR) if p.strip()]
             wrong = [p for p in parts if p not in keys]
             exclusive = [o.key for o in inst.index.options[q.id] if o.exclusive and o.key in parts]
             if wrong:
-                bad.append((i, f"{wrong[0]!r} is not an option; valid: {valid_text} "
+                bad.append((i, f"{shown(wrong[0])} is not an option; valid: {valid_text} "
                                f"(several separated by '{MULTI_SEPARATOR}')"))
             elif exclusive and len(parts) > 1:
                 bad.append((i, f"{exclusive[0]!r} excludes every other option"))
@@ -105,7 +106,7 @@ def encode_values(inst: Instrument, q: Question, cells: list[object]
                 number = float(text.replace(",", ".")) if text.count(",") == 1 and "." not in \
                     text else float(text)
             except ValueError:
-                bad.append((i, f"{text!r} is not a number; valid: {q.min:g} to {q.max:g}"
+                bad.append((i, f"{shown(text)} is not a number; valid: {q.min:g} to {q.max:g}"
                                + (f" or {DONT_KNOW}" if q.dont_know else "")))
                 continue
             if not (q.min <= number <= q.max):  # type: ignore[operator]

@@ -61,12 +61,13 @@ def read_table(inst: Instrument, path: str | Path, *, require_questions: bool = 
 
 
 def profile_problems(inst: Instrument, frame) -> dict[int, list[tuple[str, str]]]:
-    """Invalid values in single-choice profile columns, keyed by 0-based data row."""
+    """Invalid values in single-choice and text profile columns (a text over its question's
+    ``max_length``), keyed by 0-based data row."""
     import pandas as pd
 
     problems: dict[int, list[tuple[str, str]]] = {}
     for q in inst.profile:
-        if q.type != "single" or q.id not in frame.columns:
+        if q.type not in ("single", "text") or q.id not in frame.columns:
             continue
         codes, uniques = pd.factorize(frame[q.id].astype(object), use_na_sentinel=True)
         for u, value in enumerate(uniques):
@@ -74,7 +75,7 @@ def profile_problems(inst: Instrument, frame) -> dict[int, list[tuple[str, str]]
             if err:
                 for row in np.flatnonzero(codes == u):
                     problems.setdefault(int(row), []).append((q.id, err))
-        if q.required:
+        if q.required and q.type == "single":
             for row in np.flatnonzero(codes < 0):
                 keys = ", ".join(inst.index.option_keys(q.id))
                 problems.setdefault(int(row), []).append(

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
 from ..errors import AnswersError
 from ..reports.result import AssessmentResult
@@ -27,7 +27,7 @@ Service = Annotated[Respondents, Depends(get_service)]
 
 #: Strict: ``true`` is not the number 1 and ``"3"`` not a number; the scoring rules check
 #: the rest and name the field (NaN and infinities included).
-AnswerValue = StrictStr | list[StrictStr] | StrictInt | StrictFloat | None
+AnswerValue = StrictStr | list[StrictStr] | StrictInt | StrictFloat | StrictBool | None
 
 
 class AnswersIn(BaseModel):

@@ -7,11 +7,13 @@ from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..benchmark.peers import DEFAULT_MIN_GROUP_SIZE
+from ..errors import shorten
 from ..i18n.catalog import LANGUAGES, number, tr
 from ..services.assessment import make_assessor
 from ..services.respondents import Respondents, UnknownToken
@@ -97,6 +99,21 @@ def create_app(settings: WebSettings, assessor=None) -> FastAPI:
                                 status_code=404)
         lang = negotiate(request)
         return HTMLResponse(pages.render(request, "not_found.html", lang), status_code=404)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        """A body or parameter the API's types refuse: 422 in the API's shape, naming each
+        field, without repeating the value sent (it may be huge or not even valid text)."""
+        detail, seen = [], set()
+        for error in exc.errors():
+            loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path")]
+            field = shorten(".".join(loc) or "body")
+            if field in seen:  # one line per field, not one per member of a union
+                continue
+            seen.add(field)
+            detail.append({"field": field, "message": shorten(str(error.get("msg", "invalid")),
+                                                              200)})
+        return JSONResponse({"detail": detail}, status_code=422)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict:

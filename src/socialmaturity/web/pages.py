@@ -312,13 +312,16 @@ def result(request: Request, token: str) -> Response:
         _PAGES[key] = html
         while len(_PAGES) > RESULT_CACHE_SIZE:
             _PAGES.popitem(last=False)
+    else:
+        _PAGES.move_to_end(key)  # least recently used goes first
     response = html_response(request, html)
     response.headers["vary"] = "Accept"
     return response
 
 
 #: Rendered result pages per (respondent, last answer, language, address): like the results
-#: themselves (``Respondents.result``), a page only changes when an answer does.
+#: themselves (``Respondents.result``), a page only changes when an answer does. An LRU cache
+#: of at most ``RESULT_CACHE_SIZE`` pages (each a few tens of kB: every text in it is bounded).
 _PAGES: OrderedDict = OrderedDict()
 
 

@@ -10,7 +10,8 @@ and a cross-site page can read neither. The JSON API takes only ``application/js
 which a cross-site form cannot send, and uses no cookies.
 
 **Limits**: bodies over ``MAX_BODY`` get 413 (with a Content-Length or chunked), request
-heads over ``MAX_HEAD`` get 431; every response, a 500 included, carries the security headers,
+heads over the setting ``max-header-kb`` get 431 (``web.protocol`` enforces it as the bytes
+arrive; this is the same check for any other server); every response, a 500 included, carries the security headers,
 and JSON API responses ``Cache-Control: no-store``. An error the app did not expect is logged
 without the request's body or the resume token and answered with a plain 500.
 """
@@ -33,7 +34,6 @@ CSRF_COOKIE_HTTPS = "__Host-sm_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 MAX_BODY = 64 * 1024  # bytes; a complete questionnaire is a few kB
-MAX_HEAD = 16 * 1024  # bytes of request line and headers (nginx allows 8-32 kB)
 
 log = logging.getLogger("socialmaturity.web")
 
@@ -54,10 +54,12 @@ class SecurityMiddleware:
     """Adds the security headers to every response, refuses bodies over ``max_body`` (413)
     and heads over ``max_head`` (431), and turns an unexpected error into a plain 500."""
 
-    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY, max_head: int = MAX_HEAD):
+    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY, max_head: int | None = None):
+        from .. import settings
+
         self.app = app
         self.max_body = max_body
-        self.max_head = max_head
+        self.max_head = max_head or int(settings.get("max-header-kb") or 16) * 1024
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
