@@ -135,9 +135,20 @@ def research(xlsx_max_unpacked_mb: int, xlsx_max_cells: int) -> None:
     """
     import os
 
-    # the limits are read where an XLSX file is read (settings.get)
-    os.environ["SOCIALMATURITY_XLSX_MAX_UNPACKED_MB"] = str(xlsx_max_unpacked_mb)
-    os.environ["SOCIALMATURITY_XLSX_MAX_CELLS"] = str(xlsx_max_cells)
+    # The limits are read where an XLSX file is read (settings.get), for this command only.
+    given = {"SOCIALMATURITY_XLSX_MAX_UNPACKED_MB": str(xlsx_max_unpacked_mb),
+             "SOCIALMATURITY_XLSX_MAX_CELLS": str(xlsx_max_cells)}
+    before = {name: os.environ.get(name) for name in given}
+    os.environ.update(given)
+
+    def restore() -> None:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+    click.get_current_context().call_on_close(restore)
 
 
 # -- import and mapping -------------------------------------------------------------------------
