@@ -9,9 +9,11 @@ import sys
 from click.testing import CliRunner
 
 from socialmaturity.cli import cli
-from tests.web.conftest import assessor, client, client_on  # noqa: F401
-from tests.web.conftest import (  # noqa: F401
+from tests.web.conftest import (  # noqa: F401  # noqa: F401
+    assessor,
     backend,
+    client,
+    client_on,
     database_url,
     empty_database_url,
     postgres_server,

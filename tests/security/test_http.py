@@ -26,7 +26,7 @@ def test_json_api_responses_are_not_stored(client):
     res = client.post("/api/assessments", json={})
     assert res.headers["cache-control"] == "no-store"
     token = res.json()["token"]
-    for path in (f"/api/assessments/{token}", f"/api/assessments/nope",
+    for path in (f"/api/assessments/{token}", "/api/assessments/nope",
                  f"/api/assessments/{token}/result"):
         assert client.get(path).headers["cache-control"] == "no-store", path
     assert client.put(f"/api/assessments/{token}/answers",

@@ -116,7 +116,7 @@ def test_bad_text_gets_422_naming_the_field_on_both_databases(client_on, bad):
 def test_api_does_not_take_true_as_one_nor_nan(client):
     token = client.post("/api/assessments", json={}).json()["token"]
     for bad in ("true", "NaN", "Infinity", "-Infinity", "1e999"):
-        body = '{"answers": {"employees-trained": %s}}' % bad
+        body = '{"answers": {"employees-trained": ' + bad + "}}"
         got = fields(client.put(f"/api/assessments/{token}/answers", content=body,
                                 headers={"content-type": "application/json"}))
         assert "expected a number" in got["employees-trained"], got

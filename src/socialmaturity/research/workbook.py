@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
-
-import re
 
 import numpy as np
 import pandas as pd
@@ -20,7 +19,6 @@ def xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
     """An XLSX workbook (openpyxl, write-only: fast) with one sheet per table: a bold header
     row, frozen; names cut to Excel's 31 characters and made unique."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
@@ -114,8 +112,9 @@ def check_workbook(path: Any, where: str) -> None:
             entries = book.infolist()
             unpacked = sum(e.file_size for e in entries)
             if unpacked > max_mb * 1024 * 1024:
-                raise InputFileError(Problem(where, f"the workbook unpacks to {unpacked / 2**20:,.0f}"
-                                                    f" MB, over the limit of {max_mb:,} MB "
+                size = f"{unpacked / 2**20:,.0f}"
+                raise InputFileError(Problem(where, f"the workbook unpacks to {size} MB, over "
+                                                    f"the limit of {max_mb:,} MB "
                                                     f"(xlsx-max-unpacked-mb): {fix}"))
             cells = 0
             for entry in entries:

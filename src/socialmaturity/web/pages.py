@@ -12,8 +12,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from ..errors import AnswersError, shorten
-from ..instrument.model import TEXT_MAX_LENGTH
 from ..i18n.catalog import LANGUAGES, tr
+from ..instrument.model import TEXT_MAX_LENGTH
 from ..services.respondents import (
     RESULT_CACHE_SIZE,
     Respondents,

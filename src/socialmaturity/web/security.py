@@ -11,9 +11,10 @@ which a cross-site form cannot send, and uses no cookies.
 
 **Limits**: bodies over ``MAX_BODY`` get 413 (with a Content-Length or chunked), request
 heads over the setting ``max-header-kb`` get 431 (``web.protocol`` enforces it as the bytes
-arrive; this is the same check for any other server); every response, a 500 included, carries the security headers,
-and JSON API responses ``Cache-Control: no-store``. An error the app did not expect is logged
-without the request's body or the resume token and answered with a plain 500.
+arrive; this is the same check for any other server); every response, a 500 included,
+carries the security headers, and JSON API responses ``Cache-Control: no-store``. An error
+the app did not expect is logged without the request's body or the resume token and answered
+with a plain 500.
 """
 
 from __future__ import annotations
