@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import SocialMaturityError
+from .errors import SocialMaturityError, shorten
 from .settings import SETTINGS
 
 LANGS = click.Choice(["en", "nl"])
@@ -58,7 +58,7 @@ def console(err: bool = False):
 def fail(problems, total: int | None = None) -> None:
     """Print each problem on its own line to stderr and exit with status 2."""
     for p in problems:
-        click.echo(f"error: {p}", err=True)
+        click.echo(f"error: {shorten(str(p), 2000)}", err=True)  # never megabytes of a cell
     if total is not None and total > len(problems):
         click.echo(f"error: … {total - len(problems)} more", err=True)
     sys.exit(2)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem, SocialMaturityError
+from ..errors import Problem, SocialMaturityError, shown
 
 #: How many bad rows an error lists before it says "and N more".
 MAX_LISTED = 5
@@ -32,9 +32,9 @@ def where(column: str, row: object | None = None) -> str:
 def rows_text(labels: Sequence[object], total: int) -> str:
     """``"row 3"`` or ``"rows 3, 7, 12 and 40 more"``: the first few labels of ``total`` bad
     rows."""
-    shown = ", ".join(str(label) for label in labels[:MAX_LISTED])
+    listed = ", ".join(str(label) for label in labels[:MAX_LISTED])
     more = total - min(len(labels), MAX_LISTED)
-    return ("row " if total == 1 else "rows ") + shown + (f" and {more} more" if more else "")
+    return ("row " if total == 1 else "rows ") + listed + (f" and {more} more" if more else "")
 
 
 def require_columns(frame: pd.DataFrame, columns: Sequence[str], role: str = "column") -> None:
@@ -122,7 +122,7 @@ def _as_float(series: pd.Series, name: str) -> np.ndarray:
             return pd.to_numeric(series).to_numpy(dtype=np.float64, na_value=np.nan)
         i = int(np.flatnonzero(~ok)[0])
         raise ResearchInputError(Problem(
-            where(name, series.index[i]), f"{values[i]!r} is not 0 or 1; an indicator column "
+            where(name, series.index[i]), f"{shown(values[i])} is not 0 or 1; an indicator column "
                                           "holds 0, 1 or an empty cell"))
     raise ResearchInputError(Problem(where(name), f"an indicator column holds 0, 1 or an empty "
                                                   f"cell, not values of type {dtype}"))
@@ -188,5 +188,5 @@ def numeric_column(frame: pd.DataFrame, column: str) -> np.ndarray:
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise ResearchInputError(Problem(where(column, series.index[i]),
-                                         f"{series.iloc[i]!r} is not a number"))
+                                         f"{shown(series.iloc[i])} is not a number"))
     return numbers.to_numpy(dtype=np.float64, na_value=np.nan)

@@ -325,7 +325,7 @@ def _read_xlsx(path: Path, name: str) -> pd.DataFrame:
         import openpyxl  # noqa: F401
     except ImportError:
         raise _fail(name, "reading .xlsx needs openpyxl: pip install openpyxl") from None
-    check_workbook(path, name)  # limits before parsing: no zip bombs
+    check_workbook(path, name, SurveyImportError)  # limits before parsing: no zip bombs
     try:
         grid = pd.read_excel(path, header=None, dtype=object, sheet_name=0, engine="openpyxl",
                              na_filter=False)

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem
+from ..errors import Problem, shown
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument, Question
 from .exports import (
     CHUNK_ROWS,
@@ -235,7 +235,7 @@ def _convert(q: Question, matcher: AnswerMatcher, text: str, inst: Instrument) -
                                for k in matcher.specials)
         valid = f"a number from {q.min:g} to {q.max:g}" + (f" or {specials}" if specials else "")
         if number is None:
-            return _Cell(problem="value", message=f"{text!r} is not a number; valid: {valid}")
+            return _Cell(problem="value", message=f"{shown(text)} is not a number; valid: {valid}")
         if not q.min <= number <= q.max:  # type: ignore[operator]
             return _Cell(problem="value", message=f"{number:g} is out of range; valid: {valid}")
         return _Cell(number, None if _PLAIN_NUMBER.fullmatch(text) else "number parsed")
@@ -257,8 +257,8 @@ def _multi_value(q: Question, matcher: AnswerMatcher, keys: set[str], text: str,
     special = [k for k in (DONT_KNOW, NOT_APPLICABLE) if k in keys]
     exclusive = [o.key for o in matcher.options if o.exclusive and o.key in keys]
     if (special or exclusive) and len(keys) > 1:
-        return _Cell(problem="value", message=f"{(special or exclusive)[0]!r} is chosen with "
-                                              f"other options ({text!r}); it excludes them")
+        return _Cell(problem="value", message=f"{shown((special or exclusive)[0])} is chosen with "
+                                              f"other options ({shown(text)}); it excludes them")
     value = ";".join(k for k in [*matcher.keys, *special] if k in keys)
     return _Cell(value, None if value == text else (reason or "option keys"))
 
@@ -400,7 +400,7 @@ class _Converter:
                     self._language(column, qid), self.inst))
                 out.append(Problem(
                     f"{self.raw.name}, column {column!r}",
-                    f"{message!r} ({count:,} row{'s' if count > 1 else ''}, first row "
+                    f"{shown(message)} ({count:,} row{'s' if count > 1 else ''}, first row "
                     f"{rows[0] + 1:,}) is not an answer to {qid!r}; valid: {valid}; add it to "
                     f"the mapping under values: {qid}:"))
             else:
@@ -424,7 +424,7 @@ def _metadata_numbers(raw: RawExport, column: str, name: str, low: float, high: 
             rows = np.flatnonzero(codes == k)
             valid = f"a number from {low:g}" + (f" to {high:g}" if high is not None else " up")
             problems.append(Problem(raw.where(int(rows[0]), column),
-                                    f"{text!r} is not a valid {name}; valid: {valid}"
+                                    f"{shown(text)} is not a valid {name}; valid: {valid}"
                                     + (f" ({len(rows):,} rows)" if len(rows) > 1 else "")))
             continue
         values[k] = number
@@ -463,7 +463,8 @@ def _metadata_times(raw: RawExport, column: str, mapping: Mapping, dayfirst: boo
         k = present[i]
         rows = np.flatnonzero(codes == k)
         problems.append(Problem(raw.where(int(rows[0]), column),
-                                f"{texts[i]!r} is not a date and time we can read; valid: e.g. "
+                                f"{shown(texts[i])} is not a date and time we can read; "
+                                f"valid: e.g. "
                                 f"2026-11-27 10:03:12, 11/27/2026 10:03:12 AM, "
                                 f"27-11-2026 10:03:12"
                                 + (f" ({len(rows):,} rows)" if len(rows) > 1 else "")))

@@ -94,16 +94,18 @@ def _cell_values(series: pd.Series) -> list[Any]:
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 
 
-def check_workbook(path: Any, where: str) -> None:
+def check_workbook(path: Any, where: str, error: type | None = None) -> None:
     """Refuse an XLSX file that is not a zip, unpacks to more than the setting
     ``xlsx-max-unpacked-mb`` or holds more cells than ``xlsx-max-cells``, before openpyxl
-    parses it; raise ``InputFileError`` naming ``where``. The cells are counted by streaming
+    parses it; raise ``error`` (default ``InputFileError``) naming ``where``. The cells are counted by streaming
     the worksheets' XML (bounded by the unpacked size), so the check costs no memory."""
     import zipfile
 
     from .. import settings
-    from ..errors import InputFileError, Problem
+    from ..errors import InputFileError as _InputFileError
+    from ..errors import Problem
 
+    InputFileError = error or _InputFileError  # noqa: N806
     max_mb = int(settings.get("xlsx-max-unpacked-mb") or 0)
     max_cells = int(settings.get("xlsx-max-cells") or 0)
     fix = "split the data or raise the limit (socialmaturity settings)"
@@ -143,7 +145,7 @@ def check_workbook(path: Any, where: str) -> None:
                         if not chunk:
                             break
     except zipfile.BadZipFile:
-        raise InputFileError(Problem(where, "not an XLSX workbook (not a zip file): save it "
-                                            "as .xlsx or export a CSV")) from None
+        raise InputFileError(Problem(where, "not a readable XLSX workbook (not a zip file): "
+                                            "save it as .xlsx or export a CSV")) from None
     except (OSError, RuntimeError, NotImplementedError, EOFError) as exc:
         raise InputFileError(Problem(where, f"not a readable XLSX workbook ({exc})")) from None
