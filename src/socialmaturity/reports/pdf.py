@@ -6,14 +6,16 @@ writes it, as JSON in ``sys.inputs``. User text (the organization's name, labels
 data for the template, never markup: ``<script>``, ``#``, ``*`` or ``$`` print as themselves.
 
 Typst sees only the fonts shipped in ``socialmaturity/fonts`` (Inter), never the system's, so
-the PDF looks the same on every machine. A compiler is kept per thread and reused: the fonts
-are read once.
+the PDF looks the same on every machine. Compilers are kept and reused (the fonts are read
+once), at most ``MAX_COMPILERS`` of them: that many PDFs are made at once in a process and
+further requests wait their turn, so a flood of requests costs bounded memory and CPU.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import queue
 import threading
 from importlib import resources
 from pathlib import Path
@@ -24,7 +26,11 @@ from .result import AssessmentResult
 
 TOP_RECOMMENDATIONS = 3
 
-_local = threading.local()
+#: PDFs compiled at the same time in one process (each compiler holds the fonts and caches).
+MAX_COMPILERS = 2
+_idle: queue.LifoQueue = queue.LifoQueue()
+_made = 0
+_lock = threading.Lock()
 
 
 def fonts_dir() -> Path:
@@ -36,16 +42,38 @@ def _templates_dir() -> Path:
     return Path(str(resources.files("socialmaturity.reports") / "typst"))
 
 
-def _compiler():
+def _new_compiler():
     import typst
 
-    compiler = getattr(_local, "compiler", None)
-    if compiler is None:
-        folder = _templates_dir()
-        compiler = typst.Compiler(str(folder / "report.typ"), root=str(folder),
-                                  font_paths=[str(fonts_dir())], ignore_system_fonts=True)
-        _local.compiler = compiler
-    return compiler
+    folder = _templates_dir()
+    return typst.Compiler(str(folder / "report.typ"), root=str(folder),
+                          font_paths=[str(fonts_dir())], ignore_system_fonts=True)
+
+
+def _compile(data: str) -> bytes:
+    """Compile with an idle compiler, making one while fewer than ``MAX_COMPILERS`` exist,
+    else waiting for one."""
+    global _made
+    try:
+        compiler = _idle.get_nowait()
+    except queue.Empty:
+        with _lock:
+            make = _made < MAX_COMPILERS
+            if make:
+                _made += 1
+        if not make:
+            compiler = _idle.get()
+        else:
+            try:
+                compiler = _new_compiler()
+            except BaseException:
+                with _lock:
+                    _made -= 1
+                raise
+    try:
+        return compiler.compile(sys_inputs={"data": data})
+    finally:
+        _idle.put(compiler)
 
 
 def render_pdf(result: AssessmentResult, *, organization: str | None = None,
@@ -62,7 +90,7 @@ def render_pdf(result: AssessmentResult, *, organization: str | None = None,
     view = report_view(result, organization=organization, date=date,
                        title=title)
     data = json.dumps(view, ensure_ascii=False)
-    return _compiler().compile(sys_inputs={"data": data})
+    return _compile(data)
 
 
 # -- the view: everything the template prints --------------------------------------------------

@@ -97,8 +97,9 @@ _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 def check_workbook(path: Any, where: str, error: type | None = None) -> None:
     """Refuse an XLSX file that is not a zip, unpacks to more than the setting
     ``xlsx-max-unpacked-mb`` or holds more cells than ``xlsx-max-cells``, before openpyxl
-    parses it; raise ``error`` (default ``InputFileError``) naming ``where``. The cells are counted by streaming
-    the worksheets' XML (bounded by the unpacked size), so the check costs no memory."""
+    parses it; raise ``error`` (default ``InputFileError``) naming ``where``. The cells are
+    counted by streaming the worksheets' XML (bounded by the unpacked size), so the check
+    costs no memory."""
     import zipfile
 
     from .. import settings
