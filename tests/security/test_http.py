@@ -166,3 +166,12 @@ def test_over_https_the_cookie_is_host_only(tmp_path, assessor):
         victim.cookies.set("sm_csrf", pair[0])
         res = victim.post("/start", data={"csrf_token": pair[1]}, follow_redirects=False)
         assert res.status_code == 403
+
+
+def test_the_api_takes_no_cross_site_form_bodies(client):
+    """A cross-site form can send text/plain or urlencoded, never application/json: the API
+    refuses both, so it needs no CSRF token (and it uses no cookies)."""
+    body = '{"organization": "forged"}'
+    for kind in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data"):
+        res = client.post("/api/assessments", content=body, headers={"content-type": kind})
+        assert res.status_code == 422, (kind, res.status_code)

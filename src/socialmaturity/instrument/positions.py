@@ -5,9 +5,9 @@
 file. Duplicate mapping keys, which plain YAML loaders silently overwrite, are errors here.
 
 It is the one reader of every YAML input (answers, instruments, mappings, margins, cleaning
-rules), and it reads only plain data: anchors and aliases (``&a``, ``*a``: the "billion laughs"
-expansion), tags (``!!python/name:``, ``!!binary``, ``!foo``), merge keys (``<<``) and nesting
-deeper than ``MAX_DEPTH`` are refused with file:line:col before anything is built.
+rules), and it reads only plain data: aliases (``*a``: the "billion laughs" expansion is never
+made), tags (``!!python/name:``, ``!!binary``, ``!foo``), merge keys (``<<``) and nesting
+deeper than ``MAX_DEPTH`` are refused with file:line:col before a value is built from them.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import InputFileError, Problem
+from ..errors import InputFileError, Problem, shorten
 
 PathKey = tuple[Any, ...]
 
@@ -54,30 +54,31 @@ def _at(filename: str, mark: Any) -> str:
     return f"{filename}:{mark.line + 1}:{mark.column + 1}" if mark else filename
 
 
-def _refuse_unsafe(text: str, filename: str, loader_cls: Any) -> None:
-    """Read the event stream once and refuse what plain data does not need: anchors,
-    aliases, explicit tags and too deep nesting. Nothing is built yet, so a hostile file
-    costs one pass of the parser and no memory."""
-    depth = 0
-    for event in yaml.parse(text, Loader=loader_cls):
-        where = _at(filename, event.start_mark)
-        if isinstance(event, yaml.AliasEvent):
-            raise InputFileError(Problem(where, f"alias *{event.anchor} is not allowed: write "
-                                                "the value out (anchors and aliases are refused)"))
-        anchor = getattr(event, "anchor", None)
-        if anchor is not None:
-            raise InputFileError(Problem(where, f"anchor &{anchor} is not allowed: anchors and "
-                                                "aliases are refused"))
-        tag = getattr(event, "tag", None)
-        if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
-            raise InputFileError(Problem(where, f"tag {_short(tag)} is not allowed: write plain "
-                                                "text, numbers, lists and mappings"))
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise InputFileError(Problem(where, f"nested deeper than {MAX_DEPTH} levels"))
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
+#: The tags plain YAML resolves by itself: anything else was written as a tag (``!!binary``,
+#: ``!!python/name:``, ``!foo``, ``!!set``) or is a merge (``<<``) or value (``=``) key.
+_PLAIN_TAGS = frozenset("tag:yaml.org,2002:" + t for t in (
+    "str", "int", "float", "bool", "null", "timestamp", "seq", "map"))
+
+
+def _check_node(node: yaml.Node, path: PathKey, pos: Positions, seen: set[int]) -> None:
+    """Refuse what plain data does not need, before anything is built: a node met twice (an
+    alias: ``*a``; the "billion laughs" expansion is never made), a tag, nesting deeper than
+    ``MAX_DEPTH``."""
+    line, col = _mark(node)
+    where = f"{pos.filename}:{line}:{col}"
+    if id(node) in seen:
+        raise InputFileError(Problem(where, "an alias (*name) is not allowed: write the value "
+                                            "out (anchors and aliases are refused)"))
+    seen.add(id(node))
+    if node.tag not in _PLAIN_TAGS:
+        if node.tag in (_MERGE, _VALUE):
+            raise InputFileError(Problem(where, f"{node.value!r} is not allowed here: merge "
+                                                "keys (<<) and value keys (=) are refused; "
+                                                "quote it to mean the text"))
+        raise InputFileError(Problem(where, f"tag {_short(node.tag)} is not allowed: write "
+                                            "plain text, numbers, lists and mappings"))
+    if len(path) > MAX_DEPTH:
+        raise InputFileError(Problem(where, f"nested deeper than {MAX_DEPTH} levels"))
 
 
 def _short(text: str, limit: int = 80) -> str:
@@ -87,11 +88,6 @@ def _short(text: str, limit: int = 80) -> str:
 
 
 def _scalar(node: yaml.Node, pos: Positions, constructor: Any) -> Any:
-    if node.tag in (_MERGE, _VALUE):
-        line, col = _mark(node)
-        raise InputFileError(Problem(f"{pos.filename}:{line}:{col}",
-                                     f"{node.value!r} is not allowed here: merge keys (<<) and "
-                                     "value keys (=) are refused; quote it to mean the text"))
     try:
         return constructor.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
@@ -99,13 +95,15 @@ def _scalar(node: yaml.Node, pos: Positions, constructor: Any) -> Any:
         what = getattr(exc, "problem", None) or str(exc)
         if "digits" in str(what):
             what = "a number with more than 4,300 digits"
-        raise InputFileError(Problem(f"{pos.filename}:{line}:{col}",
-                                     f"cannot read this value: {_short(str(what), 120)}")) from None
+        raise InputFileError(Problem(f"{pos.filename}:{line}:{col}", "cannot read this value: "
+                                     f"{shorten(str(what), 120)}")) from None
 
 
 def _build(
-    node: yaml.Node, path: PathKey, pos: Positions, problems: list[Problem], constructor: Any
+    node: yaml.Node, path: PathKey, pos: Positions, problems: list[Problem], constructor: Any,
+    seen: set[int],
 ) -> Any:
+    _check_node(node, path, pos, seen)
     pos.values[path] = _mark(node)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
@@ -113,6 +111,7 @@ def _build(
             if not isinstance(key_node, yaml.ScalarNode):
                 problems.append(Problem(pos.where(path), "mapping keys must be plain text"))
                 continue
+            _check_node(key_node, path, pos, seen)
             key = _scalar(key_node, pos, constructor)
             try:
                 hash(key)
@@ -126,11 +125,11 @@ def _build(
                 )
                 continue
             pos.keys[path + (key,)] = _mark(key_node)
-            out[key] = _build(value_node, path + (key,), pos, problems, constructor)
+            out[key] = _build(value_node, path + (key,), pos, problems, constructor, seen)
         return out
     if isinstance(node, yaml.SequenceNode):
         return [
-            _build(item, path + (i,), pos, problems, constructor)
+            _build(item, path + (i,), pos, problems, constructor, seen)
             for i, item in enumerate(node.value)
         ]
     return _scalar(node, pos, constructor)
@@ -141,7 +140,6 @@ def parse_with_positions(text: str, filename: str) -> tuple[Any, Positions]:
     pos = Positions(filename)
     try:
         loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        _refuse_unsafe(text, filename, loader_cls)
         node = yaml.compose(text, Loader=loader_cls)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -155,7 +153,7 @@ def parse_with_positions(text: str, filename: str) -> tuple[Any, Positions]:
     if node is None:
         raise InputFileError(Problem(f"{filename}:1:1", "the file is empty"))
     problems: list[Problem] = []
-    data = _build(node, (), pos, problems, yaml.SafeLoader(""))
+    data = _build(node, (), pos, problems, yaml.SafeLoader(""), set())
     if problems:
         raise InputFileError(problems)
     return data, pos
