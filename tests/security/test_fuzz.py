@@ -189,14 +189,20 @@ form_values = st.dictionaries(st.sampled_from(QUESTION_IDS + ["question", "go", 
 @FUZZ
 @given(form=form_values, signed=st.booleans(),
        route=st.sampled_from(["start", "section", "answer", "complete"]),
-       section=st.sampled_from(["profile", "outcomes", "strategy", "nope"]))
-def test_every_form_route_survives_any_form(web, form, signed, route, section):
+       section=st.sampled_from(["profile", "outcomes", "strategy", "nope"]),
+       as_files=st.booleans())
+def test_every_form_route_survives_any_form(web, form, signed, route, section, as_files):
     client, token, csrf = web
     data = [(k, v) for k, values in form.items() for v in values]
     if signed:
         data.append(("csrf_token", csrf))
     path = {"start": "/start", "section": f"/a/{token}/s/{section}",
             "answer": f"/a/{token}/answer", "complete": f"/a/{token}/complete"}[route]
+    if as_files:  # multipart, every field an uploaded file
+        files = [(k.encode("utf-8", "replace").decode(), ("f.txt", as_bytes(v)))
+                 for k, v in data]
+        not_500(client.post(path, files=files or {"x": ("f", b"")}, follow_redirects=False))
+        return
     from urllib.parse import urlencode
 
     body = urlencode([(k.encode("utf-8", "surrogatepass"), v.encode("utf-8", "surrogatepass"))

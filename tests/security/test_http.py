@@ -175,3 +175,18 @@ def test_the_api_takes_no_cross_site_form_bodies(client):
     for kind in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data"):
         res = client.post("/api/assessments", content=body, headers={"content-type": kind})
         assert res.status_code == 422, (kind, res.status_code)
+
+
+def test_a_multipart_form_with_files_is_no_500(client):
+    token = start(client)
+    signed = csrf(client)
+    for path in (f"/a/{token}/s/profile", f"/a/{token}/answer", "/start",
+                 f"/a/{token}/complete"):
+        res = client.post(path, data={"csrf_token": signed, "question": "sector"},
+                          files={"sector": ("x.txt", b"hi"), "organization": ("y", b"z")},
+                          follow_redirects=False)
+        assert res.status_code < 500, (path, res.status_code)
+        res = client.post(path, data={"question": "organization"},
+                          files={"csrf_token": ("x.txt", signed.encode())},
+                          follow_redirects=False)
+        assert res.status_code == 403, (path, res.status_code)

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from ..errors import AnswersError, shorten
 from ..i18n.catalog import LANGUAGES, tr
@@ -78,7 +79,11 @@ def forbid(request: Request, lang: str) -> Response:
 
 
 async def checked_form(request: Request):
-    form = await request.form()
+    """The form's text fields (uploaded files are dropped: no form here takes one) and
+    whether its CSRF token fits the browser's session."""
+    sent = await request.form()
+    form = FormData([(k, v) for k, v in sent.multi_items() if isinstance(v, str)])
+    await sent.close()
     submitted = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)
     ok = csrf_ok(request.app.state.csrf_secret,
                  request.cookies.get(csrf_cookie_name(request.url.scheme)),
