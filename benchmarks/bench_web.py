@@ -17,8 +17,8 @@ How:
   rate (the Lua ``delay`` hook keeps a schedule with LuaJIT's clock): (a) at 300 pages/s, the
   target's rate; (b) at 100 answers/s (200 respondents each answering every 2 s). The targets
   are checked on the paced runs, and (a) also needs ≥ 300 pages/s flat out. Answers are
-  posted with a fixed ``sm_csrf`` cookie and the same value in ``X-CSRF-Token`` (the
-  double-submit check only compares the two); for information the JSON API
+  posted with one ``sm_csrf`` session cookie and its signed token in ``X-CSRF-Token`` (both
+  from one ``GET /``, as a browser has them); for information the JSON API
   (``PUT /api/assessments/{token}/answers``) is measured the same way.
 - Without wrk the phases run on a Python load loop (threads with ``httpx.Client``), said so
   in the output; its own overhead makes those latencies worse than wrk's.
@@ -74,7 +74,6 @@ THREADS = 2
 CONNECTIONS = 16
 RESULT_RATE = 300  # pages/s, target (a)
 ANSWER_RATE = 100  # answers/s offered in (b)
-CSRF = "bench-csrf-" + "x" * 32  # any value: the check compares cookie and header
 DEFAULT_POSTGRES = "postgresql+psycopg://root@127.0.0.1:5432/test"
 SEED = 11
 
@@ -107,8 +106,20 @@ def create(client: httpx.Client, body: dict) -> str:
     return res.json()["token"]
 
 
+def csrf_session(client: httpx.Client) -> tuple[str, str]:
+    """A browser's CSRF session: the ``sm_csrf`` cookie and the signed token of its page."""
+    import re
+
+    page = client.get("/")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    if "sm_csrf" not in page.cookies or token is None:
+        raise SystemExit("GET / gave no CSRF session")
+    return page.cookies["sm_csrf"], token.group(1)
+
+
 def answer_requests(inst: Instrument, tokens: list[str], count: int, via: str,
-                    rng: random.Random) -> list[tuple[str, str, str, dict[str, str]]]:
+                    rng: random.Random, csrf: tuple[str, str] = ("", "")
+                    ) -> list[tuple[str, str, str, dict[str, str]]]:
     """(method, path, body, headers) saving one answer each, rotating over everything."""
     out = []
     scored = inst.scored_questions
@@ -125,7 +136,7 @@ def answer_requests(inst: Instrument, tokens: list[str], count: int, via: str,
             body = urlencode([("question", q.id)] + [(q.id, str(v)) for v in values])
             out.append(("POST", f"/a/{token}/answer", body,
                         {"Content-Type": "application/x-www-form-urlencoded",
-                         "Cookie": f"sm_csrf={CSRF}", "X-CSRF-Token": CSRF,
+                         "Cookie": f"sm_csrf={csrf[0]}", "X-CSRF-Token": csrf[1],
                          "HX-Request": "true"}))
     return out
 
@@ -440,7 +451,7 @@ def saving_answers(report: Report, phase: Phases, srv: Served, inst: Instrument,
     rng = random.Random(SEED + 1)
     with httpx.Client(base_url=srv.base, timeout=30) as client:
         tokens = [create(client, {"organization": f"Answers {i}"}) for i in range(50)]
-        htmx = answer_requests(inst, tokens, 2000, "htmx", rng)
+        htmx = answer_requests(inst, tokens, 2000, "htmx", rng, csrf_session(client))
         api = answer_requests(inst, tokens, 2000, "api", rng)
         for method, path, body, headers in htmx[:20] + api[:20]:  # warm-up, and a check
             res = client.request(method, path, content=body, headers=headers)
