@@ -1,7 +1,7 @@
 """Hypothesis throws random bytes, random YAML and random JSON at ``score``, ``score
 --batch``, ``research import`` and every route of the web app: no traceback, no 500, every
 command exits 0 or 2. Example counts are modest so the suite stays fast; raise
-``FUZZ_EXAMPLES`` to run longer."""
+``FUZZ_EXAMPLES`` to run longer, set ``FUZZ_RANDOM`` for new examples each run."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ from socialmaturity.instrument.loader import bundled_instrument
 from socialmaturity.web.app import WebSettings, create_app
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
+FUZZ = settings(max_examples=EXAMPLES, deadline=None,
+                derandomize="FUZZ_RANDOM" not in os.environ,
                 suppress_health_check=list(HealthCheck))
 INST = bundled_instrument()
 QUESTION_IDS = list(INST.index.questions)
