@@ -38,7 +38,19 @@ def _numeric_value(value: Value | None) -> float | None:
 
 def next_rungs(inst: Instrument, q: Question, value: Value | None) -> list[Value]:
     """Every answer one rung above ``value`` (several for a multi-select: one per option that
-    could be added); empty at the top or for "not applicable"."""
+    could be added); empty at the top or for "not applicable". (The list is shared: do not
+    change it.)"""
+    cache = inst.index.__dict__.setdefault("_next_rungs", {})
+    key = (q.id, tuple(value) if isinstance(value, list) else value)
+    found = cache.get(key)
+    if found is None:
+        if len(cache) > 50_000:
+            cache.clear()
+        found = cache[key] = _next_rungs(inst, q, value)
+    return found
+
+
+def _next_rungs(inst: Instrument, q: Question, value: Value | None) -> list[Value]:
     if value == NOT_APPLICABLE:
         return []
     options = inst.index.options[q.id]

@@ -40,10 +40,13 @@ def item_score(inst: Instrument, q: Question, value: Value | None) -> float | No
         return 0.0
     options = inst.index.options[q.id]
     if q.type == "single":
-        points = [o.points or 0.0 for o in options]
-        lo, hi = min(points), max(points)
-        chosen = next(o.points or 0.0 for o in options if o.key == value)
-        return (chosen - lo) / (hi - lo)
+        table = inst.index.__dict__.setdefault("_single_scores", {}).get(q.id)
+        if table is None:  # option key → item score, made once per question
+            points = [o.points or 0.0 for o in options]
+            lo, hi = min(points), max(points)
+            table = inst.index.__dict__["_single_scores"][q.id] = {
+                o.key: ((o.points or 0.0) - lo) / (hi - lo) for o in options}
+        return table[value]  # type: ignore[index]
     if q.type == "multi":
         cap = multi_cap(inst, q)
         total = 0.0
@@ -173,11 +176,33 @@ def rescore(inst: Instrument, responses: Responses, scores: Scores, question: st
     items[question] = item_score(inst, inst.index.questions[question], value)
     dim = inst.index.dimension_of[question]
     raws = dict(scores.raw)
-    raws[dim] = _dimension_raw(inst.index.dimensions[dim], items)
-    answered = {d.id: d.answered for d in scores.dimensions}
     d = inst.index.dimensions[dim]
-    answered[dim] = sum(changed.answers.get(q.id) is not None for q in d.questions)
-    return changed, _finish(inst, changed, items, raws, answered)
+    raws[dim] = _dimension_raw(d, items)
+    answered_dim = sum(changed.answers.get(q.id) is not None for q in d.questions)
+    if any(g.condition.question == question or g.condition.dimension == dim
+           for g in inst.rules.gates):  # the gates may change: every rule again
+        answered = {x.id: x.answered for x in scores.dimensions}
+        answered[dim] = answered_dim
+        return changed, _finish(inst, changed, items, raws, answered)
+    # the gates, and so the caps on the other dimensions' stages, stay as they were
+    num_all = den_all = 0.0
+    for x in inst.dimensions:
+        raw = raws[x.id]
+        if raw is not None:
+            num_all += x.weight * raw
+            den_all += x.weight
+    overall = round_score(num_all / den_all) if den_all > 0 else 0.0
+    threshold_level = level_for(inst, overall) or 1
+    rounded = round_score(raws[dim]) if raws[dim] is not None else None
+    level = level_for(inst, rounded)
+    cap = dimension_caps(inst, scores.gates).get(dim)
+    if level is not None and cap is not None:
+        level = min(level, cap)
+    dims = [DimensionScore(dim, rounded, level, answered_dim, len(d.questions))
+            if x.id == dim else x for x in scores.dimensions]
+    top, decision = decide(inst, threshold_level, scores.gates, {x.id: x.level for x in dims})
+    return changed, Scores(overall, top, threshold_level, decision, dims, scores.gates, items,
+                           raws)
 
 
 def _dimension_raw(d, items: dict[str, float | None]) -> float | None:

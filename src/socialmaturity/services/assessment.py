@@ -215,12 +215,20 @@ def build_result(assessor: Assessor, responses: Responses, scores: Scores, group
 def question_answer(inst: Instrument, q, responses: Responses, scores: Scores,
                     lang: str) -> out.QuestionAnswer:
     value = responses.answers.get(q.id)
-    # model_construct: every field is computed here, from validated answers (the result's
-    # schema test checks the output)
-    return out.QuestionAnswer.model_construct(
-        id=q.id, text=inst.text(q.text, lang), answer=value,
-        answer_label=answer_label(inst, q.id, value, lang),
-        item_score=_round(scores.items.get(q.id), 3))
+    # one object per (question, answer, language): it depends on nothing else
+    cache = inst.index.__dict__.setdefault("_question_answers", {})
+    key = (q.id, tuple(value) if isinstance(value, list) else value, lang)
+    found = cache.get(key)
+    if found is None:
+        if len(cache) > 50_000:
+            cache.clear()
+        # model_construct: every field is computed here, from validated answers (the result's
+        # schema test checks the output)
+        found = cache[key] = out.QuestionAnswer.model_construct(
+            id=q.id, text=inst.text(q.text, lang), answer=value,
+            answer_label=answer_label(inst, q.id, value, lang),
+            item_score=_round(scores.items.get(q.id), 3))
+    return found
 
 
 def _round(x: float | None, digits: int = 1) -> float | None:

@@ -84,15 +84,28 @@ def dimension_lines(inst: Instrument, dim_id: str, responses: Responses, scores:
         s = scores.items.get(q.id)
         if s is None:  # not applicable
             continue
-        line = dict(question=q.id, text=inst.text(q.text, lang),
-                    answer_label=answer_label(inst, q.id, value, lang))
-        if s * 100.0 >= ref.min_score - EPSILON and value not in (None, DONT_KNOW):
-            already.append(out.AnswerLine(**line))
-        else:
-            target = stage_rung(inst, q, value, ref.min_score)
-            asks.append(out.AnswerLine(**line, target_label=answer_label(inst, q.id, target,
-                                                                          lang)))
+        done = s * 100.0 >= ref.min_score - EPSILON and value not in (None, DONT_KNOW)
+        line = _line(inst, q, value, ref.min_score, done, lang)
+        (already if done else asks).append(line)
     return already, asks
+
+
+def _line(inst: Instrument, q: Question, value: Value | None, min_score: float, done: bool,
+          lang: str) -> out.AnswerLine:
+    """One line of "already" or "next stage asks": it depends on the question, the answer, the
+    stage's threshold and the language only, so it is made once per combination."""
+    cache = inst.index.__dict__.setdefault("_answer_lines", {})
+    key = (q.id, tuple(value) if isinstance(value, list) else value, min_score, done, lang)
+    found = cache.get(key)
+    if found is None:
+        if len(cache) > 50_000:
+            cache.clear()
+        target = None if done else answer_label(inst, q.id,
+                                                stage_rung(inst, q, value, min_score), lang)
+        found = cache[key] = out.AnswerLine.model_construct(
+            question=q.id, text=inst.text(q.text, lang),
+            answer_label=answer_label(inst, q.id, value, lang), target_label=target)
+    return found
 
 
 def is_provisional(scores: Scores) -> tuple[bool, int, int]:
@@ -147,6 +160,19 @@ def group_label(inst: Instrument, filters: dict[str, str], lang: str) -> str:
 
 
 def evidence_statement(inst: Instrument, rec, ev: EvidenceFigures, lang: str) -> str:
+    """The evidence in a sentence: it depends on the recommendation, the evidence group and the
+    language only, so it is written once per combination."""
+    cache = inst.index.__dict__.setdefault("_evidence_statements", {})
+    key = (rec.id, ev.group.level, ev.group.key, ev.widened, lang)
+    found = cache.get(key)
+    if found is None:
+        if len(cache) > 50_000:
+            cache.clear()
+        found = cache[key] = _evidence_statement(inst, rec, ev, lang)
+    return found
+
+
+def _evidence_statement(inst: Instrument, rec, ev: EvidenceFigures, lang: str) -> str:
     phrase = inst.text(rec.evidence.phrase, lang)
     fields = dict(group=group_label(inst, ev.group.filters, lang), phrase=phrase,
                   pm=_pct(ev.share_mature), pl=_pct(ev.share_less), nm=ev.n_mature,
