@@ -393,6 +393,10 @@ def distribution_svg(result: AssessmentResult, *, id_prefix: str = "sm-distribut
         body.append(f'<line x1="{x:.1f}" y1="{label_y + 5:.1f}" x2="{x:.1f}" '
                     f'y2="{y_bottom:.1f}" {stroke}/>')
         tx = x + 6 if anchor == "start" else x - 6
+        lw = _text_width(label, 14) * (1.08 if weight else 1.0)
+        left = tx if anchor == "start" else tx - lw
+        if left < 4 or left + lw > width - 4:  # on a narrow chart: kept inside, from the left
+            anchor, tx = "start", max(4.0, min(left, width - 4 - lw))
         weight_attr = f' font-weight="{weight}"' if weight else ""
         body.append(f'<text x="{tx:.1f}" y="{label_y:.1f}" font-size="14" fill="{colour}" '
                     f'text-anchor="{anchor}"{weight_attr}>{escape_text(label)}</text>')

@@ -30,7 +30,7 @@ from .charts import (
 )
 from .result import AssessmentResult
 
-WIDTH = 340.0
+WIDTH = 320.0
 
 
 def stage_ladder_vertical_svg(result: AssessmentResult, *,

@@ -167,7 +167,7 @@ def docs(request: Request) -> HTMLResponse:
         '<link rel="stylesheet" href="/static/swagger/swagger-ui.css">'
         '<link rel="stylesheet" href="/static/apidocs.css"></head><body>'
         f'<header class="api-head"><a href="/">← {back}</a></header>'
-        f'<main><h1 class="api-title">{title}</h1>'
+        f'<main><h1 class="visually-hidden">{title}</h1>'
         f'<noscript><p>{nojs} <a href="/api/openapi.json">/api/openapi.json</a> '
         '(OpenAPI 3).</p></noscript>'
         '<div id="swagger-ui" data-openapi="/api/openapi.json"></div></main>'

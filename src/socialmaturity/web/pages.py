@@ -276,7 +276,7 @@ def review(request: Request, token: str) -> Response:
     first_gap = next((s["id"] for s in listed
                       if any(a["answer"] is None and a["required"] for a in s["answers"])), None)
     return page(request, "review.html", lang, token=token, inst=inst, listed=listed,
-                gaps=len(gaps), sections=rows, done=done, total=total,
+                gaps=total - done, sections=rows, done=done, total=total,
                 few=done < total / 2, first_gap=first_gap,
                 profile_missing=profile_missing, respondent=respondent)
 
@@ -328,7 +328,7 @@ def result(request: Request, token: str) -> Response:
                       bars=charts_narrow.dimension_bars_svg(res),
                       distribution=charts.distribution_svg(res),
                       distribution_narrow=charts.distribution_svg(
-                          res, id_prefix="sm-distribution-narrow", width=340),
+                          res, id_prefix="sm-distribution-narrow", width=320),
                       ladder=charts.stage_ladder_svg(res),
                       ladder_narrow=charts_narrow.stage_ladder_vertical_svg(res))
         _PAGES[key] = html
