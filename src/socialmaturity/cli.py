@@ -140,20 +140,25 @@ def instrument_show(instrument: str, lang: str, fmt: str) -> None:
 @click.option("--skip-invalid", is_flag=True,
               help="With --batch: leave invalid rows out instead of writing nothing.")
 @click.option("--all", "show_all", is_flag=True, help="Text format: list every recommendation.")
+@click.option("--pdf", "pdf", type=click.Path(dir_okay=False), metavar="PDF",
+              help="Also write the PDF report (in --lang) to this file.")
 @format_option("text", "json")
 @assessment_options
 @handle_errors
-def score(answers, batch, output, skip_invalid, show_all, fmt, lang, instrument, panel,
+def score(answers, batch, output, skip_invalid, show_all, pdf, fmt, lang, instrument, panel,
           min_group_size) -> None:
     """Score an answers file (YAML or JSON), or a CSV of many respondents with --batch.
 
     \b
     Example: socialmaturity score answers.yaml --format json --lang nl
+    Example: socialmaturity score answers.yaml --pdf report.pdf --lang nl
     Example: socialmaturity score --batch responses.csv --output scores.csv
     """
     if batch:
         if answers:
             raise click.UsageError("give either ANSWERS or --batch CSV, not both")
+        if pdf:
+            raise click.UsageError("--pdf writes the report of one ANSWERS file, not of --batch")
         if not output:
             raise click.UsageError("--batch needs --output SCORES.csv")
         _score_batch(batch, output, skip_invalid, instrument)
@@ -165,7 +170,15 @@ def score(answers, batch, output, skip_invalid, show_all, fmt, lang, instrument,
 
     assessor = make_assessor(instrument, panel, min_group_size)
     responses = load_responses(assessor.instrument, answers)
-    _print_result(assessor.assess(responses, lang), fmt, show_all)
+    result = assessor.assess(responses, lang)
+    if pdf:
+        from .files import write_bytes_atomically
+        from .reports.pdf import render_pdf
+
+        write_bytes_atomically(pdf, render_pdf(result))
+    _print_result(result, fmt, show_all)
+    if pdf:
+        click.echo(f"wrote {pdf}", err=True)
 
 
 def _print_result(result, fmt: str, show_all: bool = False) -> None:
