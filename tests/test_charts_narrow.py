@@ -85,7 +85,7 @@ def test_bars_have_one_row_per_dimension(result_nl):
     shown = texts(root)
     for d in result_nl.dimensions:
         assert d.name.split()[0] in shown
-    assert "Uw organisatie" in shown and "Mediaan peers" in shown
+    assert "Uw organisatie" in shown and "Mediaan" in shown
     scored = [d for d in result_nl.dimensions if d.score is not None]
     assert len(root.findall(f"{SVG}rect")) == 1 + 1 + len(result_nl.dimensions) + len(scored)
 

@@ -90,7 +90,7 @@ def test_scores_against_peers_is_a_native_chart_of_the_result(deck):
     series = {s.name: list(s.values) for s in plot.series}
     own = series["Your organization" if lang == "en" else "Uw organisatie"]
     assert own == [d.score for d in reversed(result.dimensions)]
-    median = series["Peer median" if lang == "en" else "Mediaan peers"]
+    median = series["Peer median" if lang == "en" else "Mediaan"]
     bench = {b.id: b.median for b in result.benchmark.dimensions}
     assert median == [bench[d.id] for d in reversed(result.dimensions)]
 

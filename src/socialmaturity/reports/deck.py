@@ -130,21 +130,40 @@ def _title(lang: str, result: AssessmentResult) -> str:
     return tr(lang, "Maturity report")
 
 
-def _strengths(result: AssessmentResult) -> list[tuple[str, str]]:
-    """(what, why) for up to three strengths: the result's own when it has them, else the
-    dimensions furthest above the peer median."""
+def _strengths(result: AssessmentResult) -> list[tuple[str, list]]:
+    """(dimension, lines) for up to three strengths: the result's own (the dimensions furthest
+    ahead of peers, with their best answers) when it has them, else the dimensions furthest
+    above the peer median."""
     lang = result.language
     given = _get(result, "strengths")
     if given:
         out = []
-        for s in given[:3]:
-            what = _get(s, "title") or _get(s, "name") or _get(s, "dimension_name") or str(s)
-            why = _get(s, "why") or _get(s, "text") or _get(s, "explanation") or ""
-            out.append((what, why))
+        for x in given[:3]:
+            head = tr(lang, "Score {score}", score=_n(lang, x.score))
+            if x.percentile is not None:
+                head += " · " + tr(lang, "percentile {p}", p=_n(lang, x.percentile))
+            lines: list = [[(head, True, MUTED)]]
+            lines += [_fit(a.answer_label or "", 110) for a in x.best[:2] if a.answer_label]
+            out.append((x.name, lines))
         return out
-    return [(name, tr(lang, "Score {score} against a peer median of {median}.",
-                      score=_n(lang, score), median=_n(lang, median)))
+    return [(name, [tr(lang, "Score {score} against a peer median of {median}.",
+                       score=_n(lang, score), median=_n(lang, median))])
             for name, score, median in _ranked(result)[:3]]
+
+
+def _provisional(result: AssessmentResult) -> str | None:
+    if not _get(result, "provisional"):
+        return None
+    lang = result.language
+    return tr(lang, "Provisional result.") + " " + tr(
+        lang, "{answered} of {asked} questions answered; a result counts from 80%, and only "
+              "then is it compared with peers.", answered=result.answered, asked=result.asked)
+
+
+def _check(lang: str, met: bool, text: str, limit: int) -> list:
+    """A condition with its verdict: ✓ met or ✗ not met."""
+    mark = ("✓ " + tr(lang, "Met"), True, OK) if met else ("✗ " + tr(lang, "Not met"), True, BAD)
+    return [mark, (" · " + _fit(text, limit), False, INK)]
 
 
 def _ranked(result: AssessmentResult) -> list[tuple[str, float, float]]:
@@ -191,41 +210,46 @@ def render_pptx(result: AssessmentResult, *, organization: str | None = None,
                   tr(lang, "Overall score {score} of 100", score=_n(lang, result.overall.score,
                                                                     1))],
               MARGIN, 4.0, 8.5, 1.3, size=24, fill=SOFT, name="Stage")
-    if synthetic:
-        deck.text(s, synthetic, MARGIN, 6.1, 11.5, 0.6, size=13, fill=WARN_BG, name="Synthetic")
+    notes = [x for x in (synthetic, _provisional(result)) if x]
+    if notes:
+        deck.text(s, notes, MARGIN, 5.7, 11.5, 1.0, size=13, fill=WARN_BG, name="Notes",
+                  spacing=2)
 
     # 2. the stage and what it means
     s = deck.slide(tr(lang, "Where you stand: {stage}", stage=stage.name))
-    meaning = (_get(stage, "summary") or _get(stage, "description")
-               or _get(result.overall, "meaning") or "")
-    left = [[(tr(lang, "Stage {level} of {total}", level=stage.level, total=total), True,
-              ACCENT)]]
+    left: list = [[(tr(lang, "Stage {level} of {total}", level=stage.level, total=total), True,
+                    ACCENT)]]
+    meaning = list(_get(result, "meaning") or [])
     if meaning:
-        left.append(_fit(meaning, 330))
-    left.append(_fit(stage.decided_by.explanation, 240))
+        left += [_fit(m, 160) for m in meaning[:5]]
+    else:
+        left.append(_fit(stage.decided_by.explanation, 240))
     if b.overall_percentile is not None:
         left.append(tr(lang, "You score higher than {p}% of your peers ({peers}).",
                        p=_n(lang, b.overall_percentile), peers=peers))
-    deck.text(s, left, MARGIN, 1.4, 6.4, 5.3, size=16, limit=330, name="Meaning")
-    path = _get(result, "path_to_next_stage")
+    deck.text(s, left, MARGIN, 1.4, 6.4, 5.3, size=16, limit=240, name="Meaning")
     right: list = []
-    gates = [x for x in result.gates if x.stage != stage.key]
-    if path:
-        steps = _get(path, "steps") or _get(path, "conditions") or []
-        head = _get(path, "summary") or _get(path, "text") or ""
-        right.append([(tr(lang, "The path to the next stage"), True, INK)])
-        if head:
-            right.append(_fit(head, 200))
-        for step in list(steps)[:4]:
-            right.append(_fit(_get(step, "text") or _get(step, "title") or str(step), 120))
-    elif gates:
-        right.append([(tr(lang, "Conditions for higher stages"), True, INK)])
+    upcoming = _get(result, "next_stage")
+    path = list(_get(result, "path_to_next_stage") or [])
+    if upcoming is not None:
+        right.append([(tr(lang, "What {stage} asks", stage=upcoming.name), True, INK)])
+        for c in upcoming.conditions[:4]:
+            right.append(_check(lang, c.met, c.text, 100))
+        if path:
+            right.append([(tr(lang, "The shortest path to {stage}", stage=upcoming.name),
+                           True, INK)])
+            right.append(tr(lang, "{n} answer changes, one rung each, reach {stage}.",
+                            n=len(path), stage=upcoming.name))
+            for step in path[:2]:
+                right.append(_fit(f"{step.question_text} → {step.answer_label}", 110))
+    else:
+        gates = [x for x in result.gates if x.stage != stage.key]
+        if gates:
+            right.append([(tr(lang, "Conditions for higher stages"), True, INK)])
         for x in gates[:5]:
-            mark = ("✓ " + tr(lang, "Met"), True, OK) if x.met else \
-                ("✗ " + tr(lang, "Not met"), True, BAD)
-            right.append([mark, (" · " + _fit(x.text, 110), False, INK)])
+            right.append(_check(lang, x.met, x.text, 110))
     if right:
-        deck.text(s, right, 7.3, 1.4, WIDTH - 7.3 - MARGIN, 5.3, size=14, fill=SOFT,
+        deck.text(s, right, 7.3, 1.4, WIDTH - 7.3 - MARGIN, 5.3, size=13, fill=SOFT,
                   limit=200, name="Path")
 
     # 3. scores against peers: a native chart
@@ -288,28 +312,29 @@ def render_pptx(result: AssessmentResult, *, organization: str | None = None,
     gaps = [(name, tr(lang, "Score {score} against a peer median of {median}.",
                       score=_n(lang, score), median=_n(lang, median)))
             for name, score, median in reversed(_ranked(result)[-3:])]
-    unmet = [x for x in result.gates if not x.met]
+    upcoming = _get(result, "next_stage")
+    unmet = [c.text for c in upcoming.conditions if not c.met] if upcoming is not None else []
     if unmet and len(gaps) == 3:
-        gaps[2] = (tr(lang, "Not met: a condition for {stage}", stage=next(
-            (st.name for st in b.stage_distribution if st.key == unmet[0].stage),
-            unmet[0].stage)), unmet[0].text)
+        gaps[2] = (tr(lang, "Not met: a condition for {stage}", stage=upcoming.name), unmet[0])
     _cards(deck, s, gaps, BAD)
 
     # 6. three next steps
     s = deck.slide(tr(lang, "Three next steps"))
     steps = []
     for r in result.recommendations[:3]:
-        effect = _get(r, "effect")
+        lines: list = [[(tr(lang, "Owner: {owner}", owner=r.owner), True, MUTED)]]
         change = _get(r, "change")
-        lines = [[(tr(lang, "Owner: {owner}", owner=r.owner), True, MUTED)], _fit(r.action, 190)]
+        effect = _get(r, "effect")
+        if change is not None:
+            lines.append(_fit(f"{change.question_text} → {change.answer_label}", 150))
+        else:
+            lines.append(_fit(r.action, 190))
         if effect is not None:
-            text = effect if isinstance(effect, str) else (
-                _get(effect, "text") or _get(effect, "explanation") or tr(
-                    lang, "Effect on the score: {effect}", effect=_n(lang, _get(
-                        effect, "overall", _get(effect, "delta")), 1)))
-            lines.append([(_fit(str(text), 110), True, OK)])
-        elif change:
-            lines.append([(_fit(str(_get(change, "text") or change), 110), False, MUTED)])
+            text = tr(lang, "Effect: overall {o0} → {o1}", o0=_n(lang, effect.overall_before, 1),
+                      o1=_n(lang, effect.overall_after, 1))
+            if _get(r, "lifts_stage"):
+                text += " · " + tr(lang, "lifts your stage")
+            lines.append([(text, True, OK)])
         steps.append((r.title, lines))
     if not steps:
         steps = [(tr(lang, "No recommendations: every dimension is at its highest stage."),
@@ -322,8 +347,9 @@ def render_pptx(result: AssessmentResult, *, organization: str | None = None,
         tr(lang, "Scores from 0 to 100: each dimension the weighted average of its questions, "
                  "the overall score the weighted average of the dimensions. Stages follow the "
                  "instrument's thresholds and conditions."),
-        tr(lang, "Benchmark: {panel}, {n} respondents. Peer group: {peers}.",
-           panel=b.panel.label, n=number(lang, b.panel.n, 0), peers=peers),
+        tr(lang, "Benchmark: {panel}, {n} organizations. Peer group: {group} (n = {peers}).",
+           panel=b.panel.label, n=number(lang, b.panel.n, 0), group=g.label,
+           peers=number(lang, g.n, 0)),
         tr(lang, "Instrument {id}, version {version}", id=result.instrument.id,
            version=result.instrument.version),
     ]

@@ -291,9 +291,10 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
         [tr(lang, "Minimum group size"), number(lang, g.min_group_size, 0)],
     ]
     for tried in g.widened_from:
+        tried_label = tried.label or tr(lang, "all organizations in the benchmark")
         method_rows.append([tr(lang, "Tried first"),
-                            tr(lang, "{filters} (n = {n})", filters=tried.label or tr(
-                                lang, "all respondents"), n=number(lang, tried.n, 0))])
+                            tr(lang, "{filters} (n = {n})", filters=tried_label,
+                               n=number(lang, tried.n, 0))])
     if g.widened_because:
         method_rows.append([tr(lang, "Why widened"), g.widened_because])
     method_rows += [

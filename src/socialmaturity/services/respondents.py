@@ -108,25 +108,6 @@ def form_values(inst: Instrument, questions: list[Question], getlist) -> dict[st
     return values
 
 
-def answer_text(inst: Instrument, q: Question, value: Any, lang: str) -> str | None:
-    """A stored answer as the respondent gave it: option labels, a number with its unit, the
-    text; None when unanswered."""
-    from ..i18n.catalog import number
-    from ..scoring.answers import option_label
-
-    if value is None:
-        return None
-    if isinstance(value, list):
-        return ", ".join(option_label(inst, q.id, k, lang) for k in value)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        decimals = 0 if float(value).is_integer() else 1
-        unit = inst.text(q.unit, lang) if q.unit else ""
-        return f"{number(lang, value, decimals)} {unit}".strip()
-    if q.type in ("single", "multi") or value in (DONT_KNOW, NOT_APPLICABLE):
-        return option_label(inst, q.id, str(value), lang)
-    return str(value)
-
-
 def missing(inst: Instrument, responses: Responses) -> list[Question]:
     """Required questions without an answer, in questionnaire order."""
     have = responses.profile | responses.answers

@@ -16,11 +16,11 @@ from ..i18n.catalog import LANGUAGES, tr
 from ..services.respondents import (
     RESULT_CACHE_SIZE,
     Respondents,
-    answer_text,
     form_values,
     missing,
     sections,
 )
+from ..services.verdict import answer_label
 from .app import LANG_COOKIE, negotiate
 from .security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, csrf_ok, new_csrf_token
 
@@ -269,7 +269,7 @@ def review(request: Request, token: str) -> Response:
     rows, done, total = progress(svc, lang, have)
     listed = [{"id": s.id, "name": s.name,
                "answers": [{"id": q.id, "text": inst.text(q.text, lang),
-                            "answer": answer_text(inst, q, have.get(q.id), lang),
+                            "answer": answer_label(inst, q.id, have.get(q.id), lang),
                             "required": q.required} for q in s.questions]}
               for s in sections(inst, lang)]
     profile_missing = [q for q in gaps if inst.index.section[q.id] == "profile"]
