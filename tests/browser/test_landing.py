@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from socialmaturity.i18n.catalog import tr
+
 LOCALES = {"en": "en-US", "nl": "nl-NL"}
-START = {"en": "Start the assessment", "nl": "Start de assessment"}
+START = {lang: tr(lang, "Start the assessment") for lang in LOCALES}
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])

@@ -73,6 +73,43 @@
     }
   });
 
+  // -- the page's own form waits for the answers on their way -----------------------------------
+  // "Save and continue" posts every answer of the page; an htmx save still under way could
+  // reach the server after it and put back an older answer. So the form is sent once no
+  // save is in flight (at most after three seconds).
+
+  var inflight = 0;
+  var waiting = null;
+
+  function settle() {
+    inflight = Math.max(0, inflight - 1);
+    if (inflight === 0 && waiting) {
+      var w = waiting;
+      waiting = null;
+      clearTimeout(w.timer);
+      w.form.requestSubmit(w.submitter || undefined);
+    }
+  }
+
+  document.addEventListener("htmx:beforeSend", function (event) {
+    if (event.detail.elt.matches && event.detail.elt.matches("fieldset.question")) inflight++;
+  });
+  ["htmx:afterRequest", "htmx:sendAbort"].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      if (event.detail.elt.matches && event.detail.elt.matches("fieldset.question")) settle();
+    });
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("form.questions") || inflight === 0 || waiting) return;
+    event.preventDefault();
+    waiting = {form: form, submitter: event.submitter, timer: setTimeout(function () {
+      inflight = 1;
+      settle();
+    }, 3000)};
+  });
+
   // -- copy the private link ------------------------------------------------------------------
 
   function copyButtons() {
