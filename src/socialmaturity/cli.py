@@ -140,20 +140,29 @@ def instrument_show(instrument: str, lang: str, fmt: str) -> None:
 @click.option("--skip-invalid", is_flag=True,
               help="With --batch: leave invalid rows out instead of writing nothing.")
 @click.option("--all", "show_all", is_flag=True, help="Text format: list every recommendation.")
+@click.option("--pdf", "pdf", type=click.Path(dir_okay=False), metavar="PDF",
+              help="Also write the PDF report (in --lang) to this file.")
+@click.option("--pptx", "pptx", type=click.Path(dir_okay=False), metavar="PPTX",
+              help="Also write a board deck (PowerPoint, 7 slides, in --lang) to this file.")
 @format_option("text", "json")
 @assessment_options
 @handle_errors
-def score(answers, batch, output, skip_invalid, show_all, fmt, lang, instrument, panel,
-          min_group_size) -> None:
+def score(answers, batch, output, skip_invalid, show_all, pdf, pptx, fmt, lang, instrument,
+          panel, min_group_size) -> None:
     """Score an answers file (YAML or JSON), or a CSV of many respondents with --batch.
 
     \b
     Example: socialmaturity score answers.yaml --format json --lang nl
+    Example: socialmaturity score answers.yaml --pdf report.pdf --lang nl
+    Example: socialmaturity score answers.yaml --pptx deck.pptx
     Example: socialmaturity score --batch responses.csv --output scores.csv
     """
     if batch:
         if answers:
             raise click.UsageError("give either ANSWERS or --batch CSV, not both")
+        if pdf or pptx:
+            raise click.UsageError("--pdf and --pptx write the report of one ANSWERS file, "
+                                   "not of --batch")
         if not output:
             raise click.UsageError("--batch needs --output SCORES.csv")
         _score_batch(batch, output, skip_invalid, instrument)
@@ -165,7 +174,21 @@ def score(answers, batch, output, skip_invalid, show_all, fmt, lang, instrument,
 
     assessor = make_assessor(instrument, panel, min_group_size)
     responses = load_responses(assessor.instrument, answers)
-    _print_result(assessor.assess(responses, lang), fmt, show_all)
+    result = assessor.assess(responses, lang)
+    from .files import write_bytes_atomically
+
+    if pdf:
+        from .reports.pdf import render_pdf
+
+        write_bytes_atomically(pdf, render_pdf(result))
+    if pptx:
+        from .reports.deck import render_pptx
+
+        write_bytes_atomically(pptx, render_pptx(result))
+    _print_result(result, fmt, show_all)
+    for written in (pdf, pptx):
+        if written:
+            click.echo(f"wrote {written}", err=True)
 
 
 def _print_result(result, fmt: str, show_all: bool = False) -> None:

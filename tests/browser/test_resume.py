@@ -48,9 +48,9 @@ def test_the_private_link_continues_in_a_new_browser(new_context, server):
     for row in given:
         assert second.is_checked(f'input[name="{row.id}"][value="{row.value}"]'), row
     assert second.locator('input[name="strategy-budget"]:checked').count() == 0
-    total = len(INSTRUMENT.index.questions)
-    # organization, sector, size, region and the two strategy answers
-    assert second.locator(".progress label").inner_text() == f"6 of {total} questions answered"
+    total = len(INSTRUMENT.scored_questions)  # the one question count: the scored questions
+    # the two strategy answers (the profile is not scored)
+    assert second.locator(".progress label").inner_text() == f"2 of {total} questions answered"
     second.goto(f"/a/{token}/s/profile")
     assert second.input_value("#in-organization") == "Resume Co"
     for row in answers["profile"][:3]:

@@ -88,8 +88,9 @@ def test_an_option_not_offered_is_422_naming_the_field(client):
     res = post_section(client, token, "strategy", {"strategy-sponsor": "ceo",
                                                    "strategy-budget": "dont-know"})
     assert res.status_code == 422
-    assert "&#39;ceo&#39; is not an option of &#39;strategy-sponsor&#39;" in res.text
-    assert "valid: none, informal-champion" in res.text
+    # a web form's message names the answers by their labels, never by internal keys
+    assert "&#39;ceo&#39; is not one of the answers; valid: No one; social media" in res.text
+    assert "strategy-sponsor&#39;" not in res.text and "informal-champion," not in res.text
     assert 'id="error-strategy-sponsor"' in res.text
     # nothing of the rejected post was stored
     assert 'value="dont-know" checked' not in client.get(f"/a/{token}/s/strategy").text

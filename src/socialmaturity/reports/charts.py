@@ -288,16 +288,17 @@ def _dot_plot(result: AssessmentResult, prefix: str, title: str, desc: str) -> s
 # -- distribution of the peers' overall scores ----------------------------------------------
 
 
-def distribution_svg(result: AssessmentResult, *, id_prefix: str = "sm-distribution") -> str:
+def distribution_svg(result: AssessmentResult, *, id_prefix: str = "sm-distribution",
+                     width: float = 760.0) -> str:
     """The peers' overall scores as bars per band of 0–100, with lines for your score (solid,
     labelled with its value and percentile), the peer median (dashed) and the start of the top
-    quartile (dotted); the peer group and n in the caption."""
+    quartile (dotted); the peer group and n in the caption. ``width`` 340 suits a phone."""
     lang = result.language
     b = result.benchmark
     hist = list(b.overall_histogram) or [0] * 10
     score = result.overall.score
-    width, height = 760.0, 440.0
-    x0, x1 = 80.0, 730.0
+    height = 440.0
+    x0, x1 = (80.0, width - 30) if width >= 500 else (52.0, width - 16)
     y_top, y_bottom = 110.0, 340.0
     peak = max(hist)
     step = _nice_step(peak)
@@ -347,12 +348,15 @@ def distribution_svg(result: AssessmentResult, *, id_prefix: str = "sm-distribut
                       f'text-anchor="middle">{escape_text(label)}</text>')
     body.append(f'<line x1="{x0:.1f}" y1="{y_bottom:.1f}" x2="{x1:.1f}" y2="{y_bottom:.1f}" '
                 f'stroke="{INK}" stroke-width="1.5"/>')
+    every = 1 if (x1 - x0) / len(hist) >= 40 else 2  # tick labels that do not touch
     for tick in range(len(hist) + 1):
         x = sx(tick * band)
         body.append(f'<line x1="{x:.1f}" y1="{y_bottom:.1f}" x2="{x:.1f}" '
                     f'y2="{y_bottom + 5:.1f}" stroke="{INK}"/>')
-        body.append(f'<text x="{x:.1f}" y="{y_bottom + 22:.1f}" font-size="13" '
-                    f'text-anchor="middle">{escape_text(number(lang, tick * band, 0))}</text>')
+        if tick % every == 0:
+            body.append(f'<text x="{x:.1f}" y="{y_bottom + 22:.1f}" font-size="13" '
+                        f'text-anchor="middle">{escape_text(number(lang, tick * band, 0))}'
+                        '</text>')
     body.append(f'<text x="{(x0 + x1) / 2:.1f}" y="{y_bottom + 46:.1f}" font-size="14" '
                 f'text-anchor="middle" fill="{MUTED}">'
                 f'{escape_text(tr(lang, "Overall score (0–100)"))}</text>')
@@ -389,6 +393,10 @@ def distribution_svg(result: AssessmentResult, *, id_prefix: str = "sm-distribut
         body.append(f'<line x1="{x:.1f}" y1="{label_y + 5:.1f}" x2="{x:.1f}" '
                     f'y2="{y_bottom:.1f}" {stroke}/>')
         tx = x + 6 if anchor == "start" else x - 6
+        lw = _text_width(label, 14) * (1.08 if weight else 1.0)
+        left = tx if anchor == "start" else tx - lw
+        if left < 4 or left + lw > width - 4:  # on a narrow chart: kept inside, from the left
+            anchor, tx = "start", max(4.0, min(left, width - 4 - lw))
         weight_attr = f' font-weight="{weight}"' if weight else ""
         body.append(f'<text x="{tx:.1f}" y="{label_y:.1f}" font-size="14" fill="{colour}" '
                     f'text-anchor="{anchor}"{weight_attr}>{escape_text(label)}</text>')
@@ -396,7 +404,7 @@ def distribution_svg(result: AssessmentResult, *, id_prefix: str = "sm-distribut
     body.extend(counts)
     caption = tr(lang, "Peers: {peers}. Bands of {band} points.", peers=_peers_phrase(result),
                  band=number(lang, band, 0))
-    lines = wrap_label(caption, 13, width - 40, 2, em=0.5)
+    lines = wrap_label(caption, 13, width - 40, 3, em=0.5)
     body.append(text_lines(20, y_bottom + 80, lines, size=13, fill=MUTED, line_height=17))
     if not sum(hist):
         body.append(f'<text x="{(x0 + x1) / 2:.1f}" y="{mid_y:.1f}" font-size="16" '

@@ -90,7 +90,23 @@ def render_pdf(result: AssessmentResult, *, organization: str | None = None,
     view = report_view(result, organization=organization, date=date,
                        title=title)
     data = json.dumps(view, ensure_ascii=False)
-    return _compile(data)
+    return without_false_suspects(_compile(data))
+
+
+_SUSPECTS = b"/MarkInfo<</Marked true/Suspects false>>"
+
+
+def without_false_suspects(pdf: bytes) -> bytes:
+    """The PDF without ``/Suspects false`` in its catalog's ``/MarkInfo``.
+
+    Typst writes the entry with its default value; poppler (pdftotext, pdftoppm, evince)
+    accepts ``/Suspects`` only when true and warns "Suspects object is wrong type (boolean)"
+    otherwise. Leaving the key out means the same (false is the default, PDF 1.7 § 14.7.1);
+    it is blanked with spaces so that every byte offset in the file stays valid."""
+    if pdf.count(_SUSPECTS) != 1:
+        return pdf
+    short = b"/MarkInfo<</Marked true>>"
+    return pdf.replace(_SUSPECTS, short + b" " * (len(_SUSPECTS) - len(short)))
 
 
 # -- the view: everything the template prints --------------------------------------------------
@@ -293,20 +309,19 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
         "met": x.met,
     } for x in result.gates]
 
-    filters = ", ".join(f"{k} = {v}" for k, v in g.filters.items()) or tr(lang, "none")
+    # groups by their labels (the answers' words), never by the keys stored for them
     method_rows = [
         [tr(lang, "Benchmark"), b.panel.label],
         [tr(lang, "Organizations in the benchmark"), number(lang, b.panel.n, 0)],
         [tr(lang, "Synthetic data"), tr(lang, "Yes") if b.panel.synthetic else tr(lang, "No")],
         [tr(lang, "Peer group"), g.label],
-        [tr(lang, "Peer group filters"), filters],
         [tr(lang, "Peer organizations (n)"), number(lang, g.n, 0)],
         [tr(lang, "Minimum group size"), number(lang, g.min_group_size, 0)],
     ]
     for tried in g.widened_from:
-        tried_filters = ", ".join(f"{k} = {v}" for k, v in tried.filters.items())
+        tried_label = tried.label or tr(lang, "all organizations in the benchmark")
         method_rows.append([tr(lang, "Tried first"),
-                            tr(lang, "{filters} (n = {n})", filters=tried_filters,
+                            tr(lang, "{filters} (n = {n})", filters=tried_label,
                                n=number(lang, tried.n, 0))])
     if g.widened_because:
         method_rows.append([tr(lang, "Why widened"), g.widened_because])

@@ -82,6 +82,8 @@ class GateResult(Out):
 
 class Filters(Out):
     filters: dict[str, str]
+    label: str = Field(default="", description="the filters in words, as the peer group's "
+                                               "label")
     n: int
 
 

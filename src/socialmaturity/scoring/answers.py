@@ -62,26 +62,68 @@ def check_text(value: Any, limit: int, lang: str = "en") -> tuple[str | None, st
     return value, None
 
 
-def check_value(inst: Instrument, qid: str, value: Any, lang: str = "en"
-                ) -> tuple[Value | None, str | None]:
+class _Label(str):
+    """An option's label in a message: shown in typographic quotes (“Don't know”), where a
+    key shows as Python's repr ('dont-know')."""
+
+    def __repr__(self) -> str:
+        return f"\u201c{self}\u201d"
+
+
+def option_label(inst: Instrument, qid: str, key: str, lang: str = "en") -> str:
+    """What the respondent sees for option ``key`` of question ``qid`` (the key if unknown)."""
+    for o in inst.index.options.get(qid, ()):
+        if o.key == key:
+            return inst.text(o.label, lang)
+    if key in inst.special_labels:
+        return inst.text(inst.special_labels[key], lang)
+    return key
+
+
+def check_value(inst: Instrument, qid: str, value: Any, lang: str = "en", *,
+                labels: bool = False) -> tuple[Value | None, str | None]:
     """Normalize one answer; return (value, None) or (None, what is wrong and what is valid,
-    in ``lang``)."""
+    in ``lang``). With ``labels`` the message names options by the label a respondent sees
+    (web forms), else by the key a file or the API uses. A bad value is shown cut to 80
+    characters."""
     idx = inst.index
     q = idx.questions[qid]
     keys = idx.option_keys(qid)
     specials = [k for k, on in ((DONT_KNOW, q.dont_know), (NOT_APPLICABLE, q.not_applicable)) if on]
+
+    def named_one(key: str) -> str:
+        return _Label(option_label(inst, qid, key, lang)) if labels else key
+
+    def named(items: list[str]) -> list[str]:
+        return [named_one(k) for k in items]
+
+    def not_an_option(given: str) -> str:
+        if labels:
+            return tr(lang, "{value!r} is not one of the answers; valid: {valid}",
+                      value=_Shown(given), valid=_list(named(keys + specials)))
+        return tr(lang, "{value!r} is not an option of {qid!r}{close}; valid: {valid}",
+                  value=_Shown(given), qid=qid, close=_close(given, keys, lang),
+                  valid=_list(keys + specials))
+
     if isinstance(value, str) and value in specials:
         return value, None
     if q.type == "text":
         return check_text(value, q.text_limit, lang)
     if q.type == "numeric":
         low, high = f"{q.min:g}", f"{q.max:g}"
+        if isinstance(value, list):  # a form's number field and its special boxes together
+            given_specials = [v for v in value if v in specials]
+            if given_specials and len(value) > 1:
+                return None, tr(lang, "{key!r} excludes every other option",
+                                key=named_one(given_specials[0]))
+            if len(value) == 1:
+                return check_value(inst, qid, value[0], lang, labels=labels)
         number = _finite(value)
         if number is None:
             if specials:
                 return None, tr(lang, "expected a number, got {value!r}; valid: a number from "
                                       "{low} to {high} or {specials}", value=_Shown(value),
-                                low=low, high=high, specials=" / ".join(specials))
+                                low=low, high=high, specials=" / ".join(named(specials)))
             return None, tr(lang, "expected a number, got {value!r}; valid: a number from {low} "
                                   "to {high}", value=_Shown(value), low=low, high=high)
         if not q.min <= number <= q.max:
@@ -91,28 +133,28 @@ def check_value(inst: Instrument, qid: str, value: Any, lang: str = "en"
     if q.type == "single":
         if not isinstance(value, str):
             return None, tr(lang, "expected one option key, got {value!r}; valid: {valid}",
-                            value=_Shown(value), valid=_list(keys + specials))
+                            value=_Shown(value), valid=_list(named(keys + specials)))
         if value not in keys:
-            return None, tr(lang, "{value!r} is not an option of {qid!r}{close}; valid: {valid}",
-                            value=_Shown(value), qid=qid, close=_close(value, keys, lang),
-                            valid=_list(keys + specials))
+            return None, not_an_option(value)
         return value, None
     # multi
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         return None, tr(lang, "expected a list of option keys, got {value!r}; valid: {valid}",
-                        value=_Shown(value), valid=_list(keys))
+                        value=_Shown(value), valid=_list(named(keys)))
+    given_specials = [v for v in value if v in specials]
+    if given_specials and len(value) > 1:  # "don't know" with a ticked option
+        return None, tr(lang, "{key!r} excludes every other option",
+                        key=named_one(given_specials[0]))
     wrong = [v for v in value if v not in keys]
     if wrong:
-        return None, tr(lang, "{value!r} is not an option of {qid!r}{close}; valid: {valid}",
-                        value=_Shown(wrong[0]), qid=qid, close=_close(wrong[0], keys, lang),
-                        valid=_list(keys + specials))
+        return None, not_an_option(wrong[0])
     if len(set(value)) != len(value):
         return None, tr(lang, "an option is listed twice")
     exclusive = [o.key for o in idx.options[qid] if o.exclusive and o.key in value]
     if exclusive and len(value) > 1:
-        return None, tr(lang, "{key!r} excludes every other option", key=exclusive[0])
+        return None, tr(lang, "{key!r} excludes every other option", key=named_one(exclusive[0]))
     ordered = [k for k in keys if k in value]
     return ordered, None
 

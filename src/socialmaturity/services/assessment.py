@@ -192,7 +192,8 @@ def build_result(assessor: Assessor, responses: Responses, scores: Scores, group
             peer_group=out.PeerGroupOut(
                 filters=group.filters, label=group_label(inst, group.filters, lang), n=group.n,
                 min_group_size=group.min_group_size,
-                widened_from=[out.Filters(filters=f, n=n) for f, n in group.widened_from],
+                widened_from=[out.Filters(filters=f, label=group_label(inst, f, lang), n=n)
+                              for f, n in group.widened_from],
                 widened_because=widened_because),
             overall_percentile=pct(stats.overall, scores.overall),
             overall_median=_round(stats.overall.quantile(0.5)),

@@ -58,9 +58,10 @@ def split(inst: Instrument, stored: dict[str, Any]) -> Responses:
     return out
 
 
-def check_answers(inst: Instrument, values: dict[str, Any], lang: str = "en"
-                  ) -> tuple[dict[str, Any], list[Problem]]:
-    """Normalize raw answers (question id → value, None clears); problems name the field."""
+def check_answers(inst: Instrument, values: dict[str, Any], lang: str = "en", *,
+                  labels: bool = False) -> tuple[dict[str, Any], list[Problem]]:
+    """Normalize raw answers (question id → value, None clears); problems name the field
+    (and the options by their labels with ``labels``, for web forms)."""
     clean: dict[str, Any] = {}
     problems = []
     for qid, value in values.items():
@@ -70,7 +71,7 @@ def check_answers(inst: Instrument, values: dict[str, Any], lang: str = "en"
         if value is None or value == "" or value == []:
             clean[qid] = None
             continue
-        norm, err = check_value(inst, qid, value, lang)
+        norm, err = check_value(inst, qid, value, lang, labels=labels)
         if err:
             problems.append(Problem(qid, err))
         else:
@@ -82,13 +83,16 @@ def form_values(inst: Instrument, questions: list[Question], getlist) -> dict[st
     """Raw answers from an HTML form (``getlist(name) -> list[str]``) for these questions.
 
     A multi-select sends its ticked boxes; a numeric field its text, or the special answer
-    from its "don't know"/"not applicable" box."""
+    from its "don't know"/"not applicable" box; a number and a ticked box together, or both
+    boxes, come as a list, which the check refuses (the answers exclude each other)."""
     values: dict[str, Any] = {}
     for q in questions:
         given = [v.strip() for v in getlist(q.id) if v is not None and v.strip() != ""]
         specials = [v for v in given if v in (DONT_KNOW, NOT_APPLICABLE)]
         if q.type == "multi":
             values[q.id] = specials[0] if specials and len(given) == 1 else (given or None)
+        elif specials and len(given) > 1 and q.type == "numeric":
+            values[q.id] = given
         elif specials:
             values[q.id] = specials[0]
         elif not given:
@@ -165,10 +169,11 @@ class Respondents:
         answered = sum(responses.answers.get(q.id) is not None for q in scored)
         return answered < PROVISIONAL_BELOW * len(scored)
 
-    def save(self, token: str, values: dict[str, Any], lang: str = "en") -> dict[str, Any]:
+    def save(self, token: str, values: dict[str, Any], lang: str = "en", *,
+             labels: bool = False) -> dict[str, Any]:
         """Check and store answers; raise ``AnswersError`` (nothing stored) on any problem,
-        each named in ``lang``."""
-        clean, problems = check_answers(self.instrument, values, lang)
+        each named in ``lang`` (options by their labels with ``labels``: web forms)."""
+        clean, problems = check_answers(self.instrument, values, lang, labels=labels)
         respondent = self.find(token)
         if problems:
             raise AnswersError(problems)

@@ -154,10 +154,29 @@ def get_report(token: str, svc: Service, lang: Lang = "en"):
 
 
 @router.get("/docs", include_in_schema=False)
-def docs() -> HTMLResponse:
+def docs(request: Request) -> HTMLResponse:
+    """Swagger UI over /api/openapi.json; without JavaScript, a link to the JSON itself."""
+    from html import escape
+
+    from ..i18n.catalog import tr
+    from .app import negotiate
+
+    lang = negotiate(request)
+    back = escape(tr(lang, "Back to the assessment"))
+    title = escape(tr(lang, "socialmaturity API"))
+    nojs = escape(tr(lang, "This page needs JavaScript to show the interactive documentation. "
+                           "The API is described in"))
     return HTMLResponse(
-        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>socialmaturity API'
-        '</title><link rel="stylesheet" href="/static/swagger/swagger-ui.css"></head><body>'
-        '<div id="swagger-ui" data-openapi="/api/openapi.json"></div>'
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<title>{title}</title><link rel="icon" href="data:,">'
+        '<link rel="stylesheet" href="/static/swagger/swagger-ui.css">'
+        '<link rel="stylesheet" href="/static/apidocs.css"></head><body>'
+        f'<header class="api-head"><a href="/">← {back}</a></header>'
+        f'<main><h1 class="visually-hidden">{title}</h1>'
+        f'<noscript><p>{nojs} <a href="/api/openapi.json">/api/openapi.json</a> '
+        '(OpenAPI 3).</p></noscript>'
+        '<div id="swagger-ui" data-openapi="/api/openapi.json"></div></main>'
         '<script src="/static/swagger/swagger-ui-bundle.js"></script>'
-        '<script src="/static/swagger/init.js"></script></body></html>')
+        '<script src="/static/swagger/init.js"></script></body></html>',
+        headers={"cache-control": "no-store"})

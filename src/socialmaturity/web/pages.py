@@ -22,6 +22,7 @@ from ..services.respondents import (
     missing,
     sections,
 )
+from ..services.verdict import answer_label
 from .app import LANG_COOKIE, negotiate
 from .security import CSRF_FIELD, CSRF_HEADER, csrf_cookie_name, csrf_ok, new_session_id
 from .security import csrf_token as sign_session
@@ -139,14 +140,30 @@ async def start(request: Request) -> Response:
 
 
 def progress(svc: Respondents, lang: str, have: dict) -> tuple[list[dict], int, int]:
+    """Answered and asked per section, and the questionnaire's one question count: the scored
+    questions (the landing page's number), answered of all."""
     rows = []
     done = total = 0
+    scored = {d.id for d in svc.instrument.dimensions}
     for s in sections(svc.instrument, lang):
         answered = sum(1 for q in s.questions if have.get(q.id) is not None)
         rows.append({"id": s.id, "name": s.name, "answered": answered, "asked": len(s.questions)})
-        done += answered
-        total += len(s.questions)
+        if s.id in scored:
+            done += answered
+            total += len(s.questions)
     return rows, done, total
+
+
+def on_one_scale(inst, questions) -> bool:
+    """Several single-choice statements that share their options: shown as one scale."""
+    if len(questions) < 2 or any(q.type != "single" for q in questions):
+        return False
+    first = questions[0]
+
+    def shape(q):
+        return ([o.key for o in inst.index.options[q.id]], q.dont_know, q.not_applicable)
+
+    return all(shape(q) == shape(first) for q in questions)
 
 
 @router.get("/a/{token}")
@@ -177,9 +194,12 @@ def section_page(request: Request, token: str, section_id: str, lang: str,
         return page(request, "not_found.html", lang, status=404)
     i = ids.index(section_id)
     rows, done, total = progress(svc, lang, responses.profile | responses.answers)
+    section = all_sections[i]
     return page(request, "section.html", lang, status=status, token=token,
-                respondent=respondent, inst=svc.instrument, section=all_sections[i],
-                number=i + 1, count=len(ids), previous=ids[i - 1] if i else None,
+                respondent=respondent, inst=svc.instrument, section=section,
+                as_scale=section.id == "outcomes" and on_one_scale(svc.instrument,
+                                                                   section.questions),
+                number=i + 1, count_sections=len(ids), previous=ids[i - 1] if i else None,
                 next=ids[i + 1] if i + 1 < len(ids) else None, values=have,
                 errors=errors or {}, sections=rows, done=done, total=total)
 
@@ -206,16 +226,25 @@ def save_section_form(request: Request, token: str, section_id: str, form, ok: b
     if section_id not in all_sections:
         svc.find(token)
         return page(request, "not_found.html", lang, status=404)
-    values = form_values(svc.instrument, all_sections[section_id].questions, form.getlist)
+    questions = all_sections[section_id].questions
+    values = form_values(svc.instrument, questions, form.getlist)
+    go = form.get("go")
     try:
-        svc.save(token, values, lang)
+        svc.save(token, values, lang, labels=True)
     except AnswersError as exc:
         errors = {p.where: p.message for p in exc.problems}
         return section_page(request, token, section_id, lang, errors=errors, values=values,
                             status=422)
+    if section_id == "profile" and go != "back":
+        # the profile decides the peers: its required fields are needed before moving on
+        _, responses = svc.responses(token)
+        errors = {q.id: tr(lang, "Choose an answer: it decides which organizations you are "
+                                 "compared with.")
+                  for q in questions if q.required and responses.profile.get(q.id) is None}
+        if errors:
+            return section_page(request, token, section_id, lang, errors=errors, status=422)
     ids = list(all_sections)
     i = ids.index(section_id)
-    go = form.get("go")
     if go == "back" and i:
         target = f"/a/{quote(token)}/s/{ids[i - 1]}"
     elif go == "next" and i + 1 < len(ids):
@@ -245,27 +274,38 @@ def save_answer_form(request: Request, token: str, form, ok: bool) -> Response:
         svc.find(token)
         return HTMLResponse(tr(lang, "Not saved: unknown question."), status_code=422)
     try:
-        svc.save(token, form_values(svc.instrument, [q], form.getlist), lang)
+        svc.save(token, form_values(svc.instrument, [q], form.getlist), lang, labels=True)
     except AnswersError as exc:
-        return HTMLResponse(render(request, "_status.html", lang, error=exc.problems[0].message),
-                            status_code=422)
-    return HTMLResponse(render(request, "_status.html", lang, error=None))
+        return HTMLResponse(render(request, "_answer.html", lang, error=exc.problems[0].message,
+                                   sections=None), status_code=422)
+    # the progress bar and the section's count, swapped out of band (live progress)
+    _, responses = svc.responses(token)
+    rows, done, total = progress(svc, lang, responses.profile | responses.answers)
+    here = svc.instrument.index.section.get(q.id)
+    return HTMLResponse(render(request, "_answer.html", lang, error=None, done=done,
+                               total=total, sections=[r for r in rows if r["id"] == here]))
 
 
 @router.get("/a/{token}/review")
 def review(request: Request, token: str) -> Response:
     lang = negotiate(request)
     svc = service(request)
+    inst = svc.instrument
     respondent, responses = svc.responses(token)
-    gaps = missing(svc.instrument, responses)
-    by_section: dict[str, list] = {}
-    names = {s.id: s.name for s in sections(svc.instrument, lang)}
-    for q in gaps:
-        by_section.setdefault(svc.instrument.index.section[q.id], []).append(q)
-    rows, done, total = progress(svc, lang, responses.profile | responses.answers)
-    profile_missing = [q for q in gaps if svc.instrument.index.section[q.id] == "profile"]
-    return page(request, "review.html", lang, token=token, inst=svc.instrument,
-                gaps=by_section, names=names, sections=rows, done=done, total=total,
+    have = responses.profile | responses.answers
+    gaps = missing(inst, responses)
+    rows, done, total = progress(svc, lang, have)
+    listed = [{"id": s.id, "name": s.name,
+               "answers": [{"id": q.id, "text": inst.text(q.text, lang),
+                            "answer": answer_label(inst, q.id, have.get(q.id), lang),
+                            "required": q.required} for q in s.questions]}
+              for s in sections(inst, lang)]
+    profile_missing = [q for q in gaps if inst.index.section[q.id] == "profile"]
+    first_gap = next((s["id"] for s in listed
+                      if any(a["answer"] is None and a["required"] for a in s["answers"])), None)
+    return page(request, "review.html", lang, token=token, inst=inst, listed=listed,
+                gaps=total - done, sections=rows, done=done, total=total,
+                few=done < total / 2, first_gap=first_gap,
                 profile_missing=profile_missing, respondent=respondent)
 
 
@@ -308,12 +348,17 @@ def result(request: Request, token: str) -> Response:
     key = (respondent.respondent_id, respondent.updated_at, lang, str(request.base_url))
     html = _PAGES.get(key)
     if html is None:
-        from ..reports import charts
+        from ..reports import charts, charts_narrow
 
+        # every chart twice: wide, and narrow for phones (the page's CSS shows one)
         html = render(request, "result.html", lang, forms=False, token=token, r=res,
                       respondent=respondent, radar=charts.radar_svg(res),
+                      bars=charts_narrow.dimension_bars_svg(res),
                       distribution=charts.distribution_svg(res),
-                      ladder=charts.stage_ladder_svg(res))
+                      distribution_narrow=charts.distribution_svg(
+                          res, id_prefix="sm-distribution-narrow", width=320),
+                      ladder=charts.stage_ladder_svg(res),
+                      ladder_narrow=charts_narrow.stage_ladder_vertical_svg(res))
         _PAGES[key] = html
         while len(_PAGES) > RESULT_CACHE_SIZE:
             _PAGES.popitem(last=False)
