@@ -8,7 +8,7 @@ import re
 
 from socialmaturity.instrument.loader import bundled_instrument
 
-from .conftest import COMPLETE_PROFILE, post_section, start
+from .conftest import COMPLETE_PROFILE, csrf, post_section, start
 
 INSTRUMENT = bundled_instrument()
 NL = {"accept-language": "nl-NL"}
@@ -17,7 +17,7 @@ NL = {"accept-language": "nl-NL"}
 def answer(client, token, qid, values, headers=None):
     return client.post(f"/a/{token}/answer",
                        data={"question": qid, qid: values},
-                       headers={"X-CSRF-Token": client.cookies["sm_csrf"], "HX-Request": "true",
+                       headers={"X-CSRF-Token": csrf(client), "HX-Request": "true",
                                 **(headers or {})})
 
 
