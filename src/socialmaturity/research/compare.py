@@ -25,16 +25,16 @@ from .checks import (
     group_codes,
     indicator_matrix,
     require_columns,
-    weights_array,
     where,
 )
-from .describe import DomainSums, domain_sums, ratio_variance
+from .describe import DomainSums, domain_sums, ratio_variance, share_variance
+from .design import Design, column_blocks, make_design, psu_sums
 
 __all__ = ["compare", "benjamini_hochberg", "ResearchInputError", "COLUMNS"]
 
 #: The columns of :func:`compare`'s result (the ``by_group`` column comes first when given).
-COLUMNS = ["indicator", "n_focus", "n_rest", "share_focus", "share_rest", "ratio", "ci_low",
-           "ci_high", "p_value", "p_adjusted", "test"]
+COLUMNS = ["indicator", "n_focus", "n_rest", "share_focus", "share_rest", "se_focus",
+           "se_rest", "ratio", "ci_low", "ci_high", "p_value", "p_adjusted", "test"]
 #: Fisher's exact test replaces the chi-square test when an expected count is below this.
 MIN_EXPECTED = 5.0
 
@@ -135,8 +135,39 @@ def _weighted(s: DomainSums, n_total: int, pop_rows: np.ndarray, alpha: float
     empty = (s.nv[1::2] == 0) | (s.nv[0::2] == 0)
     pval = np.where(empty, np.nan, pval)
     test = np.where(empty, "none", "rao-scott").astype(object)
-    return {"share_focus": pf, "share_rest": pr, "ratio": ratio, "ci_low": lo, "ci_high": hi,
+    return {"share_focus": pf, "share_rest": pr, "se_focus": np.sqrt(vf),
+            "se_rest": np.sqrt(vr), "ratio": ratio, "ci_low": lo, "ci_high": hi,
             "p_value": pval, "test": test}
+
+
+def _cells(s: DomainSums) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The 2×2 cells' weights ``(W, T)`` (focus-yes, focus-no, rest-yes, rest-no), the
+    contrast over the cell shares ``a_c = C_c / p_c`` and its mean ``ā = Σ a_c p_c``."""
+    w11, w10 = s.wy[1::2], s.wv[1::2] - s.wy[1::2]
+    w01, w00 = s.wy[0::2], s.wv[0::2] - s.wy[0::2]
+    t11, t10 = s.ty[1::2], s.tv[1::2] - s.ty[1::2]
+    t01, t00 = s.ty[0::2], s.tv[0::2] - s.ty[0::2]
+    cells_w = np.stack([w11, w10, w01, w00])
+    cells_t = np.stack([t11, t10, t01, t00])
+    contrast = np.array([1.0, -1.0, -1.0, 1.0]).reshape(4, 1, 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pc = cells_w / cells_w.sum(axis=0)
+        inv = np.where(pc > 0, 1.0 / np.where(pc > 0, pc, 1.0), 0.0)
+        a = contrast * inv
+        abar = (a * pc).sum(axis=0)
+    return cells_w, cells_t, a, abar
+
+
+def _f_statistic(s: DomainSums, numer: np.ndarray) -> np.ndarray:
+    """``F = X²/δ`` from the variance ``numer`` of the contrast (see :func:`_rao_scott`)."""
+    cells_w, _, a, _ = _cells(s)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pc = cells_w / cells_w.sum(axis=0)
+        denom = (a * a * pc).sum(axis=0)
+        row_f, row_r = pc[0] + pc[1], pc[2] + pc[3]
+        col_y, col_n = pc[0] + pc[2], pc[1] + pc[3]
+        x2_over_n = (pc[0] * pc[3] - pc[1] * pc[2]) ** 2 / (row_f * row_r * col_y * col_n)
+        return x2_over_n * denom / numer
 
 
 def _rao_scott(s: DomainSums, n_total: int) -> np.ndarray:
@@ -153,32 +184,69 @@ def _rao_scott(s: DomainSums, n_total: int) -> np.ndarray:
     :math:`\bar a = \sum_c a_c p_c`, :math:`T_c = \sum_{i \in c} w_i^2`.
     """
     # cells (focus, yes): W = Σw, T = Σw² over the answered
-    w11, w10 = s.wy[1::2], s.wv[1::2] - s.wy[1::2]
-    w01, w00 = s.wy[0::2], s.wv[0::2] - s.wy[0::2]
-    t11, t10 = s.ty[1::2], s.tv[1::2] - s.ty[1::2]
-    t01, t00 = s.ty[0::2], s.tv[0::2] - s.ty[0::2]
-    cells_w = np.stack([w11, w10, w01, w00])
-    cells_t = np.stack([t11, t10, t01, t00])
-    contrast = np.array([1.0, -1.0, -1.0, 1.0]).reshape(4, 1, 1)
+    cells_w, cells_t, a, abar = _cells(s)
     total = cells_w.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        pc = cells_w / total
-        inv = np.where(pc > 0, 1.0 / np.where(pc > 0, pc, 1.0), 0.0)
-        a = contrast * inv
-        abar = (a * pc).sum(axis=0)
         scale = n_total / (n_total - 1)
         numer = scale * ((cells_t * (a - abar) ** 2).sum(axis=0) / total**2
                          - ((cells_w * (a - abar)).sum(axis=0) / total) ** 2 / n_total)
-        denom = (contrast**2 * inv).sum(axis=0)
-        row_f, row_r = pc[0] + pc[1], pc[2] + pc[3]
-        col_y, col_n = pc[0] + pc[2], pc[1] + pc[3]
-        x2_over_n = (pc[0] * pc[3] - pc[1] * pc[2]) ** 2 / (row_f * row_r * col_y * col_n)
-        return x2_over_n * denom / numer
+    return _f_statistic(s, numer)
+
+
+def _designed(s: DomainSums, design: Design, codes: np.ndarray, gcodes: np.ndarray,
+              n_groups: int, ind, alpha: float) -> dict[str, np.ndarray]:
+    """The weighted comparison under a design with clusters and/or strata: the same
+    estimators as :func:`_weighted`, with every variance from PSU totals
+    (:meth:`~socialmaturity.research.design.Design.variance`) and the design's degrees of
+    freedom for the test."""
+    m = 2 * n_groups
+    var_dom = share_variance(design, codes, m, ind, s)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = s.wy / s.wv
+    _, _, a_c, abar = _cells(s)
+    total = s.wv[1::2] + s.wv[0::2]
+    var_log = np.full((n_groups, ind.k), np.nan)
+    numer = np.full((n_groups, ind.k), np.nan)
+    for cols in column_blocks(ind.n, ind.k):
+        ps = psu_sums(design, codes, m, ind, cols)
+        d, g = ps.domain, ps.domain // 2
+        focus = (d % 2 == 1)[:, None]
+        pd_ = p[d][:, cols]
+        wd = s.wv[d][:, cols]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            z = np.where(wd > 0, (ps.a - pd_ * ps.b) / np.where(wd > 0, wd, 1.0), 0.0)
+            u = np.where(pd_ > 0, z / np.where(pd_ > 0, pd_, 1.0), 0.0)
+            var_log[:, cols] = design.variance(ps.psu, g, np.where(focus, u, -u), n_groups)
+            # the contrast's influence: w (a_cell − ā) / W over the answered of the group
+            yes = np.where(focus, a_c[0][g][:, cols], a_c[2][g][:, cols]) - abar[g][:, cols]
+            no = np.where(focus, a_c[1][g][:, cols], a_c[3][g][:, cols]) - abar[g][:, cols]
+            tot = total[g][:, cols]
+            c = np.where(tot > 0, (yes * ps.a + no * (ps.b - ps.a))
+                         / np.where(tot > 0, tot, 1.0), 0.0)
+        numer[:, cols] = design.variance(ps.psu, g, c, n_groups)
+    pf, pr = p[1::2], p[0::2]
+    zq = stats.norm.ppf(1 - alpha / 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = pf / pr
+        se = np.sqrt(np.maximum(var_log, 0.0))
+        ok = (pf > 0) & (pr > 0)
+        lo = np.where(ok, ratio * np.exp(-zq * se), np.nan)
+        hi = np.where(ok, ratio * np.exp(zq * se), np.nan)
+        f = _f_statistic(s, numer)
+        nu = np.broadcast_to(design.domain_df(gcodes, n_groups)[:, None], f.shape)
+        pval = stats.f.sf(f, 1.0, nu)
+    empty = (s.nv[1::2] == 0) | (s.nv[0::2] == 0)
+    pval = np.where(empty, np.nan, pval)
+    test = np.where(empty, "none", "rao-scott").astype(object)
+    return {"share_focus": pf, "share_rest": pr, "se_focus": np.sqrt(var_dom[1::2]),
+            "se_rest": np.sqrt(var_dom[0::2]), "ratio": ratio, "ci_low": lo, "ci_high": hi,
+            "p_value": pval, "test": test}
 
 
 def compare(frame: pd.DataFrame, by: str, focus: object, indicators: Sequence[str],
             weights: str | None = None, *, by_group: str | None = None,
-            alpha: float = 0.05) -> pd.DataFrame:
+            alpha: float = 0.05, cluster: str | None = None,
+            strata: str | None = None) -> pd.DataFrame:
     r"""Compare the focus group with the rest on 0/1 indicators: shares, ratio, CI, tests.
 
     Parameters
@@ -263,7 +331,8 @@ def compare(frame: pd.DataFrame, by: str, focus: object, indicators: Sequence[st
     if by_group is not None:
         require_columns(frame, [by_group], "by-group column")
     ind = indicator_matrix(frame, indicators)
-    w = weights_array(frame, weights)
+    design = make_design(frame, weights, cluster, strata)
+    w = design.w if design.weighted else None
     n_total = len(frame)
     series = frame[by]
     is_focus = _focus_mask(series, by, focus)
@@ -279,8 +348,12 @@ def compare(frame: pd.DataFrame, by: str, focus: object, indicators: Sequence[st
             raise ResearchInputError(Problem(where(by_group), "every value is empty"))
     codes = np.where(in_by & (gcodes >= 0), 2 * gcodes + is_focus, -1)
     s = domain_sums(codes, 2 * n_groups, ind, w)
-    if w is None:
+    if not design.simple:
+        cols = _designed(s, design, codes, gcodes, n_groups, ind, alpha)
+    elif w is None:
         cols = _unweighted(s, alpha)
+        _, var, _ = ratio_variance(s, n_total)
+        cols["se_focus"], cols["se_rest"] = np.sqrt(var[1::2]), np.sqrt(var[0::2])
     else:
         pop_rows = np.bincount(gcodes[gcodes >= 0], minlength=n_groups).astype(np.float64)
         cols = _weighted(s, n_total, pop_rows, alpha)
@@ -292,7 +365,8 @@ def compare(frame: pd.DataFrame, by: str, focus: object, indicators: Sequence[st
     out["indicator"] = np.tile(np.asarray(ind.names, dtype=object), n_groups)
     out["n_focus"] = s.nv[1::2].ravel().astype(np.int64)
     out["n_rest"] = s.nv[0::2].ravel().astype(np.int64)
-    for name in ("share_focus", "share_rest", "ratio", "ci_low", "ci_high", "p_value"):
+    for name in ("share_focus", "share_rest", "se_focus", "se_rest", "ratio", "ci_low",
+                 "ci_high", "p_value"):
         out[name] = np.asarray(cols[name], dtype=np.float64).ravel()
     out["p_adjusted"] = p_adj.ravel()
     out["test"] = np.asarray(cols["test"], dtype=object).ravel()
