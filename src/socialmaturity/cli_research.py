@@ -52,6 +52,37 @@ def _indicators_option(f):
                              "indicator of the instrument.")(f)
 
 
+def _design_options(f):
+    f = click.option("--org-rule", type=click.Choice(["majority", "any"]), default="majority",
+                     show_default=True, help="With --level organization: an indicator is 1 "
+                     "when more than half (majority) or at least one (any) of the "
+                     "organization's respondents say yes.")(f)
+    f = click.option("--level", type=click.Choice(["respondent", "organization"]),
+                     default="respondent", show_default=True,
+                     help="organization: roll respondents up to one row per organization "
+                          "(--cluster, default organization_id) and compare organizations.")(f)
+    f = click.option("--strata", metavar="COLUMN",
+                     help="Strata that hold the clusters (nested, as R survey's nest = TRUE), "
+                          "e.g. sector.")(f)
+    return click.option("--cluster", metavar="COLUMN",
+                        help="Primary sampling units (R survey's ids =), e.g. organization_id: "
+                             "respondents of one organization are not independent.")(f)
+
+
+def _at_level(frame, inst, level: str, cluster: str | None, strata: str | None,
+              names: list[str], rule: str, weights: str | None, numeric=(), keep=()):
+    """The table at the level asked for, and the cluster the design then has (none for
+    organizations: each is its own unit)."""
+    if level == "respondent":
+        return frame, cluster
+    from .research.organizations import to_organizations
+
+    orgs = to_organizations(frame, inst, names, by=cluster or "organization_id", rule=rule,
+                            weights=weights, numeric=numeric,
+                            keep=[c for c in (*keep, strata) if c])
+    return orgs, None
+
+
 def _layout_option(f):
     return click.option("--layout", type=click.Choice(LAYOUTS),
                         help="The export's layout; default: told from the header rows.")(f)
@@ -351,6 +382,7 @@ def classify(data, output, roll_up_by, organizations, instrument) -> None:
 @_by_focus_options
 @_indicators_option
 @_weights_option
+@_design_options
 @click.option("--by-group", metavar="COLUMN",
               help="Make the comparison within each value of this column too (e.g. sector).")
 @click.option("--alpha", type=click.FloatRange(0, 1, min_open=True, max_open=True),
@@ -359,13 +391,16 @@ def classify(data, output, roll_up_by, organizations, instrument) -> None:
 @_output_option(False, "Write the table to this file (CSV, JSON or XLSX by --format).")
 @instrument_option
 @handle_errors
-def compare(data, by, focus, indicators, weights, by_group, alpha, fmt, output,
-            instrument) -> None:
+def compare(data, by, focus, indicators, weights, cluster, strata, level, org_rule, by_group,
+            alpha, fmt, output, instrument) -> None:
     """Compare the rows where --by equals --focus with all the others on 0/1 indicators:
     shares, ratio ("× as likely") with its 95% CI, p-value and Benjamini–Hochberg adjusted
     p-value.
 
+    \b
     Example: socialmaturity research compare scored.csv --by mature --focus true --by-group sector
+    Example: socialmaturity research compare scored.csv --weights w --cluster organization_id
+             --strata sector --format json
     """
     from .research.compare import compare as compare_frames
     from .services.research import focus_value, prepare
@@ -374,8 +409,10 @@ def compare(data, by, focus, indicators, weights, by_group, alpha, fmt, output,
     inst = _instrument(instrument)
     frame, names, infos = prepare(read_data(data), inst, columns=(by, by_group or ""),
                                   indicators=_split(indicators), want_indicators=True)
+    frame, cluster = _at_level(frame, inst, level, cluster, strata, names, org_rule, weights,
+                               keep=(by, by_group or ""))
     table = compare_frames(frame, by, focus_value(frame, by, focus), names, weights=weights,
-                           by_group=by_group, alpha=alpha)
+                           by_group=by_group, alpha=alpha, cluster=cluster, strata=strata)
     if fmt == "table" and not output:
         labels = {i.name: i.label("en") for i in infos}
         console().print(_rich_table(_compare_view(table, labels, by_group),
@@ -415,11 +452,13 @@ def _compare_view(table, labels: dict[str, str], by_group: str | None):
 @_indicators_option
 @click.option("--by", metavar="COLUMN", help="Give the shares per value of this column.")
 @_weights_option
+@_design_options
 @format_option("table", "json", "csv", "xlsx")
 @_output_option(False, "Write the table to this file.")
 @instrument_option
 @handle_errors
-def shares(data, indicators, by, weights, fmt, output, instrument) -> None:
+def shares(data, indicators, by, weights, cluster, strata, level, org_rule, fmt, output,
+           instrument) -> None:
     """Weighted shares of 0/1 indicators with their standard error and 95% logit CI (as R's
     survey package), overall or per group.
 
@@ -429,9 +468,13 @@ def shares(data, indicators, by, weights, fmt, output, instrument) -> None:
     from .services.research import prepare
     from .services.research_files import read_data
 
-    frame, names, _ = prepare(read_data(data), _instrument(instrument), columns=(by or "",),
+    inst = _instrument(instrument)
+    frame, names, _ = prepare(read_data(data), inst, columns=(by or "",),
                               indicators=_split(indicators), want_indicators=True)
-    _emit(shares_of(frame, names, weights=weights, by=by), fmt, output, "Shares", "shares")
+    frame, cluster = _at_level(frame, inst, level, cluster, strata, names, org_rule, weights,
+                               keep=(by or "",))
+    _emit(shares_of(frame, names, weights=weights, by=by, cluster=cluster, strata=strata),
+          fmt, output, "Shares", "shares")
 
 
 @research.command()
@@ -440,6 +483,7 @@ def shares(data, indicators, by, weights, fmt, output, instrument) -> None:
               help="Numeric column (e.g. overall_score, strategy_score).")
 @click.option("--by", metavar="COLUMN", help="Give the quantiles per value of this column.")
 @_weights_option
+@_design_options
 @click.option("--probs", default="0.25,0.5,0.75", show_default=True, metavar="P,…",
               help="Probabilities between 0 and 1.")
 @click.option("--rule", type=click.Choice(["inverse", "interpolated"]), default="inverse",
@@ -449,7 +493,8 @@ def shares(data, indicators, by, weights, fmt, output, instrument) -> None:
 @_output_option(False, "Write the table to this file.")
 @instrument_option
 @handle_errors
-def quantiles(data, value, by, weights, probs, rule, fmt, output, instrument) -> None:
+def quantiles(data, value, by, weights, cluster, strata, level, org_rule, probs, rule, fmt,
+              output, instrument) -> None:
     """Weighted quantiles of a numeric column, overall or per group.
 
     Example: socialmaturity research quantiles scored.csv --value overall_score --by sector
@@ -463,9 +508,13 @@ def quantiles(data, value, by, weights, probs, rule, fmt, output, instrument) ->
     except ValueError:
         raise SocialMaturityError(Problem("--probs", f"{probs!r} is not a list of numbers; "
                                                      "valid: e.g. 0.1,0.5,0.9")) from None
-    frame, _, _ = prepare(read_data(data), _instrument(instrument), columns=(value, by or ""))
-    _emit(quantiles_of(frame, value, by=by, weights=weights, probs=p, rule=rule), fmt, output,
-          f"Quantiles of {value}", "quantiles")
+    inst = _instrument(instrument)
+    frame, _, _ = prepare(read_data(data), inst, columns=(value, by or ""))
+    frame, cluster = _at_level(frame, inst, level, cluster, strata, [], org_rule, weights,
+                               numeric=(value,), keep=(by or "",))
+    _emit(quantiles_of(frame, value, by=by, weights=weights, probs=p, rule=rule,
+                       cluster=cluster, strata=strata), fmt, output, f"Quantiles of {value}",
+          "quantiles")
 
 
 @research.command()

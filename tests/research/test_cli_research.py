@@ -194,7 +194,7 @@ def test_compare_bad_input(tmp_path, small):
 def test_shares_and_quantiles(tmp_path, panel_csv, small):
     res = run("shares", small, "--indicators", "x,y", "--by", "g", "--format", "csv")
     assert res.exit_code == 0, res.output
-    assert res.stdout.splitlines()[0] == "g,indicator,n,share,se,ci_low,ci_high"
+    assert res.stdout.splitlines()[0] == "g,indicator,n,share,se,ci_low,ci_high,deff"
     res = run("quantiles", panel_csv, "--value", "overall_score", "--by", "size", "--probs",
               "0.1,0.5,0.9", "--format", "json")
     rows = json.loads(res.stdout)
@@ -291,3 +291,47 @@ def test_every_command_has_an_example():
 
     for cmd in walk(research):
         assert "Example: socialmaturity research " in (cmd.help or ""), cmd.name
+
+
+def test_compare_with_a_clustered_stratified_design_gives_r_survey(tmp_path):
+    from .reference import published as pub
+    from .test_design import clustered_panel
+
+    path = tmp_path / "clustered.csv"
+    clustered_panel().to_csv(path, index=False)
+    res = run("compare", path, "--by", "mature", "--focus", "true", "--indicators", "a,b,rare",
+              "--weights", "w", "--cluster", "organization_id", "--strata", "sector",
+              "--format", "json")
+    assert res.exit_code == 0, res.output
+    rows = {r["indicator"]: r for r in json.loads(res.stdout)}
+    for ind, ref in pub.CLUSTERED_PANEL["strat"].items():
+        if ind == "quantiles":
+            continue
+        r = rows[ind]
+        assert (r["se_focus"], r["se_rest"]) == pytest.approx(ref["se"], rel=1e-6)
+        assert (r["ci_low"], r["ci_high"]) == pytest.approx(ref["ratio_ci"], rel=1e-6)
+        assert r["p_value"] == pytest.approx(ref["p"], rel=1e-6)
+    res = run("quantiles", path, "--value", "score", "--weights", "w", "--cluster",
+              "organization_id", "--format", "json")
+    q = json.loads(res.stdout)
+    assert [v for r in q for v in (r["quantile"], r["ci_low"], r["ci_high"])] == pytest.approx(
+        [v for t in pub.CLUSTERED_PANEL["clus"]["quantiles"] for v in t[:3]], rel=1e-6)
+    res = run("compare", path, "--indicators", "a", "--by", "mature", "--cluster", "org")
+    assert res.exit_code == 2 and "org" in res.output and "Traceback" not in res.output
+
+
+def test_organization_level(panel_csv):
+    res = run("compare", panel_csv, "--indicators", "reach-departments=customer-service",
+              "--level", "organization", "--format", "json")
+    assert res.exit_code == 0, res.output
+    frame = pd.read_csv(panel_csv)
+    orgs = frame["organization_id"].nunique()
+    row = json.loads(res.stdout)[0]
+    assert row["n_focus"] + row["n_rest"] <= orgs < len(frame)
+    res = run("shares", panel_csv, "--indicators", "reach-departments=customer-service",
+              "--level", "organization", "--org-rule", "any", "--format", "json")
+    assert res.exit_code == 0, res.output
+    any_share = json.loads(res.stdout)[0]["share"]
+    res = run("shares", panel_csv, "--indicators", "reach-departments=customer-service",
+              "--level", "organization", "--format", "json")
+    assert json.loads(res.stdout)[0]["share"] <= any_share

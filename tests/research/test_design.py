@@ -251,3 +251,40 @@ def test_panel_matches_values_r_printed(panel, design):
     for row, (est, lo, hi, se) in zip(q.to_dict("records"), ref["quantiles"], strict=True):
         assert (row["quantile"], row["ci_low"], row["ci_high"], row["se"]) == \
             pytest.approx((est, lo, hi, se), rel=1e-6)
+
+
+# --- intra-class correlation and the organization level ------------------------------------
+
+
+def test_icc1_is_the_one_way_anova_estimator(panel):
+    import statsmodels.api as sm
+    from statsmodels.formula.api import ols
+
+    from socialmaturity.research.organizations import icc1
+
+    table = sm.stats.anova_lm(ols("score ~ C(organization_id)", data=panel).fit())
+    msb = table.loc["C(organization_id)", "mean_sq"]
+    msw = table.loc["Residual", "mean_sq"]
+    nj = panel.groupby("organization_id").size().to_numpy(float)
+    n, k = nj.sum(), len(nj)
+    n0 = (n - (nj**2).sum() / n) / (k - 1)
+    want = (msb - msw) / (msb + (n0 - 1) * msw)
+    got = icc1(panel["score"].to_numpy(), panel["organization_id"].to_numpy())
+    assert got == pytest.approx(want, rel=1e-10)
+    assert 0.3 < got < 0.95  # the panel's organization effect is strong
+    assert np.isnan(icc1(np.arange(5.0), np.arange(5)))  # nobody shares an organization
+
+
+def test_to_organizations_rolls_indicators_by_rule():
+    from socialmaturity.research.organizations import to_organizations
+
+    frame = pd.DataFrame({"organization_id": ["x", "x", "x", "y", "y", "z"],
+                          "a": [1, 1, 0, 1, 0, np.nan], "w": [1, 2, 3, 1, 1, 4.0],
+                          "sector": ["s", "s", "s", "t", "t", "t"]})
+    maj = to_organizations(frame, None, ["a"], weights="w", keep=["sector"])
+    assert maj["a"].tolist()[:2] == [1.0, 0.0] and np.isnan(maj["a"].iloc[2])
+    assert maj["w"].tolist() == [2.0, 1.0, 4.0]
+    assert maj["n_respondents"].tolist() == [3, 2, 1]
+    assert maj["sector"].tolist() == ["s", "t", "t"]
+    anyone = to_organizations(frame, None, ["a"], rule="any")
+    assert anyone["a"].tolist()[:2] == [1.0, 1.0]
