@@ -627,6 +627,16 @@ def findings(data, by, focus, indicators, weights, alpha, fmt, output, lang,
         click.echo(text, nl=False)
 
 
+def _design_option(f):
+    return click.option("--design", type=click.Choice(["auto", "simple", "clustered",
+                                                       "stratified", "organization"]),
+                        default="auto", show_default=True,
+                        help="auto: clustered when organization_id has several respondents "
+                             "per organization; simple: respondents independent; clustered: "
+                             "organizations as sampling units; stratified: organizations "
+                             "within sectors; organization: one row per organization.")(f)
+
+
 def _pipeline_options(f):
     f = click.option("--by-group", default="sector", show_default=True, metavar="COLUMN",
                      help="Also compare within each value of this column.")(f)
@@ -659,24 +669,11 @@ def _pipeline_settings(margins_path, trim, rules_path, no_clean):
 
 def _report(result, output_dir: str, lang: str, show_all: bool) -> None:
     from .research.report import write_report
+    from .services.research_summary import terminal_lines
 
     paths = write_report(result, output_dir, lang)
-    shown = result.findings if show_all else result.findings[:10]
-    click.echo(f"Findings: {len(result.findings)} of {len(result.comparisons)} comparisons "
-               f"significant after Benjamini–Hochberg adjustment "
-               f"(n = {len(result.data):,}):")
-    for f in shown:
-        click.echo(f"{f.rank:3}. {f.sentences.get(lang, f.sentence)}")
-    if len(shown) < len(result.findings):
-        click.echo(f"     … and {len(result.findings) - len(shown)} more in the report "
-                   "(--all prints every one)")
-    if result.calibration:
-        ok = sum(c.ok for c in result.calibration)
-        click.echo(f"\nThe study's findings (MODEL.md §1), re-created: {ok} of "
-                   f"{len(result.calibration)} within the demo panel's tolerance")
-        for c in result.calibration:
-            click.echo(f"  {'ok ' if c.ok else 'OUT'} {c.name:26} target {c.target:6.2f}  "
-                       f"observed {c.observed:6.3f}  (± {c.tolerance:.3f})")
+    for line in terminal_lines(result, lang, show_all):
+        click.echo(line)
     click.echo("")
     for p in paths:
         click.echo(f"wrote {p}")
@@ -687,12 +684,13 @@ def _report(result, output_dir: str, lang: str, show_all: bool) -> None:
 @_pipeline_options
 @_by_focus_options
 @_weights_option
+@_design_option
 @click.option("--all", "show_all", is_flag=True, help="Print every finding.")
 @lang_option
 @instrument_option
 @handle_errors
 def report(data, output_dir, margins_path, trim, rules_path, no_clean, alpha, by_group, by,
-           focus, weights, show_all, lang, instrument) -> None:
+           focus, weights, design, show_all, lang, instrument) -> None:
     """Run the analysis on a tidy table (imported, or a batch CSV) and write the report:
     HTML, PDF and XLSX with findings, charts, reliability and the method appendix.
 
@@ -707,7 +705,8 @@ def report(data, output_dir, margins_path, trim, rules_path, no_clean, alpha, by
     margins, rules = _pipeline_settings(margins_path, trim, rules_path, no_clean)
     result = run(frame=read_data(data), inst=_instrument(instrument), rules=rules,
                  clean_data=not no_clean, margins=margins, weights=weights, by=by, focus=focus,
-                 by_group=by_group or None, lang=lang, alpha=alpha, source_label=str(data))
+                 by_group=by_group or None, lang=lang, alpha=alpha, source_label=str(data),
+                 design=design)
     _report(result, output_dir, lang, show_all)
 
 
@@ -722,12 +721,13 @@ def report(data, output_dir, margins_path, trim, rules_path, no_clean, alpha, by
               help="With EXPORT: the mapping file.")
 @_layout_option
 @_pipeline_options
+@_design_option
 @click.option("--all", "show_all", is_flag=True, help="Print every finding.")
 @lang_option
 @instrument_option
 @handle_errors
 def run(export, demo, seed, respondents, mapping_path, layout, output_dir, margins_path, trim,
-        rules_path, no_clean, alpha, by_group, show_all, lang, instrument) -> None:
+        rules_path, no_clean, alpha, by_group, design, show_all, lang, instrument) -> None:
     """Run the whole pipeline (import, clean, weight, classify, compare, reliability,
     findings) on an export or on the demo panel, and write the report.
 
@@ -746,7 +746,7 @@ def run(export, demo, seed, respondents, mapping_path, layout, output_dir, margi
                                                        "EXPORT, not with --demo"))
     margins, rules = _pipeline_settings(margins_path, trim, rules_path, no_clean)
     options = {"rules": rules, "clean_data": not no_clean, "margins": margins,
-               "by_group": by_group or None, "alpha": alpha}
+               "by_group": by_group or None, "alpha": alpha, "design": design}
     inst = _instrument(instrument)
     if demo:
         result = run_demo(seed, respondents, lang=lang, inst=inst, **options)
