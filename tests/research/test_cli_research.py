@@ -267,13 +267,26 @@ def test_run_an_export(tmp_path):
 
 
 def test_run_demo_end_to_end_in_a_real_process(tmp_path):
-    """`research run --demo` re-creates MODEL.md §1 and writes the report (a real process:
-    what a user sees)."""
+    """`research run --demo` uses the clustered design, leads with the study's findings and
+    their verdicts, carries the synthetic caveat, points at nothing outside the repository,
+    and writes the report (a real process: what a user sees)."""
     out = tmp_path / "report"
     proc = run_process("run", "--demo", "--output-dir", out)
     assert proc.returncode == 0, proc.stderr
-    assert "19 of 19 within the demo panel's tolerance" in proc.stdout
-    assert "  1. Mature organizations are 4.8× as likely" in proc.stdout  # sponsor: no rule
+    text = proc.stdout
+    assert text.startswith("Synthetic data:")
+    assert "Design: respondents clustered in organizations (1,097 organizations" in text
+    assert text.index("The study's findings:") < text.index("Findings:")
+    assert "Mature organizations are 1.4 times as likely to say social media differentiates " \
+           "their brand. Here: 1.4×" in text and ": re-created." in text
+    assert "shown by definition, not ranked" in text and "60 of 60" not in text
+    assert "Intra-class correlation of the overall score within organizations: 0.6" in text
+    assert "MODEL.md" not in text and "(target / observed)" in text
+    nl = run_process("run", "--demo", "--output-dir", tmp_path / "nl", "--lang", "nl").stdout
+    assert nl.startswith("Synthetische gegevens:")
+    assert "De bevindingen van de studie:" in nl and "Bevindingen:" in nl
+    assert "(doel / gemeten)" in nl and ": teruggevonden." in nl
+    assert "Findings" not in nl and "target / observed" not in nl
     assert sorted(p.name for p in out.iterdir()) == ["research-report.html",
                                                       "research-report.pdf",
                                                       "research-report.xlsx"]

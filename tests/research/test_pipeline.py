@@ -68,14 +68,28 @@ def test_the_demo_recreates_the_studys_findings(demo):
 
 def test_the_demo_findings_read_like_the_study(demo):
     by_indicator = {f.indicator: f for f in demo.findings}
-    cs = by_indicator["reach-departments=customer-service"]
-    assert cs.sentence.startswith("Mature organizations are 2.")
-    assert "as likely as less mature ones to say their customer-service staff use social " \
-           "media (" in cs.sentence
-    assert cs.sentence.endswith(f"n = {cs.n_focus + cs.n_rest:,}).")
-    sponsor = by_indicator["strategy-sponsor:top2"]
-    assert 4.0 <= sponsor.ratio <= 6.0 and sponsor.rank == 1
+    # gate questions are "by definition", never ranked: derived from the instrument's gates
+    gate_questions = {g.condition.question for g in demo.instrument.rules.gates
+                      if g.condition.question}
+    assert set(demo.rule_defined) == {i.name for i in demo.infos
+                                      if i.question in gate_questions}
+    assert not set(by_indicator) & set(demo.rule_defined)
+    coord = by_indicator["reach-coordination:top2"]
+    assert coord.sentence.startswith("Mature organizations are 2.")
+    assert coord.sentence.endswith(f"n = {coord.n_focus + coord.n_rest:,}).")
     assert by_indicator["outcome-differentiates:top2"].ratio == pytest.approx(1.4, abs=0.14)
+    study = {s.claim.id: s for s in demo.study}
+    assert study["differentiates"].verdict == "re-created"
+    assert study["differentiates"].sentences["nl"].startswith("Volwassen organisaties zeggen "
+                                                              "1,4 keer zo vaak")
+    for s in demo.study:
+        assert s.ci_low <= s.estimate <= s.ci_high
+        assert s.verdict in ("re-created", "weaker than published", "not re-created")
+        assert ("by definition" in s.sentences["en"]) == bool(s.gates)
+    assert demo.design.key == "clustered" and demo.design.automatic
+    overall = demo.icc.set_index("dimension").loc["overall"]
+    assert 0.4 < overall["icc"] < 0.9 and overall["organizations"] > 1000
+    assert (demo.shares_all["deff"].dropna() > 0.5).all()
     assert all(f.p_adjusted < 0.05 for f in demo.findings)
     ranks = [(f.p_adjusted, -abs(math.log(f.ratio))) for f in demo.findings]
     assert ranks == sorted(ranks)

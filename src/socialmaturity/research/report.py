@@ -359,7 +359,9 @@ def report_view(result: ResearchResult, lang: str | None = None) -> dict:
                           neff=_n(lang, result.weighting.effective_n, 0)
                           if result.weighting else "–")])
     if result.design is not None:
-        facts.append([tr(lang, "Design"), tr(lang, result.design.key)])
+        from ..services.research_summary import design_name
+
+        facts.append([tr(lang, "Design"), design_name(lang, result.design.key)])
     facts.append([tr(lang, "Instrument"), f"{inst.id} {inst.version}"])
     blocks.append(_table([tr(lang, "Summary"), ""], facts, ["left", "left"], wide_first=False))
 

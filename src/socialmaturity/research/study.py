@@ -135,6 +135,13 @@ def _verdict(kind: str, published: float, est: float, lo: float, hi: float) -> s
     return "weaker than published" if est > 0.5 else "not re-created"
 
 
+def verdict_text(lang: str, verdict: str) -> str:
+    """A verdict in ``lang``."""
+    return {"re-created": tr(lang, "re-created"),
+            "weaker than published": tr(lang, "weaker than published"),
+            "not re-created": tr(lang, "not re-created")}.get(verdict, verdict)
+
+
 def _text(lang: str, c: Claim, est: float, lo: float, hi: float, verdict: str,
           gates: tuple[str, ...]) -> str:
     if c.kind == "ratio":
@@ -143,7 +150,7 @@ def _text(lang: str, c: Claim, est: float, lo: float, hi: float, verdict: str,
         fmt = (lambda x: number(lang, 100 * x, 0) + "%")  # noqa: E731
     text = tr(lang, "{claim} Here: {estimate} (95% CI {low}–{high}): {verdict}.",
               claim=c.text.get(lang, c.text["en"]), estimate=fmt(est), low=fmt(lo),
-              high=fmt(hi), verdict=tr(lang, verdict))
+              high=fmt(hi), verdict=verdict_text(lang, verdict))
     if gates:
         text += " " + tr(lang, "The stage rules ask this question ({gates}), so the "
                                "difference is partly by definition.", gates=", ".join(gates))

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from ..i18n.catalog import number, tr
 
-__all__ = ["terminal_lines", "findings_by_section", "section_label", "design_text"]
+__all__ = ["terminal_lines", "findings_by_section", "section_label", "design_text",
+           "design_name"]
 
 #: Findings printed per dimension without --all.
 PER_SECTION = 3
@@ -31,6 +32,13 @@ def findings_by_section(result) -> list[tuple[str | None, list]]:
     for f in result.findings:
         groups.setdefault(f.section if f.section in order else None, []).append(f)
     return [(s, groups[s]) for s in order if s in groups]
+
+
+def design_name(lang: str, key: str) -> str:
+    """The name of a design (``simple``, ``clustered``, …) in ``lang``."""
+    return {"simple": tr(lang, "simple"), "clustered": tr(lang, "clustered"),
+            "stratified": tr(lang, "stratified"),
+            "organization": tr(lang, "organization")}.get(key, key)
 
 
 def design_text(result, lang: str) -> str:
