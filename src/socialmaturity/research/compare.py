@@ -27,7 +27,7 @@ from .checks import (
     require_columns,
     where,
 )
-from .describe import DomainSums, domain_sums, ratio_variance, share_variance
+from .describe import DomainSums, domain_sums, psu_influence, ratio_variance
 from .design import Design, column_blocks, make_design, psu_sums
 
 __all__ = ["compare", "benjamini_hochberg", "ResearchInputError", "COLUMNS"]
@@ -200,30 +200,37 @@ def _designed(s: DomainSums, design: Design, codes: np.ndarray, gcodes: np.ndarr
     (:meth:`~socialmaturity.research.design.Design.variance`) and the design's degrees of
     freedom for the test."""
     m = 2 * n_groups
-    var_dom = share_variance(design, codes, m, ind, s)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = s.wy / s.wv
     _, _, a_c, abar = _cells(s)
     total = s.wv[1::2] + s.wv[0::2]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        inv_total = np.where(total > 0, 1.0 / np.where(total > 0, total, 1.0), 0.0)
+    # per domain (rest 2g, focus 2g+1): the contrast coefficients of a yes and a no answer
+    coef_yes = np.empty_like(s.wv)
+    coef_no = np.empty_like(s.wv)
+    coef_yes[1::2], coef_yes[0::2] = a_c[0] - abar, a_c[2] - abar
+    coef_no[1::2], coef_no[0::2] = a_c[1] - abar, a_c[3] - abar
+    sign = np.where(np.arange(m) % 2 == 1, 1.0, -1.0)[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        inv_p = sign * np.where(p > 0, 1.0 / np.where(p > 0, p, 1.0), 0.0)
+    var_dom = np.full((m, ind.k), np.nan)
     var_log = np.full((n_groups, ind.k), np.nan)
     numer = np.full((n_groups, ind.k), np.nan)
     for cols in column_blocks(ind.n, ind.k):
         ps = psu_sums(design, codes, m, ind, cols)
         d, g = ps.domain, ps.domain // 2
-        focus = (d % 2 == 1)[:, None]
-        pd_ = p[d][:, cols]
-        wd = s.wv[d][:, cols]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            z = np.where(wd > 0, (ps.a - pd_ * ps.b) / np.where(wd > 0, wd, 1.0), 0.0)
-            u = np.where(pd_ > 0, z / np.where(pd_ > 0, pd_, 1.0), 0.0)
-            var_log[:, cols] = design.variance(ps.psu, g, np.where(focus, u, -u), n_groups)
-            # the contrast's influence: w (a_cell − ā) / W over the answered of the group
-            yes = np.where(focus, a_c[0][g][:, cols], a_c[2][g][:, cols]) - abar[g][:, cols]
-            no = np.where(focus, a_c[1][g][:, cols], a_c[3][g][:, cols]) - abar[g][:, cols]
-            tot = total[g][:, cols]
-            c = np.where(tot > 0, (yes * ps.a + no * (ps.b - ps.a))
-                         / np.where(tot > 0, tot, 1.0), 0.0)
+        z, _ = psu_influence(ps, s, cols)
+        var_dom[:, cols] = design.variance(ps.psu, d, z, m, unique=True)
+        # log(p_f / p_r): z_f / p_f − z_r / p_r; the rows are sorted by (PSU, domain), so
+        # (PSU, group) keys are sorted too
+        var_log[:, cols] = design.variance(ps.psu, g, z * inv_p[:, cols][d], n_groups)
+        # the Rao–Scott contrast: Σ w (a_cell − ā) / W over the group's answered
+        c = np.nan_to_num(coef_yes[:, cols])[d] * ps.a \
+            + np.nan_to_num(coef_no[:, cols])[d] * (ps.b - ps.a)
+        c *= inv_total[:, cols][g]
         numer[:, cols] = design.variance(ps.psu, g, c, n_groups)
+    var_dom = np.where(s.wv > 0, np.maximum(var_dom, 0.0), np.nan)
     pf, pr = p[1::2], p[0::2]
     zq = stats.norm.ppf(1 - alpha / 2)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -34,7 +34,8 @@ from .checks import (
 )
 from .design import Design, column_blocks, make_design, psu_sums
 
-__all__ = ["shares", "quantiles", "domain_sums", "DomainSums", "share_variance"]
+__all__ = ["shares", "quantiles", "domain_sums", "DomainSums", "share_variance",
+           "psu_influence"]
 
 RULES = ("inverse", "interpolated")
 
@@ -106,21 +107,29 @@ def ratio_variance(s: DomainSums, n_total: int) -> tuple[np.ndarray, np.ndarray,
     return p, np.maximum(var, 0.0), sz
 
 
+def psu_influence(ps, s: DomainSums, cols: slice) -> tuple[np.ndarray, np.ndarray]:
+    """The PSU totals of the influence values of the domain shares, ``Z = (A − p_d B) / W_d``
+    for each (PSU, domain) row of ``ps``, and the shares ``p_d`` of those rows."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = (s.wy[:, cols] / s.wv[:, cols])
+        inv_w = np.where(s.wv[:, cols] > 0, 1.0 / np.where(s.wv[:, cols] > 0, s.wv[:, cols],
+                                                            1.0), 0.0)
+    pd_ = np.nan_to_num(p)[ps.domain]
+    z = ps.a - pd_ * ps.b
+    z *= inv_w[ps.domain]
+    return z, pd_
+
+
 def share_variance(design: Design, codes: np.ndarray, m: int, ind: Indicators,
                    s: DomainSums) -> np.ndarray:
     """The linearization variance of the domain shares ``s.wy / s.wv`` under ``design``
     (PSU totals of ``z_i = w_i (y_i − p_d) / Σ_d w``, see :mod:`~socialmaturity.research.
     design`); ``m × k``."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = s.wy / s.wv
-    out = np.full(p.shape, np.nan)
+    out = np.full(s.wv.shape, np.nan)
     for cols in column_blocks(ind.n, ind.k):
         ps = psu_sums(design, codes, m, ind, cols)
-        wd = s.wv[ps.domain][:, cols]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            z = np.where(wd > 0, (ps.a - p[ps.domain][:, cols] * ps.b)
-                         / np.where(wd > 0, wd, 1.0), 0.0)
-        out[:, cols] = design.variance(ps.psu, ps.domain, z, m)
+        z, _ = psu_influence(ps, s, cols)
+        out[:, cols] = design.variance(ps.psu, ps.domain, z, m, unique=True)
     return np.where(s.wv > 0, np.maximum(out, 0.0), np.nan)
 
 

@@ -108,18 +108,25 @@ class Design:
         return (np.bincount(psus, minlength=m) - np.bincount(strata, minlength=m)
                 ).astype(np.float64)
 
-    def variance(self, psu: np.ndarray, g: np.ndarray, u: np.ndarray, size: int) -> np.ndarray:
+    def variance(self, psu: np.ndarray, g: np.ndarray, u: np.ndarray, size: int, *,
+                 unique: bool = False) -> np.ndarray:
         """The variance of the totals of ``u`` for each group ``0..size-1``.
 
         ``psu``, ``g``: the PSU and the group of each row of ``u`` (r × k); a (PSU, group)
-        pair may occur more than once (its rows are added into the PSU total first).
-        Returns ``size × k``.
+        pair may occur more than once (its rows are added into the PSU total first), unless
+        ``unique`` says each occurs once. Returns ``size × k``.
         """
         u = np.asarray(u, dtype=np.float64)
         key = psu.astype(np.int64) * size + g
-        uk, inv = np.unique(key, return_inverse=True)
-        inv = np.asarray(inv).reshape(-1)
-        totals = group_sum(inv, u, len(uk))
+        if unique:
+            uk, totals = key, u
+        elif len(key) and bool(np.all(key[1:] >= key[:-1])):
+            starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+            uk = key[starts]
+            totals = np.add.reduceat(u, starts, axis=0) if len(starts) < len(key) else u
+        else:
+            uk, inv = np.unique(key, return_inverse=True)
+            totals = group_sum(np.asarray(inv).reshape(-1), u, len(uk))
         gp = uk % size
         hp = self.stratum_of_psu[uk // size]
         hk = hp * size + gp
@@ -138,16 +145,17 @@ class Design:
 def _codes(frame: pd.DataFrame, column: str, role: str) -> tuple[np.ndarray, list[object]]:
     require_columns(frame, [column], f"{role} column")
     series = frame[column]
-    text = series.astype(str).str.strip()
-    empty = series.isna().to_numpy() | (text == "").to_numpy()
+    codes, uniques = pd.factorize(series, sort=False)
+    codes = np.asarray(codes, dtype=np.int64)
+    blank = [i for i, u in enumerate(uniques) if isinstance(u, str) and not u.strip()]
+    empty = (codes < 0) | (np.isin(codes, blank) if blank else False)
     if empty.any():
         idx = np.flatnonzero(empty)
         labels = ", ".join(str(v) for v in frame.index[idx[:5]])
         raise ResearchInputError(Problem(
             where(column), f"{len(idx)} row(s) without a {role} (rows {labels}); every row "
                            f"needs one for the design"))
-    codes, uniques = pd.factorize(series, sort=False)
-    return np.asarray(codes, dtype=np.int64), list(uniques)
+    return codes, list(uniques)
 
 
 def make_design(frame: pd.DataFrame, weights: str | None = None, cluster: str | None = None,
