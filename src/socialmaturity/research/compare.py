@@ -276,12 +276,18 @@ def compare(frame: pd.DataFrame, by: str, focus: object, indicators: Sequence[st
         then starts with this column, and the adjustment runs within each group.
     alpha : float
         1 − confidence level of the interval (0.05: 95%).
+    cluster, strata : str, optional
+        The design's primary sampling units (e.g. ``organization_id``) and the strata that
+        hold them (nested): :mod:`~socialmaturity.research.design`. With either, the
+        design-based (weighted) methods are used, weights or not.
 
     Returns
     -------
     pandas.DataFrame
         One row per indicator (per group), columns ``[by_group,] indicator, n_focus, n_rest,
-        share_focus, share_rest, ratio, ci_low, ci_high, p_value, p_adjusted, test``.
+        share_focus, share_rest, se_focus, se_rest, ratio, ci_low, ci_high, p_value,
+        p_adjusted, test``; ``se_*`` are the linearization standard errors of the shares
+        (of the design; weights 1 when unweighted).
         ``n_*`` count respondents with an answer; ``test`` is ``"chi2"``, ``"fisher"``,
         ``"rao-scott"``, or ``"none"`` when a group has no answers (p-value NaN). A weighted
         p-value is also NaN when nobody (or everybody) in the two groups says yes.
@@ -328,6 +334,13 @@ def compare(frame: pd.DataFrame, by: str, focus: object, indicators: Sequence[st
         svyby(~ind, ~grp, des, svymean, na.rm = TRUE, covmat = TRUE)    # shares, V, Cov
         svychisq(~grp + ind, des)                                      # F, p
         # by_group: the same on subset(des, sector == s)
+
+    **Clusters and strata.** The same estimators, with every variance (the two shares, the
+    log ratio's influence ``z_f/p_f − z_r/p_r``, the Rao–Scott contrast) from PSU totals
+    within strata, :meth:`~socialmaturity.research.design.Design.variance`; the F test's
+    denominator df is the design's PSUs − strata among the rows of the population compared.
+    Equivalent R: the calls above with ``svydesign(ids = ~cluster, strata = ~strata,
+    weights = ~w, nest = TRUE)``.
 
     **Adjustment.** Benjamini–Hochberg across the indicators (within each ``by_group``
     group): :func:`benjamini_hochberg`, R ``p.adjust(method = "BH")``.
