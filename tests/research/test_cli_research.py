@@ -163,7 +163,8 @@ def test_compare_formats(tmp_path, panel_csv, small):
     rows = json.loads(res.stdout)
     assert [r["indicator"] for r in rows] == ["x", "y"]
     assert set(rows[0]) == {"indicator", "n_focus", "n_rest", "share_focus", "share_rest",
-                            "se_focus", "se_rest", "ratio", "ci_low", "ci_high", "p_value", "p_adjusted", "test"}
+                            "se_focus", "se_rest", "ratio", "ci_low", "ci_high", "p_value",
+                            "p_adjusted", "test"}
     out = tmp_path / "compare.xlsx"
     res = run("compare", panel_csv, "--by-group", "sector", "--format", "xlsx", "--output", out)
     assert res.exit_code == 0, res.output

@@ -44,7 +44,7 @@ def clustered_panel(seed: int = 11, orgs: int = 90) -> pd.DataFrame:
         size = int(rng.integers(1, 7))
         effect = rng.normal(0, 1.2)
         mature_org = rng.random() < 0.4
-        for r in range(size):
+        for _ in range(size):
             mature = mature_org if rng.random() < 0.8 else not mature_org
             lin = -0.3 + effect + (0.9 if mature else 0.0)
             row = {"organization_id": f"org-{o:03d}", "sector": sector,

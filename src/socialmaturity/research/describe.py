@@ -197,8 +197,9 @@ def shares(frame: pd.DataFrame, indicators: Sequence[str], weights: str | None =
 
     and ``se`` is its square root. With clusters and strata, the :math:`z_i` are summed by
     PSU and the variance is the stratified one of :mod:`~socialmaturity.research.design`;
-    ``df`` is then the group's PSUs − strata. Unweighted this is :math:`\sqrt{\hat p(1-\hat p)/(n-1)}`
-    when no answer is missing. The interval is the logit interval of ``svyciprop``:
+    ``df`` is then the group's PSUs − strata. Unweighted this is
+    :math:`\sqrt{\hat p(1-\hat p)/(n-1)}` when no answer is missing.
+    The interval is the logit interval of ``svyciprop``:
     :math:`\operatorname{expit}(\operatorname{logit}\hat p \pm t_{1-\alpha/2,\,df}\,
     \mathrm{se}/(\hat p(1-\hat p)))` with ``df`` the design's degrees of freedom, the number
     of respondents in the group (answered or not) − 1 (R: ``degf()`` of the group's subset).
