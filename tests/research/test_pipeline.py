@@ -200,3 +200,52 @@ def test_bad_runs(social):
         run(inst=social)
     with pytest.raises(ResearchInputError, match="no respondents"):
         run(frame=panel.head(0), inst=social)
+
+
+# --- designs -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_panel(social):
+    return generate_panel(social, seed=3, respondents=400)
+
+
+def test_design_auto_clusters_when_organizations_repeat(social, small_panel):
+    from socialmaturity.services.research_design import choose_design
+
+    assert choose_design(small_panel).key == "clustered"
+    single = small_panel.drop_duplicates("organization_id")
+    assert choose_design(single).key == "simple"
+    assert choose_design(small_panel.drop(columns="organization_id")).key == "simple"
+    with pytest.raises(ResearchInputError, match="organization_id"):
+        choose_design(small_panel.drop(columns="organization_id"), "clustered")
+    with pytest.raises(ResearchInputError, match="valid: auto"):
+        choose_design(small_panel, "clusterd")
+
+
+@pytest.mark.parametrize("design", ["simple", "stratified", "organization"])
+def test_every_design_runs_and_says_which(social, small_panel, design):
+    result = run(frame=small_panel, inst=social, design=design, synthetic=True)
+    assert result.design.key == design and not result.design.automatic
+    orgs = small_panel["organization_id"].nunique()
+    if design == "organization":
+        assert len(result.data) == orgs
+        assert result.comparisons["n_focus"].add(result.comparisons["n_rest"]).max() <= orgs
+    else:
+        assert len(result.data) == len(small_panel)
+    from socialmaturity.research.report import report_view
+
+    view = report_view(result, "nl")
+    text = " ".join(b.get("text", "") for b in view["blocks"])
+    assert "Design:" in text and {"simple": "onafhankelijke trekking",
+                                  "stratified": "binnen sectoren als strata",
+                                  "organization": "één rij per organisatie"}[design] in text
+
+
+def test_clustered_intervals_are_wider_than_simple_ones(social, small_panel):
+    simple = run(frame=small_panel, inst=social, design="simple")
+    clustered = run(frame=small_panel, inst=social, design="clustered")
+    width = {name: (r.comparisons["ci_high"] - r.comparisons["ci_low"]).median()
+             for name, r in (("simple", simple), ("clustered", clustered))}
+    assert width["clustered"] > width["simple"]
+    assert clustered.icc is not None and clustered.shares_all["deff"].median() > 1
