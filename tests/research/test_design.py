@@ -204,6 +204,7 @@ def test_simple_design_unchanged_by_the_design_path(panel):
     cols = ["share_focus", "share_rest", "se_focus", "se_rest", "ratio", "ci_low", "ci_high",
             "p_value"]
     np.testing.assert_allclose(a[cols].to_numpy(float), b[cols].to_numpy(float), rtol=1e-9)
+    assert a[["n_focus", "n_rest", "test"]].equals(b[["n_focus", "n_rest", "test"]])
 
 
 def test_clusters_widen_the_intervals(panel):

@@ -28,7 +28,7 @@ from .checks import (
     where,
 )
 from .describe import DomainSums, domain_sums, psu_influence, ratio_variance
-from .design import Design, column_blocks, make_design, psu_sums
+from .design import Design, column_blocks, group_sum, make_design, psu_sums
 
 __all__ = ["compare", "benjamini_hochberg", "ResearchInputError", "COLUMNS"]
 
@@ -193,8 +193,18 @@ def _rao_scott(s: DomainSums, n_total: int) -> np.ndarray:
     return _f_statistic(s, numer)
 
 
+def _sums_from_psus(ps, codes: np.ndarray, m: int) -> DomainSums:
+    """The domain sums from the (PSU, domain) sums (the sums of w² are not needed by the
+    design-based path and are NaN)."""
+    d = ps.domain
+    nan = np.full((m, ps.a.shape[1]), np.nan)
+    return DomainSums(nv=group_sum(d, ps.nv, m), ny=group_sum(d, ps.ny, m),
+                      wv=group_sum(d, ps.b, m), wy=group_sum(d, ps.a, m), tv=nan, ty=nan,
+                      rows=np.bincount(codes[codes >= 0], minlength=m).astype(np.float64))
+
+
 def _designed(s: DomainSums, design: Design, codes: np.ndarray, gcodes: np.ndarray,
-              n_groups: int, ind, alpha: float) -> dict[str, np.ndarray]:
+              n_groups: int, ind, alpha: float, ps=None) -> dict[str, np.ndarray]:
     """The weighted comparison under a design with clusters and/or strata: the same
     estimators as :func:`_weighted`, with every variance from PSU totals
     (:meth:`~socialmaturity.research.design.Design.variance`) and the design's degrees of
@@ -217,8 +227,9 @@ def _designed(s: DomainSums, design: Design, codes: np.ndarray, gcodes: np.ndarr
     var_dom = np.full((m, ind.k), np.nan)
     var_log = np.full((n_groups, ind.k), np.nan)
     numer = np.full((n_groups, ind.k), np.nan)
+    given = ps
     for cols in column_blocks(ind.n, ind.k):
-        ps = psu_sums(design, codes, m, ind, cols)
+        ps = given if given is not None else psu_sums(design, codes, m, ind, cols)
         d, g = ps.domain, ps.domain // 2
         z, _ = psu_influence(ps, s, cols)
         var_dom[:, cols] = design.variance(ps.psu, d, z, m, unique=True)
@@ -367,14 +378,21 @@ def compare(frame: pd.DataFrame, by: str, focus: object, indicators: Sequence[st
         if n_groups == 0:
             raise ResearchInputError(Problem(where(by_group), "every value is empty"))
     codes = np.where(in_by & (gcodes >= 0), 2 * gcodes + is_focus, -1)
-    s = domain_sums(codes, 2 * n_groups, ind, w)
-    if not design.simple:
+    if not design.simple and len(column_blocks(ind.n, ind.k)) == 1:
+        # one pass over the rows: the (PSU, domain) sums give the domain sums too
+        ps = psu_sums(design, codes, 2 * n_groups, ind, counts=True)
+        s = _sums_from_psus(ps, codes, 2 * n_groups)
+        cols = _designed(s, design, codes, gcodes, n_groups, ind, alpha, ps)
+    elif not design.simple:
+        s = domain_sums(codes, 2 * n_groups, ind, w)
         cols = _designed(s, design, codes, gcodes, n_groups, ind, alpha)
     elif w is None:
+        s = domain_sums(codes, 2 * n_groups, ind, w)
         cols = _unweighted(s, alpha)
         _, var, _ = ratio_variance(s, n_total)
         cols["se_focus"], cols["se_rest"] = np.sqrt(var[1::2]), np.sqrt(var[0::2])
     else:
+        s = domain_sums(codes, 2 * n_groups, ind, w)
         pop_rows = np.bincount(gcodes[gcodes >= 0], minlength=n_groups).astype(np.float64)
         cols = _weighted(s, n_total, pop_rows, alpha)
     p_adj = np.vstack([benjamini_hochberg(row) for row in cols["p_value"]])

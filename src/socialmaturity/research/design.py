@@ -102,11 +102,18 @@ class Design:
         −1 for none): the PSUs with a row in it minus the strata with a row in it."""
         rows = codes >= 0
         c = codes[rows]
-        p = self.psu[rows]
-        psus = np.unique(p.astype(np.int64) * m + c) % m
-        strata = np.unique(self.stratum_of_psu[p].astype(np.int64) * m + c) % m
-        return (np.bincount(psus, minlength=m) - np.bincount(strata, minlength=m)
-                ).astype(np.float64)
+        p = self.psu[rows].astype(np.int64)
+        h = self.stratum_of_psu[p].astype(np.int64)
+        if self.n_psu * m <= 50_000_000:
+            seen = np.zeros(self.n_psu * m, dtype=bool)
+            seen[p * m + c] = True
+            psus = seen.reshape(self.n_psu, m).sum(axis=0)
+        else:
+            psus = np.bincount(np.unique(p * m + c) % m, minlength=m)
+        seen_h = np.zeros(self.n_strata * m, dtype=bool)
+        seen_h[h * m + c] = True
+        strata = seen_h.reshape(self.n_strata, m).sum(axis=0)
+        return (psus - strata).astype(np.float64)
 
     def variance(self, psu: np.ndarray, g: np.ndarray, u: np.ndarray, size: int, *,
                  unique: bool = False) -> np.ndarray:
@@ -121,9 +128,9 @@ class Design:
         if unique:
             uk, totals = key, u
         elif len(key) and bool(np.all(key[1:] >= key[:-1])):
-            starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-            uk = key[starts]
-            totals = np.add.reduceat(u, starts, axis=0) if len(starts) < len(key) else u
+            new = np.r_[True, key[1:] != key[:-1]]
+            uk = key[new]
+            totals = group_sum(np.cumsum(new) - 1, u, len(uk)) if len(uk) < len(key) else u
         else:
             uk, inv = np.unique(key, return_inverse=True)
             totals = group_sum(np.asarray(inv).reshape(-1), u, len(uk))
@@ -212,11 +219,15 @@ class PsuSums:
     domain: np.ndarray
     a: np.ndarray
     b: np.ndarray
+    #: With ``counts``: the yes counts and the answered counts, ``r × k``.
+    ny: np.ndarray | None = None
+    nv: np.ndarray | None = None
 
 
 def psu_sums(design: Design, codes: np.ndarray, m: int, ind: Indicators,
-             columns: slice = slice(None)) -> PsuSums:
-    """Sum the indicators (``columns`` of them) by PSU and domain (``codes``, −1: none)."""
+             columns: slice = slice(None), *, counts: bool = False) -> PsuSums:
+    """Sum the indicators (``columns`` of them) by PSU and domain (``codes``, −1: none);
+    with ``counts`` the unweighted yes and answered counts too."""
     rows = np.flatnonzero(codes >= 0)
     key = design.psu[rows] * m + codes[rows]
     uk, inv = np.unique(key, return_inverse=True)
@@ -228,6 +239,11 @@ def psu_sums(design: Design, codes: np.ndarray, m: int, ind: Indicators,
     a = np.asarray(h @ y)
     k = a.shape[1]
     b = np.repeat(np.bincount(inv, weights=w, minlength=r)[:, None], k, axis=1)
+    ny = nv = None
+    if counts:
+        h.data[:] = 1.0
+        ny = np.rint(np.asarray(h @ y))
+        nv = np.repeat(np.bincount(inv, minlength=r).astype(np.float64)[:, None], k, axis=1)
     col_ids = np.arange(ind.k)[columns]
     pos = np.full(ind.n, -1, dtype=np.int64)
     pos[rows] = inv
@@ -236,7 +252,9 @@ def psu_sums(design: Design, codes: np.ndarray, m: int, ind: Indicators,
     if keep.any():
         local = np.searchsorted(col_ids, mc[keep])
         np.subtract.at(b, (pos[mr[keep]], local), design.w[mr[keep]])
-    return PsuSums(psu=uk // m, domain=uk % m, a=a, b=np.maximum(b, 0.0))
+        if nv is not None:
+            np.subtract.at(nv, (pos[mr[keep]], local), 1.0)
+    return PsuSums(psu=uk // m, domain=uk % m, a=a, b=np.maximum(b, 0.0), ny=ny, nv=nv)
 
 
 def column_blocks(rows: int, k: int) -> list[slice]:
