@@ -578,6 +578,7 @@ def reliability(data, scales, reverse, low, high, fmt, output, instrument) -> No
 @_by_focus_options
 @_indicators_option
 @_weights_option
+@_design_options
 @click.option("--alpha", type=click.FloatRange(0, 1, min_open=True, max_open=True),
               default=0.05, show_default=True, help="False discovery rate.")
 @format_option("text", "json")
@@ -585,8 +586,8 @@ def reliability(data, scales, reverse, low, high, fmt, output, instrument) -> No
 @lang_option
 @instrument_option
 @handle_errors
-def findings(data, by, focus, indicators, weights, alpha, fmt, output, lang,
-             instrument) -> None:
+def findings(data, by, focus, indicators, weights, cluster, strata, level, org_rule, alpha,
+             fmt, output, lang, instrument) -> None:
     """The comparisons that stay significant after Benjamini–Hochberg adjustment, ranked, as
     sentences. DATA is respondent data, or a table written by `research compare`.
 
@@ -597,6 +598,7 @@ def findings(data, by, focus, indicators, weights, alpha, fmt, output, lang,
     from .research.findings import NEEDED
     from .research.findings import findings as find
     from .research.indicators import describe_indicators
+    from .research.study import rule_defined
     from .services.research import focus_value, group_labels, prepare
     from .services.research_files import read_data
 
@@ -609,11 +611,15 @@ def findings(data, by, focus, indicators, weights, alpha, fmt, output, lang,
     else:
         frame, names, infos = prepare(frame, inst, columns=(by,),
                                       indicators=_split(indicators), want_indicators=True)
+        frame, cluster = _at_level(frame, inst, level, cluster, strata, names, org_rule,
+                                   weights, keep=(by,))
         value = focus_value(frame, by, focus)
         focus_label, rest_label = group_labels(by, value, by == "mature" and value is True)
-        table = compare_frames(frame, by, value, names, weights=weights)
+        table = compare_frames(frame, by, value, names, weights=weights, cluster=cluster,
+                               strata=strata)
+    # a question a stage rule asks is "by definition" when the groups are stages
     found = find(table, infos, lang, focus_label=focus_label, rest_label=rest_label,
-                 alpha=alpha)
+                 alpha=alpha, exclude=rule_defined(inst, list(infos), by))
     if fmt == "json":
         text = json.dumps([f.as_dict() for f in found], ensure_ascii=False, indent=2,
                           default=str) + "\n"
