@@ -442,7 +442,9 @@ def report_view(result: ResearchResult, lang: str | None = None) -> dict:
         [tr(lang, "Indicator"), tr(lang, "n focus"), tr(lang, "n rest"), tr(lang, "Focus"),
          tr(lang, "Rest"), tr(lang, "Ratio"), tr(lang, "95% CI"), tr(lang, "p (adjusted)"),
          tr(lang, "Test")],
-        [[_label(result, r.indicator, lang), number(lang, r.n_focus, 0),
+        [[_label(result, r.indicator, lang) + (" " + tr(lang, "(by definition)")
+                                                 if r.indicator in result.rule_defined
+                                                 else ""), number(lang, r.n_focus, 0),
           number(lang, r.n_rest, 0), _pct(lang, r.share_focus), _pct(lang, r.share_rest),
           _ratio(lang, r.ratio), f"{_n(lang, r.ci_low, 2)}–{_n(lang, r.ci_high, 2)}",
           _p(lang, r.p_adjusted), r.test] for r in comp.itertuples()],
