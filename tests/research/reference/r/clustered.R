@@ -1,7 +1,7 @@
 library(survey)
 data(api)
 options(digits=15)
-write.csv(apiclus1[,c("snum","dnum","stype","sch.wide","pw")], "/tmp/research_apiclus1.csv", row.names=FALSE)
+write.csv(apiclus1[, c("snum", "stype", "sch.wide", "dnum")], "apiclus1.csv", row.names = FALSE)
 for (nm in c("clus1","clus1_strat")) {
   if (nm=="clus1") d <- svydesign(id=~dnum, weights=~pw, data=apiclus1) else
     d <- svydesign(id=~dnum, strata=~stype, weights=~pw, data=apiclus1, nest=TRUE)
