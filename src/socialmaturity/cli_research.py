@@ -55,7 +55,7 @@ def _indicators_option(f):
 def _design_options(f):
     f = click.option("--org-rule", type=click.Choice(["majority", "any"]), default="majority",
                      show_default=True, help="With --level organization: an indicator is 1 "
-                     "when more than half (majority) or at least one (any) of the "
+                     "when at least half (majority) or at least one (any) of the "
                      "organization's respondents say yes.")(f)
     f = click.option("--level", type=click.Choice(["respondent", "organization"]),
                      default="respondent", show_default=True,

@@ -279,13 +279,16 @@ def test_icc1_is_the_one_way_anova_estimator(panel):
 def test_to_organizations_rolls_indicators_by_rule():
     from socialmaturity.research.organizations import to_organizations
 
-    frame = pd.DataFrame({"organization_id": ["x", "x", "x", "y", "y", "z"],
-                          "a": [1, 1, 0, 1, 0, np.nan], "w": [1, 2, 3, 1, 1, 4.0],
-                          "sector": ["s", "s", "s", "t", "t", "t"]})
+    frame = pd.DataFrame({"organization_id": ["x", "x", "x", "y", "y", "y", "z", "v", "v"],
+                          "a": [1, 1, 0, 1, 0, 0, np.nan, 1, 0],
+                          "w": [1, 2, 3, 1, 1, 1, 4.0, 1, 1],
+                          "sector": ["s", "s", "s", "t", "t", "t", "t", "s", "s"]})
     maj = to_organizations(frame, None, ["a"], weights="w", keep=["sector"])
+    # at least half say yes: x (2 of 3) and v (1 of 2, a tie) yes, y (1 of 3) no
     assert maj["a"].tolist()[:2] == [1.0, 0.0] and np.isnan(maj["a"].iloc[2])
-    assert maj["w"].tolist() == [2.0, 1.0, 4.0]
-    assert maj["n_respondents"].tolist() == [3, 2, 1]
-    assert maj["sector"].tolist() == ["s", "t", "t"]
+    assert maj["a"].iloc[3] == 1.0
+    assert maj["w"].tolist() == [2.0, 1.0, 4.0, 1.0]
+    assert maj["n_respondents"].tolist() == [3, 3, 1, 2]
+    assert maj["sector"].tolist() == ["s", "t", "t", "s"]
     anyone = to_organizations(frame, None, ["a"], rule="any")
     assert anyone["a"].tolist()[:2] == [1.0, 1.0]

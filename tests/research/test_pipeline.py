@@ -75,7 +75,8 @@ def test_the_demo_findings_read_like_the_study(demo):
                                       if i.question in gate_questions}
     assert not set(by_indicator) & set(demo.rule_defined)
     coord = by_indicator["reach-coordination:top2"]
-    assert coord.sentence.startswith("Mature organizations are 2.")
+    assert coord.sentence.startswith("Mature organizations are ")
+    assert "× as likely as less mature ones to coordinate social media" in coord.sentence
     assert coord.sentence.endswith(f"n = {coord.n_focus + coord.n_rest:,}).")
     assert by_indicator["outcome-differentiates:top2"].ratio == pytest.approx(1.4, abs=0.14)
     study = {s.claim.id: s for s in demo.study}
@@ -86,9 +87,12 @@ def test_the_demo_findings_read_like_the_study(demo):
         assert s.ci_low <= s.estimate <= s.ci_high
         assert s.verdict in ("re-created", "weaker than published", "not re-created")
         assert ("by definition" in s.sentences["en"]) == bool(s.gates)
-    assert demo.design.key == "clustered" and demo.design.automatic
+    # the demo analyses organizations (rolled up before): auto says so; the ICC comes from
+    # the respondents
+    assert demo.design.key == "organization" and demo.design.automatic and demo.design.rolled
+    assert demo.design.respondents > demo.design.organizations == len(demo.data)
     overall = demo.icc.set_index("dimension").loc["overall"]
-    assert 0.4 < overall["icc"] < 0.9 and overall["organizations"] > 1000
+    assert 0.3 < overall["icc"] < 0.95 and overall["respondents"] > overall["organizations"]
     assert (demo.shares_all["deff"].dropna() > 0.5).all()
     assert all(f.p_adjusted < 0.05 for f in demo.findings)
     ranks = [(f.p_adjusted, -abs(math.log(f.ratio))) for f in demo.findings]

@@ -41,8 +41,8 @@ def test_writes_html_pdf_and_xlsx(result, tmp_path):
     for s in svgs:
         root = ET.fromstring(s)
         assert root.get("role") == "img" and root.findtext(f"{SVG}desc")
-    for text in ("Findings", "Reliability", "Method", "Benjamini–Hochberg", "Rao–Scott",
-                 "svydesign(ids = ~organization_id", "Kish", "Cronbach", "Synthetic data",
+    for text in ("Findings", "Reliability", "Method", "Benjamini–Hochberg", "Katz",
+                 "one row per organization", "Kish", "Cronbach", "Synthetic data",
                  "The study's findings", "By definition", "Design effects", "ICC(1)",
                  "Demo panel calibration"):
         assert text in html, text

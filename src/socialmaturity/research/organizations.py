@@ -26,9 +26,11 @@ The rule:
 - scores, stage and ``mature``: :func:`~socialmaturity.research.classify.roll_up` (the mean of
   the respondents' scores, the gates by majority, and the same stage decision as for one
   respondent), when the table has the instrument's answers;
-- a 0/1 indicator is 1 by ``rule``: ``"majority"`` (default) when **more than half** of the
-  organization's respondents who answered it say yes (a tie is 0, as for the gates);
-  ``"any"`` when at least one of them does; empty when none of them answered;
+- a 0/1 indicator is 1 by ``rule``: ``"majority"`` (default) when **at least half** of the
+  organization's respondents who answered it say yes, the threshold of the product's roll-up
+  of answers (:mod:`socialmaturity.scoring.rollup`: a multi-select option counts when at
+  least half chose it, a single choice is the highest rung at least half reach); ``"any"``
+  when at least one of them does; empty when none of them answered;
 - any other numeric column the analysis names: the mean of the respondents' values; any other
   column: the first non-empty value;
 - the weight of an organization: the mean of its respondents' weights.
@@ -104,7 +106,7 @@ def to_organizations(frame: pd.DataFrame, inst: Instrument | None, indicators: S
         ans = ~np.isnan(y)
         yes = np.bincount(codes[ans], weights=y[ans], minlength=m)
         answered = np.bincount(codes[ans], minlength=m)
-        hit = 2 * yes > answered if rule == "majority" else yes > 0
+        hit = 2 * yes >= answered if rule == "majority" else yes > 0
         out[name] = np.where(answered > 0, hit.astype(np.float64), np.nan)
     for name in dict.fromkeys(list(numeric) + ([weights] if weights else [])):
         if rolled is not None and name in rolled.columns and name != weights:

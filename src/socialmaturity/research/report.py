@@ -535,9 +535,10 @@ def _method(result: ResearchResult, lang: str) -> list[dict]:
             level=MATURE_LEVEL, stage=mature_stage))
     if result.organizations is not None:
         para(tr(lang, "Respondents who share an organization id roll up to it ({n} "
-                      "organizations): its dimension scores are the means of its respondents' "
-                      "scores and its overall score the mean of theirs; a gate is met when more "
-                      "than half of its respondents meet it; the stage follows from the same "
+                      "organizations): their answers are combined per question (a single "
+                      "choice: the highest rung at least half of them reach; a multi-select: "
+                      "the options at least half of them chose) and the combined answers are "
+                      "scored by the same engine, so scores, gates and stage follow the same "
                       "rules.",
                 n=number(lang, len(result.organizations), 0)))
     head(tr(lang, "Indicators"))

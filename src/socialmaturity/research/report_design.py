@@ -121,7 +121,7 @@ def design_method(result: ResearchResult, lang: str) -> str:
     elif key == "organization":
         text += " " + tr(lang, "Each organization is one row: its scores and stage come from "
                                "its respondents' combined answers through the same scoring "
-                               "engine, and an indicator is 1 when more than half of its "
+                               "engine, and an indicator is 1 when at least half of its "
                                "respondents who answered say so.")
     return text
 

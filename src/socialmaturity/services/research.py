@@ -320,8 +320,8 @@ def run(source: str | Path | None = None, inst: Instrument | None = None, *,
         weights: str | None = None, by: str = "mature", focus: object = True,
         by_group: str | None = "sector", lang: str = "en", alpha: float = 0.05,
         source_label: str | None = None, synthetic: bool | None = None,
-        progress: Callable[[int], None] | None = None, design: str = "auto"
-        ) -> ResearchResult:
+        progress: Callable[[int], None] | None = None, design: str = "auto",
+        respondents: pd.DataFrame | None = None) -> ResearchResult:
     """Run the research pipeline on a survey export (``source`` with ``mapping``) or on a
     tidy table (``frame``).
 
@@ -351,6 +351,9 @@ def run(source: str | Path | None = None, inst: Instrument | None = None, *,
         ``auto`` (default), ``simple``, ``clustered``, ``stratified`` or ``organization``
         (:mod:`~socialmaturity.services.research_design`): auto clusters on
         ``organization_id`` when organizations have several respondents.
+    respondents
+        With a ``frame`` of organizations (rolled up before): the respondents it was rolled
+        up from, for the intra-class correlations.
     """
     from ..instrument.loader import resolve_instrument
     from ..research.checks import ResearchInputError
@@ -413,8 +416,8 @@ def run(source: str | Path | None = None, inst: Instrument | None = None, *,
                       ind[[i.name for i in infos]]], axis=1)
     names = [i.name for i in infos]
     chosen = choose_design(data, design)
-    icc = icc_table(data, inst)
-    if chosen.level == "organization":
+    icc = icc_table(data if respondents is None else classify(respondents, inst), inst)
+    if chosen.level == "organization" and not chosen.rolled:
         keep = [c for c in (by, by_group, "sector", "size", "region", "synthetic") if c]
         data = to_organizations(data, inst, names, weights=wcol, keep=keep)
     cl, st = chosen.cluster, chosen.strata
@@ -539,7 +542,7 @@ def run_demo(seed: int = 2021, respondents: int | None = None, *, lang: str = "e
                n=f"{len(orgs):,}".replace(",", "." if lang == "nl" else ","),
                m=f"{len(panel):,}".replace(",", "." if lang == "nl" else ","))
     result = run(frame=orgs, inst=inst, lang=lang, source_label=label, synthetic=True,
-                 **options)
+                 respondents=panel, **options)
     result.timings = {"generate": took, **result.timings}
     if inst.id == "social-maturity" and result.by == "mature":
         result.calibration = calibration_report(inst, panel)

@@ -11,7 +11,9 @@
 - ``stratified``: organizations within sectors (``ids = ~organization_id, strata = ~sector,
   nest = TRUE``);
 - ``organization``: one row per organization (:func:`~socialmaturity.research.organizations.
-  to_organizations`), each organization an independent draw.
+  to_organizations`), each organization an independent draw. ``auto`` chooses it when the
+  data already has one row per organization (an ``organization_id`` that never repeats and
+  an ``n_respondents`` column, as a roll-up writes).
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ class DesignChoice:
     respondents: int
     #: The most respondents one organization has.
     largest: int | None
+    #: The data arrived with one row per organization (rolled up before the analysis).
+    rolled: bool = False
 
 
 def choose_design(frame: pd.DataFrame, design: str = "auto") -> DesignChoice:
@@ -57,25 +61,38 @@ def choose_design(frame: pd.DataFrame, design: str = "auto") -> DesignChoice:
                                                      + ", ".join(DESIGNS)))
     n = len(frame)
     orgs = largest = None
+    rolled = False
     if ORG_COLUMN in frame.columns:
         counts = frame[ORG_COLUMN].value_counts(dropna=True)
         orgs, largest = int(len(counts)), int(counts.max()) if len(counts) else 0
+        if "n_respondents" in frame.columns and largest == 1 and orgs == n:
+            # already one row per organization (a roll-up): count its respondents
+            sizes = pd.to_numeric(frame["n_respondents"], errors="coerce")
+            if sizes.notna().all() and (sizes >= 1).all():
+                rolled, n, largest = True, int(sizes.sum()), int(sizes.max())
     key = design
     if design == "auto":
-        key = "clustered" if largest is not None and largest >= 2 \
-            and not frame[ORG_COLUMN].isna().any() else "simple"
+        if rolled:
+            key = "organization"
+        else:
+            key = "clustered" if largest is not None and largest >= 2 \
+                and not frame[ORG_COLUMN].isna().any() else "simple"
     if key != "simple" and orgs is None:
         raise ResearchInputError(Problem("--design", f"{key} needs an {ORG_COLUMN} column; "
                                                      "the data has none (use simple)"))
     if key == "stratified" and STRATA_COLUMN not in frame.columns:
         raise ResearchInputError(Problem("--design", f"stratified needs a {STRATA_COLUMN} "
                                                      "column; the data has none"))
+    if rolled and key in ("clustered", "stratified"):
+        raise ResearchInputError(Problem("--design", f"the data has one row per organization "
+                                                     f"already; {key} needs respondents "
+                                                     "(use organization or simple)"))
     return DesignChoice(
         key=key, automatic=design == "auto",
         cluster=ORG_COLUMN if key in ("clustered", "stratified") else None,
         strata=STRATA_COLUMN if key == "stratified" else None,
         level="organization" if key == "organization" else "respondent",
-        organizations=orgs, respondents=n, largest=largest)
+        organizations=orgs, respondents=n, largest=largest, rolled=rolled)
 
 
 def icc_table(data: pd.DataFrame, inst: Instrument) -> pd.DataFrame | None:

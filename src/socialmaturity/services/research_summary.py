@@ -59,6 +59,10 @@ def design_text(result, lang: str) -> str:
     elif d.key == "organization":
         text = tr(lang, "Design: organization level, one row per organization ({orgs} "
                         "organizations from {n} respondents).", **facts)
+        if d.automatic:
+            return text + " " + tr(lang, "Chosen automatically: the data has one row per "
+                                         "organization, rolled up from its respondents' "
+                                         "answers (--design changes it).")
     else:
         text = tr(lang, "Design: every respondent an independent draw ({n} respondents).",
                   **facts)
@@ -103,15 +107,17 @@ def terminal_lines(result, lang: str, show_all: bool = False) -> list[str]:
     if result.icc is not None and len(result.icc):
         overall = result.icc[result.icc["dimension"] == "overall"]
         deff = result.shares_all["deff"].dropna() if "deff" in result.shares_all else None
-        if len(overall):
+        icc = number(lang, float(overall["icc"].iloc[0]), 2) if len(overall) else None
+        if icc and deff is not None and len(deff) and (deff - 1).abs().max() > 1e-9:
             out += ["", tr(lang, "Intra-class correlation of the overall score within "
                                  "organizations: {icc}; design effects of the shares "
-                                 "{low}–{high}.",
-                           icc=number(lang, float(overall["icc"].iloc[0]), 2),
-                           low=number(lang, float(deff.min()), 2) if deff is not None
-                           and len(deff) else "–",
-                           high=number(lang, float(deff.max()), 2) if deff is not None
-                           and len(deff) else "–")]
+                                 "{low}–{high}.", icc=icc,
+                           low=number(lang, float(deff.min()), 2),
+                           high=number(lang, float(deff.max()), 2))]
+        elif icc:
+            out += ["", tr(lang, "Intra-class correlation of the overall score within "
+                                 "organizations: {icc} (why the analysis counts "
+                                 "organizations).", icc=icc)]
     if result.calibration:
         ok = sum(c.ok for c in result.calibration)
         out += ["", tr(lang, "Demo panel calibration: {ok} of {n} targets within tolerance "
