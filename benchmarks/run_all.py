@@ -19,7 +19,7 @@ from pathlib import Path
 from _common import HERE, print_table
 
 SCRIPTS = ["bench_batch.py", "bench_result.py", "bench_startup.py", "bench_research.py",
-           "bench_research_run.py", "bench_web.py"]
+           "bench_research_clustered.py", "bench_research_run.py", "bench_web.py"]
 
 
 def main() -> int:

@@ -59,6 +59,37 @@ def _indicators_option(f):
                              "indicator of the instrument.")(f)
 
 
+def _design_options(f):
+    f = click.option("--org-rule", type=click.Choice(["majority", "any"]), default="majority",
+                     show_default=True, help="With --level organization: an indicator is 1 "
+                     "when at least half (majority) or at least one (any) of the "
+                     "organization's respondents say yes.")(f)
+    f = click.option("--level", type=click.Choice(["respondent", "organization"]),
+                     default="respondent", show_default=True,
+                     help="organization: roll respondents up to one row per organization "
+                          "(--cluster, default organization_id) and compare organizations.")(f)
+    f = click.option("--strata", metavar="COLUMN",
+                     help="Strata that hold the clusters (nested, as R survey's nest = TRUE), "
+                          "e.g. sector.")(f)
+    return click.option("--cluster", metavar="COLUMN",
+                        help="Primary sampling units (R survey's ids =), e.g. organization_id: "
+                             "respondents of one organization are not independent.")(f)
+
+
+def _at_level(frame, inst, level: str, cluster: str | None, strata: str | None,
+              names: list[str], rule: str, weights: str | None, numeric=(), keep=()):
+    """The table at the level asked for, and the cluster the design then has (none for
+    organizations: each is its own unit)."""
+    if level == "respondent":
+        return frame, cluster
+    from .research.organizations import to_organizations
+
+    orgs = to_organizations(frame, inst, names, by=cluster or "organization_id", rule=rule,
+                            weights=weights, numeric=numeric,
+                            keep=[c for c in (*keep, strata) if c])
+    return orgs, None
+
+
 def _layout_option(f):
     return click.option("--layout", type=click.Choice(LAYOUTS),
                         help="The export's layout; default: told from the header rows.")(f)
@@ -376,6 +407,7 @@ def classify(data, output, roll_up_by, organizations, instrument) -> None:
 @_by_focus_options
 @_indicators_option
 @_weights_option
+@_design_options
 @click.option("--by-group", metavar="COLUMN",
               help="Make the comparison within each value of this column too (e.g. sector).")
 @click.option("--alpha", type=click.FloatRange(0, 1, min_open=True, max_open=True),
@@ -384,13 +416,16 @@ def classify(data, output, roll_up_by, organizations, instrument) -> None:
 @_output_option(False, "Write the table to this file (CSV, JSON or XLSX by --format).")
 @instrument_option
 @handle_errors
-def compare(data, by, focus, indicators, weights, by_group, alpha, fmt, output,
-            instrument) -> None:
+def compare(data, by, focus, indicators, weights, cluster, strata, level, org_rule, by_group,
+            alpha, fmt, output, instrument) -> None:
     """Compare the rows where --by equals --focus with all the others on 0/1 indicators:
     shares, ratio ("× as likely") with its 95% CI, p-value and Benjamini–Hochberg adjusted
     p-value.
 
+    \b
     Example: socialmaturity research compare scored.csv --by mature --focus true --by-group sector
+    Example: socialmaturity research compare scored.csv --weights w --cluster organization_id
+             --strata sector --format json
     """
     from .research.compare import compare as compare_frames
     from .services.research import focus_value, prepare
@@ -399,8 +434,10 @@ def compare(data, by, focus, indicators, weights, by_group, alpha, fmt, output,
     inst = _instrument(instrument)
     frame, names, infos = prepare(read_data(data), inst, columns=(by, by_group or ""),
                                   indicators=_split(indicators), want_indicators=True)
+    frame, cluster = _at_level(frame, inst, level, cluster, strata, names, org_rule, weights,
+                               keep=(by, by_group or ""))
     table = compare_frames(frame, by, focus_value(frame, by, focus), names, weights=weights,
-                           by_group=by_group, alpha=alpha)
+                           by_group=by_group, alpha=alpha, cluster=cluster, strata=strata)
     if fmt == "table" and not output:
         labels = {i.name: i.label("en") for i in infos}
         console().print(_rich_table(_compare_view(table, labels, by_group),
@@ -440,11 +477,13 @@ def _compare_view(table, labels: dict[str, str], by_group: str | None):
 @_indicators_option
 @click.option("--by", metavar="COLUMN", help="Give the shares per value of this column.")
 @_weights_option
+@_design_options
 @format_option("table", "json", "csv", "xlsx")
 @_output_option(False, "Write the table to this file.")
 @instrument_option
 @handle_errors
-def shares(data, indicators, by, weights, fmt, output, instrument) -> None:
+def shares(data, indicators, by, weights, cluster, strata, level, org_rule, fmt, output,
+           instrument) -> None:
     """Weighted shares of 0/1 indicators with their standard error and 95% logit CI (as R's
     survey package), overall or per group.
 
@@ -454,9 +493,13 @@ def shares(data, indicators, by, weights, fmt, output, instrument) -> None:
     from .services.research import prepare
     from .services.research_files import read_data
 
-    frame, names, _ = prepare(read_data(data), _instrument(instrument), columns=(by or "",),
+    inst = _instrument(instrument)
+    frame, names, _ = prepare(read_data(data), inst, columns=(by or "",),
                               indicators=_split(indicators), want_indicators=True)
-    _emit(shares_of(frame, names, weights=weights, by=by), fmt, output, "Shares", "shares")
+    frame, cluster = _at_level(frame, inst, level, cluster, strata, names, org_rule, weights,
+                               keep=(by or "",))
+    _emit(shares_of(frame, names, weights=weights, by=by, cluster=cluster, strata=strata),
+          fmt, output, "Shares", "shares")
 
 
 @research.command()
@@ -465,6 +508,7 @@ def shares(data, indicators, by, weights, fmt, output, instrument) -> None:
               help="Numeric column (e.g. overall_score, strategy_score).")
 @click.option("--by", metavar="COLUMN", help="Give the quantiles per value of this column.")
 @_weights_option
+@_design_options
 @click.option("--probs", default="0.25,0.5,0.75", show_default=True, metavar="P,…",
               help="Probabilities between 0 and 1.")
 @click.option("--rule", type=click.Choice(["inverse", "interpolated"]), default="inverse",
@@ -474,7 +518,8 @@ def shares(data, indicators, by, weights, fmt, output, instrument) -> None:
 @_output_option(False, "Write the table to this file.")
 @instrument_option
 @handle_errors
-def quantiles(data, value, by, weights, probs, rule, fmt, output, instrument) -> None:
+def quantiles(data, value, by, weights, cluster, strata, level, org_rule, probs, rule, fmt,
+              output, instrument) -> None:
     """Weighted quantiles of a numeric column, overall or per group.
 
     Example: socialmaturity research quantiles scored.csv --value overall_score --by sector
@@ -488,9 +533,13 @@ def quantiles(data, value, by, weights, probs, rule, fmt, output, instrument) ->
     except ValueError:
         raise SocialMaturityError(Problem("--probs", f"{probs!r} is not a list of numbers; "
                                                      "valid: e.g. 0.1,0.5,0.9")) from None
-    frame, _, _ = prepare(read_data(data), _instrument(instrument), columns=(value, by or ""))
-    _emit(quantiles_of(frame, value, by=by, weights=weights, probs=p, rule=rule), fmt, output,
-          f"Quantiles of {value}", "quantiles")
+    inst = _instrument(instrument)
+    frame, _, _ = prepare(read_data(data), inst, columns=(value, by or ""))
+    frame, cluster = _at_level(frame, inst, level, cluster, strata, [], org_rule, weights,
+                               numeric=(value,), keep=(by or "",))
+    _emit(quantiles_of(frame, value, by=by, weights=weights, probs=p, rule=rule,
+                       cluster=cluster, strata=strata), fmt, output, f"Quantiles of {value}",
+          "quantiles")
 
 
 @research.command()
@@ -554,6 +603,7 @@ def reliability(data, scales, reverse, low, high, fmt, output, instrument) -> No
 @_by_focus_options
 @_indicators_option
 @_weights_option
+@_design_options
 @click.option("--alpha", type=click.FloatRange(0, 1, min_open=True, max_open=True),
               default=0.05, show_default=True, help="False discovery rate.")
 @format_option("text", "json")
@@ -561,8 +611,8 @@ def reliability(data, scales, reverse, low, high, fmt, output, instrument) -> No
 @lang_option
 @instrument_option
 @handle_errors
-def findings(data, by, focus, indicators, weights, alpha, fmt, output, lang,
-             instrument) -> None:
+def findings(data, by, focus, indicators, weights, cluster, strata, level, org_rule, alpha,
+             fmt, output, lang, instrument) -> None:
     """The comparisons that stay significant after Benjamini–Hochberg adjustment, ranked, as
     sentences. DATA is respondent data, or a table written by `research compare`.
 
@@ -573,6 +623,7 @@ def findings(data, by, focus, indicators, weights, alpha, fmt, output, lang,
     from .research.findings import NEEDED
     from .research.findings import findings as find
     from .research.indicators import describe_indicators
+    from .research.study import rule_defined
     from .services.research import focus_value, group_labels, prepare
     from .services.research_files import read_data
 
@@ -585,11 +636,15 @@ def findings(data, by, focus, indicators, weights, alpha, fmt, output, lang,
     else:
         frame, names, infos = prepare(frame, inst, columns=(by,),
                                       indicators=_split(indicators), want_indicators=True)
+        frame, cluster = _at_level(frame, inst, level, cluster, strata, names, org_rule,
+                                   weights, keep=(by,))
         value = focus_value(frame, by, focus)
         focus_label, rest_label = group_labels(by, value, by == "mature" and value is True)
-        table = compare_frames(frame, by, value, names, weights=weights)
+        table = compare_frames(frame, by, value, names, weights=weights, cluster=cluster,
+                               strata=strata)
+    # a question a stage rule asks is "by definition" when the groups are stages
     found = find(table, infos, lang, focus_label=focus_label, rest_label=rest_label,
-                 alpha=alpha)
+                 alpha=alpha, exclude=rule_defined(inst, list(infos), by))
     if fmt == "json":
         text = json.dumps([f.as_dict() for f in found], ensure_ascii=False, indent=2,
                           default=str) + "\n"
@@ -601,6 +656,16 @@ def findings(data, by, focus, indicators, weights, alpha, fmt, output, lang,
         click.echo(f"wrote {len(found)} findings to {output}")
     else:
         click.echo(text, nl=False)
+
+
+def _design_option(f):
+    return click.option("--design", type=click.Choice(["auto", "simple", "clustered",
+                                                       "stratified", "organization"]),
+                        default="auto", show_default=True,
+                        help="auto: clustered when organization_id has several respondents "
+                             "per organization; simple: respondents independent; clustered: "
+                             "organizations as sampling units; stratified: organizations "
+                             "within sectors; organization: one row per organization.")(f)
 
 
 def _pipeline_options(f):
@@ -635,24 +700,11 @@ def _pipeline_settings(margins_path, trim, rules_path, no_clean):
 
 def _report(result, output_dir: str, lang: str, show_all: bool) -> None:
     from .research.report import write_report
+    from .services.research_summary import terminal_lines
 
     paths = write_report(result, output_dir, lang)
-    shown = result.findings if show_all else result.findings[:10]
-    click.echo(f"Findings: {len(result.findings)} of {len(result.comparisons)} comparisons "
-               f"significant after Benjamini–Hochberg adjustment "
-               f"(n = {len(result.data):,}):")
-    for f in shown:
-        click.echo(f"{f.rank:3}. {f.sentences.get(lang, f.sentence)}")
-    if len(shown) < len(result.findings):
-        click.echo(f"     … and {len(result.findings) - len(shown)} more in the report "
-                   "(--all prints every one)")
-    if result.calibration:
-        ok = sum(c.ok for c in result.calibration)
-        click.echo(f"\nThe study's findings (MODEL.md §1), re-created: {ok} of "
-                   f"{len(result.calibration)} within the demo panel's tolerance")
-        for c in result.calibration:
-            click.echo(f"  {'ok ' if c.ok else 'OUT'} {c.name:26} target {c.target:6.2f}  "
-                       f"observed {c.observed:6.3f}  (± {c.tolerance:.3f})")
+    for line in terminal_lines(result, lang, show_all):
+        click.echo(line)
     click.echo("")
     for p in paths:
         click.echo(f"wrote {p}")
@@ -663,12 +715,13 @@ def _report(result, output_dir: str, lang: str, show_all: bool) -> None:
 @_pipeline_options
 @_by_focus_options
 @_weights_option
+@_design_option
 @click.option("--all", "show_all", is_flag=True, help="Print every finding.")
 @lang_option
 @instrument_option
 @handle_errors
 def report(data, output_dir, margins_path, trim, rules_path, no_clean, alpha, by_group, by,
-           focus, weights, show_all, lang, instrument) -> None:
+           focus, weights, design, show_all, lang, instrument) -> None:
     """Run the analysis on a tidy table (imported, or a batch CSV) and write the report:
     HTML, PDF and XLSX with findings, charts, reliability and the method appendix.
 
@@ -683,7 +736,8 @@ def report(data, output_dir, margins_path, trim, rules_path, no_clean, alpha, by
     margins, rules = _pipeline_settings(margins_path, trim, rules_path, no_clean)
     result = run(frame=read_data(data), inst=_instrument(instrument), rules=rules,
                  clean_data=not no_clean, margins=margins, weights=weights, by=by, focus=focus,
-                 by_group=by_group or None, lang=lang, alpha=alpha, source_label=str(data))
+                 by_group=by_group or None, lang=lang, alpha=alpha, source_label=str(data),
+                 design=design)
     _report(result, output_dir, lang, show_all)
 
 
@@ -698,12 +752,13 @@ def report(data, output_dir, margins_path, trim, rules_path, no_clean, alpha, by
               help="With EXPORT: the mapping file.")
 @_layout_option
 @_pipeline_options
+@_design_option
 @click.option("--all", "show_all", is_flag=True, help="Print every finding.")
 @lang_option
 @instrument_option
 @handle_errors
 def run(export, demo, seed, respondents, mapping_path, layout, output_dir, margins_path, trim,
-        rules_path, no_clean, alpha, by_group, show_all, lang, instrument) -> None:
+        rules_path, no_clean, alpha, by_group, design, show_all, lang, instrument) -> None:
     """Run the whole pipeline (import, clean, weight, classify, compare, reliability,
     findings) on an export or on the demo panel, and write the report.
 
@@ -722,7 +777,7 @@ def run(export, demo, seed, respondents, mapping_path, layout, output_dir, margi
                                                        "EXPORT, not with --demo"))
     margins, rules = _pipeline_settings(margins_path, trim, rules_path, no_clean)
     options = {"rules": rules, "clean_data": not no_clean, "margins": margins,
-               "by_group": by_group or None, "alpha": alpha}
+               "by_group": by_group or None, "alpha": alpha, "design": design}
     inst = _instrument(instrument)
     if demo:
         result = run_demo(seed, respondents, lang=lang, inst=inst, **options)

@@ -163,7 +163,8 @@ def test_compare_formats(tmp_path, panel_csv, small):
     rows = json.loads(res.stdout)
     assert [r["indicator"] for r in rows] == ["x", "y"]
     assert set(rows[0]) == {"indicator", "n_focus", "n_rest", "share_focus", "share_rest",
-                            "ratio", "ci_low", "ci_high", "p_value", "p_adjusted", "test"}
+                            "se_focus", "se_rest", "ratio", "ci_low", "ci_high", "p_value",
+                            "p_adjusted", "test"}
     out = tmp_path / "compare.xlsx"
     res = run("compare", panel_csv, "--by-group", "sector", "--format", "xlsx", "--output", out)
     assert res.exit_code == 0, res.output
@@ -194,7 +195,7 @@ def test_compare_bad_input(tmp_path, small):
 def test_shares_and_quantiles(tmp_path, panel_csv, small):
     res = run("shares", small, "--indicators", "x,y", "--by", "g", "--format", "csv")
     assert res.exit_code == 0, res.output
-    assert res.stdout.splitlines()[0] == "g,indicator,n,share,se,ci_low,ci_high"
+    assert res.stdout.splitlines()[0] == "g,indicator,n,share,se,ci_low,ci_high,deff"
     res = run("quantiles", panel_csv, "--value", "overall_score", "--by", "size", "--probs",
               "0.1,0.5,0.9", "--format", "json")
     rows = json.loads(res.stdout)
@@ -267,13 +268,27 @@ def test_run_an_export(tmp_path):
 
 
 def test_run_demo_end_to_end_in_a_real_process(tmp_path):
-    """`research run --demo` re-creates MODEL.md §1 and writes the report (a real process:
-    what a user sees)."""
+    """`research run --demo` uses the clustered design, leads with the study's findings and
+    their verdicts, carries the synthetic caveat, points at nothing outside the repository,
+    and writes the report (a real process: what a user sees)."""
     out = tmp_path / "report"
     proc = run_process("run", "--demo", "--output-dir", out)
     assert proc.returncode == 0, proc.stderr
-    assert "19 of 19 within the demo panel's tolerance" in proc.stdout
-    assert "  1. Mature organizations are 4.8× as likely" in proc.stdout  # sponsor: no rule
+    text = proc.stdout
+    assert text.startswith("Synthetic data:")
+    assert "Design: organization level, one row per organization (1,097 organizations from " \
+           "2,162 respondents). Chosen automatically" in text
+    assert text.index("The study's findings:") < text.index("Findings:")
+    assert "Mature organizations are 1.4 times as likely to say social media differentiates " \
+           "their brand. Here: 1.4×" in text and ": re-created." in text
+    assert "shown by definition, not ranked" in text and "60 of 60" not in text
+    assert "Intra-class correlation of the overall score within organizations: 0." in text
+    assert "MODEL.md" not in text and "(target / observed)" in text
+    nl = run_process("run", "--demo", "--output-dir", tmp_path / "nl", "--lang", "nl").stdout
+    assert nl.startswith("Synthetische gegevens:")
+    assert "De bevindingen van de studie:" in nl and "Bevindingen:" in nl
+    assert "(doel / gemeten)" in nl and ": teruggevonden." in nl
+    assert "Findings" not in nl and "target / observed" not in nl
     assert sorted(p.name for p in out.iterdir()) == ["research-report.html",
                                                       "research-report.pdf",
                                                       "research-report.xlsx"]
@@ -291,3 +306,47 @@ def test_every_command_has_an_example():
 
     for cmd in walk(research):
         assert "Example: socialmaturity research " in (cmd.help or ""), cmd.name
+
+
+def test_compare_with_a_clustered_stratified_design_gives_r_survey(tmp_path):
+    from .reference import published as pub
+    from .test_design import clustered_panel
+
+    path = tmp_path / "clustered.csv"
+    clustered_panel().to_csv(path, index=False)
+    res = run("compare", path, "--by", "mature", "--focus", "true", "--indicators", "a,b,rare",
+              "--weights", "w", "--cluster", "organization_id", "--strata", "sector",
+              "--format", "json")
+    assert res.exit_code == 0, res.output
+    rows = {r["indicator"]: r for r in json.loads(res.stdout)}
+    for ind, ref in pub.CLUSTERED_PANEL["strat"].items():
+        if ind == "quantiles":
+            continue
+        r = rows[ind]
+        assert (r["se_focus"], r["se_rest"]) == pytest.approx(ref["se"], rel=1e-6)
+        assert (r["ci_low"], r["ci_high"]) == pytest.approx(ref["ratio_ci"], rel=1e-6)
+        assert r["p_value"] == pytest.approx(ref["p"], rel=1e-6)
+    res = run("quantiles", path, "--value", "score", "--weights", "w", "--cluster",
+              "organization_id", "--format", "json")
+    q = json.loads(res.stdout)
+    assert [v for r in q for v in (r["quantile"], r["ci_low"], r["ci_high"])] == pytest.approx(
+        [v for t in pub.CLUSTERED_PANEL["clus"]["quantiles"] for v in t[:3]], rel=1e-6)
+    res = run("compare", path, "--indicators", "a", "--by", "mature", "--cluster", "org")
+    assert res.exit_code == 2 and "org" in res.output and "Traceback" not in res.output
+
+
+def test_organization_level(panel_csv):
+    res = run("compare", panel_csv, "--indicators", "reach-departments=customer-service",
+              "--level", "organization", "--format", "json")
+    assert res.exit_code == 0, res.output
+    frame = pd.read_csv(panel_csv)
+    orgs = frame["organization_id"].nunique()
+    row = json.loads(res.stdout)[0]
+    assert row["n_focus"] + row["n_rest"] <= orgs < len(frame)
+    res = run("shares", panel_csv, "--indicators", "reach-departments=customer-service",
+              "--level", "organization", "--org-rule", "any", "--format", "json")
+    assert res.exit_code == 0, res.output
+    any_share = json.loads(res.stdout)[0]["share"]
+    res = run("shares", panel_csv, "--indicators", "reach-departments=customer-service",
+              "--level", "organization", "--format", "json")
+    assert json.loads(res.stdout)[0]["share"] <= any_share

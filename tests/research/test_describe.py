@@ -52,7 +52,8 @@ def test_published_svymean_se_on_apisrs():
 
 def test_weighted_shares_match_the_survey_package(panel, pinned):
     result = shares(panel, INDICATORS, weights="w")
-    assert list(result.columns) == ["indicator", "n", "share", "se", "ci_low", "ci_high"]
+    assert list(result.columns) == ["indicator", "n", "share", "se", "ci_low", "ci_high",
+                                    "deff"]
     _check(result, pinned["shares"])
 
 
@@ -116,7 +117,7 @@ def test_weighted_quantiles_match_svyquantile(panel, pinned):
     want = pinned["quantiles"]
     probs = want["probs"]
     overall = quantiles(panel, "score", weights="w", probs=probs)
-    assert list(overall.columns) == ["prob", "quantile", "n"]
+    assert list(overall.columns) == ["prob", "quantile", "se", "ci_low", "ci_high", "n"]
     assert list(overall["quantile"]) == want["all"]["math"]
     assert (overall["n"] == want["all"]["n"]).all()
     interp = quantiles(panel, "score", weights="w", probs=probs, rule="interpolated")

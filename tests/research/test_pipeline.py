@@ -68,14 +68,32 @@ def test_the_demo_recreates_the_studys_findings(demo):
 
 def test_the_demo_findings_read_like_the_study(demo):
     by_indicator = {f.indicator: f for f in demo.findings}
-    cs = by_indicator["reach-departments=customer-service"]
-    assert cs.sentence.startswith("Mature organizations are 2.")
-    assert "as likely as less mature ones to say their customer-service staff use social " \
-           "media (" in cs.sentence
-    assert cs.sentence.endswith(f"n = {cs.n_focus + cs.n_rest:,}).")
-    sponsor = by_indicator["strategy-sponsor:top2"]
-    assert 4.0 <= sponsor.ratio <= 6.0 and sponsor.rank == 1
+    # gate questions are "by definition", never ranked: derived from the instrument's gates
+    gate_questions = {g.condition.question for g in demo.instrument.rules.gates
+                      if g.condition.question}
+    assert set(demo.rule_defined) == {i.name for i in demo.infos
+                                      if i.question in gate_questions}
+    assert not set(by_indicator) & set(demo.rule_defined)
+    coord = by_indicator["reach-coordination:top2"]
+    assert coord.sentence.startswith("Mature organizations are ")
+    assert "× as likely as less mature ones to coordinate social media" in coord.sentence
+    assert coord.sentence.endswith(f"n = {coord.n_focus + coord.n_rest:,}).")
     assert by_indicator["outcome-differentiates:top2"].ratio == pytest.approx(1.4, abs=0.14)
+    study = {s.claim.id: s for s in demo.study}
+    assert study["differentiates"].verdict == "re-created"
+    assert study["differentiates"].sentences["nl"].startswith("Volwassen organisaties zeggen "
+                                                              "1,4 keer zo vaak")
+    for s in demo.study:
+        assert s.ci_low <= s.estimate <= s.ci_high
+        assert s.verdict in ("re-created", "weaker than published", "not re-created")
+        assert ("by definition" in s.sentences["en"]) == bool(s.gates)
+    # the demo analyses organizations (rolled up before): auto says so; the ICC comes from
+    # the respondents
+    assert demo.design.key == "organization" and demo.design.automatic and demo.design.rolled
+    assert demo.design.respondents > demo.design.organizations == len(demo.data)
+    overall = demo.icc.set_index("dimension").loc["overall"]
+    assert 0.3 < overall["icc"] < 0.95 and overall["respondents"] > overall["organizations"]
+    assert (demo.shares_all["deff"].dropna() > 0.5).all()
     assert all(f.p_adjusted < 0.05 for f in demo.findings)
     ranks = [(f.p_adjusted, -abs(math.log(f.ratio))) for f in demo.findings]
     assert ranks == sorted(ranks)
@@ -186,3 +204,52 @@ def test_bad_runs(social):
         run(inst=social)
     with pytest.raises(ResearchInputError, match="no respondents"):
         run(frame=panel.head(0), inst=social)
+
+
+# --- designs -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_panel(social):
+    return generate_panel(social, seed=3, respondents=400)
+
+
+def test_design_auto_clusters_when_organizations_repeat(social, small_panel):
+    from socialmaturity.services.research_design import choose_design
+
+    assert choose_design(small_panel).key == "clustered"
+    single = small_panel.drop_duplicates("organization_id")
+    assert choose_design(single).key == "simple"
+    assert choose_design(small_panel.drop(columns="organization_id")).key == "simple"
+    with pytest.raises(ResearchInputError, match="organization_id"):
+        choose_design(small_panel.drop(columns="organization_id"), "clustered")
+    with pytest.raises(ResearchInputError, match="valid: auto"):
+        choose_design(small_panel, "clusterd")
+
+
+@pytest.mark.parametrize("design", ["simple", "stratified", "organization"])
+def test_every_design_runs_and_says_which(social, small_panel, design):
+    result = run(frame=small_panel, inst=social, design=design, synthetic=True)
+    assert result.design.key == design and not result.design.automatic
+    orgs = small_panel["organization_id"].nunique()
+    if design == "organization":
+        assert len(result.data) == orgs
+        assert result.comparisons["n_focus"].add(result.comparisons["n_rest"]).max() <= orgs
+    else:
+        assert len(result.data) == len(small_panel)
+    from socialmaturity.research.report import report_view
+
+    view = report_view(result, "nl")
+    text = " ".join(b.get("text", "") for b in view["blocks"])
+    assert "Design:" in text and {"simple": "onafhankelijke trekking",
+                                  "stratified": "binnen sectoren als strata",
+                                  "organization": "één rij per organisatie"}[design] in text
+
+
+def test_clustered_intervals_are_wider_than_simple_ones(social, small_panel):
+    simple = run(frame=small_panel, inst=social, design="simple")
+    clustered = run(frame=small_panel, inst=social, design="clustered")
+    width = {name: (r.comparisons["ci_high"] - r.comparisons["ci_low"]).median()
+             for name, r in (("simple", simple), ("clustered", clustered))}
+    assert width["clustered"] > width["simple"]
+    assert clustered.icc is not None and clustered.shares_all["deff"].median() > 1

@@ -42,9 +42,13 @@ def test_writes_html_pdf_and_xlsx(result, tmp_path):
         root = ET.fromstring(s)
         assert root.get("role") == "img" and root.findtext(f"{SVG}desc")
     for text in ("Findings", "Reliability", "Method", "Benjamini–Hochberg", "Katz",
-                 "Pearson's chi-square", "Fisher's exact test", "Kish", "Cronbach",
-                 "Synthetic data", "The study's findings re-created"):
+                 "one row per organization", "Kish", "Cronbach", "Synthetic data",
+                 "The study's findings", "By definition", "Design effects", "ICC(1)",
+                 "Demo panel calibration"):
         assert text in html, text
+    # the study's findings come first, as sentences with verdicts
+    assert html.index("The study's findings") < html.index("By definition")
+    assert result.study[0].sentences["en"] in html
     assert result.findings[0].sentence in html
 
 
@@ -53,7 +57,8 @@ def test_workbook_has_one_sheet_per_table(result, tmp_path):
     book = openpyxl.load_workbook(paths[0], read_only=True)
     assert book.sheetnames == ["Import recodes", "Cleaning", "Weights", "Stages by sector",
                                "Dimension scores", "Comparisons", "Comparisons by group",
-                               "Shares", "Findings", "Reliability", "Study targets"]
+                               "Shares", "Findings", "Reliability", "Intra-class correlation",
+                               "The study's findings", "Study targets"]
     rows = list(book["Comparisons"].iter_rows(values_only=True))
     assert rows[0][:3] == ("indicator", "label", "n_focus")
     assert len(rows) == 1 + len(result.comparisons)

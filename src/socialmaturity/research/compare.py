@@ -25,16 +25,16 @@ from .checks import (
     group_codes,
     indicator_matrix,
     require_columns,
-    weights_array,
     where,
 )
-from .describe import DomainSums, domain_sums, ratio_variance
+from .describe import DomainSums, domain_sums, psu_influence, ratio_variance
+from .design import Design, column_blocks, group_sum, make_design, psu_sums
 
 __all__ = ["compare", "benjamini_hochberg", "ResearchInputError", "COLUMNS"]
 
 #: The columns of :func:`compare`'s result (the ``by_group`` column comes first when given).
-COLUMNS = ["indicator", "n_focus", "n_rest", "share_focus", "share_rest", "ratio", "ci_low",
-           "ci_high", "p_value", "p_adjusted", "test"]
+COLUMNS = ["indicator", "n_focus", "n_rest", "share_focus", "share_rest", "se_focus",
+           "se_rest", "ratio", "ci_low", "ci_high", "p_value", "p_adjusted", "test"]
 #: Fisher's exact test replaces the chi-square test when an expected count is below this.
 MIN_EXPECTED = 5.0
 
@@ -135,8 +135,39 @@ def _weighted(s: DomainSums, n_total: int, pop_rows: np.ndarray, alpha: float
     empty = (s.nv[1::2] == 0) | (s.nv[0::2] == 0)
     pval = np.where(empty, np.nan, pval)
     test = np.where(empty, "none", "rao-scott").astype(object)
-    return {"share_focus": pf, "share_rest": pr, "ratio": ratio, "ci_low": lo, "ci_high": hi,
+    return {"share_focus": pf, "share_rest": pr, "se_focus": np.sqrt(vf),
+            "se_rest": np.sqrt(vr), "ratio": ratio, "ci_low": lo, "ci_high": hi,
             "p_value": pval, "test": test}
+
+
+def _cells(s: DomainSums) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The 2×2 cells' weights ``(W, T)`` (focus-yes, focus-no, rest-yes, rest-no), the
+    contrast over the cell shares ``a_c = C_c / p_c`` and its mean ``ā = Σ a_c p_c``."""
+    w11, w10 = s.wy[1::2], s.wv[1::2] - s.wy[1::2]
+    w01, w00 = s.wy[0::2], s.wv[0::2] - s.wy[0::2]
+    t11, t10 = s.ty[1::2], s.tv[1::2] - s.ty[1::2]
+    t01, t00 = s.ty[0::2], s.tv[0::2] - s.ty[0::2]
+    cells_w = np.stack([w11, w10, w01, w00])
+    cells_t = np.stack([t11, t10, t01, t00])
+    contrast = np.array([1.0, -1.0, -1.0, 1.0]).reshape(4, 1, 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pc = cells_w / cells_w.sum(axis=0)
+        inv = np.where(pc > 0, 1.0 / np.where(pc > 0, pc, 1.0), 0.0)
+        a = contrast * inv
+        abar = (a * pc).sum(axis=0)
+    return cells_w, cells_t, a, abar
+
+
+def _f_statistic(s: DomainSums, numer: np.ndarray) -> np.ndarray:
+    """``F = X²/δ`` from the variance ``numer`` of the contrast (see :func:`_rao_scott`)."""
+    cells_w, _, a, _ = _cells(s)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pc = cells_w / cells_w.sum(axis=0)
+        denom = (a * a * pc).sum(axis=0)
+        row_f, row_r = pc[0] + pc[1], pc[2] + pc[3]
+        col_y, col_n = pc[0] + pc[2], pc[1] + pc[3]
+        x2_over_n = (pc[0] * pc[3] - pc[1] * pc[2]) ** 2 / (row_f * row_r * col_y * col_n)
+        return x2_over_n * denom / numer
 
 
 def _rao_scott(s: DomainSums, n_total: int) -> np.ndarray:
@@ -153,32 +184,87 @@ def _rao_scott(s: DomainSums, n_total: int) -> np.ndarray:
     :math:`\bar a = \sum_c a_c p_c`, :math:`T_c = \sum_{i \in c} w_i^2`.
     """
     # cells (focus, yes): W = Σw, T = Σw² over the answered
-    w11, w10 = s.wy[1::2], s.wv[1::2] - s.wy[1::2]
-    w01, w00 = s.wy[0::2], s.wv[0::2] - s.wy[0::2]
-    t11, t10 = s.ty[1::2], s.tv[1::2] - s.ty[1::2]
-    t01, t00 = s.ty[0::2], s.tv[0::2] - s.ty[0::2]
-    cells_w = np.stack([w11, w10, w01, w00])
-    cells_t = np.stack([t11, t10, t01, t00])
-    contrast = np.array([1.0, -1.0, -1.0, 1.0]).reshape(4, 1, 1)
+    cells_w, cells_t, a, abar = _cells(s)
     total = cells_w.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        pc = cells_w / total
-        inv = np.where(pc > 0, 1.0 / np.where(pc > 0, pc, 1.0), 0.0)
-        a = contrast * inv
-        abar = (a * pc).sum(axis=0)
         scale = n_total / (n_total - 1)
         numer = scale * ((cells_t * (a - abar) ** 2).sum(axis=0) / total**2
                          - ((cells_w * (a - abar)).sum(axis=0) / total) ** 2 / n_total)
-        denom = (contrast**2 * inv).sum(axis=0)
-        row_f, row_r = pc[0] + pc[1], pc[2] + pc[3]
-        col_y, col_n = pc[0] + pc[2], pc[1] + pc[3]
-        x2_over_n = (pc[0] * pc[3] - pc[1] * pc[2]) ** 2 / (row_f * row_r * col_y * col_n)
-        return x2_over_n * denom / numer
+    return _f_statistic(s, numer)
+
+
+def _sums_from_psus(ps, codes: np.ndarray, m: int) -> DomainSums:
+    """The domain sums from the (PSU, domain) sums (the sums of w² are not needed by the
+    design-based path and are NaN)."""
+    d = ps.domain
+    nan = np.full((m, ps.a.shape[1]), np.nan)
+    return DomainSums(nv=group_sum(d, ps.nv, m), ny=group_sum(d, ps.ny, m),
+                      wv=group_sum(d, ps.b, m), wy=group_sum(d, ps.a, m), tv=nan, ty=nan,
+                      rows=np.bincount(codes[codes >= 0], minlength=m).astype(np.float64))
+
+
+def _designed(s: DomainSums, design: Design, codes: np.ndarray, gcodes: np.ndarray,
+              n_groups: int, ind, alpha: float, ps=None) -> dict[str, np.ndarray]:
+    """The weighted comparison under a design with clusters and/or strata: the same
+    estimators as :func:`_weighted`, with every variance from PSU totals
+    (:meth:`~socialmaturity.research.design.Design.variance`) and the design's degrees of
+    freedom for the test."""
+    m = 2 * n_groups
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = s.wy / s.wv
+    _, _, a_c, abar = _cells(s)
+    total = s.wv[1::2] + s.wv[0::2]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        inv_total = np.where(total > 0, 1.0 / np.where(total > 0, total, 1.0), 0.0)
+    # per domain (rest 2g, focus 2g+1): the contrast coefficients of a yes and a no answer
+    coef_yes = np.empty_like(s.wv)
+    coef_no = np.empty_like(s.wv)
+    coef_yes[1::2], coef_yes[0::2] = a_c[0] - abar, a_c[2] - abar
+    coef_no[1::2], coef_no[0::2] = a_c[1] - abar, a_c[3] - abar
+    sign = np.where(np.arange(m) % 2 == 1, 1.0, -1.0)[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        inv_p = sign * np.where(p > 0, 1.0 / np.where(p > 0, p, 1.0), 0.0)
+    var_dom = np.full((m, ind.k), np.nan)
+    var_log = np.full((n_groups, ind.k), np.nan)
+    numer = np.full((n_groups, ind.k), np.nan)
+    given = ps
+    for cols in column_blocks(ind.n, ind.k):
+        ps = given if given is not None else psu_sums(design, codes, m, ind, cols)
+        d, g = ps.domain, ps.domain // 2
+        z, _ = psu_influence(ps, s, cols)
+        var_dom[:, cols] = design.variance(ps.psu, d, z, m, unique=True)
+        # log(p_f / p_r): z_f / p_f − z_r / p_r; the rows are sorted by (PSU, domain), so
+        # (PSU, group) keys are sorted too
+        var_log[:, cols] = design.variance(ps.psu, g, z * inv_p[:, cols][d], n_groups)
+        # the Rao–Scott contrast: Σ w (a_cell − ā) / W over the group's answered
+        c = np.nan_to_num(coef_yes[:, cols])[d] * ps.a \
+            + np.nan_to_num(coef_no[:, cols])[d] * (ps.b - ps.a)
+        c *= inv_total[:, cols][g]
+        numer[:, cols] = design.variance(ps.psu, g, c, n_groups)
+    var_dom = np.where(s.wv > 0, np.maximum(var_dom, 0.0), np.nan)
+    pf, pr = p[1::2], p[0::2]
+    zq = stats.norm.ppf(1 - alpha / 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = pf / pr
+        se = np.sqrt(np.maximum(var_log, 0.0))
+        ok = (pf > 0) & (pr > 0)
+        lo = np.where(ok, ratio * np.exp(-zq * se), np.nan)
+        hi = np.where(ok, ratio * np.exp(zq * se), np.nan)
+        f = _f_statistic(s, numer)
+        nu = np.broadcast_to(design.domain_df(gcodes, n_groups)[:, None], f.shape)
+        pval = stats.f.sf(f, 1.0, nu)
+    empty = (s.nv[1::2] == 0) | (s.nv[0::2] == 0)
+    pval = np.where(empty, np.nan, pval)
+    test = np.where(empty, "none", "rao-scott").astype(object)
+    return {"share_focus": pf, "share_rest": pr, "se_focus": np.sqrt(var_dom[1::2]),
+            "se_rest": np.sqrt(var_dom[0::2]), "ratio": ratio, "ci_low": lo, "ci_high": hi,
+            "p_value": pval, "test": test}
 
 
 def compare(frame: pd.DataFrame, by: str, focus: object, indicators: Sequence[str],
             weights: str | None = None, *, by_group: str | None = None,
-            alpha: float = 0.05) -> pd.DataFrame:
+            alpha: float = 0.05, cluster: str | None = None,
+            strata: str | None = None) -> pd.DataFrame:
     r"""Compare the focus group with the rest on 0/1 indicators: shares, ratio, CI, tests.
 
     Parameters
@@ -201,12 +287,18 @@ def compare(frame: pd.DataFrame, by: str, focus: object, indicators: Sequence[st
         then starts with this column, and the adjustment runs within each group.
     alpha : float
         1 − confidence level of the interval (0.05: 95%).
+    cluster, strata : str, optional
+        The design's primary sampling units (e.g. ``organization_id``) and the strata that
+        hold them (nested): :mod:`~socialmaturity.research.design`. With either, the
+        design-based (weighted) methods are used, weights or not.
 
     Returns
     -------
     pandas.DataFrame
         One row per indicator (per group), columns ``[by_group,] indicator, n_focus, n_rest,
-        share_focus, share_rest, ratio, ci_low, ci_high, p_value, p_adjusted, test``.
+        share_focus, share_rest, se_focus, se_rest, ratio, ci_low, ci_high, p_value,
+        p_adjusted, test``; ``se_*`` are the linearization standard errors of the shares
+        (of the design; weights 1 when unweighted).
         ``n_*`` count respondents with an answer; ``test`` is ``"chi2"``, ``"fisher"``,
         ``"rao-scott"``, or ``"none"`` when a group has no answers (p-value NaN). A weighted
         p-value is also NaN when nobody (or everybody) in the two groups says yes.
@@ -254,6 +346,13 @@ def compare(frame: pd.DataFrame, by: str, focus: object, indicators: Sequence[st
         svychisq(~grp + ind, des)                                      # F, p
         # by_group: the same on subset(des, sector == s)
 
+    **Clusters and strata.** The same estimators, with every variance (the two shares, the
+    log ratio's influence ``z_f/p_f − z_r/p_r``, the Rao–Scott contrast) from PSU totals
+    within strata, :meth:`~socialmaturity.research.design.Design.variance`; the F test's
+    denominator df is the design's PSUs − strata among the rows of the population compared.
+    Equivalent R: the calls above with ``svydesign(ids = ~cluster, strata = ~strata,
+    weights = ~w, nest = TRUE)``.
+
     **Adjustment.** Benjamini–Hochberg across the indicators (within each ``by_group``
     group): :func:`benjamini_hochberg`, R ``p.adjust(method = "BH")``.
     """
@@ -263,7 +362,8 @@ def compare(frame: pd.DataFrame, by: str, focus: object, indicators: Sequence[st
     if by_group is not None:
         require_columns(frame, [by_group], "by-group column")
     ind = indicator_matrix(frame, indicators)
-    w = weights_array(frame, weights)
+    design = make_design(frame, weights, cluster, strata)
+    w = design.w if design.weighted else None
     n_total = len(frame)
     series = frame[by]
     is_focus = _focus_mask(series, by, focus)
@@ -278,10 +378,21 @@ def compare(frame: pd.DataFrame, by: str, focus: object, indicators: Sequence[st
         if n_groups == 0:
             raise ResearchInputError(Problem(where(by_group), "every value is empty"))
     codes = np.where(in_by & (gcodes >= 0), 2 * gcodes + is_focus, -1)
-    s = domain_sums(codes, 2 * n_groups, ind, w)
-    if w is None:
+    if not design.simple and len(column_blocks(ind.n, ind.k)) == 1:
+        # one pass over the rows: the (PSU, domain) sums give the domain sums too
+        ps = psu_sums(design, codes, 2 * n_groups, ind, counts=True)
+        s = _sums_from_psus(ps, codes, 2 * n_groups)
+        cols = _designed(s, design, codes, gcodes, n_groups, ind, alpha, ps)
+    elif not design.simple:
+        s = domain_sums(codes, 2 * n_groups, ind, w)
+        cols = _designed(s, design, codes, gcodes, n_groups, ind, alpha)
+    elif w is None:
+        s = domain_sums(codes, 2 * n_groups, ind, w)
         cols = _unweighted(s, alpha)
+        _, var, _ = ratio_variance(s, n_total)
+        cols["se_focus"], cols["se_rest"] = np.sqrt(var[1::2]), np.sqrt(var[0::2])
     else:
+        s = domain_sums(codes, 2 * n_groups, ind, w)
         pop_rows = np.bincount(gcodes[gcodes >= 0], minlength=n_groups).astype(np.float64)
         cols = _weighted(s, n_total, pop_rows, alpha)
     p_adj = np.vstack([benjamini_hochberg(row) for row in cols["p_value"]])
@@ -292,7 +403,8 @@ def compare(frame: pd.DataFrame, by: str, focus: object, indicators: Sequence[st
     out["indicator"] = np.tile(np.asarray(ind.names, dtype=object), n_groups)
     out["n_focus"] = s.nv[1::2].ravel().astype(np.int64)
     out["n_rest"] = s.nv[0::2].ravel().astype(np.int64)
-    for name in ("share_focus", "share_rest", "ratio", "ci_low", "ci_high", "p_value"):
+    for name in ("share_focus", "share_rest", "se_focus", "se_rest", "ratio", "ci_low",
+                 "ci_high", "p_value"):
         out[name] = np.asarray(cols[name], dtype=np.float64).ravel()
     out["p_adjusted"] = p_adj.ravel()
     out["test"] = np.asarray(cols["test"], dtype=object).ravel()

@@ -32,8 +32,10 @@ from .checks import (
     weights_array,
     where,
 )
+from .design import Design, column_blocks, make_design, psu_sums
 
-__all__ = ["shares", "quantiles", "domain_sums", "DomainSums"]
+__all__ = ["shares", "quantiles", "domain_sums", "DomainSums", "share_variance",
+           "psu_influence"]
 
 RULES = ("inverse", "interpolated")
 
@@ -105,6 +107,40 @@ def ratio_variance(s: DomainSums, n_total: int) -> tuple[np.ndarray, np.ndarray,
     return p, np.maximum(var, 0.0), sz
 
 
+def psu_influence(ps, s: DomainSums, cols: slice) -> tuple[np.ndarray, np.ndarray]:
+    """The PSU totals of the influence values of the domain shares, ``Z = (A − p_d B) / W_d``
+    for each (PSU, domain) row of ``ps``, and the shares ``p_d`` of those rows."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = (s.wy[:, cols] / s.wv[:, cols])
+        inv_w = np.where(s.wv[:, cols] > 0, 1.0 / np.where(s.wv[:, cols] > 0, s.wv[:, cols],
+                                                            1.0), 0.0)
+    pd_ = np.nan_to_num(p)[ps.domain]
+    z = ps.a - pd_ * ps.b
+    z *= inv_w[ps.domain]
+    return z, pd_
+
+
+def share_variance(design: Design, codes: np.ndarray, m: int, ind: Indicators,
+                   s: DomainSums) -> np.ndarray:
+    """The linearization variance of the domain shares ``s.wy / s.wv`` under ``design``
+    (PSU totals of ``z_i = w_i (y_i − p_d) / Σ_d w``, see :mod:`~socialmaturity.research.
+    design`); ``m × k``."""
+    out = np.full(s.wv.shape, np.nan)
+    for cols in column_blocks(ind.n, ind.k):
+        ps = psu_sums(design, codes, m, ind, cols)
+        z, _ = psu_influence(ps, s, cols)
+        out[:, cols] = design.variance(ps.psu, ps.domain, z, m, unique=True)
+    return np.where(s.wv > 0, np.maximum(out, 0.0), np.nan)
+
+
+def design_effect(p: np.ndarray, var: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """R survey's ``deff = "replace"``: the variance over that of a simple random sample
+    with replacement of the same ``n`` answers, ``p(1 − p)/(n − 1)`` (``svyvar/n``)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        srs = p * (1 - p) / (n - 1)
+        return np.where((srs > 0) & (n > 1), var / srs, np.nan)
+
+
 def _logit_ci(p: np.ndarray, se: np.ndarray, df: np.ndarray, alpha: float
               ) -> tuple[np.ndarray, np.ndarray]:
     """``expit(logit(p) ± t(1−α/2; df) · se / (p(1−p)))``; NaN where p is 0 or 1."""
@@ -119,7 +155,8 @@ def _logit_ci(p: np.ndarray, se: np.ndarray, df: np.ndarray, alpha: float
 
 
 def shares(frame: pd.DataFrame, indicators: Sequence[str], weights: str | None = None,
-           by: str | None = None, alpha: float = 0.05) -> pd.DataFrame:
+           by: str | None = None, alpha: float = 0.05, *, cluster: str | None = None,
+           strata: str | None = None) -> pd.DataFrame:
     r"""Share of respondents with each 0/1 indicator, with its standard error and logit CI.
 
     Parameters
@@ -136,12 +173,16 @@ def shares(frame: pd.DataFrame, indicators: Sequence[str], weights: str | None =
         in no group (they still count in the design's ``n``).
     alpha : float
         1 − confidence level of the interval (0.05: 95%).
+    cluster, strata : str, optional
+        Columns of the primary sampling units (e.g. ``organization_id``) and of the strata
+        that hold them (nested): the design of :mod:`~socialmaturity.research.design`.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``[by,] indicator, n, share, se, ci_low, ci_high``; ``n`` is the number of
-        respondents with an answer.
+        Columns ``[by,] indicator, n, share, se, ci_low, ci_high, deff``; ``n`` is the
+        number of respondents with an answer, ``deff`` the design effect
+        (:func:`design_effect`).
 
     Notes
     -----
@@ -154,8 +195,11 @@ def shares(frame: pd.DataFrame, indicators: Sequence[str], weights: str | None =
         \widehat{V}(\hat p) = \frac{n}{n-1} \sum_{i=1}^{n} z_i^2, \qquad
         z_i = \frac{w_i (y_i - \hat p)}{\sum_d w_j} \text{ in } d,\ 0 \text{ elsewhere},
 
-    and ``se`` is its square root. Unweighted this is :math:`\sqrt{\hat p(1-\hat p)/(n-1)}`
-    when no answer is missing. The interval is the logit interval of ``svyciprop``:
+    and ``se`` is its square root. With clusters and strata, the :math:`z_i` are summed by
+    PSU and the variance is the stratified one of :mod:`~socialmaturity.research.design`;
+    ``df`` is then the group's PSUs − strata. Unweighted this is
+    :math:`\sqrt{\hat p(1-\hat p)/(n-1)}` when no answer is missing.
+    The interval is the logit interval of ``svyciprop``:
     :math:`\operatorname{expit}(\operatorname{logit}\hat p \pm t_{1-\alpha/2,\,df}\,
     \mathrm{se}/(\hat p(1-\hat p)))` with ``df`` the design's degrees of freedom, the number
     of respondents in the group (answered or not) − 1 (R: ``degf()`` of the group's subset).
@@ -164,7 +208,8 @@ def shares(frame: pd.DataFrame, indicators: Sequence[str], weights: str | None =
     Equivalent R (survey package)::
 
         des <- svydesign(ids = ~1, weights = ~w, data = frame)
-        svymean(~ind, des, na.rm = TRUE)                     # share, se
+        # clustered: svydesign(ids = ~cluster, strata = ~strata, weights = ~w, nest = TRUE)
+        svymean(~ind, des, na.rm = TRUE, deff = "replace")   # share, se, deff
         svyby(~ind, ~by, des, svyciprop, method = "logit",   # share, CI per group
               vartype = c("se", "ci"), na.rm = TRUE)
 
@@ -179,7 +224,7 @@ def shares(frame: pd.DataFrame, indicators: Sequence[str], weights: str | None =
     if not 0 < alpha < 1:
         raise ResearchInputError(Problem("alpha", f"{alpha} is not between 0 and 1"))
     ind = indicator_matrix(frame, indicators)
-    w = weights_array(frame, weights)
+    design = make_design(frame, weights, cluster, strata)
     n_total = len(frame)
     if by is None:
         codes = np.zeros(n_total, dtype=np.int64)
@@ -192,11 +237,18 @@ def shares(frame: pd.DataFrame, indicators: Sequence[str], weights: str | None =
         if m == 0:
             raise ResearchInputError(Problem(where(by), "every value is empty; a by column "
                                                         "needs at least one group"))
-    s = domain_sums(codes, m, ind, w)
-    p, var, _ = ratio_variance(s, n_total)
+    s = domain_sums(codes, m, ind, design.w)
+    if design.simple:
+        p, var, _ = ratio_variance(s, n_total)
+        df = np.broadcast_to((s.rows - 1)[:, None], p.shape)
+    else:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            p = s.wy / s.wv
+        var = share_variance(design, codes, m, ind, s)
+        df = np.broadcast_to(design.domain_df(codes, m)[:, None], p.shape)
     se = np.sqrt(var)
-    df = np.broadcast_to((s.rows - 1)[:, None], p.shape)
     lo, hi = _logit_ci(p, se, df, alpha)
+    deff = design_effect(p, var, s.nv)
     k = ind.k
     out = {}
     if by is not None:
@@ -205,6 +257,7 @@ def shares(frame: pd.DataFrame, indicators: Sequence[str], weights: str | None =
         "indicator": np.tile(np.asarray(ind.names, dtype=object), m),
         "n": s.nv.ravel().astype(np.int64),
         "share": p.ravel(), "se": se.ravel(), "ci_low": lo.ravel(), "ci_high": hi.ravel(),
+        "deff": deff.ravel(),
     })
     return pd.DataFrame(out)
 
@@ -223,9 +276,31 @@ def _interpolated(x: np.ndarray, w: np.ndarray, probs: np.ndarray) -> np.ndarray
     return np.interp(probs, pk, x)
 
 
+def _woodruff(design: Design, x: np.ndarray, domain: np.ndarray, q: np.ndarray,
+              df: float, alpha: float, fn, xs: np.ndarray, ws: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Woodruff's interval of the quantiles ``q`` of the rows in ``domain``: the CDF at each
+    quantile, ``F = Σ w·1[x ≤ q] / Σ w``, gets its design-based interval
+    ``F ± t(1−α/2; df)·se(F)``; the interval's ends mapped back through the same quantile
+    rule are the quantile's interval, and ``se = (upper − lower) / (2 t)``."""
+    w = design.w
+    rows = np.flatnonzero(domain)
+    total = w[rows].sum()
+    below = (x[rows][:, None] <= q[None, :]).astype(np.float64)
+    cdf = (w[rows][:, None] * below).sum(axis=0) / total
+    z = w[rows][:, None] * (below - cdf) / total
+    var = design.variance(design.psu[rows], np.zeros(len(rows), dtype=np.int64), z, 1)[0]
+    t = stats.t.ppf(1 - alpha / 2, df) if df > 0 else np.nan
+    half = t * np.sqrt(np.maximum(var, 0.0))
+    lo = fn(xs, ws, np.clip(cdf - half, 0.0, 1.0))
+    hi = fn(xs, ws, np.clip(cdf + half, 0.0, 1.0))
+    return lo, hi, (hi - lo) / (2 * t)
+
+
 def quantiles(frame: pd.DataFrame, value: str, by: str | None = None,
               weights: str | None = None, probs: Sequence[float] = (0.25, 0.5, 0.75),
-              rule: str = "inverse") -> pd.DataFrame:
+              rule: str = "inverse", *, cluster: str | None = None, strata: str | None = None,
+              alpha: float = 0.05, ci: bool = True) -> pd.DataFrame:
     r"""Weighted quantiles of a numeric column, overall or per group.
 
     Parameters
@@ -245,10 +320,18 @@ def quantiles(frame: pd.DataFrame, value: str, by: str | None = None,
         interpolation between the sorted values, which is R's ``quantile(type=7)`` and
         numpy's ``method="linear"`` when the weights are equal.
 
+    cluster, strata : str, optional
+        The design's PSUs and strata (:mod:`~socialmaturity.research.design`), for the CIs.
+    alpha : float
+        1 − confidence level of the intervals.
+    ci : bool
+        Give the intervals (default); False gives the quantiles alone.
+
     Returns
     -------
     pandas.DataFrame
-        Columns ``[by,] prob, quantile, n`` (``n``: respondents with a value).
+        Columns ``[by,] prob, quantile, se, ci_low, ci_high, n`` (``n``: respondents with a
+        value; without ``ci``: ``[by,] prob, quantile, n``).
 
     Notes
     -----
@@ -263,11 +346,20 @@ def quantiles(frame: pd.DataFrame, value: str, by: str | None = None,
     * interpolated: :math:`Q(p)` interpolates linearly through the points
       :math:`(C_{j-1}/C_{n-1},\ x_{(j)})`, :math:`j = 1..n`, with :math:`C_0 = 0`.
 
+    **Intervals** (R's default ``interval.type = "mean"``, Woodruff's): the share of the
+    group's weight at or below the estimate, :math:`\hat F = \sum w_i 1[x_i \le \hat Q(p)]
+    / \sum w_i`, gets the design-based interval :math:`\hat F \pm t_{1-\alpha/2,\,df}\,
+    \mathrm{se}(\hat F)` (``df``: the PSUs − strata of the rows with a value in the group);
+    its ends, mapped back through the same rule, are the interval of :math:`Q(p)`, and
+    ``se`` is its width over :math:`2t`. Ends beyond 0 or 1 are clamped (R gives NA for a
+    lower end below 0; here the smallest value).
+
     Equivalent R (survey ≥ 4.1)::
 
-        des <- svydesign(ids = ~1, weights = ~w, data = frame)
+        des <- svydesign(ids = ~cluster, strata = ~strata, weights = ~w, nest = TRUE,
+                         data = frame)                       # or ids = ~1
         svyby(~value, ~by, des, svyquantile, quantiles = c(.25, .5, .75),
-              qrule = "math", ci = FALSE, na.rm = TRUE)        # rule="interpolated": "hf7"
+              qrule = "math", ci = TRUE, na.rm = TRUE)         # rule="interpolated": "hf7"
     """
     if rule not in RULES:
         raise ResearchInputError(Problem("rule", f"{rule!r} is not a quantile rule; valid: "
@@ -275,8 +367,11 @@ def quantiles(frame: pd.DataFrame, value: str, by: str | None = None,
     p = np.asarray(list(probs), dtype=np.float64)
     if p.size == 0 or np.isnan(p).any() or (p < 0).any() or (p > 1).any():
         raise ResearchInputError(Problem("probs", "give probabilities between 0 and 1"))
+    if not 0 < alpha < 1:
+        raise ResearchInputError(Problem("alpha", f"{alpha} is not between 0 and 1"))
     x = numeric_column(frame, value)
-    w = weights_array(frame, weights)
+    design = make_design(frame, weights, cluster, strata) if ci else None
+    w = design.w if design is not None else weights_array(frame, weights)
     w = np.ones(len(frame)) if w is None else w
     if by is None:
         codes = np.zeros(len(frame), dtype=np.int64)
@@ -289,11 +384,22 @@ def quantiles(frame: pd.DataFrame, value: str, by: str | None = None,
     xs, ws, cs = x[keep][order], w[keep][order], codes[keep][order]
     bounds = np.searchsorted(cs, np.arange(len(groups) + 1))
     fn = _inverse_cdf if rule == "inverse" else _interpolated
+    if design is not None:
+        dcodes = np.where(keep, codes, -1)
+        dfs = design.domain_df(dcodes, max(len(groups), 1))
     rows = []
     for g, label in enumerate(groups):
         a, b = bounds[g], bounds[g + 1]
         q = fn(xs[a:b], ws[a:b], p) if b > a else np.full(len(p), np.nan)
-        for prob, qv in zip(p, q, strict=True):
-            rows.append(({by: label} if by is not None else {})
-                        | {"prob": prob, "quantile": qv, "n": int(b - a)})
+        if design is not None:
+            if b > a:
+                lo, hi, se = _woodruff(design, x, keep & (codes == g), q, dfs[g], alpha, fn,
+                                       xs[a:b], ws[a:b])
+            else:
+                lo = hi = se = np.full(len(p), np.nan)
+        for j, (prob, qv) in enumerate(zip(p, q, strict=True)):
+            row = ({by: label} if by is not None else {}) | {"prob": prob, "quantile": qv}
+            if design is not None:
+                row |= {"se": se[j], "ci_low": lo[j], "ci_high": hi[j]}
+            rows.append(row | {"n": int(b - a)})
     return pd.DataFrame(rows)

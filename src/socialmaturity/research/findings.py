@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 import pandas as pd
@@ -69,6 +69,8 @@ class Finding:
     sentences: dict[str, str] = field(default_factory=dict)
     #: The ``by_group`` value the comparison was made in (e.g. a sector), or None.
     group: object | None = None
+    #: The indicator's section: ``outcomes`` or a dimension id (None without an info).
+    section: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -170,7 +172,8 @@ def findings(compare_table: pd.DataFrame,
              infos: Sequence[IndicatorInfo] | Mapping[str, IndicatorInfo] | None, lang: str,
              *, focus_label: Label = None, rest_label: Label = None, alpha: float = 0.05,
              group_column: str | None = None,
-             group_labels: Mapping[object, Label] | None = None) -> list[Finding]:
+             group_labels: Mapping[object, Label] | None = None,
+             exclude: Collection[str] = ()) -> list[Finding]:
     """The comparisons that stay significant after Benjamini–Hochberg adjustment, ranked,
     each as a sentence.
 
@@ -194,6 +197,9 @@ def findings(compare_table: pd.DataFrame,
     group_column : str, optional
         The ``by_group`` column of the table; default: the first column when it is not
         ``indicator``. Its value prefixes the sentence (through ``group_labels``).
+    exclude : collection of str
+        Indicators that are no findings whatever their p-value: those a stage rule defines
+        (:func:`~socialmaturity.research.study.rule_defined`), shown "by definition".
 
     Returns
     -------
@@ -215,7 +221,7 @@ def findings(compare_table: pd.DataFrame,
         group_column = str(compare_table.columns[0])
     by_name = _infos(infos)
     table = compare_table[compare_table["p_adjusted"].astype(float) < alpha].copy()
-    table = table[table["ratio"].notna()]
+    table = table[table["ratio"].notna() & ~table["indicator"].isin(list(exclude))]
     table["_effect"] = -table["ratio"].astype(float).map(
         lambda r: abs(math.log(r)) if math.isfinite(r) and r > 0 else math.inf)
     table = table.sort_values(["p_adjusted", "_effect"], kind="stable")
@@ -236,7 +242,8 @@ def findings(compare_table: pd.DataFrame,
         out.append(Finding(rank, r["indicator"], int(r["n_focus"]), int(r["n_rest"]),
                            float(r["share_focus"]), float(r["share_rest"]), float(r["ratio"]),
                            float(r["ci_low"]), float(r["ci_high"]), float(r["p_value"]),
-                           float(r["p_adjusted"]), str(r["test"]), texts[lang], texts, group))
+                           float(r["p_adjusted"]), str(r["test"]), texts[lang], texts, group,
+                           info.section if info is not None else None))
     return out
 
 

@@ -46,6 +46,7 @@ from ..reports.charts import (
 )
 from .classify import MATURE_LEVEL
 from .findings import lower_first
+from .report_design import design_blocks, design_method, design_sheets, findings_blocks
 
 if TYPE_CHECKING:
     from ..services.research import ResearchResult
@@ -357,26 +358,19 @@ def report_view(result: ResearchResult, lang: str | None = None) -> dict:
                           if result.weighting else "–",
                           neff=_n(lang, result.weighting.effective_n, 0)
                           if result.weighting else "–")])
+    if result.design is not None:
+        from ..services.research_summary import design_name
+
+        facts.append([tr(lang, "Design"), design_name(lang, result.design.key)])
     facts.append([tr(lang, "Instrument"), f"{inst.id} {inst.version}"])
     blocks.append(_table([tr(lang, "Summary"), ""], facts, ["left", "left"], wide_first=False))
 
     # findings
     blocks.append({"type": "heading", "level": 2, "text": tr(lang, "Findings")})
-    if result.findings:
-        blocks.append({"type": "paragraph", "text": tr(
-            lang, "{k} of {m} comparisons stay significant after the Benjamini–Hochberg "
-                  "adjustment (false discovery rate {alpha}), most certain first:",
-            k=number(lang, len(result.findings), 0), m=number(lang, len(result.comparisons), 0),
-            alpha=_pct(lang, result.alpha))})
-        blocks.append({"type": "list", "ordered": True,
-                       "items": [f.sentences.get(lang, f.sentence) for f in result.findings]})
-    else:
-        blocks.append({"type": "paragraph", "text": tr(
-            lang, "No comparison stays significant after the Benjamini–Hochberg adjustment "
-                  "(false discovery rate {alpha}).", alpha=_pct(lang, result.alpha))})
+    blocks += findings_blocks(result, lang, lambda name: _label(result, name, lang))
     if result.calibration:
         blocks.append({"type": "heading", "level": 3,
-                       "text": tr(lang, "The study's findings re-created")})
+                       "text": tr(lang, "Demo panel calibration")})
         blocks.append({"type": "paragraph", "text": tr(
             lang, "Each published finding of the study, observed on the respondents analysed, "
                   "against the demo panel's target and tolerance.")})
@@ -441,13 +435,16 @@ def report_view(result: ResearchResult, lang: str | None = None) -> dict:
           _n(lang, r.std_alpha, 2), _n(lang, r.omega, 2)] for r in rel.itertuples()],
         caption=tr(lang, "Cronbach's alpha of each dimension's item scores, with Feldt's 95% "
                          "interval; ω: McDonald's omega total.")))
+    blocks += design_blocks(result, lang, _table, lambda d: _dimension_label(result, d, lang))
     blocks.append({"type": "heading", "level": 2, "text": tr(lang, "All comparisons")})
     comp = result.comparisons.sort_values(["p_adjusted", "p_value"], kind="stable")
     blocks.append(_table(
         [tr(lang, "Indicator"), tr(lang, "n focus"), tr(lang, "n rest"), tr(lang, "Focus"),
          tr(lang, "Rest"), tr(lang, "Ratio"), tr(lang, "95% CI"), tr(lang, "p (adjusted)"),
          tr(lang, "Test")],
-        [[_label(result, r.indicator, lang), number(lang, r.n_focus, 0),
+        [[_label(result, r.indicator, lang) + (" " + tr(lang, "(by definition)")
+                                                 if r.indicator in result.rule_defined
+                                                 else ""), number(lang, r.n_focus, 0),
           number(lang, r.n_rest, 0), _pct(lang, r.share_focus), _pct(lang, r.share_rest),
           _ratio(lang, r.ratio), f"{_n(lang, r.ci_low, 2)}–{_n(lang, r.ci_high, 2)}",
           _p(lang, r.p_adjusted), r.test] for r in comp.itertuples()],
@@ -538,10 +535,11 @@ def _method(result: ResearchResult, lang: str) -> list[dict]:
             level=MATURE_LEVEL, stage=mature_stage))
     if result.organizations is not None:
         para(tr(lang, "Respondents who share an organization id roll up to it ({n} "
-                      "organizations): its dimension scores are the means of its respondents' "
-                      "scores and its overall score the mean of theirs; a gate is met when more "
-                      "than half of its respondents meet it; the stage follows from the same "
-                      "rules. The comparisons count respondents.",
+                      "organizations): their answers are combined per question (a single "
+                      "choice: the highest rung at least half of them reach; a multi-select: "
+                      "the options at least half of them chose) and the combined answers are "
+                      "scored by the same engine, so scores, gates and stage follow the same "
+                      "rules.",
                 n=number(lang, len(result.organizations), 0)))
     head(tr(lang, "Indicators"))
     para(tr(lang, "Each option of a multi-select question is an indicator (chosen or not). "
@@ -550,8 +548,15 @@ def _method(result: ResearchResult, lang: str) -> list[dict]:
                   "statements: agree or strongly agree). “Don't know” counts as 0; an "
                   "unanswered or “not applicable” question leaves the respondent out of that "
                   "indicator only."))
+    head(tr(lang, "Design"))
+    para(design_method(result, lang))
     head(tr(lang, "Tests"))
-    if result.weights:
+    if result.design is not None and result.design.key in ("clustered", "stratified"):
+        para(tr(lang, "The 95% interval of each ratio uses the delta method on the log scale "
+                      "with the covariance of the two shares; the test is the Rao–Scott "
+                      "adjusted chi-square (F form). Comparisons whose question a stage rule "
+                      "asks are shown by definition and not ranked."))
+    elif result.weights:
         para(tr(lang, "Weighted estimates follow R's survey package for the design "
                       "svydesign(ids = ~1, weights = ~w): shares are ratio estimators with "
                       "with-replacement Taylor linearization; groups and missing answers are "
@@ -693,6 +698,7 @@ def workbook_sheets(result: ResearchResult, lang: str | None = None) -> dict[str
         [result.shares_all.assign(group="all"), result.shares_groups], ignore_index=True)
     sheets[tr(lang, "Findings")] = findings_frame(result.findings, lang)
     sheets[tr(lang, "Reliability")] = result.reliability
+    sheets |= design_sheets(result, lang)
     if result.calibration:
         sheets[tr(lang, "Study targets")] = pd.DataFrame(
             [c._asdict() for c in result.calibration])

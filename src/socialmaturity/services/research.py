@@ -137,6 +137,14 @@ class ResearchResult:
     #: The demo panel's calibration rows (``benchmark.demo.calibration_report``).
     calibration: list | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    #: The survey design used (:func:`~socialmaturity.services.research_design.choose_design`).
+    design: Any = None
+    #: ICC(1) of the scores within organizations (``research_design.icc_table``), or None.
+    icc: pd.DataFrame | None = None
+    #: Indicator → the gates that ask its question: comparisons "by definition".
+    rule_defined: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The study's headline findings with verdicts (``research.study.study_findings``).
+    study: list = field(default_factory=list)
 
     @property
     def indicator_names(self) -> list[str]:
@@ -312,7 +320,8 @@ def run(source: str | Path | None = None, inst: Instrument | None = None, *,
         weights: str | None = None, by: str = "mature", focus: object = True,
         by_group: str | None = "sector", lang: str = "en", alpha: float = 0.05,
         source_label: str | None = None, synthetic: bool | None = None,
-        progress: Callable[[int], None] | None = None) -> ResearchResult:
+        progress: Callable[[int], None] | None = None, design: str = "auto",
+        respondents: pd.DataFrame | None = None) -> ResearchResult:
     """Run the research pipeline on a survey export (``source`` with ``mapping``) or on a
     tidy table (``frame``).
 
@@ -338,6 +347,13 @@ def run(source: str | Path | None = None, inst: Instrument | None = None, *,
         Also compare within each value of this column (default ``sector``; None: not).
     lang, alpha
         The report's language; the false discovery rate for the findings.
+    design
+        ``auto`` (default), ``simple``, ``clustered``, ``stratified`` or ``organization``
+        (:mod:`~socialmaturity.services.research_design`): auto clusters on
+        ``organization_id`` when organizations have several respondents.
+    respondents
+        With a ``frame`` of organizations (rolled up before): the respondents it was rolled
+        up from, for the intra-class correlations.
     """
     from ..instrument.loader import resolve_instrument
     from ..research.checks import ResearchInputError
@@ -349,7 +365,10 @@ def run(source: str | Path | None = None, inst: Instrument | None = None, *,
     from ..research.importing import read_export
     from ..research.indicators import instrument_indicators
     from ..research.mapping import load_mapping
+    from ..research.organizations import to_organizations
     from ..research.reliability import reliability_by_dimension
+    from ..research.study import rule_defined, study_findings
+    from .research_design import choose_design, icc_table
 
     if lang not in LANGUAGES:
         raise SocialMaturityError(Problem("--lang", f"{lang!r}; valid: {', '.join(LANGUAGES)}"))
@@ -396,33 +415,45 @@ def run(source: str | Path | None = None, inst: Instrument | None = None, *,
     data = pd.concat([data.drop(columns=[c for c in ind.columns if c in data.columns]),
                       ind[[i.name for i in infos]]], axis=1)
     names = [i.name for i in infos]
+    chosen = choose_design(data, design)
+    icc = icc_table(data if respondents is None else classify(respondents, inst), inst)
+    if chosen.level == "organization" and not chosen.rolled:
+        keep = [c for c in (by, by_group, "sector", "size", "region", "synthetic") if c]
+        data = to_organizations(data, inst, names, weights=wcol, keep=keep)
+    cl, st = chosen.cluster, chosen.strata
     focus = focus_value(data, by, focus)
     mature = by == "mature" and focus is True
     focus_label, rest_label = group_labels(by, focus, mature)
-    comparisons = compare(data, by, focus, names, weights=wcol, alpha=alpha)
+    comparisons = compare(data, by, focus, names, weights=wcol, alpha=alpha, cluster=cl,
+                          strata=st)
     if by_group is not None and by_group not in data.columns:
         by_group = None
-    by_sector = (compare(data, by, focus, names, weights=wcol, by_group=by_group, alpha=alpha)
+    by_sector = (compare(data, by, focus, names, weights=wcol, by_group=by_group, alpha=alpha,
+                         cluster=cl, strata=st)
                  if by_group else None)
     t = _clock(timings, "compare", t)
 
     in_by = data[by].notna()
     is_focus = (data[by] == focus) | (data[by].astype(str) == str(focus))
     data[FOCUS_GROUP] = np.where(in_by, np.where(is_focus, "focus", "rest"), None)
-    shares_all = shares(data, names, weights=wcol, alpha=alpha)
-    shares_groups = shares(data, names, weights=wcol, by=FOCUS_GROUP, alpha=alpha)
+    shares_all = shares(data, names, weights=wcol, alpha=alpha, cluster=cl, strata=st)
+    shares_groups = shares(data, names, weights=wcol, by=FOCUS_GROUP, alpha=alpha, cluster=cl,
+                           strata=st)
     shares_groups = shares_groups.rename(columns={FOCUS_GROUP: "group"})
     stage_by_sector = _stage_by_sector(data, inst, wcol)
     score_columns = [f"{d.id}_score" for d in inst.dimensions] + ["overall_score"]
-    score_quantiles = pd.concat([quantiles(data, c, weights=wcol, probs=PROBS)
+    score_quantiles = pd.concat([quantiles(data, c, weights=wcol, probs=PROBS, cluster=cl,
+                                           strata=st, alpha=alpha)
                                  .assign(dimension=c.removesuffix("_score"))
                                  for c in score_columns], ignore_index=True)
-    score_quantiles = score_quantiles[["dimension", "prob", "quantile", "n"]]
+    score_quantiles = score_quantiles[["dimension", "prob", "quantile", "ci_low", "ci_high",
+                                       "n"]]
     reliability = reliability_by_dimension(frame, inst)
     t = _clock(timings, "describe", t)
 
+    defined = rule_defined(inst, infos, by)
     found = findings(comparisons, infos, lang, focus_label=focus_label, rest_label=rest_label,
-                     alpha=alpha)
+                     alpha=alpha, exclude=defined)
     all_rows = shares_all.set_index("indicator")
     groups = shares_groups.pivot(index="indicator", columns="group", values="share")
     headlines = []
@@ -449,7 +480,8 @@ def run(source: str | Path | None = None, inst: Instrument | None = None, *,
         headlines=headlines, stage_by_sector=stage_by_sector,
         score_quantiles=score_quantiles, reliability=reliability,
         organizations=organizations, import_summary=import_summary, cleaning=cleaning,
-        weighting=weighting, timings=timings)
+        weighting=weighting, timings=timings, design=chosen, icc=icc, rule_defined=defined,
+        study=study_findings(comparisons, shares_all, shares_groups, defined) if mature else [])
 
 
 def _get(table: pd.DataFrame, row: str, column: str) -> float | None:
@@ -510,7 +542,7 @@ def run_demo(seed: int = 2021, respondents: int | None = None, *, lang: str = "e
                n=f"{len(orgs):,}".replace(",", "." if lang == "nl" else ","),
                m=f"{len(panel):,}".replace(",", "." if lang == "nl" else ","))
     result = run(frame=orgs, inst=inst, lang=lang, source_label=label, synthetic=True,
-                 **options)
+                 respondents=panel, **options)
     result.timings = {"generate": took, **result.timings}
     if inst.id == "social-maturity" and result.by == "mature":
         result.calibration = calibration_report(inst, panel)

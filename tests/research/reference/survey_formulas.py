@@ -22,11 +22,14 @@ from scipy import stats
 
 
 def svyrecvar(z: np.ndarray, strata: np.ndarray | None = None,
-              popsize: np.ndarray | None = None) -> np.ndarray:
+              popsize: np.ndarray | None = None, cluster: np.ndarray | None = None
+              ) -> np.ndarray:
     """Variance of a total with influence values ``z`` (n × q), one-stage design.
 
-    Per stratum h with n_h sampled rows (all rows of the design, in the domain or not):
-    ``(1 - f_h) * n_h / (n_h - 1) * sum_i (z_i - mean_h z)(z_i - mean_h z)'`` with
+    With ``cluster`` (PSU ids, nested in strata as ``nest = TRUE``), the rows' ``z`` are first
+    added up per PSU (``rowsum(x, clusters)`` in ``onestrat``). Per stratum h with n_h sampled
+    PSUs (all PSUs of the design, in the domain or not):
+    ``(1 - f_h) * n_h / (n_h - 1) * sum_c (Z_c - mean_h Z)(Z_c - mean_h Z)'`` with
     ``f_h = n_h / N_h`` when a population size is given, else 0 (with replacement).
     """
     z = np.asarray(z, dtype=float)
@@ -34,22 +37,40 @@ def svyrecvar(z: np.ndarray, strata: np.ndarray | None = None,
         z = z[:, None]
     n = z.shape[0]
     strata = np.zeros(n, dtype=int) if strata is None else np.asarray(strata)
+    cluster = np.arange(n) if cluster is None else np.asarray(cluster)
     v = np.zeros((z.shape[1], z.shape[1]))
     for h in np.unique(strata):
         rows = np.flatnonzero(strata == h)
-        nh = len(rows)
+        psus = []
+        totals = []
+        for i in rows:
+            if cluster[i] in psus:
+                totals[psus.index(cluster[i])] = totals[psus.index(cluster[i])] + z[i]
+            else:
+                psus.append(cluster[i])
+                totals.append(z[i].copy())
+        nh = len(psus)
         if nh < 2:
             continue
         f = 0.0 if popsize is None else nh / float(np.asarray(popsize)[rows][0])
-        zh = z[rows]
+        zh = np.array(totals)
         centered = zh - zh.mean(axis=0)
         v += (1 - f) * nh / (nh - 1) * centered.T @ centered
     return v
 
 
+def degf(strata: np.ndarray | None, cluster: np.ndarray | None, rows: np.ndarray) -> int:
+    """``degf(subset(design, rows))``: PSUs minus strata among ``rows`` (bool)."""
+    n = len(rows)
+    strata = np.zeros(n, dtype=int) if strata is None else np.asarray(strata)
+    cluster = np.arange(n) if cluster is None else np.asarray(cluster)
+    psus = {(strata[i], cluster[i]) for i in range(n) if rows[i]}
+    return len(psus) - len({strata[i] for i in range(n) if rows[i]})
+
+
 def svymean(y: np.ndarray, w: np.ndarray, domain: np.ndarray | None = None,
-            strata: np.ndarray | None = None, popsize: np.ndarray | None = None
-            ) -> tuple[np.ndarray, np.ndarray]:
+            strata: np.ndarray | None = None, popsize: np.ndarray | None = None,
+            cluster: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Means of the columns of ``y`` over ``domain`` (bool, default all) and their
     covariance matrix: ``svymean(~y, subset(design, domain))``."""
     y = np.asarray(y, dtype=float)
@@ -67,7 +88,7 @@ def svymean(y: np.ndarray, w: np.ndarray, domain: np.ndarray | None = None,
     for i in range(n):
         if domain[i]:
             z[i] = (y[i] - mean) * pw[i] / psum
-    return mean, svyrecvar(z, strata, popsize)
+    return mean, svyrecvar(z, strata, popsize, cluster)
 
 
 def svyratio(y: np.ndarray, x: np.ndarray, w: np.ndarray,
@@ -86,7 +107,8 @@ def _qr_resid(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def svychisq(row: np.ndarray, col: np.ndarray, w: np.ndarray,
              strata: np.ndarray | None = None, popsize: np.ndarray | None = None,
-             statistic: str = "F", nu: float | None = None) -> dict[str, float]:
+             statistic: str = "F", nu: float | None = None,
+             cluster: np.ndarray | None = None) -> dict[str, float]:
     """``svychisq(~row + col, design, statistic=...)`` for "F" (default) and "Chisq".
 
     ``row``/``col`` are label arrays with ``None``/NaN for missing (those rows are a domain
@@ -108,7 +130,7 @@ def svychisq(row: np.ndarray, col: np.ndarray, w: np.ndarray,
     for i in range(n):
         if ok[i]:
             mm[i, cols.index(col[i]) * nr + rows.index(row[i])] = 1.0
-    mean2, v = svymean(mm, w, domain=ok, strata=strata, popsize=popsize)
+    mean2, v = svymean(mm, w, domain=ok, strata=strata, popsize=popsize, cluster=cluster)
     big_n = n  # nrow(mm): every row of the design
     # model matrices of the additive and saturated models over the cells
     r_idx = np.array([j % nr for j in range(nr * nc)])
@@ -134,8 +156,7 @@ def svychisq(row: np.ndarray, col: np.ndarray, w: np.ndarray,
     expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / table.sum()
     x2 = float(((table - expected) ** 2 / expected).sum())
     if nu is None:
-        h = 1 if strata is None else len(np.unique(strata))
-        nu = n - h
+        nu = degf(strata, cluster, np.ones(n, dtype=bool))
     if statistic == "F":
         f = x2 / np.trace(delta)
         return {"statistic": f, "ndf": d0, "ddf": d0 * nu,

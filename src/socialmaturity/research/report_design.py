@@ -1,0 +1,140 @@
+"""Report blocks about the study's findings and the survey design (used by
+:func:`~socialmaturity.research.report.report_view`): the study's headline findings with
+their verdicts, the findings grouped by dimension, the comparisons the stage rules define,
+the design effects and intra-class correlations, and the method text of the design."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ..i18n.catalog import number, tr
+
+if TYPE_CHECKING:
+    from ..services.research import ResearchResult
+
+__all__ = ["findings_blocks", "design_blocks", "design_method", "design_sheets"]
+
+
+def _pct(lang: str, x: float) -> str:
+    return "–" if pd.isna(x) else number(lang, 100 * x, 0) + "%"
+
+
+def findings_blocks(result: ResearchResult, lang: str, label) -> list[dict]:
+    """The study's findings first, then the findings by dimension, then "by definition"."""
+    from ..services.research_summary import findings_by_section, section_label
+
+    out: list[dict] = []
+    if result.study:
+        out.append({"type": "heading", "level": 3, "text": tr(lang, "The study's findings")})
+        out.append({"type": "paragraph", "text": tr(
+            lang, "Each headline number of the published study, observed on these data with "
+                  "its 95% interval and a verdict: re-created, weaker than published, or not "
+                  "re-created.")})
+        out.append({"type": "list", "ordered": False,
+                    "items": [s.sentences.get(lang, "") for s in result.study]})
+    if result.findings:
+        ranked = len(result.comparisons) - sum(
+            1 for i in result.comparisons["indicator"] if i in result.rule_defined)
+        out.append({"type": "paragraph", "text": tr(
+            lang, "{k} of {m} comparisons stay significant after the Benjamini–Hochberg "
+                  "adjustment (false discovery rate {alpha}); by dimension, most certain "
+                  "first:", k=number(lang, len(result.findings), 0),
+            m=number(lang, ranked, 0), alpha=_pct(lang, result.alpha))})
+        for section, items in findings_by_section(result):
+            out.append({"type": "heading", "level": 3,
+                        "text": section_label(result.instrument, section, lang)})
+            out.append({"type": "list", "ordered": False,
+                        "items": [f.sentences.get(lang, f.sentence) for f in items]})
+    else:
+        out.append({"type": "paragraph", "text": tr(
+            lang, "No comparison stays significant after the Benjamini–Hochberg adjustment "
+                  "(false discovery rate {alpha}).", alpha=_pct(lang, result.alpha))})
+    if result.rule_defined:
+        comp = result.comparisons.set_index("indicator")
+        items = []
+        for name, gates in result.rule_defined.items():
+            if name not in comp.index:
+                continue
+            r = comp.loc[name]
+            items.append(tr(lang, "{label}: {focus} against {rest} (stage rule {gates})",
+                            label=label(name), focus=_pct(lang, r["share_focus"]),
+                            rest=_pct(lang, r["share_rest"]), gates=", ".join(gates)))
+        if items:
+            out.append({"type": "heading", "level": 3, "text": tr(lang, "By definition")})
+            out.append({"type": "paragraph", "text": tr(
+                lang, "The stage rules ask these questions, so the difference between the "
+                      "groups follows partly or wholly from the classification itself; they "
+                      "are not ranked as findings.")})
+            out.append({"type": "list", "ordered": False, "items": items})
+    return out
+
+
+def design_blocks(result: ResearchResult, lang: str, table, dim_label) -> list[dict]:
+    """The intra-class correlations and the design effects of the shares."""
+    out: list[dict] = []
+    if result.icc is None and "deff" not in result.shares_all:
+        return out
+    out.append({"type": "heading", "level": 2, "text": tr(lang, "Design effects")})
+    if result.icc is not None and len(result.icc):
+        out.append(table(
+            [tr(lang, "Score"), "ICC(1)", tr(lang, "Organizations"), tr(lang, "Respondents"),
+             tr(lang, "Mean per organization"), tr(lang, "Design effect of a mean")],
+            [[dim_label(r.dimension), number(lang, r.icc, 2), number(lang, r.organizations, 0),
+              number(lang, r.respondents, 0), number(lang, r.mean_size, 2),
+              number(lang, r.deff_mean, 2)] for r in result.icc.itertuples()],
+            caption=tr(lang, "Intra-class correlation of each score within organizations "
+                             "(one-way ANOVA estimator for unbalanced groups) and Kish's "
+                             "design effect 1 + (n̄ − 1)·ICC it implies for a mean.")))
+    deff = result.shares_all.dropna(subset=["deff"])
+    if len(deff):
+        out.append({"type": "paragraph", "text": tr(
+            lang, "Design effects of the shares (the variance under the design over that of "
+                  "a simple random sample of the same size): median {median}, from {low} to "
+                  "{high}; each share's is in the workbook (sheet “Shares”).",
+            median=number(lang, float(deff["deff"].median()), 2),
+            low=number(lang, float(deff["deff"].min()), 2),
+            high=number(lang, float(deff["deff"].max()), 2))})
+    return out
+
+
+def design_method(result: ResearchResult, lang: str) -> str:
+    """The method paragraph on the design, its variance estimator and its tests."""
+    from ..services.research_summary import design_text
+
+    d = result.design
+    text = design_text(result, lang)
+    key = d.key if d is not None else "simple"
+    if key in ("clustered", "stratified"):
+        text += " " + tr(lang, "Estimates follow R's survey package for svydesign(ids = "
+                               "~organization_id{strata}, weights = ~w{nest}): shares are "
+                               "ratio estimators; their variance is the with-replacement "
+                               "linearization over organizations (stratum sums of squared "
+                               "deviations of the organizations' totals, times n_h/(n_h − 1)); "
+                               "logit intervals and the Rao–Scott test use the design's "
+                               "degrees of freedom, organizations minus strata ({df}).",
+                         strata=", strata = ~sector" if key == "stratified" else "",
+                         nest=", nest = TRUE" if key == "stratified" else "",
+                         df=number(lang, (d.organizations or 0) - 1, 0)
+                         if key == "clustered" else tr(lang, "per comparison"))
+    elif key == "organization":
+        text += " " + tr(lang, "Each organization is one row: its scores and stage come from "
+                               "its respondents' combined answers through the same scoring "
+                               "engine, and an indicator is 1 when at least half of its "
+                               "respondents who answered say so.")
+    return text
+
+
+def design_sheets(result: ResearchResult, lang: str) -> dict[str, pd.DataFrame]:
+    """Workbook sheets: the ICC table and the study's findings."""
+    sheets: dict[str, pd.DataFrame] = {}
+    if result.icc is not None:
+        sheets[tr(lang, "Intra-class correlation")] = result.icc
+    if result.study:
+        sheets[tr(lang, "The study's findings")] = pd.DataFrame(
+            [{"claim": s.claim.id, "indicator": s.claim.indicator, "kind": s.claim.kind,
+              "published": s.claim.published, "estimate": s.estimate, "ci_low": s.ci_low,
+              "ci_high": s.ci_high, "verdict": s.verdict, "gates": ", ".join(s.gates),
+              "sentence": s.sentences.get(lang, "")} for s in result.study])
+    return sheets
