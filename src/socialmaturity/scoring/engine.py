@@ -185,13 +185,7 @@ def rescore(inst: Instrument, responses: Responses, scores: Scores, question: st
         answered[dim] = answered_dim
         return changed, _finish(inst, changed, items, raws, answered)
     # the gates, and so the caps on the other dimensions' stages, stay as they were
-    num_all = den_all = 0.0
-    for x in inst.dimensions:
-        raw = raws[x.id]
-        if raw is not None:
-            num_all += x.weight * raw
-            den_all += x.weight
-    overall = round_score(num_all / den_all) if den_all > 0 else 0.0
+    overall = _overall(inst, raws)
     threshold_level = level_for(inst, overall) or 1
     rounded = round_score(raws[dim]) if raws[dim] is not None else None
     level = level_for(inst, rounded)
@@ -203,6 +197,18 @@ def rescore(inst: Instrument, responses: Responses, scores: Scores, question: st
     top, decision = decide(inst, threshold_level, scores.gates, {x.id: x.level for x in dims})
     return changed, Scores(overall, top, threshold_level, decision, dims, scores.gates, items,
                            raws)
+
+
+def _overall(inst: Instrument, raws: dict[str, float | None]) -> float:
+    """Σ W_d·S_d / Σ W_d over the dimensions with a score, in the instrument's order,
+    rounded."""
+    num_all = den_all = 0.0
+    for d in inst.dimensions:
+        raw = raws[d.id]
+        if raw is not None:
+            num_all += d.weight * raw
+            den_all += d.weight
+    return round_score(num_all / den_all) if den_all > 0 else 0.0
 
 
 def _dimension_raw(d, items: dict[str, float | None]) -> float | None:
@@ -229,17 +235,13 @@ def _finish(inst: Instrument, responses: Responses, items: dict[str, float | Non
             raws: dict[str, float | None], answered: dict[str, int]) -> Scores:
     dims: list[DimensionScore] = []
     rounded_scores: dict[str, float | None] = {}
-    num_all = den_all = 0.0
     for d in inst.dimensions:
         raw = raws[d.id]
-        if raw is not None:
-            num_all += d.weight * raw
-            den_all += d.weight
         rounded = round_score(raw) if raw is not None else None
         rounded_scores[d.id] = rounded
         dims.append(DimensionScore(d.id, rounded, level_for(inst, rounded), answered[d.id],
                                    len(d.questions)))
-    overall = round_score(num_all / den_all) if den_all > 0 else 0.0
+    overall = _overall(inst, raws)
     threshold_level = level_for(inst, overall) or 1
     gates = {g.id: gate_met(inst, g, responses, rounded_scores) for g in inst.rules.gates}
     caps = dimension_caps(inst, gates)
