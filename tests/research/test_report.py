@@ -46,10 +46,14 @@ def test_writes_html_pdf_and_xlsx(result, tmp_path):
                  "The study's findings", "By definition", "Design effects", "ICC(1)",
                  "Demo panel calibration"):
         assert text in html, text
-    # the study's findings come first, as sentences with verdicts
-    assert html.index("The study's findings") < html.index("By definition")
+    # an executive summary first: the study's findings as sentences with verdicts and the
+    # leading chart; then the findings as tables by dimension
+    assert html.index("Executive summary") < html.index("The study's findings") \
+        < html.index("The leading findings") < html.index("By definition")
     assert result.study[0].sentences["en"] in html
-    assert result.findings[0].sentence in html
+    assert html.index("The leading findings") < html.index("Findings</h2>")
+    first = result.findings[0]
+    assert rep._label(result, first.indicator, "en") in html
 
 
 def test_workbook_has_one_sheet_per_table(result, tmp_path):
@@ -72,8 +76,8 @@ def test_dutch_report(result, tmp_path):
     paths = rep.write_report(result, tmp_path, "nl", formats=("html", "xlsx"))
     html = paths[0].read_text()
     assert '<html lang="nl">' in html
-    for text in ("Bevindingen", "Betrouwbaarheid", "Verdeling over de fasen per sector",
-                 "zo vaak als minder volwassen organisaties", "Methode", "Toetsen"):
+    for text in ("Managementsamenvatting", "Bevindingen", "Betrouwbaarheid",
+                 "Verdeling over de fasen per sector", "Methode", "Toetsen"):
         assert text in html, text
     book = openpyxl.load_workbook(paths[1], read_only=True)
     assert "Vergelijkingen" in book.sheetnames and "Bevindingen" in book.sheetnames

@@ -46,7 +46,14 @@ from ..reports.charts import (
 )
 from .classify import MATURE_LEVEL
 from .findings import lower_first
-from .report_design import design_blocks, design_method, design_sheets, findings_blocks
+from .report_design import (
+    design_blocks,
+    design_method,
+    design_sheets,
+    findings_blocks,
+    significance_line,
+    study_blocks,
+)
 
 if TYPE_CHECKING:
     from ..services.research import ResearchResult
@@ -158,7 +165,8 @@ def comparison_svg(rows: Sequence[dict], lang: str, focus_name: str, rest_name: 
     for i, r in enumerate(rows):
         y0 = top + i * row_h
         lines = wrap_label(r["label"], 12.5, left - 16, max_lines=3)
-        body.append(text_lines(0, y0 + 14 - 7 * (len(lines) - 1) + 6, lines, size=12.5,
+        # centred in the row (from y0 − 4 to y0 + 46), so three lines stay inside it
+        body.append(text_lines(0, y0 + 25 - 7 * (len(lines) - 1), lines, size=12.5,
                                 line_height=14))
         for key, dy, color in (("focus", 14, ORG), ("rest", 32, MUTED)):
             share = r[key]
@@ -363,30 +371,10 @@ def report_view(result: ResearchResult, lang: str | None = None) -> dict:
 
         facts.append([tr(lang, "Design"), design_name(lang, result.design.key)])
     facts.append([tr(lang, "Instrument"), f"{inst.id} {inst.version}"])
+    # the executive summary: the data, the study's findings, how many hold, the leading chart
+    blocks.append({"type": "heading", "level": 2, "text": tr(lang, "Executive summary")})
     blocks.append(_table([tr(lang, "Summary"), ""], facts, ["left", "left"], wide_first=False))
-
-    # findings
-    blocks.append({"type": "heading", "level": 2, "text": tr(lang, "Findings")})
-    blocks += findings_blocks(result, lang, lambda name: _label(result, name, lang))
-    if result.calibration:
-        blocks.append({"type": "heading", "level": 3,
-                       "text": tr(lang, "Demo panel calibration")})
-        blocks.append({"type": "paragraph", "text": tr(
-            lang, "Each published finding of the study, observed on the respondents analysed, "
-                  "against the demo panel's target and tolerance.")})
-        rows = [[c.name, _n(lang, c.target, 2), _n(lang, c.observed, 3),
-                 "± " + _n(lang, c.tolerance, 3), tr(lang, "yes") if c.ok else tr(lang, "no")]
-                for c in result.calibration]
-        blocks.append(_table([tr(lang, "Finding"), tr(lang, "Target"), tr(lang, "Observed"),
-                              tr(lang, "Tolerance"), tr(lang, "Within")], rows))
-    if result.headlines:
-        blocks.append({"type": "heading", "level": 3, "text": tr(lang, "Shares")})
-        blocks.append({"type": "list", "ordered": False,
-                       "items": [texts.get(lang, "") for _, texts in result.headlines]})
-
-    # charts
-    blocks.append({"type": "pagebreak"})
-    blocks.append({"type": "heading", "level": 2, "text": tr(lang, "Charts")})
+    blocks += study_blocks(result, lang)
     groups = result.shares_groups.set_index(["group", "indicator"])
     chosen = [f.indicator for f in result.findings[:CHART_ROWS]] or list(
         result.comparisons.sort_values("p_value")["indicator"][:CHART_ROWS])
@@ -402,10 +390,14 @@ def report_view(result: ResearchResult, lang: str | None = None) -> dict:
                 row |= {g: math.nan}
         rows.append(row)
     blocks.append({"type": "heading", "level": 3, "text": tr(lang, "The leading findings")})
-    blocks.append({"type": "paragraph", "text": tr(
+    blocks.append({"type": "paragraph", "text": significance_line(result, lang, short=True)[
+        "text"] + " " + tr(
         lang, "The share of {focus} (dots) and of {rest} (squares) with each indicator, with "
               "the 95% interval of each share.", focus=lower_first(focus), rest=rest)})
     blocks.append(_figure(comparison_svg(rows, lang, focus, rest)))
+
+    # charts
+    blocks.append({"type": "heading", "level": 2, "text": tr(lang, "Charts")})
     blocks.append({"type": "heading", "level": 3, "text": tr(lang, "Stage distribution by "
                                                                    "sector")})
     stages = [(s.level, inst.text(s.name, lang)) for s in inst.stages]
@@ -422,6 +414,27 @@ def report_view(result: ResearchResult, lang: str | None = None) -> dict:
                                                  lang),
                           tr(lang, "Whiskers from P10 to P90, box from P25 to P75, thick line "
                                    "at the median; dashed lines: where each stage starts.")))
+
+    # findings, as tables by dimension
+    blocks.append({"type": "pagebreak"})
+    blocks.append({"type": "heading", "level": 2, "text": tr(lang, "Findings")})
+    blocks += findings_blocks(result, lang, lambda name: _label(result, name, lang),
+                              lambda head, rows: _table(head, rows, ["left"] + ["right"] * 5))
+    if result.calibration:
+        blocks.append({"type": "heading", "level": 3,
+                       "text": tr(lang, "Demo panel calibration")})
+        blocks.append({"type": "paragraph", "text": tr(
+            lang, "Each published finding of the study, observed on the respondents analysed, "
+                  "against the demo panel's target and tolerance.")})
+        cal = [[c.name, _n(lang, c.target, 2), _n(lang, c.observed, 3),
+                "± " + _n(lang, c.tolerance, 3), tr(lang, "yes") if c.ok else tr(lang, "no")]
+               for c in result.calibration]
+        blocks.append(_table([tr(lang, "Finding"), tr(lang, "Target"), tr(lang, "Observed"),
+                              tr(lang, "Tolerance"), tr(lang, "Within")], cal))
+    if result.headlines:
+        blocks.append({"type": "heading", "level": 3, "text": tr(lang, "Shares")})
+        blocks.append({"type": "list", "ordered": False,
+                       "items": [texts.get(lang, "") for _, texts in result.headlines]})
 
     # tables
     blocks.append({"type": "pagebreak"})
@@ -660,7 +673,10 @@ def _compiler():
 
 def render_pdf(view: dict) -> bytes:
     """The report as PDF bytes (A4), typeset by Typst with the shipped Inter fonts."""
-    return _compiler().compile(sys_inputs={"data": json.dumps(view, ensure_ascii=False)})
+    from ..typst_output import without_false_suspects
+
+    return without_false_suspects(
+        _compiler().compile(sys_inputs={"data": json.dumps(view, ensure_ascii=False)}))
 
 
 def workbook_sheets(result: ResearchResult, lang: str | None = None) -> dict[str, pd.DataFrame]:

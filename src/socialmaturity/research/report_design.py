@@ -14,43 +14,62 @@ from ..i18n.catalog import number, tr
 if TYPE_CHECKING:
     from ..services.research import ResearchResult
 
-__all__ = ["findings_blocks", "design_blocks", "design_method", "design_sheets"]
+__all__ = ["findings_blocks", "study_blocks", "design_blocks", "design_method", "design_sheets"]
 
 
 def _pct(lang: str, x: float) -> str:
     return "–" if pd.isna(x) else number(lang, 100 * x, 0) + "%"
 
 
-def findings_blocks(result: ResearchResult, lang: str, label) -> list[dict]:
-    """The study's findings first, then the findings by dimension, then "by definition"."""
+def study_blocks(result: ResearchResult, lang: str) -> list[dict]:
+    """The study's headline findings with their verdicts (the executive summary's core)."""
+    if not result.study:
+        return []
+    return [{"type": "heading", "level": 3, "text": tr(lang, "The study's findings")},
+            {"type": "paragraph", "text": tr(
+                lang, "Each headline number of the published study, observed on these data with "
+                      "its 95% interval and a verdict: re-created, weaker than published, or not "
+                      "re-created.")},
+            {"type": "list", "ordered": False,
+             "items": [s.sentences.get(lang, "") for s in result.study]}]
+
+
+def significance_line(result: ResearchResult, lang: str, short: bool = False) -> dict:
+    """How many comparisons stay significant, in one paragraph (``short``: without announcing
+    the list by dimension)."""
+    if not result.findings:
+        return {"type": "paragraph", "text": tr(
+            lang, "No comparison stays significant after the Benjamini–Hochberg adjustment "
+                  "(false discovery rate {alpha}).", alpha=_pct(lang, result.alpha))}
+    ranked = len(result.comparisons) - sum(
+        1 for i in result.comparisons["indicator"] if i in result.rule_defined)
+    fields = dict(k=number(lang, len(result.findings), 0), m=number(lang, ranked, 0),
+                  alpha=_pct(lang, result.alpha))
+    if short:
+        return {"type": "paragraph", "text": tr(
+            lang, "{k} of {m} comparisons stay significant after the Benjamini–Hochberg "
+                  "adjustment (false discovery rate {alpha}).", **fields)}
+    return {"type": "paragraph", "text": tr(
+        lang, "{k} of {m} comparisons stay significant after the Benjamini–Hochberg "
+              "adjustment (false discovery rate {alpha}); by dimension, most certain "
+              "first:", **fields)}
+
+
+def findings_blocks(result: ResearchResult, lang: str, label, table) -> list[dict]:
+    """The findings as one table per dimension (most certain first), then the comparisons the
+    stage rules define."""
     from ..services.research_summary import findings_by_section, section_label
 
-    out: list[dict] = []
-    if result.study:
-        out.append({"type": "heading", "level": 3, "text": tr(lang, "The study's findings")})
-        out.append({"type": "paragraph", "text": tr(
-            lang, "Each headline number of the published study, observed on these data with "
-                  "its 95% interval and a verdict: re-created, weaker than published, or not "
-                  "re-created.")})
-        out.append({"type": "list", "ordered": False,
-                    "items": [s.sentences.get(lang, "") for s in result.study]})
-    if result.findings:
-        ranked = len(result.comparisons) - sum(
-            1 for i in result.comparisons["indicator"] if i in result.rule_defined)
-        out.append({"type": "paragraph", "text": tr(
-            lang, "{k} of {m} comparisons stay significant after the Benjamini–Hochberg "
-                  "adjustment (false discovery rate {alpha}); by dimension, most certain "
-                  "first:", k=number(lang, len(result.findings), 0),
-            m=number(lang, ranked, 0), alpha=_pct(lang, result.alpha))})
-        for section, items in findings_by_section(result):
-            out.append({"type": "heading", "level": 3,
-                        "text": section_label(result.instrument, section, lang)})
-            out.append({"type": "list", "ordered": False,
-                        "items": [f.sentences.get(lang, f.sentence) for f in items]})
-    else:
-        out.append({"type": "paragraph", "text": tr(
-            lang, "No comparison stays significant after the Benjamini–Hochberg adjustment "
-                  "(false discovery rate {alpha}).", alpha=_pct(lang, result.alpha))})
+    out: list[dict] = [significance_line(result, lang)]
+    head = [tr(lang, "Finding"), tr(lang, "Focus"), tr(lang, "Rest"), tr(lang, "Ratio"),
+            tr(lang, "95% CI"), "n"]
+    for section, items in findings_by_section(result):
+        out.append({"type": "heading", "level": 3,
+                    "text": section_label(result.instrument, section, lang)})
+        out.append(table(head, [[label(f.indicator), _pct(lang, f.share_focus),
+                                 _pct(lang, f.share_rest), number(lang, f.ratio, 1) + "×",
+                                 f"{number(lang, f.ci_low, 1)}–{number(lang, f.ci_high, 1)}",
+                                 number(lang, f.n_focus + f.n_rest, 0)] for f in items]))
     if result.rule_defined:
         comp = result.comparisons.set_index("indicator")
         items = []

@@ -66,10 +66,10 @@ CLAIMS: tuple[Claim, ...] = (
            "nl": "Volwassen organisaties zetten twee keer zo vaak social media in bij HR en "
                  "werving."}),
     Claim("executive-sponsor", "ratio", "strategy-sponsor:top2", "focus", 5.0,
-          {"en": "Mature organizations are five times as likely to have a VP or C-level "
+          {"en": "Mature organizations are five times as likely to have a primary executive "
                  "sponsor for social media.",
-           "nl": "Volwassen organisaties hebben vijf keer zo vaak een sponsor voor social media "
-                 "op VP- of C-niveau."}),
+           "nl": "Volwassen organisaties hebben vijf keer zo vaak een primaire executive sponsor "
+                 "voor social media."}),
     Claim("differentiates", "ratio", "outcome-differentiates:top2", "focus", 1.4,
           {"en": "Mature organizations are 1.4 times as likely to say social media "
                  "differentiates their brand.",
