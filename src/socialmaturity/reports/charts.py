@@ -110,6 +110,23 @@ def _peers_phrase(result: AssessmentResult) -> str:
 # -- dimension profile: radar ---------------------------------------------------------------
 
 
+def dimension_chart_text(result: AssessmentResult) -> tuple[str, str]:
+    """The title and description (alternative text) of a chart of the dimension scores
+    against peers: the radar, the dot plot and the phone's bars say the same."""
+    lang = result.language
+    bench = {b.id: b for b in result.benchmark.dimensions}
+    parts = []
+    for d in result.dimensions:
+        b = bench.get(d.id)
+        parts.append(tr(lang, "{name}: {score} (peer median {median}, top quartile from {q3})",
+                        name=d.name, score=_n(lang, d.score),
+                        median=_n(lang, b.median if b else None),
+                        q3=_n(lang, b.top_quartile if b else None)))
+    desc = tr(lang, "Scores from 0 to 100 for your organization and its peers ({peers}).",
+              peers=_peers_phrase(result)) + " " + "; ".join(parts) + "."
+    return tr(lang, "Scores per dimension compared with peers"), desc
+
+
 def radar_svg(result: AssessmentResult, *, id_prefix: str = "sm-radar") -> str:
     """The dimension scores as a polygon against the peer median (dashed) and the peers' top
     quartile (dotted), one axis per dimension, with a legend.
@@ -119,16 +136,7 @@ def radar_svg(result: AssessmentResult, *, id_prefix: str = "sm-radar") -> str:
     lang = result.language
     dims = result.dimensions
     bench = {b.id: b for b in result.benchmark.dimensions}
-    title = tr(lang, "Scores per dimension compared with peers")
-    parts = []
-    for d in dims:
-        b = bench.get(d.id)
-        parts.append(tr(lang, "{name}: {score} (peer median {median}, top quartile from {q3})",
-                        name=d.name, score=_n(lang, d.score),
-                        median=_n(lang, b.median if b else None),
-                        q3=_n(lang, b.top_quartile if b else None)))
-    desc = tr(lang, "Scores from 0 to 100 for your organization and its peers ({peers}).",
-              peers=_peers_phrase(result)) + " " + "; ".join(parts) + "."
+    title, desc = dimension_chart_text(result)
     if len(dims) < 3:
         return _dot_plot(result, id_prefix, title, desc)
 

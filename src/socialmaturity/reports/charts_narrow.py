@@ -23,6 +23,7 @@ from .charts import (
     TOP,
     _n,
     _peers_phrase,
+    dimension_chart_text,
     escape_text,
     svg_document,
     text_lines,
@@ -86,16 +87,7 @@ def dimension_bars_svg(result: AssessmentResult, *, id_prefix: str = "sm-bars") 
     dotted tick at the peers' top quartile; the score written after the name."""
     lang = result.language
     bench = {b.id: b for b in result.benchmark.dimensions}
-    title = tr(lang, "Scores per dimension compared with peers")
-    parts = []
-    for d in result.dimensions:
-        b = bench.get(d.id)
-        parts.append(tr(lang, "{name}: {score} (peer median {median}, top quartile from {q3})",
-                        name=d.name, score=_n(lang, d.score),
-                        median=_n(lang, b.median if b else None),
-                        q3=_n(lang, b.top_quartile if b else None)))
-    desc = tr(lang, "Scores from 0 to 100 for your organization and its peers ({peers}).",
-              peers=_peers_phrase(result)) + " " + "; ".join(parts) + "."
+    title, desc = dimension_chart_text(result)
     x0, x1 = 10.0, WIDTH - 10
     body: list[str] = []
     y = _legend(lang, body)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..benchmark.panel import Panel
 from ..benchmark.peers import DEFAULT_MIN_GROUP_SIZE, PeerGroup, PeerIndex
-from ..i18n.catalog import number, tr
+from ..i18n.catalog import tr
 from ..instrument.model import Instrument
 from ..recommendations.ranking import RankedRecommendation, rank
 from ..recommendations.whatif import path_to_next_stage
@@ -16,7 +16,7 @@ from ..reports import result as out
 from ..scoring.answers import Responses
 from ..scoring.engine import Scores, score_responses
 from . import verdict
-from .verdict import answer_label, group_label
+from .verdict import answer_label, explain, group_label
 
 DEMO_SEED = 2021
 DEMO_RESPONDENTS = 2162
@@ -103,38 +103,6 @@ def panel_label(panel: Panel, lang: str) -> str:
 def _stage(inst: Instrument, level: int, lang: str) -> out.Stage:
     s = inst.stages[level - 1]
     return out.Stage(level=s.level, key=s.key, name=inst.text(s.name, lang))
-
-
-def explain(inst: Instrument, scores: Scores, lang: str) -> str:
-    """Why the overall stage is what it is, in words."""
-    stage = inst.stages[scores.level - 1]
-    name = inst.text(stage.name, lang)
-    d = scores.decided_by
-    if d.rule == "threshold":
-        text = tr(lang, "The overall score {score} reaches {stage} (from {min}).",
-                  score=number(lang, scores.overall), stage=name,
-                  min=number(lang, stage.min_score, 0))
-        if scores.level < len(inst.stages):
-            nxt = inst.stages[scores.level]
-            text += " " + tr(lang, "{stage} starts at {min}.", stage=inst.text(nxt.name, lang),
-                             min=number(lang, nxt.min_score, 0))
-        return text
-    reached = inst.text(inst.stages[scores.threshold_level - 1].name, lang)
-    if d.rule == "gate":
-        gate = next(g for g in inst.rules.gates if g.id == d.rule_id)
-        return tr(lang, "The overall score {score} would reach {reached}, but a rule is not met: "
-                        "{gate} So the stage is {stage}.", score=number(lang, scores.overall),
-                  reached=reached, gate=inst.text(gate.text, lang), stage=name)
-    dim = inst.index.dimensions[d.rule_id or ""]
-    ds = next(x for x in scores.dimensions if x.id == dim.id)
-    return tr(lang, "The overall score {score} would reach {reached}, but the weakest dimension, "
-                    "{dimension}, is {dim_stage}, and the overall stage can be at most {above} "
-                    "above the weakest dimension. So the stage is {stage}.",
-              score=number(lang, scores.overall), reached=reached,
-              dimension=inst.text(dim.name, lang),
-              dim_stage=inst.text(inst.stages[(ds.level or 1) - 1].name, lang),
-              above=inst.rules.weakest_link.max_above if inst.rules.weakest_link else 0,
-              stage=name)
 
 
 def build_result(assessor: Assessor, responses: Responses, scores: Scores, group: PeerGroup,

@@ -230,6 +230,38 @@ def why(inst: Instrument, r: RankedRecommendation, responses: Responses, p75: fl
     return text
 
 
+def explain(inst: Instrument, scores: Scores, lang: str) -> str:
+    """Why the overall stage is what it is, in words."""
+    stage = inst.stages[scores.level - 1]
+    name = inst.text(stage.name, lang)
+    d = scores.decided_by
+    if d.rule == "threshold":
+        text = tr(lang, "The overall score {score} reaches {stage} (from {min}).",
+                  score=number(lang, scores.overall), stage=name,
+                  min=number(lang, stage.min_score, 0))
+        if scores.level < len(inst.stages):
+            nxt = inst.stages[scores.level]
+            text += " " + tr(lang, "{stage} starts at {min}.", stage=inst.text(nxt.name, lang),
+                             min=number(lang, nxt.min_score, 0))
+        return text
+    reached = inst.text(inst.stages[scores.threshold_level - 1].name, lang)
+    if d.rule == "gate":
+        gate = next(g for g in inst.rules.gates if g.id == d.rule_id)
+        return tr(lang, "The overall score {score} would reach {reached}, but a rule is not met: "
+                        "{gate} So the stage is {stage}.", score=number(lang, scores.overall),
+                  reached=reached, gate=inst.text(gate.text, lang), stage=name)
+    dim = inst.index.dimensions[d.rule_id or ""]
+    ds = next(x for x in scores.dimensions if x.id == dim.id)
+    return tr(lang, "The overall score {score} would reach {reached}, but the weakest dimension, "
+                    "{dimension}, is {dim_stage}, and the overall stage can be at most {above} "
+                    "above the weakest dimension. So the stage is {stage}.",
+              score=number(lang, scores.overall), reached=reached,
+              dimension=inst.text(dim.name, lang),
+              dim_stage=inst.text(inst.stages[(ds.level or 1) - 1].name, lang),
+              above=inst.rules.weakest_link.max_above if inst.rules.weakest_link else 0,
+              stage=name)
+
+
 def next_stage(inst: Instrument, scores: Scores, lang: str) -> out.NextStage | None:
     """The next stage's conditions for the whole organization, each checked: its score
     threshold, its gates and the weakest link."""
@@ -261,8 +293,6 @@ def meaning(inst: Instrument, scores: Scores, steps: list[Step], lang: str) -> l
     """What the stage means for this organization, in sentences computed from its scores:
     the rule that decided it, how many dimensions are at the stage, which lag, and how far
     the next stage is."""
-    from .assessment import explain
-
     dims = [d for d in scores.dimensions if d.level is not None]
     behind = [d for d in dims if d.level < scores.level]
     ahead = [d for d in dims if d.level > scores.level]
