@@ -511,9 +511,9 @@ def stage_ladder_svg(result: AssessmentResult, *, id_prefix: str = "sm-ladder") 
         if share is not None:
             body.append(f'<text x="{x + w / 2:.1f}" y="{base + 24:.1f}" font-size="13" '
                         f'fill="{MUTED}" text-anchor="middle">'
-                        + escape_text(tr(lang, "{share}% of peers",
-                                         share=_n(lang, 100 * share, 0)))
-                        + "</text>")
+                        # a bare share: the caption says what it counts, and the phrase
+                        # runs into its neighbours in Dutch
+                        + escape_text(_n(lang, 100 * share, 0) + "%") + "</text>")
         if here:
             mx = x + w / 2
             label = tr(lang, "You are here")

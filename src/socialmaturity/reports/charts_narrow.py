@@ -37,7 +37,9 @@ WIDTH = 320.0
 def stage_ladder_vertical_svg(result: AssessmentResult, *,
                               id_prefix: str = "sm-ladder-narrow") -> str:
     """The stages from the highest (top) to the lowest, each a row with its starting score and
-    the share of peers at it; the current stage filled and marked "You are here"."""
+    the share of peers at it (a bare percentage: the caption says what it counts, and a
+    phrase would run into the starting score on a phone); the current stage filled and
+    marked "You are here"."""
     lang = result.language
     current = result.overall.stage
     dist = result.benchmark.stage_distribution
@@ -72,8 +74,7 @@ def stage_ladder_vertical_svg(result: AssessmentResult, *,
         if share is not None:
             body.append(f'<text x="{x + w - 10:.1f}" y="{y + 20:.1f}" font-size="13" '
                         f'fill="{ink}" text-anchor="end">'
-                        + escape_text(tr(lang, "{share}% of peers",
-                                         share=_n(lang, 100 * share, 0))) + "</text>")
+                        + escape_text(_n(lang, 100 * share, 0) + "%") + "</text>")
         y += row + gap
     caption = tr(lang, "Share of peers at each stage: {peers}.", peers=_peers_phrase(result))
     lines = wrap_label(caption, 13, WIDTH - 20, 3, em=0.5)
