@@ -137,6 +137,34 @@ def check_claims(inst, assessor, responses):
             assert item is not None
             assert item < ref - 1e-9 or responses.answers.get(line.question) in (None,
                                                                                  DONT_KNOW)
+    # -- the story: what the stage means, the next stage's conditions, strengths -------------
+    dims = [d for d in scores.dimensions if d.level is not None]
+    at_or_above = sum(d.level >= scores.level for d in dims)
+    assert f"{at_or_above} of {len(dims)} dimensions are at this stage or higher." in res.meaning
+    if scores.level < len(inst.stages):
+        nxt = inst.stages[scores.level]
+        assert res.next_stage.key == nxt.key
+        threshold = res.next_stage.conditions[0]
+        assert threshold.met == (scores.overall >= nxt.min_score)
+        for g in inst.rules.gates:
+            if levels[g.stage] <= nxt.level:
+                met = [c.met for c in res.next_stage.conditions
+                       if c.text == inst.text(g.text, "en")]
+                assert met == [scores.gates[g.id]], g.id
+    else:
+        assert res.next_stage is None
+    pct = {b.id: b.percentile for b in res.benchmark.dimensions}
+    named = [s.dimension for s in res.strengths]
+    if not res.provisional:
+        keys = [pct[d] for d in named]
+        assert keys == sorted(keys, reverse=True)
+        others = [pct[d.id] for d in res.dimensions if d.score is not None and d.id not in named]
+        assert all(p <= min(keys) for p in others)
+    for s in res.strengths:
+        answered = {q.id: q for q in next(d for d in res.dimensions
+                                          if d.id == s.dimension).questions}
+        for line in s.best:
+            assert answered[line.question].item_score and line.answer_label
     # -- provisional results ------------------------------------------------------------------
     answered = sum(responses.answers.get(q.id) is not None for q in inst.scored_questions)
     assert res.provisional == (answered < 0.8 * len(inst.scored_questions))
