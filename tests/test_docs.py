@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from socialmaturity.cli import cli
 from socialmaturity.settings import SETTINGS
+
+from socialmaturity.cli import cli
 
 README = (Path(__file__).parent.parent / "README.md").read_text()
 

@@ -1,5 +1,8 @@
 """Errors a user can cause. Each names the place (file:line:column, CSV row and column, field)
-and what would be valid; the command line prints them one a line and exits with status 2."""
+and what would be valid; the command line prints them one a line and exits with status 2.
+
+A database that cannot be reached is not bad input: :class:`DatabaseUnavailable` is no
+``SocialMaturityError``; the command line exits with status 3 and the web app answers 503."""
 
 from __future__ import annotations
 
@@ -41,6 +44,34 @@ class AnswersError(SocialMaturityError):
 
 class InputFileError(SocialMaturityError):
     """A file that cannot be read or parsed."""
+
+
+class DatabaseUnavailable(Exception):
+    """The database could not be reached or opened (a server that is down or refuses the
+    connection, a SQLite file whose folder cannot be created or written): an outage, not
+    bad input. ``url`` is shown without its password."""
+
+    def __init__(self, url: str, detail: str, *, backend: str = "", host: str = "",
+                 port: str = "", folder: str = ""):
+        self.url, self.detail, self.backend = url, detail, backend
+        self.host, self.port, self.folder = host, port, folder
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "en") -> str:
+        """Which database, that it could not be reached, and how to check, in ``lang``."""
+        from .i18n.catalog import tr
+
+        env = "SOCIALMATURITY_DATABASE_URL"
+        if self.backend == "sqlite":
+            return tr(lang, "the database {url} could not be opened: {detail}. Check that the "
+                            "folder {folder} exists and can be written, and that the setting "
+                            "--database-url ({env}) names the right file.",
+                      url=self.url, detail=self.detail, folder=self.folder or ".", env=env)
+        return tr(lang, "the database {url} could not be reached: {detail}. Check that the "
+                        "server runs and accepts connections (pg_isready -h {host} -p {port}) "
+                        "and that the setting --database-url ({env}) names it.",
+                  url=self.url, detail=self.detail, host=self.host or "localhost",
+                  port=self.port or "5432", env=env)
 
 
 #: Longest piece of a bad value an error message repeats.

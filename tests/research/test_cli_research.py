@@ -298,7 +298,7 @@ def test_run_demo_end_to_end_in_a_real_process(tmp_path):
 
 
 def test_every_command_has_an_example():
-    from socialmaturity.cli_research import research
+    from socialmaturity.cli.research import research
 
     def walk(group):
         for cmd in group.commands.values():

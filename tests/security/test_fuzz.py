@@ -18,8 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from socialmaturity.cli import cli
+from socialmaturity.core.settings import Settings
 from socialmaturity.instrument.loader import bundled_instrument
-from socialmaturity.web.app import WebSettings, create_app
+from socialmaturity.web.app import create_app
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None,
@@ -134,7 +135,7 @@ def web(tmp_path_factory):
     from socialmaturity.services.assessment import make_assessor
 
     folder = tmp_path_factory.mktemp("fuzz")
-    app = create_app(WebSettings(database_url=f"sqlite:///{folder}/f.sqlite"), make_assessor())
+    app = create_app(Settings(database_url=f"sqlite:///{folder}/f.sqlite"), make_assessor())
     with TestClient(app) as client:  # a 500 raises here: the test fails with the traceback
         page = client.get("/").text
         from tests.web.conftest import csrf_of

@@ -15,7 +15,8 @@ import time
 import httpx
 from fastapi.testclient import TestClient
 
-from socialmaturity.web.app import WebSettings, create_app
+from socialmaturity.core.settings import Settings
+from socialmaturity.web.app import create_app
 from socialmaturity.web.security import SECURITY_HEADERS
 from tests.web.server import running
 
@@ -49,7 +50,7 @@ def test_a_chunked_body_over_the_limit_gets_413(client):
 
 
 def test_a_500_carries_the_security_headers_and_no_details(tmp_path, assessor):
-    app = create_app(WebSettings(database_url=f"sqlite:///{tmp_path}/e.sqlite"), assessor)
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path}/e.sqlite"), assessor)
 
     @app.get("/api/assessments/{token}/boom")
     def boom(token: str):
@@ -121,7 +122,7 @@ def test_a_planted_cookie_or_a_foreign_token_is_refused(client, tmp_path, assess
                       follow_redirects=False)
     assert res.status_code == 403
     # a token made for another session does not fit this one
-    app = create_app(WebSettings(database_url=f"sqlite:///{tmp_path}/other.sqlite"), assessor)
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path}/other.sqlite"), assessor)
     with TestClient(app) as other:
         foreign = csrf(other)
     client.cookies.clear()
@@ -142,16 +143,16 @@ def test_a_planted_cookie_or_a_foreign_token_is_refused(client, tmp_path, assess
 
 def test_the_signing_secret_is_made_once_and_kept_in_the_database(tmp_path, assessor):
     url = f"sqlite:///{tmp_path}/shared.sqlite"
-    first = create_app(WebSettings(database_url=url), assessor)
-    second = create_app(WebSettings(database_url=url), assessor)
+    first = create_app(Settings(database_url=url), assessor)
+    second = create_app(Settings(database_url=url), assessor)
     assert first.state.csrf_secret == second.state.csrf_secret
     assert len(first.state.csrf_secret) >= 43
-    other = create_app(WebSettings(database_url=f"sqlite:///{tmp_path}/o.sqlite"), assessor)
+    other = create_app(Settings(database_url=f"sqlite:///{tmp_path}/o.sqlite"), assessor)
     assert other.state.csrf_secret != first.state.csrf_secret
 
 
 def test_over_https_the_cookie_is_host_only(tmp_path, assessor):
-    app = create_app(WebSettings(database_url=f"sqlite:///{tmp_path}/s.sqlite"), assessor)
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path}/s.sqlite"), assessor)
     with TestClient(app, base_url="https://testserver") as c:
         res = c.get("/")
         cookie = res.headers["set-cookie"]

@@ -11,8 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from socialmaturity.core.settings import Settings
 from socialmaturity.storage.database import make_engine
-from socialmaturity.web.app import WebSettings, create_app
+from socialmaturity.web.app import create_app
 
 from .conftest import run
 
@@ -42,7 +43,7 @@ def test_a_malformed_database_url_does_not_print_its_password():
 
 
 def test_an_unexpected_error_is_logged_without_token_or_values(tmp_path, assessor, caplog):
-    app = create_app(WebSettings(database_url=f"sqlite:///{tmp_path}/l.sqlite"), assessor)
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path}/l.sqlite"), assessor)
 
     @app.get("/a/{token}/boom")
     def boom(token: str):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from socialmaturity.core.settings import Settings
 from socialmaturity.services.assessment import make_assessor
-from socialmaturity.web.app import WebSettings, create_app
+from socialmaturity.web.app import create_app
 
 from ..storage.conftest import (  # noqa: F401
     backend,
@@ -23,7 +24,7 @@ def assessor():
 
 @pytest.fixture
 def client(tmp_path, assessor):
-    app = create_app(WebSettings(database_url=f"sqlite:///{tmp_path}/web.sqlite"), assessor)
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path}/web.sqlite"), assessor)
     with TestClient(app) as c:
         c.get("/")  # receives the CSRF cookie
         yield c
@@ -32,7 +33,7 @@ def client(tmp_path, assessor):
 @pytest.fixture
 def client_on(database_url, assessor):  # noqa: F811
     """The app on SQLite and on PostgreSQL."""
-    app = create_app(WebSettings(database_url=database_url), assessor)
+    app = create_app(Settings(database_url=database_url), assessor)
     with TestClient(app) as c:
         c.get("/")
         yield c

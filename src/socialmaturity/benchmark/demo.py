@@ -54,12 +54,12 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from ..core.settings import DEMO_RESPONDENTS as DEFAULT_RESPONDENTS
+from ..core.settings import DEMO_SEED as DEFAULT_SEED
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument, Question
 from ..scoring.batch import MULTI_SEPARATOR, BatchScores, encode_frame, score_encoded
 from ..scoring.rollup import combine_frame
 
-DEFAULT_SEED = 2021
-DEFAULT_RESPONDENTS = 2162
 #: Mean respondents per organization in the study (2,162 marketers, ~1,100 organizations).
 RESPONDENTS_PER_ORGANIZATION = 1.97
 #: Shares of organizations with 1, 2, 3, 4 respondents (mean 1.97).

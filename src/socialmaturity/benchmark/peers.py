@@ -15,10 +15,9 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..core.settings import MIN_GROUP_SIZE as DEFAULT_MIN_GROUP_SIZE
 from ..instrument.model import Instrument
 from .panel import Panel
-
-DEFAULT_MIN_GROUP_SIZE = 30
 
 
 @dataclass(frozen=True)

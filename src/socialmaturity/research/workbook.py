@@ -102,13 +102,13 @@ def check_workbook(path: Any, where: str, error: type | None = None) -> None:
     costs no memory."""
     import zipfile
 
-    from .. import settings
+    from ..core.settings import current
     from ..errors import InputFileError as _InputFileError
     from ..errors import Problem
 
     InputFileError = error or _InputFileError  # noqa: N806
-    max_mb = int(settings.get("xlsx-max-unpacked-mb") or 0)
-    max_cells = int(settings.get("xlsx-max-cells") or 0)
+    max_mb = current().xlsx_max_unpacked_mb
+    max_cells = current().xlsx_max_cells
     fix = "split the data or raise the limit (socialmaturity settings)"
     try:
         with zipfile.ZipFile(path) as book:

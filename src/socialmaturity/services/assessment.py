@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..benchmark.panel import Panel
 from ..benchmark.peers import DEFAULT_MIN_GROUP_SIZE, PeerGroup, PeerIndex
+from ..core.settings import DEMO_RESPONDENTS, DEMO_SEED
 from ..i18n.catalog import tr
 from ..instrument.model import Instrument
 from ..recommendations.ranking import RankedRecommendation, rank
@@ -17,9 +18,6 @@ from ..scoring.answers import Responses
 from ..scoring.engine import Scores, score_responses
 from . import verdict
 from .verdict import answer_label, explain, group_label
-
-DEMO_SEED = 2021
-DEMO_RESPONDENTS = 2162
 
 
 def demo_panel(inst: Instrument, seed: int = DEMO_SEED,

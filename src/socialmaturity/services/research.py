@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..core.settings import DEMO_SEED
 from ..errors import Problem, SocialMaturityError
 from ..i18n.catalog import LANGUAGES, tr
 from ..instrument.model import Instrument
@@ -517,7 +518,7 @@ def _stage_by_sector(data: pd.DataFrame, inst: Instrument, weights: str | None
     return pd.DataFrame(rows, columns=["sector", "stage_level", "stage", "n", "share"])
 
 
-def run_demo(seed: int = 2021, respondents: int | None = None, *, lang: str = "en",
+def run_demo(seed: int = DEMO_SEED, respondents: int | None = None, *, lang: str = "en",
              inst: Instrument | None = None, **options: Any) -> ResearchResult:
     """:func:`run` on the synthetic demo panel (``benchmark.demo.generate_panel``), with the
     study's findings checked on its organizations (``benchmark.demo.calibration_report``):

@@ -10,7 +10,6 @@ SQLite (WAL) by default, PostgreSQL by URL (``SOCIALMATURITY_DATABASE_URL``)::
 from __future__ import annotations
 
 from .database import (
-    DATABASE_URL_SETTING,
     RespondentNotFound,
     StorageError,
     current_revision,
@@ -22,7 +21,6 @@ from .database import (
 from .repository import AssessmentStore, NewRespondent, Respondent
 
 __all__ = [
-    "DATABASE_URL_SETTING",
     "AssessmentStore",
     "NewRespondent",
     "Respondent",

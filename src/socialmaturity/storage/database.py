@@ -2,11 +2,14 @@
 
 ``make_engine(url)`` gives an engine tuned for the backend; ``upgrade(url)`` brings the schema to
 the newest migration (safe to run at every start); ``current_revision(url)`` tells where it is.
+Which database to use is a setting (``core.settings``), resolved by ``services.database``.
+
+A malformed URL or a refused statement raises ``StorageError`` (bad input); a database that
+cannot be reached or opened raises ``DatabaseUnavailable`` (an outage).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -16,10 +19,9 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, make_url
 
-from ..errors import SocialMaturityError
+from ..core.settings import mask_password, setting
+from ..errors import DatabaseUnavailable, SocialMaturityError
 
-#: The setting (environment variable) that names the database.
-DATABASE_URL_SETTING = "SOCIALMATURITY_DATABASE_URL"
 #: File name of the default SQLite database, in the current directory.
 DEFAULT_DATABASE_FILE = "socialmaturity.sqlite"
 
@@ -33,8 +35,9 @@ _SUPPORTED = "sqlite:///path/to/file.sqlite or postgresql+psycopg://user:passwor
 
 
 class StorageError(SocialMaturityError):
-    """The database cannot be used: a malformed URL, a server that cannot be reached, a schema
-    that is not migrated, or a write the database refused (nothing of it was written)."""
+    """The database cannot be used: a malformed URL, a schema that is not migrated, or a write
+    the database refused (nothing of it was written). A database that cannot be reached is
+    ``DatabaseUnavailable`` instead."""
 
 
 class RespondentNotFound(StorageError):
@@ -51,13 +54,7 @@ def safe_url(url: str | URL) -> str:
     try:
         parsed = url if isinstance(url, URL) else make_url(url)
     except (exc.ArgumentError, ValueError, TypeError):
-        text = str(url)
-        # Mask anything between "://user:" and "@" in a URL SQLAlchemy cannot parse.
-        scheme, sep, rest = text.partition("://")
-        creds, at, host = rest.rpartition("@")
-        if sep and at and ":" in creds:
-            return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}"
-        return text
+        return mask_password(str(url))  # a URL SQLAlchemy cannot parse
     return parsed.render_as_string(hide_password=True)
 
 
@@ -70,7 +67,7 @@ def parse_url(url: str | URL) -> URL:
         parsed = url
     else:
         if not isinstance(url, str) or not url.strip():
-            raise StorageError(f"database URL is empty: give {DATABASE_URL_SETTING} as "
+            raise StorageError(f"database URL is empty: give {setting('database_url').env} as "
                                f"{_SUPPORTED}")
         try:
             parsed = make_url(url.strip())
@@ -122,8 +119,11 @@ def _sqlite_engine(url: URL, **kwargs) -> Engine:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise StorageError(f"database URL {safe_url(url)!r}: cannot create the folder "
-                               f"{folder}: {e.strerror or e}") from e
+            reason = "a file of that name is in the way" if isinstance(
+                e, FileExistsError | NotADirectoryError) else (e.strerror or str(e))
+            raise DatabaseUnavailable(safe_url(url), f"cannot create the folder {folder} "
+                                      f"({reason})", backend="sqlite",
+                                      folder=str(folder)) from e
     engine = create_engine(url, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -159,15 +159,40 @@ def describe_error(url: str | URL, error: BaseException) -> str:
     return f"database {safe_url(url)!r}: {detail}{hint}"
 
 
+def unavailable(url: str | URL, error: BaseException) -> DatabaseUnavailable:
+    """The outage ``error`` of the database at ``url``, saying which one and how to check."""
+    parsed = url if isinstance(url, URL) else parse_url(url)
+    original = getattr(error, "orig", None) or error
+    lines = str(original).strip().splitlines()
+    detail = " ".join(lines[0].split()) if lines else type(original).__name__
+    folder = ""
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        folder = str(Path(parsed.database).expanduser().resolve().parent)
+    return DatabaseUnavailable(safe_url(parsed), detail.rstrip("."),
+                               backend=parsed.get_backend_name(), host=parsed.host or "",
+                               port=str(parsed.port or ""), folder=folder)
+
+
+def _is_outage(error: exc.SQLAlchemyError) -> bool:
+    """A connection that could not be made or was lost, a file that cannot be opened or
+    written, a lock that was not given: the database is unavailable, not the input bad."""
+    return isinstance(error, exc.OperationalError | exc.InterfaceError) or bool(
+        getattr(error, "connection_invalidated", False))
+
+
 @contextmanager
 def storage_errors(url: str | URL) -> Iterator[None]:
-    """Turn errors of the database driver into ``StorageError`` naming ``url``."""
+    """Turn errors of the database driver into ``DatabaseUnavailable`` (an outage) or
+    ``StorageError`` (anything else), naming ``url`` without its password."""
     try:
         yield
-    except StorageError:
+    except (StorageError, DatabaseUnavailable):
         raise
     except exc.SQLAlchemyError as e:
-        raise StorageError(describe_error(url, e)) from e
+        message = describe_error(url, e)
+        if _is_outage(e) and "is the database migrated" not in message:
+            raise unavailable(url, e) from e
+        raise StorageError(message) from e
 
 
 def migrations_folder() -> Traversable:
@@ -234,8 +259,4 @@ def head_revision() -> str:
         raise StorageError("no migrations found in the package")
     return head
 
-
-def database_url_from_environment() -> str:
-    """``SOCIALMATURITY_DATABASE_URL`` when set, else ``default_database_url()``."""
-    return os.environ.get(DATABASE_URL_SETTING, "").strip() or default_database_url()
 

@@ -1,29 +1,28 @@
 """The JSON API (OpenAPI at /api/docs): create an assessment, put answers, get the result and
-the PDF. Answers are checked with the same rules as the command line."""
+the PDF. Answers are checked with the same rules as the command line; a refusal is raised and
+answered by the handlers of ``errors`` (422, 404, 503) in one shape."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
 from ..errors import AnswersError
 from ..reports.result import AssessmentResult
 from ..services.respondents import Respondents, missing
+from .deps import PageLanguage, Service
+from .errors import Problems
 from .pages import pdf_response
 
 router = APIRouter(prefix="/api")
 
+#: Every route may answer 503 when the database cannot be reached.
+OUTAGE: dict = {503: {"model": Problems, "description": "The database cannot be reached."}}
+
 Lang = Literal["en", "nl"]
-
-
-def get_service(request: Request) -> Respondents:
-    return request.app.state.respondents
-
-
-Service = Annotated[Respondents, Depends(get_service)]
 
 #: Strict: ``true`` is not the number 1 and ``"3"`` not a number; the scoring rules check
 #: the rest and name the field (NaN and infinities included).
@@ -65,20 +64,6 @@ class AssessmentOut(BaseModel):
     links: Links
 
 
-class FieldProblem(BaseModel):
-    field: str
-    message: str
-
-
-class Problems(BaseModel):
-    detail: list[FieldProblem]
-
-
-def problems_response(exc: AnswersError) -> JSONResponse:
-    return JSONResponse({"detail": [{"field": p.where, "message": p.message}
-                                    for p in exc.problems]}, status_code=422)
-
-
 def describe(svc: Respondents, token: str) -> AssessmentOut:
     respondent, responses = svc.responses(token)
     base = f"/api/assessments/{token}"
@@ -95,7 +80,7 @@ def flatten(body: AnswersIn) -> dict[str, Any]:
 
 
 @router.post("/assessments", status_code=201, response_model=AssessmentOut,
-             responses={422: {"model": Problems}}, tags=["assessments"])
+             responses={**OUTAGE, 422: {"model": Problems}}, tags=["assessments"])
 def create_assessment(body: AssessmentIn, svc: Service):
     """Start an assessment, optionally with a first set of answers."""
     values = flatten(body)
@@ -104,49 +89,40 @@ def create_assessment(body: AssessmentIn, svc: Service):
 
         _, problems = check_answers(svc.instrument, values)
         if problems:
-            return problems_response(AnswersError(problems))
-    try:
-        token = svc.start(body.organization, body.language)
-    except AnswersError as exc:
-        return problems_response(exc)
+            raise AnswersError(problems)
+    token = svc.start(body.organization, body.language)
     if values:
         svc.save(token, values)
     return describe(svc, token)
 
 
 @router.get("/assessments/{token}", response_model=AssessmentOut,
-            responses={404: {"model": Problems}}, tags=["assessments"])
+            responses={**OUTAGE, 404: {"model": Problems}}, tags=["assessments"])
 def get_assessment(token: str, svc: Service):
     """The answers so far and what is still missing."""
     return describe(svc, token)
 
 
 @router.put("/assessments/{token}/answers", response_model=AssessmentOut,
-            responses={404: {"model": Problems}, 422: {"model": Problems}},
+            responses={**OUTAGE, 404: {"model": Problems}, 422: {"model": Problems}},
             tags=["assessments"])
 def put_answers(token: str, body: AnswersIn, svc: Service):
     """Save answers (all or nothing): 422 names each bad field and what is valid."""
-    try:
-        svc.save(token, flatten(body))
-    except AnswersError as exc:
-        return problems_response(exc)
+    svc.save(token, flatten(body))
     return describe(svc, token)
 
 
 @router.get("/assessments/{token}/result", response_model=AssessmentResult,
-            responses={404: {"model": Problems}, 422: {"model": Problems}},
+            responses={**OUTAGE, 404: {"model": Problems}, 422: {"model": Problems}},
             tags=["assessments"])
 def get_result(token: str, svc: Service, lang: Lang = "en"):
     """The result: scores, stage and the rule that decided it, peers, recommendations."""
-    try:
-        _, result = svc.result(token, lang)
-    except AnswersError as exc:
-        return problems_response(exc)
+    _, result = svc.result(token, lang)
     return Response(result.model_dump_json(), media_type="application/json")
 
 
 @router.get("/assessments/{token}/report.pdf", tags=["assessments"],
-            responses={200: {"content": {"application/pdf": {}}},
+            responses={**OUTAGE, 200: {"content": {"application/pdf": {}}},
                        404: {"model": Problems}, 422: {"model": Problems}})
 def get_report(token: str, svc: Service, lang: Lang = "en"):
     """The PDF report."""
@@ -154,14 +130,12 @@ def get_report(token: str, svc: Service, lang: Lang = "en"):
 
 
 @router.get("/docs", include_in_schema=False)
-def docs(request: Request) -> HTMLResponse:
+def docs(lang: PageLanguage) -> HTMLResponse:
     """Swagger UI over /api/openapi.json; without JavaScript, a link to the JSON itself."""
     from html import escape
 
     from ..i18n.catalog import tr
-    from .app import negotiate
 
-    lang = negotiate(request)
     back = escape(tr(lang, "Back to the assessment"))
     title = escape(tr(lang, "socialmaturity API"))
     nojs = escape(tr(lang, "This page needs JavaScript to show the interactive documentation. "

@@ -1,19 +1,26 @@
-"""The app as uvicorn starts it (``--factory``), configured from the environment."""
+"""The app as uvicorn runs it for ``socialmaturity serve``: each worker builds it
+(``--factory``) from the settings ``serve`` handed over (``Settings.export``)."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
-from .. import settings
-from .app import WebSettings, create_app
+from ..core.settings import Settings
+from .app import create_app
 
 
 def app_from_env() -> FastAPI:
-    from ..storage.database import database_url_from_environment
+    """The app of a worker: the settings ``serve`` handed over, else the environment's."""
+    return create_app(Settings.from_env())
 
-    return create_app(WebSettings(
-        database_url=database_url_from_environment(),
-        instrument=settings.get("instrument"),  # type: ignore[arg-type]
-        panel=settings.get("panel"),  # type: ignore[arg-type]
-        min_group_size=int(settings.get("min-group-size") or 30),
-    ))
+
+def run(settings: Settings, host: str, port: int, workers: int) -> None:
+    """Serve on ``host``:``port`` with ``workers`` processes, each on ``settings``."""
+    import uvicorn
+
+    from .protocol import GuardedHttpToolsProtocol
+
+    settings.export()  # the workers (new processes) read these settings
+    uvicorn.run("socialmaturity.web.main:app_from_env", factory=True, host=host, port=port,
+                workers=workers, log_level="warning", proxy_headers=True,
+                http=GuardedHttpToolsProtocol, timeout_keep_alive=5)

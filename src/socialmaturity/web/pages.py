@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from ..errors import AnswersError, shorten
@@ -23,15 +23,16 @@ from ..services.respondents import (
     sections,
 )
 from ..services.verdict import answer_label
-from .app import LANG_COOKIE, negotiate
+from .deps import LANG_COOKIE, PageLanguage, Service, get_service, negotiate
+from .errors import wants_json
 from .security import CSRF_FIELD, CSRF_HEADER, csrf_cookie_name, csrf_ok, new_session_id
 from .security import csrf_token as sign_session
 
 router = APIRouter(include_in_schema=False)
 
 
-def service(request: Request) -> Respondents:
-    return request.app.state.respondents
+#: The service of a request, for the functions that run in the thread pool.
+service = get_service
 
 
 def session_id(request: Request) -> str | None:
@@ -96,8 +97,8 @@ async def checked_form(request: Request):
 
 
 @router.get("/")
-def landing(request: Request) -> Response:
-    return landing_page(request, negotiate(request))
+def landing(request: Request, lang: PageLanguage) -> Response:
+    return landing_page(request, lang)
 
 
 def landing_page(request: Request, lang: str, error: str | None = None,
@@ -122,14 +123,13 @@ def switch_language(request: Request, code: str, next: str = "/") -> Response:
 
 
 @router.post("/start")
-async def start(request: Request) -> Response:
-    lang = negotiate(request)
+async def start(request: Request, lang: PageLanguage, svc: Service) -> Response:
     form, ok = await checked_form(request)
     if not ok:
         return forbid(request, lang)
     organization = form.get("organization") or ""
     try:
-        token = await run_in_threadpool(service(request).start, str(organization), lang)
+        token = await run_in_threadpool(svc.start, str(organization), lang)
     except AnswersError as exc:
         shown = shorten(str(organization), 200).encode("utf-8", "replace").decode("utf-8")
         return landing_page(request, lang, error=exc.problems[0].message, organization=shown)
@@ -167,16 +167,15 @@ def on_one_scale(inst, questions) -> bool:
 
 
 @router.get("/a/{token}")
-def resume(request: Request, token: str) -> Response:
+def resume(token: str, svc: Service, lang: PageLanguage) -> Response:
     """The private link: a finished assessment (completed, not provisional) opens on its
     result; an unfinished one on the first section with a required question open, else on
     the review."""
-    svc = service(request)
     respondent, responses = svc.responses(token)
     if respondent.completed and not svc.provisional(responses):
         return RedirectResponse(f"/a/{quote(token)}/result", status_code=303)
     have = responses.profile | responses.answers
-    for s in sections(svc.instrument, negotiate(request)):
+    for s in sections(svc.instrument, lang):
         if any(q.required and have.get(q.id) is None for q in s.questions):
             return RedirectResponse(f"/a/{quote(token)}/s/{s.id}", status_code=303)
     return RedirectResponse(f"/a/{quote(token)}/review", status_code=303)
@@ -205,8 +204,9 @@ def section_page(request: Request, token: str, section_id: str, lang: str,
 
 
 @router.get("/a/{token}/s/{section_id}")
-def show_section(request: Request, token: str, section_id: str) -> Response:
-    return section_page(request, token, section_id, negotiate(request))
+def show_section(request: Request, token: str, section_id: str,
+                 lang: PageLanguage) -> Response:
+    return section_page(request, token, section_id, lang)
 
 
 @router.post("/a/{token}/s/{section_id}")
@@ -287,9 +287,7 @@ def save_answer_form(request: Request, token: str, form, ok: bool) -> Response:
 
 
 @router.get("/a/{token}/review")
-def review(request: Request, token: str) -> Response:
-    lang = negotiate(request)
-    svc = service(request)
+def review(request: Request, token: str, svc: Service, lang: PageLanguage) -> Response:
     inst = svc.instrument
     respondent, responses = svc.responses(token)
     have = responses.profile | responses.answers
@@ -327,20 +325,13 @@ def complete_form(request: Request, token: str, ok: bool) -> Response:
 # -- the result ---------------------------------------------------------------------------------
 
 
-def wants_json(request: Request) -> bool:
-    accept = request.headers.get("accept", "")
-    return "application/json" in accept and "text/html" not in accept
-
-
 @router.get("/a/{token}/result")
-def result(request: Request, token: str) -> Response:
-    lang = negotiate(request)
-    svc = service(request)
+def result(request: Request, token: str, svc: Service, lang: PageLanguage) -> Response:
     try:
         respondent, res = svc.result(token, lang)
-    except AnswersError as exc:
+    except AnswersError:
         if wants_json(request):
-            return problems_json(exc)
+            raise  # 422 in the API's shape (errors.py)
         return RedirectResponse(f"/a/{quote(token)}/review", status_code=303)
     if wants_json(request):
         return Response(res.model_dump_json(), media_type="application/json",
@@ -375,24 +366,16 @@ def result(request: Request, token: str) -> Response:
 _PAGES: OrderedDict = OrderedDict()
 
 
-def problems_json(exc: AnswersError) -> JSONResponse:
-    return JSONResponse({"detail": [{"field": p.where, "message": p.message}
-                                    for p in exc.problems]}, status_code=422)
-
-
 @router.get("/a/{token}/report.pdf")
-def report(request: Request, token: str) -> Response:
-    lang = negotiate(request)
-    return pdf_response(service(request), token, lang)
+def report(token: str, svc: Service, lang: PageLanguage) -> Response:
+    return pdf_response(svc, token, lang)
 
 
 def pdf_response(svc: Respondents, token: str, lang: str) -> Response:
+    """The PDF report; unfinished answers raise ``AnswersError`` (422 JSON, errors.py)."""
     from ..reports.pdf import render_pdf
 
-    try:
-        respondent, res = svc.result(token, lang)
-    except AnswersError as exc:
-        return problems_json(exc)
+    respondent, res = svc.result(token, lang)
     pdf = render_pdf(res, organization=res.profile.get("organization") or respondent.organization
                      or None)
     name = "social-maturity-report.pdf" if lang == "en" else "rapport-social-mediavolwassenheid.pdf"

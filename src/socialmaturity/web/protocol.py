@@ -18,7 +18,7 @@ import asyncio
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from .. import settings
+from ..core.settings import current
 
 _431 = (b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain; "
         b"charset=utf-8\r\ncontent-length: 30\r\nconnection: close\r\n\r\n"
@@ -30,8 +30,9 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.max_head = int(settings.get("max-header-kb") or 16) * 1024
-        self.head_timeout = float(settings.get("header-timeout") or 10)
+        settings = current()  # in a worker of ``serve``: the settings it was handed
+        self.max_head = settings.max_header_kb * 1024
+        self.head_timeout = float(settings.header_timeout)
         self._in_head = True
         self._head_bytes = 0
         self._refused = False

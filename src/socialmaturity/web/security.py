@@ -56,11 +56,11 @@ class SecurityMiddleware:
     and heads over ``max_head`` (431), and turns an unexpected error into a plain 500."""
 
     def __init__(self, app: ASGIApp, max_body: int = MAX_BODY, max_head: int | None = None):
-        from .. import settings
+        from ..core.settings import current
 
         self.app = app
         self.max_body = max_body
-        self.max_head = max_head or int(settings.get("max-header-kb") or 16) * 1024
+        self.max_head = max_head or current().max_header_kb * 1024
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from socialmaturity.storage.database import database_url_from_environment, make_engine
+from socialmaturity.core.settings import current
+from socialmaturity.storage.database import default_database_url, make_engine
 from socialmaturity.storage.tables import metadata
 
 config = context.config
@@ -26,8 +27,12 @@ def _configure(connection) -> None:
     )
 
 
+def _settings_url() -> str:
+    return current().database_url or default_database_url()
+
+
 def run_migrations_offline() -> None:
-    url = config.get_main_option("sqlalchemy.url") or database_url_from_environment()
+    url = config.get_main_option("sqlalchemy.url") or _settings_url()
     context.configure(url=url, target_metadata=target_metadata, literal_binds=True,
                       render_as_batch=url.startswith("sqlite"),
                       dialect_opts={"paramstyle": "named"})
@@ -42,7 +47,7 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    url = config.get_main_option("sqlalchemy.url") or database_url_from_environment()
+    url = config.get_main_option("sqlalchemy.url") or _settings_url()
     engine = make_engine(url)
     try:
         with engine.connect() as connection:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import click
 
-from .i18n.catalog import tr
-from .instrument.model import DONT_KNOW, NOT_APPLICABLE
-from .scoring.answers import check_value
-from .services.interview import Interview
+from ..i18n.catalog import tr
+from ..instrument.model import DONT_KNOW, NOT_APPLICABLE
+from ..scoring.answers import check_value
+from ..services.interview import Interview
 
 BAR_WIDTH = 24
 

@@ -1,0 +1,106 @@
+"""Options every command takes the same way, derived from the settings (``core.settings``):
+the same flag, environment variable, type, default and help everywhere; and how a command's
+errors end it (status 2 for bad input, 3 when the database cannot be reached)."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+
+import click
+
+from ..core.settings import Settings, setting
+from ..errors import DatabaseUnavailable, SocialMaturityError, shorten
+from ..i18n.catalog import LANGUAGES
+
+#: Exit status of bad input (one ``error:`` line per problem).
+BAD_INPUT = 2
+#: Exit status when the database cannot be reached or opened.
+DATABASE_UNAVAILABLE = 3
+
+
+def setting_option(name: str, *flags: str, **overrides):
+    """The option of the setting ``name``: its flag, variable, type, default and help."""
+    s = setting(name)
+    kwargs: dict = {"default": s.default, "envvar": s.env, "show_envvar": True,
+                    "show_default": s.default is not None, "help": s.help,
+                    "metavar": s.metavar}
+    if s.type is int:
+        kwargs["type"] = click.IntRange(min=s.minimum)
+    elif s.choices:
+        kwargs["type"] = click.Choice(list(s.choices))
+    kwargs.update(overrides)
+    if kwargs["metavar"] is None:
+        del kwargs["metavar"]
+    return click.option(*(flags or (s.flag,)), s.name, **kwargs)
+
+
+#: Options with something to add to the setting's declaration.
+OVERRIDES: dict[str, dict] = {"panel": {"type": click.Path(dir_okay=False)}}
+
+#: The settings of every command that scores and benchmarks.
+ASSESSMENT = ("instrument", "lang", "panel", "min_group_size")
+
+
+def with_settings(*names: str):
+    """Add the options of the settings ``names`` and hand the command one ``settings``
+    (:class:`Settings`: the flags given, else the environment, else the defaults) instead of
+    one argument per option; errors end the command as :func:`handle_errors` says."""
+    def decorate(f: Callable) -> Callable:
+        @functools.wraps(f)
+        def wrapper(*args, **kwargs):
+            given = {n: kwargs.pop(n) for n in names}
+            return f(*args, settings=Settings.from_env(**given), **kwargs)
+
+        command = handle_errors(wrapper)
+        for n in reversed(names):
+            command = setting_option(n, **OVERRIDES.get(n, {}))(command)
+        return command
+
+    return decorate
+
+
+def format_option(*choices: str):
+    return click.option("--format", "fmt", type=click.Choice(list(choices)), default=choices[0],
+                        show_default=True, help="Output format.")
+
+
+def fail(problems, total: int | None = None) -> None:
+    """Print each problem on its own line to stderr and exit with status 2."""
+    for p in problems:
+        click.echo(f"error: {shorten(str(p), 2000)}", err=True)  # never megabytes of a cell
+    if total is not None and total > len(problems):
+        click.echo(f"error: … {total - len(problems)} more", err=True)
+    sys.exit(BAD_INPUT)
+
+
+def handle_errors(f: Callable) -> Callable:
+    """Bad input: one ``error:`` line per problem, status 2. A database that cannot be
+    reached: what to check, in the command's language, status 3. No traceback."""
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except SocialMaturityError as exc:
+            fail(exc.problems, exc.total)
+        except DatabaseUnavailable as exc:
+            settings = kwargs.get("settings")
+            lang = settings.lang if isinstance(settings, Settings) else kwargs.get("lang")
+            lang = lang if lang in LANGUAGES else _lang()
+            click.echo(f"error: {exc.message(lang)}", err=True)
+            sys.exit(DATABASE_UNAVAILABLE)
+
+    return wrapper
+
+
+def _lang() -> str:
+    try:
+        return Settings.from_env().lang
+    except SocialMaturityError:
+        return "en"
+
+
+#: Single setting options, for commands that take the value itself (the research commands).
+instrument_option = setting_option("instrument")
+lang_option = setting_option("lang")

@@ -1,0 +1,127 @@
+"""What the commands print: rich consoles, tables and progress bars, results and tables in
+the format asked for."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import Problem, SocialMaturityError
+
+#: Files above this size get a progress bar.
+BIG_FILE = 5_000_000
+
+
+def console(err: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=err, highlight=False, soft_wrap=False)
+
+
+def is_big(path: str) -> bool:
+    return Path(path).is_file() and Path(path).stat().st_size > BIG_FILE
+
+
+def print_result(result, fmt: str, show_all: bool = False) -> None:
+    """An assessment result as JSON or as text."""
+    if fmt == "json":
+        click.echo(result.model_dump_json(indent=2))
+    else:
+        from ..reports.text import render_result
+
+        console().print(render_result(result, all_recommendations=show_all))
+
+
+def row_bar(path: str):
+    """A rich progress bar (on stderr) counting rows of a big input file; quiet for small
+    ones."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(),
+                    TextColumn("{task.completed:,} rows"), TimeElapsedColumn(),
+                    console=console(err=True), transient=True, disable=not is_big(path))
+
+
+def emit(frame, fmt: str, output: str | None, title: str, sheet: str = "table") -> None:
+    """Print a table (rich, CSV or JSON) or write it to --output (atomically)."""
+    from ..services.research_files import table_bytes, write_table
+
+    if output:
+        write_table(frame, output, None if fmt == "table" else fmt, sheet=sheet)
+        click.echo(f"wrote {len(frame):,} rows to {output}")
+        return
+    if fmt == "xlsx":
+        raise SocialMaturityError(Problem("--format xlsx", "needs --output FILE.xlsx"))
+    if fmt == "table":
+        console().print(rich_table(frame, title))
+    else:
+        sys.stdout.write(table_bytes(frame, fmt).decode("utf-8"))
+
+
+def rich_table(frame, title: str):
+    import math
+
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for c in frame.columns:
+        numeric = frame[c].dtype.kind in "fiu"
+        table.add_column(str(c), justify="right" if numeric else "left", overflow="fold")
+    for row in frame.itertuples(index=False):
+        cells = []
+        for v in row:
+            if isinstance(v, float):
+                cells.append("" if math.isnan(v) else "∞" if math.isinf(v)
+                             else f"{v:.3g}" if abs(v) < 0.001 and v != 0 else f"{v:,.3f}")
+            else:
+                cells.append("" if v is None else str(v))
+        table.add_row(*cells)
+    return table
+
+
+def compare_view(table, labels: dict[str, str], by_group: str | None):
+    """The compare table for the terminal: percentages, the ratio with its CI, p adjusted."""
+    import math
+
+    import pandas as pd
+
+    def pct(x: float) -> str:
+        return "" if math.isnan(x) else f"{100 * x:.0f}%"
+
+    def num(x: float) -> str:
+        return "" if math.isnan(x) else "∞" if math.isinf(x) else f"{x:.2f}"
+
+    rows = []
+    for r in table.to_dict("records"):
+        row = {by_group: r[by_group]} if by_group else {}
+        p = r["p_adjusted"]
+        rows.append(row | {
+            "indicator": labels.get(r["indicator"], r["indicator"]),
+            "focus": f"{pct(r['share_focus'])} of {r['n_focus']:,}",
+            "rest": f"{pct(r['share_rest'])} of {r['n_rest']:,}",
+            "ratio": num(r["ratio"]), "95% CI": f"{num(r['ci_low'])}–{num(r['ci_high'])}",
+            "p adj.": "" if math.isnan(p) else "<0.001" if p < 0.001 else f"{p:.3f}",
+            "test": r["test"]})
+    return pd.DataFrame(rows)
+
+
+def batch_outcome(outcome, output: str, skip_invalid: bool, listed: int) -> None:
+    """What ``score --batch`` did: the invalid rows (status 2 when nothing was written), the
+    skipped ones, the rows written."""
+    if outcome.problem_rows and not skip_invalid:
+        shown = min(outcome.problem_rows, listed)
+        click.echo(f"error: {outcome.problem_rows:,} of {outcome.rows:,} rows are invalid; "
+                   f"nothing was written. The first {shown}:", err=True)
+        for p in outcome.problems:
+            click.echo(f"error: {p}", err=True)
+        more = outcome.problem_rows - shown
+        click.echo(f"error: {'… and ' + format(more, ',') + ' more invalid rows; ' if more else ''}"
+                   f"fix them, or score the valid rows with --skip-invalid", err=True)
+        sys.exit(2)
+    if outcome.skipped:
+        for p in outcome.problems:
+            click.echo(f"skipped: {p}", err=True)
+        click.echo(f"skipped {outcome.skipped:,} invalid rows", err=True)
+    click.echo(f"wrote {outcome.written:,} scored rows to {output}")

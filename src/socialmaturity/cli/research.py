@@ -1,0 +1,262 @@
+"""``socialmaturity research …``: the research workbench on the command line.
+
+Each command is a few lines over :mod:`socialmaturity.services.research` and the research
+layer; heavy modules are imported inside the commands. Bad input exits with status 2 and one
+``error:`` line per problem; a command writes its output files only when everything worked.
+This module has the group and the commands that make tables (import, mapping, clean, weight,
+classify); ``research_tables`` the analyses, ``research_report`` findings, report and run.
+"""
+
+from __future__ import annotations
+
+import click
+
+from ..core.settings import use
+from ..errors import Problem, SocialMaturityError
+from .options import handle_errors, instrument_option, lang_option, with_settings
+from .render import row_bar
+from .research_options import (
+    data_argument,
+    layout_option,
+    load_instrument,
+    output_option,
+)
+
+
+@click.group()
+@with_settings("xlsx_max_unpacked_mb", "xlsx_max_cells")
+def research(settings) -> None:
+    """The research workbench: import survey exports, clean, weight, classify, compare,
+    describe, test reliability, write findings and the report.
+
+    Example: socialmaturity research run --demo --output-dir report/
+    """
+    # the XLSX limits are read where a workbook is read (core.settings.current)
+    click.get_current_context().with_resource(use(settings))
+
+
+# -- import and mapping -------------------------------------------------------------------------
+
+
+@click.command("import")
+@click.argument("export", type=click.Path(dir_okay=False), metavar="EXPORT")
+@click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False), metavar="YAML",
+              help="Mapping of columns and answer labels to questions and options.")
+@layout_option
+@output_option(True, "Where to write the tidy table (CSV, or .xlsx).", "TIDY.csv")
+@click.option("--recodes", type=click.Path(dir_okay=False), metavar="CSV",
+              help="Also write every recode of the import (column, from, to, count, reason).")
+@instrument_option
+@handle_errors
+def import_(export, mapping_path, layout, output, recodes, instrument) -> None:
+    """Import a Qualtrics, SurveyMonkey or Google Forms export (CSV, XLSX or SPSS .sav) into
+    the tidy table (the batch-CSV layout) that every other research command reads.
+
+    Example: socialmaturity research import survey.csv --mapping mapping.yaml --output tidy.csv
+    """
+    from ..files import write_bytes_atomically
+    from ..research.importing import read_export
+    from ..research.mapping import load_mapping
+    from ..services.research_files import table_bytes
+
+    mapping = load_mapping(mapping_path) if mapping_path else None
+    inst = load_instrument(instrument)
+    with row_bar(export) as bar:
+        task = bar.add_task("Importing", total=None)
+        result = read_export(export, layout=layout, mapping=mapping, inst=inst,
+                             progress=lambda k: bar.advance(task, k))
+    fmt = "xlsx" if output.lower().endswith(".xlsx") else "csv"
+    data = table_bytes(result.frame, fmt, "tidy")
+    extra = table_bytes(result.recodes_frame(), "csv") if recodes else None
+    write_bytes_atomically(output, data)
+    if extra is not None:
+        write_bytes_atomically(recodes, extra)
+    for w in result.warnings:
+        click.echo(f"warning: {w}", err=True)
+    recoded = sum(r.count for r in result.recodes)
+    click.echo(f"imported {len(result.frame):,} responses ({result.layout} layout, "
+               f"{result.file_format}) to {output}; {recoded:,} values recoded"
+               + (f" (listed in {recodes})" if recodes else "")
+               + f", {len(result.dropped_columns)} columns left out")
+
+
+@click.group()
+def mapping() -> None:
+    """Mappings of export columns and answer labels to instrument questions and options."""
+
+
+@mapping.command("suggest")
+@click.argument("export", type=click.Path(dir_okay=False), metavar="EXPORT")
+@layout_option
+@output_option(True, "Where to write the suggested mapping (YAML).", "MAPPING.yaml")
+@instrument_option
+@handle_errors
+def mapping_suggest(export, layout, output, instrument) -> None:
+    """Propose a mapping by matching the export's question texts and answer labels with the
+    instrument's; review it, then import with it.
+
+    Example: socialmaturity research mapping suggest survey.csv --output mapping.yaml
+    """
+    from ..files import write_bytes_atomically
+    from ..research.mapping import dump_mapping
+    from ..research.suggesting import suggest_mapping
+
+    inst = load_instrument(instrument)
+    found, report = suggest_mapping(export, inst, layout)
+    write_bytes_atomically(output, dump_mapping(found).encode("utf-8"))
+    asked = [c for c in report.columns if c.method != "system column"]
+    matched = sum(c.target is not None for c in asked)
+    click.echo(f"wrote {output}: {matched} of {len(asked)} question columns matched "
+               f"({report.matched_share:.0%}), layout {report.layout}")
+    for column in report.unmatched:
+        click.echo(f"not matched: {column!r} (map it by hand or add it to ignore)", err=True)
+    for label in report.labels:
+        if label.option is None:
+            click.echo(f"no option for answer {label.label!r} of {label.question} "
+                       f"({label.rows} rows): add it under values", err=True)
+
+
+# -- clean, weight, classify --------------------------------------------------------------------
+
+
+@click.command()
+@data_argument
+@output_option(True, "Where to write the responses kept (CSV or .xlsx).", "CLEAN.csv")
+@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), metavar="YAML",
+              help="Cleaning rules (keys: min_completion, require_finished, duplicate_ids, "
+                   "duplicate_answers, speeders, speeder_fraction, straightliners, "
+                   "straightline_min_items).")
+@click.option("--min-completion", type=float, metavar="SHARE",
+              help="Drop responses with fewer of the scored questions answered [0.5].")
+@click.option("--speeder-fraction", type=float, metavar="SHARE",
+              help="Drop responses faster than this share of the median duration [0.33].")
+@click.option("--straightline-min", type=int, metavar="N",
+              help="Shortest run of same answers that counts as straight-lining [8].")
+@click.option("--require-finished", is_flag=True, default=None,
+              help="Drop responses whose progress is under 100%.")
+@click.option("--skip", multiple=True, metavar="RULE",
+              type=click.Choice(["incomplete", "duplicate-id", "duplicate-answers", "speeders",
+                                 "straight-liners"]),
+              help="Switch a rule off (repeatable).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), metavar="CSV",
+              help="Also write the dropped respondents with the rule that dropped them.")
+@lang_option
+@instrument_option
+@handle_errors
+def clean(data, output, rules_path, min_completion, speeder_fraction, straightline_min,
+          require_finished, skip, report_path, lang, instrument) -> None:
+    """Drop incomplete, unfinished, duplicate, speeding and straight-lining responses, and say
+    how many each rule dropped.
+
+    Example: socialmaturity research clean tidy.csv --min-completion 0.8 --output clean.csv
+    """
+    from ..files import write_bytes_atomically
+    from ..research.cleaning import clean as clean_frame
+    from ..services.research_files import load_rules, read_data, table_bytes
+
+    off = {"incomplete": "incomplete", "duplicate-id": "duplicate_ids",
+           "duplicate-answers": "duplicate_answers", "speeders": "speeders",
+           "straight-liners": "straightliners"}
+    rules = load_rules(rules_path, min_completion=min_completion,
+                       speeder_fraction=speeder_fraction,
+                       straightline_min_items=straightline_min,
+                       require_finished=require_finished, **{off[r]: False for r in skip})
+    kept, report = clean_frame(read_data(data), load_instrument(instrument), rules)
+    fmt = "xlsx" if output.lower().endswith(".xlsx") else "csv"
+    main = table_bytes(kept, fmt, "clean")
+    dropped = table_bytes(report.dropped_frame(), "csv") if report_path else None
+    write_bytes_atomically(output, main)
+    if dropped is not None:
+        write_bytes_atomically(report_path, dropped)
+    click.echo(report.summary(lang))
+    click.echo(f"wrote {len(kept):,} responses to {output}")
+
+
+@click.command()
+@data_argument
+@click.option("--margins", "margins_path", required=True, type=click.Path(dir_okay=False),
+              metavar="YAML", help="Target margins (raking) or cells (post-stratification); "
+                                   "see the README.")
+@click.option("--trim", metavar="LO,HI",
+              help="Keep weights within LO–HI × the mean weight (raking), e.g. 0.3,3.")
+@output_option(True, "Where to write the data with a weight column (CSV or .xlsx).",
+                "WEIGHTED.csv")
+@handle_errors
+def weight(data, margins_path, trim, output) -> None:
+    """Add a weight column by raking to target margins (or post-stratification to target
+    cells), with trimming; report the design effect and the effective n.
+
+    Example: socialmaturity research weight clean.csv --margins m.yaml --trim 0.3,3 -o w.csv
+    """
+    from ..services.research import weigh
+    from ..services.research_files import load_margins, parse_trim, read_data, write_table
+
+    spec = load_margins(margins_path, parse_trim(trim))
+    frame, column, summary = weigh(read_data(data), spec, None)
+    write_table(frame, output, sheet="weighted")
+    state = "" if summary is None or summary.converged in (None, True) else \
+        f"; not converged after {summary.iterations} iterations (largest error " \
+        f"{summary.max_error:.2g}): the trim bounds or the targets cannot all be met"
+    click.echo(f"wrote {len(frame):,} rows with column {column!r} to {output}: "
+               f"{summary.method}, design effect {summary.design_effect:.2f}, effective n "
+               f"{summary.effective_n:,.0f} of {summary.n:,}, weights "
+               f"{summary.min_weight:.2f}–{summary.max_weight:.2f}{state}")
+
+
+@click.command()
+@data_argument
+@output_option(True, "Where to write the respondents with scores and stages.", "SCORED.csv")
+@click.option("--roll-up", "roll_up_by", metavar="COLUMN",
+              help="Also roll respondents up to organizations by this column (e.g. "
+                   "organization_id) into --organizations.")
+@click.option("--organizations", type=click.Path(dir_okay=False), metavar="CSV",
+              help="With --roll-up: where to write one row per organization.")
+@instrument_option
+@handle_errors
+def classify(data, output, roll_up_by, organizations, instrument) -> None:
+    """Score and classify every respondent with the scoring engine (stage, mature = stage 3
+    or higher), and roll respondents up to their organization.
+
+    \b
+    Example: socialmaturity research classify clean.csv --output scored.csv
+    Example: socialmaturity research classify clean.csv -o scored.csv --roll-up organization_id
+             --organizations orgs.csv
+    """
+    from ..files import write_bytes_atomically
+    from ..research.classify import classify as classify_frame
+    from ..research.classify import roll_up
+    from ..services.research_files import table_bytes
+
+    if bool(roll_up_by) != bool(organizations):
+        raise SocialMaturityError(Problem("--roll-up", "give --roll-up COLUMN and "
+                                                       "--organizations FILE together"))
+    from ..services.research_files import read_data
+
+    inst = load_instrument(instrument)
+    frame = read_data(data)
+    scored = classify_frame(frame, inst)
+    orgs = roll_up(frame, inst, roll_up_by) if roll_up_by else None
+    fmt = "xlsx" if output.lower().endswith(".xlsx") else "csv"
+    first = table_bytes(scored, fmt, "classified")
+    second = table_bytes(orgs, "xlsx" if organizations.lower().endswith(".xlsx") else "csv",
+                         "organizations") if orgs is not None else None
+    write_bytes_atomically(output, first)
+    if second is not None:
+        write_bytes_atomically(organizations, second)
+    counts = scored["stage"].value_counts()
+    stages = ", ".join(f"{s.key} {counts.get(s.key, 0):,}" for s in inst.stages)
+    click.echo(f"wrote {len(scored):,} respondents to {output}: {stages}; mature "
+               f"{scored['mature'].mean():.1%}")
+    if orgs is not None:
+        click.echo(f"wrote {len(orgs):,} organizations to {organizations}: mature "
+                   f"{orgs['mature'].mean():.1%}")
+
+
+
+
+from .research_report import findings, report, run  # noqa: E402  (commands over the group)
+from .research_tables import compare, quantiles, reliability, shares  # noqa: E402
+
+for command in (import_, mapping, clean, weight, classify, compare, shares, quantiles,
+                reliability, findings, report, run):
+    research.add_command(command)

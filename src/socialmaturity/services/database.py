@@ -1,0 +1,45 @@
+"""Use cases of the web app's database: which one the settings name, migrate it, open the
+assessment store on it. The web app and the command line reach storage only through these.
+
+A database that cannot be reached raises ``errors.DatabaseUnavailable`` (exit status 3, HTTP
+503); a malformed URL raises ``storage.StorageError`` (bad input, exit status 2).
+"""
+
+from __future__ import annotations
+
+from ..core.settings import Settings
+from ..storage.database import (
+    current_revision,
+    default_database_url,
+    make_engine,
+    safe_url,
+)
+from ..storage.database import upgrade as upgrade_url
+from ..storage.repository import AssessmentStore
+
+
+def database_url(settings: Settings) -> str:
+    """The URL the settings name: ``database_url``, else ``socialmaturity.sqlite`` in the
+    current folder (an absolute path, so workers started elsewhere use the same file)."""
+    return settings.database_url or default_database_url()
+
+
+def shown_url(settings: Settings) -> str:
+    """The database's URL as it may be printed: the password masked."""
+    return safe_url(database_url(settings))
+
+
+def upgrade(settings: Settings) -> str | None:
+    """Create the database or migrate it to the newest schema; the revision it is at."""
+    url = database_url(settings)
+    upgrade_url(url)
+    return current_revision(url)
+
+
+def open_store(settings: Settings, *, migrate: bool = True) -> AssessmentStore:
+    """The assessment store on the settings' database, migrated first unless ``migrate`` is
+    false (migrating is idempotent and safe when several workers start at once)."""
+    url = database_url(settings)
+    if migrate:
+        upgrade_url(url)
+    return AssessmentStore(make_engine(url))

@@ -1,0 +1,106 @@
+"""The web app's answers to errors, registered once (``register``), one shape for all:
+
+- answers that do not fit (``AnswersError``, any ``SocialMaturityError``) and bodies or
+  parameters the API's types refuse (FastAPI's ``RequestValidationError``): 422 with
+  ``{"detail": [{"field": …, "message": …}]}``, naming each field, never repeating the value;
+- an unknown resume token: 404, the same JSON for the API, the not-found page otherwise;
+- a database that cannot be reached (``DatabaseUnavailable``): 503 with ``Retry-After``, a
+  page or JSON saying so; the log names the database (password masked) and how to check.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel
+
+from ..errors import DatabaseUnavailable, Problem, SocialMaturityError, shorten
+from ..i18n.catalog import tr
+from ..services.respondents import UnknownToken
+from .deps import negotiate
+
+log = logging.getLogger("socialmaturity.web")
+
+#: Seconds a client is asked to wait before trying again when the database is down.
+RETRY_AFTER = 30
+
+
+class FieldProblem(BaseModel):
+    field: str
+    message: str
+
+
+class Problems(BaseModel):
+    """The body of every 4xx/5xx JSON answer of the API."""
+
+    detail: list[FieldProblem]
+
+
+def problems_body(problems: list[Problem]) -> dict:
+    return {"detail": [{"field": p.where, "message": p.message} for p in problems]}
+
+
+def problems_response(problems: list[Problem], status: int = 422, **headers: str) -> JSONResponse:
+    return JSONResponse(problems_body(problems), status_code=status, headers=headers or None)
+
+
+def wants_json(request: Request) -> bool:
+    """The API, or a client that asks for JSON rather than a page."""
+    accept = request.headers.get("accept", "")
+    return request.url.path.startswith("/api/") or (
+        "application/json" in accept and "text/html" not in accept)
+
+
+def validation_problems(exc: RequestValidationError) -> list[Problem]:
+    """One problem per field the types refuse, without the value sent (it may be huge or not
+    even valid text)."""
+    problems, seen = [], set()
+    for error in exc.errors():
+        loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path")]
+        field = shorten(".".join(loc) or "body")
+        if field in seen:  # one line per field, not one per member of a union
+            continue
+        seen.add(field)
+        problems.append(Problem(field, shorten(str(error.get("msg", "invalid")), 200)))
+    return problems
+
+
+def register(app: FastAPI) -> None:
+    """Install the handlers on ``app``."""
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        return problems_response(validation_problems(exc))
+
+    @app.exception_handler(UnknownToken)
+    async def unknown_token(request: Request, exc: UnknownToken) -> Response:
+        if request.url.path.startswith("/api/") or "application/json" in request.headers.get(
+                "accept", ""):
+            return problems_response([Problem("token", exc.problems[0].message)], 404)
+        from .pages import render
+
+        return HTMLResponse(render(request, "not_found.html", negotiate(request)),
+                            status_code=404)
+
+    @app.exception_handler(SocialMaturityError)
+    async def bad_input(request: Request, exc: SocialMaturityError) -> Response:
+        return problems_response(exc.problems)
+
+    @app.exception_handler(DatabaseUnavailable)
+    async def database_unavailable(request: Request, exc: DatabaseUnavailable) -> Response:
+        log.error("database unavailable on %s: %s", request.method, exc.message("en"))
+        lang = negotiate(request)
+        message = tr(lang, "The assessment is unavailable for a moment: its database cannot "
+                           "be reached. The answers you saved are kept. Please try again in a "
+                           "few minutes.")
+        headers = {"retry-after": str(RETRY_AFTER), "cache-control": "no-store"}
+        if wants_json(request):
+            return problems_response([Problem("database", message)], 503, **headers)
+        from .pages import render
+
+        html = render(request, "error.html", lang, forms=False,
+                      title=tr(lang, "Temporarily unavailable"), message=message)
+        return HTMLResponse(html, status_code=503, headers=headers)
