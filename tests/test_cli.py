@@ -339,3 +339,41 @@ def test_assess_stop_and_resume(tmp_path, social):
     assert second.exit_code == 0 and "Overall:" in second.output
     assert len(yaml.safe_load(save.read_text())["answers"]) == len(social.scored_questions) + \
         len(social.outcomes)
+
+
+# -- settings and the database ------------------------------------------------------------------
+
+
+def test_an_invalid_setting_in_the_environment_names_the_variable():
+    """A setting the command has no flag for is checked too, and named by its variable."""
+    res = CliRunner().invoke(cli, ["settings"], env={"SOCIALMATURITY_XLSX_MAX_CELLS": "lots"})
+    assert res.exit_code == 2
+    assert "error: SOCIALMATURITY_XLSX_MAX_CELLS: 'lots' is not valid; valid: a whole number " \
+           "of at least 1" in res.output
+    res = CliRunner().invoke(cli, ["settings"], env={"SOCIALMATURITY_XLSX_MAX_CELLS": "lots",
+                                                     "SOCIALMATURITY_LANG": "nl"})
+    assert "is niet geldig; geldig: een geheel getal" in res.output
+
+
+def test_settings_lists_each_value_from_the_environment():
+    res = CliRunner().invoke(cli, ["settings"], env={"SOCIALMATURITY_MIN_GROUP_SIZE": "12"})
+    assert res.exit_code == 0
+    assert "--min-group-size  SOCIALMATURITY_MIN_GROUP_SIZE  default: 30  now: 12" in res.output
+
+
+@pytest.mark.parametrize("url, says", [
+    ("postgresql+psycopg://app:s3cret@127.0.0.1:1/sm", "pg_isready -h 127.0.0.1 -p 1"),
+    ("sqlite:////proc/1/no-such-folder/s.sqlite", "Check that the folder /proc/1/no-such-folder"),
+])
+def test_an_unreachable_database_exits_3_with_what_to_check(url, says):
+    for args in (("db", "upgrade", "--database-url", url),
+                 ("serve", "--port", "1", "--database-url", url)):
+        proc = run_process(*args)
+        assert proc.returncode == 3, (args, proc.stderr)
+        assert proc.stderr.startswith("error: the database ") and says in proc.stderr
+        assert "Traceback" not in proc.stderr and "s3cret" not in proc.stderr
+
+
+def test_a_malformed_database_url_is_bad_input():
+    proc = run_process("db", "upgrade", "--database-url", "mysql://root@localhost/x")
+    assert proc.returncode == 2 and "unsupported backend" in proc.stderr

@@ -12,7 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from socialmaturity.errors import SocialMaturityError
+from socialmaturity.errors import DatabaseUnavailable, SocialMaturityError
 from socialmaturity.storage import database
 from socialmaturity.storage.database import (
     StorageError,
@@ -143,13 +143,44 @@ def test_bad_urls_are_our_errors_without_the_password(url, says):
     assert "hunter2" not in str(raised.value)
 
 
-def test_an_unreachable_server_is_named_without_the_password():
+def test_an_unreachable_server_is_an_outage_named_without_the_password():
+    """Port 1 of this machine: nothing listens there, the connection is refused."""
     url = "postgresql+psycopg://root:hunter2@127.0.0.1:1/nothing"
-    with pytest.raises(StorageError) as raised:
+    with pytest.raises(DatabaseUnavailable) as raised:
         upgrade(url)
-    message = str(raised.value)
-    assert "postgresql+psycopg://root:***@127.0.0.1:1/nothing" in message
-    assert "hunter2" not in message
+    assert not isinstance(raised.value, SocialMaturityError)  # not "bad input"
+    for lang in ("en", "nl"):
+        message = raised.value.message(lang)
+        assert "postgresql+psycopg://root:***@127.0.0.1:1/nothing" in message
+        assert "hunter2" not in message
+        assert "pg_isready -h 127.0.0.1 -p 1" in message and "--database-url" in message
+    assert "could not be reached" in raised.value.message("en")
+    assert "Connection refused" in raised.value.message("en")
+    assert "niet bereikbaar" in raised.value.message("nl")
+
+
+@pytest.mark.parametrize("where", ["under-a-file", "proc"])
+def test_a_sqlite_file_whose_folder_cannot_be_made_is_an_outage(tmp_path, where):
+    """A folder that cannot be created (a file is in its way; /proc takes no folders, even
+    for root, for whom permission bits are no obstacle)."""
+    if where == "under-a-file":
+        (tmp_path / "plain-file").write_text("x")
+        folder = tmp_path / "plain-file" / "db"
+    else:
+        folder = Path("/proc/1/no-such-folder")
+    url = f"sqlite:///{folder}/s.sqlite"
+    with pytest.raises(DatabaseUnavailable) as raised:
+        upgrade(url)
+    message = raised.value.message("en")
+    assert f"the database {url} could not be opened: cannot create the folder" in message
+    assert f"Check that the folder {folder} exists and can be written" in message
+    assert "map" in raised.value.message("nl")
+
+
+def test_a_sqlite_path_that_is_a_folder_is_an_outage(tmp_path):
+    (tmp_path / "db.sqlite").mkdir()
+    with pytest.raises(DatabaseUnavailable, match="unable to open database file"):
+        upgrade(f"sqlite:///{tmp_path}/db.sqlite")
 
 
 def test_an_unmigrated_database_says_so(tmp_path):

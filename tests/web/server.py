@@ -22,8 +22,9 @@ def free_port() -> int:
 
 class Server:
     def __init__(self, database_url: str, port: int | None = None, workers: int = 1,
-                 log: Path | None = None):
+                 log: Path | None = None, args: tuple[str, ...] = ()):
         self.database_url = database_url
+        self.args = args
         self.port = port or free_port()
         self.workers = workers
         self.log = log
@@ -38,7 +39,7 @@ class Server:
         out = open(self.log, "ab") if self.log else subprocess.DEVNULL
         self.process = subprocess.Popen(
             [sys.executable, "-m", "socialmaturity", "serve", "--port", str(self.port),
-             "--workers", str(self.workers)], env=env, stdout=out, stderr=out,
+             "--workers", str(self.workers), *self.args], env=env, stdout=out, stderr=out,
             start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

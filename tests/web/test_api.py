@@ -44,12 +44,41 @@ def test_result_without_profile_names_the_missing_fields(client):
     assert any("sector" in p["message"] for p in res.json()["detail"])
 
 
-def test_unknown_token_and_wrong_types(client):
-    assert client.get("/api/assessments/nope").status_code == 404
+def shape(res) -> dict[str, str]:
+    """field → message of a 4xx/5xx answer, checking it has the one documented shape."""
+    body = res.json()
+    assert set(body) == {"detail"}, body
+    assert all(set(p) == {"field", "message"} for p in body["detail"]), body
+    return {p["field"]: p["message"] for p in body["detail"]}
+
+
+def test_unknown_token_and_wrong_types_all_in_one_shape(client):
+    res = client.get("/api/assessments/nope")
+    assert res.status_code == 404 and "token" in shape(res)
     res = client.post("/api/assessments", json={"language": "fr"})
-    assert res.status_code == 422
+    assert res.status_code == 422 and "language" in shape(res)
     res = client.post("/api/assessments", json={"unexpected": 1})
-    assert res.status_code == 422
+    assert res.status_code == 422 and "unexpected" in shape(res)
+    token = client.post("/api/assessments", json={}).json()["token"]
+    # type errors of a body, a query parameter, and a body that is not JSON
+    res = client.put(f"/api/assessments/{token}/answers", json={"answers": {"sector": {}}})
+    assert res.status_code == 422 and "answers.sector" in shape(res)
+    res = client.get(f"/api/assessments/{token}/result", params={"lang": "de"})
+    assert res.status_code == 422 and "lang" in shape(res)
+    res = client.put(f"/api/assessments/{token}/answers", content=b"{not json",
+                     headers={"content-type": "application/json"})
+    assert res.status_code == 422 and shape(res)
+    # answers the scoring rules refuse: the same shape, naming the question
+    res = client.put(f"/api/assessments/{token}/answers", json={"answers": {"sector": "mining"}})
+    assert res.status_code == 422 and "valid" in shape(res)["sector"]
+
+
+def test_the_openapi_documents_the_one_error_shape(client):
+    spec = client.get("/api/openapi.json").json()
+    put = spec["paths"]["/api/assessments/{token}/answers"]["put"]["responses"]
+    for status in ("404", "422", "503"):
+        assert put[status]["content"]["application/json"]["schema"]["$ref"].endswith(
+            "/Problems"), status
 
 
 def test_openapi_and_offline_docs(client):

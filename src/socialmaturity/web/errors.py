@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -54,17 +55,28 @@ def wants_json(request: Request) -> bool:
         "application/json" in accept and "text/html" not in accept)
 
 
+#: A step of an error's location that names a member of a union (``str``, ``list[str]``),
+#: not a field.
+_UNION_MEMBER = re.compile(r"^(str|int|float|bool|none|bytes|[a-z-]+\[.*\])$")
+_SHOULD = "Input should be "
+
+
 def validation_problems(exc: RequestValidationError) -> list[Problem]:
-    """One problem per field the types refuse, without the value sent (it may be huge or not
-    even valid text)."""
-    problems, seen = [], set()
+    """One problem per field the types refuse (a union's members in one line), without the
+    value sent (it may be huge or not even valid text)."""
+    messages: dict[str, list[str]] = {}
     for error in exc.errors():
         loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path")]
-        field = shorten(".".join(loc) or "body")
-        if field in seen:  # one line per field, not one per member of a union
-            continue
-        seen.add(field)
-        problems.append(Problem(field, shorten(str(error.get("msg", "invalid")), 200)))
+        field = shorten(".".join(p for p in loc if not _UNION_MEMBER.match(p)) or "body")
+        message = str(error.get("msg", "invalid"))
+        if message not in messages.setdefault(field, []):
+            messages[field].append(message)
+    problems = []
+    for field, said in messages.items():
+        if len(said) > 1 and all(m.startswith(_SHOULD) for m in said):
+            wanted = [m[len(_SHOULD):] for m in said]
+            said = [_SHOULD + ", ".join(wanted[:-1]) + " or " + wanted[-1]]
+        problems.append(Problem(field, shorten("; ".join(said), 200)))
     return problems
 
 
