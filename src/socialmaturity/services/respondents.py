@@ -157,6 +157,10 @@ class Respondents:
             raise UnknownToken(Problem("token", "no assessment has this link; start a new one"))
         return respondent
 
+    def complete(self, token: str) -> None:
+        """Mark the assessment of ``token`` as finished (its link opens on the result)."""
+        self.store.complete(self.find(token).respondent_id)
+
     def responses(self, token: str):
         respondent = self.find(token)
         return respondent, split(self.instrument, self.store.answers(respondent.respondent_id))

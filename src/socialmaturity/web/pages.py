@@ -315,10 +315,10 @@ async def complete(request: Request, token: str) -> Response:
 
 def complete_form(request: Request, token: str, ok: bool) -> Response:
     svc = service(request)
-    respondent = svc.find(token)
+    svc.find(token)  # an unknown link is 404 before a stale form is 403
     if not ok:
         return forbid(request, negotiate(request))
-    svc.store.complete(respondent.respondent_id)
+    svc.complete(token)
     return RedirectResponse(f"/a/{quote(token)}/result", status_code=303)
 
 
