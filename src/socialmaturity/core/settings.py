@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from dataclasses import replace as _replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from ..errors import Problem, SocialMaturityError
@@ -156,8 +156,7 @@ class Settings:
         environ = os.environ if environ is None else environ
         handed = environ.get(WORKER_SETTINGS)
         if handed:
-            base = cls.from_json(handed)
-            return base.replace(**given)
+            return _handed(handed).replace(**given)
         lang = environ.get(setting("lang").env, "")
         lang = lang if lang in LANGUAGES else "en"
         values = {s.name: s.parse(environ.get(s.env), s.env, lang) for s in declared()}
@@ -166,7 +165,8 @@ class Settings:
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with ``changes`` (``None`` values are ignored: not given)."""
-        return _replace(self, **{k: v for k, v in changes.items() if v is not None})
+        changes = {k: v for k, v in changes.items() if v is not None}
+        return _replace(self, **changes) if changes else self
 
     def shown(self) -> list[tuple[Setting, str]]:
         """Each setting with its value as it may be printed (secrets masked)."""
@@ -196,6 +196,13 @@ class Settings:
         """Hand these settings to processes started from here on (``serve``'s workers): they
         get them in one variable of this class, read first by :meth:`from_env`."""
         os.environ[WORKER_SETTINGS] = self.to_json()
+
+
+@lru_cache(maxsize=4)
+def _handed(text: str) -> Settings:
+    """The settings ``serve`` handed over (parsed once per process: the HTTP protocol asks for
+    them at every connection)."""
+    return Settings.from_json(text)
 
 
 @cache
