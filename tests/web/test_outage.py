@@ -60,7 +60,11 @@ def test_an_app_whose_database_goes_away_answers_503(postgres_server, assessor, 
     assert token not in logged
 
 
-def test_an_app_on_an_unreachable_server_does_not_start(assessor):
-    with pytest.raises(DatabaseUnavailable, match="127.0.0.1:1"):
-        create_app(Settings(database_url="postgresql+psycopg://app:pw@127.0.0.1:1/sm"),
-                   assessor)
+@pytest.mark.parametrize("url, says", [
+    ("postgresql+psycopg://app:pw@127.0.0.1:1/sm", "pg_isready -h 127.0.0.1 -p 1"),
+    ("sqlite:////proc/1/no-such-folder/s.sqlite", "folder /proc/1/no-such-folder"),
+])
+def test_an_app_on_an_unreachable_database_does_not_start(assessor, url, says):
+    with pytest.raises(DatabaseUnavailable) as raised:
+        create_app(Settings(database_url=url), assessor)
+    assert says in raised.value.message("en") and "pw@" not in raised.value.message("en")
