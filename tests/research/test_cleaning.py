@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from socialmaturity.intake.importing import read_export
 from socialmaturity.research.cleaning import (
     RULES,
     CleaningError,
@@ -12,7 +13,6 @@ from socialmaturity.research.cleaning import (
     _straightline_runs,
     clean,
 )
-from socialmaturity.research.importing import read_export
 from tests.research.conftest import EXPORTS
 
 INCOMPLETE = [5, 6]

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from socialmaturity.errors import SocialMaturityError
-from socialmaturity.research import exports, importing
-from socialmaturity.research.importing import SurveyImportError, read_export
+from socialmaturity.intake import converting, importing, tables
+from socialmaturity.intake.importing import SurveyImportError, read_export
 from socialmaturity.research.mapping import Mapping, MappingError, Target, load_mapping
 from socialmaturity.research.parsing import detect_dayfirst, parse_number, parse_timestamp
 from socialmaturity.scoring.batch import encode_frame
@@ -195,8 +195,8 @@ def test_progress_adds_up_to_the_rows(inst, tmp_path, monkeypatch, panel, name):
     else:
         path = EXPORTS / name
         mapping = EXPORTS / "qualtrics-mapping.yaml"
-    monkeypatch.setattr(exports, "CHUNK_ROWS", 7)
-    monkeypatch.setattr(importing, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(tables, "BLOCK_BYTES", 4096)  # CSV: told per block parsed
+    monkeypatch.setattr(converting, "CHUNK_ROWS", 7)  # XLSX, SPSS: per chunk converted
     calls = []
     result = read_export(path, inst=inst, mapping=mapping, progress=calls.append)
     assert sum(calls) == len(result.frame) and len(calls) > 1

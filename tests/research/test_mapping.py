@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from socialmaturity.research.importing import read_export
+from socialmaturity.intake.importing import read_export
 from socialmaturity.research.mapping import (
     Mapping,
     MappingError,

@@ -55,7 +55,7 @@ def import_(export, mapping_path, layout, output, recodes, instrument) -> None:
     Example: socialmaturity research import survey.csv --mapping mapping.yaml --output tidy.csv
     """
     from ..files import write_bytes_atomically
-    from ..research.importing import read_export
+    from ..intake.importing import read_export
     from ..research.mapping import load_mapping
     from ..services.research_files import table_bytes
 

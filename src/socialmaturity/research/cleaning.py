@@ -248,7 +248,7 @@ def clean(frame: pd.DataFrame, inst: Instrument, rules: CleaningRules = Cleaning
     Parameters
     ----------
     frame
-        The tidy table (:func:`~socialmaturity.research.importing.read_export`'s ``frame``, or
+        The tidy table (:func:`~socialmaturity.intake.importing.read_export`'s ``frame``, or
         a batch CSV read with pandas).
     inst
         The instrument whose scored (and outcome) questions the rules look at.

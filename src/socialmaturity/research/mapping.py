@@ -349,7 +349,7 @@ def load_mapping(path: str | Path, inst: Instrument | None = None) -> Mapping:
     """Read a mapping file (YAML or JSON).
 
     Errors name ``file:line:column``; with ``inst`` the question ids and option keys are checked
-    too (:func:`~socialmaturity.research.importing.read_export` checks them in any case).
+    too (:func:`~socialmaturity.intake.importing.read_export` checks them in any case).
 
     Raises
     ------

@@ -3,7 +3,7 @@
 :func:`parse_number` reads ``40,5``, ``1.234,5`` or ``40%``; :func:`parse_timestamp` and
 :func:`parse_timestamps` read the date-and-time formats of Qualtrics, SurveyMonkey, Google Forms
 and SPSS, day or month first (:func:`detect_dayfirst` tells which from the data), in UTC. Used
-by :mod:`socialmaturity.research.importing` for numeric answers and the metadata columns.
+by :mod:`socialmaturity.intake.importing` for numeric answers and the metadata columns.
 """
 
 from __future__ import annotations

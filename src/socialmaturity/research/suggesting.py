@@ -146,7 +146,7 @@ def suggest_mapping(export_path: str | Path, inst: Instrument, layout: str | Non
     """
     import pandas as pd
 
-    from .exports import SAMPLE_ROWS, read_raw
+    from ..intake.exports import SAMPLE_ROWS, read_raw
 
     raw = read_raw(export_path, layout=layout, inst=inst)
     texts = QuestionTexts(inst)

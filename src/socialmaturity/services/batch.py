@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputFileError, Problem
-from ..files import neutral_frame, write_atomically
 from ..instrument.model import Instrument
+from ..intake import tables
 from ..scoring.answers import check_value
 from ..scoring.batch import MULTI_SEPARATOR, BatchScores, encode_frame, score_encoded
 
@@ -23,33 +23,15 @@ MAX_LISTED = 20
 
 
 def read_table(inst: Instrument, path: str | Path, *, require_questions: bool = True):
-    """Read a batch CSV as text columns; check that the needed columns are there."""
-    import pandas as pd
-
-    path = Path(path)
-    if not path.is_file():
-        raise InputFileError(Problem(str(path), "no such file" if not path.exists()
-                                     else "is a folder, not a file"))
-    try:
-        # categories: each distinct answer is parsed and checked once (fast on large files)
-        frame = pd.read_csv(path, dtype="category", keep_default_na=False, na_values=[""],
-                            encoding="utf-8-sig", skipinitialspace=True)
-    except UnicodeDecodeError:
-        raise InputFileError(Problem(str(path), "not UTF-8 text: save the CSV as UTF-8")) from None
-    except pd.errors.EmptyDataError:
-        raise InputFileError(Problem(str(path), "the file is empty: expected a header row of "
-                                                "profile fields and question ids")) from None
-    except pd.errors.ParserError as exc:
-        raise InputFileError(Problem(str(path), f"not a valid CSV file: {exc}")) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    dupes = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
-    if dupes:
-        raise InputFileError(Problem(f"{path}:1", f"column {dupes[0]!r} appears twice in the "
-                                                   f"header"))
+    """Read a batch table (CSV, XLSX, SPSS .sav or Parquet) as categorical text columns; check
+    that the needed columns are there."""
+    frame = tables.read_table(path, text=True, expected="a header row of profile fields and "
+                                                        "question ids")
     needed = [q.id for q in inst.profile if q.required]
     if require_questions:
         needed += [q.id for q in inst.scored_questions]
-    missing = [c for c in needed if c not in frame.columns]
+    present = set(frame.columns)
+    missing = [c for c in needed if c not in present]
     if missing:
         shown = ", ".join(missing[:10]) + (f", … ({len(missing)} in all)" if len(missing) > 10
                                            else "")
@@ -69,7 +51,11 @@ def profile_problems(inst: Instrument, frame) -> dict[int, list[tuple[str, str]]
     for q in inst.profile:
         if q.type not in ("single", "text") or q.id not in frame.columns:
             continue
-        codes, uniques = pd.factorize(frame[q.id].astype(object), use_na_sentinel=True)
+        series = frame[q.id]
+        if isinstance(series.dtype, pd.CategoricalDtype):  # as read: one check per value
+            codes, uniques = series.cat.codes.to_numpy(), series.cat.categories
+        else:
+            codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
         for u, value in enumerate(uniques):
             _, err = check_value(inst, q.id, str(value).strip())
             if err:
@@ -108,13 +94,14 @@ def scores_frame(inst: Instrument, frame, scores: BatchScores, keep: np.ndarray)
     out = pd.DataFrame({"row": np.arange(1, len(frame) + 1)[keep]})
     for col in frame.columns:
         if col not in questions:
-            out[col] = frame[col].astype(object).to_numpy()[keep]
+            out[col] = frame[col].array[keep]
     out["overall_score"] = scores.overall[keep]
-    stage_keys = np.array([""] + [s.key for s in inst.stages], dtype=object)
-    out["stage"] = stage_keys[scores.level[keep]]
-    rules = np.array(["threshold"] + [f"gate:{g.id}" for g in inst.rules.gates]
-                     + [f"weakest-link:{d.id}" for d in inst.dimensions], dtype=object)
-    out["stage_rule"] = rules[scores.decided_by[keep]]
+    out["stage"] = pd.Categorical.from_codes(
+        scores.level[keep], categories=[""] + [s.key for s in inst.stages])
+    out["stage_rule"] = pd.Categorical.from_codes(
+        scores.decided_by[keep], categories=["threshold"] + [f"gate:{g.id}" for g in
+                                                            inst.rules.gates]
+        + [f"weakest-link:{d.id}" for d in inst.dimensions])
     for d in inst.dimensions:
         out[f"{d.id}_score"] = scores.dimensions[d.id][keep]
     return out
@@ -137,8 +124,8 @@ def score_csv(inst: Instrument, source: str | Path, output: str | Path, *,
         if not skip_invalid:
             return BatchOutcome(len(frame), 0, 0, listed, len(problems))
         keep[list(problems)] = False
-    table = neutral_frame(scores_frame(inst, frame, scores, keep))  # no formulas (OWASP)
-    write_atomically(output, lambda f: table.to_csv(f, index=False, float_format="%.1f"))
+    # CSV: no formulas (OWASP), scores with one decimal; Parquet: the numbers as they are
+    tables.write_table(scores_frame(inst, frame, scores, keep), output, decimals=1)
     return BatchOutcome(len(frame), int(keep.sum()), int((~keep).sum()), listed, len(problems))
 
 

@@ -2,7 +2,7 @@
 
 :func:`run` composes the research layer in the order of the study:
 
-import (:func:`~socialmaturity.research.importing.read_export`) → clean
+import (:func:`~socialmaturity.intake.importing.read_export`) → clean
 (:func:`~socialmaturity.research.cleaning.clean`) → weight (raking or post-stratification,
 :mod:`~socialmaturity.research.weighting`) → classify with the scoring engine
 (:func:`~socialmaturity.research.classify.classify`, :func:`~socialmaturity.research.classify.
@@ -330,7 +330,7 @@ def run(source: str | Path | None = None, inst: Instrument | None = None, *,
     ----------
     source, mapping, layout
         A CSV/XLSX/SAV export, its mapping (object or YAML path) and layout
-        (:func:`~socialmaturity.research.importing.read_export`).
+        (:func:`~socialmaturity.intake.importing.read_export`).
     frame
         A tidy table instead of an export (the batch-CSV layout).
     inst
@@ -357,13 +357,13 @@ def run(source: str | Path | None = None, inst: Instrument | None = None, *,
         up from, for the intra-class correlations.
     """
     from ..instrument.loader import resolve_instrument
+    from ..intake.importing import read_export
     from ..research.checks import ResearchInputError
     from ..research.classify import classify, roll_up
     from ..research.cleaning import clean
     from ..research.compare import compare
     from ..research.describe import quantiles, shares
     from ..research.findings import findings, headline
-    from ..research.importing import read_export
     from ..research.indicators import instrument_indicators
     from ..research.mapping import load_mapping
     from ..research.organizations import to_organizations

@@ -1,8 +1,8 @@
 """Files of the research workbench: tables read and written, weighting targets, cleaning rules.
 
-:func:`read_data` reads a CSV or XLSX table; :func:`write_table` and :func:`table_bytes` write
-one as CSV, JSON or XLSX (:mod:`socialmaturity.research.workbook`), whole or not at all
-(:mod:`socialmaturity.files`);
+:func:`read_data` reads a table (CSV, XLSX, SPSS or Parquet); :func:`write_table` and
+:func:`table_bytes` write one as CSV, JSON, XLSX or Parquet, whole or not at all (both from
+:mod:`socialmaturity.intake.tables`, the one reader and writer);
 :func:`load_margins` reads a weighting targets file into a :class:`WeightingSpec`,
 :func:`parse_trim` a ``--trim`` bound, and :func:`load_rules` a cleaning rules file. They are
 what the ``socialmaturity research …`` commands and :mod:`socialmaturity.services.research`
@@ -18,83 +18,21 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import InputFileError, Problem, SocialMaturityError, shorten
-from ..files import neutral_frame, write_bytes_atomically
-from ..research.workbook import check_workbook, xlsx_bytes
+from ..errors import InputFileError, Problem, SocialMaturityError
+from ..intake.tables import read_table, table_bytes, write_table
 
-# --- reading and writing tables ---------------------------------------------------------------
+# --- reading and writing tables: one reader and one writer, in socialmaturity.intake.tables
 
 
 def read_data(path: str | Path) -> pd.DataFrame:
-    """A table for the research commands: CSV (UTF-8) or XLSX (first sheet). Empty cells are
-    missing; everything else keeps its text (option keys such as ``none`` are not read as
-    missing); numbers and ``True``/``False`` columns are read as such."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputFileError(Problem(str(path), "no such file" if not path.exists()
-                                     else "is a folder, not a file"))
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".xlsx", ".xlsm"):
-            check_workbook(path, str(path))  # limits before parsing: no zip bombs
-            frame = pd.read_excel(path, engine="openpyxl", keep_default_na=False,
-                                  na_values=[""])
-        else:
-            frame = pd.read_csv(path, keep_default_na=False, na_values=[""],
-                                encoding="utf-8-sig", low_memory=False)
-    except UnicodeDecodeError:
-        raise InputFileError(Problem(str(path), "not UTF-8 text: save the CSV as UTF-8")) \
-            from None
-    except pd.errors.EmptyDataError:
-        raise InputFileError(Problem(str(path), "the file is empty: expected a header row "
-                                                "and one row per respondent")) from None
-    except pd.errors.ParserError as exc:
-        raise InputFileError(Problem(str(path), f"not a valid CSV file: {exc}")) from None
-    except InputFileError:
-        raise
-    except Exception as exc:  # zipfile, XML, openpyxl and pandas errors alike
-        raise InputFileError(Problem(str(path), "cannot be read as CSV or XLSX: "
-                                                f"{shorten(str(exc))}")) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    dupes = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
-    if dupes:
-        raise InputFileError(Problem(f"{path}:1", f"column {dupes[0]!r} appears twice in the "
-                                                   "header"))
-    for column in frame.columns:  # True/False read back from our own CSVs
-        series = frame[column]
-        if series.dtype == object and series.notna().any() and \
-                set(series.dropna().astype(str).str.lower()) <= {"true", "false"}:
-            frame[column] = series.astype(str).str.lower().map(
-                {"true": True, "false": False}).where(series.notna())
-            if frame[column].notna().all():
-                frame[column] = frame[column].astype(bool)
-    frame.index = pd.RangeIndex(1, len(frame) + 1)  # messages name data rows from 1
+    """A table for the research commands: CSV (UTF-8), XLSX (first sheet), SPSS ``.sav`` or
+    Parquet (:func:`~socialmaturity.intake.tables.read_table`). Empty cells are missing;
+    everything else keeps its text (option keys such as ``none`` are not read as missing);
+    numbers and ``True``/``False`` columns are read as such. Rows are numbered from 1, as the
+    messages name them."""
+    frame = read_table(path)
+    frame.index = pd.RangeIndex(1, len(frame) + 1)
     return frame
-
-
-FORMATS = ("table", "json", "csv", "xlsx")
-
-
-def table_bytes(frame: pd.DataFrame, fmt: str, sheet: str = "table") -> bytes:
-    """A table as CSV, JSON (records; NaN as null) or XLSX bytes."""
-    if fmt == "csv":  # text cells that a spreadsheet would run as formulas are made inert
-        return neutral_frame(frame).to_csv(index=False).encode("utf-8")
-    if fmt == "json":
-        return (frame.to_json(orient="records", force_ascii=False, indent=2,
-                              date_format="iso") + "\n").encode("utf-8")
-    if fmt == "xlsx":
-        return xlsx_bytes({sheet: frame})
-    raise SocialMaturityError(Problem("--format", f"{fmt!r} cannot be written to a file; "
-                                                  "valid: csv, json, xlsx"))
-
-
-def write_table(frame: pd.DataFrame, path: str | Path, fmt: str | None = None,
-                sheet: str = "table") -> Path:
-    """Write a table atomically as CSV, JSON or XLSX (by ``fmt``, else by the file suffix)."""
-    path = Path(path)
-    if fmt in (None, "table"):
-        fmt = {".json": "json", ".xlsx": "xlsx"}.get(path.suffix.lower(), "csv")
-    return write_bytes_atomically(path, table_bytes(frame, fmt, sheet))
 
 
 # --- settings files: weighting targets and cleaning rules --------------------------------------

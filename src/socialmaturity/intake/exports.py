@@ -19,35 +19,33 @@ plain           one row of question ids: the batch CSV itself
 ==============  ==============================================================================
 
 A ``.sav`` file is read as ``qualtrics`` (variable names as export tags, variable labels as
+question texts), or as ``plain`` when its variable names are question ids. The files
+themselves are read by :mod:`socialmaturity.intake.tables`.
 
-Nothing is mapped here yet: :mod:`socialmaturity.research.importing` turns a
+Nothing is mapped here yet: :mod:`socialmaturity.intake.importing` turns a
 :class:`RawExport` into the tidy table.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem, SocialMaturityError, shorten
+from ..errors import Problem, SocialMaturityError
 from ..instrument.model import Instrument
-from .mapping import LAYOUTS, METADATA_TARGETS
-from .matching import split_choice_text
-from .workbook import check_workbook
+from ..research.mapping import LAYOUTS, METADATA_TARGETS
+from ..research.matching import split_choice_text
+from .tables import cell_text, read_grid, read_sav, read_xlsx_grid
 
-#: Rows read (CSV) or converted between two calls of the ``progress`` callback.
+#: Rows converted between two calls of the ``progress`` callback.
 CHUNK_ROWS = 50_000
 #: Rows looked at to suggest a mapping or to tell a layout.
 SAMPLE_ROWS = 2_000
@@ -172,101 +170,6 @@ def _fail(where: str, message: str) -> SurveyImportError:
     return SurveyImportError(Problem(where, message))
 
 
-def _delimiter(text: str) -> str:
-    best, count = ",", 0
-    for d in (",", ";", "\t"):
-        try:
-            first = next(csv.reader(io.StringIO(text), delimiter=d))
-        except (StopIteration, csv.Error):
-            continue
-        if len(first) > count:
-            best, count = d, len(first)
-    return best
-
-
-def _read_csv(path: Path, name: str, progress: Callable[[int], None] | None = None,
-              header_rows: Callable[[list[list[str]]], int] | None = None
-              ) -> tuple[pd.DataFrame, str, list[str]]:
-    """The whole file as a grid of categorical text columns, its encoding and warnings.
-
-    pandas reads the file in chunks (no copy of the text in Python); each column is kept as
-    codes and categories, so every distinct answer is one string however many rows hold it.
-    ``progress`` is told the data rows of each chunk (``header_rows`` says how many of the
-    first rows are headers)."""
-    with path.open("rb") as f:
-        head = f.read(65536)
-    if not head.replace(b"\xef\xbb\xbf", b"").strip():
-        raise _fail(name, "the file is empty: expected header rows and one row per respondent")
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-    elif b"\x00" in head:
-        raise _fail(name, "not a text file (it holds NUL bytes): export the survey as CSV, "
-                          "XLSX or SPSS .sav")
-    else:
-        encoding = _encoding(path, name)
-    try:
-        grid = _read_chunks(path, _delimiter(head.decode(encoding, errors="replace")), encoding,
-                            progress, header_rows)
-    except (pd.errors.ParserError, csv.Error, UnicodeError) as exc:
-        raise _fail(name, f"not a valid CSV file: {exc}") from None
-    warnings = [] if encoding != "cp1252" else [
-        f"{name} is not UTF-8: read as Windows-1252 (cp1252); check accented letters, or "
-        f"export as CSV UTF-8"]
-    return grid, "utf-8" if encoding == "utf-8-sig" else encoding, warnings
-
-
-def _encoding(path: Path, name: str) -> str:
-    """``utf-8-sig`` when the whole file decodes as UTF-8, else ``cp1252`` when it decodes as
-    that (checked block by block, without holding the text)."""
-    failed_at = None
-    for encoding in ("utf-8-sig", "cp1252"):
-        decoder = codecs.getincrementaldecoder(encoding)()
-        offset = 0
-        try:
-            with path.open("rb") as f:
-                while block := f.read(1 << 20):
-                    decoder.decode(block)
-                    offset += len(block)
-                decoder.decode(b"", final=True)
-        except UnicodeDecodeError as exc:
-            failed_at = failed_at if failed_at is not None else offset + exc.start
-            continue
-        return encoding
-    raise _fail(name, f"not text in UTF-8 or Windows-1252 (byte {failed_at}): export the survey "
-                      f"as CSV (UTF-8), XLSX or SPSS .sav")
-
-
-def _read_chunks(path: Path, sep: str, encoding: str, progress: Callable[[int], None] | None,
-                 header_rows: Callable[[list[list[str]]], int] | None) -> pd.DataFrame:
-    reader = pd.read_csv(path, header=None, dtype=object, sep=sep, encoding=encoding,
-                         keep_default_na=False, na_filter=False, skip_blank_lines=True,
-                         chunksize=CHUNK_ROWS)
-    tables: list[dict[str, int]] = []
-    codes: list[list[np.ndarray]] = []
-    width = 0
-    for number, chunk in enumerate(reader):
-        if number == 0:
-            width = chunk.shape[1]
-            tables = [{} for _ in range(width)]
-            codes = [[] for _ in range(width)]
-        for j in range(width):
-            cells = chunk.iloc[:, j].to_numpy()
-            local, uniques = pd.factorize(cells)
-            table = tables[j]
-            ids = np.fromiter((table.setdefault("" if u is None else u, len(table))
-                               for u in uniques), dtype=np.int64, count=len(uniques))
-            codes[j].append(ids[local] if len(ids) else np.zeros(len(cells), np.int64))
-        if progress:
-            skip = header_rows([[str(c) for c in row] for row in chunk.iloc[:4].values.tolist()]) \
-                if number == 0 and header_rows else 0
-            progress(max(0, len(chunk) - skip))
-    if not tables:
-        return pd.DataFrame()
-    return pd.DataFrame({j: pd.Categorical.from_codes(
-        np.concatenate(codes[j]), categories=pd.Index(list(tables[j]), dtype=object))
-        for j in range(width)})
-
-
 def _factorize(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Codes and distinct texts of a column (categorical or not); code -1 never occurs."""
     if isinstance(values.dtype, pd.CategoricalDtype):
@@ -291,24 +194,11 @@ def _stripped(values: pd.Series) -> np.ndarray:
     return table[codes]
 
 
-def _cell_text(value: Any) -> str:
-    """An XLSX or SPSS cell as the text a CSV would hold."""
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float | np.floating):
-        return f"{int(value)}" if float(value).is_integer() else repr(float(value))
-    if isinstance(value, datetime | pd.Timestamp):
-        return value.isoformat(sep=" ")
-    return str(value)
-
-
 def _text_column(values: pd.Series, convert: Callable[[Any], str] | None = None
                  ) -> tuple[pd.Categorical, list[Any], np.ndarray]:
     """A column of cell values as categorical text, each distinct value converted once
     (default: :func:`_cell_text`); also the distinct values and how many cells hold each."""
-    convert = convert or _cell_text
+    convert = convert or cell_text
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     uniques = list(uniques)
     tally = np.bincount(codes[codes >= 0], minlength=len(uniques))
@@ -320,34 +210,8 @@ def _text_column(values: pd.Series, convert: Callable[[Any], str] | None = None
             uniques, tally)
 
 
-def _read_xlsx(path: Path, name: str) -> pd.DataFrame:
-    try:
-        import openpyxl  # noqa: F401
-    except ImportError:
-        raise _fail(name, "reading .xlsx needs openpyxl: pip install openpyxl") from None
-    check_workbook(path, name, SurveyImportError)  # limits before parsing: no zip bombs
-    try:
-        grid = pd.read_excel(path, header=None, dtype=object, sheet_name=0, engine="openpyxl",
-                             na_filter=False)
-    except Exception as exc:  # zipfile, XML and openpyxl errors alike
-        raise _fail(name, f"not a readable XLSX workbook ({type(exc).__name__}: "
-                          f"{shorten(str(exc))})") from None
-    if grid.empty:
-        raise _fail(name, "the first sheet is empty: expected header rows and one row per "
-                          "respondent")
-    grid = grid.dropna(how="all").reset_index(drop=True)
-    return pd.DataFrame({c: _text_column(grid[c])[0] for c in grid.columns})
-
-
 def _read_sav(path: Path, name: str) -> RawExport:
-    try:
-        import pyreadstat
-    except ImportError:
-        raise _fail(name, "reading .sav needs pyreadstat: pip install pyreadstat") from None
-    try:
-        frame, meta = pyreadstat.read_sav(str(path), user_missing=True)
-    except Exception as exc:  # pyreadstat.ReadstatError and OSError alike
-        raise _fail(name, f"not a readable SPSS .sav file ({exc})") from None
+    frame, meta = read_sav(path, name, _fail)
     recodes: list[Recode] = []
     data: dict[str, pd.Categorical] = {}
     for col in frame.columns:
@@ -355,14 +219,14 @@ def _read_sav(path: Path, name: str) -> RawExport:
         ranges = meta.missing_ranges.get(col, [])
 
         def convert(value: Any, labels: dict = labels, ranges: list = ranges) -> str:
-            text = _cell_text(value)
+            text = cell_text(value)
             if text and any(_in_range(value, r) for r in ranges):
                 return ""
             return str(labels[value]) if text and value in labels else text
 
         data[col], uniques, tally = _text_column(frame[col], convert)
         for value, count in zip(uniques, tally, strict=True):
-            text = _cell_text(value)
+            text = cell_text(value)
             if text and any(_in_range(value, r) for r in ranges):
                 label = labels.get(value)
                 recodes.append(Recode(col, text + (f" ({label})" if label else ""), "",
@@ -489,7 +353,7 @@ def read_raw(path: str | Path, *, layout: str | None = None, inst: Instrument | 
     encoding = None
     warnings: list[str] = []
     if suffix in (".xlsx", ".xlsm") or magic == b"PK\x03\x04":
-        grid = _read_xlsx(path, name)
+        grid = read_xlsx_grid(path, name, _fail)
         fmt = "xlsx"
     else:
         def header_rows(rows: list[list[str]]) -> int:
@@ -497,7 +361,8 @@ def read_raw(path: str | Path, *, layout: str | None = None, inst: Instrument | 
             chosen = layout or next((c for c in LAYOUTS if c in signs), "plain")
             return {"qualtrics": 3, "surveymonkey": 2}.get(chosen, 1)
 
-        grid, encoding, warnings = _read_csv(path, name, progress, header_rows)
+        grid, encoding, warnings = read_grid(path, name, _fail, progress=progress,
+                                             header_rows=header_rows)
         fmt = "csv"
     signs = _layout_signs([_row(grid, i) for i in range(min(4, len(grid)))], inst)
     if layout is None:

@@ -1,0 +1,196 @@
+"""Import survey exports into the tidy table every research step uses.
+
+:func:`read_export` reads an export (:func:`~socialmaturity.intake.exports.read_raw`: CSV,
+XLSX or SPSS ``.sav``, in the Qualtrics, SurveyMonkey, Google Forms or plain layout, see
+:mod:`socialmaturity.intake.exports`) and applies a mapping to it.
+
+The **tidy table** (the batch-CSV layout, see the README): one row per respondent;
+``respondent_id`` (the export's, else ``row-00001``…), ``organization_id`` when mapped, one column
+per profile, scored and outcome question of the instrument (option keys, multi-selects as keys
+joined by ``;``, floats for numeric questions, ``dont-know``/``not-applicable``, NaN when
+unanswered; object dtype), columns mapped with ``keep``, then ``duration_seconds`` (float),
+``progress`` (0–100) and ``submitted_at`` (``datetime64[ns, UTC]``) when the export has them.
+
+Columns are tied to questions by the mapping (:mod:`socialmaturity.research.mapping`), by a
+header that is a question id, or by a question text equal to the instrument's (any locale);
+system columns of the layout become metadata or are dropped; anything else that looks like a
+question is an error, as is an answer that fits no option. Nothing is coerced silently: every
+changed value is a :class:`Recode` in the result, every dropped column is listed.
+
+Equivalent in R, roughly: ``qualtRics::read_survey()`` / ``haven::read_sav()`` followed by
+``dplyr::recode()`` per column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import Problem
+from ..instrument.model import Instrument
+from ..research.mapping import Mapping, MappingError, load_mapping, mapping_problems
+from .converting import Converter, metadata_numbers, metadata_times
+from .exports import Recode, SurveyImportError, _stripped, read_raw
+from .planning import plan_columns, short_list
+
+#: Problems listed in an error (the total is counted).
+MAX_LISTED = 20
+
+
+@dataclass
+class ImportResult:
+    """What :func:`read_export` made of an export."""
+
+    frame: pd.DataFrame
+    layout: str
+    #: Every column of the export, in order (SurveyMonkey: ``question | choice``).
+    source_columns: list[str]
+    recodes: list[Recode]
+    dropped_columns: list[str]
+    warnings: list[str]
+    #: Source column → what it became (``sector``, ``reach-departments=marketing``,
+    #: ``respondent_id``, ``keep:wave``), for the method appendix.
+    column_map: dict[str, str] = field(default_factory=dict)
+    file_format: str = "csv"
+    encoding: str | None = None
+
+    def recodes_frame(self) -> pd.DataFrame:
+        """The recodes as a table: column, from_value, to_value, count, reason."""
+        return pd.DataFrame([r.__dict__ for r in self.recodes],
+                            columns=["column", "from_value", "to_value", "count", "reason"])
+
+
+def _raise(problems: list[Problem]) -> None:
+    if problems:
+        raise SurveyImportError(problems[:MAX_LISTED], total=len(problems))
+
+
+def read_export(path: str | Path, *, layout: str | None = None,
+                mapping: Mapping | str | Path | None = None, inst: Instrument | None = None,
+                progress: Callable[[int], None] | None = None,
+                dayfirst: bool | None = None) -> ImportResult:
+    """Read a survey export into the tidy table (see the module docstring).
+
+    Parameters
+    ----------
+    path
+        A CSV, XLSX or SPSS ``.sav`` file.
+    layout
+        ``qualtrics``, ``surveymonkey``, ``google-forms`` or ``plain``; default: the mapping's,
+        else told from the header rows.
+    mapping
+        A :class:`~socialmaturity.research.mapping.Mapping` or the path of a mapping YAML.
+    inst
+        The instrument (default: the mapping's ``instrument``, else the bundled one).
+    progress
+        Called with a number of rows each time a chunk of rows is done: read, for a CSV (the
+        slow part); converted, for XLSX and SPSS. The calls add up to the row count, e.g.
+        ``lambda k: bar.advance(task, k)``.
+    dayfirst
+        Read ``03-04-2026`` as 3 April (True) or March 4 (False); default: the mapping's, else
+        told from the data.
+
+    Returns
+    -------
+    ImportResult
+        ``frame`` (the tidy table), ``layout``, ``source_columns``, ``recodes``,
+        ``dropped_columns``, ``warnings``, ``column_map``.
+
+    Raises
+    ------
+    SurveyImportError
+        Unreadable file, wrong layout, unmapped question columns, labels that fit no option,
+        numbers out of range, unreadable timestamps (the first 20 problems, with the total).
+    MappingError
+        A mapping that names questions or options the instrument lacks.
+    """
+    from ..instrument.loader import resolve_instrument
+
+    if isinstance(mapping, str | Path):
+        mapping = load_mapping(mapping)
+    mapping = mapping or Mapping()
+    if inst is None:
+        inst = resolve_instrument(mapping.instrument)
+    problems = mapping_problems(mapping, inst)
+    if problems:
+        raise MappingError(problems)
+    raw = read_raw(path, layout=layout or mapping.layout, inst=inst, progress=progress)
+    plan = plan_columns(raw, mapping, inst)
+    _raise(plan.problems)
+    converter = Converter(raw, inst, mapping, plan)
+    converter.run(None if raw.reported else progress)
+    problems = converter.problems()
+    recodes = raw.recodes + converter.recodes()
+    warnings = raw.warnings + plan.warnings
+    n = len(raw.data)
+    columns: dict[str, Any] = {}
+    meta = {t.name: c for c, t in plan.targets.items() if t.kind == "metadata"}
+    if "respondent_id" in meta:
+        ids = _stripped(raw.data[meta["respondent_id"]])
+        empty = np.flatnonzero(pd.isna(ids))
+        if len(empty):
+            problems.append(Problem(raw.where(int(empty[0]), meta["respondent_id"]),
+                                    f"empty respondent id ({len(empty):,} "
+                                    f"row{'s' if len(empty) > 1 else ''}); every row needs one"))
+        columns["respondent_id"] = ids
+    else:
+        width = max(5, len(str(n)))
+        columns["respondent_id"] = np.array([f"row-{i + 1:0{width}d}" for i in range(n)],
+                                            dtype=object)
+        warnings.append("no respondent id column: respondent_id is the data row number "
+                        "(row-00001, …)")
+    if "organization_id" in meta:
+        columns["organization_id"] = _stripped(raw.data[meta["organization_id"]])
+    absent = []
+    for q in [*inst.profile, *inst.scored_questions, *inst.outcomes]:
+        if q.id in converter.out:
+            columns[q.id] = converter.out[q.id]
+        else:
+            columns[q.id] = np.full(n, np.nan, dtype=object)
+            absent.append(q.id)
+    if absent:
+        warnings.append(f"{len(absent)} question(s) have no column in the export (unanswered): "
+                        f"{short_list(absent)}")
+    for column, target in plan.targets.items():
+        if target.kind == "keep":
+            columns[target.name] = _stripped(raw.data[column])
+    if "duration_seconds" in meta:
+        columns["duration_seconds"] = metadata_numbers(raw, meta["duration_seconds"],
+                                                        "duration in seconds", 0, None, recodes,
+                                                        problems)
+    if "progress" in meta:
+        columns["progress"] = metadata_numbers(raw, meta["progress"], "progress", 0, 100,
+                                                recodes, problems)
+    first = dayfirst if dayfirst is not None else mapping.dayfirst
+    times = {name: metadata_times(raw, meta[name], mapping, first, warnings, problems)
+             for name in ("started_at", "submitted_at") if name in meta}
+    if "duration_seconds" not in meta and len(times) == 2:
+        columns["duration_seconds"] = (times["submitted_at"] - times["started_at"]) \
+            .dt.total_seconds().to_numpy()
+        warnings.append(f"duration_seconds computed from {meta['started_at']!r} and "
+                        f"{meta['submitted_at']!r}")
+    if "submitted_at" in times:
+        columns["submitted_at"] = times["submitted_at"]
+    _raise(problems)
+    frame = pd.DataFrame({k: (pd.Series(v, dtype=object) if k in inst.index.questions
+                              or k in ("respondent_id", "organization_id") else v)
+                          for k, v in columns.items()})
+    if "submitted_at" in frame:
+        frame["submitted_at"] = frame["submitted_at"].astype("datetime64[ns, UTC]")
+    for name in ("duration_seconds", "progress"):
+        if name in frame:
+            frame[name] = frame[name].astype("float64")
+    return ImportResult(
+        frame=frame, layout=raw.layout, source_columns=[c.name for c in raw.columns],
+        recodes=recodes, dropped_columns=list(plan.dropped), warnings=warnings,
+        column_map={c: t.describe() for c, t in plan.targets.items()},
+        file_format=raw.file_format, encoding=raw.encoding)
+
+
+
+__all__ = ["ImportResult", "Recode", "SurveyImportError", "read_export"]

@@ -1,0 +1,136 @@
+"""Planning an import: which column of an export becomes which question, metadata or kept
+column, and which are dropped (and why); conflicts between them are problems.
+
+Columns are tied to questions by the mapping (:mod:`socialmaturity.research.mapping`), by a
+header that is a question id, or by a question text equal to the instrument's (any locale);
+system columns of the layout become metadata or are dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..errors import Problem
+from ..instrument.model import Instrument
+from ..research.mapping import METADATA_TARGETS, Mapping, Target
+from ..research.matching import QuestionTexts
+from .exports import RawExport, SourceColumn
+
+
+@dataclass
+class Plan:
+    targets: dict[str, Target] = field(default_factory=dict)
+    dropped: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def plan_columns(raw: RawExport, mapping: Mapping, inst: Instrument) -> Plan:
+    plan = Plan()
+    texts = QuestionTexts(inst)
+    idx = inst.index
+    present = {c.name for c in raw.columns}
+    unmapped: list[SourceColumn] = []
+    kept: list[str] = []
+    for col in raw.columns:
+        name = col.name
+        if name in mapping.columns:
+            plan.targets[name] = mapping.columns[name]
+        elif name in mapping.ignore:
+            plan.dropped[name] = "ignored by the mapping"
+        elif name in raw.system:
+            if raw.system[name]:
+                plan.targets[name] = Target.metadata(raw.system[name])  # type: ignore[arg-type]
+            else:
+                plan.dropped[name] = f"{raw.layout} system column"
+        elif name in raw.free_text:
+            plan.dropped[name] = "free text of an 'Other' choice"
+        elif (exact := texts.exact(name, col.text, col.choice)) is not None:
+            plan.targets[name] = exact
+        elif name in raw.embedded:
+            plan.dropped[name] = "Qualtrics embedded data"
+        elif raw.layout == "plain" and not _close_id(name, idx.questions):
+            plan.targets[name] = Target.keep(name)
+            kept.append(name)
+        else:
+            unmapped.append(col)
+    # a metadata target from the mapping beats the layout's default column for it
+    mapped_meta = {t.name for c, t in mapping.columns.items() if t.kind == "metadata"}
+    for name, target in list(plan.targets.items()):
+        if target.kind == "metadata" and name not in mapping.columns and \
+                target.name in mapped_meta:
+            del plan.targets[name]
+            plan.dropped[name] = f"{raw.layout} system column"
+    meta = {t.name: c for c, t in plan.targets.items() if t.kind == "metadata"}
+    if "started_at" in meta and "duration_seconds" in meta:  # only needed for a duration
+        del plan.targets[meta["started_at"]]
+        plan.dropped[meta["started_at"]] = f"{raw.layout} system column"
+    missing = [c for c in (*mapping.columns, *mapping.ignore) if c not in present]
+    if missing:
+        plan.warnings.append(f"the mapping names {len(missing)} column(s) the export does not "
+                             f"have: {short_list(missing)}")
+    if kept:
+        plan.warnings.append(f"{len(kept)} column(s) that are no question id passed through "
+                             f"unchanged: {short_list(kept)}")
+    for kind in ("Qualtrics embedded data", "free text of an 'Other' choice"):
+        cols = [c for c, r in plan.dropped.items() if r == kind]
+        if cols:
+            plan.warnings.append(f"dropped {len(cols)} column(s) of {kind} (map them to keep "
+                                 f"them): {short_list(cols)}")
+    for col in unmapped:
+        hint = col.label() or col.name
+        near = _close_id(col.name, idx.questions)
+        plan.problems.append(Problem(
+            f"{raw.name}, column {col.name!r}",
+            (f"looks like question id {near!r} but is not one; " if near else "")
+            + (f"not mapped to a question ({hint[:70]!r}); " if hint != col.name and not near
+               else "not mapped to a question; ")
+            + "map it under columns: or ignore: in the mapping (`research mapping suggest` "
+              "proposes one)"))
+    _conflicts(raw, plan, inst)
+    return plan
+
+
+def _close_id(name: str, ids: Iterable[str]) -> str | None:
+    import difflib
+
+    near = difflib.get_close_matches(name.strip().lower().replace("_", "-"), list(ids), n=1,
+                                     cutoff=0.85)
+    return near[0] if near else None
+
+
+def short_list(items: list[str], limit: int = 8) -> str:
+    shown = ", ".join(repr(i) for i in items[:limit])
+    return shown + (f", … ({len(items)} in all)" if len(items) > limit else "")
+
+
+def _conflicts(raw: RawExport, plan: Plan, inst: Instrument) -> None:
+    by: dict[tuple[str, str, str | None], list[str]] = {}
+    for column, target in plan.targets.items():
+        kind = "question" if target.kind == "choice" else target.kind
+        slot = (kind, target.name, target.option if target.kind == "choice" else None)
+        by.setdefault(slot, []).append(column)
+    for (kind, name, option), columns in by.items():
+        if len(columns) > 1:
+            what = f"option {option!r} of {name!r}" if option else f"{kind} {name!r}"
+            plan.problems.append(Problem(f"{raw.name}, column {columns[1]!r}",
+                                         f"columns {short_list(columns)} all map to {what}: "
+                                         f"map one, ignore the others"))
+    whole = {n for (k, n, o) in by if k == "question" and o is None}
+    for (kind, name, option) in by:
+        if option is not None and name in whole:
+            plan.problems.append(Problem(f"{raw.name}, column {by[(kind, name, option)][0]!r}",
+                                         f"question {name!r} has both a column of its own and "
+                                         f"one column per choice: map one of the two"))
+            break
+    names = set(inst.index.questions) | set(METADATA_TARGETS)
+    for column, target in plan.targets.items():
+        if target.kind == "keep" and target.name in names:
+            plan.problems.append(Problem(f"{raw.name}, column {column!r}",
+                                         f"cannot keep it as {target.name!r}: that is a question "
+                                         f"or metadata name"))
+
+
+
+__all__ = ["Plan", "plan_columns", "short_list"]

@@ -1,0 +1,480 @@
+"""One reader for every table the program takes in, one writer for every table it gives out.
+
+:func:`read_table` reads a table with a header row: CSV (UTF-8), XLSX (first sheet), SPSS
+``.sav`` or Parquet, chosen by the file's suffix. :func:`read_grid` reads a CSV without taking
+a header (survey exports have one to three header rows; :mod:`socialmaturity.intake.exports`
+tells them apart) in UTF-8, Windows-1252 or UTF-16, comma, semicolon or tab separated.
+
+CSV is parsed by Apache Arrow's multi-threaded reader (``pyarrow.csv``), every column into
+dictionary-encoded text: each distinct cell is one string however many rows hold it, and every
+later step (validation, number parsing) works once per distinct value. Measured on the
+1,000,000-row batch CSV of ``benchmarks/bench_intake.py`` (607 MB, 53 columns, 2 cores):
+pyarrow 1.1 s, pandas' C engine 3.6 s (``dtype="category"``).
+
+Limits are checked before a file is parsed: an XLSX must unpack to at most the setting
+``xlsx-max-unpacked-mb`` and hold at most ``xlsx-max-cells`` cells
+(:func:`~socialmaturity.research.workbook.check_workbook`). A header with a column name twice is
+refused (one pass over the names, naming both positions). Errors name the file, and the line,
+row and column where they can.
+
+:func:`write_table` writes CSV, JSON, XLSX or Parquet whole or not at all
+(:mod:`socialmaturity.files`); text cells a spreadsheet would run as formulas are made inert in
+CSV and written as text in XLSX.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputFileError, Problem, SocialMaturityError, shorten, shown
+from ..files import neutral_frame, neutral_text, write_atomically, write_bytes_atomically
+
+#: Suffixes :func:`read_table` knows; anything else is read as CSV.
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+SAV_SUFFIXES = (".sav", ".zsav")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+#: Formats :func:`write_table` writes.
+FORMATS = ("csv", "json", "xlsx", "parquet")
+#: Bytes pyarrow parses at a time (and rows between two ``progress`` calls, roughly).
+BLOCK_BYTES = 1 << 22
+
+Fail = Callable[[str, str], SocialMaturityError]
+
+
+def _input_error(where: str, message: str) -> SocialMaturityError:
+    return InputFileError(Problem(where, message))
+
+
+def _arrow():
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    return pa, pacsv
+
+
+def check_names(names: Iterable[str], where: str, fail: Fail = _input_error) -> None:
+    """Refuse a header that holds a name twice, naming both positions (one pass)."""
+    seen: dict[str, int] = {}
+    for position, name in enumerate(names, start=1):
+        first = seen.setdefault(name, position)
+        if first != position:
+            raise fail(where, f"column {shown(name)} appears twice in the header (columns "
+                              f"{first:,} and {position:,}): every column needs its own name")
+
+
+def _file(path: str | Path, fail: Fail) -> Path:
+    path = Path(path)
+    if not path.is_file():
+        raise fail(str(path), "no such file" if not path.exists() else "is a folder, not a file")
+    return path
+
+
+# --- tables with a header row ---------------------------------------------------------------
+
+
+def read_table(path: str | Path, *, text: bool = False, fail: Fail = _input_error,
+               expected: str = "a header row and one row per respondent") -> pd.DataFrame:
+    """A table with a header row. Empty cells are missing (NaN); column names are trimmed.
+
+    With ``text`` every column is categorical text (the batch layout: option keys and numbers
+    checked later, each distinct value once); otherwise a column whose every value is a number
+    becomes a number column, one of ``true``/``false`` a bool column, and all else stays text
+    (option keys such as ``none`` are never read as missing).
+    """
+    path = _file(path, fail)
+    suffix = path.suffix.lower()
+    name = str(path)
+    if suffix in XLSX_SUFFIXES:
+        frame = _xlsx_table(path, name, fail, expected)
+    elif suffix in SAV_SUFFIXES:
+        frame = _categorical(read_sav(path, name, fail)[0])
+    elif suffix in PARQUET_SUFFIXES:
+        frame = _parquet_table(path, name, fail)
+    else:
+        frame = _csv_table(path, name, fail, expected)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    check_names(frame.columns, f"{name}:1", fail)
+    if not text:
+        frame = pd.DataFrame({c: _typed(frame[c]) for c in frame.columns})
+    return frame
+
+
+def _csv_table(path: Path, name: str, fail: Fail, expected: str) -> pd.DataFrame:
+    pa, pacsv = _arrow()
+    with path.open("rb") as f:
+        head = f.read(1 << 20)
+    if not head.replace(b"\xef\xbb\xbf", b"").strip():
+        raise fail(name, f"the file is empty: expected {expected}")
+    try:
+        header = next(csv.reader(io.StringIO(head.decode("utf-8-sig", errors="strict")
+                                             if len(head) < 1 << 20 else
+                                             head.decode("utf-8-sig", errors="ignore"))))
+    except UnicodeDecodeError:
+        raise fail(name, "not UTF-8 text: save the CSV as UTF-8") from None
+    except (StopIteration, csv.Error) as exc:
+        raise fail(name, f"not a valid CSV file: {exc}") from None
+    check_names([h.strip() for h in header], f"{name}:1", fail)
+    text = pa.dictionary(pa.int32(), pa.string())
+    try:
+        table = pacsv.read_csv(
+            path, read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(header, text), strings_can_be_null=True,
+                quoted_strings_can_be_null=True, null_values=[""]))
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise _csv_problem(path, name, str(exc), fail) from None
+    return _categorical(table)
+
+
+def _csv_problem(path: Path, name: str, message: str, fail: Fail,
+                 encoding: str = "utf-8-sig", sep: str = ",") -> SocialMaturityError:
+    """The error of a CSV pyarrow refused, with the line it is on (found again, slowly, by
+    Python's csv module: only on this path)."""
+    if "UTF8" in message or "UTF-8" in message:
+        line = _bad_text_line(path)
+        return fail(f"{name}:{line}" if line else name, "not UTF-8 text: save the CSV as UTF-8")
+    if "Expected" in message and "columns" in message:
+        with path.open(encoding=encoding, errors="replace", newline="") as f:
+            reader = csv.reader(f, delimiter=sep)
+            width = len(next(reader, []))
+            for row in reader:
+                if row and len(row) != width:
+                    return fail(f"{name}:{reader.line_num}",
+                                f"not a valid CSV file: this row has {len(row)} cells, the "
+                                f"header {width}")
+    return fail(name, f"not a valid CSV file: {shorten(message.replace('CSV parse error: ', ''))}")
+
+
+def _bad_text_line(path: Path) -> int | None:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = 1
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                return lines + block.count(b"\n", 0, exc.start)
+            lines += block.count(b"\n")
+    return None
+
+
+def _categorical(table: Any) -> pd.DataFrame:
+    """An Arrow table (or a pandas frame) as categorical text columns; ``""`` is missing."""
+    if not isinstance(table, pd.DataFrame):
+        table = table.to_pandas()  # dictionary columns arrive as categoricals
+    columns = {}
+    for name in table.columns:
+        series = table[name]
+        if not isinstance(series.dtype, pd.CategoricalDtype) or \
+                not isinstance(series.cat.categories, pd.Index) or \
+                series.cat.categories.inferred_type not in ("string", "empty"):
+            series = _text_categories(series)
+        elif (series.cat.categories == "").any():
+            series = series.cat.remove_categories([""])
+        columns[name] = series
+    return pd.DataFrame(columns)
+
+
+def _text_categories(values: pd.Series) -> pd.Series:
+    """Any column as categorical text, each distinct value converted once (``cell_text``)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    index: dict[str, int] = {"": -1}
+    remap = np.array([index.setdefault(cell_text(u), len(index) - 1) for u in uniques] + [-1],
+                     dtype=np.int64)
+    categories = pd.Index([k for k in index if k], dtype=object)
+    return pd.Series(pd.Categorical.from_codes(remap[codes], categories=categories))
+
+
+def cell_text(value: Any) -> str:
+    """A cell of an XLSX, SPSS or Parquet file as the text a CSV would hold."""
+    from datetime import datetime
+
+    if value is None or value is pd.NaT or value is pd.NA or (
+            isinstance(value, float | np.floating) and np.isnan(value)):
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, float | np.floating):
+        return f"{int(value)}" if float(value).is_integer() else repr(float(value))
+    if isinstance(value, datetime | pd.Timestamp):
+        return value.isoformat(sep=" ")
+    return str(value)
+
+
+def _typed(series: pd.Series) -> pd.Series:
+    """A text column as numbers or bools when every value is one (parsed once per distinct
+    value), else as text."""
+    cat = series if isinstance(series.dtype, pd.CategoricalDtype) else series.astype("category")
+    categories = pd.Index(cat.cat.categories.astype(object))
+    codes = cat.cat.codes.to_numpy()
+    missing = codes < 0
+    if len(categories) == 0:
+        return pd.Series(np.full(len(codes), np.nan))
+    lower = categories.str.strip().str.lower()
+    if lower.isin(["true", "false"]).all():
+        values = np.append(np.asarray(lower == "true"), False)[codes]
+        if not missing.any():
+            return pd.Series(values, dtype=bool)
+        return pd.Series(np.where(missing, np.nan, values.astype(object)), dtype=object)
+    try:
+        numbers = pd.to_numeric(categories.str.strip())
+    except (ValueError, TypeError):
+        return pd.Series(categories.to_numpy()[codes], dtype="str").where(~missing, np.nan)
+    numbers = np.asarray(numbers)
+    if numbers.dtype.kind in "iu" and not missing.any():
+        return pd.Series(numbers[codes])
+    return pd.Series(np.append(numbers.astype(np.float64), np.nan)[codes])
+
+
+def _xlsx_table(path: Path, name: str, fail: Fail, expected: str) -> pd.DataFrame:
+    grid = read_xlsx_grid(path, name, fail, expected)
+    header = [cell_text(c).strip() for c in grid.iloc[0].astype(object)]
+    body = grid.iloc[1:].reset_index(drop=True)
+    body.columns = header
+    return body
+
+
+def read_xlsx_grid(path: Path, name: str, fail: Fail,
+                   expected: str = "header rows and one row per respondent") -> pd.DataFrame:
+    """The first sheet of a workbook as categorical text, no header taken, empty rows dropped;
+    the workbook's limits checked before it is parsed."""
+    from ..research.workbook import check_workbook
+
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:
+        raise fail(name, "reading .xlsx needs openpyxl: pip install openpyxl") from None
+
+    class _Refused(SocialMaturityError):
+        pass
+
+    try:
+        check_workbook(path, name, _Refused)  # limits before parsing: no zip bombs
+    except _Refused as exc:
+        raise fail(exc.problems[0].where, exc.problems[0].message) from None
+    try:
+        grid = pd.read_excel(path, header=None, dtype=object, sheet_name=0, engine="openpyxl",
+                             na_filter=False)
+    except Exception as exc:  # zipfile, XML and openpyxl errors alike
+        raise fail(name, f"not a readable XLSX workbook ({type(exc).__name__}: "
+                         f"{shorten(str(exc))})") from None
+    grid = grid.replace("", np.nan).dropna(how="all").reset_index(drop=True) \
+        if not grid.empty else grid
+    if grid.empty:
+        raise fail(name, f"the first sheet is empty: expected {expected}")
+    return _categorical(grid)
+
+
+def read_sav(path: Path, name: str, fail: Fail) -> tuple[pd.DataFrame, Any]:
+    """An SPSS ``.sav`` file's values (user-defined missing values kept) and its metadata."""
+    try:
+        import pyreadstat
+    except ImportError:
+        raise fail(name, "reading .sav needs pyreadstat: pip install pyreadstat") from None
+    try:
+        return pyreadstat.read_sav(str(path), user_missing=True)
+    except Exception as exc:  # pyreadstat.ReadstatError and OSError alike
+        raise fail(name, f"not a readable SPSS .sav file ({exc})") from None
+
+
+def _parquet_table(path: Path, name: str, fail: Fail) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.read_schema(path)
+        text = [f.name for f in schema if str(f.type) in ("string", "large_string")]
+        table = pq.read_table(path, read_dictionary=text)
+    except Exception as exc:  # ArrowInvalid, OSError: not Parquet or damaged
+        raise fail(name, f"not a readable Parquet file ({shorten(str(exc))})") from None
+    return _categorical(table)
+
+
+# --- a CSV without a header: survey exports ---------------------------------------------------
+
+
+def sniff_delimiter(text: str) -> str:
+    """``,``, ``;`` or tab: whichever splits the first row into the most cells."""
+    best, count = ",", 0
+    for d in (",", ";", "\t"):
+        try:
+            first = next(csv.reader(io.StringIO(text), delimiter=d))
+        except (StopIteration, csv.Error):
+            continue
+        if len(first) > count:
+            best, count = d, len(first)
+    return best
+
+
+def read_grid(path: Path, name: str, fail: Fail, *,
+              progress: Callable[[int], None] | None = None,
+              header_rows: Callable[[list[list[str]]], int] | None = None
+              ) -> tuple[pd.DataFrame, str, list[str]]:
+    """A whole CSV as a grid of categorical text columns (``""`` kept as text), its encoding
+    and warnings. ``progress`` is told the data rows of each block parsed (``header_rows``
+    says how many of the first rows are headers)."""
+    pa, pacsv = _arrow()
+    with path.open("rb") as f:
+        head = f.read(65536)
+    if not head.replace(b"\xef\xbb\xbf", b"").strip():
+        raise fail(name, "the file is empty: expected header rows and one row per respondent")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif b"\x00" in head:
+        raise fail(name, "not a text file (it holds NUL bytes): export the survey as CSV, "
+                         "XLSX or SPSS .sav")
+    else:
+        encoding = _encoding(path, name, fail)
+    sample = head.decode(encoding, errors="replace")
+    sep = sniff_delimiter(sample)
+    width = max((len(r) for r in _rows(sample, sep, 1)), default=1)
+    names = [f"c{j}" for j in range(width)]
+    text = pa.dictionary(pa.int32(), pa.string())
+    batches = []
+    try:
+        reader = pacsv.open_csv(
+            path, read_options=pacsv.ReadOptions(column_names=names, block_size=BLOCK_BYTES,
+                                                 encoding="utf8" if encoding == "utf-8-sig"
+                                                 else encoding),
+            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, text),
+                                                 strings_can_be_null=False))
+        skip = header_rows(_rows(sample, sep, 4)) if progress and header_rows else 0
+        for batch in reader:
+            if progress:
+                progress(batch.num_rows - min(skip, batch.num_rows))
+                skip -= min(skip, batch.num_rows)
+            batches.append(batch)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise _csv_problem(path, name, str(exc), fail, encoding, sep) from None
+    warnings = [] if encoding != "cp1252" else [
+        f"{name} is not UTF-8: read as Windows-1252 (cp1252); check accented letters, or "
+        f"export as CSV UTF-8"]
+    table = pa.Table.from_batches(batches, schema=reader.schema).unify_dictionaries()
+    grid = table.combine_chunks().to_pandas()
+    grid.columns = range(width)
+    return grid, "utf-8" if encoding == "utf-8-sig" else encoding, warnings
+
+
+def _rows(sample: str, sep: str, limit: int) -> list[list[str]]:
+    rows = []
+    try:
+        for row in csv.reader(io.StringIO(sample.lstrip("\ufeff")), delimiter=sep):
+            if row:
+                rows.append(row)
+            if len(rows) >= limit:
+                break
+    except csv.Error:
+        pass
+    return rows
+
+
+def _encoding(path: Path, name: str, fail: Fail) -> str:
+    """``utf-8-sig`` when the whole file decodes as UTF-8, else ``cp1252`` when it decodes as
+    that (checked block by block, without holding the text)."""
+    failed_at = None
+    for encoding in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        offset = 0
+        try:
+            with path.open("rb") as f:
+                while block := f.read(1 << 20):
+                    decoder.decode(block)
+                    offset += len(block)
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            failed_at = failed_at if failed_at is not None else offset + exc.start
+            continue
+        return encoding
+    raise fail(name, f"not text in UTF-8 or Windows-1252 (byte {failed_at}): export the survey "
+                     f"as CSV (UTF-8), XLSX or SPSS .sav")
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def table_bytes(frame: pd.DataFrame, fmt: str, sheet: str = "table") -> bytes:
+    """A table as CSV, JSON (records; NaN as null), XLSX or Parquet bytes."""
+    from ..research.workbook import xlsx_bytes
+
+    if fmt == "csv":  # text cells that a spreadsheet would run as formulas are made inert
+        return neutral_frame(frame).to_csv(index=False).encode("utf-8")
+    if fmt == "json":
+        return (frame.to_json(orient="records", force_ascii=False, indent=2,
+                              date_format="iso") + "\n").encode("utf-8")
+    if fmt == "xlsx":
+        return xlsx_bytes({sheet: frame})
+    if fmt == "parquet":
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer, index=False)
+        return buffer.getvalue()
+    raise SocialMaturityError(Problem("--format", f"{fmt!r} cannot be written to a file; "
+                                                  f"valid: {', '.join(FORMATS)}"))
+
+
+def format_of(path: str | Path, fmt: str | None = None) -> str:
+    """``fmt``, else the format the file's suffix names (CSV when it names none)."""
+    if fmt not in (None, "table"):
+        return fmt  # type: ignore[return-value]
+    suffix = Path(path).suffix.lower()
+    return {".json": "json", ".xlsx": "xlsx", ".parquet": "parquet", ".pq": "parquet"}.get(
+        suffix, "csv")
+
+
+def write_table(frame: pd.DataFrame, path: str | Path, fmt: str | None = None,
+                sheet: str = "table", *, decimals: int | None = None) -> Path:
+    """Write a table whole or not at all as CSV, JSON, XLSX or Parquet (by ``fmt``, else by
+    the file suffix). A big CSV is written by Arrow's writer, float columns with ``decimals``
+    digits when given."""
+    fmt = format_of(path, fmt)
+    if fmt == "csv" and (len(frame) > 10_000 or decimals is not None):
+        return write_atomically(path, lambda f: _write_csv(frame, f, decimals), binary=True)
+    if fmt == "parquet":
+        return write_atomically(path, lambda f: frame.to_parquet(f, index=False), binary=True)
+    return write_bytes_atomically(path, table_bytes(frame, fmt, sheet))
+
+
+def _write_csv(frame: pd.DataFrame, out: Any, decimals: int | None) -> None:
+    """CSV by Arrow's writer: text made inert once per distinct value, floats formatted once
+    per distinct value, NaN as an empty cell."""
+    pa, pacsv = _arrow()
+    arrays = []
+    for column in frame.columns:
+        series = frame[column]
+        if series.dtype.kind == "f":
+            arrays.append(_float_text(series.to_numpy(), decimals))
+        elif series.dtype.kind in "iub":
+            arrays.append(pa.array(series.to_numpy()))
+        else:
+            cat = series.astype("category")
+            texts = [str(neutral_text(str(c))) for c in cat.cat.categories]
+            codes = cat.cat.codes.to_numpy().astype(np.int32)
+            arrays.append(pa.DictionaryArray.from_arrays(
+                pa.array(codes, mask=codes < 0), pa.array(texts, type=pa.string())))
+    names = [str(neutral_text(str(c))) for c in frame.columns]
+    pacsv.write_csv(pa.table(arrays, names=names), out,
+                    write_options=pacsv.WriteOptions(quoting_style="needed"))
+
+
+def _float_text(values: np.ndarray, decimals: int | None) -> Any:
+    pa, _ = _arrow()
+    ok = np.isfinite(values)
+    rounded = np.round(values[ok], decimals) if decimals is not None else values[ok]
+    uniques, inverse = np.unique(rounded, return_inverse=True)
+    texts = [f"{u:.{decimals}f}" if decimals is not None else repr(float(u)) for u in uniques]
+    codes = np.full(len(values), -1, dtype=np.int32)
+    codes[ok] = inverse
+    return pa.DictionaryArray.from_arrays(pa.array(codes, mask=~ok),
+                                          pa.array(texts, type=pa.string()))
+
+
+__all__ = ["FORMATS", "cell_text", "check_names", "format_of", "read_grid", "read_sav",
+           "read_table", "read_xlsx_grid", "sniff_delimiter", "table_bytes", "write_table"]
