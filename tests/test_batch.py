@@ -114,3 +114,83 @@ def test_invalid_cells_are_reported_by_row_and_column():
     assert problems[1][0][0] == "cleaning-surfaces"
     assert "valid: never, sometimes, mostly, always" in problems[1][0][1]
     assert problems[1][1][0] == "cleaning-checks" and "'moon'" in problems[1][1][1]
+
+
+# --- reading and writing batch tables (socialmaturity.intake.tables) ---------------------------
+
+
+def _panel_csv(tmp_path, respondents=40):
+    from socialmaturity.benchmark.demo import generate_panel
+
+    path = tmp_path / "responses.csv"
+    generate_panel(INSTRUMENTS["social"], seed=5, respondents=respondents).to_csv(path,
+                                                                                  index=False)
+    return path
+
+
+def test_a_column_named_twice_is_refused_with_both_positions(tmp_path):
+    import pytest
+
+    from socialmaturity.errors import InputFileError
+    from socialmaturity.services.batch import read_table
+
+    source = _panel_csv(tmp_path)
+    header, rest = source.read_text().split("\n", 1)
+    names = header.split(",")
+    second = names.index("region") + 3
+    names[second] = " region"  # names are trimmed: this is 'region' again
+    source.write_text(",".join(names) + "\n" + rest)
+    with pytest.raises(InputFileError) as err:
+        read_table(INSTRUMENTS["social"], source)
+    problem = err.value.problems[0]
+    assert problem.where == f"{source}:1"
+    assert problem.message.startswith(f"column 'region' appears twice in the header (columns "
+                                      f"{names.index('region') + 1} and {second + 1})")
+
+
+def test_a_hundred_thousand_columns_are_checked_for_names_in_one_pass(tmp_path):
+    import pytest
+
+    from socialmaturity.errors import InputFileError
+    from socialmaturity.intake.tables import read_table
+
+    names = [f"c{i}" for i in range(100_000)]
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(names + ["c5"]) + "\n" + ",".join(["1"] * 100_001) + "\n")
+    with pytest.raises(InputFileError, match=r"'c5' appears twice in the header \(columns 6 "
+                                             r"and 100,001\)"):
+        read_table(path, text=True)
+
+
+def test_a_short_row_and_bad_text_name_their_line(tmp_path):
+    import pytest
+
+    from socialmaturity.errors import InputFileError
+    from socialmaturity.intake.tables import read_table
+
+    path = tmp_path / "t.csv"
+    path.write_text('a,b,c\n1,2,3\n4,"two\nlines",6\n7,8\n')
+    with pytest.raises(InputFileError) as err:
+        read_table(path)
+    assert str(err.value) == f"{path}:5: not a valid CSV file: this row has 2 cells, the header 3"
+    path.write_bytes(b"a,b\n1,2\n3,caf\xe9\n")
+    with pytest.raises(InputFileError, match=r"t\.csv:3: not UTF-8 text"):
+        read_table(path)
+
+
+def test_parquet_in_and_out_scores_as_csv(tmp_path):
+    from socialmaturity.services.batch import score_csv
+
+    inst = INSTRUMENTS["social"]
+    source = _panel_csv(tmp_path)
+    pd.read_csv(source, dtype=str, keep_default_na=False).to_parquet(tmp_path / "in.parquet")
+    score_csv(inst, source, tmp_path / "out.csv")
+    score_csv(inst, tmp_path / "in.parquet", tmp_path / "out.parquet")
+    from_csv = pd.read_csv(tmp_path / "out.csv")
+    from_parquet = pd.read_parquet(tmp_path / "out.parquet")
+    assert from_parquet["overall_score"].dtype == "float64"
+    assert from_csv["overall_score"].tolist() == from_parquet["overall_score"].tolist()
+    assert from_csv["stage"].tolist() == from_parquet["stage"].astype(str).tolist()
+    # the CSV writes one decimal, as before
+    assert all(len(v.rsplit(".", 1)[1]) == 1 for v in
+               pd.read_csv(tmp_path / "out.csv", dtype=str)["overall_score"])

@@ -53,10 +53,12 @@ def instrument_show(fmt: str, settings) -> None:
 
 @click.command()
 @click.argument("answers", required=False, type=click.Path(dir_okay=False))
-@click.option("--batch", "batch", type=click.Path(dir_okay=False), metavar="CSV",
-              help="Score every row of a CSV (profile fields and question ids as columns).")
-@click.option("--output", type=click.Path(dir_okay=False), metavar="CSV",
-              help="With --batch: where to write the scores.")
+@click.option("--batch", "batch", type=click.Path(dir_okay=False), metavar="TABLE",
+              help="Score every row of a table (profile fields and question ids as columns): "
+                   "CSV, XLSX, SPSS .sav or Parquet.")
+@click.option("--output", type=click.Path(dir_okay=False), metavar="FILE",
+              help="With --batch: where to write the scores (.parquet: Parquet, .xlsx: XLSX, "
+                   "else CSV).")
 @click.option("--skip-invalid", is_flag=True,
               help="With --batch: leave invalid rows out instead of writing nothing.")
 @click.option("--all", "show_all", is_flag=True, help="Text format: list every recommendation.")
@@ -74,6 +76,7 @@ def score(answers, batch, output, skip_invalid, show_all, pdf, pptx, fmt, settin
     Example: socialmaturity score answers.yaml --pdf report.pdf --lang nl
     Example: socialmaturity score answers.yaml --pptx deck.pptx
     Example: socialmaturity score --batch responses.csv --output scores.csv
+    Example: socialmaturity score --batch responses.parquet --output scores.parquet
     """
     if batch:
         if answers:

@@ -118,7 +118,9 @@ def _csv_table(path: Path, name: str, fail: Fail, expected: str) -> pd.DataFrame
                                              if len(head) < 1 << 20 else
                                              head.decode("utf-8-sig", errors="ignore"))))
     except UnicodeDecodeError:
-        raise fail(name, "not UTF-8 text: save the CSV as UTF-8") from None
+        line = _bad_text_line(path)
+        raise fail(f"{name}:{line}" if line else name, "not UTF-8 text: save the CSV as "
+                                                       "UTF-8") from None
     except (StopIteration, csv.Error) as exc:
         raise fail(name, f"not a valid CSV file: {exc}") from None
     check_names([h.strip() for h in header], f"{name}:1", fail)

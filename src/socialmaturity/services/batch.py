@@ -1,7 +1,9 @@
-"""Use case: score a CSV of many respondents through the vectorized path.
+"""Use case: score a table of many respondents through the vectorized path.
 
-The CSV has a header row of profile fields and question ids, one respondent a row. A
-multi-select cell lists option keys separated by ``;``; an empty cell is unanswered.
+The table (CSV, XLSX, SPSS .sav or Parquet, read by :mod:`socialmaturity.intake.tables`) has a
+header row of profile fields and question ids, one respondent a row. A multi-select cell lists
+option keys separated by ``;``; an empty cell is unanswered. The scores are written as CSV,
+XLSX or Parquet by the output's suffix.
 """
 
 from __future__ import annotations
@@ -115,9 +117,10 @@ def score_csv(inst: Instrument, source: str | Path, output: str | Path, *,
     frame = read_table(inst, source)
     scores, problems = score_table(inst, frame, progress)
     listed: list[Problem] = []
+    lines = Path(source).suffix.lower() not in (*tables.PARQUET_SUFFIXES, *tables.SAV_SUFFIXES)
     for row in sorted(problems)[:MAX_LISTED]:
-        for column, message in problems[row]:
-            listed.append(Problem(f"{source}:{row + 2}",
+        for column, message in problems[row]:  # the header is line 1
+            listed.append(Problem(f"{source}:{row + 2}" if lines else str(source),
                                   f"row {row + 1:,}, column {column!r}: {message}"))
     keep = np.ones(len(frame), dtype=bool)
     if problems:
