@@ -97,17 +97,22 @@ def read_table(path: str | Path, *, text: bool = False, fail: Fail = _input_erro
     elif suffix in SAV_SUFFIXES:
         frame = _categorical(read_sav(path, name, fail)[0])
     elif suffix in PARQUET_SUFFIXES:
-        frame = _parquet_table(path, name, fail)
+        frame = _parquet_table(path, name, fail, text)
     else:
-        frame = _csv_table(path, name, fail, expected)
+        frame = _csv_table(path, name, fail, expected, text)
     frame.columns = [str(c).strip() for c in frame.columns]
     check_names(frame.columns, f"{name}:1", fail)
     if not text:
-        frame = pd.DataFrame({c: _typed(frame[c]) for c in frame.columns})
+        for j, column in enumerate(frame.columns):
+            if isinstance(frame.dtypes.iloc[j], pd.CategoricalDtype):
+                frame.isetitem(j, _typed(frame.iloc[:, j]))
     return frame
 
 
-def _csv_table(path: Path, name: str, fail: Fail, expected: str) -> pd.DataFrame:
+def _csv_table(path: Path, name: str, fail: Fail, expected: str, text: bool) -> pd.DataFrame:
+    """A CSV as categorical text (``text``), else with the types Arrow infers over the whole
+    column: int64 (float64 with an empty cell), float64, bool, else text; dates and times are
+    kept as the text they were."""
     pa, pacsv = _arrow()
     with path.open("rb") as f:
         head = f.read(1 << 20)
@@ -124,17 +129,29 @@ def _csv_table(path: Path, name: str, fail: Fail, expected: str) -> pd.DataFrame
     except (StopIteration, csv.Error) as exc:
         raise fail(name, f"not a valid CSV file: {exc}") from None
     check_names([h.strip() for h in header], f"{name}:1", fail)
-    text = pa.dictionary(pa.int32(), pa.string())
-    try:
-        table = pacsv.read_csv(
-            path, read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(header, text), strings_can_be_null=True,
-                quoted_strings_can_be_null=True, null_values=[""]))
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise _csv_problem(path, name, str(exc), fail) from None
-    return _categorical(table)
+    def read(types: dict[str, Any], only: list[str] | None = None) -> Any:
+        try:
+            return pacsv.read_csv(
+                path, read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES),
+                parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=types, strings_can_be_null=True, include_columns=only,
+                    quoted_strings_can_be_null=True, null_values=[""],
+                    true_values=["true", "True", "TRUE"],
+                    false_values=["false", "False", "FALSE"], timestamp_parsers=[]))
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise _csv_problem(path, name, str(exc), fail) from None
+
+    if text:
+        return _categorical(read(dict.fromkeys(header, pa.dictionary(pa.int32(), pa.string()))))
+    table = read({})
+    when = [f.name for f in table.schema if pa.types.is_temporal(f.type)]
+    if when:  # read as text again: a date stays the text it was, as in every other format
+        again = read(dict.fromkeys(when, pa.string()), when)
+        for column in when:
+            table = table.set_column(table.schema.get_field_index(column), column,
+                                     again.column(column))
+    return table.to_pandas()
 
 
 def _csv_problem(path: Path, name: str, message: str, fail: Fail,
@@ -288,16 +305,16 @@ def read_sav(path: Path, name: str, fail: Fail) -> tuple[pd.DataFrame, Any]:
         raise fail(name, f"not a readable SPSS .sav file ({exc})") from None
 
 
-def _parquet_table(path: Path, name: str, fail: Fail) -> pd.DataFrame:
+def _parquet_table(path: Path, name: str, fail: Fail, text: bool) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
     try:
         schema = pq.read_schema(path)
-        text = [f.name for f in schema if str(f.type) in ("string", "large_string")]
-        table = pq.read_table(path, read_dictionary=text)
+        strings = [f.name for f in schema if str(f.type) in ("string", "large_string")]
+        table = pq.read_table(path, read_dictionary=strings if text else None)
     except Exception as exc:  # ArrowInvalid, OSError: not Parquet or damaged
         raise fail(name, f"not a readable Parquet file ({shorten(str(exc))})") from None
-    return _categorical(table)
+    return _categorical(table) if text else table.to_pandas()
 
 
 # --- a CSV without a header: survey exports ---------------------------------------------------

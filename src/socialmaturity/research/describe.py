@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import sparse, stats
+from scipy import sparse, special
 
 from ..errors import Problem
 from .checks import (
@@ -145,7 +145,7 @@ def _logit_ci(p: np.ndarray, se: np.ndarray, df: np.ndarray, alpha: float
               ) -> tuple[np.ndarray, np.ndarray]:
     """``expit(logit(p) ± t(1−α/2; df) · se / (p(1−p)))``; NaN where p is 0 or 1."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        t = stats.t.ppf(1 - alpha / 2, df)
+        t = special.stdtrit(df, 1 - alpha / 2)
         inner = (p > 0) & (p < 1)
         logit = np.log(p / (1 - p))
         half = t * se / (p * (1 - p))
@@ -290,7 +290,7 @@ def _woodruff(design: Design, x: np.ndarray, domain: np.ndarray, q: np.ndarray,
     cdf = (w[rows][:, None] * below).sum(axis=0) / total
     z = w[rows][:, None] * (below - cdf) / total
     var = design.variance(design.psu[rows], np.zeros(len(rows), dtype=np.int64), z, 1)[0]
-    t = stats.t.ppf(1 - alpha / 2, df) if df > 0 else np.nan
+    t = special.stdtrit(df, 1 - alpha / 2) if df > 0 else np.nan
     half = t * np.sqrt(np.maximum(var, 0.0))
     lo = fn(xs, ws, np.clip(cdf - half, 0.0, 1.0))
     hi = fn(xs, ws, np.clip(cdf + half, 0.0, 1.0))
