@@ -194,3 +194,36 @@ def test_parquet_in_and_out_scores_as_csv(tmp_path):
     # the CSV writes one decimal, as before
     assert all(len(v.rsplit(".", 1)[1]) == 1 for v in
                pd.read_csv(tmp_path / "out.csv", dtype=str)["overall_score"])
+
+
+def test_chunks_give_the_rows_and_scores_of_the_whole_table(tmp_path, monkeypatch):
+    """score --batch reads, checks and writes chunk by chunk: row numbers, problems and scores
+    are those of the whole table, for CSV and Parquet."""
+    from socialmaturity.intake import tables
+    from socialmaturity.services.batch import read_table, score_csv
+
+    inst = INSTRUMENTS["social"]
+    source = _panel_csv(tmp_path, respondents=300)
+    frame = pd.read_csv(source, dtype=str, keep_default_na=False)
+    frame.loc[[5, 150, 290], "strategy-sponsor"] = "ceo"
+    frame.to_csv(source, index=False)
+    frame.to_parquet(tmp_path / "in.parquet")
+    whole, _ = score_table(inst, read_table(inst, source))
+    monkeypatch.setattr(tables, "BATCH_BYTES", 20_000)  # ~15 chunks of the CSV
+    monkeypatch.setattr(tables, "BATCH_ROWS", 40)
+    for name, out in ((source, "o.csv"), (tmp_path / "in.parquet", "o.parquet")):
+        steps: list[int] = []
+        outcome = score_csv(inst, name, tmp_path / out, progress=steps.append)
+        assert (outcome.rows, outcome.written, outcome.problem_rows) == (300, 0, 3)
+        assert not (tmp_path / out).exists() and sum(steps) == len(inst.scored_questions)
+        assert [p.message.split(",")[0] for p in outcome.problems] == \
+            ["row 6", "row 151", "row 291"]
+        if name == source:
+            assert [p.where for p in outcome.problems] == [f"{source}:{r}" for r in (7, 152, 292)]
+        outcome = score_csv(inst, name, tmp_path / out, skip_invalid=True)
+        assert (outcome.written, outcome.skipped) == (297, 3)
+        scores = pd.read_csv(tmp_path / out) if out.endswith("csv") else \
+            pd.read_parquet(tmp_path / out)
+        kept = [r for r in range(300) if r not in (5, 150, 290)]
+        assert scores["row"].tolist() == [r + 1 for r in kept]
+        assert scores["overall_score"].tolist() == whole.overall[kept].tolist()

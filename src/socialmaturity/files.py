@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
 from .errors import InputFileError, Problem
 
 
-def write_atomically(path: str | Path, write: Callable[[IO[Any]], object], *,
-                     binary: bool = False) -> Path:
-    """Call ``write`` with an open temporary file (text UTF-8, or bytes), then move the file
-    to ``path``. The folder must exist; on any error the temporary file is removed."""
+@contextmanager
+def atomic_file(path: str | Path, *, binary: bool = False) -> Iterator[IO[Any]]:
+    """An open temporary file (text UTF-8, or bytes) beside ``path``, moved to ``path`` when
+    the ``with`` block ends; on any error in it the temporary file is removed and ``path`` is
+    left as it was. The folder must exist."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
@@ -28,16 +30,24 @@ def write_atomically(path: str | Path, write: Callable[[IO[Any]], object], *,
     try:
         if binary:
             with os.fdopen(fd, "wb") as f:
-                write(f)
+                yield f
         else:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-                write(f)
+                yield f
         os.chmod(tmp, 0o644)  # mkstemp makes it private; an output is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
+
+
+def write_atomically(path: str | Path, write: Callable[[IO[Any]], object], *,
+                     binary: bool = False) -> Path:
+    """Call ``write`` with an open temporary file (text UTF-8, or bytes), then move the file
+    to ``path`` (:func:`atomic_file`)."""
+    with atomic_file(path, binary=binary) as f:
+        write(f)
+    return Path(path)
 
 
 def write_bytes_atomically(path: str | Path, data: bytes) -> Path:

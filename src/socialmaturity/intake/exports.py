@@ -43,7 +43,8 @@ from ..errors import Problem, SocialMaturityError
 from ..instrument.model import Instrument
 from ..research.mapping import LAYOUTS, METADATA_TARGETS
 from ..research.matching import split_choice_text
-from .tables import cell_text, read_grid, read_sav, read_xlsx_grid
+from .grid import read_grid
+from .tables import cell_text, read_sav, read_xlsx_grid
 
 #: Rows converted between two calls of the ``progress`` callback.
 CHUNK_ROWS = 50_000

@@ -1,9 +1,9 @@
-"""One reader for every table the program takes in, one writer for every table it gives out.
+"""One reader for every table the program takes in (the writer is
+:mod:`socialmaturity.intake.writing`).
 
 :func:`read_table` reads a table with a header row: CSV (UTF-8), XLSX (first sheet), SPSS
-``.sav`` or Parquet, chosen by the file's suffix. :func:`read_grid` reads a CSV without taking
-a header (survey exports have one to three header rows; :mod:`socialmaturity.intake.exports`
-tells them apart) in UTF-8, Windows-1252 or UTF-16, comma, semicolon or tab separated.
+``.sav`` or Parquet, chosen by the file's suffix. (A survey export's CSV, with one to three
+header rows, is read by :func:`socialmaturity.intake.grid.read_grid` with the same parser.)
 
 CSV is parsed by Apache Arrow's multi-threaded reader (``pyarrow.csv``), every column into
 dictionary-encoded text: each distinct cell is one string however many rows hold it, and every
@@ -17,9 +17,8 @@ Limits are checked before a file is parsed: an XLSX must unpack to at most the s
 refused (one pass over the names, naming both positions). Errors name the file, and the line,
 row and column where they can.
 
-:func:`write_table` writes CSV, JSON, XLSX or Parquet whole or not at all
-(:mod:`socialmaturity.files`); text cells a spreadsheet would run as formulas are made inert in
-CSV and written as text in XLSX.
+:func:`read_batches` reads a batch table in chunks of rows, parsed ahead in a thread while
+the caller works on the previous chunk (``score --batch``).
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,16 +34,16 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputFileError, Problem, SocialMaturityError, shorten, shown
-from ..files import neutral_frame, neutral_text, write_atomically, write_bytes_atomically
 
 #: Suffixes :func:`read_table` knows; anything else is read as CSV.
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 SAV_SUFFIXES = (".sav", ".zsav")
 PARQUET_SUFFIXES = (".parquet", ".pq")
-#: Formats :func:`write_table` writes.
-FORMATS = ("csv", "json", "xlsx", "parquet")
-#: Bytes pyarrow parses at a time (and rows between two ``progress`` calls, roughly).
+#: Bytes pyarrow parses at a time (a survey export: a ``progress`` call each).
 BLOCK_BYTES = 1 << 22
+#: Bytes of CSV, rows of Parquet, in a chunk of :func:`read_batches`.
+BATCH_BYTES = 1 << 25
+BATCH_ROWS = 100_000
 
 Fail = Callable[[str, str], SocialMaturityError]
 
@@ -103,7 +102,7 @@ def read_table(path: str | Path, *, text: bool = False, fail: Fail = _input_erro
     frame.columns = [str(c).strip() for c in frame.columns]
     check_names(frame.columns, f"{name}:1", fail)
     if not text:
-        for j, column in enumerate(frame.columns):
+        for j in range(frame.shape[1]):
             if isinstance(frame.dtypes.iloc[j], pd.CategoricalDtype):
                 frame.isetitem(j, _typed(frame.iloc[:, j]))
     return frame
@@ -114,21 +113,8 @@ def _csv_table(path: Path, name: str, fail: Fail, expected: str, text: bool) -> 
     column: int64 (float64 with an empty cell), float64, bool, else text; dates and times are
     kept as the text they were."""
     pa, pacsv = _arrow()
-    with path.open("rb") as f:
-        head = f.read(1 << 20)
-    if not head.replace(b"\xef\xbb\xbf", b"").strip():
-        raise fail(name, f"the file is empty: expected {expected}")
-    try:
-        header = next(csv.reader(io.StringIO(head.decode("utf-8-sig", errors="strict")
-                                             if len(head) < 1 << 20 else
-                                             head.decode("utf-8-sig", errors="ignore"))))
-    except UnicodeDecodeError:
-        line = _bad_text_line(path)
-        raise fail(f"{name}:{line}" if line else name, "not UTF-8 text: save the CSV as "
-                                                       "UTF-8") from None
-    except (StopIteration, csv.Error) as exc:
-        raise fail(name, f"not a valid CSV file: {exc}") from None
-    check_names([h.strip() for h in header], f"{name}:1", fail)
+    header = _csv_header(path, name, fail, expected)
+
     def read(types: dict[str, Any], only: list[str] | None = None) -> Any:
         try:
             return pacsv.read_csv(
@@ -152,6 +138,116 @@ def _csv_table(path: Path, name: str, fail: Fail, expected: str, text: bool) -> 
             table = table.set_column(table.schema.get_field_index(column), column,
                                      again.column(column))
     return table.to_pandas()
+
+
+def _csv_header(path: Path, name: str, fail: Fail, expected: str) -> list[str]:
+    """The header row of a CSV (names as written), checked for a name twice."""
+    with path.open("rb") as f:
+        head = f.read(1 << 20)
+    if not head.replace(b"\xef\xbb\xbf", b"").strip():
+        raise fail(name, f"the file is empty: expected {expected}")
+    try:
+        header = next(csv.reader(io.StringIO(head.decode("utf-8-sig", errors="strict")
+                                             if len(head) < 1 << 20 else
+                                             head.decode("utf-8-sig", errors="ignore"))))
+    except UnicodeDecodeError:
+        line = _bad_text_line(path)
+        raise fail(f"{name}:{line}" if line else name, "not UTF-8 text: save the CSV as "
+                                                       "UTF-8") from None
+    except (StopIteration, csv.Error) as exc:
+        raise fail(name, f"not a valid CSV file: {exc}") from None
+    check_names([h.strip() for h in header], f"{name}:1", fail)
+    return header
+
+
+def read_batches(path: str | Path, *, fail: Fail = _input_error,
+                 expected: str = "a header row and one row per respondent"
+                 ) -> tuple[list[str], Iterator[pd.DataFrame]]:
+    """A table's column names (trimmed, checked) and its rows in chunks of categorical text, as
+    :func:`read_table` with ``text`` reads them (a CSV or Parquet file chunk by chunk, parsed
+    ahead in a thread while the caller works on the chunk before; XLSX and SPSS in one)."""
+    path = _file(path, fail)
+    name, suffix = str(path), path.suffix.lower()
+    if suffix in PARQUET_SUFFIXES:
+        import pyarrow.parquet as pq
+
+        try:
+            schema = pq.read_schema(path)
+            strings = [f.name for f in schema if str(f.type) in ("string", "large_string")]
+            parts = pq.ParquetFile(path, read_dictionary=strings).iter_batches(BATCH_ROWS)
+        except Exception as exc:  # ArrowInvalid, OSError: not Parquet or damaged
+            raise fail(name, f"not a readable Parquet file ({shorten(str(exc))})") from None
+        names = list(schema.names)
+    elif suffix in (*XLSX_SUFFIXES, *SAV_SUFFIXES):
+        frame = read_table(path, text=True, fail=fail, expected=expected)
+        return list(frame.columns), iter([frame])
+    else:
+        pa, pacsv = _arrow()
+        names = _csv_header(path, name, fail, expected)
+        try:
+            parts = pacsv.open_csv(
+                path, read_options=pacsv.ReadOptions(block_size=BATCH_BYTES),
+                parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.string())),
+                    strings_can_be_null=True, quoted_strings_can_be_null=True,
+                    null_values=[""]))
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise _csv_problem(path, name, str(exc), fail) from None
+    names = [n.strip() for n in names]
+    check_names(names, f"{name}:1", fail)
+
+    def chunks() -> Iterator[pd.DataFrame]:
+        import pyarrow as pa
+
+        try:
+            for batch in parts:
+                frame = _categorical(batch)
+                frame.columns = names
+                yield frame
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise _csv_problem(path, name, str(exc), fail) from None
+
+    return names, _ahead(chunks())
+
+
+def _ahead(chunks: Iterator[pd.DataFrame], depth: int = 2) -> Iterator[pd.DataFrame]:
+    """The chunks, each made in a thread while the one before is used (Arrow parses without
+    holding the GIL); an error is raised where the chunk would have been."""
+    import queue
+    import threading
+
+    box: queue.Queue = queue.Queue(depth)
+    done = object()
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            for chunk in chunks:
+                if stop.is_set():
+                    return
+                box.put((chunk, None))
+            box.put((done, None))
+        except BaseException as exc:  # handed to the reader
+            box.put((done, exc))
+
+    thread = threading.Thread(target=work, daemon=True, name="read-ahead")
+    thread.start()
+    try:
+        while True:
+            chunk, error = box.get()
+            if error is not None:
+                raise error
+            if chunk is done:
+                return
+            yield chunk
+    finally:
+        stop.set()
+        while thread.is_alive():  # let the worker see the stop and end
+            try:
+                box.get_nowait()
+            except queue.Empty:
+                thread.join(0.05)
 
 
 def _csv_problem(path: Path, name: str, message: str, fail: Fail,
@@ -317,183 +413,5 @@ def _parquet_table(path: Path, name: str, fail: Fail, text: bool) -> pd.DataFram
     return _categorical(table) if text else table.to_pandas()
 
 
-# --- a CSV without a header: survey exports ---------------------------------------------------
-
-
-def sniff_delimiter(text: str) -> str:
-    """``,``, ``;`` or tab: whichever splits the first row into the most cells."""
-    best, count = ",", 0
-    for d in (",", ";", "\t"):
-        try:
-            first = next(csv.reader(io.StringIO(text), delimiter=d))
-        except (StopIteration, csv.Error):
-            continue
-        if len(first) > count:
-            best, count = d, len(first)
-    return best
-
-
-def read_grid(path: Path, name: str, fail: Fail, *,
-              progress: Callable[[int], None] | None = None,
-              header_rows: Callable[[list[list[str]]], int] | None = None
-              ) -> tuple[pd.DataFrame, str, list[str]]:
-    """A whole CSV as a grid of categorical text columns (``""`` kept as text), its encoding
-    and warnings. ``progress`` is told the data rows of each block parsed (``header_rows``
-    says how many of the first rows are headers)."""
-    pa, pacsv = _arrow()
-    with path.open("rb") as f:
-        head = f.read(65536)
-    if not head.replace(b"\xef\xbb\xbf", b"").strip():
-        raise fail(name, "the file is empty: expected header rows and one row per respondent")
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-    elif b"\x00" in head:
-        raise fail(name, "not a text file (it holds NUL bytes): export the survey as CSV, "
-                         "XLSX or SPSS .sav")
-    else:
-        encoding = _encoding(path, name, fail)
-    sample = head.decode(encoding, errors="replace")
-    sep = sniff_delimiter(sample)
-    width = max((len(r) for r in _rows(sample, sep, 1)), default=1)
-    names = [f"c{j}" for j in range(width)]
-    text = pa.dictionary(pa.int32(), pa.string())
-    batches = []
-    try:
-        reader = pacsv.open_csv(
-            path, read_options=pacsv.ReadOptions(column_names=names, block_size=BLOCK_BYTES,
-                                                 encoding="utf8" if encoding == "utf-8-sig"
-                                                 else encoding),
-            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, text),
-                                                 strings_can_be_null=False))
-        skip = header_rows(_rows(sample, sep, 4)) if progress and header_rows else 0
-        for batch in reader:
-            if progress:
-                progress(batch.num_rows - min(skip, batch.num_rows))
-                skip -= min(skip, batch.num_rows)
-            batches.append(batch)
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise _csv_problem(path, name, str(exc), fail, encoding, sep) from None
-    warnings = [] if encoding != "cp1252" else [
-        f"{name} is not UTF-8: read as Windows-1252 (cp1252); check accented letters, or "
-        f"export as CSV UTF-8"]
-    table = pa.Table.from_batches(batches, schema=reader.schema).unify_dictionaries()
-    grid = table.combine_chunks().to_pandas()
-    grid.columns = range(width)
-    return grid, "utf-8" if encoding == "utf-8-sig" else encoding, warnings
-
-
-def _rows(sample: str, sep: str, limit: int) -> list[list[str]]:
-    rows = []
-    try:
-        for row in csv.reader(io.StringIO(sample.lstrip("\ufeff")), delimiter=sep):
-            if row:
-                rows.append(row)
-            if len(rows) >= limit:
-                break
-    except csv.Error:
-        pass
-    return rows
-
-
-def _encoding(path: Path, name: str, fail: Fail) -> str:
-    """``utf-8-sig`` when the whole file decodes as UTF-8, else ``cp1252`` when it decodes as
-    that (checked block by block, without holding the text)."""
-    failed_at = None
-    for encoding in ("utf-8-sig", "cp1252"):
-        decoder = codecs.getincrementaldecoder(encoding)()
-        offset = 0
-        try:
-            with path.open("rb") as f:
-                while block := f.read(1 << 20):
-                    decoder.decode(block)
-                    offset += len(block)
-                decoder.decode(b"", final=True)
-        except UnicodeDecodeError as exc:
-            failed_at = failed_at if failed_at is not None else offset + exc.start
-            continue
-        return encoding
-    raise fail(name, f"not text in UTF-8 or Windows-1252 (byte {failed_at}): export the survey "
-                     f"as CSV (UTF-8), XLSX or SPSS .sav")
-
-
-# --- writing ------------------------------------------------------------------------------------
-
-
-def table_bytes(frame: pd.DataFrame, fmt: str, sheet: str = "table") -> bytes:
-    """A table as CSV, JSON (records; NaN as null), XLSX or Parquet bytes."""
-    from ..research.workbook import xlsx_bytes
-
-    if fmt == "csv":  # text cells that a spreadsheet would run as formulas are made inert
-        return neutral_frame(frame).to_csv(index=False).encode("utf-8")
-    if fmt == "json":
-        return (frame.to_json(orient="records", force_ascii=False, indent=2,
-                              date_format="iso") + "\n").encode("utf-8")
-    if fmt == "xlsx":
-        return xlsx_bytes({sheet: frame})
-    if fmt == "parquet":
-        buffer = io.BytesIO()
-        frame.to_parquet(buffer, index=False)
-        return buffer.getvalue()
-    raise SocialMaturityError(Problem("--format", f"{fmt!r} cannot be written to a file; "
-                                                  f"valid: {', '.join(FORMATS)}"))
-
-
-def format_of(path: str | Path, fmt: str | None = None) -> str:
-    """``fmt``, else the format the file's suffix names (CSV when it names none)."""
-    if fmt not in (None, "table"):
-        return fmt  # type: ignore[return-value]
-    suffix = Path(path).suffix.lower()
-    return {".json": "json", ".xlsx": "xlsx", ".parquet": "parquet", ".pq": "parquet"}.get(
-        suffix, "csv")
-
-
-def write_table(frame: pd.DataFrame, path: str | Path, fmt: str | None = None,
-                sheet: str = "table", *, decimals: int | None = None) -> Path:
-    """Write a table whole or not at all as CSV, JSON, XLSX or Parquet (by ``fmt``, else by
-    the file suffix). A big CSV is written by Arrow's writer, float columns with ``decimals``
-    digits when given."""
-    fmt = format_of(path, fmt)
-    if fmt == "csv" and (len(frame) > 10_000 or decimals is not None):
-        return write_atomically(path, lambda f: _write_csv(frame, f, decimals), binary=True)
-    if fmt == "parquet":
-        return write_atomically(path, lambda f: frame.to_parquet(f, index=False), binary=True)
-    return write_bytes_atomically(path, table_bytes(frame, fmt, sheet))
-
-
-def _write_csv(frame: pd.DataFrame, out: Any, decimals: int | None) -> None:
-    """CSV by Arrow's writer: text made inert once per distinct value, floats formatted once
-    per distinct value, NaN as an empty cell."""
-    pa, pacsv = _arrow()
-    arrays = []
-    for column in frame.columns:
-        series = frame[column]
-        if series.dtype.kind == "f":
-            arrays.append(_float_text(series.to_numpy(), decimals))
-        elif series.dtype.kind in "iub":
-            arrays.append(pa.array(series.to_numpy()))
-        else:
-            cat = series.astype("category")
-            texts = [str(neutral_text(str(c))) for c in cat.cat.categories]
-            codes = cat.cat.codes.to_numpy().astype(np.int32)
-            arrays.append(pa.DictionaryArray.from_arrays(
-                pa.array(codes, mask=codes < 0), pa.array(texts, type=pa.string())))
-    names = [str(neutral_text(str(c))) for c in frame.columns]
-    pacsv.write_csv(pa.table(arrays, names=names), out,
-                    write_options=pacsv.WriteOptions(quoting_style="needed"))
-
-
-def _float_text(values: np.ndarray, decimals: int | None) -> Any:
-    pa, _ = _arrow()
-    ok = np.isfinite(values)
-    rounded = np.round(values[ok], decimals) if decimals is not None else values[ok]
-    uniques, inverse = np.unique(rounded, return_inverse=True)
-    texts = [f"{u:.{decimals}f}" if decimals is not None else repr(float(u)) for u in uniques]
-    codes = np.full(len(values), -1, dtype=np.int32)
-    codes[ok] = inverse
-    return pa.DictionaryArray.from_arrays(pa.array(codes, mask=~ok),
-                                          pa.array(texts, type=pa.string()))
-
-
-__all__ = ["FORMATS", "cell_text", "check_names", "format_of", "read_grid", "read_sav",
-           "read_table", "read_xlsx_grid", "sniff_delimiter", "table_bytes", "write_table"]
+__all__ = ["cell_text", "check_names", "read_batches", "read_sav", "read_table",
+           "read_xlsx_grid"]

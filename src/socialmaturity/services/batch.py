@@ -17,6 +17,7 @@ import numpy as np
 from ..errors import InputFileError, Problem
 from ..instrument.model import Instrument
 from ..intake import tables
+from ..intake.writing import TableWriter
 from ..scoring.answers import check_value
 from ..scoring.batch import MULTI_SEPARATOR, BatchScores, encode_frame, score_encoded
 
@@ -27,12 +28,21 @@ MAX_LISTED = 20
 def read_table(inst: Instrument, path: str | Path, *, require_questions: bool = True):
     """Read a batch table (CSV, XLSX, SPSS .sav or Parquet) as categorical text columns; check
     that the needed columns are there."""
-    frame = tables.read_table(path, text=True, expected="a header row of profile fields and "
-                                                        "question ids")
+    frame = tables.read_table(path, text=True, expected=EXPECTED)
+    check_columns(inst, frame.columns, path, require_questions=require_questions)
+    return frame
+
+
+EXPECTED = "a header row of profile fields and question ids"
+
+
+def check_columns(inst: Instrument, names, path: str | Path, *,
+                  require_questions: bool = True) -> None:
+    """Refuse a header without the required profile fields (and every scored question)."""
     needed = [q.id for q in inst.profile if q.required]
     if require_questions:
         needed += [q.id for q in inst.scored_questions]
-    present = set(frame.columns)
+    present = set(names)
     missing = [c for c in needed if c not in present]
     if missing:
         shown = ", ".join(missing[:10]) + (f", … ({len(missing)} in all)" if len(missing) > 10
@@ -41,7 +51,6 @@ def read_table(inst: Instrument, path: str | Path, *, require_questions: bool = 
                                                    f"the profile fields and every question id "
                                                    f"(`socialmaturity instrument show` lists "
                                                    f"them)"))
-    return frame
 
 
 def profile_problems(inst: Instrument, frame) -> dict[int, list[tuple[str, str]]]:
@@ -88,12 +97,14 @@ def score_table(inst: Instrument, frame, progress: Callable[[int], None] | None 
     return score_encoded(inst, enc), problems
 
 
-def scores_frame(inst: Instrument, frame, scores: BatchScores, keep: np.ndarray):
-    """The output table: input row number, pass-through columns, scores and stages."""
+def scores_frame(inst: Instrument, frame, scores: BatchScores, keep: np.ndarray,
+                 first_row: int = 1):
+    """The output table: input row number (``first_row`` for the frame's first), pass-through
+    columns, scores and stages."""
     import pandas as pd
 
     questions = {q.id for q in inst.scored_questions} | {q.id for q in inst.outcomes}
-    out = pd.DataFrame({"row": np.arange(1, len(frame) + 1)[keep]})
+    out = pd.DataFrame({"row": np.arange(first_row, first_row + len(frame))[keep]})
     for col in frame.columns:
         if col not in questions:
             out[col] = frame[col].array[keep]
@@ -109,27 +120,57 @@ def scores_frame(inst: Instrument, frame, scores: BatchScores, keep: np.ndarray)
     return out
 
 
+class _NothingWritten(Exception):
+    """Raised inside the writer to leave no output file (invalid rows, no --skip-invalid)."""
+
+
 def score_csv(inst: Instrument, source: str | Path, output: str | Path, *,
               skip_invalid: bool = False, progress: Callable[[int], None] | None = None
               ) -> BatchOutcome:
-    """Score every row of ``source`` into ``output``. With invalid rows and no
-    ``skip_invalid``, nothing is written and the outcome lists the first problems."""
-    frame = read_table(inst, source)
-    scores, problems = score_table(inst, frame, progress)
-    listed: list[Problem] = []
+    """Score every row of ``source`` (CSV, XLSX, SPSS .sav or Parquet) into ``output`` (CSV,
+    XLSX or Parquet by its suffix). With invalid rows and no ``skip_invalid``, nothing is
+    written and the outcome lists the first problems.
+
+    The rows are read, checked, scored and written chunk by chunk, the next chunk parsed in a
+    thread meanwhile (:func:`~socialmaturity.intake.tables.read_batches`); ``progress`` is told
+    its share of ``len(inst.scored_questions)`` steps as the chunks are done.
+    """
+    names, chunks = tables.read_batches(source, expected=EXPECTED)
+    check_columns(inst, names, source)
+    steps, told = len(inst.scored_questions), 0
+    size = max(1, Path(source).stat().st_size)
     lines = Path(source).suffix.lower() not in (*tables.PARQUET_SUFFIXES, *tables.SAV_SUFFIXES)
-    for row in sorted(problems)[:MAX_LISTED]:
-        for column, message in problems[row]:  # the header is line 1
-            listed.append(Problem(f"{source}:{row + 2}" if lines else str(source),
-                                  f"row {row + 1:,}, column {column!r}: {message}"))
-    keep = np.ones(len(frame), dtype=bool)
-    if problems:
-        if not skip_invalid:
-            return BatchOutcome(len(frame), 0, 0, listed, len(problems))
-        keep[list(problems)] = False
-    # CSV: no formulas (OWASP), scores with one decimal; Parquet: the numbers as they are
-    tables.write_table(scores_frame(inst, frame, scores, keep), output, decimals=1)
-    return BatchOutcome(len(frame), int(keep.sum()), int((~keep).sum()), listed, len(problems))
+    listed: list[Problem] = []
+    rows = written = bad = 0
+    try:
+        # CSV: no formulas (OWASP), scores with one decimal; Parquet: the numbers as they are
+        with TableWriter(output, decimals=1) as writer:
+            for number, frame in enumerate(chunks):
+                scores, problems = score_table(inst, frame)
+                for row in sorted(problems)[:max(0, MAX_LISTED - min(bad, MAX_LISTED))]:
+                    at = rows + row
+                    for column, message in problems[row]:  # the header is line 1
+                        listed.append(Problem(f"{source}:{at + 2}" if lines else str(source),
+                                              f"row {at + 1:,}, column {column!r}: {message}"))
+                bad += len(problems)
+                if skip_invalid or not bad:
+                    keep = np.ones(len(frame), dtype=bool)
+                    keep[list(problems)] = False
+                    writer.write(scores_frame(inst, frame, scores, keep, rows + 1))
+                    written += int(keep.sum())
+                rows += len(frame)
+                if progress:
+                    done = int(steps * min(1.0, (number + 1) * tables.BATCH_BYTES / size))
+                    progress(done - told)
+                    told = done
+            if bad and not skip_invalid:
+                raise _NothingWritten
+    except _NothingWritten:
+        return BatchOutcome(rows, 0, 0, listed, bad)
+    finally:
+        if progress and told < steps:
+            progress(steps - told)
+    return BatchOutcome(rows, written, rows - written, listed, bad)
 
 
 __all__ = ["MULTI_SEPARATOR", "read_table", "score_csv", "BatchOutcome"]

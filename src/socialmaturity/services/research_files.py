@@ -19,7 +19,8 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputFileError, Problem, SocialMaturityError
-from ..intake.tables import read_table, table_bytes, write_table
+from ..intake.tables import read_table
+from ..intake.writing import table_bytes, write_table
 
 # --- reading and writing tables: one reader and one writer, in socialmaturity.intake.tables
 
