@@ -209,7 +209,6 @@ def test_chunks_give_the_rows_and_scores_of_the_whole_table(tmp_path, monkeypatc
     frame.to_csv(source, index=False)
     frame.to_parquet(tmp_path / "in.parquet")
     whole, _ = score_table(inst, read_table(inst, source))
-    monkeypatch.setattr(tables, "BATCH_BYTES", 20_000)  # ~15 chunks of the CSV
     monkeypatch.setattr(tables, "BATCH_ROWS", 40)
     for name, out in ((source, "o.csv"), (tmp_path / "in.parquet", "o.parquet")):
         steps: list[int] = []

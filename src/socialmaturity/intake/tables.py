@@ -27,6 +27,7 @@ import codecs
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +42,7 @@ SAV_SUFFIXES = (".sav", ".zsav")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 #: Bytes pyarrow parses at a time (a survey export: a ``progress`` call each).
 BLOCK_BYTES = 1 << 22
-#: Bytes of CSV, rows of Parquet, in a chunk of :func:`read_batches`.
-BATCH_BYTES = 1 << 25
+#: Rows in a chunk of :func:`read_batches`.
 BATCH_ROWS = 100_000
 
 Fail = Callable[[str, str], SocialMaturityError]
@@ -112,32 +112,42 @@ def _csv_table(path: Path, name: str, fail: Fail, expected: str, text: bool) -> 
     """A CSV as categorical text (``text``), else with the types Arrow infers over the whole
     column: int64 (float64 with an empty cell), float64, bool, else text; dates and times are
     kept as the text they were."""
-    pa, pacsv = _arrow()
+    pa, _ = _arrow()
     header = _csv_header(path, name, fail, expected)
-
-    def read(types: dict[str, Any], only: list[str] | None = None) -> Any:
-        try:
-            return pacsv.read_csv(
-                path, read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES),
-                parse_options=pacsv.ParseOptions(newlines_in_values=True),
-                convert_options=pacsv.ConvertOptions(
-                    column_types=types, strings_can_be_null=True, include_columns=only,
-                    quoted_strings_can_be_null=True, null_values=[""],
-                    true_values=["true", "True", "TRUE"],
-                    false_values=["false", "False", "FALSE"], timestamp_parsers=[]))
-        except (pa.ArrowInvalid, OSError) as exc:
-            raise _csv_problem(path, name, str(exc), fail) from None
-
     if text:
-        return _categorical(read(dict.fromkeys(header, pa.dictionary(pa.int32(), pa.string()))))
-    table = read({})
+        return _categorical(_arrow_csv(path, name, fail, dict.fromkeys(header, TEXT())))
+    table = _arrow_csv(path, name, fail, {})
     when = [f.name for f in table.schema if pa.types.is_temporal(f.type)]
     if when:  # read as text again: a date stays the text it was, as in every other format
-        again = read(dict.fromkeys(when, pa.string()), when)
+        again = _arrow_csv(path, name, fail, dict.fromkeys(when, pa.string()), when)
         for column in when:
             table = table.set_column(table.schema.get_field_index(column), column,
                                      again.column(column))
     return table.to_pandas()
+
+
+def TEXT() -> Any:  # noqa: N802 - a type, as Arrow spells them
+    """Arrow's dictionary-encoded text: each distinct cell once, a code per row."""
+    pa, _ = _arrow()
+    return pa.dictionary(pa.int32(), pa.string())
+
+
+def _arrow_csv(path: Path, name: str, fail: Fail, types: dict[str, Any],
+               only: list[str] | None = None) -> Any:
+    """The CSV parsed by Arrow (multi-threaded): ``types`` by column, the rest inferred over the
+    whole column; empty cells null; dates and times not inferred."""
+    pa, pacsv = _arrow()
+    try:
+        return pacsv.read_csv(
+            path, read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=types, strings_can_be_null=True, include_columns=only,
+                quoted_strings_can_be_null=True, null_values=[""],
+                true_values=["true", "True", "TRUE"], false_values=["false", "False", "FALSE"],
+                timestamp_parsers=[]))
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise _csv_problem(path, name, str(exc), fail) from None
 
 
 def _csv_header(path: Path, name: str, fail: Fail, expected: str) -> list[str]:
@@ -160,55 +170,61 @@ def _csv_header(path: Path, name: str, fail: Fail, expected: str) -> list[str]:
     return header
 
 
+@dataclass
+class Batches:
+    """A table's column names (trimmed, checked) and its rows in chunks (an iterator);
+    ``rows`` is known once the first chunk is out."""
+
+    names: list[str]
+    chunks: Iterator[pd.DataFrame]
+    rows: int | None = None
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        return self.chunks
+
+
 def read_batches(path: str | Path, *, fail: Fail = _input_error,
-                 expected: str = "a header row and one row per respondent"
-                 ) -> tuple[list[str], Iterator[pd.DataFrame]]:
-    """A table's column names (trimmed, checked) and its rows in chunks of categorical text, as
-    :func:`read_table` with ``text`` reads them (a CSV or Parquet file chunk by chunk, parsed
-    ahead in a thread while the caller works on the chunk before; XLSX and SPSS in one)."""
+                 expected: str = "a header row and one row per respondent") -> Batches:
+    """A table in chunks of ``BATCH_ROWS`` rows of categorical text, as :func:`read_table` with
+    ``text`` reads it. The file is parsed in a thread (a CSV by Arrow's multi-threaded reader, a
+    Parquet file row group by row group) and each chunk is made while the caller works on the
+    one before."""
     path = _file(path, fail)
     name, suffix = str(path), path.suffix.lower()
+    if suffix in (*XLSX_SUFFIXES, *SAV_SUFFIXES):
+        frame = read_table(path, text=True, fail=fail, expected=expected)
+        return Batches(list(frame.columns), iter([frame]), len(frame))
     if suffix in PARQUET_SUFFIXES:
         import pyarrow.parquet as pq
 
         try:
             schema = pq.read_schema(path)
             strings = [f.name for f in schema if str(f.type) in ("string", "large_string")]
-            parts = pq.ParquetFile(path, read_dictionary=strings).iter_batches(BATCH_ROWS)
+            file = pq.ParquetFile(path, read_dictionary=strings)
         except Exception as exc:  # ArrowInvalid, OSError: not Parquet or damaged
             raise fail(name, f"not a readable Parquet file ({shorten(str(exc))})") from None
         names = list(schema.names)
-    elif suffix in (*XLSX_SUFFIXES, *SAV_SUFFIXES):
-        frame = read_table(path, text=True, fail=fail, expected=expected)
-        return list(frame.columns), iter([frame])
     else:
-        pa, pacsv = _arrow()
         names = _csv_header(path, name, fail, expected)
-        try:
-            parts = pacsv.open_csv(
-                path, read_options=pacsv.ReadOptions(block_size=BATCH_BYTES),
-                parse_options=pacsv.ParseOptions(newlines_in_values=True),
-                convert_options=pacsv.ConvertOptions(
-                    column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.string())),
-                    strings_can_be_null=True, quoted_strings_can_be_null=True,
-                    null_values=[""]))
-        except (pa.ArrowInvalid, OSError) as exc:
-            raise _csv_problem(path, name, str(exc), fail) from None
-    names = [n.strip() for n in names]
-    check_names(names, f"{name}:1", fail)
+    batches = Batches([n.strip() for n in names], iter(()))
+    check_names(batches.names, f"{name}:1", fail)
 
     def chunks() -> Iterator[pd.DataFrame]:
-        import pyarrow as pa
+        if suffix in PARQUET_SUFFIXES:
+            batches.rows = file.metadata.num_rows
+            parts = file.iter_batches(BATCH_ROWS)
+        else:
+            table = _arrow_csv(path, name, fail, dict.fromkeys(names, TEXT()))
+            batches.rows = table.num_rows
+            parts = (table.slice(start, BATCH_ROWS)
+                     for start in range(0, table.num_rows, BATCH_ROWS))
+        for part in parts:
+            frame = _categorical(part)
+            frame.columns = batches.names
+            yield frame
 
-        try:
-            for batch in parts:
-                frame = _categorical(batch)
-                frame.columns = names
-                yield frame
-        except (pa.ArrowInvalid, OSError) as exc:
-            raise _csv_problem(path, name, str(exc), fail) from None
-
-    return names, _ahead(chunks())
+    batches.chunks = _ahead(chunks())
+    return batches
 
 
 def _ahead(chunks: Iterator[pd.DataFrame], depth: int = 2) -> Iterator[pd.DataFrame]:

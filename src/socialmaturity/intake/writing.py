@@ -84,8 +84,13 @@ class TableWriter:
         self._header = True
 
     def __enter__(self) -> TableWriter:
+        from concurrent.futures import ThreadPoolExecutor
+
         self._context = atomic_file(self.path, binary=True)
         self._file = self._context.__enter__()
+        # Arrow writes without the GIL: a chunk is written while the next one is made
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="write")
+        self._pending = None
         return self
 
     def write(self, frame: pd.DataFrame) -> None:
@@ -94,31 +99,55 @@ class TableWriter:
 
         if self.fmt == "xlsx":
             self._chunks.append(frame)
-        elif self.fmt == "csv":
-            pacsv.write_csv(_arrow_table(frame, csv_text=True, decimals=self.decimals),
-                            self._file, write_options=pacsv.WriteOptions(
-                                include_header=self._header, quoting_style="needed"))
+            return
+        self._wait()  # one chunk in writing at a time: the order kept, the memory bounded
+        if self.fmt == "csv":
+            table = _arrow_table(frame, csv_text=True, decimals=self.decimals)
+            options = pacsv.WriteOptions(include_header=self._header, quoting_style="needed")
+            self._pending = self._pool.submit(pacsv.write_csv, table, self._file, options)
         else:
             table = _arrow_table(frame, csv_text=False)
             if self._parquet is None:
                 self._schema = table.schema
                 self._parquet = pq.ParquetWriter(self._file, table.schema)
-            self._parquet.write_table(table.cast(self._schema))
+            self._pending = self._pool.submit(self._parquet.write_table,
+                                              table.cast(self._schema))
         self._header = False
 
+    def _wait(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()  # an error in writing is raised here
+
     def __exit__(self, kind, error, trace) -> bool | None:
+        failure: BaseException | None = None
+        try:
+            self._wait()
+        except BaseException as exc:  # noqa: BLE001 - handed on below
+            failure = exc
+        finally:
+            self._pool.shutdown()
+        try:
+            if kind is None and failure is None:
+                self._finish()
+        except BaseException as exc:  # noqa: BLE001 - handed on below
+            failure = exc
+        finally:
+            if self._parquet is not None and (kind or failure):
+                self._parquet.close()
+        if failure is not None and kind is None:  # the file is removed, the error raised
+            self._context.__exit__(type(failure), failure, failure.__traceback__)
+            raise failure
+        return self._context.__exit__(kind, error, trace)
+
+    def _finish(self) -> None:
         from ..research.workbook import xlsx_bytes
 
-        if kind is None:
-            if self.fmt == "xlsx":
-                frame = pd.concat(self._chunks, ignore_index=True) if self._chunks else \
-                    pd.DataFrame()
-                self._file.write(xlsx_bytes({self.sheet: frame}))
-            elif self.fmt == "parquet" and self._parquet is not None:
-                self._parquet.close()
+        if self.fmt == "xlsx":
+            frame = pd.concat(self._chunks, ignore_index=True) if self._chunks else pd.DataFrame()
+            self._file.write(xlsx_bytes({self.sheet: frame}))
         elif self._parquet is not None:
             self._parquet.close()
-        return self._context.__exit__(kind, error, trace)
 
 
 def _arrow_table(frame: pd.DataFrame, *, csv_text: bool, decimals: int | None = None) -> Any:
@@ -150,13 +179,26 @@ def _arrow_table(frame: pd.DataFrame, *, csv_text: bool, decimals: int | None = 
 
 
 def _float_text(values: np.ndarray, decimals: int | None) -> Any:
+    """Floats as dictionary text, each distinct value formatted once (``decimals`` digits, else
+    Python's shortest repr); NaN is null. Scores (0–100 in steps of 0.1) take a counting pass,
+    not a sort."""
     import pyarrow as pa
 
     ok = np.isfinite(values)
+    codes = np.full(len(values), -1, dtype=np.int32)
+    if decimals is not None and ok.any():
+        steps = np.rint(values[ok] * 10.0**decimals).astype(np.int64)
+        low, high = int(steps.min()), int(steps.max())
+        if high - low < 1 << 20:
+            present = np.bincount(steps - low, minlength=high - low + 1) > 0
+            uniques = (np.flatnonzero(present) + low) / 10.0**decimals
+            codes[ok] = (np.cumsum(present) - 1)[steps - low]
+            texts = [f"{u:.{decimals}f}" for u in uniques]
+            return pa.DictionaryArray.from_arrays(pa.array(codes, mask=~ok),
+                                                  pa.array(texts, type=pa.string()))
     rounded = np.round(values[ok], decimals) if decimals is not None else values[ok]
     uniques, inverse = np.unique(rounded, return_inverse=True)
     texts = [f"{u:.{decimals}f}" if decimals is not None else repr(float(u)) for u in uniques]
-    codes = np.full(len(values), -1, dtype=np.int32)
     codes[ok] = inverse
     return pa.DictionaryArray.from_arrays(pa.array(codes, mask=~ok),
                                           pa.array(texts, type=pa.string()))

@@ -135,17 +135,16 @@ def score_csv(inst: Instrument, source: str | Path, output: str | Path, *,
     thread meanwhile (:func:`~socialmaturity.intake.tables.read_batches`); ``progress`` is told
     its share of ``len(inst.scored_questions)`` steps as the chunks are done.
     """
-    names, chunks = tables.read_batches(source, expected=EXPECTED)
-    check_columns(inst, names, source)
+    batches = tables.read_batches(source, expected=EXPECTED)
+    check_columns(inst, batches.names, source)
     steps, told = len(inst.scored_questions), 0
-    size = max(1, Path(source).stat().st_size)
     lines = Path(source).suffix.lower() not in (*tables.PARQUET_SUFFIXES, *tables.SAV_SUFFIXES)
     listed: list[Problem] = []
     rows = written = bad = 0
     try:
         # CSV: no formulas (OWASP), scores with one decimal; Parquet: the numbers as they are
         with TableWriter(output, decimals=1) as writer:
-            for number, frame in enumerate(chunks):
+            for frame in batches:
                 scores, problems = score_table(inst, frame)
                 for row in sorted(problems)[:max(0, MAX_LISTED - min(bad, MAX_LISTED))]:
                     at = rows + row
@@ -160,7 +159,7 @@ def score_csv(inst: Instrument, source: str | Path, output: str | Path, *,
                     written += int(keep.sum())
                 rows += len(frame)
                 if progress:
-                    done = int(steps * min(1.0, (number + 1) * tables.BATCH_BYTES / size))
+                    done = int(steps * rows / max(1, batches.rows or rows))
                     progress(done - told)
                     told = done
             if bad and not skip_invalid:
