@@ -218,10 +218,14 @@ def read_batches(path: str | Path, *, fail: Fail = _input_error,
             batches.rows = table.num_rows
             parts = (table.slice(start, BATCH_ROWS)
                      for start in range(0, table.num_rows, BATCH_ROWS))
+        empty = True
         for part in parts:
             frame = _categorical(part)
             frame.columns = batches.names
+            empty = False
             yield frame
+        if empty:  # a header without rows: one empty chunk, so the output gets its header
+            yield pd.DataFrame({n: pd.Categorical([]) for n in batches.names})
 
     batches.chunks = _ahead(chunks())
     return batches
