@@ -202,6 +202,17 @@ def test_score_batch_csv_output_holds_no_formulas(tmp_path):
     # numbers stay numbers, negative ones included
     assert list(out["respondent_id"][-2:]) == ["-5", "-1.5"]
     assert pd.read_csv(tmp_path / "out.csv")["overall_score"].dtype.kind == "f"
+    # the same from a Parquet input; to XLSX every text is a text cell, never a formula
+    pd.DataFrame(rows).rename(columns={"note": "=cmd()"}).to_parquet(tmp_path / "in.parquet")
+    assert run("score", "--batch", tmp_path / "in.parquet", "--output",
+               tmp_path / "again.csv").exit_code == 0
+    again = (tmp_path / "again.csv").read_bytes()  # (a CSV cell cannot start with a bare \r)
+    assert b"'=HYPERLINK" in again and b"'=cmd()" in again and b"\"'\r=1+1\"" in again
+    assert run("score", "--batch", source, "--output", tmp_path / "out.xlsx").exit_code == 0
+    sheet = load_workbook(tmp_path / "out.xlsx").active
+    cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert cells and all(c.data_type == "s" for c in cells)
+    assert "=HYPERLINK" in {str(c.value)[:10] for c in cells}
 
 
 def test_research_outputs_hold_no_formulas(tmp_path):
