@@ -86,7 +86,7 @@ def score(answers, batch, output, skip_invalid, show_all, pdf, pptx, fmt, settin
                                    "not of --batch")
         if not output:
             raise click.UsageError("--batch needs --output SCORES.csv")
-        _score_batch(batch, output, skip_invalid, settings.instrument)
+        _score_batch(batch, output, skip_invalid, settings.instrument, settings.lang)
         return
     if not answers:
         raise click.UsageError("give an ANSWERS file, or --batch CSV --output CSV")
@@ -95,7 +95,8 @@ def score(answers, batch, output, skip_invalid, show_all, pdf, pptx, fmt, settin
     from ..services.assessment import make_assessor
 
     assessor = make_assessor(settings.instrument, settings.panel, settings.min_group_size)
-    result = assessor.assess(load_responses(assessor.instrument, answers), settings.lang)
+    responses = load_responses(assessor.instrument, answers, lang=settings.lang)
+    result = assessor.assess(responses, settings.lang)
     if pdf:
         from ..reports.pdf import render_pdf
 
@@ -110,7 +111,8 @@ def score(answers, batch, output, skip_invalid, show_all, pdf, pptx, fmt, settin
             click.echo(f"wrote {written}", err=True)
 
 
-def _score_batch(source: str, output: str, skip_invalid: bool, instrument: str) -> None:
+def _score_batch(source: str, output: str, skip_invalid: bool, instrument: str,
+                 lang: str = "en") -> None:
     from rich.progress import Progress
 
     from ..instrument.loader import resolve_instrument
@@ -121,7 +123,7 @@ def _score_batch(source: str, output: str, skip_invalid: bool, instrument: str) 
     with Progress(console=console(err=True), transient=True, disable=not is_big(source)) as bar:
         task = bar.add_task("Scoring", total=len(inst.scored_questions))
         outcome = score_csv(inst, source, output, skip_invalid=skip_invalid,
-                            progress=lambda k: bar.advance(task, k))
+                            progress=lambda k: bar.advance(task, k), lang=lang)
     batch_outcome(outcome, output, skip_invalid, MAX_LISTED)
 
 

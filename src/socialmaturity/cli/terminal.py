@@ -12,7 +12,7 @@ import click
 
 from ..i18n.catalog import tr
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE
-from ..scoring.answers import check_value
+from ..scoring.encode import check_value
 from ..services.interview import Interview
 
 BAR_WIDTH = 24
@@ -39,11 +39,7 @@ def _parse(iv: Interview, q, raw: str, items: list[tuple[str, str]]):
     if q.type == "text":
         return raw, None
     if q.type == "numeric":
-        special = {"?": DONT_KNOW, "-": NOT_APPLICABLE}.get(raw)
-        try:
-            value: object = special or float(raw.replace(",", "."))
-        except ValueError:
-            value = raw
+        value: object = {"?": DONT_KNOW, "-": NOT_APPLICABLE}.get(raw, raw)
         value, err = check_value(iv.instrument, q.id, value, iv.lang)
         return (value, None) if err is None else (None, tr(
             lang, "Type a number from {min} to {max}.", min=f"{q.min:g}", max=f"{q.max:g}"))

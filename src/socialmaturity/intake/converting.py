@@ -26,6 +26,7 @@ from ..research.parsing import (
     parse_number,
     parse_timestamps,
 )
+from ..scoring.encode import is_percent
 from .exports import CHUNK_ROWS, RawExport, Recode, _factorize
 from .planning import Plan
 
@@ -59,7 +60,7 @@ def _convert(q: Question, matcher: AnswerMatcher, text: str, inst: Instrument) -
         value = np.nan if m.key is None else m.key
         return _Cell(value, m.reason)
     if q.type == "numeric":
-        number = parse_number(text)
+        number = parse_number(text, percent=is_percent(q))
         specials = " or ".join(repr(inst.text(inst.special_labels[k], "en"))  # type: ignore[index]
                                for k in matcher.specials)
         valid = f"a number from {q.min:g} to {q.max:g}" + (f" or {specials}" if specials else "")
@@ -248,7 +249,7 @@ def metadata_numbers(raw: RawExport, column: str, name: str, low: float, high: f
         text = texts[k].strip()
         if not text:
             continue
-        number = parse_number(text)
+        number = parse_number(text, percent=True)
         if number is None or number < low or (high is not None and number > high):
             rows = np.flatnonzero(codes == k)
             valid = f"a number from {low:g}" + (f" to {high:g}" if high is not None else " up")

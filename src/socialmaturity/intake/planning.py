@@ -93,11 +93,9 @@ def plan_columns(raw: RawExport, mapping: Mapping, inst: Instrument) -> Plan:
 
 
 def _close_id(name: str, ids: Iterable[str]) -> str | None:
-    import difflib
+    from ..scoring.encode import closest
 
-    near = difflib.get_close_matches(name.strip().lower().replace("_", "-"), list(ids), n=1,
-                                     cutoff=0.85)
-    return near[0] if near else None
+    return closest(name.strip().lower().replace("_", "-"), ids, cutoff=0.85)
 
 
 def short_list(items: list[str], limit: int = 8) -> str:

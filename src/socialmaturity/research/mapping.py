@@ -44,7 +44,6 @@ The answer matching (:class:`~socialmaturity.research.matching.AnswerMatcher`,
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Iterable
@@ -156,8 +155,9 @@ class Mapping:
 
 
 def _close(word: str, valid: Iterable[str]) -> str:
-    near = difflib.get_close_matches(word, list(valid), n=1)
-    return f" (did you mean {near[0]!r}?)" if near else ""
+    from ..scoring.encode import did_you_mean
+
+    return did_you_mean(word, valid)
 
 
 def mapping_problems(mapping: Mapping, inst: Instrument) -> list[Problem]:

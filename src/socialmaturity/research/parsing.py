@@ -1,6 +1,8 @@
 """Numbers and timestamps as survey tools write them, read into floats and UTC times.
 
-:func:`parse_number` reads ``40,5``, ``1.234,5`` or ``40%``; :func:`parse_timestamp` and
+:func:`parse_number` is the one number parser of every input
+(:func:`socialmaturity.scoring.encode.parse_number`: ``40,5``, ``1.234,5``, ``40%``);
+:func:`parse_timestamp` and
 :func:`parse_timestamps` read the date-and-time formats of Qualtrics, SurveyMonkey, Google Forms
 and SPSS, day or month first (:func:`detect_dayfirst` tells which from the data), in UTC. Used
 by :mod:`socialmaturity.intake.importing` for numeric answers and the metadata columns.
@@ -17,37 +19,11 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from ..scoring.encode import parse_number
+
+__all__ = ["detect_dayfirst", "has_zone", "parse_number", "parse_timestamp", "parse_timestamps"]
+
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
-_NUMBER = re.compile(r"[+-]?(?:\d[\d.,]*|[.,]\d+)")
-
-
-def parse_number(text: str) -> float | None:
-    """A number from how people and tools write it, or ``None``.
-
-    Accepts ``40``, ``40.5``, ``40,5`` (a single comma without a dot is a decimal comma),
-    ``1,234.5`` and ``1.234,5`` (the last of ``.``/``,`` is the decimal mark), spaces as
-    thousands separators and a trailing ``%``: ``"40%"`` → 40.0.
-    """
-    t = str(text).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    if t.endswith("%"):
-        t = t[:-1]
-    if not _NUMBER.fullmatch(t):
-        return None
-    if "," in t and "." in t:
-        decimal = "," if t.rfind(",") > t.rfind(".") else "."
-        t = t.replace("." if decimal == "," else ",", "").replace(",", ".")
-    elif t.count(",") == 1:
-        t = t.replace(",", ".")
-    elif t.count(",") > 1:
-        t = t.replace(",", "")
-    elif t.count(".") > 1:
-        t = t.replace(".", "")
-    try:
-        return float(t)
-    except ValueError:
-        return None
-
-
 _TIMESTAMP = re.compile(r"""^\s*
     (?:(?P<y1>\d{4})(?P<s1>[-/.])(?P<m1>\d{1,2})(?P=s1)(?P<d1>\d{1,2})
       |(?P<a>\d{1,2})(?P<s2>[-/.])(?P<b>\d{1,2})(?P=s2)(?P<y2>\d{4}|\d{2}))

@@ -97,9 +97,9 @@ def _answer_share(inst: Instrument, qid: str, samples: list[str]) -> float | Non
         if matcher.match(s) is not None:
             hits += 1
         elif q.type == "numeric":
-            from .parsing import parse_number
+            from ..scoring.encode import is_percent, parse_number
 
-            number = parse_number(s)
+            number = parse_number(s, percent=is_percent(q))
             hits += number is not None and q.min <= number <= q.max  # type: ignore[operator]
         elif q.type == "multi":
             found, unknown = split_choices(s, matcher.labels)

@@ -1,4 +1,4 @@
-"""Answers → item, dimension and overall scores → stage, for one respondent.
+"""Encoded answers → item, dimension and overall scores → stage: the rules, written once.
 
 The rules, all read from the instrument:
 
@@ -12,85 +12,291 @@ The rules, all read from the instrument:
   dimension that holds the gate's question (a dimension's stage respects its own gates);
 - weakest link: the overall stage is at most ``max_above`` above the lowest dimension stage.
 
-The stage is the lowest of these three; the result says which rule decided it.
-:mod:`socialmaturity.scoring.batch` is the vectorized form of the same rules.
+The stage is the lowest of these three; the result says which rule decided it (``decided``:
+0 threshold, 1 + i gate i, 1 + len(gates) + j the weakest dimension j).
+
+**One implementation, two widths.** Every rule below is a function of an ``ops`` backend:
+:data:`MANY` runs it over numpy columns of n respondents (:mod:`.batch`, ``score --batch``,
+panels, research), :data:`ONE` over the plain numbers of one respondent (a result and its
+what-if re-scores, ~50 µs, where numpy's per-call cost would make n = 1 ten times slower). Both
+execute the same lines in the same order, so the two give identical scores.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
-from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Gate, Instrument, Question
-from .answers import Responses, Value
+import numpy as np
+
+from ..instrument.model import Instrument, Question
+from .answers import Responses
+from .encode import ANSWERED, MISSING, NA, Value, encode_answer
 
 EPSILON = 1e-9
+_NONE_LEVEL = 127  # "no dimension stage" while looking for the weakest link
 
 
-def round_score(x: float) -> float:
-    """Round half up to one decimal, identically in the single and the batch path."""
-    return math.floor(x * 10 + 0.5 + EPSILON) / 10
+class _Many:
+    """numpy columns."""
+
+    minimum = staticmethod(np.minimum)
+    maximum = staticmethod(np.maximum)
+    floor = staticmethod(np.floor)
+
+    @staticmethod
+    def take(table: tuple, index):
+        return np.asarray(table)[np.clip(index, 0, len(table) - 1)]
+
+    @staticmethod
+    def isin(value, items: tuple):
+        return np.isin(value, items)
 
 
-def item_score(inst: Instrument, q: Question, value: Value | None) -> float | None:
-    """The item score in [0, 1], or None when the question is left out (not applicable)."""
-    if value == NOT_APPLICABLE:
-        return None
-    if value is None or value == DONT_KNOW:
-        return 0.0
-    options = inst.index.options[q.id]
-    if q.type == "single":
-        table = inst.index.__dict__.setdefault("_single_scores", {}).get(q.id)
-        if table is None:  # option key → item score, made once per question
-            points = [o.points or 0.0 for o in options]
-            lo, hi = min(points), max(points)
-            table = inst.index.__dict__["_single_scores"][q.id] = {
-                o.key: ((o.points or 0.0) - lo) / (hi - lo) for o in options}
-        return table[value]  # type: ignore[index]
-    if q.type == "multi":
-        cap = multi_cap(inst, q)
-        total = 0.0
-        for o in options:
-            if o.key in value:
-                total += o.points or 0.0
-        return min(max(total, 0.0), cap) / cap
-    a, b = q.score_range  # type: ignore[misc]
-    return min(max((float(value) - a) / (b - a), 0.0), 1.0)  # type: ignore[arg-type]
+class _One:
+    """The plain numbers of one respondent."""
+
+    minimum = staticmethod(min)
+    maximum = staticmethod(max)
+    floor = staticmethod(math.floor)
+
+    @staticmethod
+    def take(table: tuple, index):
+        return table[index]
+
+    @staticmethod
+    def isin(value, items: tuple):
+        return value in items
+
+
+MANY, ONE = _Many(), _One()
+
+
+def round_score(x, ops: Any = ONE):
+    """Round half up to one decimal."""
+    return ops.floor(x * 10 + 0.5 + EPSILON) / 10
 
 
 def multi_cap(inst: Instrument, q: Question) -> float:
     return q.max_points or sum(max(o.points or 0.0, 0.0) for o in inst.index.options[q.id])
 
 
-def level_for(inst: Instrument, score: float | None) -> int | None:
-    """The stage level a (rounded) 0–100 score reaches by threshold."""
-    if score is None:
-        return None
-    steps = inst.index.__dict__.get("_level_steps")
-    if steps is None:  # (threshold, level) per stage, kept on the instrument's index
-        steps = inst.index.__dict__["_level_steps"] = tuple(
-            (s.min_score - EPSILON, s.level) for s in inst.stages)
+@dataclass(frozen=True)
+class ItemRule:
+    """How one question's answer becomes its item score, read once from the instrument."""
+
+    id: str
+    weight: float
+    kind: str  # single, multi, numeric
+    table: tuple = ()  # single: option index → item score
+    bits: tuple = ()  # multi: (option index, points) of the options with points
+    cap: float = 1.0  # multi: the points that make the item score 1
+    low: float = 0.0  # numeric: the value that scores 0 ...
+    span: float = 1.0  # ... and how far above it scores 1
+
+
+def item_rules(inst: Instrument, d) -> tuple[ItemRule, ...]:
+    """The item rules of dimension ``d``'s questions, in question order (kept on the index)."""
+    try:
+        return inst.index.__dict__["_item_rules"][d.id]
+    except KeyError:
+        cache = inst.index.__dict__.setdefault("_item_rules", {})
+        found = cache[d.id] = tuple(item_rule(inst, q) for q in d.questions)
+        return found
+
+
+def rule_of(inst: Instrument, qid: str) -> ItemRule:
+    """The item rule of one scored question."""
+    try:
+        return inst.index.__dict__["_item_rule"][qid]
+    except KeyError:
+        inst.index.__dict__["_item_rule"] = {
+            r.id: r for d in inst.dimensions for r in item_rules(inst, d)}
+        return inst.index.__dict__["_item_rule"][qid]
+
+
+def item_rule(inst: Instrument, q: Question) -> ItemRule:
+    options = inst.index.options.get(q.id, [])
+    points = [o.points or 0.0 for o in options]
+    if q.type == "single":
+        lo, hi = min(points), max(points)
+        return ItemRule(q.id, q.weight, "single", tuple((p - lo) / (hi - lo) for p in points))
+    if q.type == "multi":
+        return ItemRule(q.id, q.weight, "multi", bits=tuple(
+            (i, p) for i, p in enumerate(points) if p), cap=multi_cap(inst, q))
+    a, b = q.score_range  # type: ignore[misc]
+    return ItemRule(q.id, q.weight, "numeric", low=a, span=b - a)
+
+
+def item(ops: Any, rule: ItemRule, status, value):
+    """(item score in [0, 1], whether it counts): 0 unless answered; not counted when not
+    applicable."""
+    if rule.kind == "single":
+        s = ops.take(rule.table, value)
+    elif rule.kind == "multi":
+        total = 0.0
+        for i, p in rule.bits:
+            total = total + p * ((value >> i) & 1)
+        s = ops.minimum(ops.maximum(total, 0.0), rule.cap) / rule.cap
+    else:
+        s = ops.minimum(ops.maximum((value - rule.low) / rule.span, 0.0), 1.0)
+    return s * (status == ANSWERED), status != NA
+
+
+def dimension_raw(ops: Any, rules: tuple[ItemRule, ...], items: dict[str, tuple]):
+    """(100 · Σ wᵢ·sᵢ / Σ wᵢ over the items that count, in question order; whether any
+    counts). Without one the score is 0 and does not count."""
+    num = den = 0.0
+    for r in rules:
+        s, counted = items[r.id]
+        num = num + r.weight * s
+        den = den + r.weight * counted
+    return 100.0 * num / (den + (den == 0)), den > 0
+
+
+def dimension(ops: Any, inst: Instrument, d, cols: dict[str, tuple]):
+    """A dimension's items (question id → (score, counts)), (unrounded score, has one) and
+    answered count."""
+    rules = item_rules(inst, d)
+    items = {}
+    answered = 0
+    for r in rules:
+        status, value = cols[r.id]
+        items[r.id] = item(ops, r, status, value)
+        answered = answered + (status != MISSING)
+    return items, dimension_raw(ops, rules, items), answered
+
+
+def overall_score(ops: Any, inst: Instrument, dims: dict[str, tuple]):
+    """Σ W_d·S_d / Σ W_d over the dimensions with a score, in the instrument's order, rounded
+    (0 when no dimension has one)."""
+    num = den = 0.0
+    for d in inst.dimensions:
+        r, has = dims[d.id]
+        num = num + d.weight * r * has
+        den = den + d.weight * has
+    return round_score(num / (den + (den == 0)), ops)
+
+
+@dataclass(frozen=True)
+class StageRules:
+    """The stage rules read once from the instrument (kept on its index)."""
+
+    #: min_score - EPSILON of the stages above the first (levels run 1, 2, … with rising
+    #: min_score from 0: the loader checks it), so a level is 1 + the thresholds reached
+    thresholds: tuple
+    gates: tuple  # (gate id, the dimension it also caps or None, the level it caps at)
+    max_above: int | None  # the weakest link, when the instrument has one
+    dimensions: tuple  # dimension ids in order
+    #: the question ids and dimension ids some gate looks at
+    gated: frozenset = frozenset()
+
+
+def stage_rules(inst: Instrument) -> StageRules:
+    found = inst.index.__dict__.get("_stage_rules")
+    if found is None:
+        levels = {s.key: s.level for s in inst.stages}
+        wl = inst.rules.weakest_link
+        found = inst.index.__dict__["_stage_rules"] = StageRules(
+            tuple(s.min_score - EPSILON for s in inst.stages[1:]),
+            tuple((g.id, gate_dimension(inst, g), levels[g.stage] - 1) for g in inst.rules.gates),
+            None if wl is None else wl.max_above, tuple(d.id for d in inst.dimensions),
+            frozenset(x for g in inst.rules.gates
+                      for x in (g.condition.question, g.condition.dimension) if x))
+    return found
+
+
+def level_of(ops: Any, rules: StageRules, score, has=True):
+    """The stage level a rounded score reaches by threshold; 0 without a score."""
     level = 1
-    for threshold, lv in steps:
-        if score >= threshold:
-            level = lv
-    return level
+    for threshold in rules.thresholds:
+        level = level + (score >= threshold)
+    return level * has
 
 
-def gate_met(inst: Instrument, gate: Gate, responses: Responses,
-             dimension_scores: dict[str, float | None]) -> bool:
+def gate_met(ops: Any, inst: Instrument, gate, cols: dict[str, tuple],
+             rounded: dict[str, tuple]):
     c = gate.condition
     if c.dimension is not None:
-        score = dimension_scores.get(c.dimension)
-        return score is not None and score >= c.min_score - EPSILON  # type: ignore[operator]
-    value = responses.answers.get(c.question or "")
-    if value is None or value in (DONT_KNOW, NOT_APPLICABLE):
-        return False
+        x, has = rounded[c.dimension]
+        return has & (x >= c.min_score - EPSILON)
+    status, value = cols[c.question]
+    q = inst.index.questions[c.question]
+    keys = inst.index.option_keys(q.id)
+    answered = status == ANSWERED
     if c.any_of is not None:
-        chosen = value if isinstance(value, list) else [value]
-        return any(k in c.any_of for k in chosen)
-    exclusive = {o.key for o in inst.index.options[c.question or ""] if o.exclusive}
-    return len([k for k in value if k not in exclusive]) >= (c.min_selected or 0)  # type: ignore[union-attr]
+        if q.type == "multi":
+            return answered & ((value & sum(1 << keys.index(k) for k in c.any_of)) != 0)
+        return answered & ops.isin(value, tuple(keys.index(k) for k in c.any_of))
+    count = 0
+    for i, o in enumerate(inst.index.options[q.id]):
+        if not o.exclusive:
+            count = count + ((value >> i) & 1)
+    return answered & (count >= (c.min_selected or 0))
+
+
+def gate_dimension(inst: Instrument, gate) -> str | None:
+    """The dimension whose stage a gate also caps: the one holding its question."""
+    if gate.condition.question is None:
+        return None
+    return inst.index.dimension_of.get(gate.condition.question)
+
+
+def decide(ops: Any, rules: StageRules, threshold, gates: dict[str, Any],
+           dim_levels: dict[str, Any]):
+    """Threshold, gates and weakest link → (stage level, deciding rule code, the dimension
+    stages capped by their own gates). ``x + hit * (y - x)`` is ``y`` where ``hit``."""
+    capped = dict(dim_levels)
+    for gid, dim, cap in rules.gates:
+        if dim is not None:
+            lv = capped[dim]
+            capped[dim] = lv + ((gates[gid] == 0) & (lv > cap)) * (cap - lv)
+    level, decided = threshold, 0
+    for i, (gid, _, cap) in enumerate(rules.gates):
+        hit = (gates[gid] == 0) & (cap < level)
+        level = level + hit * (cap - level)
+        decided = decided + hit * (1 + i - decided)
+    if rules.max_above is not None:
+        low, weakest = _NONE_LEVEL, 0
+        for j, d in enumerate(rules.dimensions):
+            lv = capped[d] + (capped[d] == 0) * _NONE_LEVEL
+            weakest = weakest + (lv < low) * (j - weakest)
+            low = ops.minimum(lv, low)
+        cap = low + rules.max_above
+        hit = (low != _NONE_LEVEL) & (cap < level)
+        level = level + hit * (cap - level)
+        decided = decided + hit * (1 + len(rules.gates) + weakest - decided)
+    return level, decided, capped
+
+
+def finish(ops: Any, inst: Instrument, cols: dict[str, tuple], dims: dict[str, tuple],
+           known: tuple | None = None) -> dict:
+    """(Unrounded dimension score, has one) per dimension → rounded scores, stages, gates
+    and the deciding rule.
+
+    ``known`` = (changed dimension id, rounded scores, stages, gates) of the answers before a
+    change in one dimension that no gate looks at (:func:`rescore`): only that dimension's
+    score and stage are read again, the gates are as they were."""
+    rules = stage_rules(inst)
+    overall = overall_score(ops, inst, dims)
+    threshold = level_of(ops, rules, overall)
+    if known is None:
+        rounded = {d: (round_score(r, ops), has) for d, (r, has) in dims.items()}
+        levels = {d: level_of(ops, rules, x, has) for d, (x, has) in rounded.items()}
+        gates = {g.id: gate_met(ops, inst, g, cols, rounded) for g in inst.rules.gates}
+    else:
+        changed, rounded, levels, gates = known
+        r, has = dims[changed]
+        x = round_score(r, ops)
+        rounded = {**rounded, changed: (x, has)}
+        levels = {**levels, changed: level_of(ops, rules, x, has)}
+    level, decided, capped = decide(ops, rules, threshold, gates, levels)
+    return {"overall": overall, "threshold": threshold, "level": level, "decided": decided,
+            "rounded": rounded, "levels": levels, "dimension_levels": capped, "gates": gates}
+
+
+# --- one respondent -----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -112,7 +318,7 @@ class DimensionScore:
     asked: int
 
 
-@dataclass(frozen=True)
+@dataclass
 class Scores:
     overall: float
     level: int
@@ -123,131 +329,98 @@ class Scores:
     items: dict[str, float | None] = field(default_factory=dict)
     #: unrounded dimension scores, so that a what-if re-computes only the changed dimension
     raw: dict[str, float | None] = field(default_factory=dict)
+    #: the encoded answers (question id → (status, value)) these scores were computed from
+    encoded: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
+    #: the engine's own numbers, for :func:`rescore`
+    state: tuple = field(default=(), repr=False, compare=False)
 
 
-def decide(inst: Instrument, overall_level: int, gates: dict[str, bool],
-           dim_levels: dict[str, int | None]) -> tuple[int, Decision]:
-    """Combine threshold, gates and weakest link into the stage and the rule that set it."""
-    level, decision = overall_level, Decision("threshold")
-    levels = {s.key: s.level for s in inst.stages}
-    for gate in inst.rules.gates:
-        if not gates[gate.id] and levels[gate.stage] - 1 < level:
-            level, decision = levels[gate.stage] - 1, Decision("gate", gate.id)
-    wl = inst.rules.weakest_link
-    scored = [(lv, d) for d, lv in dim_levels.items() if lv is not None]
-    if wl is not None and scored:
-        low, weakest = min(scored, key=lambda t: t[0])
-        if low + wl.max_above < level:
-            level, decision = low + wl.max_above, Decision("weakest-link", weakest)
-    return level, decision
+def decision(inst: Instrument, code: int) -> Decision:
+    """The deciding rule code of :func:`decide` as a :class:`Decision`."""
+    found = inst.index.__dict__.get("_decisions")
+    if found is None:
+        found = inst.index.__dict__["_decisions"] = (
+            [Decision("threshold")] + [Decision("gate", g.id) for g in inst.rules.gates]
+            + [Decision("weakest-link", d.id) for d in inst.dimensions])
+    return found[code]
 
 
-def gate_dimension(inst: Instrument, gate: Gate) -> str | None:
-    """The dimension whose stage a gate also caps: the one holding its question."""
-    if gate.condition.question is None:
-        return None
-    return inst.index.dimension_of.get(gate.condition.question)
+def _scores(inst: Instrument, cols: dict[str, tuple], items: dict[str, tuple],
+            dims: dict[str, tuple], answered: dict[str, int], known: tuple | None = None,
+            before: Scores | None = None, question: str = "") -> Scores:
+    """Scores of one respondent. ``before``: the scores before a change of ``question``,
+    whose unchanged parts are kept (with ``known``, every dimension but the changed one)."""
+    f = finish(ONE, inst, cols, dims, known)
+    rounded, capped = f["rounded"], f["dimension_levels"]
+
+    def dimension_score(d) -> DimensionScore:
+        x, has = rounded[d.id]
+        return DimensionScore(d.id, x if has else None, capped[d.id] or None, answered[d.id],
+                              len(d.questions))
+
+    if known is None:
+        out = [dimension_score(d) for d in inst.dimensions]
+    else:  # the other dimensions are as they were
+        out = list(before.dimensions)  # type: ignore[union-attr]
+        i = stage_rules(inst).dimensions.index(known[0])
+        out[i] = dimension_score(inst.dimensions[i])
+    if before is None:
+        public = {q: s if counted else None for q, (s, counted) in items.items()}
+        raws = {d: r if has else None for d, (r, has) in dims.items()}
+    else:
+        s, counted = items[question]
+        public = {**before.items, question: s if counted else None}
+        d = inst.index.dimension_of[question]
+        raws = {**before.raw, d: dims[d][0] if dims[d][1] else None}
+    return Scores(f["overall"], f["level"], f["threshold"], decision(inst, f["decided"]), out,
+                  f["gates"], public, raws, cols, (items, dims, rounded, f["levels"], answered))
 
 
-def dimension_caps(inst: Instrument, gates: dict[str, bool]) -> dict[str, int]:
-    """Dimension id → the highest stage level its failed gates allow."""
-    levels = {s.key: s.level for s in inst.stages}
-    caps: dict[str, int] = {}
-    for g in inst.rules.gates:
-        dim = gate_dimension(inst, g)
-        if dim is not None and not gates[g.id]:
-            caps[dim] = min(caps.get(dim, 99), levels[g.stage] - 1)
-    return caps
+def score_encoded_one(inst: Instrument, cols: dict[str, tuple]) -> Scores:
+    """Score one respondent's encoded answers (question id → (status, value))."""
+    items: dict[str, tuple] = {}
+    dims: dict[str, tuple] = {}
+    answered: dict[str, int] = {}
+    for d in inst.dimensions:
+        its, dims[d.id], answered[d.id] = dimension(ONE, inst, d, cols)
+        items.update(its)
+    return _scores(inst, cols, items, dims, answered)
 
 
 def score_responses(inst: Instrument, responses: Responses) -> Scores:
-    """Score one respondent's validated answers."""
-    items = {q.id: item_score(inst, q, responses.answers.get(q.id))
-             for d in inst.dimensions for q in d.questions}
-    return assemble(inst, responses, items)
+    """Score one respondent's validated answers (:class:`~.answers.Responses`)."""
+    answers = responses.answers
+    return score_encoded_one(inst, {q.id: encode_answer(inst, q, answers.get(q.id))
+                                    for q in inst.scored_questions})
 
 
 def rescore(inst: Instrument, responses: Responses, scores: Scores, question: str,
             value: Value) -> tuple[Responses, Scores]:
-    """The answers with one answer changed, and their scores: the same rules and the same
-    arithmetic as :func:`score_responses`, re-computing only the changed dimension."""
+    """The answers with one answer changed, and their scores: the same rules, re-computing
+    the changed dimension (and, when a gate looks at it, the gates)."""
     changed = Responses(responses.profile, {**responses.answers, question: value})
-    items = dict(scores.items)
-    items[question] = item_score(inst, inst.index.questions[question], value)
-    dim = inst.index.dimension_of[question]
-    raws = dict(scores.raw)
-    d = inst.index.dimensions[dim]
-    raws[dim] = _dimension_raw(d, items)
-    answered_dim = sum(changed.answers.get(q.id) is not None for q in d.questions)
-    if any(g.condition.question == question or g.condition.dimension == dim
-           for g in inst.rules.gates):  # the gates may change: every rule again
-        answered = {x.id: x.answered for x in scores.dimensions}
-        answered[dim] = answered_dim
-        return changed, _finish(inst, changed, items, raws, answered)
-    # the gates, and so the caps on the other dimensions' stages, stay as they were
-    overall = _overall(inst, raws)
-    threshold_level = level_for(inst, overall) or 1
-    rounded = round_score(raws[dim]) if raws[dim] is not None else None
-    level = level_for(inst, rounded)
-    cap = dimension_caps(inst, scores.gates).get(dim)
-    if level is not None and cap is not None:
-        level = min(level, cap)
-    dims = [DimensionScore(dim, rounded, level, answered_dim, len(d.questions))
-            if x.id == dim else x for x in scores.dimensions]
-    top, decision = decide(inst, threshold_level, scores.gates, {x.id: x.level for x in dims})
-    return changed, Scores(overall, top, threshold_level, decision, dims, scores.gates, items,
-                           raws)
+    q = inst.index.questions[question]
+    cols = dict(scores.encoded)
+    status, code = cols[question] = encode_answer(inst, q, value)
+    d = inst.index.dimensions[inst.index.dimension_of[question]]
+    items, dims, rounded, levels, answered = scores.state
+    items = {**items, question: item(ONE, rule_of(inst, question), status, code)}
+    answered = {**answered, d.id: answered[d.id] + (status != MISSING)
+                - (scores.encoded[question][0] != MISSING)}
+    gated = stage_rules(inst).gated
+    known = None if question in gated or d.id in gated else (d.id, rounded, levels,
+                                                              scores.gates)
+    dims = {**dims, d.id: dimension_raw(ONE, item_rules(inst, d), items)}
+    return changed, _scores(inst, cols, items, dims, answered, known, scores, question)
 
 
-def _overall(inst: Instrument, raws: dict[str, float | None]) -> float:
-    """Σ W_d·S_d / Σ W_d over the dimensions with a score, in the instrument's order,
-    rounded."""
-    num_all = den_all = 0.0
-    for d in inst.dimensions:
-        raw = raws[d.id]
-        if raw is not None:
-            num_all += d.weight * raw
-            den_all += d.weight
-    return round_score(num_all / den_all) if den_all > 0 else 0.0
-
-
-def _dimension_raw(d, items: dict[str, float | None]) -> float | None:
-    """100 · Σ wᵢ·sᵢ / Σ wᵢ over the dimension's items not left out, in question order."""
-    num = den = 0.0
-    for q in d.questions:
-        s = items[q.id]
-        if s is not None:
-            num += q.weight * s
-            den += q.weight
-    return 100.0 * num / den if den > 0 else None
-
-
-def assemble(inst: Instrument, responses: Responses, items: dict[str, float | None]) -> Scores:
-    """Item scores → dimension and overall scores → stage, in the instrument's order."""
-    answers = responses.answers
-    raws = {d.id: _dimension_raw(d, items) for d in inst.dimensions}
-    answered = {d.id: sum(answers.get(q.id) is not None for q in d.questions)
-                for d in inst.dimensions}
-    return _finish(inst, responses, items, raws, answered)
-
-
-def _finish(inst: Instrument, responses: Responses, items: dict[str, float | None],
-            raws: dict[str, float | None], answered: dict[str, int]) -> Scores:
-    dims: list[DimensionScore] = []
-    rounded_scores: dict[str, float | None] = {}
-    for d in inst.dimensions:
-        raw = raws[d.id]
-        rounded = round_score(raw) if raw is not None else None
-        rounded_scores[d.id] = rounded
-        dims.append(DimensionScore(d.id, rounded, level_for(inst, rounded), answered[d.id],
-                                   len(d.questions)))
-    overall = _overall(inst, raws)
-    threshold_level = level_for(inst, overall) or 1
-    gates = {g.id: gate_met(inst, g, responses, rounded_scores) for g in inst.rules.gates}
-    caps = dimension_caps(inst, gates)
-    if caps:
-        dims = [DimensionScore(ds.id, ds.score, min(ds.level, caps[ds.id])
-                               if ds.level is not None and ds.id in caps else ds.level,
-                               ds.answered, ds.asked) for ds in dims]
-    level, decision = decide(inst, threshold_level, gates, {d.id: d.level for d in dims})
-    return Scores(overall, level, threshold_level, decision, dims, gates, items, raws)
+def item_score(inst: Instrument, q: Question, value: Value | None) -> float | None:
+    """The item score of one validated answer, or None when left out (not applicable)."""
+    key = (q.id, tuple(value) if isinstance(value, list) else value)
+    cache = inst.index.__dict__.setdefault("_item_scores", {})
+    if key not in cache:
+        if len(cache) > 100_000:
+            cache.clear()
+        s, counted = item(ONE, rule_of(inst, q.id), *encode_answer(inst, q, value))
+        cache[key] = s if counted else None
+    return cache[key]

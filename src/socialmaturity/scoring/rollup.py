@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument
-from .batch import ANSWERED, DK, MISSING, NA, Column, Encoded
+from .encode import ANSWERED, DK, MISSING, NA, Column, Encoded
 
 
 def _lower_median(values: np.ndarray, groups: np.ndarray, m: int) -> tuple[np.ndarray,
@@ -121,7 +121,7 @@ def combine_frame(inst: Instrument, frame, questions=None, by: str = "organizati
     import pandas as pd
 
     from ..benchmark.panel import organization_codes
-    from .batch import MULTI_SEPARATOR, encode_frame
+    from .encode import MULTI_SEPARATOR, encode_frame
 
     questions = list(questions if questions is not None
                      else inst.scored_questions + list(inst.outcomes))

@@ -15,11 +15,12 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputFileError, Problem
+from ..i18n.catalog import tr
 from ..instrument.model import Instrument
 from ..intake import tables
 from ..intake.writing import TableWriter
-from ..scoring.answers import check_value
-from ..scoring.batch import MULTI_SEPARATOR, BatchScores, encode_frame, score_encoded
+from ..scoring.batch import BatchScores, score_encoded
+from ..scoring.encode import MULTI_SEPARATOR, encode_column, encode_frame, listed, message
 
 MAX_LISTED = 20
 
@@ -53,30 +54,28 @@ def check_columns(inst: Instrument, names, path: str | Path, *,
                                                    f"them)"))
 
 
-def profile_problems(inst: Instrument, frame) -> dict[int, list[tuple[str, str]]]:
+def profile_problems(inst: Instrument, frame, lang: str = "en"
+                     ) -> dict[int, list[tuple[str, str]]]:
     """Invalid values in single-choice and text profile columns (a text over its question's
-    ``max_length``), keyed by 0-based data row."""
-    import pandas as pd
+    ``max_length``), and empty required ones, keyed by 0-based data row."""
+    from ..scoring.encode import MISSING
 
     problems: dict[int, list[tuple[str, str]]] = {}
     for q in inst.profile:
         if q.type not in ("single", "text") or q.id not in frame.columns:
             continue
-        series = frame[q.id]
-        if isinstance(series.dtype, pd.CategoricalDtype):  # as read: one check per value
-            codes, uniques = series.cat.codes.to_numpy(), series.cat.categories
-        else:
-            codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
-        for u, value in enumerate(uniques):
-            _, err = check_value(inst, q.id, str(value).strip())
-            if err:
-                for row in np.flatnonzero(codes == u):
-                    problems.setdefault(int(row), []).append((q.id, err))
+        col, bad = encode_column(inst, q, frame[q.id])
+        for p in bad:
+            text = message(inst, q, p.bad, lang)
+            for row in p.rows.tolist():
+                problems.setdefault(row, []).append((q.id, text))
         if q.required and q.type == "single":
-            for row in np.flatnonzero(codes < 0):
-                keys = ", ".join(inst.index.option_keys(q.id))
-                problems.setdefault(int(row), []).append(
-                    (q.id, f"empty, but required; valid: {keys}"))
+            bad_rows = {r for p in bad for r in p.rows.tolist()}
+            text = tr(lang, "empty, but required; valid: {valid}",
+                      valid=listed(inst.index.option_keys(q.id)))
+            for row in np.flatnonzero(col.status == MISSING).tolist():
+                if row not in bad_rows:
+                    problems.setdefault(row, []).append((q.id, text))
     return problems
 
 
@@ -89,10 +88,10 @@ class BatchOutcome:
     problem_rows: int
 
 
-def score_table(inst: Instrument, frame, progress: Callable[[int], None] | None = None
-                ) -> tuple[BatchScores, dict[int, list[tuple[str, str]]]]:
-    enc, problems = encode_frame(inst, frame, len(frame), inst.scored_questions, progress)
-    for row, items in profile_problems(inst, frame).items():
+def score_table(inst: Instrument, frame, progress: Callable[[int], None] | None = None,
+                lang: str = "en") -> tuple[BatchScores, dict[int, list[tuple[str, str]]]]:
+    enc, problems = encode_frame(inst, frame, len(frame), inst.scored_questions, progress, lang)
+    for row, items in profile_problems(inst, frame, lang).items():
         problems.setdefault(row, []).extend(items)
     return score_encoded(inst, enc), problems
 
@@ -125,8 +124,8 @@ class _NothingWritten(Exception):
 
 
 def score_csv(inst: Instrument, source: str | Path, output: str | Path, *,
-              skip_invalid: bool = False, progress: Callable[[int], None] | None = None
-              ) -> BatchOutcome:
+              skip_invalid: bool = False, progress: Callable[[int], None] | None = None,
+              lang: str = "en") -> BatchOutcome:
     """Score every row of ``source`` (CSV, XLSX, SPSS .sav or Parquet) into ``output`` (CSV,
     XLSX or Parquet by its suffix). With invalid rows and no ``skip_invalid``, nothing is
     written and the outcome lists the first problems.
@@ -139,18 +138,19 @@ def score_csv(inst: Instrument, source: str | Path, output: str | Path, *,
     check_columns(inst, batches.names, source)
     steps, told = len(inst.scored_questions), 0
     lines = Path(source).suffix.lower() not in (*tables.PARQUET_SUFFIXES, *tables.SAV_SUFFIXES)
-    listed: list[Problem] = []
+    shown: list[Problem] = []
     rows = written = bad = 0
     try:
         # CSV: no formulas (OWASP), scores with one decimal; Parquet: the numbers as they are
         with TableWriter(output, decimals=1) as writer:
             for frame in batches:
-                scores, problems = score_table(inst, frame)
+                scores, problems = score_table(inst, frame, lang=lang)
                 for row in sorted(problems)[:max(0, MAX_LISTED - min(bad, MAX_LISTED))]:
                     at = rows + row
-                    for column, message in problems[row]:  # the header is line 1
-                        listed.append(Problem(f"{source}:{at + 2}" if lines else str(source),
-                                              f"row {at + 1:,}, column {column!r}: {message}"))
+                    for column, text in problems[row]:  # the header is line 1
+                        shown.append(Problem(f"{source}:{at + 2}" if lines else str(source), tr(
+                            lang, "row {row}, column {column!r}: {message}",
+                            row=f"{at + 1:,}", column=column, message=text)))
                 bad += len(problems)
                 if skip_invalid or not bad:
                     keep = np.ones(len(frame), dtype=bool)
@@ -165,11 +165,11 @@ def score_csv(inst: Instrument, source: str | Path, output: str | Path, *,
             if bad and not skip_invalid:
                 raise _NothingWritten
     except _NothingWritten:
-        return BatchOutcome(rows, 0, 0, listed, bad)
+        return BatchOutcome(rows, 0, 0, shown, bad)
     finally:
         if progress and told < steps:
             progress(steps - told)
-    return BatchOutcome(rows, written, rows - written, listed, bad)
+    return BatchOutcome(rows, written, rows - written, shown, bad)
 
 
 __all__ = ["MULTI_SEPARATOR", "read_table", "score_csv", "BatchOutcome"]

@@ -14,7 +14,8 @@ from typing import Any
 from ..errors import AnswersError, Problem, SocialMaturityError, shorten, shown
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, TEXT_MAX_LENGTH, Instrument, Question
 from ..reports.result import AssessmentResult
-from ..scoring.answers import Responses, check_text, check_value, validate_responses
+from ..scoring.answers import Responses, validate_responses
+from ..scoring.encode import check_text, check_value
 from .assessment import Assessor
 
 RESULT_CACHE_SIZE = 512
@@ -68,41 +69,33 @@ def check_answers(inst: Instrument, values: dict[str, Any], lang: str = "en", *,
         if qid not in inst.index.questions:
             problems.append(Problem(shorten(str(qid)), f"unknown question id {shown(qid)}"))
             continue
-        if value is None or value == "" or value == []:
-            clean[qid] = None
-            continue
         norm, err = check_value(inst, qid, value, lang, labels=labels)
         if err:
             problems.append(Problem(qid, err))
         else:
-            clean[qid] = norm
+            clean[qid] = norm  # None: cleared
     return clean, problems
 
 
 def form_values(inst: Instrument, questions: list[Question], getlist) -> dict[str, Any]:
     """Raw answers from an HTML form (``getlist(name) -> list[str]``) for these questions.
 
-    A multi-select sends its ticked boxes; a numeric field its text, or the special answer
-    from its "don't know"/"not applicable" box; a number and a ticked box together, or both
-    boxes, come as a list, which the check refuses (the answers exclude each other)."""
+    A multi-select sends its ticked boxes; a numeric field its text (read by the one number
+    parser, :func:`~socialmaturity.scoring.encode.parse_number`), or the special answer from
+    its "don't know"/"not applicable" box; a number and a ticked box together, or both boxes,
+    come as a list, which the check refuses (the answers exclude each other)."""
     values: dict[str, Any] = {}
     for q in questions:
         given = [v.strip() for v in getlist(q.id) if v is not None and v.strip() != ""]
         specials = [v for v in given if v in (DONT_KNOW, NOT_APPLICABLE)]
         if q.type == "multi":
-            values[q.id] = specials[0] if specials and len(given) == 1 else (given or None)
+            values[q.id] = given or None
         elif specials and len(given) > 1 and q.type == "numeric":
             values[q.id] = given
         elif specials:
             values[q.id] = specials[0]
         elif not given:
             values[q.id] = None
-        elif q.type == "numeric":
-            text = given[-1].replace(",", ".")
-            try:
-                values[q.id] = float(text)
-            except ValueError:
-                values[q.id] = given[-1]
         else:
             values[q.id] = given[-1]
     return values
