@@ -28,9 +28,10 @@ class Responses:
 
 
 def validate_responses(inst: Instrument, data: Any, pos: Positions | None = None,
-                       *, require_profile: bool = True) -> Responses:
+                       *, require_profile: bool = True, lang: str = "en") -> Responses:
     """Check an answers document against the instrument; raise ``AnswersError`` listing every
-    problem, each with its place (file:line:col when ``pos`` is given, else the field path)."""
+    problem, each with its place (file:line:col when ``pos`` is given, else the field path);
+    what is wrong with a value is said in ``lang``."""
     idx = inst.index
     problems: list[Problem] = []
 
@@ -61,7 +62,7 @@ def validate_responses(inst: Instrument, data: Any, pos: Positions | None = None
             continue
         if value is None:
             continue
-        norm, err = check_value(inst, qid, value)
+        norm, err = check_value(inst, qid, value, lang)
         if err:
             problems.append(Problem(where(("profile", qid)), f"profile.{qid}: {err}"))
         elif norm is not None:
@@ -82,7 +83,7 @@ def validate_responses(inst: Instrument, data: Any, pos: Positions | None = None
             continue
         if value is None:
             continue
-        norm, err = check_value(inst, qid, value)
+        norm, err = check_value(inst, qid, value, lang)
         if err:
             problems.append(Problem(where(("answers", qid)), f"answers.{qid}: {err}"))
         elif norm is not None:
@@ -92,12 +93,12 @@ def validate_responses(inst: Instrument, data: Any, pos: Positions | None = None
     return out
 
 
-def load_responses(inst: Instrument, path: str | Path, *, require_profile: bool = True
-                   ) -> Responses:
+def load_responses(inst: Instrument, path: str | Path, *, require_profile: bool = True,
+                   lang: str = "en") -> Responses:
     """Read and validate an answers file (YAML or JSON); a saved, unfinished interview may
     lack required profile fields (``require_profile=False``)."""
     try:
         data, pos = load_with_positions(path)
     except InputFileError as exc:
         raise AnswersError(exc.problems) from None
-    return validate_responses(inst, data, pos, require_profile=require_profile)
+    return validate_responses(inst, data, pos, require_profile=require_profile, lang=lang)

@@ -8,9 +8,9 @@ in front of it differs (``file:line:col: answers.q:``, ``row 3, column 'q':``, t
 
 **Raw values.** Empty text, an empty list and ``None`` are unanswered. Text is stripped.
 ``dont-know`` / ``not-applicable`` where the question offers them. A single choice is an option
-key. A multi-select is a list of keys or one text of keys separated by ``;`` (a CSV cell, also
-accepted in files); each key at most once, and "don't know", "not applicable" and an exclusive
-option ("none of these") only alone. A number is a JSON/YAML number or a text read by
+key. A multi-select is a list of keys, or texts of keys separated by ``;`` (a CSV cell; also
+in files, forms and lists); each key at most once, and "don't know", "not applicable" and an
+exclusive option ("none of these") only alone. A number is a JSON/YAML number or a text read by
 :func:`parse_number`; it must lie in the question's ``min``–``max``.
 
 **Encoded form** (what :mod:`socialmaturity.scoring.engine` scores): per question a
@@ -215,18 +215,18 @@ def message(inst: Instrument, q: Question, bad: Invalid, lang: str = "en", *,
     if kind == "expected-list":
         return tr(lang, "expected a list of option keys, got {value!r}; valid: {valid}",
                   value=value, valid=listed([name(k) for k in keys]))
+    if kind not in ("out-of-range", "expected-number"):
+        return text_message(bad, q.text_limit, lang)
     low, high = f"{q.min:g}", f"{q.max:g}"
     if kind == "out-of-range":
         return tr(lang, "{value} is out of range; valid: a number from {low} to {high}",
                   value=f"{bad.value:g}", low=low, high=high)
-    if kind == "expected-number":
-        if specials:
-            return tr(lang, "expected a number, got {value!r}; valid: a number from {low} to "
-                            "{high} or {specials}", value=value, low=low, high=high,
-                      specials=" / ".join(name(k) for k in specials))
+    if specials:
         return tr(lang, "expected a number, got {value!r}; valid: a number from {low} to "
-                        "{high}", value=value, low=low, high=high)
-    return text_message(bad, q.text_limit, lang)
+                        "{high} or {specials}", value=value, low=low, high=high,
+                  specials=" / ".join(name(k) for k in specials))
+    return tr(lang, "expected a number, got {value!r}; valid: a number from {low} to {high}",
+              value=value, low=low, high=high)
 
 
 def text_message(bad: Invalid, limit: int, lang: str = "en") -> str:
@@ -244,8 +244,8 @@ def text_message(bad: Invalid, limit: int, lang: str = "en") -> str:
 
 
 def _is_empty(raw: Any) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip()) or raw == [] or (
-        isinstance(raw, float) and math.isnan(raw))
+    return raw is None or (isinstance(raw, str) and not raw.strip()) or (
+        isinstance(raw, list) and not raw)
 
 
 def check_text_value(value: Any, limit: int) -> str | Invalid:
@@ -325,11 +325,10 @@ def _positions(inst: Instrument, q: Question) -> dict[str, int]:
 def _check_multi(inst: Instrument, q: Question, raw: Any, position: dict[str, int]
                  ) -> tuple[int, Any] | Invalid:
     if isinstance(raw, str):
-        parts = [p.strip() for p in raw.split(MULTI_SEPARATOR)]
-    elif isinstance(raw, list) and all(isinstance(v, str) for v in raw):
-        parts = [p.strip() for p in raw]
-    else:
+        raw = [raw]
+    if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
         return Invalid("expected-list", raw)
+    parts = [p.strip() for v in raw for p in v.split(MULTI_SEPARATOR)]
     parts = [p for p in parts if p]
     if not parts:
         return MISSING, 0

@@ -27,6 +27,7 @@ import numpy as np
 
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument
 from .encode import ANSWERED, DK, MISSING, NA, Column, Encoded
+from .encode import decode as decode_answer
 
 
 def _lower_median(values: np.ndarray, groups: np.ndarray, m: int) -> tuple[np.ndarray,
@@ -95,20 +96,10 @@ def decode(inst: Instrument, enc: Encoded, row: int) -> dict[str, object]:
     """One row of encoded answers back in the answers-file form (question id → value)."""
     out: dict[str, object] = {}
     for qid, col in enc.columns.items():
-        status = int(col.status[row])
-        if status == MISSING:
-            continue
-        if status in (DK, NA):
-            out[qid] = DONT_KNOW if status == DK else NOT_APPLICABLE
-            continue
-        q = inst.index.questions[qid]
-        keys = inst.index.option_keys(qid)
-        if q.type == "single":
-            out[qid] = keys[int(col.value[row])]
-        elif q.type == "multi":
-            out[qid] = [k for i, k in enumerate(keys) if int(col.value[row]) >> i & 1]
-        else:
-            out[qid] = float(col.value[row])
+        value = decode_answer(inst, inst.index.questions[qid], int(col.status[row]),
+                              col.value[row])
+        if value is not None:
+            out[qid] = value
     return out
 
 
