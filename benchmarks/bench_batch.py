@@ -8,6 +8,8 @@ How:
   memory from ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` (encoded input included).
 - The single-result path, ``engine.score_responses``, on 5,000 respondents of the same
   distribution, extrapolated per million; the speed-up batch vs single (target ≥ 50×).
+- ``encode.encode_frame`` on 1,000,000 rows of categorical / pyarrow dictionary columns
+  (each distinct cell checked once; target ≤ 1 s); one ``score_responses`` and one ``rescore``.
 - For information: ``services.batch.score_csv`` on a 100,000-row CSV of the same distribution
   (CSV reading, validation, scoring, writing).
 
@@ -86,6 +88,34 @@ def cells(inst: Instrument, enc: Encoded) -> dict[str, np.ndarray]:
     return out
 
 
+def categorical_frame(inst: Instrument, enc: Encoded, arrow: bool = False):
+    """The encoded answers as a table of cell texts, each column a pandas Categorical (as
+    ``services.batch.read_table`` reads a CSV) or a pyarrow DictionaryArray; built from
+    codes, so building it costs nothing worth timing."""
+    columns = {}
+    for q in inst.scored_questions:
+        col, keys = enc.columns[q.id], inst.index.option_keys(q.id)
+        key = col.status.astype(np.int64) * (1 << 40) + col.value.astype(np.int64)
+        uniques, codes = np.unique(key, return_inverse=True)
+        texts = []
+        for u in uniques.tolist():
+            status, value = divmod(u, 1 << 40)
+            texts.append("" if status == MISSING else DONT_KNOW if status == DK
+                         else NOT_APPLICABLE if status == NA
+                         else keys[value] if q.type == "single"
+                         else ";".join(k for i, k in enumerate(keys) if value >> i & 1)
+                         if q.type == "multi" else f"{value:g}")
+        codes = np.where(col.status == MISSING, -1, codes)
+        if arrow:
+            import pyarrow as pa
+
+            columns[q.id] = pa.DictionaryArray.from_arrays(
+                pa.array(codes, mask=codes < 0, type=pa.int32()), pa.array(texts))
+        else:
+            columns[q.id] = pd.Categorical.from_codes(codes, texts)
+    return columns if arrow else pd.DataFrame(columns)
+
+
 def answers_of(inst: Instrument, table: dict[str, np.ndarray], row: int) -> dict:
     answers: dict[str, object] = {}
     for q in inst.scored_questions:
@@ -143,7 +173,7 @@ def main() -> None:
 
     # single-result path, same distribution
     from socialmaturity.scoring.batch import score_encoded
-    from socialmaturity.scoring.engine import score_responses
+    from socialmaturity.scoring.engine import rescore, score_responses
 
     small = random_encoded(inst, args.single, seed=2)
     table = cells(inst, small)
@@ -160,6 +190,34 @@ def main() -> None:
     same = all(batch.overall[i] == s.overall and batch.level[i] == s.level
                for i, s in enumerate(singles))
     report.info("  batch == single on those respondents", "yes" if same else "NO")
+    one = responses[:500]
+    scored = [score_responses(inst, r) for r in one]
+    q = inst.scored_questions[3]
+    top = inst.index.option_keys(q.id)[-1]
+    per_call, _ = best_of(lambda: [score_responses(inst, r) for r in one])
+    report.info("  score_responses, one respondent (best of 3 x 500)",
+                f"{per_call / len(one) * 1e6:.0f} us")
+    per_call, _ = best_of(lambda: [rescore(inst, r, s, q.id, top)
+                                   for r, s in zip(one, scored, strict=True)])
+    report.info("  rescore (a what-if: one answer changed)", f"{per_call / len(one) * 1e6:.1f} us")
+
+    # the one encoder, on a million-row table of distinct cell texts (what score --batch
+    # and the table readers call per column)
+    from socialmaturity.scoring.encode import encode_frame
+
+    big = random_encoded(inst, args.n, seed=4)
+    for arrow in (False, True):
+        table = categorical_frame(inst, big, arrow)
+        seconds, (enc2, problems) = best_of(
+            lambda t=table: encode_frame(inst, t, args.n, inst.scored_questions))
+        ok = not problems and all((enc2.columns[k].status == big.columns[k].status).all()
+                                  for k in big.columns)
+        label = "pyarrow dictionary" if arrow else "pandas categorical"
+        report.check(f"encode_frame, {args.n:,} rows x {len(inst.scored_questions)} "
+                     f"questions ({label})", f"{seconds:.2f} s" + ("" if ok else " (WRONG)"),
+                     "<= 1 s", ok and seconds * 1_000_000 / args.n <= 1.0)
+        del table, enc2
+    del big
 
     # the whole CSV use case, for information
     from socialmaturity.services.batch import score_csv

@@ -37,7 +37,11 @@ class BatchScores:
 
 
 def _full(n: int, x, dtype) -> np.ndarray:
-    return np.broadcast_to(np.asarray(x, dtype=dtype), (n,)).copy()
+    """``x`` as an array of n ``dtype`` (a rule that did not depend on the answers gave a
+    plain number)."""
+    if isinstance(x, np.ndarray) and x.shape == (n,):
+        return x.astype(dtype, copy=False)
+    return np.full(n, x, dtype=dtype)
 
 
 def score_encoded(inst: Instrument, enc: Encoded) -> BatchScores:
@@ -49,11 +53,13 @@ def score_encoded(inst: Instrument, enc: Encoded) -> BatchScores:
         _, dims[d.id], count = dimension(MANY, inst, d, cols)
         answered[d.id] = _full(n, count, np.int16)
     f = finish(MANY, inst, cols, dims)
+    del dims
+    for x, has in f["rounded"].values():  # no score: NaN
+        x[~has] = np.nan
     return BatchScores(
         _full(n, f["overall"], np.float64), _full(n, f["level"], np.int8),
         _full(n, f["threshold"], np.int8), _full(n, f["decided"], np.int16),
-        {d: _full(n, np.where(has, x, np.nan), np.float64)
-         for d, (x, has) in f["rounded"].items()},
+        {d: _full(n, x, np.float64) for d, (x, _) in f["rounded"].items()},
         {d: _full(n, lv, np.int8) for d, lv in f["dimension_levels"].items()}, answered,
         {g: _full(n, m, bool) for g, m in f["gates"].items()})
 

@@ -414,11 +414,16 @@ def _distinct(values: Any) -> tuple[np.ndarray, list]:
     if hasattr(values, "dictionary_encode"):  # pyarrow Array / ChunkedArray
         import pyarrow as pa
 
-        encoded = values.dictionary_encode()
-        if isinstance(encoded, pa.ChunkedArray):
-            encoded = encoded.combine_chunks()
-        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-        return codes.astype(np.int64, copy=False), encoded.dictionary.to_pylist()
+        if not pa.types.is_dictionary(values.type):
+            values = values.dictionary_encode()
+        if isinstance(values, pa.ChunkedArray):  # one dictionary for every chunk
+            chunks = values.unify_dictionaries().chunks
+            if not chunks:
+                return np.zeros(0, dtype=np.int64), []
+            values = pa.DictionaryArray.from_arrays(
+                pa.concat_arrays([c.indices for c in chunks]), chunks[0].dictionary)
+        codes = values.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        return codes.astype(np.int64, copy=False), values.dictionary.to_pylist()
     if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
         return values.cat.codes.to_numpy(), list(values.cat.categories)
     codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
@@ -441,8 +446,21 @@ def encode_column(inst: Instrument, q: Question, values: Any) -> tuple[Column, l
             status[i] = got[0]
             if q.type != "text":
                 value[i] = got[1]
-    problems = [CellProblem(np.flatnonzero(codes == i), cell, why) for i, cell, why in bad]
-    return Column(status[codes], value[codes]), problems
+    return Column(status[codes], value[codes]), _problems(codes, m, bad)
+
+
+def _problems(codes: np.ndarray, m: int, bad: list[tuple[int, Any, Invalid]]
+              ) -> list[CellProblem]:
+    """The rows of each bad distinct value, found in one pass over the column."""
+    if not bad:
+        return []
+    flag = np.zeros(m + 1, dtype=bool)
+    flag[[i for i, _, _ in bad]] = True
+    rows = np.flatnonzero(flag[codes])
+    rows = rows[np.argsort(codes[rows], kind="stable")]
+    starts = np.searchsorted(codes[rows], [i for i, _, _ in bad] + [m])
+    return [CellProblem(rows[starts[k]:starts[k + 1]], cell, why)
+            for k, (_, cell, why) in enumerate(bad)]
 
 
 def encode_frame(inst: Instrument, frame: Mapping[str, Any], n: int,

@@ -41,6 +41,7 @@ _NONE_LEVEL = 127  # "no dimension stage" while looking for the weakest link
 class _Many:
     """numpy columns."""
 
+    first_level = np.int8(1)  # stage levels as int8: nine of them per million rows
     minimum = staticmethod(np.minimum)
     maximum = staticmethod(np.maximum)
     floor = staticmethod(np.floor)
@@ -57,6 +58,7 @@ class _Many:
 class _One:
     """The plain numbers of one respondent."""
 
+    first_level = 1
     minimum = staticmethod(min)
     maximum = staticmethod(max)
     floor = staticmethod(math.floor)
@@ -209,7 +211,7 @@ def stage_rules(inst: Instrument) -> StageRules:
 
 def level_of(ops: Any, rules: StageRules, score, has=True):
     """The stage level a rounded score reaches by threshold; 0 without a score."""
-    level = 1
+    level = ops.first_level
     for threshold in rules.thresholds:
         level = level + (score >= threshold)
     return level * has
