@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from socialmaturity.instrument.loader import bundled_instrument, load_instrument
 from socialmaturity.instrument.model import DONT_KNOW, NOT_APPLICABLE
 from socialmaturity.scoring.answers import Responses
-from socialmaturity.scoring.batch import encode_frame, encode_responses, score_encoded
+from socialmaturity.scoring.batch import encode_frame, score_encoded
 from socialmaturity.scoring.engine import score_responses
 from socialmaturity.services.batch import score_table
 
@@ -50,7 +50,11 @@ def responses_strategy(inst):
 
 
 def check_equal(inst, answer_sets):
-    batch = score_encoded(inst, encode_responses(inst, answer_sets))
+    frame = pd.DataFrame([{q.id: to_cell(a.get(q.id)) for q in inst.scored_questions}
+                          for a in answer_sets])
+    enc, problems = encode_frame(inst, frame, len(frame), inst.scored_questions)
+    assert problems == {}
+    batch = score_encoded(inst, enc)
     for i, answers in enumerate(answer_sets):
         single = score_responses(inst, Responses({}, answers))
         assert batch.overall[i] == single.overall

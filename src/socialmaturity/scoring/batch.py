@@ -18,7 +18,6 @@ from .encode import (  # noqa: F401  (the encoded form, for the callers of the b
     Column,
     Encoded,
     encode_frame,
-    encode_responses,
 )
 from .engine import MANY, dimension, finish, item, rule_of
 

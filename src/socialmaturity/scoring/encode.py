@@ -169,16 +169,6 @@ class _Label(str):
         return f"\u201c{self}\u201d"
 
 
-def option_label(inst: Instrument, qid: str, key: str, lang: str = "en") -> str:
-    """What the respondent sees for option ``key`` of question ``qid`` (the key if unknown)."""
-    for o in inst.index.options.get(qid, ()):
-        if o.key == key:
-            return inst.text(o.label, lang)
-    if key in inst.special_labels:
-        return inst.text(inst.special_labels[key], lang)  # type: ignore[index]
-    return key
-
-
 def _specials(q: Question) -> list[str]:
     return [k for k, on in ((DONT_KNOW, q.dont_know), (NOT_APPLICABLE, q.not_applicable)) if on]
 
@@ -191,7 +181,11 @@ def message(inst: Instrument, q: Question, bad: Invalid, lang: str = "en", *,
     specials = _specials(q)
 
     def name(key: str) -> Any:
-        return _Label(option_label(inst, q.id, key, lang)) if labels else key
+        if not labels:
+            return key
+        if key in _SPECIAL:
+            return _Label(inst.text(inst.special_labels[key], lang))  # type: ignore[index]
+        return _Label(inst.option_labels(q.id, lang)[key])
 
     valid = listed([name(k) for k in keys + specials])
     value = _Shown(bad.value)
@@ -485,14 +479,3 @@ def encode_frame(inst: Instrument, frame: Mapping[str, Any], n: int,
         if progress:
             progress(1)
     return Encoded(n, columns), problems
-
-
-def encode_responses(inst: Instrument, answers: list[Mapping[str, Any]]) -> Encoded:
-    """Validated answers (``Responses.answers`` dicts) of many respondents, encoded."""
-    columns: dict[str, Column] = {}
-    for q in inst.scored_questions:
-        pairs = [encode_answer(inst, q, a.get(q.id)) for a in answers]
-        columns[q.id] = Column(np.array([s for s, _ in pairs], dtype=np.int8).reshape(-1),
-                               np.array([v for _, v in pairs], dtype=np.float64
-                                        if q.type == "numeric" else np.int64).reshape(-1))
-    return Encoded(len(answers), columns)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import AnswersError, Problem, SocialMaturityError, shorten, shown
-from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, TEXT_MAX_LENGTH, Instrument, Question
+from ..instrument.model import TEXT_MAX_LENGTH, Instrument, Question
 from ..reports.result import AssessmentResult
 from ..scoring.answers import Responses, validate_responses
 from ..scoring.encode import check_text, check_value
@@ -87,17 +87,7 @@ def form_values(inst: Instrument, questions: list[Question], getlist) -> dict[st
     values: dict[str, Any] = {}
     for q in questions:
         given = [v.strip() for v in getlist(q.id) if v is not None and v.strip() != ""]
-        specials = [v for v in given if v in (DONT_KNOW, NOT_APPLICABLE)]
-        if q.type == "multi":
-            values[q.id] = given or None
-        elif specials and len(given) > 1 and q.type == "numeric":
-            values[q.id] = given
-        elif specials:
-            values[q.id] = specials[0]
-        elif not given:
-            values[q.id] = None
-        else:
-            values[q.id] = given[-1]
+        values[q.id] = given if q.type == "multi" or len(given) > 1 else (given or [None])[0]
     return values
 
 
