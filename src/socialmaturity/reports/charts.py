@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from ..i18n.catalog import number, tr
+from .format import num
 from .result import AssessmentResult
 
 FONT = "Inter, 'Helvetica Neue', Arial, sans-serif"
@@ -48,10 +49,6 @@ def escape_text(text: object) -> str:
 def _a(text: object) -> str:
     """An attribute value, quoted and escaped."""
     return quoteattr(_INVALID_XML.sub("", str(text)))
-
-
-def _n(lang: str, x: float | None, decimals: int = 1) -> str:
-    return "–" if x is None else number(lang, x, decimals)
 
 
 def wrap_label(text: str, font_size: float, max_width: float, max_lines: int = 3,
@@ -119,9 +116,9 @@ def dimension_chart_text(result: AssessmentResult) -> tuple[str, str]:
     for d in result.dimensions:
         b = bench.get(d.id)
         parts.append(tr(lang, "{name}: {score} (peer median {median}, top quartile from {q3})",
-                        name=d.name, score=_n(lang, d.score),
-                        median=_n(lang, b.median if b else None),
-                        q3=_n(lang, b.top_quartile if b else None)))
+                        name=d.name, score=num(lang, d.score),
+                        median=num(lang, b.median if b else None),
+                        q3=num(lang, b.top_quartile if b else None)))
     desc = tr(lang, "Scores from 0 to 100 for your organization and its peers ({peers}).",
               peers=_peers_phrase(result)) + " " + "; ".join(parts) + "."
     return tr(lang, "Scores per dimension compared with peers"), desc
@@ -154,7 +151,7 @@ def radar_svg(result: AssessmentResult, *, id_prefix: str = "sm-radar") -> str:
         anchor = "middle" if abs(sx) < 0.25 else ("start" if sx > 0 else "end")
         room = width / 2 - radius - 30 if anchor != "middle" else 220
         lines = wrap_label(d.name, 14, room, 3)
-        score = _n(lang, d.score) if d.score is not None else tr(lang, "not applicable")
+        score = num(lang, d.score) if d.score is not None else tr(lang, "not applicable")
         block = len(lines) * 17 + 18
         if sy < -0.5:  # above the chart: the block ends at the label point
             first = dy - block + 4
@@ -272,7 +269,7 @@ def _dot_plot(result: AssessmentResult, prefix: str, title: str, desc: str) -> s
         lines = wrap_label(d.name, 14, x0 - 30, 2)
         body.append(text_lines(20, y - 4 - (len(lines) - 1) * 8, lines, size=14,
                                 line_height=16))
-        score = _n(lang, d.score) if d.score is not None else tr(lang, "not applicable")
+        score = num(lang, d.score) if d.score is not None else tr(lang, "not applicable")
         body.append(f'<text x="20" y="{y + 14 + (len(lines) - 1) * 8:.1f}" font-size="14" '
                     f'font-weight="600" fill="{ORG}">{escape_text(score)}</text>')
         b = bench.get(d.id)
@@ -324,12 +321,12 @@ def distribution_svg(result: AssessmentResult, *, id_prefix: str = "sm-distribut
     desc = tr(lang, "Number of peers per band of {band} points of the overall score ({peers}).",
               band=number(lang, band, 0), peers=_peers_phrase(result)) + " "
     if p is None:
-        desc += tr(lang, "Your organization scores {score}.", score=_n(lang, score))
+        desc += tr(lang, "Your organization scores {score}.", score=num(lang, score))
     else:
         desc += tr(lang, "Your organization scores {score}, percentile {p}; peer median "
                          "{median}, top quartile from {q3}.",
-                   score=_n(lang, score), p=_n(lang, p, 0), median=_n(lang, b.overall_median),
-                   q3=_n(lang, b.overall_top_quartile))
+                   score=num(lang, score), p=num(lang, p, 0), median=num(lang, b.overall_median),
+                   q3=num(lang, b.overall_top_quartile))
     desc += " " + "; ".join(
         f"{number(lang, i * band, 0)}–{number(lang, (i + 1) * band, 0)}: {c}"
         for i, c in enumerate(hist)) + "."
@@ -376,20 +373,20 @@ def distribution_svg(result: AssessmentResult, *, id_prefix: str = "sm-distribut
     # marker lines, each with its label on a row of its own above the bars
     markers = []
     if p is None:
-        own = tr(lang, "Your score {score}", score=_n(lang, score))
+        own = tr(lang, "Your score {score}", score=num(lang, score))
     else:
-        own = tr(lang, "Your score {score} · percentile {p}", score=_n(lang, score),
-                 p=_n(lang, p, 0))
+        own = tr(lang, "Your score {score} · percentile {p}", score=num(lang, score),
+                 p=num(lang, p, 0))
     markers.append((score, own, f'stroke="{ORG}" stroke-width="3"', ORG, "600"))
     if b.overall_median is not None:
         markers.append((b.overall_median,
-                        tr(lang, "Peer median {value}", value=_n(lang, b.overall_median)),
+                        tr(lang, "Peer median {value}", value=num(lang, b.overall_median)),
                         f'stroke="{MUTED}" stroke-width="2.5" stroke-dasharray="9 6"',
                         MUTED, None))
     if b.overall_top_quartile is not None:
         markers.append((b.overall_top_quartile,
                         tr(lang, "Top quartile from {value}",
-                           value=_n(lang, b.overall_top_quartile)),
+                           value=num(lang, b.overall_top_quartile)),
                         f'stroke="{TOP}" stroke-width="2.5" stroke-dasharray="2 5" '
                         f'stroke-linecap="round"', TOP, None))
     for (value, label, stroke, colour, weight), row, anchor in zip(
@@ -480,9 +477,9 @@ def stage_ladder_svg(result: AssessmentResult, *, id_prefix: str = "sm-ladder") 
     for i, (level, name, share) in enumerate(stages):
         text = f"{level}. {name}"
         if thresholds is not None:
-            text += " (" + tr(lang, "from {score}", score=_n(lang, thresholds[i], 0)) + ")"
+            text += " (" + tr(lang, "from {score}", score=num(lang, thresholds[i], 0)) + ")"
         if share is not None:
-            text += ": " + tr(lang, "{share}% of peers", share=_n(lang, 100 * share, 0))
+            text += ": " + tr(lang, "{share}% of peers", share=num(lang, 100 * share, 0))
         steps_desc.append(text)
     desc = tr(lang, "Your organization is at stage {level} of {total}: {name}.",
               level=current.level, total=n, name=current.name) + " " + "; ".join(steps_desc) + "."
@@ -505,15 +502,15 @@ def stage_ladder_svg(result: AssessmentResult, *, id_prefix: str = "sm-ladder") 
                                 fill=ink, line_height=size * 1.2))
         if thresholds is not None:
             ty = y + 28 + size * 1.1 + len(lines) * size * 1.2 + 2
+            start = tr(lang, "from {score}", score=num(lang, thresholds[i], 0))
             body.append(f'<text x="{x + pad:.1f}" y="{ty:.1f}" font-size="13" fill="{ink}">'
-                        f'{escape_text(tr(lang, "from {score}", score=_n(lang, thresholds[i], 0)))}'
-                        f"</text>")
+                        f"{escape_text(start)}</text>")
         if share is not None:
             body.append(f'<text x="{x + w / 2:.1f}" y="{base + 24:.1f}" font-size="13" '
                         f'fill="{MUTED}" text-anchor="middle">'
                         # a bare share: the caption says what it counts, and the phrase
                         # runs into its neighbours in Dutch
-                        + escape_text(_n(lang, 100 * share, 0) + "%") + "</text>")
+                        + escape_text(num(lang, 100 * share, 0) + "%") + "</text>")
         if here:
             mx = x + w / 2
             label = tr(lang, "You are here")

@@ -21,7 +21,6 @@ from .charts import (
     STEP,
     STEP_LINE,
     TOP,
-    _n,
     _peers_phrase,
     dimension_chart_text,
     escape_text,
@@ -29,6 +28,7 @@ from .charts import (
     text_lines,
     wrap_label,
 )
+from .format import num
 from .result import AssessmentResult
 
 WIDTH = 320.0
@@ -62,7 +62,7 @@ def stage_ladder_vertical_svg(result: AssessmentResult, *,
                     f'fill="{fill}" stroke="{stroke}" stroke-width="{3 if here else 1.5}"/>')
         head = tr(lang, "Stage {level}", level=level)
         if start is not None:
-            head += " · " + tr(lang, "from {score}", score=_n(lang, start, 0))
+            head += " · " + tr(lang, "from {score}", score=num(lang, start, 0))
         body.append(f'<text x="{x + 10:.1f}" y="{y + 20:.1f}" font-size="13" fill="{ink}">'
                     f"{escape_text(head)}</text>")
         lines = wrap_label(name, 16, w - 20 - (96 if here else 0), 1)
@@ -74,7 +74,7 @@ def stage_ladder_vertical_svg(result: AssessmentResult, *,
         if share is not None:
             body.append(f'<text x="{x + w - 10:.1f}" y="{y + 20:.1f}" font-size="13" '
                         f'fill="{ink}" text-anchor="end">'
-                        + escape_text(_n(lang, 100 * share, 0) + "%") + "</text>")
+                        + escape_text(num(lang, 100 * share, 0) + "%") + "</text>")
         y += row + gap
     caption = tr(lang, "Share of peers at each stage: {peers}.", peers=_peers_phrase(result))
     lines = wrap_label(caption, 13, WIDTH - 20, 3, em=0.5)
@@ -93,7 +93,7 @@ def dimension_bars_svg(result: AssessmentResult, *, id_prefix: str = "sm-bars") 
     body: list[str] = []
     y = _legend(lang, body)
     for d in result.dimensions:
-        score = _n(lang, d.score, 0) if d.score is not None else tr(lang, "not applicable")
+        score = num(lang, d.score, 0) if d.score is not None else tr(lang, "not applicable")
         lines = wrap_label(d.name, 14, x1 - x0 - 60, 2)
         body.append(text_lines(x0, y + 14, lines, size=14, line_height=17))
         body.append(f'<text x="{x1:.1f}" y="{y + 14:.1f}" font-size="15" font-weight="700" '

@@ -20,6 +20,7 @@ import io
 from typing import Any
 
 from ..i18n.catalog import number, tr
+from .format import num
 from .result import AssessmentResult
 
 INK = (0x1F, 0x29, 0x37)
@@ -37,10 +38,6 @@ FONT = "Arial"
 #: slide size, inches (16:9)
 WIDTH, HEIGHT = 13.333, 7.5
 MARGIN = 0.6
-
-
-def _n(lang: str, x: float | None, decimals: int = 0) -> str:
-    return "–" if x is None else number(lang, x, decimals)
 
 
 def _fit(text: str, limit: int) -> str:
@@ -139,15 +136,15 @@ def _strengths(result: AssessmentResult) -> list[tuple[str, list]]:
     if given:
         out = []
         for x in given[:3]:
-            head = tr(lang, "Score {score}", score=_n(lang, x.score))
+            head = tr(lang, "Score {score}", score=num(lang, x.score, 0))
             if x.percentile is not None:
-                head += " · " + tr(lang, "percentile {p}", p=_n(lang, x.percentile))
+                head += " · " + tr(lang, "percentile {p}", p=num(lang, x.percentile, 0))
             lines: list = [[(head, True, MUTED)]]
             lines += [_fit(a.answer_label or "", 110) for a in x.best[:2] if a.answer_label]
             out.append((x.name, lines))
         return out
     return [(name, [tr(lang, "Score {score} against a peer median of {median}.",
-                       score=_n(lang, score), median=_n(lang, median))])
+                       score=num(lang, score, 0), median=num(lang, median, 0))])
             for name, score, median in _ranked(result)[:3]]
 
 
@@ -207,7 +204,7 @@ def render_pptx(result: AssessmentResult, *, organization: str | None = None,
     deck.text(s, _date(lang, day), MARGIN, 3.0, 8, 0.5, size=18, colour=MUTED, name="Date")
     deck.text(s, [[(tr(lang, "Stage {level} of {total}", level=stage.level, total=total) + ": ",
                     False, INK), (stage.name, True, ACCENT)],
-                  tr(lang, "Overall score {score} of 100", score=_n(lang, result.overall.score,
+                  tr(lang, "Overall score {score} of 100", score=num(lang, result.overall.score,
                                                                     1))],
               MARGIN, 4.0, 8.5, 1.3, size=24, fill=SOFT, name="Stage")
     notes = [x for x in (synthetic, _provisional(result)) if x]
@@ -226,7 +223,7 @@ def render_pptx(result: AssessmentResult, *, organization: str | None = None,
         left.append(_fit(stage.decided_by.explanation, 240))
     if b.overall_percentile is not None:
         left.append(tr(lang, "You score higher than {p}% of your peers ({peers}).",
-                       p=_n(lang, b.overall_percentile), peers=peers))
+                       p=num(lang, b.overall_percentile, 0), peers=peers))
     deck.text(s, left, MARGIN, 1.4, 6.4, 5.3, size=16, limit=240, name="Meaning")
     right: list = []
     upcoming = _get(result, "next_stage")
@@ -293,11 +290,11 @@ def render_pptx(result: AssessmentResult, *, organization: str | None = None,
     own.data_labels.font.bold = True
     side = [[(tr(lang, "Overall"), True, INK)],
             tr(lang, "Your score {score}; peer median {median}; top quartile from {q3}.",
-               score=_n(lang, result.overall.score, 1), median=_n(lang, b.overall_median, 1),
-               q3=_n(lang, b.overall_top_quartile, 1))]
+               score=num(lang, result.overall.score, 1), median=num(lang, b.overall_median, 1),
+               q3=num(lang, b.overall_top_quartile, 1))]
     if b.overall_percentile is not None:
         side.append(tr(lang, "Percentile {p} among {n} peers.",
-                       p=_n(lang, b.overall_percentile), n=number(lang, g.n, 0)))
+                       p=num(lang, b.overall_percentile, 0), n=number(lang, g.n, 0)))
     side.append([(tr(lang, "Peer group"), True, INK)])
     side.append(_fit(g.label, 120))
     deck.text(s, side, 9.8, 1.4, WIDTH - 9.8 - MARGIN, 5.3, size=14, fill=SOFT, limit=160,
@@ -310,7 +307,7 @@ def render_pptx(result: AssessmentResult, *, organization: str | None = None,
     # 5. gaps
     s = deck.slide(tr(lang, "The largest gaps"))
     gaps = [(name, tr(lang, "Score {score} against a peer median of {median}.",
-                      score=_n(lang, score), median=_n(lang, median)))
+                      score=num(lang, score, 0), median=num(lang, median, 0)))
             for name, score, median in reversed(_ranked(result)[-3:])]
     upcoming = _get(result, "next_stage")
     unmet = [c.text for c in upcoming.conditions if not c.met] if upcoming is not None else []
@@ -330,8 +327,8 @@ def render_pptx(result: AssessmentResult, *, organization: str | None = None,
         else:
             lines.append(_fit(r.action, 190))
         if effect is not None:
-            text = tr(lang, "Effect: overall {o0} → {o1}", o0=_n(lang, effect.overall_before, 1),
-                      o1=_n(lang, effect.overall_after, 1))
+            text = tr(lang, "Effect: overall {o0} → {o1}", o0=num(lang, effect.overall_before, 1),
+                      o1=num(lang, effect.overall_after, 1))
             if _get(r, "lifts_stage"):
                 text += " · " + tr(lang, "lifts your stage")
             lines.append([(text, True, OK)])

@@ -22,11 +22,9 @@ that tells the numbers, readable without colour):
 from __future__ import annotations
 
 import html
-import json
 import math
 import threading
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +42,7 @@ from ..reports.charts import (
     text_lines,
     wrap_label,
 )
+from ..reports.format import alt_text, num, p_value, pct, ratio
 from .classify import MATURE_LEVEL
 from .findings import lower_first
 from .report_design import (
@@ -71,34 +70,6 @@ _local = threading.local()
 
 
 # --- small formats --------------------------------------------------------------------------
-
-
-def _n(lang: str, x: float | None, decimals: int = 1) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    return number(lang, float(x), decimals)
-
-
-def _pct(lang: str, share: float | None, decimals: int = 0) -> str:
-    if share is None or (isinstance(share, float) and math.isnan(share)):
-        return "–"
-    return number(lang, 100 * float(share), decimals) + "%"
-
-
-def _p(lang: str, p: float | None) -> str:
-    if p is None or math.isnan(p):
-        return "–"
-    if p < 0.001:
-        return "< " + number(lang, 0.001, 3)
-    return number(lang, p, 3)
-
-
-def _ratio(lang: str, r: float | None) -> str:
-    if r is None or math.isnan(r):
-        return "–"
-    if math.isinf(r):
-        return "∞"
-    return number(lang, r, 2) + "×"
 
 
 def _cap(text: str) -> str:
@@ -140,7 +111,7 @@ def comparison_svg(rows: Sequence[dict], lang: str, focus_name: str, rest_name: 
     title = tr(lang, "Shares of {focus} and {rest}, with 95% intervals",
                focus=lower_first(focus_name), rest=rest_name)
     parts = [tr(lang, "{label}: {focus} {a}, {rest} {b}", label=r["label"], focus=focus_name,
-                a=_pct(lang, r["focus"]), rest=rest_name, b=_pct(lang, r["rest"]))
+                a=pct(lang, r["focus"]), rest=rest_name, b=pct(lang, r["rest"]))
              for r in rows]
     desc = "; ".join(parts) + "."
     body = [f'<line x1="{left}" y1="{top - 8}" x2="{left}" y2="{height - 34}" '
@@ -150,7 +121,7 @@ def comparison_svg(rows: Sequence[dict], lang: str, focus_name: str, rest_name: 
         body.append(f'<line x1="{tx:.1f}" y1="{top - 8}" x2="{tx:.1f}" y2="{height - 34}" '
                     f'stroke="{GRID}" stroke-dasharray="2 3"/>')
         body.append(f'<text x="{tx:.1f}" y="{height - 16}" font-size="12" fill="{MUTED}" '
-                    f'text-anchor="middle">{escape_text(_pct(lang, tick))}</text>')
+                    f'text-anchor="middle">{escape_text(pct(lang, tick))}</text>')
     # legend
     body.append(f'<circle cx="{left + 6}" cy="22" r="6" fill="{ORG}"/>')
     body.append(f'<text x="{left + 18}" y="27" font-size="13">'
@@ -186,7 +157,7 @@ def comparison_svg(rows: Sequence[dict], lang: str, focus_name: str, rest_name: 
                 body.append(f'<rect x="{x(share) - 5.5:.1f}" y="{cy - 5.5}" width="11" '
                             f'height="11" fill="#ffffff" stroke="{MUTED}" stroke-width="2"/>')
             body.append(f'<text x="{right + 10}" y="{cy + 4}" font-size="12" fill="{color}">'
-                        f'{escape_text(_pct(lang, share))}</text>')
+                        f'{escape_text(pct(lang, share))}</text>')
         if i:
             body.append(f'<line x1="0" y1="{y0 - 4}" x2="{width}" y2="{y0 - 4}" '
                         f'stroke="{GRID}" stroke-width="0.5"/>')
@@ -231,9 +202,9 @@ def stage_sector_svg(table: pd.DataFrame, stages: Sequence[tuple[int, str]],
                 color = "#ffffff" if i >= 2 else INK
                 body.append(f'<text x="{x + w / 2:.1f}" y="{y0 + 15.5}" font-size="11.5" '
                             f'text-anchor="middle" fill="{color}">'
-                            f'{escape_text(_pct(lang, row.share))}</text>')
+                            f'{escape_text(pct(lang, row.share))}</text>')
             shares.append(f"{names.get(int(row.stage_level), row.stage_level)} "
-                          f"{_pct(lang, row.share)}")
+                          f"{pct(lang, row.share)}")
             x += w
         parts.append(f"{labels.get(sector, sector)}: " + ", ".join(shares))
     desc = "; ".join(parts) + "."
@@ -284,12 +255,12 @@ def score_distribution_svg(quantiles: pd.DataFrame, labels: dict[str, str],
         body.append(f'<line x1="{x(get[0.5]):.1f}" y1="{cy - 9}" x2="{x(get[0.5]):.1f}" '
                     f'y2="{cy + 9}" stroke="{ORG}" stroke-width="3"/>')
         body.append(f'<text x="{right + 10}" y="{cy + 4.5}" font-size="12">'
-                    f'{escape_text(_n(lang, get[0.5]))}</text>')
+                    f'{escape_text(num(lang, get[0.5]))}</text>')
         parts.append(tr(lang, "{name}: median {median}, middle half {q1}–{q3}, P10–P90 "
                               "{p10}–{p90}", name=labels.get(dim, dim),
-                        median=_n(lang, get[0.5]), q1=_n(lang, get[0.25]),
-                        q3=_n(lang, get[0.75]), p10=_n(lang, get[0.1]),
-                        p90=_n(lang, get[0.9])))
+                        median=num(lang, get[0.5]), q1=num(lang, get[0.25]),
+                        q3=num(lang, get[0.75]), p10=num(lang, get[0.1]),
+                        p90=num(lang, get[0.9])))
     title = tr(lang, "Distribution of the dimension scores (0–100)")
     return svg_document(width, height, id_prefix, title, "; ".join(parts) + ".", body)
 
@@ -300,16 +271,6 @@ def _row_label(x: float, cy: float, text: str, width: float, *, bold: bool = Fal
     top = cy + 4.5 - 7.5 * (len(lines) - 1)
     return text_lines(x, top, lines, size=12.5 if len(lines) == 1 else 11.5, anchor="end",
                        weight="600" if bold else None, line_height=14)
-
-
-def _alt(svg: str) -> str:
-    from xml.etree import ElementTree as ET
-
-    root = ET.fromstring(svg)
-    ns = "{http://www.w3.org/2000/svg}"
-    parts = [(root.findtext(f"{ns}title") or "").strip(),
-             (root.findtext(f"{ns}desc") or "").strip()]
-    return ". ".join(p.rstrip(".") for p in parts if p) + "."
 
 
 # --- the view: blocks -----------------------------------------------------------------------
@@ -323,7 +284,7 @@ def _table(head: list[str], rows: list[list[Any]], align: list[str] | None = Non
 
 
 def _figure(svg: str, caption: str | None = None) -> dict:
-    return {"type": "figure", "svg": svg, "alt": _alt(svg), "caption": caption}
+    return {"type": "figure", "svg": svg, "alt": alt_text(svg), "caption": caption}
 
 
 def _info_map(result: ResearchResult) -> dict:
@@ -356,15 +317,15 @@ def report_view(result: ResearchResult, lang: str | None = None) -> dict:
         facts.append([tr(lang, "Organizations"), number(lang, len(result.organizations), 0)])
     if "mature" in data.columns:
         facts.append([tr(lang, "Mature (stage {level} or higher)", level=MATURE_LEVEL),
-                      _pct(lang, float(data["mature"].mean()), 1)])
+                      pct(lang, float(data["mature"].mean()), 1)])
     facts.append([tr(lang, "Comparison"), tr(lang, "{focus} against {rest}", focus=focus,
                                                rest=rest)])
     facts.append([tr(lang, "Weights"), tr(lang, "none (unweighted)") if not result.weights
                   else tr(lang, "column {column}, design effect {deff}, effective n {neff}",
                           column=result.weights,
-                          deff=_n(lang, result.weighting.design_effect, 2)
+                          deff=num(lang, result.weighting.design_effect, 2)
                           if result.weighting else "–",
-                          neff=_n(lang, result.weighting.effective_n, 0)
+                          neff=num(lang, result.weighting.effective_n, 0)
                           if result.weighting else "–")])
     if result.design is not None:
         from ..services.research_summary import design_name
@@ -426,8 +387,8 @@ def report_view(result: ResearchResult, lang: str | None = None) -> dict:
         blocks.append({"type": "paragraph", "text": tr(
             lang, "Each published finding of the study, observed on the respondents analysed, "
                   "against the demo panel's target and tolerance.")})
-        cal = [[c.name, _n(lang, c.target, 2), _n(lang, c.observed, 3),
-                "± " + _n(lang, c.tolerance, 3), tr(lang, "yes") if c.ok else tr(lang, "no")]
+        cal = [[c.name, num(lang, c.target, 2), num(lang, c.observed, 3),
+                "± " + num(lang, c.tolerance, 3), tr(lang, "yes") if c.ok else tr(lang, "no")]
                for c in result.calibration]
         blocks.append(_table([tr(lang, "Finding"), tr(lang, "Target"), tr(lang, "Observed"),
                               tr(lang, "Tolerance"), tr(lang, "Within")], cal))
@@ -444,8 +405,8 @@ def report_view(result: ResearchResult, lang: str | None = None) -> dict:
         [tr(lang, "Dimension"), "k", "n", "α", tr(lang, "95% CI"), tr(lang, "Standardized α"),
          "ω"],
         [[dim_names.get(r.scale, r.scale), str(int(r.k)), number(lang, r.n, 0),
-          _n(lang, r.alpha, 2), f"{_n(lang, r.ci_low, 2)}–{_n(lang, r.ci_high, 2)}",
-          _n(lang, r.std_alpha, 2), _n(lang, r.omega, 2)] for r in rel.itertuples()],
+          num(lang, r.alpha, 2), f"{num(lang, r.ci_low, 2)}–{num(lang, r.ci_high, 2)}",
+          num(lang, r.std_alpha, 2), num(lang, r.omega, 2)] for r in rel.itertuples()],
         caption=tr(lang, "Cronbach's alpha of each dimension's item scores, with Feldt's 95% "
                          "interval; ω: McDonald's omega total.")))
     blocks += design_blocks(result, lang, _table, lambda d: _dimension_label(result, d, lang))
@@ -458,9 +419,9 @@ def report_view(result: ResearchResult, lang: str | None = None) -> dict:
         [[_label(result, r.indicator, lang) + (" " + tr(lang, "(by definition)")
                                                  if r.indicator in result.rule_defined
                                                  else ""), number(lang, r.n_focus, 0),
-          number(lang, r.n_rest, 0), _pct(lang, r.share_focus), _pct(lang, r.share_rest),
-          _ratio(lang, r.ratio), f"{_n(lang, r.ci_low, 2)}–{_n(lang, r.ci_high, 2)}",
-          _p(lang, r.p_adjusted), r.test] for r in comp.itertuples()],
+          number(lang, r.n_rest, 0), pct(lang, r.share_focus), pct(lang, r.share_rest),
+          ratio(lang, r.ratio), f"{num(lang, r.ci_low, 2)}–{num(lang, r.ci_high, 2)}",
+          p_value(lang, r.p_adjusted), r.test] for r in comp.itertuples()],
         caption=tr(lang, "Focus: {focus}; rest: {rest}.", focus=focus, rest=rest)))
     blocks.append({"type": "pagebreak"})
     blocks += _method(result, lang)
@@ -518,11 +479,11 @@ def _method(result: ResearchResult, lang: str) -> list[dict]:
                       margins=", ".join(dict.fromkeys(w.targets["margin"]))
                       if w.targets is not None else "–",
                       iterations=number(lang, w.iterations or 0, 0),
-                      error=_n(lang, w.max_error, 4))
+                      error=num(lang, w.max_error, 4))
             if w.trim:
                 text += " " + tr(lang, "Weights were trimmed to {low}–{high} × the mean "
-                                       "weight.", low=_n(lang, w.trim[0], 2),
-                                 high=_n(lang, w.trim[1], 2))
+                                       "weight.", low=num(lang, w.trim[0], 2),
+                                 high=num(lang, w.trim[1], 2))
         elif w.method == "poststratify":
             text = tr(lang, "Weights were made by post-stratification: each cell of {cells} "
                             "has its target share.",
@@ -534,9 +495,9 @@ def _method(result: ResearchResult, lang: str) -> list[dict]:
         para(text + " " + tr(lang, "Kish's design effect of the weights is {deff}, so the "
                                    "effective sample size is {neff} of {n} respondents "
                                    "(weights from {low} to {high}, mean 1).",
-                             deff=_n(lang, w.design_effect, 2), neff=_n(lang, w.effective_n, 0),
-                             n=number(lang, w.n, 0), low=_n(lang, w.min_weight, 2),
-                             high=_n(lang, w.max_weight, 2)))
+                             deff=num(lang, w.design_effect, 2), neff=num(lang, w.effective_n, 0),
+                             n=number(lang, w.n, 0), low=num(lang, w.min_weight, 2),
+                             high=num(lang, w.max_weight, 2)))
     head(tr(lang, "Classification"))
     mature_stage = next((inst.text(s.name, lang) for s in inst.stages
                          if s.level == MATURE_LEVEL), str(MATURE_LEVEL))
@@ -587,7 +548,7 @@ def _method(result: ResearchResult, lang: str) -> list[dict]:
                   "{alpha}; findings are ranked by adjusted p-value, then by the size of the "
                   "ratio. In the charts, each share has its 95% logit interval (t with n − 1 "
                   "degrees of freedom).", m=number(lang, len(result.comparisons), 0),
-            alpha=_n(lang, result.alpha, 2)))
+            alpha=num(lang, result.alpha, 2)))
     if result.by_group:
         para(tr(lang, "The same comparison was made within each value of {column}; the "
                       "workbook has it (sheet “Comparisons by group”), adjusted within each "
@@ -657,26 +618,11 @@ def render_html(view: dict) -> str:
     return "\n".join(out)
 
 
-def _compiler():
-    import typst
-
-    from ..reports.pdf import fonts_dir
-
-    compiler = getattr(_local, "compiler", None)
-    if compiler is None:
-        folder = Path(str(resources.files("socialmaturity.research") / "typst"))
-        compiler = typst.Compiler(str(folder / "research.typ"), root=str(folder),
-                                  font_paths=[str(fonts_dir())], ignore_system_fonts=True)
-        _local.compiler = compiler
-    return compiler
-
-
 def render_pdf(view: dict) -> bytes:
     """The report as PDF bytes (A4), typeset by Typst with the shipped Inter fonts."""
-    from ..typst_output import without_false_suspects
+    from ..reports.typst_compiler import compile_pdf, template_path
 
-    return without_false_suspects(
-        _compiler().compile(sys_inputs={"data": json.dumps(view, ensure_ascii=False)}))
+    return compile_pdf(template_path("socialmaturity.research", "research.typ"), view)
 
 
 def workbook_sheets(result: ResearchResult, lang: str | None = None) -> dict[str, pd.DataFrame]:
