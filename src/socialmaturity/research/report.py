@@ -43,7 +43,7 @@ from .report_design import (
 from .report_method import method_blocks
 
 if TYPE_CHECKING:
-    from ..services.research import ResearchResult
+    from ..services.research_result import ResearchResult
 
 __all__ = ["write_report", "report_view", "render_html", "render_pdf", "render_xlsx",
            "comparison_svg", "stage_sector_svg", "score_distribution_svg", "FILE_STEM"]

@@ -13,7 +13,7 @@ from ..i18n.catalog import number, tr
 from ..reports.format import pct
 
 if TYPE_CHECKING:
-    from ..services.research import ResearchResult
+    from ..services.research_result import ResearchResult
 
 __all__ = ["findings_blocks", "study_blocks", "design_blocks", "design_method", "design_sheets"]
 

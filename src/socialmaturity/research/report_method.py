@@ -13,7 +13,7 @@ from .findings import lower_first
 from .report_design import design_method
 
 if TYPE_CHECKING:
-    from ..services.research import ResearchResult
+    from ..services.research_result import ResearchResult
 
 __all__ = ["method_blocks"]
 
