@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from socialmaturity.benchmark.demo import TARGETS, generate_panel
+from socialmaturity.benchmark.calibration import TARGETS
+from socialmaturity.benchmark.demo import generate_panel
 from socialmaturity.errors import SocialMaturityError
 from socialmaturity.research.checks import ResearchInputError
 from socialmaturity.research.classify import classify

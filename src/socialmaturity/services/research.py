@@ -14,7 +14,7 @@ reliability per dimension → findings (:func:`~socialmaturity.research.findings
 and returns every table in one :class:`ResearchResult`, which
 :func:`~socialmaturity.research.report.write_report` renders to HTML, PDF and XLSX.
 :func:`run_demo` runs it on the synthetic demo panel and checks the study's findings
-(``socialmaturity.benchmark.demo.TARGETS``).
+(``socialmaturity.benchmark.calibration.TARGETS``).
 
 The file-level helpers (:func:`~socialmaturity.services.research_files.read_data`,
 :func:`~socialmaturity.services.research_files.write_table`,
@@ -416,14 +416,10 @@ def run_demo(seed: int = DEMO_SEED, respondents: int | None = None, *,
              inst: Instrument | None = None, options: RunOptions | None = None
              ) -> ResearchResult:
     """:func:`run` on the synthetic demo panel (``benchmark.demo.generate_panel``), with the
-    study's findings checked on its organizations (``benchmark.demo.calibration_report``):
+    study's findings checked on its organizations (``benchmark.calibration.calibration_report``):
     ``result.calibration``."""
-    from ..benchmark.demo import (
-        DEFAULT_RESPONDENTS,
-        calibration_report,
-        generate_panel,
-        organizations,
-    )
+    from ..benchmark.calibration import calibration_report
+    from ..benchmark.demo import DEFAULT_RESPONDENTS, generate_panel, organizations
     from ..instrument.loader import resolve_instrument
 
     inst = inst or resolve_instrument(None)

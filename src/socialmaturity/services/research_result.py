@@ -156,7 +156,7 @@ class ResearchResult:
     import_summary: ImportSummary | None = None
     cleaning: Any = None
     weighting: WeightingSummary | None = None
-    #: The demo panel's calibration rows (``benchmark.demo.calibration_report``).
+    #: The demo panel's calibration rows (``benchmark.calibration.calibration_report``).
     calibration: list | None = None
     timings: dict[str, float] = field(default_factory=dict)
     #: The survey design used (:func:`~socialmaturity.services.research_design.choose_design`).
