@@ -176,7 +176,7 @@ def distribution_svg(result: AssessmentResult, *, id_prefix: str = "sm-distribut
     hist = list(b.overall_histogram) or [0] * 10
     score = result.overall.score
     height = 440.0
-    x0, x1 = (80.0, width - 30) if width >= 500 else (52.0, width - 16)
+    x0, x1 = (80.0, width - 30.0) if width >= 500 else (52.0, width - 16.0)
     y_top, y_bottom = 110.0, 340.0
     peak = max(hist)
     step = _nice_step(peak)
@@ -263,7 +263,7 @@ def _markers(result: AssessmentResult, sx, width: float, x1: float) -> list[dict
         left = tx if anchor == "start" else tx - lw
         if left < 4 or left + lw > width - 4:  # on a narrow chart: kept inside, from the left
             anchor, tx = "start", max(4.0, min(left, width - 4 - lw))
-        out.append(View(x=x, label_y=28 + 26 * row, stroke=stroke, tx=tx,
+        out.append(View(x=x, label_y=28.0 + 26 * row, stroke=stroke, tx=tx,
                     colour=colour, anchor=anchor, weight=weight, label=label))
     return out
 

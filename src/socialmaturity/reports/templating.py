@@ -2,11 +2,12 @@
 and the research report's page (``*.html.j2``).
 
 Every ``{{ value }}`` is escaped for text content (``&``, ``<``, ``>``; quotes stay as they
-are, and characters XML 1.0 forbids are dropped) unless it is known to be safe: a number, a
-coordinate or size from the ``f1`` and ``g`` filters, or markup made elsewhere and passed
-with ``|safe`` (a chart inside a page). A value inside an attribute goes through the ``attr``
-filter, which escapes quotes too. (Jinja's own autoescaping would do the same at three times
-the cost: the charts place a few hundred numbers each.)
+are, and characters XML 1.0 forbids are dropped) unless it is known to be safe: an int, a
+float (a coordinate, written with one decimal: ``12.0``), a size from the ``g`` filter
+(``16``), or markup made elsewhere and passed with ``|safe`` (a chart inside a page, a
+macro's output). A value inside an attribute goes through the ``attr`` filter, which escapes
+quotes too. (Jinja's own autoescaping would do the same at three times the cost: the charts
+place a few hundred numbers each.)
 """
 
 from __future__ import annotations
@@ -28,13 +29,16 @@ class Raw(str):
     __slots__ = ()
 
 
-_SAFE = (Raw, Markup, int, float)
-
-
 def text(value: object) -> str:
-    """What a ``{{ value }}`` prints: text content escaped, safe values as they are."""
-    if isinstance(value, _SAFE):
-        return value if isinstance(value, str) else str(value)
+    """What a ``{{ value }}`` prints: text content escaped, safe values as they are, a float
+    with one decimal."""
+    kind = type(value)
+    if kind is float:
+        return f"{value:.1f}"
+    if kind is Raw or kind is int or isinstance(value, Markup):
+        return str(value)
+    if isinstance(value, float):  # numpy's float64
+        return f"{value:.1f}"
     return escape(_INVALID_XML.sub("", str(value)), quote=False)
 
 
@@ -50,7 +54,6 @@ def _environment() -> Environment:
                       autoescape=False, finalize=text, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.filters["attr"] = attr
-    env.filters["f1"] = lambda x: Raw(f"{x:.1f}")  # a coordinate: one decimal
     env.filters["g"] = lambda x: Raw(f"{x:g}")     # a size: as short as it goes
     return env
 

@@ -1,6 +1,7 @@
-"""The research report's charts: SVG from the templates ``reports/templates/research_*.svg.j2``
-with the palette of :mod:`socialmaturity.reports.svg` (accessible: ``role="img"``, a title and a description
-that tells the numbers, readable without colour):
+"""The research report's charts: SVG from the templates
+``reports/templates/research_*.svg.j2`` with the palette of :mod:`socialmaturity.reports.svg`
+(accessible: ``role="img"``, a title and a description that tells the numbers, readable
+without colour):
 
 - the focus and rest shares of the leading findings, each with its 95% interval;
 - the stage distribution by sector (100% bars);
@@ -99,7 +100,7 @@ def stage_sector_svg(table: pd.DataFrame, stages: Sequence[tuple[int, str]],
         segments, shares = [], []
         for i, row in enumerate(rows.itertuples(index=False)):
             w = (right - left) * float(row.share)
-            segments.append(View(x=x, w=max(w, 0), cx=x + w / 2,
+            segments.append(View(x=x, w=max(w, 0.0), cx=x + w / 2,
                                  fill=STAGE_FILLS[min(i, len(STAGE_FILLS) - 1)],
                                  label=pct(lang, row.share) if row.share >= 0.06 else None,
                                  colour="#ffffff" if i >= 2 else INK))
@@ -137,7 +138,7 @@ def score_distribution_svg(quantiles: pd.DataFrame, labels: dict[str, str],
         if any(math.isnan(v) for v in get.values()):
             continue
         row["box"] = View(p10=x(get[0.1]), p90=x(get[0.9]), q1=x(get[0.25]),
-                          width=max(x(get[0.75]) - x(get[0.25]), 1), median=x(get[0.5]),
+                          width=max(x(get[0.75]) - x(get[0.25]), 1.0), median=x(get[0.5]),
                           label=num(lang, get[0.5]))
         parts.append(tr(lang, "{name}: median {median}, middle half {q1}–{q3}, P10–P90 "
                               "{p10}–{p90}", name=labels.get(dim, dim),
