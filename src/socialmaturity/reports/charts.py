@@ -271,26 +271,33 @@ def _markers(result: AssessmentResult, sx, width: float, x1: float) -> list[dict
 def _place_labels(xs: list[float], widths: list[float], right: float
                   ) -> tuple[list[int], list[str]]:
     """Rows (0 = top) and anchors for labels of vertical lines at ``xs``, such that no line
-    crosses another's label when it can be helped (a line runs from its label's row down)."""
+    crosses another's label when it can be helped (a line runs from its label's row down).
+
+    Every order of rows and choice of anchors is tried (3 labels: 48); what each label covers
+    with each anchor is worked out once."""
     k = len(xs)
-    best: tuple[float, tuple[int, ...], tuple[str, ...]] = (math.inf, tuple(range(k)),
-                                                            ("start",) * k)
+    anchor_names = ("start", "end")
+    outside, covers = [], []  # [label][anchor]
+    for x, w in zip(xs, widths, strict=True):
+        spans = ((x + 6, x + 6 + w), (x - 6 - w, x - 6))
+        outside.append([lo < 0 or hi > right for lo, hi in spans])
+        covers.append([[j for j in range(k) if lo - 4 <= xs[j] <= hi + 4] for lo, hi in spans])
+    best: tuple[float, tuple[int, ...], tuple[int, ...]] = (math.inf, tuple(range(k)),
+                                                            (0,) * k)
     for order in itertools.permutations(range(k)):
-        for anchors in itertools.product(("start", "end"), repeat=k):
-            spans = [(x + 6, x + 6 + w) if a == "start" else (x - 6 - w, x - 6)
-                     for x, w, a in zip(xs, widths, anchors, strict=True)]
-            cost = sum(a == "end" for a in anchors) + 0.01 * sum(
-                abs(order[i] - i) for i in range(k))
+        shift = 0.01 * sum(abs(order[i] - i) for i in range(k))
+        for anchors in itertools.product((0, 1), repeat=k):
+            cost = sum(anchors) + shift
             for i in range(k):
-                lo, hi = spans[i]
-                if lo < 0 or hi > right:
+                a = anchors[i]
+                if outside[i][a]:
                     cost += 100
-                for j in range(k):
-                    if j != i and order[j] < order[i] and lo - 4 <= xs[j] <= hi + 4:
+                for j in covers[i][a]:
+                    if j != i and order[j] < order[i]:
                         cost += 10
             if cost < best[0]:
                 best = (cost, order, anchors)
-    return list(best[1]), list(best[2])
+    return list(best[1]), [anchor_names[a] for a in best[2]]
 
 
 def _nice_step(peak: int) -> int:
