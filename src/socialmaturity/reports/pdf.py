@@ -52,6 +52,12 @@ def _date(lang: str, day: dt.date) -> str:
     return f"{day.day} {_months(lang)[day.month - 1]} {day.year}"
 
 
+def _dot_plot_intro(lang: str) -> str:
+    return tr(lang, "Your score on each dimension (solid line and dot), against the peer "
+                    "median (dashed) and the start of the peers' top quartile (dotted). Further "
+                    "right is more mature.")
+
+
 def _labels(lang: str) -> dict[str, str]:
     return {
         "overall_stage": tr(lang, "Overall stage"),
@@ -136,12 +142,9 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
     if title is None:
         title = tr(lang, "Social maturity report") if result.instrument.id == "social-maturity" \
             else tr(lang, "Maturity report")
-    labels = _labels(lang)
-    labels["title"] = title
-    labels["radar_intro"] = labels["radar_intro"] if len(result.dimensions) >= 3 else tr(
-        lang, "Your score on each dimension (solid line and dot), against the peer median "
-              "(dashed) and the start of the peers' top quartile (dotted). Further right is "
-              "more mature.")
+    labels = _labels(lang) | {"title": title}
+    if len(result.dimensions) < 3:  # a dot plot, not a radar
+        labels["radar_intro"] = _dot_plot_intro(lang)
     peers = tr(lang, "{group}, n = {n}", group=g.label, n=number(lang, g.n, 0))
     synthetic = tr(lang, "Demo benchmark (synthetic): the peers in this report are generated "
                          "data, not real organizations.") if b.panel.synthetic else None
@@ -156,47 +159,68 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
         percentile = tr(lang, "No peers to compare with.")
         peer_line = tr(lang, "Peer group: {peers}.", peers=peers)
 
-    ladder = stage_ladder_svg(result, id_prefix="pdf-ladder")
-    radar = radar_svg(result, id_prefix="pdf-radar")
-    distribution = distribution_svg(result, id_prefix="pdf-distribution")
 
-    bench = {x.id: x for x in b.dimensions}
-    dimensions = []
-    overview = []
-    for d in result.dimensions:
-        x = bench.get(d.id)
-        stage_name = d.stage.name if d.stage else "–"
-        facts = [
-            [tr(lang, "Percentile"), num(lang, x.percentile if x else None, 0)],
-            [tr(lang, "Peer median"), num(lang, x.median if x else None)],
-            [tr(lang, "Top quartile"), num(lang, x.top_quartile if x else None)],
-            [tr(lang, "Answered"), f"{d.answered}/{d.asked}"],
-        ]
-        questions = [{
-            "text": q.text,
-            "answer": q.answer_label if q.answer_label is not None else tr(lang, "No answer"),
-            "score": tr(lang, "n/a") if q.item_score is None
-            else num(lang, 100 * q.item_score, 0),
-        } for q in d.questions]
-        dimensions.append({
-            "name": d.name,
-            "score": num(lang, d.score),
-            "stage": tr(lang, "Stage {level}: {name}", level=d.stage.level, name=stage_name)
-            if d.stage else "–",
-            "already": [{"text": a.text, "answer": a.answer_label or ""} for a in d.already],
-            "asks": [{"text": a.text, "answer": a.answer_label or tr(lang, "No answer"),
-                      "target": a.target_label or ""} for a in d.next_stage_asks],
-            "facts": facts,
-            "peers": tr(lang, "Peers: {peers}.", peers=tr(
-                lang, "{group}, n = {n}", group=g.label,
-                n=number(lang, x.n if x else 0, 0))),
-            "questions": questions,
-        })
-        overview.append([d.name, num(lang, d.score), stage_name,
-                         num(lang, x.percentile if x else None, 0),
-                         num(lang, x.median if x else None),
-                         num(lang, x.top_quartile if x else None)])
+    dimensions, overview = _dimension_views(result)
+    recommendations, path, strengths, gates = _step_views(result, stage_names)
+    method_rows, method_text = _method(result, day)
+    return {
+        "lang": lang,
+        "t": labels,
+        "organization": org,
+        "date": _date(lang, day),
+        "date_parts": [day.year, day.month, day.day],
+        "footer": title + (f" · {org}" if org else ""),
+        "instrument": tr(lang, "Instrument {id}, version {version}", id=result.instrument.id,
+                         version=result.instrument.version),
+        "synthetic": synthetic,
+        "overall": {
+            "score": num(lang, result.overall.score),
+            "stage_of": tr(lang, "Stage {level} of {total}", level=stage.level, total=total),
+            "stage": stage.name,
+            "why": stage.decided_by.explanation,
+            "percentile": num(lang, b.overall_percentile, 0),
+            "percentile_line": percentile,
+            "percentile_note": tr(lang, "among {n} peers", n=number(lang, g.n, 0)),
+            "peer_line": peer_line,
+            "widened": g.widened_because,
+        },
+        "gates": gates,
+        "top": recommendations[:TOP_RECOMMENDATIONS],
+        "provisional": tr(lang, "Provisional: {answered} of {asked} questions answered. "
+                                "Answer at least 80% for a percentile among peers.",
+                          answered=result.answered, asked=result.asked)
+        if result.provisional else None,
+        "meaning": result.meaning,
+        "strengths": strengths,
+        "board": _board(result, stage_names),
+        "path": path,
+        "charts": _charts(result, tr(lang, "Peers: {peers}.", peers=peers)),
+        "overview": {
+            "head": [tr(lang, "Dimension"), tr(lang, "Score"), tr(lang, "Stage"),
+                     tr(lang, "Percentile"), tr(lang, "Peer median"), tr(lang, "Top quartile")],
+            "rows": overview,
+        },
+        "dimensions": dimensions,
+        "recommendations": recommendations,
+        "method": {"rows": method_rows, "text": method_text},
+    }
 
+
+def _charts(result: AssessmentResult, caption: str) -> dict[str, dict[str, str]]:
+    """The ladder, the distribution and the radar, each with its alternative text."""
+    out = {}
+    for key, svg in (("ladder", stage_ladder_svg(result, id_prefix="pdf-ladder")),
+                     ("distribution", distribution_svg(result, id_prefix="pdf-distribution")),
+                     ("radar", radar_svg(result, id_prefix="pdf-radar"))):
+        out[key] = {"svg": svg, "alt": alt_text(svg)}
+    out["distribution"]["caption"] = caption
+    return out
+
+
+def _step_views(result: AssessmentResult, stage_names: dict[str, str]
+                ) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
+    """The recommendations, the path to the next stage, the strengths and the conditions."""
+    lang = result.language
     recommendations = [{
         "rank": str(r.rank),
         "title": r.title,
@@ -233,7 +257,57 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
         "status": tr(lang, "Met") if x.met else tr(lang, "Not met"),
         "met": x.met,
     } for x in result.gates]
+    return recommendations, path, strengths, gates
 
+
+def _dimension_views(result: AssessmentResult) -> tuple[list[dict], list[list[str]]]:
+    """Each dimension in detail, and the overview table's rows."""
+    lang = result.language
+    g = result.benchmark.peer_group
+    bench = {x.id: x for x in result.benchmark.dimensions}
+    dimensions = []
+    overview = []
+    for d in result.dimensions:
+        x = bench.get(d.id)
+        stage_name = d.stage.name if d.stage else "–"
+        facts = [
+            [tr(lang, "Percentile"), num(lang, x.percentile if x else None, 0)],
+            [tr(lang, "Peer median"), num(lang, x.median if x else None)],
+            [tr(lang, "Top quartile"), num(lang, x.top_quartile if x else None)],
+            [tr(lang, "Answered"), f"{d.answered}/{d.asked}"],
+        ]
+        questions = [{
+            "text": q.text,
+            "answer": q.answer_label if q.answer_label is not None else tr(lang, "No answer"),
+            "score": tr(lang, "n/a") if q.item_score is None
+            else num(lang, 100 * q.item_score, 0),
+        } for q in d.questions]
+        dimensions.append({
+            "name": d.name,
+            "score": num(lang, d.score),
+            "stage": tr(lang, "Stage {level}: {name}", level=d.stage.level, name=stage_name)
+            if d.stage else "–",
+            "already": [{"text": a.text, "answer": a.answer_label or ""} for a in d.already],
+            "asks": [{"text": a.text, "answer": a.answer_label or tr(lang, "No answer"),
+                      "target": a.target_label or ""} for a in d.next_stage_asks],
+            "facts": facts,
+            "peers": tr(lang, "Peers: {peers}.", peers=tr(
+                lang, "{group}, n = {n}", group=g.label,
+                n=number(lang, x.n if x else 0, 0))),
+            "questions": questions,
+        })
+        overview.append([d.name, num(lang, d.score), stage_name,
+                         num(lang, x.percentile if x else None, 0),
+                         num(lang, x.median if x else None),
+                         num(lang, x.top_quartile if x else None)])
+    return dimensions, overview
+
+
+def _method(result: AssessmentResult, day: dt.date) -> tuple[list[list[str]], list[str]]:
+    """The method page: the benchmark and peer group as rows, how scores are computed."""
+    lang = result.language
+    b = result.benchmark
+    g = b.peer_group
     # groups by their labels (the answers' words), never by the keys stored for them
     method_rows = [
         [tr(lang, "Benchmark"), b.panel.label],
@@ -273,53 +347,7 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
         tr(lang, "A percentile is the share of peers that score lower, counting equal scores "
                  "half; the median and top quartile are computed on the same peers."),
     ]
-
-    return {
-        "lang": lang,
-        "t": labels,
-        "organization": org,
-        "date": _date(lang, day),
-        "date_parts": [day.year, day.month, day.day],
-        "footer": title + (f" · {org}" if org else ""),
-        "instrument": tr(lang, "Instrument {id}, version {version}", id=result.instrument.id,
-                         version=result.instrument.version),
-        "synthetic": synthetic,
-        "overall": {
-            "score": num(lang, result.overall.score),
-            "stage_of": tr(lang, "Stage {level} of {total}", level=stage.level, total=total),
-            "stage": stage.name,
-            "why": stage.decided_by.explanation,
-            "percentile": num(lang, b.overall_percentile, 0),
-            "percentile_line": percentile,
-            "percentile_note": tr(lang, "among {n} peers", n=number(lang, g.n, 0)),
-            "peer_line": peer_line,
-            "widened": g.widened_because,
-        },
-        "gates": gates,
-        "top": recommendations[:TOP_RECOMMENDATIONS],
-        "provisional": tr(lang, "Provisional: {answered} of {asked} questions answered. "
-                                "Answer at least 80% for a percentile among peers.",
-                          answered=result.answered, asked=result.asked)
-        if result.provisional else None,
-        "meaning": result.meaning,
-        "strengths": strengths,
-        "board": _board(result, stage_names),
-        "path": path,
-        "charts": {
-            "ladder": {"svg": ladder, "alt": alt_text(ladder)},
-            "distribution": {"svg": distribution, "alt": alt_text(distribution),
-                             "caption": tr(lang, "Peers: {peers}.", peers=peers)},
-            "radar": {"svg": radar, "alt": alt_text(radar)},
-        },
-        "overview": {
-            "head": [tr(lang, "Dimension"), tr(lang, "Score"), tr(lang, "Stage"),
-                     tr(lang, "Percentile"), tr(lang, "Peer median"), tr(lang, "Top quartile")],
-            "rows": overview,
-        },
-        "dimensions": dimensions,
-        "recommendations": recommendations,
-        "method": {"rows": method_rows, "text": method_text},
-    }
+    return method_rows, method_text
 
 
 def _effect(lang: str, before: float, after: float) -> str:
