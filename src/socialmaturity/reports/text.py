@@ -77,6 +77,18 @@ def render_result(r: AssessmentResult, *, all_recommendations: bool = False) -> 
         stages.add_row(f"{s.level}. {s.name}", str(s.count), num(lang, 100 * s.share, 0))
     parts.append(stages)
 
+    parts += _steps(r, all_recommendations)
+    parts.append(Text(tr(lang, "Instrument {id} {version} ({hash})", id=r.instrument.id,
+                         version=r.instrument.version, hash=r.instrument.hash[:19]),
+                      style="dim"))
+    return Group(*parts)
+
+
+def _steps(r: AssessmentResult, all_recommendations: bool) -> list:
+    """The next steps, most important first, and the shortest path to the next stage."""
+    lang = r.language
+    b = r.benchmark
+    parts: list = []
     recs = r.recommendations if all_recommendations else \
         r.recommendations[:TOP_RECOMMENDATIONS]
     if recs:
@@ -113,7 +125,4 @@ def render_result(r: AssessmentResult, *, all_recommendations: bool = False) -> 
             path.append(tr(lang, "(overall {score})", score=num(lang, step.overall_after)) + "\n",
                         style="dim")
         parts.append(path)
-    parts.append(Text(tr(lang, "Instrument {id} {version} ({hash})", id=r.instrument.id,
-                         version=r.instrument.version, hash=r.instrument.hash[:19]),
-                      style="dim"))
-    return Group(*parts)
+    return parts
