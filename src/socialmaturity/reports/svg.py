@@ -55,4 +55,9 @@ class View(dict):
     them on the first try, where a plain dict costs it a failed attribute lookup each."""
 
     __slots__ = ()
-    __getattr__ = dict.__getitem__
+
+    def __getattr__(self, name: str) -> object:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
