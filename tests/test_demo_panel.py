@@ -9,14 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from socialmaturity.benchmark.calibration import TARGETS, calibration_report
 from socialmaturity.benchmark.demo import (
     AGREE,
     COUNTRIES,
     DEFAULT_MODEL,
     DEFAULT_RESPONDENTS,
     MATURE_LEVEL,
-    TARGETS,
-    calibration_report,
     classify_panel,
     generate_panel,
     organizations,

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from socialmaturity.reports.charts import distribution_svg, radar_svg, stage_ladder_svg
-from socialmaturity.reports.pdf import fonts_dir, render_pdf, report_view
+from socialmaturity.reports.pdf import render_pdf, report_view
 from socialmaturity.reports.result import AssessmentResult
+from socialmaturity.reports.typst_compiler import fonts_dir
 from socialmaturity.scoring.answers import load_responses, validate_responses
 from socialmaturity.services.assessment import Assessor, demo_panel, make_assessor
 

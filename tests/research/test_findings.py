@@ -179,7 +179,8 @@ def test_a_question_without_a_phrase_gets_the_generic_one(kitchen):
 
 
 def test_indicator_matrix_matches_the_calibration_counting(social):
-    from socialmaturity.benchmark.demo import _hits, generate_panel
+    from socialmaturity.benchmark.calibration import _hits
+    from socialmaturity.benchmark.demo import generate_panel
 
     panel = generate_panel(social, seed=3, respondents=300)
     values, _ = instrument_indicators(panel, social)

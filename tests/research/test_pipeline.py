@@ -10,11 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from socialmaturity.benchmark.demo import TARGETS, generate_panel
+from socialmaturity.benchmark.calibration import TARGETS
+from socialmaturity.benchmark.demo import generate_panel
 from socialmaturity.errors import SocialMaturityError
 from socialmaturity.research.checks import ResearchInputError
 from socialmaturity.research.classify import classify
-from socialmaturity.services.research import prepare, run, run_demo
+from socialmaturity.services.research import RunOptions, prepare, run, run_demo
 from socialmaturity.services.research_files import load_margins, load_rules
 
 EXPORTS = Path(__file__).parent.parent / "fixtures" / "exports"
@@ -107,15 +108,15 @@ def test_the_demo_findings_read_like_the_study(demo):
 
 
 def test_the_demo_in_dutch(social):
-    result = run_demo(seed=11, respondents=500, lang="nl", inst=social)
+    result = run_demo(seed=11, respondents=500, inst=social, options=RunOptions(lang="nl"))
     assert result.findings[0].sentence.startswith("Volwassen organisaties ")
     assert " zo vaak als minder volwassen organisaties " in result.findings[0].sentence
     assert "respondenten" in result.source
 
 
 def test_an_export_runs_end_to_end_and_classifies_like_the_panel(social):
-    result = run(EXPORTS / "qualtrics.xlsx", social, mapping=EXPORTS / "qualtrics-mapping.yaml",
-                 clean_data=False, by_group=None)
+    result = run(EXPORTS / "qualtrics.xlsx", social, options=RunOptions(
+        mapping=EXPORTS / "qualtrics-mapping.yaml", clean_data=False, by_group=None))
     panel = classify(generate_panel(social, seed=7, respondents=60), social)
     assert result.import_summary.layout == "qualtrics"
     assert result.import_summary.rows == 60 and len(result.import_summary.recodes) > 0
@@ -132,7 +133,7 @@ def test_weighted_run_uses_the_survey_methods(social, tmp_path):
     spec = load_margins(margins)
     assert spec.method == "rake" and spec.trim == (0.3, 3.0)
     panel = generate_panel(social, seed=9, respondents=800)
-    result = run(frame=panel, inst=social, margins=spec, by_group=None)
+    result = run(frame=panel, inst=social, options=RunOptions(margins=spec, by_group=None))
     w = result.weighting
     assert result.weights == "weight" and w.method == "rake" and w.design_effect > 1
     assert w.effective_n == pytest.approx(w.n / w.design_effect)
@@ -149,7 +150,7 @@ def test_poststratification_targets(social, tmp_path):
                     "  - {size: 10000-plus, target: 25}\n")
     spec = load_margins(path)
     result = run(frame=generate_panel(social, seed=9, respondents=300), inst=social,
-                 margins=spec, by_group=None, clean_data=False)
+                 options=RunOptions(margins=spec, by_group=None, clean_data=False))
     shares = result.data.groupby("size")["weight"].sum() / result.data["weight"].sum()
     assert np.allclose(shares, 0.25)
 
@@ -198,8 +199,8 @@ def test_prepare_computes_scores_and_instrument_indicators(social):
 def test_bad_runs(social):
     panel = generate_panel(social, seed=4, respondents=50)
     with pytest.raises(ResearchInputError, match="only"):
-        run(frame=panel.assign(sector="education"), inst=social, by="sector",
-            focus="education")
+        run(frame=panel.assign(sector="education"), inst=social,
+            options=RunOptions(by="sector", focus="education"))
     with pytest.raises(SocialMaturityError):
         run(inst=social)
     with pytest.raises(ResearchInputError, match="no respondents"):
@@ -229,7 +230,7 @@ def test_design_auto_clusters_when_organizations_repeat(social, small_panel):
 
 @pytest.mark.parametrize("design", ["simple", "stratified", "organization"])
 def test_every_design_runs_and_says_which(social, small_panel, design):
-    result = run(frame=small_panel, inst=social, design=design, synthetic=True)
+    result = run(frame=small_panel, inst=social, options=RunOptions(design=design, synthetic=True))
     assert result.design.key == design and not result.design.automatic
     orgs = small_panel["organization_id"].nunique()
     if design == "organization":
@@ -247,8 +248,8 @@ def test_every_design_runs_and_says_which(social, small_panel, design):
 
 
 def test_clustered_intervals_are_wider_than_simple_ones(social, small_panel):
-    simple = run(frame=small_panel, inst=social, design="simple")
-    clustered = run(frame=small_panel, inst=social, design="clustered")
+    simple = run(frame=small_panel, inst=social, options=RunOptions(design="simple"))
+    clustered = run(frame=small_panel, inst=social, options=RunOptions(design="clustered"))
     width = {name: (r.comparisons["ci_high"] - r.comparisons["ci_low"]).median()
              for name, r in (("simple", simple), ("clustered", clustered))}
     assert width["clustered"] > width["simple"]

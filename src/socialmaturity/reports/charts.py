@@ -1,7 +1,8 @@
-"""SVG charts of an assessment result, written by hand: the same markup in HTML and PDF.
+"""SVG charts of an assessment result: the same markup in HTML and PDF.
 
-Each function takes an :class:`~socialmaturity.reports.result.AssessmentResult` and returns a
-standalone ``<svg>`` string that
+Each function takes an :class:`~socialmaturity.reports.result.AssessmentResult`, works out
+where everything goes, and renders its template (``reports/templates/*.svg.j2``, see
+:mod:`.svg`) to a standalone ``<svg>`` string that
 
 - scales (a ``viewBox``, no fixed width or height: the page sets the size);
 - is accessible: ``role="img"``, a ``<title>`` and a ``<desc>`` in the result's language, the
@@ -18,86 +19,11 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
-import textwrap
-from collections.abc import Sequence
-from xml.sax.saxutils import escape, quoteattr
 
 from ..i18n.catalog import number, tr
+from .format import num
 from .result import AssessmentResult
-
-FONT = "Inter, 'Helvetica Neue', Arial, sans-serif"
-INK = "#1f2937"      # text: 14.7:1 on white
-MUTED = "#4b5563"    # secondary text, peer median: 7.6:1
-GRID = "#d1d5db"     # decorative grid lines
-ORG = "#1d4ed8"      # the organization: 6.7:1
-TOP = "#9a3412"      # peers' top quartile: 7.3:1
-BAR = "#7d8fb3"      # histogram bars: 3.3:1
-STEP = "#e8edf5"     # a stage that is not the current one (ink on it: 12.5:1)
-STEP_LINE = "#6b7280"
-
-# XML 1.0 forbids most control characters, even escaped: drop them.
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def escape_text(text: object) -> str:
-    """Text content, escaped."""
-    return escape(_INVALID_XML.sub("", str(text)))
-
-
-def _a(text: object) -> str:
-    """An attribute value, quoted and escaped."""
-    return quoteattr(_INVALID_XML.sub("", str(text)))
-
-
-def _n(lang: str, x: float | None, decimals: int = 1) -> str:
-    return "–" if x is None else number(lang, x, decimals)
-
-
-def wrap_label(text: str, font_size: float, max_width: float, max_lines: int = 3,
-          em: float = 0.55) -> list[str]:
-    """Lines of at most ``max_width``, estimated: Inter averages some 0.5 em a character in
-    running text, more in short labels with capitals and in bold (``em``)."""
-    chars = max(4, int(max_width / (em * font_size)))
-    lines = textwrap.wrap(text, chars, break_long_words=False, break_on_hyphens=True) or [""]
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1][: max(1, chars - 1)].rstrip() + "…"
-    return lines
-
-
-def _text_width(text: str, font_size: float) -> float:
-    return 0.55 * font_size * len(text)
-
-
-def svg_document(width: float, height: float, prefix: str, title: str, desc: str,
-                 body: list[str]) -> str:
-    return "".join([
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" '
-        f'role="img" aria-labelledby="{prefix}-title {prefix}-desc" '
-        f'font-family="{FONT}" font-size="15" fill="{INK}">',
-        f'<title id="{prefix}-title">{escape_text(title)}</title>',
-        f'<desc id="{prefix}-desc">{escape_text(desc)}</desc>',
-        '<rect width="100%" height="100%" fill="#ffffff"/>',
-        *body,
-        "</svg>",
-    ])
-
-
-def text_lines(x: float, y: float, lines: Sequence[str], *, size: float = 15,
-                anchor: str = "start", weight: str | None = None, fill: str | None = None,
-                line_height: float | None = None) -> str:
-    """A ``<text>`` of several lines, the first baseline at ``y``."""
-    lh = line_height or size * 1.25
-    attrs = f'x="{x:.1f}" y="{y:.1f}" font-size="{size:g}" text-anchor="{anchor}"'
-    if weight:
-        attrs += f' font-weight="{weight}"'
-    if fill:
-        attrs += f' fill="{fill}"'
-    spans = "".join(
-        f'<tspan x="{x:.1f}" dy="{0 if i == 0 else lh:.1f}">{escape_text(line)}</tspan>'
-        for i, line in enumerate(lines))
-    return f"<text {attrs}>{spans}</text>"
+from .svg import MUTED, ORG, TOP, View, render, text_width, wrap_label
 
 
 def _peers_phrase(result: AssessmentResult) -> str:
@@ -119,9 +45,9 @@ def dimension_chart_text(result: AssessmentResult) -> tuple[str, str]:
     for d in result.dimensions:
         b = bench.get(d.id)
         parts.append(tr(lang, "{name}: {score} (peer median {median}, top quartile from {q3})",
-                        name=d.name, score=_n(lang, d.score),
-                        median=_n(lang, b.median if b else None),
-                        q3=_n(lang, b.top_quartile if b else None)))
+                        name=d.name, score=num(lang, d.score),
+                        median=num(lang, b.median if b else None),
+                        q3=num(lang, b.top_quartile if b else None)))
     desc = tr(lang, "Scores from 0 to 100 for your organization and its peers ({peers}).",
               peers=_peers_phrase(result)) + " " + "; ".join(parts) + "."
     return tr(lang, "Scores per dimension compared with peers"), desc
@@ -142,7 +68,6 @@ def radar_svg(result: AssessmentResult, *, id_prefix: str = "sm-radar") -> str:
 
     width, radius = 760.0, 185.0
     n = len(dims)
-    body: list[str] = []
 
     # axis labels first, relative to the centre: the dimension's name, wrapped, and its score
     # beneath; the centre and the height then follow from how far the labels reach
@@ -154,7 +79,7 @@ def radar_svg(result: AssessmentResult, *, id_prefix: str = "sm-radar") -> str:
         anchor = "middle" if abs(sx) < 0.25 else ("start" if sx > 0 else "end")
         room = width / 2 - radius - 30 if anchor != "middle" else 220
         lines = wrap_label(d.name, 14, room, 3)
-        score = _n(lang, d.score) if d.score is not None else tr(lang, "not applicable")
+        score = num(lang, d.score) if d.score is not None else tr(lang, "not applicable")
         block = len(lines) * 17 + 18
         if sy < -0.5:  # above the chart: the block ends at the label point
             first = dy - block + 4
@@ -173,57 +98,27 @@ def radar_svg(result: AssessmentResult, *, id_prefix: str = "sm-radar") -> str:
         r = radius * max(0.0, min(100.0, value)) / 100
         return cx + r * math.sin(angle), cy - r * math.cos(angle)
 
-    # grid: rings every 20 points, spokes, ring values along the first spoke
-    for ring in (20, 40, 60, 80, 100):
-        pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, ring) for i in range(n)))
-        body.append(f'<polygon points="{pts}" fill="none" stroke="{GRID}" stroke-width="1"/>')
-    for i in range(n):
-        x, y = point(i, 100)
-        body.append(f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}" '
-                    f'stroke="{GRID}" stroke-width="1"/>')
-    for ring in (20, 40, 60, 80):
-        x, y = point(0, ring)
-        body.append(f'<text x="{x + 5:.1f}" y="{y + 4:.1f}" font-size="12" fill="{MUTED}">'
-                    f"{ring}</text>")
-
     def series(values: list[float | None]) -> list[tuple[float, float]]:
         return [point(i, v) for i, v in enumerate(values) if v is not None]
 
-    def poly(pts: list[tuple[float, float]], attrs: str) -> str:
-        coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
-        return f'<polygon points="{coords}" {attrs}/>'
-
-    top_q = series([bench[d.id].top_quartile if d.id in bench else None for d in dims])
-    median = series([bench[d.id].median if d.id in bench else None for d in dims])
-    own = series([d.score for d in dims])
-    if len(top_q) >= 2:
-        body.append(poly(top_q, f'fill="none" stroke="{TOP}" stroke-width="2.5" '
-                              f'stroke-dasharray="2 5" stroke-linecap="round"'))
-    if len(median) >= 2:
-        body.append(poly(median, f'fill="none" stroke="{MUTED}" stroke-width="2.5" '
-                                 f'stroke-dasharray="9 6"'))
-    if len(own) >= 2:
-        body.append(poly(own, f'fill="{ORG}" fill-opacity="0.12" stroke="{ORG}" '
-                              f'stroke-width="3" stroke-linejoin="round"'))
-    for x, y in own:
-        body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{ORG}" stroke="#ffffff" '
-                    f'stroke-width="1.5"/>')
-
-    for dx, first, lines, anchor, score in labels:
-        x, y = cx + dx, cy + first
-        body.append(text_lines(x, y, lines, size=14, anchor=anchor, line_height=17))
-        body.append(f'<text x="{x:.1f}" y="{y + len(lines) * 17 + 1:.1f}" font-size="14" '
-                    f'font-weight="600" fill="{ORG}" text-anchor="{anchor}">'
-                    f'{escape_text(score)}</text>')
-
-    body.append(_legend(lang, width, height - 30))
-    return svg_document(width, height, id_prefix, title, desc, body)
+    # grid: rings every 20 points, spokes, ring values along the first spoke
+    return render(
+        "radar.svg.j2", width=width, height=height, prefix=id_prefix, title=title, desc=desc,
+        cx=cx, cy=cy, rings=[[point(i, ring) for i in range(n)] for ring in (20, 40, 60, 80, 100)],
+        spokes=[point(i, 100) for i in range(n)],
+        ring_labels=[(ring, *point(0, ring)) for ring in (20, 40, 60, 80)],
+        top_q=series([bench[d.id].top_quartile if d.id in bench else None for d in dims]),
+        median=series([bench[d.id].median if d.id in bench else None for d in dims]),
+        own=series([d.score for d in dims]),
+        labels=[View(x=cx + dx, y=cy + first, lines=lines, anchor=anchor,
+                 score=score) for dx, first, lines, anchor, score in labels],
+        legend_items=_legend(lang, width), legend_y=height - 30)
 
 
-def _legend(lang: str, width: float, y: float) -> str:
+def _legend(lang: str, width: float) -> list[dict]:
+    """The legend's items, each with where it starts, centred on the chart."""
     items = [
-        (tr(lang, "Your organization"),
-         f'stroke="{ORG}" stroke-width="3"', True),
+        (tr(lang, "Your organization"), f'stroke="{ORG}" stroke-width="3"', True),
         (tr(lang, "Peer median"),
          f'stroke="{MUTED}" stroke-width="2.5" stroke-dasharray="9 6"', False),
         (tr(lang, "Peer top quartile"),
@@ -231,20 +126,14 @@ def _legend(lang: str, width: float, y: float) -> str:
          False),
     ]
     sample, gap, size = 40.0, 28.0, 14.0
-    total = sum(sample + 8 + _text_width(label, size) for label, _, _ in items) + \
+    total = sum(sample + 8 + text_width(label, size) for label, _, _ in items) + \
         gap * (len(items) - 1)
     x = max(10.0, (width - total) / 2)
-    out = ['<g>']
+    out = []
     for label, stroke, dot in items:
-        out.append(f'<line x1="{x:.1f}" y1="{y - 5:.1f}" x2="{x + sample:.1f}" y2="{y - 5:.1f}" '
-                   f'{stroke}/>')
-        if dot:
-            out.append(f'<circle cx="{x + sample / 2:.1f}" cy="{y - 5:.1f}" r="5" fill="{ORG}"/>')
-        out.append(f'<text x="{x + sample + 8:.1f}" y="{y:.1f}" font-size="{size:g}">'
-                   f"{escape_text(label)}</text>")
-        x += sample + 8 + _text_width(label, size) + gap
-    out.append("</g>")
-    return "".join(out)
+        out.append(View(x=x, label=label, stroke=stroke, dot=dot))
+        x += sample + 8 + text_width(label, size) + gap
+    return out
 
 
 def _dot_plot(result: AssessmentResult, prefix: str, title: str, desc: str) -> str:
@@ -256,41 +145,22 @@ def _dot_plot(result: AssessmentResult, prefix: str, title: str, desc: str) -> s
     x0, x1 = 250.0, 720.0
     top = 30.0
     height = top + row * len(result.dimensions) + 75
-    body: list[str] = []
 
-    def sx(v: float) -> float:
-        return x0 + (x1 - x0) * max(0.0, min(100.0, v)) / 100
+    def sx(v: float | None) -> float | None:
+        return None if v is None else x0 + (x1 - x0) * max(0.0, min(100.0, v)) / 100
 
-    axis_y = top + row * len(result.dimensions)
-    for tick in range(0, 101, 20):
-        body.append(f'<line x1="{sx(tick):.1f}" y1="{top:.1f}" x2="{sx(tick):.1f}" '
-                    f'y2="{axis_y:.1f}" stroke="{GRID}"/>')
-        body.append(f'<text x="{sx(tick):.1f}" y="{axis_y + 18:.1f}" font-size="12" '
-                    f'fill="{MUTED}" text-anchor="middle">{tick}</text>')
+    rows = []
     for i, d in enumerate(result.dimensions):
-        y = top + row * i + row / 2
-        lines = wrap_label(d.name, 14, x0 - 30, 2)
-        body.append(text_lines(20, y - 4 - (len(lines) - 1) * 8, lines, size=14,
-                                line_height=16))
-        score = _n(lang, d.score) if d.score is not None else tr(lang, "not applicable")
-        body.append(f'<text x="20" y="{y + 14 + (len(lines) - 1) * 8:.1f}" font-size="14" '
-                    f'font-weight="600" fill="{ORG}">{escape_text(score)}</text>')
         b = bench.get(d.id)
-        if b and b.top_quartile is not None:
-            x = sx(b.top_quartile)
-            body.append(f'<line x1="{x:.1f}" y1="{y - 18:.1f}" x2="{x:.1f}" y2="{y + 18:.1f}" '
-                        f'stroke="{TOP}" stroke-width="2.5" stroke-dasharray="2 5" '
-                        f'stroke-linecap="round"/>')
-        if b and b.median is not None:
-            x = sx(b.median)
-            body.append(f'<line x1="{x:.1f}" y1="{y - 18:.1f}" x2="{x:.1f}" y2="{y + 18:.1f}" '
-                        f'stroke="{MUTED}" stroke-width="2.5" stroke-dasharray="9 6"/>')
-        if d.score is not None:
-            body.append(f'<line x1="{x0:.1f}" y1="{y:.1f}" x2="{sx(d.score):.1f}" y2="{y:.1f}" '
-                        f'stroke="{ORG}" stroke-width="3"/>')
-            body.append(f'<circle cx="{sx(d.score):.1f}" cy="{y:.1f}" r="6" fill="{ORG}"/>')
-    body.append(_legend(lang, width, height - 25))
-    return svg_document(width, height, prefix, title, desc, body)
+        rows.append({
+            "y": top + row * i + row / 2, "lines": wrap_label(d.name, 14, x0 - 30, 2),
+            "score": num(lang, d.score) if d.score is not None else tr(lang, "not applicable"),
+            "top_q": sx(b.top_quartile) if b else None, "median": sx(b.median) if b else None,
+            "own": sx(d.score)})
+    return render("dot_plot.svg.j2", width=width, height=height, prefix=prefix, title=title,
+                  desc=desc, top=top, axis_y=top + row * len(result.dimensions), x0=x0,
+                  ticks=[View(x=sx(t), value=t) for t in range(0, 101, 20)], rows=rows,
+                  legend_items=_legend(lang, width), legend_y=height - 25)
 
 
 # -- distribution of the peers' overall scores ----------------------------------------------
@@ -306,7 +176,7 @@ def distribution_svg(result: AssessmentResult, *, id_prefix: str = "sm-distribut
     hist = list(b.overall_histogram) or [0] * 10
     score = result.overall.score
     height = 440.0
-    x0, x1 = (80.0, width - 30) if width >= 500 else (52.0, width - 16)
+    x0, x1 = (80.0, width - 30.0) if width >= 500 else (52.0, width - 16.0)
     y_top, y_bottom = 110.0, 340.0
     peak = max(hist)
     step = _nice_step(peak)
@@ -324,126 +194,110 @@ def distribution_svg(result: AssessmentResult, *, id_prefix: str = "sm-distribut
     desc = tr(lang, "Number of peers per band of {band} points of the overall score ({peers}).",
               band=number(lang, band, 0), peers=_peers_phrase(result)) + " "
     if p is None:
-        desc += tr(lang, "Your organization scores {score}.", score=_n(lang, score))
+        desc += tr(lang, "Your organization scores {score}.", score=num(lang, score))
     else:
         desc += tr(lang, "Your organization scores {score}, percentile {p}; peer median "
                          "{median}, top quartile from {q3}.",
-                   score=_n(lang, score), p=_n(lang, p, 0), median=_n(lang, b.overall_median),
-                   q3=_n(lang, b.overall_top_quartile))
+                   score=num(lang, score), p=num(lang, p, 0), median=num(lang, b.overall_median),
+                   q3=num(lang, b.overall_top_quartile))
     desc += " " + "; ".join(
         f"{number(lang, i * band, 0)}–{number(lang, (i + 1) * band, 0)}: {c}"
         for i, c in enumerate(hist)) + "."
 
-    body: list[str] = []
-    for count in range(0, int(y_max) + 1, step):
-        y = sy(count)
-        body.append(f'<line x1="{x0:.1f}" y1="{y:.1f}" x2="{x1:.1f}" y2="{y:.1f}" '
-                    f'stroke="{GRID}"/>')
-        body.append(f'<text x="{x0 - 8:.1f}" y="{y + 5:.1f}" font-size="13" fill="{MUTED}" '
-                    f'text-anchor="end">{escape_text(number(lang, count, 0))}</text>')
-    counts: list[str] = []  # drawn last, over the marker lines
+    gridlines = [View(y=sy(count), label=number(lang, count, 0))
+                 for count in range(0, int(y_max) + 1, step)]
+    bars = []
     for i, count in enumerate(hist):
         left, right = sx(i * band) + 3, sx((i + 1) * band) - 3
-        y = sy(count)
-        if count:
-            body.append(f'<rect x="{left:.1f}" y="{y:.1f}" width="{right - left:.1f}" '
-                        f'height="{y_bottom - y:.1f}" fill="{BAR}"/>')
         label = number(lang, count, 0)
-        cx, lw = (left + right) / 2, _text_width(label, 13) + 6
-        counts.append(f'<rect x="{cx - lw / 2:.1f}" y="{y - 20:.1f}" width="{lw:.1f}" '
-                      f'height="17" fill="#ffffff"/>'
-                      f'<text x="{cx:.1f}" y="{y - 6:.1f}" font-size="13" '
-                      f'text-anchor="middle">{escape_text(label)}</text>')
-    body.append(f'<line x1="{x0:.1f}" y1="{y_bottom:.1f}" x2="{x1:.1f}" y2="{y_bottom:.1f}" '
-                f'stroke="{INK}" stroke-width="1.5"/>')
+        bars.append(View(count=count, left=left, right=right, y=sy(count),
+                     label=label, cx=(left + right) / 2,
+                     lw=text_width(label, 13) + 6))
     every = 1 if (x1 - x0) / len(hist) >= 40 else 2  # tick labels that do not touch
-    for tick in range(len(hist) + 1):
-        x = sx(tick * band)
-        body.append(f'<line x1="{x:.1f}" y1="{y_bottom:.1f}" x2="{x:.1f}" '
-                    f'y2="{y_bottom + 5:.1f}" stroke="{INK}"/>')
-        if tick % every == 0:
-            body.append(f'<text x="{x:.1f}" y="{y_bottom + 22:.1f}" font-size="13" '
-                        f'text-anchor="middle">{escape_text(number(lang, tick * band, 0))}'
-                        '</text>')
-    body.append(f'<text x="{(x0 + x1) / 2:.1f}" y="{y_bottom + 46:.1f}" font-size="14" '
-                f'text-anchor="middle" fill="{MUTED}">'
-                f'{escape_text(tr(lang, "Overall score (0–100)"))}</text>')
-    mid_y = (y_top + y_bottom) / 2
-    body.append(f'<text x="22" y="{mid_y:.1f}" font-size="14" fill="{MUTED}" '
-                f'text-anchor="middle" transform="rotate(-90 22 {mid_y:.1f})">'
-                f'{escape_text(tr(lang, "Number of peers"))}</text>')
+    ticks = [View(x=sx(tick * band),
+              label=number(lang, tick * band, 0) if tick % every == 0 else None)
+             for tick in range(len(hist) + 1)]
+    caption = tr(lang, "Peers: {peers}. Bands of {band} points.", peers=_peers_phrase(result),
+                 band=number(lang, band, 0))
+    return render("distribution.svg.j2", width=width, height=height, prefix=id_prefix,
+                  title=title, desc=desc, x0=x0, x1=x1, y_bottom=y_bottom,
+                  mid_y=(y_top + y_bottom) / 2, gridlines=gridlines, bars=bars, ticks=ticks,
+                  markers=_markers(result, sx, width, x1), x_axis=tr(lang, "Overall score (0–100)"),
+                  y_axis=tr(lang, "Number of peers"),
+                  caption=wrap_label(caption, 13, width - 40, 3, em=0.5),
+                  empty=None if sum(hist) else tr(lang, "No peers to compare with."))
 
-    # marker lines, each with its label on a row of its own above the bars
+
+def _markers(result: AssessmentResult, sx, width: float, x1: float) -> list[dict]:
+    """The lines at your score, the peer median and the top quartile, each with its label on
+    a row of its own above the bars."""
+    lang = result.language
+    b = result.benchmark
+    score, p = result.overall.score, b.overall_percentile
     markers = []
     if p is None:
-        own = tr(lang, "Your score {score}", score=_n(lang, score))
+        own = tr(lang, "Your score {score}", score=num(lang, score))
     else:
-        own = tr(lang, "Your score {score} · percentile {p}", score=_n(lang, score),
-                 p=_n(lang, p, 0))
+        own = tr(lang, "Your score {score} · percentile {p}", score=num(lang, score),
+                 p=num(lang, p, 0))
     markers.append((score, own, f'stroke="{ORG}" stroke-width="3"', ORG, "600"))
     if b.overall_median is not None:
         markers.append((b.overall_median,
-                        tr(lang, "Peer median {value}", value=_n(lang, b.overall_median)),
+                        tr(lang, "Peer median {value}", value=num(lang, b.overall_median)),
                         f'stroke="{MUTED}" stroke-width="2.5" stroke-dasharray="9 6"',
                         MUTED, None))
     if b.overall_top_quartile is not None:
         markers.append((b.overall_top_quartile,
                         tr(lang, "Top quartile from {value}",
-                           value=_n(lang, b.overall_top_quartile)),
+                           value=num(lang, b.overall_top_quartile)),
                         f'stroke="{TOP}" stroke-width="2.5" stroke-dasharray="2 5" '
                         f'stroke-linecap="round"', TOP, None))
+    out = []
     for (value, label, stroke, colour, weight), row, anchor in zip(
             markers, *_place_labels([sx(m[0]) for m in markers],
-                                    [_text_width(m[1], 14) for m in markers], x1 + 20),
+                                    [text_width(m[1], 14) for m in markers], x1 + 20),
             strict=True):
         x = sx(value)
-        label_y = 28 + 26 * row
-        body.append(f'<line x1="{x:.1f}" y1="{label_y + 5:.1f}" x2="{x:.1f}" '
-                    f'y2="{y_bottom:.1f}" {stroke}/>')
         tx = x + 6 if anchor == "start" else x - 6
-        lw = _text_width(label, 14) * (1.08 if weight else 1.0)
+        lw = text_width(label, 14) * (1.08 if weight else 1.0)
         left = tx if anchor == "start" else tx - lw
         if left < 4 or left + lw > width - 4:  # on a narrow chart: kept inside, from the left
             anchor, tx = "start", max(4.0, min(left, width - 4 - lw))
-        weight_attr = f' font-weight="{weight}"' if weight else ""
-        body.append(f'<text x="{tx:.1f}" y="{label_y:.1f}" font-size="14" fill="{colour}" '
-                    f'text-anchor="{anchor}"{weight_attr}>{escape_text(label)}</text>')
-
-    body.extend(counts)
-    caption = tr(lang, "Peers: {peers}. Bands of {band} points.", peers=_peers_phrase(result),
-                 band=number(lang, band, 0))
-    lines = wrap_label(caption, 13, width - 40, 3, em=0.5)
-    body.append(text_lines(20, y_bottom + 80, lines, size=13, fill=MUTED, line_height=17))
-    if not sum(hist):
-        body.append(f'<text x="{(x0 + x1) / 2:.1f}" y="{mid_y:.1f}" font-size="16" '
-                    f'text-anchor="middle">'
-                    f'{escape_text(tr(lang, "No peers to compare with."))}</text>')
-    return svg_document(width, height, id_prefix, title, desc, body)
+        out.append(View(x=x, label_y=28.0 + 26 * row, stroke=stroke, tx=tx,
+                    colour=colour, anchor=anchor, weight=weight, label=label))
+    return out
 
 
 def _place_labels(xs: list[float], widths: list[float], right: float
                   ) -> tuple[list[int], list[str]]:
     """Rows (0 = top) and anchors for labels of vertical lines at ``xs``, such that no line
-    crosses another's label when it can be helped (a line runs from its label's row down)."""
+    crosses another's label when it can be helped (a line runs from its label's row down).
+
+    Every order of rows and choice of anchors is tried (3 labels: 48); what each label covers
+    with each anchor is worked out once."""
     k = len(xs)
-    best: tuple[float, tuple[int, ...], tuple[str, ...]] = (math.inf, tuple(range(k)),
-                                                            ("start",) * k)
+    anchor_names = ("start", "end")
+    outside, covers = [], []  # [label][anchor]
+    for x, w in zip(xs, widths, strict=True):
+        spans = ((x + 6, x + 6 + w), (x - 6 - w, x - 6))
+        outside.append([lo < 0 or hi > right for lo, hi in spans])
+        covers.append([[j for j in range(k) if lo - 4 <= xs[j] <= hi + 4] for lo, hi in spans])
+    best: tuple[float, tuple[int, ...], tuple[int, ...]] = (math.inf, tuple(range(k)),
+                                                            (0,) * k)
     for order in itertools.permutations(range(k)):
-        for anchors in itertools.product(("start", "end"), repeat=k):
-            spans = [(x + 6, x + 6 + w) if a == "start" else (x - 6 - w, x - 6)
-                     for x, w, a in zip(xs, widths, anchors, strict=True)]
-            cost = sum(a == "end" for a in anchors) + 0.01 * sum(
-                abs(order[i] - i) for i in range(k))
+        shift = 0.01 * sum(abs(order[i] - i) for i in range(k))
+        for anchors in itertools.product((0, 1), repeat=k):
+            cost = sum(anchors) + shift
             for i in range(k):
-                lo, hi = spans[i]
-                if lo < 0 or hi > right:
+                a = anchors[i]
+                if outside[i][a]:
                     cost += 100
-                for j in range(k):
-                    if j != i and order[j] < order[i] and lo - 4 <= xs[j] <= hi + 4:
+                for j in covers[i][a]:
+                    if j != i and order[j] < order[i]:
                         cost += 10
             if cost < best[0]:
                 best = (cost, order, anchors)
-    return list(best[1]), list(best[2])
+    return list(best[1]), [anchor_names[a] for a in best[2]]
 
 
 def _nice_step(peak: int) -> int:
@@ -480,51 +334,29 @@ def stage_ladder_svg(result: AssessmentResult, *, id_prefix: str = "sm-ladder") 
     for i, (level, name, share) in enumerate(stages):
         text = f"{level}. {name}"
         if thresholds is not None:
-            text += " (" + tr(lang, "from {score}", score=_n(lang, thresholds[i], 0)) + ")"
+            text += " (" + tr(lang, "from {score}", score=num(lang, thresholds[i], 0)) + ")"
         if share is not None:
-            text += ": " + tr(lang, "{share}% of peers", share=_n(lang, 100 * share, 0))
+            text += ": " + tr(lang, "{share}% of peers", share=num(lang, 100 * share, 0))
         steps_desc.append(text)
     desc = tr(lang, "Your organization is at stage {level} of {total}: {name}.",
               level=current.level, total=n, name=current.name) + " " + "; ".join(steps_desc) + "."
 
-    body: list[str] = []
+    size = 16.0 if w >= 150 else 14.0
+    steps = []
     for i, (level, name, share) in enumerate(stages):
-        x = margin + i * (w + gap)
         h = low + (high - low) * (i / (n - 1) if n > 1 else 1)
-        y = base - h
-        here = level == current.level
-        fill, stroke, ink = (ORG, ORG, "#ffffff") if here else (STEP, STEP_LINE, INK)
-        body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="4" '
-                    f'fill="{fill}" stroke="{stroke}" stroke-width="{3 if here else 1.5}"/>')
-        pad = 12.0
-        size = 16.0 if w >= 150 else 14.0
-        body.append(f'<text x="{x + pad:.1f}" y="{y + 24:.1f}" font-size="13" fill="{ink}">'
-                    f'{escape_text(tr(lang, "Stage {level}", level=level))}</text>')
-        lines = wrap_label(name, size, w - 2 * pad, 2)
-        body.append(text_lines(x + pad, y + 28 + size * 1.1, lines, size=size, weight="700",
-                                fill=ink, line_height=size * 1.2))
-        if thresholds is not None:
-            ty = y + 28 + size * 1.1 + len(lines) * size * 1.2 + 2
-            body.append(f'<text x="{x + pad:.1f}" y="{ty:.1f}" font-size="13" fill="{ink}">'
-                        f'{escape_text(tr(lang, "from {score}", score=_n(lang, thresholds[i], 0)))}'
-                        f"</text>")
-        if share is not None:
-            body.append(f'<text x="{x + w / 2:.1f}" y="{base + 24:.1f}" font-size="13" '
-                        f'fill="{MUTED}" text-anchor="middle">'
-                        # a bare share: the caption says what it counts, and the phrase
-                        # runs into its neighbours in Dutch
-                        + escape_text(_n(lang, 100 * share, 0) + "%") + "</text>")
-        if here:
-            mx = x + w / 2
-            label = tr(lang, "You are here")
-            body.append(f'<text x="{mx:.1f}" y="{y - 22:.1f}" font-size="15" font-weight="700" '
-                        f'fill="{ORG}" text-anchor="middle">{escape_text(label)}</text>')
-            body.append(f'<path d="M{mx - 8:.1f},{y - 15:.1f} L{mx + 8:.1f},{y - 15:.1f} '
-                        f'L{mx:.1f},{y - 5:.1f} Z" fill="{ORG}"/>')
-    body.append(f'<line x1="{margin:.1f}" y1="{base:.1f}" x2="{width - margin:.1f}" '
-                f'y2="{base:.1f}" stroke="{INK}" stroke-width="1.5"/>')
+        steps.append({
+            "x": margin + i * (w + gap), "y": base - h, "h": h, "here": level == current.level,
+            "label": tr(lang, "Stage {level}", level=level),
+            "lines": wrap_label(name, size, w - 24, 2),
+            "start": None if thresholds is None
+            else tr(lang, "from {score}", score=num(lang, thresholds[i], 0)),
+            # a bare share: the caption says what it counts, and the phrase runs into its
+            # neighbours in Dutch
+            "share": None if share is None else num(lang, 100 * share, 0) + "%",
+        })
     caption = tr(lang, "Share of peers at each stage: {peers}.", peers=_peers_phrase(result))
-    body.append(text_lines(margin, base + 52,
-                           wrap_label(caption, 13, width - 2 * margin, 2, em=0.5),
-                            size=13, fill=MUTED, line_height=17))
-    return svg_document(width, height, id_prefix, title, desc, body)
+    return render("ladder.svg.j2", width=width, height=height, prefix=id_prefix, title=title,
+                  desc=desc, steps=steps, w=w, pad=12.0, size=size, base=base, margin=margin,
+                  here_label=tr(lang, "You are here"),
+                  caption=wrap_label(caption, 13, width - 2 * margin, 2, em=0.5))

@@ -13,23 +13,10 @@ apart by line style as well as colour, every text escaped.
 from __future__ import annotations
 
 from ..i18n.catalog import tr
-from .charts import (
-    GRID,
-    INK,
-    MUTED,
-    ORG,
-    STEP,
-    STEP_LINE,
-    TOP,
-    _n,
-    _peers_phrase,
-    dimension_chart_text,
-    escape_text,
-    svg_document,
-    text_lines,
-    wrap_label,
-)
+from .charts import _peers_phrase, dimension_chart_text
+from .format import num
 from .result import AssessmentResult
+from .svg import MUTED, TOP, View, render, wrap_label
 
 WIDTH = 320.0
 
@@ -51,92 +38,57 @@ def stage_ladder_vertical_svg(result: AssessmentResult, *,
     desc = tr(lang, "Your organization is at stage {level} of {total}: {name}.",
               level=current.level, total=n, name=current.name)
     row, gap, top = 62.0, 8.0, 8.0
-    body: list[str] = []
+    rows = []
     y = top
     for i, (level, name, share, start) in enumerate(reversed(stages)):
         here = level == current.level
         indent = 14.0 * (n - 1 - i)  # the lower the stage, the further it steps in
-        x, w = 10.0 + indent, WIDTH - 20 - indent
-        fill, stroke, ink = (ORG, ORG, "#ffffff") if here else (STEP, STEP_LINE, INK)
-        body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{row:.1f}" rx="4" '
-                    f'fill="{fill}" stroke="{stroke}" stroke-width="{3 if here else 1.5}"/>')
+        w = WIDTH - 20 - indent
         head = tr(lang, "Stage {level}", level=level)
         if start is not None:
-            head += " · " + tr(lang, "from {score}", score=_n(lang, start, 0))
-        body.append(f'<text x="{x + 10:.1f}" y="{y + 20:.1f}" font-size="13" fill="{ink}">'
-                    f"{escape_text(head)}</text>")
-        lines = wrap_label(name, 16, w - 20 - (96 if here else 0), 1)
-        body.append(text_lines(x + 10, y + 42, lines, size=16, weight="700", fill=ink))
-        if here:
-            body.append(f'<text x="{x + w - 10:.1f}" y="{y + 42:.1f}" font-size="14" '
-                        f'font-weight="700" fill="#ffffff" text-anchor="end">'
-                        f'{escape_text(tr(lang, "You are here"))}</text>')
-        if share is not None:
-            body.append(f'<text x="{x + w - 10:.1f}" y="{y + 20:.1f}" font-size="13" '
-                        f'fill="{ink}" text-anchor="end">'
-                        + escape_text(_n(lang, 100 * share, 0) + "%") + "</text>")
+            head += " · " + tr(lang, "from {score}", score=num(lang, start, 0))
+        rows.append(View(x=10.0 + indent, y=y, w=w, here=here, head=head,
+                     lines=wrap_label(name, 16, w - 20 - (96 if here else 0), 1),
+                     share=None if share is None else num(lang, 100 * share, 0) + "%"))
         y += row + gap
     caption = tr(lang, "Share of peers at each stage: {peers}.", peers=_peers_phrase(result))
     lines = wrap_label(caption, 13, WIDTH - 20, 3, em=0.5)
-    body.append(text_lines(10, y + 14, lines, size=13, fill=MUTED, line_height=17))
-    height = y + 14 + 17 * len(lines)
-    return svg_document(WIDTH, height, id_prefix, title, desc, body)
+    return render("ladder_narrow.svg.j2", width=WIDTH, height=y + 14 + 17 * len(lines),
+                  prefix=id_prefix, title=title, desc=desc, rows=rows, row=row,
+                  here_label=tr(lang, "You are here"), caption=lines, caption_y=y + 14)
+
+
+MEDIAN_STROKE = f'stroke="{MUTED}" stroke-width="2.5" stroke-dasharray="5 3"'
+TOP_STROKE = f'stroke="{TOP}" stroke-width="2.5" stroke-dasharray="2 3" stroke-linecap="round"'
 
 
 def dimension_bars_svg(result: AssessmentResult, *, id_prefix: str = "sm-bars") -> str:
     """One bar a dimension (its score of 100), with a dashed tick at the peer median and a
-    dotted tick at the peers' top quartile; the score written after the name."""
+    dotted tick at the peers' top quartile; the score written after the name. The legend,
+    one item a line, at the top."""
     lang = result.language
     bench = {b.id: b for b in result.benchmark.dimensions}
     title, desc = dimension_chart_text(result)
     x0, x1 = 10.0, WIDTH - 10
-    body: list[str] = []
-    y = _legend(lang, body)
+
+    def sx(v: float | None) -> float | None:
+        return None if v is None else x0 + (x1 - x0) * max(0.0, min(100.0, v)) / 100
+
+    legend = [(tr(lang, "Your organization"), 18.0), (tr(lang, "Peer median"), 38.0),
+              (tr(lang, "Peer top quartile"), 58.0)]
+    y = 94.0
+    bars = []
     for d in result.dimensions:
-        score = _n(lang, d.score, 0) if d.score is not None else tr(lang, "not applicable")
         lines = wrap_label(d.name, 14, x1 - x0 - 60, 2)
-        body.append(text_lines(x0, y + 14, lines, size=14, line_height=17))
-        body.append(f'<text x="{x1:.1f}" y="{y + 14:.1f}" font-size="15" font-weight="700" '
-                    f'fill="{ORG}" text-anchor="end">{escape_text(score)}</text>')
         bar_y = y + 14 + 17 * (len(lines) - 1) + 10
-        body.append(f'<rect x="{x0:.1f}" y="{bar_y:.1f}" width="{x1 - x0:.1f}" height="14" '
-                    f'fill="#ffffff" stroke="{GRID}"/>')
-        if d.score is not None:
-            w = (x1 - x0) * max(0.0, min(100.0, d.score)) / 100
-            body.append(f'<rect x="{x0:.1f}" y="{bar_y:.1f}" width="{w:.1f}" height="14" '
-                        f'fill="{ORG}"/>')
         b = bench.get(d.id)
-        for value, stroke in ((b.median if b else None,
-                               f'stroke="{MUTED}" stroke-width="2.5" stroke-dasharray="5 3"'),
-                              (b.top_quartile if b else None,
-                               f'stroke="{TOP}" stroke-width="2.5" stroke-dasharray="2 3" '
-                               f'stroke-linecap="round"')):
-            if value is None:
-                continue
-            x = x0 + (x1 - x0) * max(0.0, min(100.0, value)) / 100
-            body.append(f'<line x1="{x:.1f}" y1="{bar_y - 5:.1f}" x2="{x:.1f}" '
-                        f'y2="{bar_y + 19:.1f}" {stroke}/>')
+        bars.append({
+            "y": y, "lines": lines, "bar_y": bar_y,
+            "score": num(lang, d.score, 0) if d.score is not None
+            else tr(lang, "not applicable"),
+            "w": None if d.score is None else sx(d.score) - x0,
+            "median": sx(b.median) if b else None, "top_q": sx(b.top_quartile) if b else None})
         y = bar_y + 34
-    return svg_document(WIDTH, y, id_prefix, title, desc, body)
-
-
-def _legend(lang: str, body: list[str]) -> float:
-    """The legend, one item a line, at the top; where the bars start."""
-    items = [
-        (tr(lang, "Your organization"), None),
-        (tr(lang, "Peer median"), f'stroke="{MUTED}" stroke-width="2.5" stroke-dasharray="5 3"'),
-        (tr(lang, "Peer top quartile"),
-         f'stroke="{TOP}" stroke-width="2.5" stroke-dasharray="2 3" stroke-linecap="round"'),
-    ]
-    y = 18.0
-    for label, stroke in items:
-        if stroke is None:
-            body.append(f'<rect x="10" y="{y - 10:.1f}" width="22" height="12" fill="{ORG}"/>')
-        else:
-            body.append(f'<line x1="21" y1="{y - 13:.1f}" x2="21" y2="{y + 5:.1f}" {stroke}/>')
-        body.append(f'<text x="42" y="{y:.1f}" font-size="13" fill="{INK}">'
-                    f"{escape_text(label)}</text>")
-        y += 20
-    body.append(f'<text x="10" y="{y + 2:.1f}" font-size="12" fill="{MUTED}">'
-                f'{escape_text(tr(lang, "Scores 0–100"))}</text>')
-    return y + 16
+    return render("bars_narrow.svg.j2", width=WIDTH, height=y, prefix=id_prefix, title=title,
+                  desc=desc, legend=legend, scale=tr(lang, "Scores 0–100"), scale_y=78.0,
+                  bars=bars, x0=x0, x1=x1, median_stroke=MEDIAN_STROKE, top_stroke=TOP_STROKE)

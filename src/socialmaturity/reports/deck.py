@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..i18n.catalog import number, tr
+from .format import num
 from .result import AssessmentResult
 
 INK = (0x1F, 0x29, 0x37)
@@ -37,10 +38,6 @@ FONT = "Arial"
 #: slide size, inches (16:9)
 WIDTH, HEIGHT = 13.333, 7.5
 MARGIN = 0.6
-
-
-def _n(lang: str, x: float | None, decimals: int = 0) -> str:
-    return "–" if x is None else number(lang, x, decimals)
 
 
 def _fit(text: str, limit: int) -> str:
@@ -139,15 +136,15 @@ def _strengths(result: AssessmentResult) -> list[tuple[str, list]]:
     if given:
         out = []
         for x in given[:3]:
-            head = tr(lang, "Score {score}", score=_n(lang, x.score))
+            head = tr(lang, "Score {score}", score=num(lang, x.score, 0))
             if x.percentile is not None:
-                head += " · " + tr(lang, "percentile {p}", p=_n(lang, x.percentile))
+                head += " · " + tr(lang, "percentile {p}", p=num(lang, x.percentile, 0))
             lines: list = [[(head, True, MUTED)]]
             lines += [_fit(a.answer_label or "", 110) for a in x.best[:2] if a.answer_label]
             out.append((x.name, lines))
         return out
     return [(name, [tr(lang, "Score {score} against a peer median of {median}.",
-                       score=_n(lang, score), median=_n(lang, median))])
+                       score=num(lang, score, 0), median=num(lang, median, 0))])
             for name, score, median in _ranked(result)[:3]]
 
 
@@ -177,47 +174,71 @@ def _ranked(result: AssessmentResult) -> list[tuple[str, float, float]]:
 def render_pptx(result: AssessmentResult, *, organization: str | None = None,
                 date: dt.date | None = None) -> bytes:
     """The board deck as .pptx bytes, in ``result.language``."""
-    from pptx.chart.data import CategoryChartData
-    from pptx.dml.color import RGBColor
-    from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
-    from pptx.util import Inches, Pt
-
     from .pdf import _date
 
     lang = result.language
     b = result.benchmark
     g = b.peer_group
     stage = result.overall.stage
-    total = len(b.stage_distribution) or stage.level
     org = organization if organization is not None else result.profile.get("organization")
     org = (org or "").strip() or None
     day = date or dt.date.today()
     title = _title(lang, result)
     deck = _Deck(lang, " · ".join(x for x in (title, org, _date(lang, day)) if x))
-    peers = tr(lang, "{group}, n = {n}", group=g.label, n=number(lang, g.n, 0))
-    synthetic = tr(lang, "Demo benchmark (synthetic): the peers in this deck are generated "
-                         "data, not real organizations.") if b.panel.synthetic else None
+    ctx = _Context(
+        lang=lang, total=len(b.stage_distribution) or stage.level, org=org, day=day,
+        title=title, peers=tr(lang, "{group}, n = {n}", group=g.label, n=number(lang, g.n, 0)),
+        synthetic=tr(lang, "Demo benchmark (synthetic): the peers in this deck are generated "
+                           "data, not real organizations.") if b.panel.synthetic else None)
+    for slide in (_title_slide, _stage_slide, _scores_slide, _strengths_slide, _gaps_slide,
+                  _steps_slide, _method_slide):
+        slide(deck, result, ctx)
+    return deck.bytes()
 
-    # 1. title
+
+class _Context(NamedTuple):
+    """What several slides print: the language, the number of stages, the organization, the
+    date, the deck's title, the peer group in words, the synthetic-data notice."""
+
+    lang: str
+    total: int
+    org: str | None
+    day: dt.date
+    title: str
+    peers: str
+    synthetic: str | None
+
+
+def _title_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
+    """The title: the organization, the date, the stage and the score."""
+    from .pdf import _date
+
+    lang = ctx.lang
+    stage = result.overall.stage
     s = deck.slide(None)
-    deck.text(s, title.upper(), MARGIN, 1.2, 9, 0.4, size=14, bold=True, colour=MUTED,
+    deck.text(s, ctx.title.upper(), MARGIN, 1.2, 9, 0.4, size=14, bold=True, colour=MUTED,
               name="Kicker")
-    deck.text(s, org or tr(lang, "Your organization"), MARGIN, 1.7, 11.5, 1.3, size=40,
+    deck.text(s, ctx.org or tr(lang, "Your organization"), MARGIN, 1.7, 11.5, 1.3, size=40,
               bold=True, limit=50, name="Organization")
-    deck.text(s, _date(lang, day), MARGIN, 3.0, 8, 0.5, size=18, colour=MUTED, name="Date")
-    deck.text(s, [[(tr(lang, "Stage {level} of {total}", level=stage.level, total=total) + ": ",
+    deck.text(s, _date(lang, ctx.day), MARGIN, 3.0, 8, 0.5, size=18, colour=MUTED, name="Date")
+    deck.text(s, [[(tr(lang, "Stage {level} of {total}", level=stage.level, total=ctx.total) + ": ",
                     False, INK), (stage.name, True, ACCENT)],
-                  tr(lang, "Overall score {score} of 100", score=_n(lang, result.overall.score,
+                  tr(lang, "Overall score {score} of 100", score=num(lang, result.overall.score,
                                                                     1))],
               MARGIN, 4.0, 8.5, 1.3, size=24, fill=SOFT, name="Stage")
-    notes = [x for x in (synthetic, _provisional(result)) if x]
+    notes = [x for x in (ctx.synthetic, _provisional(result)) if x]
     if notes:
         deck.text(s, notes, MARGIN, 5.7, 11.5, 1.0, size=13, fill=WARN_BG, name="Notes",
                   spacing=2)
 
-    # 2. the stage and what it means
+
+def _stage_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
+    """The stage and what it means, and what the next stage asks."""
+    lang = ctx.lang
+    b = result.benchmark
+    stage = result.overall.stage
     s = deck.slide(tr(lang, "Where you stand: {stage}", stage=stage.name))
-    left: list = [[(tr(lang, "Stage {level} of {total}", level=stage.level, total=total), True,
+    left: list = [[(tr(lang, "Stage {level} of {total}", level=stage.level, total=ctx.total), True,
                     ACCENT)]]
     meaning = list(_get(result, "meaning") or [])
     if meaning:
@@ -226,7 +247,7 @@ def render_pptx(result: AssessmentResult, *, organization: str | None = None,
         left.append(_fit(stage.decided_by.explanation, 240))
     if b.overall_percentile is not None:
         left.append(tr(lang, "You score higher than {p}% of your peers ({peers}).",
-                       p=_n(lang, b.overall_percentile), peers=peers))
+                       p=num(lang, b.overall_percentile, 0), peers=ctx.peers))
     deck.text(s, left, MARGIN, 1.4, 6.4, 5.3, size=16, limit=240, name="Meaning")
     right: list = []
     upcoming = _get(result, "next_stage")
@@ -252,7 +273,17 @@ def render_pptx(result: AssessmentResult, *, organization: str | None = None,
         deck.text(s, right, 7.3, 1.4, WIDTH - 7.3 - MARGIN, 5.3, size=13, fill=SOFT,
                   limit=200, name="Path")
 
-    # 3. scores against peers: a native chart
+
+def _scores_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
+    """The scores against peers: a native bar chart."""
+    from pptx.chart.data import CategoryChartData
+    from pptx.dml.color import RGBColor
+    from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+    from pptx.util import Inches, Pt
+
+    lang = ctx.lang
+    b = result.benchmark
+    g = result.benchmark.peer_group
     s = deck.slide(tr(lang, "Scores against peers"))
     data = CategoryChartData()
     dims = list(reversed(result.dimensions))  # a bar chart draws its first category lowest
@@ -293,24 +324,30 @@ def render_pptx(result: AssessmentResult, *, organization: str | None = None,
     own.data_labels.font.bold = True
     side = [[(tr(lang, "Overall"), True, INK)],
             tr(lang, "Your score {score}; peer median {median}; top quartile from {q3}.",
-               score=_n(lang, result.overall.score, 1), median=_n(lang, b.overall_median, 1),
-               q3=_n(lang, b.overall_top_quartile, 1))]
+               score=num(lang, result.overall.score, 1), median=num(lang, b.overall_median, 1),
+               q3=num(lang, b.overall_top_quartile, 1))]
     if b.overall_percentile is not None:
         side.append(tr(lang, "Percentile {p} among {n} peers.",
-                       p=_n(lang, b.overall_percentile), n=number(lang, g.n, 0)))
+                       p=num(lang, b.overall_percentile, 0), n=number(lang, g.n, 0)))
     side.append([(tr(lang, "Peer group"), True, INK)])
     side.append(_fit(g.label, 120))
     deck.text(s, side, 9.8, 1.4, WIDTH - 9.8 - MARGIN, 5.3, size=14, fill=SOFT, limit=160,
               name="Peers")
 
-    # 4. strengths
+
+def _strengths_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
+    """The strengths to build on."""
+    lang = ctx.lang
     s = deck.slide(tr(lang, "Strengths to build on"))
     _cards(deck, s, _strengths(result), ACCENT)
 
-    # 5. gaps
+
+def _gaps_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
+    """The largest gaps."""
+    lang = ctx.lang
     s = deck.slide(tr(lang, "The largest gaps"))
     gaps = [(name, tr(lang, "Score {score} against a peer median of {median}.",
-                      score=_n(lang, score), median=_n(lang, median)))
+                      score=num(lang, score, 0), median=num(lang, median, 0)))
             for name, score, median in reversed(_ranked(result)[-3:])]
     upcoming = _get(result, "next_stage")
     unmet = [c.text for c in upcoming.conditions if not c.met] if upcoming is not None else []
@@ -318,7 +355,10 @@ def render_pptx(result: AssessmentResult, *, organization: str | None = None,
         gaps[2] = (tr(lang, "Not met: a condition for {stage}", stage=upcoming.name), unmet[0])
     _cards(deck, s, gaps, BAD)
 
-    # 6. three next steps
+
+def _steps_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
+    """Three next steps."""
+    lang = ctx.lang
     s = deck.slide(tr(lang, "Three next steps"))
     steps = []
     for r in result.recommendations[:3]:
@@ -330,8 +370,8 @@ def render_pptx(result: AssessmentResult, *, organization: str | None = None,
         else:
             lines.append(_fit(r.action, 190))
         if effect is not None:
-            text = tr(lang, "Effect: overall {o0} → {o1}", o0=_n(lang, effect.overall_before, 1),
-                      o1=_n(lang, effect.overall_after, 1))
+            text = tr(lang, "Effect: overall {o0} → {o1}", o0=num(lang, effect.overall_before, 1),
+                      o1=num(lang, effect.overall_after, 1))
             if _get(r, "lifts_stage"):
                 text += " · " + tr(lang, "lifts your stage")
             lines.append([(text, True, OK)])
@@ -341,7 +381,12 @@ def render_pptx(result: AssessmentResult, *, organization: str | None = None,
                   [""])]
     _cards(deck, s, steps, OK, numbered=True)
 
-    # 7. method and data
+
+def _method_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
+    """The method and the data."""
+    lang = ctx.lang
+    b = result.benchmark
+    g = result.benchmark.peer_group
     s = deck.slide(tr(lang, "Method and data"))
     rows = [
         tr(lang, "Scores from 0 to 100: each dimension the weighted average of its questions, "
@@ -357,10 +402,9 @@ def render_pptx(result: AssessmentResult, *, organization: str | None = None,
         rows.append(_fit(g.widened_because, 220))
     deck.text(s, rows, MARGIN, 1.4, WIDTH - 2 * MARGIN, 3.9, size=16, bullets=True,
               limit=260, name="Method")
-    if synthetic:
-        deck.text(s, synthetic, MARGIN, 5.6, WIDTH - 2 * MARGIN, 0.7, size=15, fill=WARN_BG,
+    if ctx.synthetic:
+        deck.text(s, ctx.synthetic, MARGIN, 5.6, WIDTH - 2 * MARGIN, 0.7, size=15, fill=WARN_BG,
                   name="Synthetic")
-    return deck.bytes()
 
 
 def _cards(deck: _Deck, slide, items: list, colour, numbered: bool = False) -> None:

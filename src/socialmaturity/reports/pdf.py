@@ -5,97 +5,21 @@ text already in the result's language and every number already written the way t
 writes it, as JSON in ``sys.inputs``. User text (the organization's name, labels) is therefore
 data for the template, never markup: ``<script>``, ``#``, ``*`` or ``$`` print as themselves.
 
-Typst sees only the fonts shipped in ``socialmaturity/fonts`` (Inter), never the system's, so
-the PDF looks the same on every machine. Compilers are kept and reused (the fonts are read
-once), at most ``MAX_COMPILERS`` of them: that many PDFs are made at once in a process and
-further requests wait their turn, so a flood of requests costs bounded memory and CPU.
+It is typeset through :mod:`.typst_compiler`, the one Typst helper (shipped fonts, a bounded
+pool of reused compilers).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import queue
-import threading
-from importlib import resources
-from pathlib import Path
 
 from ..i18n.catalog import number, tr
-from ..typst_output import without_false_suspects
 from .charts import distribution_svg, radar_svg, stage_ladder_svg
+from .format import alt_text, num
 from .result import AssessmentResult
+from .typst_compiler import compile_pdf, template_path
 
 TOP_RECOMMENDATIONS = 3
-
-#: PDFs compiled at the same time in one process (each compiler holds the fonts and caches).
-MAX_COMPILERS = 2
-_idle: queue.LifoQueue = queue.LifoQueue()
-_made = 0
-_lock = threading.Lock()
-
-
-def fonts_dir() -> Path:
-    """The folder of the shipped fonts (also served to web pages for ``@font-face``)."""
-    return Path(str(resources.files("socialmaturity") / "fonts"))
-
-
-def _templates_dir() -> Path:
-    return Path(str(resources.files("socialmaturity.reports") / "typst"))
-
-
-def _new_compiler():
-    import typst
-
-    folder = _templates_dir()
-    return typst.Compiler(str(folder / "report.typ"), root=str(folder),
-                          font_paths=[str(fonts_dir())], ignore_system_fonts=True)
-
-
-def _compile(data: str) -> bytes:
-    """Compile with an idle compiler, making one while fewer than ``MAX_COMPILERS`` exist,
-    else waiting for one."""
-    global _made
-    try:
-        compiler = _idle.get_nowait()
-    except queue.Empty:
-        with _lock:
-            make = _made < MAX_COMPILERS
-            if make:
-                _made += 1
-        if not make:
-            compiler = _idle.get()
-        else:
-            try:
-                compiler = _new_compiler()
-            except BaseException:
-                with _lock:
-                    _made -= 1
-                raise
-    try:
-        return compiler.compile(sys_inputs={"data": data})
-    finally:
-        _idle.put(compiler)
-        _release_free_memory()
-
-
-def _release_free_memory() -> None:
-    """Give the memory a compile freed back to the system (glibc's ``malloc_trim``): Typst
-    allocates and frees a lot per document, and without this a server's resident size keeps
-    what its busiest moment needed. A no-op where the C library has no ``malloc_trim``."""
-    global _trim
-    if _trim is None:
-        import ctypes
-        import ctypes.util
-
-        try:
-            _trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-        except (OSError, AttributeError):
-            _trim = False
-    if _trim:
-        _trim(0)
-
-
-_trim = None
 
 
 def render_pdf(result: AssessmentResult, *, organization: str | None = None,
@@ -111,17 +35,10 @@ def render_pdf(result: AssessmentResult, *, organization: str | None = None,
     """
     view = report_view(result, organization=organization, date=date,
                        title=title)
-    data = json.dumps(view, ensure_ascii=False)
-    return without_false_suspects(_compile(data))
-
-
+    return compile_pdf(template_path("socialmaturity.reports", "report.typ"), view)
 
 
 # -- the view: everything the template prints --------------------------------------------------
-
-
-def _n(lang: str, x: float | None, decimals: int = 1) -> str:
-    return "–" if x is None else number(lang, x, decimals)
 
 
 def _months(lang: str) -> tuple[str, ...]:
@@ -133,6 +50,12 @@ def _months(lang: str) -> tuple[str, ...]:
 
 def _date(lang: str, day: dt.date) -> str:
     return f"{day.day} {_months(lang)[day.month - 1]} {day.year}"
+
+
+def _dot_plot_intro(lang: str) -> str:
+    return tr(lang, "Your score on each dimension (solid line and dot), against the peer "
+                    "median (dashed) and the start of the peers' top quartile (dotted). Further "
+                    "right is more mature.")
 
 
 def _labels(lang: str) -> dict[str, str]:
@@ -219,67 +142,85 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
     if title is None:
         title = tr(lang, "Social maturity report") if result.instrument.id == "social-maturity" \
             else tr(lang, "Maturity report")
-    labels = _labels(lang)
-    labels["title"] = title
-    labels["radar_intro"] = labels["radar_intro"] if len(result.dimensions) >= 3 else tr(
-        lang, "Your score on each dimension (solid line and dot), against the peer median "
-              "(dashed) and the start of the peers' top quartile (dotted). Further right is "
-              "more mature.")
+    labels = _labels(lang) | {"title": title}
+    if len(result.dimensions) < 3:  # a dot plot, not a radar
+        labels["radar_intro"] = _dot_plot_intro(lang)
     peers = tr(lang, "{group}, n = {n}", group=g.label, n=number(lang, g.n, 0))
     synthetic = tr(lang, "Demo benchmark (synthetic): the peers in this report are generated "
                          "data, not real organizations.") if b.panel.synthetic else None
 
     if b.overall_percentile is not None:
         percentile = tr(lang, "You score higher than {p}% of your peers.",
-                        p=_n(lang, b.overall_percentile, 0))
+                        p=num(lang, b.overall_percentile, 0))
         peer_line = tr(lang, "Peer group: {peers}. Peer median {median}; top quartile from "
-                             "{q3}.", peers=peers, median=_n(lang, b.overall_median),
-                       q3=_n(lang, b.overall_top_quartile))
+                             "{q3}.", peers=peers, median=num(lang, b.overall_median),
+                       q3=num(lang, b.overall_top_quartile))
     else:
         percentile = tr(lang, "No peers to compare with.")
         peer_line = tr(lang, "Peer group: {peers}.", peers=peers)
 
-    ladder = stage_ladder_svg(result, id_prefix="pdf-ladder")
-    radar = radar_svg(result, id_prefix="pdf-radar")
-    distribution = distribution_svg(result, id_prefix="pdf-distribution")
 
-    bench = {x.id: x for x in b.dimensions}
-    dimensions = []
-    overview = []
-    for d in result.dimensions:
-        x = bench.get(d.id)
-        stage_name = d.stage.name if d.stage else "–"
-        facts = [
-            [tr(lang, "Percentile"), _n(lang, x.percentile if x else None, 0)],
-            [tr(lang, "Peer median"), _n(lang, x.median if x else None)],
-            [tr(lang, "Top quartile"), _n(lang, x.top_quartile if x else None)],
-            [tr(lang, "Answered"), f"{d.answered}/{d.asked}"],
-        ]
-        questions = [{
-            "text": q.text,
-            "answer": q.answer_label if q.answer_label is not None else tr(lang, "No answer"),
-            "score": tr(lang, "n/a") if q.item_score is None
-            else _n(lang, 100 * q.item_score, 0),
-        } for q in d.questions]
-        dimensions.append({
-            "name": d.name,
-            "score": _n(lang, d.score),
-            "stage": tr(lang, "Stage {level}: {name}", level=d.stage.level, name=stage_name)
-            if d.stage else "–",
-            "already": [{"text": a.text, "answer": a.answer_label or ""} for a in d.already],
-            "asks": [{"text": a.text, "answer": a.answer_label or tr(lang, "No answer"),
-                      "target": a.target_label or ""} for a in d.next_stage_asks],
-            "facts": facts,
-            "peers": tr(lang, "Peers: {peers}.", peers=tr(
-                lang, "{group}, n = {n}", group=g.label,
-                n=number(lang, x.n if x else 0, 0))),
-            "questions": questions,
-        })
-        overview.append([d.name, _n(lang, d.score), stage_name,
-                         _n(lang, x.percentile if x else None, 0),
-                         _n(lang, x.median if x else None),
-                         _n(lang, x.top_quartile if x else None)])
+    dimensions, overview = _dimension_views(result)
+    recommendations, path, strengths, gates = _step_views(result, stage_names)
+    method_rows, method_text = _method(result, day)
+    return {
+        "lang": lang,
+        "t": labels,
+        "organization": org,
+        "date": _date(lang, day),
+        "date_parts": [day.year, day.month, day.day],
+        "footer": title + (f" · {org}" if org else ""),
+        "instrument": tr(lang, "Instrument {id}, version {version}", id=result.instrument.id,
+                         version=result.instrument.version),
+        "synthetic": synthetic,
+        "overall": {
+            "score": num(lang, result.overall.score),
+            "stage_of": tr(lang, "Stage {level} of {total}", level=stage.level, total=total),
+            "stage": stage.name,
+            "why": stage.decided_by.explanation,
+            "percentile": num(lang, b.overall_percentile, 0),
+            "percentile_line": percentile,
+            "percentile_note": tr(lang, "among {n} peers", n=number(lang, g.n, 0)),
+            "peer_line": peer_line,
+            "widened": g.widened_because,
+        },
+        "gates": gates,
+        "top": recommendations[:TOP_RECOMMENDATIONS],
+        "provisional": tr(lang, "Provisional: {answered} of {asked} questions answered. "
+                                "Answer at least 80% for a percentile among peers.",
+                          answered=result.answered, asked=result.asked)
+        if result.provisional else None,
+        "meaning": result.meaning,
+        "strengths": strengths,
+        "board": _board(result, stage_names),
+        "path": path,
+        "charts": _charts(result, tr(lang, "Peers: {peers}.", peers=peers)),
+        "overview": {
+            "head": [tr(lang, "Dimension"), tr(lang, "Score"), tr(lang, "Stage"),
+                     tr(lang, "Percentile"), tr(lang, "Peer median"), tr(lang, "Top quartile")],
+            "rows": overview,
+        },
+        "dimensions": dimensions,
+        "recommendations": recommendations,
+        "method": {"rows": method_rows, "text": method_text},
+    }
 
+
+def _charts(result: AssessmentResult, caption: str) -> dict[str, dict[str, str]]:
+    """The ladder, the distribution and the radar, each with its alternative text."""
+    out = {}
+    for key, svg in (("ladder", stage_ladder_svg(result, id_prefix="pdf-ladder")),
+                     ("distribution", distribution_svg(result, id_prefix="pdf-distribution")),
+                     ("radar", radar_svg(result, id_prefix="pdf-radar"))):
+        out[key] = {"svg": svg, "alt": alt_text(svg)}
+    out["distribution"]["caption"] = caption
+    return out
+
+
+def _step_views(result: AssessmentResult, stage_names: dict[str, str]
+                ) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
+    """The recommendations, the path to the next stage, the strengths and the conditions."""
+    lang = result.language
     recommendations = [{
         "rank": str(r.rank),
         "title": r.title,
@@ -299,14 +240,14 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
         "change": tr(lang, "{question}: “{answer}”", question=s.question_text,
                      answer=s.answer_label),
         "dimension": next((d.name for d in result.dimensions if d.id == s.dimension), ""),
-        "score": _n(lang, s.overall_after),
+        "score": num(lang, s.overall_after),
         "stage": stage_names.get(s.stage_after, s.stage_after),
     } for i, s in enumerate(result.path_to_next_stage, 1)]
     strengths = [{
         "name": x.name,
-        "line": tr(lang, "Score {score}, percentile {p} among peers", score=_n(lang, x.score, 0),
-                   p=_n(lang, x.percentile, 0)) if x.percentile is not None
-        else tr(lang, "Score {score}", score=_n(lang, x.score, 0)),
+        "line": tr(lang, "Score {score}, percentile {p} among peers", score=num(lang, x.score, 0),
+                   p=num(lang, x.percentile, 0)) if x.percentile is not None
+        else tr(lang, "Score {score}", score=num(lang, x.score, 0)),
         "already": [f"{a.text} {a.answer_label}" for a in x.best],
     } for x in result.strengths]
 
@@ -316,7 +257,57 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
         "status": tr(lang, "Met") if x.met else tr(lang, "Not met"),
         "met": x.met,
     } for x in result.gates]
+    return recommendations, path, strengths, gates
 
+
+def _dimension_views(result: AssessmentResult) -> tuple[list[dict], list[list[str]]]:
+    """Each dimension in detail, and the overview table's rows."""
+    lang = result.language
+    g = result.benchmark.peer_group
+    bench = {x.id: x for x in result.benchmark.dimensions}
+    dimensions = []
+    overview = []
+    for d in result.dimensions:
+        x = bench.get(d.id)
+        stage_name = d.stage.name if d.stage else "–"
+        facts = [
+            [tr(lang, "Percentile"), num(lang, x.percentile if x else None, 0)],
+            [tr(lang, "Peer median"), num(lang, x.median if x else None)],
+            [tr(lang, "Top quartile"), num(lang, x.top_quartile if x else None)],
+            [tr(lang, "Answered"), f"{d.answered}/{d.asked}"],
+        ]
+        questions = [{
+            "text": q.text,
+            "answer": q.answer_label if q.answer_label is not None else tr(lang, "No answer"),
+            "score": tr(lang, "n/a") if q.item_score is None
+            else num(lang, 100 * q.item_score, 0),
+        } for q in d.questions]
+        dimensions.append({
+            "name": d.name,
+            "score": num(lang, d.score),
+            "stage": tr(lang, "Stage {level}: {name}", level=d.stage.level, name=stage_name)
+            if d.stage else "–",
+            "already": [{"text": a.text, "answer": a.answer_label or ""} for a in d.already],
+            "asks": [{"text": a.text, "answer": a.answer_label or tr(lang, "No answer"),
+                      "target": a.target_label or ""} for a in d.next_stage_asks],
+            "facts": facts,
+            "peers": tr(lang, "Peers: {peers}.", peers=tr(
+                lang, "{group}, n = {n}", group=g.label,
+                n=number(lang, x.n if x else 0, 0))),
+            "questions": questions,
+        })
+        overview.append([d.name, num(lang, d.score), stage_name,
+                         num(lang, x.percentile if x else None, 0),
+                         num(lang, x.median if x else None),
+                         num(lang, x.top_quartile if x else None)])
+    return dimensions, overview
+
+
+def _method(result: AssessmentResult, day: dt.date) -> tuple[list[list[str]], list[str]]:
+    """The method page: the benchmark and peer group as rows, how scores are computed."""
+    lang = result.language
+    b = result.benchmark
+    g = b.peer_group
     # groups by their labels (the answers' words), never by the keys stored for them
     method_rows = [
         [tr(lang, "Benchmark"), b.panel.label],
@@ -356,58 +347,12 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
         tr(lang, "A percentile is the share of peers that score lower, counting equal scores "
                  "half; the median and top quartile are computed on the same peers."),
     ]
-
-    return {
-        "lang": lang,
-        "t": labels,
-        "organization": org,
-        "date": _date(lang, day),
-        "date_parts": [day.year, day.month, day.day],
-        "footer": title + (f" · {org}" if org else ""),
-        "instrument": tr(lang, "Instrument {id}, version {version}", id=result.instrument.id,
-                         version=result.instrument.version),
-        "synthetic": synthetic,
-        "overall": {
-            "score": _n(lang, result.overall.score),
-            "stage_of": tr(lang, "Stage {level} of {total}", level=stage.level, total=total),
-            "stage": stage.name,
-            "why": stage.decided_by.explanation,
-            "percentile": _n(lang, b.overall_percentile, 0),
-            "percentile_line": percentile,
-            "percentile_note": tr(lang, "among {n} peers", n=number(lang, g.n, 0)),
-            "peer_line": peer_line,
-            "widened": g.widened_because,
-        },
-        "gates": gates,
-        "top": recommendations[:TOP_RECOMMENDATIONS],
-        "provisional": tr(lang, "Provisional: {answered} of {asked} questions answered. "
-                                "Answer at least 80% for a percentile among peers.",
-                          answered=result.answered, asked=result.asked)
-        if result.provisional else None,
-        "meaning": result.meaning,
-        "strengths": strengths,
-        "board": _board(result, stage_names),
-        "path": path,
-        "charts": {
-            "ladder": {"svg": ladder, "alt": _alt(ladder)},
-            "distribution": {"svg": distribution, "alt": _alt(distribution),
-                             "caption": tr(lang, "Peers: {peers}.", peers=peers)},
-            "radar": {"svg": radar, "alt": _alt(radar)},
-        },
-        "overview": {
-            "head": [tr(lang, "Dimension"), tr(lang, "Score"), tr(lang, "Stage"),
-                     tr(lang, "Percentile"), tr(lang, "Peer median"), tr(lang, "Top quartile")],
-            "rows": overview,
-        },
-        "dimensions": dimensions,
-        "recommendations": recommendations,
-        "method": {"rows": method_rows, "text": method_text},
-    }
+    return method_rows, method_text
 
 
 def _effect(lang: str, before: float, after: float) -> str:
-    return tr(lang, "+{gain} overall ({before} → {after})", gain=_n(lang, after - before),
-              before=_n(lang, before), after=_n(lang, after))
+    return tr(lang, "+{gain} overall ({before} → {after})", gain=num(lang, after - before),
+              before=num(lang, before), after=num(lang, after))
 
 
 def _board(result: AssessmentResult, stage_names: dict[str, str]) -> list[str]:
@@ -423,14 +368,3 @@ def _board(result: AssessmentResult, stage_names: dict[str, str]) -> list[str]:
                              "meeting and reassess in a year.",
                        stage=stage_names.get(last.stage_after, last.stage_after)))
     return asks
-
-
-def _alt(svg: str) -> str:
-    """The chart's ``<title>`` and ``<desc>``, as the image's alternative text in the PDF."""
-    from xml.etree import ElementTree as ET
-
-    root = ET.fromstring(svg)
-    ns = "{http://www.w3.org/2000/svg}"
-    parts = [(root.findtext(f"{ns}title") or "").strip(), (root.findtext(f"{ns}desc") or "")
-             .strip()]
-    return ". ".join(p.rstrip(".") for p in parts if p) + "."

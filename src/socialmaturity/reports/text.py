@@ -8,13 +8,10 @@ from rich.table import Table
 from rich.text import Text
 
 from ..i18n.catalog import number, tr
+from .format import num
 from .result import AssessmentResult
 
 TOP_RECOMMENDATIONS = 5
-
-
-def _n(lang: str, x: float | None, decimals: int = 1) -> str:
-    return "–" if x is None else number(lang, x, decimals)
 
 
 def render_result(r: AssessmentResult, *, all_recommendations: bool = False) -> Group:
@@ -23,7 +20,7 @@ def render_result(r: AssessmentResult, *, all_recommendations: bool = False) -> 
     parts: list = []
     head = Text()
     head.append(tr(lang, "Overall: {score}/100 · stage {level} of {total}, {stage}",
-                   score=_n(lang, r.overall.score), level=r.overall.stage.level,
+                   score=num(lang, r.overall.score), level=r.overall.stage.level,
                    total=len(b.stage_distribution),
                    stage=r.overall.stage.name), style="bold")
     head.append("\n" + tr(lang, "Why: {explanation}",
@@ -35,9 +32,9 @@ def render_result(r: AssessmentResult, *, all_recommendations: bool = False) -> 
     if b.overall_percentile is not None:
         head.append("\n" + tr(lang, "Percentile among peers: {p} (peer median {median}, top "
                                     "quartile from {q3}; {group}, n = {n})",
-                              p=_n(lang, b.overall_percentile, 0),
-                              median=_n(lang, b.overall_median),
-                              q3=_n(lang, b.overall_top_quartile), group=b.peer_group.label,
+                              p=num(lang, b.overall_percentile, 0),
+                              median=num(lang, b.overall_median),
+                              q3=num(lang, b.overall_top_quartile), group=b.peer_group.label,
                               n=number(lang, b.peer_group.n, 0)))
     parts.append(Panel(head, title=tr(lang, "Social maturity result"), expand=False))
     if b.peer_group.widened_because:
@@ -55,8 +52,8 @@ def render_result(r: AssessmentResult, *, all_recommendations: bool = False) -> 
     table.add_column(tr(lang, "Top quartile"), justify="right")
     table.add_column(tr(lang, "Answered"), justify="right")
     for d, bd in zip(r.dimensions, b.dimensions, strict=True):
-        table.add_row(d.name, _n(lang, d.score), d.stage.name if d.stage else "–",
-                      _n(lang, bd.percentile, 0), _n(lang, bd.median), _n(lang, bd.top_quartile),
+        table.add_row(d.name, num(lang, d.score), d.stage.name if d.stage else "–",
+                      num(lang, bd.percentile, 0), num(lang, bd.median), num(lang, bd.top_quartile),
                       f"{d.answered}/{d.asked}")
     parts.append(table)
 
@@ -64,8 +61,8 @@ def render_result(r: AssessmentResult, *, all_recommendations: bool = False) -> 
         strong = Text(tr(lang, "Strengths") + "\n", style="bold underline")
         for st in r.strengths:
             strong.append(f"• {st.name}", style="bold")
-            strong.append(" " + tr(lang, "({score}; percentile {p})", score=_n(lang, st.score, 0),
-                                   p=_n(lang, st.percentile, 0)) + "\n")
+            strong.append(" " + tr(lang, "({score}; percentile {p})", score=num(lang, st.score, 0),
+                                   p=num(lang, st.percentile, 0)) + "\n")
             for line in st.best:
                 strong.append(f"    {line.text} {line.answer_label}\n", style="dim")
         parts.append(strong)
@@ -77,9 +74,21 @@ def render_result(r: AssessmentResult, *, all_recommendations: bool = False) -> 
     stages.add_column(tr(lang, "Peers"), justify="right")
     stages.add_column("%", justify="right")
     for s in b.stage_distribution:
-        stages.add_row(f"{s.level}. {s.name}", str(s.count), _n(lang, 100 * s.share, 0))
+        stages.add_row(f"{s.level}. {s.name}", str(s.count), num(lang, 100 * s.share, 0))
     parts.append(stages)
 
+    parts += _steps(r, all_recommendations)
+    parts.append(Text(tr(lang, "Instrument {id} {version} ({hash})", id=r.instrument.id,
+                         version=r.instrument.version, hash=r.instrument.hash[:19]),
+                      style="dim"))
+    return Group(*parts)
+
+
+def _steps(r: AssessmentResult, all_recommendations: bool) -> list:
+    """The next steps, most important first, and the shortest path to the next stage."""
+    lang = r.language
+    b = r.benchmark
+    parts: list = []
     recs = r.recommendations if all_recommendations else \
         r.recommendations[:TOP_RECOMMENDATIONS]
     if recs:
@@ -93,8 +102,8 @@ def render_result(r: AssessmentResult, *, all_recommendations: bool = False) -> 
                        question=rec.change.question_text,
                        current=rec.change.current_label or tr(lang, "not answered"),
                        answer=rec.change.answer_label) + "\n")
-        body.append(tr(lang, "Effect: overall {o0} → {o1}", o0=_n(lang, rec.effect.overall_before),
-                       o1=_n(lang, rec.effect.overall_after))
+        body.append(tr(lang, "Effect: overall {o0} → {o1}", o0=num(lang, rec.effect.overall_before),
+                       o1=num(lang, rec.effect.overall_after))
                     + (" · " + tr(lang, "lifts your stage") if rec.lifts_stage else "") + "\n",
                     style="green")
         body.append(tr(lang, "Why: {why}", why=rec.why) + "\n", style="italic")
@@ -113,10 +122,7 @@ def render_result(r: AssessmentResult, *, all_recommendations: bool = False) -> 
                        n=len(r.path_to_next_stage)) + "\n", style="bold underline")
         for i, step in enumerate(r.path_to_next_stage, 1):
             path.append(f"{i}. {step.question_text} → {step.answer_label} ", style="")
-            path.append(tr(lang, "(overall {score})", score=_n(lang, step.overall_after)) + "\n",
+            path.append(tr(lang, "(overall {score})", score=num(lang, step.overall_after)) + "\n",
                         style="dim")
         parts.append(path)
-    parts.append(Text(tr(lang, "Instrument {id} {version} ({hash})", id=r.instrument.id,
-                         version=r.instrument.version, hash=r.instrument.hash[:19]),
-                      style="dim"))
-    return Group(*parts)
+    return parts

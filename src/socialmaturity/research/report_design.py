@@ -10,15 +10,12 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..i18n.catalog import number, tr
+from ..reports.format import pct
 
 if TYPE_CHECKING:
-    from ..services.research import ResearchResult
+    from ..services.research_result import ResearchResult
 
 __all__ = ["findings_blocks", "study_blocks", "design_blocks", "design_method", "design_sheets"]
-
-
-def _pct(lang: str, x: float) -> str:
-    return "–" if pd.isna(x) else number(lang, 100 * x, 0) + "%"
 
 
 def study_blocks(result: ResearchResult, lang: str) -> list[dict]:
@@ -40,11 +37,11 @@ def significance_line(result: ResearchResult, lang: str, short: bool = False) ->
     if not result.findings:
         return {"type": "paragraph", "text": tr(
             lang, "No comparison stays significant after the Benjamini–Hochberg adjustment "
-                  "(false discovery rate {alpha}).", alpha=_pct(lang, result.alpha))}
+                  "(false discovery rate {alpha}).", alpha=pct(lang, result.alpha))}
     ranked = len(result.comparisons) - sum(
         1 for i in result.comparisons["indicator"] if i in result.rule_defined)
     fields = dict(k=number(lang, len(result.findings), 0), m=number(lang, ranked, 0),
-                  alpha=_pct(lang, result.alpha))
+                  alpha=pct(lang, result.alpha))
     if short:
         return {"type": "paragraph", "text": tr(
             lang, "{k} of {m} comparisons stay significant after the Benjamini–Hochberg "
@@ -66,8 +63,8 @@ def findings_blocks(result: ResearchResult, lang: str, label, table) -> list[dic
     for section, items in findings_by_section(result):
         out.append({"type": "heading", "level": 3,
                     "text": section_label(result.instrument, section, lang)})
-        out.append(table(head, [[label(f.indicator), _pct(lang, f.share_focus),
-                                 _pct(lang, f.share_rest), number(lang, f.ratio, 1) + "×",
+        out.append(table(head, [[label(f.indicator), pct(lang, f.share_focus),
+                                 pct(lang, f.share_rest), number(lang, f.ratio, 1) + "×",
                                  f"{number(lang, f.ci_low, 1)}–{number(lang, f.ci_high, 1)}",
                                  number(lang, f.n_focus + f.n_rest, 0)] for f in items]))
     if result.rule_defined:
@@ -78,8 +75,8 @@ def findings_blocks(result: ResearchResult, lang: str, label, table) -> list[dic
                 continue
             r = comp.loc[name]
             items.append(tr(lang, "{label}: {focus} against {rest} (stage rule {gates})",
-                            label=label(name), focus=_pct(lang, r["share_focus"]),
-                            rest=_pct(lang, r["share_rest"]), gates=", ".join(gates)))
+                            label=label(name), focus=pct(lang, r["share_focus"]),
+                            rest=pct(lang, r["share_rest"]), gates=", ".join(gates)))
         if items:
             out.append({"type": "heading", "level": 3, "text": tr(lang, "By definition")})
             out.append({"type": "paragraph", "text": tr(

@@ -14,7 +14,7 @@ reliability per dimension → findings (:func:`~socialmaturity.research.findings
 and returns every table in one :class:`ResearchResult`, which
 :func:`~socialmaturity.research.report.write_report` renders to HTML, PDF and XLSX.
 :func:`run_demo` runs it on the synthetic demo panel and checks the study's findings
-(``socialmaturity.benchmark.demo.TARGETS``).
+(``socialmaturity.benchmark.calibration.TARGETS``).
 
 The file-level helpers (:func:`~socialmaturity.services.research_files.read_data`,
 :func:`~socialmaturity.services.research_files.write_table`,
@@ -26,8 +26,7 @@ The file-level helpers (:func:`~socialmaturity.services.research_files.read_data
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -39,122 +38,17 @@ from ..errors import Problem, SocialMaturityError
 from ..i18n.catalog import LANGUAGES, tr
 from ..instrument.model import Instrument
 from .research_files import WeightingSpec, _key
+from .research_result import (
+    ImportSummary,
+    ResearchResult,
+    RunOptions,
+    WeightingSummary,
+)
 
 #: The probabilities of the dimension score distributions in the report.
 PROBS = (0.1, 0.25, 0.5, 0.75, 0.9)
 WEIGHT_COLUMN = "weight"
 FOCUS_GROUP = "_focus_group"
-
-
-# --- the result --------------------------------------------------------------------------------
-
-
-@dataclass
-class ImportSummary:
-    """What the import did, for the method appendix."""
-
-    source: str
-    layout: str
-    file_format: str
-    encoding: str | None
-    rows: int
-    recodes: pd.DataFrame
-    dropped_columns: list[str]
-    warnings: list[str]
-    column_map: dict[str, str]
-
-
-@dataclass
-class WeightingSummary:
-    """How the weights were made and what they cost."""
-
-    #: ``rake``, ``poststratify`` or ``column`` (given in the data).
-    method: str
-    column: str
-    n: int
-    design_effect: float
-    effective_n: float
-    min_weight: float
-    max_weight: float
-    trim: tuple[float, float] | None = None
-    iterations: int | None = None
-    converged: bool | None = None
-    max_error: float | None = None
-    #: ``margin, value, target, unweighted, weighted`` (shares), for raking and
-    #: post-stratification.
-    targets: pd.DataFrame | None = None
-
-    def table(self) -> pd.DataFrame:
-        rows = [("method", self.method), ("weight column", self.column), ("n", self.n),
-                ("design effect (Kish)", self.design_effect),
-                ("effective n", self.effective_n), ("smallest weight", self.min_weight),
-                ("largest weight", self.max_weight)]
-        if self.trim:
-            rows.append(("trim bounds (× mean)", f"{self.trim[0]:g}–{self.trim[1]:g}"))
-        if self.iterations is not None:
-            rows += [("iterations", self.iterations), ("converged", self.converged),
-                     ("largest margin error", self.max_error)]
-        return pd.DataFrame(rows, columns=["measure", "value"])
-
-
-@dataclass
-class ResearchResult:
-    """Every table of a research run; :func:`~socialmaturity.research.report.write_report`
-    renders it."""
-
-    instrument: Instrument
-    lang: str
-    source: str
-    synthetic: bool
-    #: The respondents analysed: the tidy answers, scores and stages, indicators, weight.
-    data: pd.DataFrame
-    infos: list
-    by: str
-    focus: object
-    focus_label: dict[str, str]
-    rest_label: dict[str, str]
-    alpha: float
-    weights: str | None
-    #: compare() of focus against rest, and per ``by_group`` value.
-    comparisons: pd.DataFrame
-    by_group: str | None
-    comparisons_by_group: pd.DataFrame | None
-    #: shares() of each indicator among all respondents, and in the focus and rest groups
-    #: (column ``group``: ``focus`` / ``rest``).
-    shares_all: pd.DataFrame
-    shares_groups: pd.DataFrame
-    findings: list
-    #: (indicator, {lang: sentence}) for the outcome and department indicators.
-    headlines: list[tuple[str, dict[str, str]]]
-    #: ``sector, stage_level, stage, n, share`` (weighted shares), sectors then ``all``.
-    stage_by_sector: pd.DataFrame
-    #: ``dimension, prob, quantile, n`` of each dimension score and the overall score.
-    score_quantiles: pd.DataFrame
-    reliability: pd.DataFrame
-    organizations: pd.DataFrame | None = None
-    import_summary: ImportSummary | None = None
-    cleaning: Any = None
-    weighting: WeightingSummary | None = None
-    #: The demo panel's calibration rows (``benchmark.demo.calibration_report``).
-    calibration: list | None = None
-    timings: dict[str, float] = field(default_factory=dict)
-    #: The survey design used (:func:`~socialmaturity.services.research_design.choose_design`).
-    design: Any = None
-    #: ICC(1) of the scores within organizations (``research_design.icc_table``), or None.
-    icc: pd.DataFrame | None = None
-    #: Indicator → the gates that ask its question: comparisons "by definition".
-    rule_defined: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    #: The study's headline findings with verdicts (``research.study.study_findings``).
-    study: list = field(default_factory=list)
-
-    @property
-    def indicator_names(self) -> list[str]:
-        return [i.name for i in self.infos]
-
-    def findings_frame(self, lang: str | None = None) -> pd.DataFrame:
-        from ..research.findings import findings_frame
-
-        return findings_frame(self.findings, lang or self.lang)
 
 
 def group_labels(by: str, focus: object, mature: bool) -> tuple[dict[str, str], dict[str, str]]:
@@ -316,95 +210,76 @@ def weigh(frame: pd.DataFrame, spec: WeightingSpec | None, weights: str | None
 
 
 def run(source: str | Path | None = None, inst: Instrument | None = None, *,
-        frame: pd.DataFrame | None = None, mapping: Any = None, layout: str | None = None,
-        rules: Any = None, clean_data: bool = True, margins: WeightingSpec | None = None,
-        weights: str | None = None, by: str = "mature", focus: object = True,
-        by_group: str | None = "sector", lang: str = "en", alpha: float = 0.05,
-        source_label: str | None = None, synthetic: bool | None = None,
-        progress: Callable[[int], None] | None = None, design: str = "auto",
-        respondents: pd.DataFrame | None = None) -> ResearchResult:
-    """Run the research pipeline on a survey export (``source`` with ``mapping``) or on a
-    tidy table (``frame``).
+        frame: pd.DataFrame | None = None, options: RunOptions | None = None) -> ResearchResult:
+    """Run the research pipeline on a survey export (``source``, with ``options.mapping``) or
+    on a tidy table (``frame``, the batch-CSV layout), as :class:`RunOptions` say.
 
-    Parameters
-    ----------
-    source, mapping, layout
-        A CSV/XLSX/SAV export, its mapping (object or YAML path) and layout
-        (:func:`~socialmaturity.intake.importing.read_export`).
-    frame
-        A tidy table instead of an export (the batch-CSV layout).
-    inst
-        The instrument; default: the mapping's, else the bundled one.
-    rules, clean_data
-        Cleaning rules (:class:`~socialmaturity.research.cleaning.CleaningRules`, default
-        rules when None); ``clean_data=False`` skips cleaning.
-    margins, weights
-        Weighting targets (:func:`load_margins`), or an existing weight column; neither:
-        unweighted.
-    by, focus
-        The comparison: rows with ``by == focus`` against the rest (default: mature against
-        less mature, after classification).
-    by_group
-        Also compare within each value of this column (default ``sector``; None: not).
-    lang, alpha
-        The report's language; the false discovery rate for the findings.
-    design
-        ``auto`` (default), ``simple``, ``clustered``, ``stratified`` or ``organization``
-        (:mod:`~socialmaturity.services.research_design`): auto clusters on
-        ``organization_id`` when organizations have several respondents.
-    respondents
-        With a ``frame`` of organizations (rolled up before): the respondents it was rolled
-        up from, for the intra-class correlations.
+    ``inst`` is the instrument; default: the mapping's, else the bundled one.
     """
     from ..instrument.loader import resolve_instrument
-    from ..intake.importing import read_export
     from ..research.checks import ResearchInputError
-    from ..research.classify import classify, roll_up
-    from ..research.cleaning import clean
-    from ..research.compare import compare
-    from ..research.describe import quantiles, shares
-    from ..research.findings import findings, headline
-    from ..research.indicators import instrument_indicators
-    from ..research.mapping import load_mapping
-    from ..research.organizations import to_organizations
-    from ..research.reliability import reliability_by_dimension
-    from ..research.study import rule_defined, study_findings
-    from .research_design import choose_design, icc_table
 
-    if lang not in LANGUAGES:
-        raise SocialMaturityError(Problem("--lang", f"{lang!r}; valid: {', '.join(LANGUAGES)}"))
+    o = options or RunOptions()
+    if o.lang not in LANGUAGES:
+        raise SocialMaturityError(Problem("--lang", f"{o.lang!r}; valid: {', '.join(LANGUAGES)}"))
     if (source is None) == (frame is None):
         raise SocialMaturityError("give an export (source) or a tidy table (frame), not both")
     timings: dict[str, float] = {}
     t = time.perf_counter()
     import_summary = None
     if source is not None:
-        if isinstance(mapping, str | Path):
-            mapping = load_mapping(mapping)
-        if inst is None:
-            inst = resolve_instrument(getattr(mapping, "instrument", None))
-        imported = read_export(source, layout=layout, mapping=mapping, inst=inst,
-                               progress=progress)
-        frame = imported.frame
-        import_summary = ImportSummary(str(source), imported.layout, imported.file_format,
-                                       imported.encoding, len(frame),
-                                       imported.recodes_frame(), imported.dropped_columns,
-                                       imported.warnings, imported.column_map)
+        frame, inst, import_summary = _import(source, inst, o)
         t = _clock(timings, "import", t)
     inst = inst or resolve_instrument(None)
     if frame is None or len(frame) == 0:
         raise ResearchInputError(Problem("data", "no respondents: the table has no rows"))
     cleaning = None
-    if clean_data:
-        from ..research.cleaning import CleaningRules
+    if o.clean_data:
+        from ..research.cleaning import CleaningRules, clean
 
-        frame, cleaning = clean(frame, inst, rules or CleaningRules())
+        frame, cleaning = clean(frame, inst, o.rules or CleaningRules())
         if len(frame) == 0:
             raise ResearchInputError(Problem("cleaning", "every response was dropped; relax "
                                                          "the cleaning rules"))
         t = _clock(timings, "clean", t)
-    frame, wcol, weighting = weigh(frame, margins, weights)
+    frame, wcol, weighting = weigh(frame, o.margins, o.weights)
     t = _clock(timings, "weight", t)
+    result = _analyse(frame, inst, o, wcol, timings, t)
+    result.source = o.source_label or str(source or "data")
+    result.import_summary, result.cleaning, result.weighting = import_summary, cleaning, weighting
+    return result
+
+
+def _import(source: str | Path, inst: Instrument | None, o: RunOptions
+            ) -> tuple[pd.DataFrame, Instrument, ImportSummary]:
+    """An export read by its mapping, with what the import did."""
+    from ..instrument.loader import resolve_instrument
+    from ..intake.importing import read_export
+    from ..research.mapping import load_mapping
+
+    mapping = load_mapping(o.mapping) if isinstance(o.mapping, str | Path) else o.mapping
+    if inst is None:
+        inst = resolve_instrument(getattr(mapping, "instrument", None))
+    imported = read_export(source, layout=o.layout, mapping=mapping, inst=inst,
+                           progress=o.progress)
+    frame = imported.frame
+    summary = ImportSummary(str(source), imported.layout, imported.file_format,
+                            imported.encoding, len(frame), imported.recodes_frame(),
+                            imported.dropped_columns, imported.warnings, imported.column_map)
+    return frame, inst, summary
+
+
+def _analyse(frame: pd.DataFrame, inst: Instrument, o: RunOptions, wcol: str | None,
+             timings: dict[str, float], t: float) -> ResearchResult:
+    """Classify, compare, describe and find, on the cleaned and weighted table."""
+    from ..research.classify import classify, roll_up
+    from ..research.compare import compare
+    from ..research.describe import shares
+    from ..research.findings import findings
+    from ..research.indicators import instrument_indicators
+    from ..research.organizations import to_organizations
+    from ..research.study import rule_defined, study_findings
+    from .research_design import choose_design, icc_table
 
     data = classify(frame, inst)
     organizations = roll_up(frame, inst) if "organization_id" in frame.columns else None
@@ -416,13 +291,14 @@ def run(source: str | Path | None = None, inst: Instrument | None = None, *,
     data = pd.concat([data.drop(columns=[c for c in ind.columns if c in data.columns]),
                       ind[[i.name for i in infos]]], axis=1)
     names = [i.name for i in infos]
-    chosen = choose_design(data, design)
-    icc = icc_table(data if respondents is None else classify(respondents, inst), inst)
+    by, alpha, by_group = o.by, o.alpha, o.by_group
+    chosen = choose_design(data, o.design)
+    icc = icc_table(data if o.respondents is None else classify(o.respondents, inst), inst)
     if chosen.level == "organization" and not chosen.rolled:
         keep = [c for c in (by, by_group, "sector", "size", "region", "synthetic") if c]
         data = to_organizations(data, inst, names, weights=wcol, keep=keep)
     cl, st = chosen.cluster, chosen.strata
-    focus = focus_value(data, by, focus)
+    focus = focus_value(data, by, o.focus)
     mature = by == "mature" and focus is True
     focus_label, rest_label = group_labels(by, focus, mature)
     comparisons = compare(data, by, focus, names, weights=wcol, alpha=alpha, cluster=cl,
@@ -441,20 +317,52 @@ def run(source: str | Path | None = None, inst: Instrument | None = None, *,
     shares_groups = shares(data, names, weights=wcol, by=FOCUS_GROUP, alpha=alpha, cluster=cl,
                            strata=st)
     shares_groups = shares_groups.rename(columns={FOCUS_GROUP: "group"})
-    stage_by_sector = _stage_by_sector(data, inst, wcol)
+    described = _describe(data, frame, inst, wcol, chosen, alpha)
+    t = _clock(timings, "describe", t)
+
+    defined = rule_defined(inst, infos, by)
+    found = findings(comparisons, infos, o.lang, focus_label=focus_label,
+                     rest_label=rest_label, alpha=alpha, exclude=defined)
+    headlines = _headlines(infos, shares_all, shares_groups, focus_label, rest_label)
+    _clock(timings, "findings", t)
+    synthetic = o.synthetic
+    if synthetic is None:
+        synthetic = "synthetic" in data.columns and bool(
+            pd.to_numeric(data["synthetic"], errors="coerce").eq(1).all())
+    return ResearchResult(
+        instrument=inst, lang=o.lang, source="", synthetic=bool(synthetic), data=data,
+        infos=infos, by=by, focus=focus, focus_label=focus_label, rest_label=rest_label,
+        alpha=alpha, weights=wcol, comparisons=comparisons, by_group=by_group,
+        comparisons_by_group=by_sector, shares_all=shares_all, shares_groups=shares_groups,
+        findings=found, headlines=headlines, **described, organizations=organizations,
+        timings=timings, design=chosen, icc=icc, rule_defined=defined,
+        study=study_findings(comparisons, shares_all, shares_groups, defined) if mature else [])
+
+
+def _describe(data: pd.DataFrame, frame: pd.DataFrame, inst: Instrument, wcol: str | None,
+              chosen: Any, alpha: float) -> dict[str, pd.DataFrame]:
+    """The stage distribution by sector, the score quantiles and the reliability."""
+    from ..research.describe import quantiles
+    from ..research.reliability import reliability_by_dimension
+
+    cl, st = chosen.cluster, chosen.strata
     score_columns = [f"{d.id}_score" for d in inst.dimensions] + ["overall_score"]
     score_quantiles = pd.concat([quantiles(data, c, weights=wcol, probs=PROBS, cluster=cl,
                                            strata=st, alpha=alpha)
                                  .assign(dimension=c.removesuffix("_score"))
                                  for c in score_columns], ignore_index=True)
-    score_quantiles = score_quantiles[["dimension", "prob", "quantile", "ci_low", "ci_high",
-                                       "n"]]
-    reliability = reliability_by_dimension(frame, inst)
-    t = _clock(timings, "describe", t)
+    return {"stage_by_sector": _stage_by_sector(data, inst, wcol),
+            "score_quantiles": score_quantiles[["dimension", "prob", "quantile", "ci_low",
+                                                "ci_high", "n"]],
+            "reliability": reliability_by_dimension(frame, inst)}
 
-    defined = rule_defined(inst, infos, by)
-    found = findings(comparisons, infos, lang, focus_label=focus_label, rest_label=rest_label,
-                     alpha=alpha, exclude=defined)
+
+def _headlines(infos: list, shares_all: pd.DataFrame, shares_groups: pd.DataFrame,
+               focus_label: dict[str, str], rest_label: dict[str, str]
+               ) -> list[tuple[str, dict[str, str]]]:
+    """A sentence in every language for each outcome and department indicator."""
+    from ..research.findings import headline
+
     all_rows = shares_all.set_index("indicator")
     groups = shares_groups.pivot(index="indicator", columns="group", values="share")
     headlines = []
@@ -468,21 +376,7 @@ def run(source: str | Path | None = None, inst: Instrument | None = None, *,
                               focus_label=focus_label, rest_label=rest_label)
                  for lg in LANGUAGES}
         headlines.append((info.name, texts))
-    _clock(timings, "findings", t)
-    if synthetic is None:
-        synthetic = "synthetic" in data.columns and bool(
-            pd.to_numeric(data["synthetic"], errors="coerce").eq(1).all())
-    return ResearchResult(
-        instrument=inst, lang=lang, source=source_label or str(source or "data"),
-        synthetic=bool(synthetic), data=data, infos=infos, by=by, focus=focus,
-        focus_label=focus_label, rest_label=rest_label, alpha=alpha, weights=wcol,
-        comparisons=comparisons, by_group=by_group, comparisons_by_group=by_sector,
-        shares_all=shares_all, shares_groups=shares_groups, findings=found,
-        headlines=headlines, stage_by_sector=stage_by_sector,
-        score_quantiles=score_quantiles, reliability=reliability,
-        organizations=organizations, import_summary=import_summary, cleaning=cleaning,
-        weighting=weighting, timings=timings, design=chosen, icc=icc, rule_defined=defined,
-        study=study_findings(comparisons, shares_all, shares_groups, defined) if mature else [])
+    return headlines
 
 
 def _get(table: pd.DataFrame, row: str, column: str) -> float | None:
@@ -518,20 +412,19 @@ def _stage_by_sector(data: pd.DataFrame, inst: Instrument, weights: str | None
     return pd.DataFrame(rows, columns=["sector", "stage_level", "stage", "n", "share"])
 
 
-def run_demo(seed: int = DEMO_SEED, respondents: int | None = None, *, lang: str = "en",
-             inst: Instrument | None = None, **options: Any) -> ResearchResult:
+def run_demo(seed: int = DEMO_SEED, respondents: int | None = None, *,
+             inst: Instrument | None = None, options: RunOptions | None = None
+             ) -> ResearchResult:
     """:func:`run` on the synthetic demo panel (``benchmark.demo.generate_panel``), with the
-    study's findings checked on its organizations (``benchmark.demo.calibration_report``):
+    study's findings checked on its organizations (``benchmark.calibration.calibration_report``):
     ``result.calibration``."""
-    from ..benchmark.demo import (
-        DEFAULT_RESPONDENTS,
-        calibration_report,
-        generate_panel,
-        organizations,
-    )
+    from ..benchmark.calibration import calibration_report
+    from ..benchmark.demo import DEFAULT_RESPONDENTS, generate_panel, organizations
     from ..instrument.loader import resolve_instrument
 
     inst = inst or resolve_instrument(None)
+    options = options or RunOptions()
+    lang = options.lang
     t = time.perf_counter()
     panel = generate_panel(inst, seed, respondents or DEFAULT_RESPONDENTS)
     # the study's sentences are about organizations: one row per organization, its
@@ -542,8 +435,8 @@ def run_demo(seed: int = DEMO_SEED, respondents: int | None = None, *, lang: str
                      "respondents)", seed=seed,
                n=f"{len(orgs):,}".replace(",", "." if lang == "nl" else ","),
                m=f"{len(panel):,}".replace(",", "." if lang == "nl" else ","))
-    result = run(frame=orgs, inst=inst, lang=lang, source_label=label, synthetic=True,
-                 respondents=panel, **options)
+    result = run(frame=orgs, inst=inst, options=replace(
+        options, source_label=label, synthetic=True, respondents=panel))
     result.timings = {"generate": took, **result.timings}
     if inst.id == "social-maturity" and result.by == "mature":
         result.calibration = calibration_report(inst, panel)
@@ -551,5 +444,6 @@ def run_demo(seed: int = DEMO_SEED, respondents: int | None = None, *, lang: str
 
 
 
-__all__ = ["ResearchResult", "ImportSummary", "WeightingSummary", "run", "run_demo",
+__all__ = ["ResearchResult", "ImportSummary", "WeightingSummary", "RunOptions", "run",
+           "run_demo",
            "focus_value", "prepare", "group_labels"]

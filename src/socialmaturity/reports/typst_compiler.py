@@ -1,0 +1,121 @@
+"""The one way our PDFs are typeset: Typst, with the shipped fonts, through a bounded pool of
+reused compilers. The assessment report (``reports/typst/report.typ``, web and ``score
+--pdf``) and the research report (``research/typst/research.typ``) both come through here.
+
+Typst sees only the fonts shipped in ``socialmaturity/fonts`` (Inter), never the system's, so
+a PDF looks the same on every machine. A compiler is bound to one template; compilers are kept
+and reused (the fonts are read once and Typst's caches stay warm), at most ``MAX_COMPILERS``
+per template: that many PDFs of a kind are made at once in a process and further requests wait
+their turn, so a flood of requests costs bounded memory and CPU. The data a template prints
+arrives as JSON in ``sys.inputs.data``: user text is data for the template, never markup.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+from importlib import resources
+from pathlib import Path
+
+#: PDFs of one template compiled at the same time in one process (each compiler holds the
+#: fonts and caches).
+MAX_COMPILERS = 2
+
+_SUSPECTS = b"/MarkInfo<</Marked true/Suspects false>>"
+
+
+def fonts_dir() -> Path:
+    """The folder of the shipped fonts (also served to web pages for ``@font-face``)."""
+    return Path(str(resources.files("socialmaturity") / "fonts"))
+
+
+class _Pool:
+    """Idle compilers of one template, and how many were made (never more than the bound)."""
+
+    def __init__(self, template: Path):
+        self.template = template
+        self.idle: queue.LifoQueue = queue.LifoQueue()
+        self.made = 0
+        self.lock = threading.Lock()
+
+    def _new(self):
+        import typst
+
+        return typst.Compiler(str(self.template), root=str(self.template.parent),
+                              font_paths=[str(fonts_dir())], ignore_system_fonts=True)
+
+    def take(self):
+        """An idle compiler, a new one while fewer than ``MAX_COMPILERS`` exist, else the
+        next one given back."""
+        try:
+            return self.idle.get_nowait()
+        except queue.Empty:
+            pass
+        with self.lock:
+            make = self.made < MAX_COMPILERS
+            if make:
+                self.made += 1
+        if not make:
+            return self.idle.get()
+        try:
+            return self._new()
+        except BaseException:
+            with self.lock:
+                self.made -= 1
+            raise
+
+
+_pools: dict[Path, _Pool] = {}
+_pools_lock = threading.Lock()
+
+
+def template_path(package: str, name: str) -> Path:
+    """A Typst template shipped in ``package`` (``socialmaturity.reports``, ``.research``)."""
+    return Path(str(resources.files(package) / "typst" / name))
+
+
+def compile_pdf(template: Path, data: dict) -> bytes:
+    """``template`` typeset with ``data`` (JSON in ``sys.inputs.data``) as PDF bytes."""
+    with _pools_lock:
+        pool = _pools.get(template) or _pools.setdefault(template, _Pool(template))
+    compiler = pool.take()
+    try:
+        pdf = compiler.compile(sys_inputs={"data": json.dumps(data, ensure_ascii=False)})
+    finally:
+        pool.idle.put(compiler)
+        _release_free_memory()
+    return without_false_suspects(pdf)
+
+
+def _release_free_memory() -> None:
+    """Give the memory a compile freed back to the system (glibc's ``malloc_trim``): Typst
+    allocates and frees a lot per document, and without this a server's resident size keeps
+    what its busiest moment needed. A no-op where the C library has no ``malloc_trim``."""
+    global _trim
+    if _trim is None:
+        import ctypes
+        import ctypes.util
+
+        try:
+            _trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _trim = False
+    if _trim:
+        _trim(0)
+
+
+_trim = None
+
+
+def without_false_suspects(pdf: bytes) -> bytes:
+    """The PDF without ``/Suspects false`` in its catalog's ``/MarkInfo``.
+
+    Typst writes the entry with its default value; poppler (pdftotext, pdftoppm, evince)
+    accepts ``/Suspects`` only when true and warns "Suspects object is wrong type (boolean)"
+    otherwise. Leaving the key out means the same (false is the default, PDF 1.7 § 14.7.1);
+    it is blanked with spaces so that every byte offset in the file stays valid."""
+    if pdf.count(_SUSPECTS) != 1:
+        return pdf
+    short = b"/MarkInfo<</Marked true>>"
+    return pdf.replace(_SUSPECTS, short + b" " * (len(_SUSPECTS) - len(short)))

@@ -1,0 +1,178 @@
+"""What a research run is given and what it gives back: :class:`RunOptions` (how to analyse)
+and :class:`ResearchResult` (every table), with the summaries of the import and the weights
+that the report's method appendix tells."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..instrument.model import Instrument
+from .research_files import WeightingSpec
+
+__all__ = ["RunOptions", "ResearchResult", "ImportSummary", "WeightingSummary"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunOptions:
+    """How :func:`~socialmaturity.services.research.run` reads and analyses the data.
+
+    Attributes
+    ----------
+    mapping, layout
+        With an export: its mapping (object or YAML path) and layout
+        (:func:`~socialmaturity.intake.importing.read_export`).
+    rules, clean_data
+        Cleaning rules (:class:`~socialmaturity.research.cleaning.CleaningRules`, default
+        rules when None); ``clean_data=False`` skips cleaning.
+    margins, weights
+        Weighting targets (:func:`~socialmaturity.services.research_files.load_margins`), or
+        an existing weight column; neither: unweighted.
+    by, focus
+        The comparison: rows with ``by == focus`` against the rest (default: mature against
+        less mature, after classification).
+    by_group
+        Also compare within each value of this column (default ``sector``; None: not).
+    lang, alpha
+        The report's language; the false discovery rate for the findings.
+    design
+        ``auto`` (default), ``simple``, ``clustered``, ``stratified`` or ``organization``
+        (:mod:`~socialmaturity.services.research_design`): auto clusters on
+        ``organization_id`` when organizations have several respondents.
+    respondents
+        With a table of organizations (rolled up before): the respondents it was rolled up
+        from, for the intra-class correlations.
+    source_label, synthetic
+        What the report calls the data (default: the file name); whether it is generated
+        (default: when every row says so in a ``synthetic`` column).
+    progress
+        Called with the number of rows read, as an export is imported.
+    """
+
+    mapping: Any = None
+    layout: str | None = None
+    rules: Any = None
+    clean_data: bool = True
+    margins: WeightingSpec | None = None
+    weights: str | None = None
+    by: str = "mature"
+    focus: object = True
+    by_group: str | None = "sector"
+    lang: str = "en"
+    alpha: float = 0.05
+    design: str = "auto"
+    respondents: pd.DataFrame | None = None
+    source_label: str | None = None
+    synthetic: bool | None = None
+    progress: Callable[[int], None] | None = None
+
+
+@dataclass
+class ImportSummary:
+    """What the import did, for the method appendix."""
+
+    source: str
+    layout: str
+    file_format: str
+    encoding: str | None
+    rows: int
+    recodes: pd.DataFrame
+    dropped_columns: list[str]
+    warnings: list[str]
+    column_map: dict[str, str]
+
+
+@dataclass
+class WeightingSummary:
+    """How the weights were made and what they cost."""
+
+    #: ``rake``, ``poststratify`` or ``column`` (given in the data).
+    method: str
+    column: str
+    n: int
+    design_effect: float
+    effective_n: float
+    min_weight: float
+    max_weight: float
+    trim: tuple[float, float] | None = None
+    iterations: int | None = None
+    converged: bool | None = None
+    max_error: float | None = None
+    #: ``margin, value, target, unweighted, weighted`` (shares), for raking and
+    #: post-stratification.
+    targets: pd.DataFrame | None = None
+
+    def table(self) -> pd.DataFrame:
+        rows = [("method", self.method), ("weight column", self.column), ("n", self.n),
+                ("design effect (Kish)", self.design_effect),
+                ("effective n", self.effective_n), ("smallest weight", self.min_weight),
+                ("largest weight", self.max_weight)]
+        if self.trim:
+            rows.append(("trim bounds (× mean)", f"{self.trim[0]:g}–{self.trim[1]:g}"))
+        if self.iterations is not None:
+            rows += [("iterations", self.iterations), ("converged", self.converged),
+                     ("largest margin error", self.max_error)]
+        return pd.DataFrame(rows, columns=["measure", "value"])
+
+
+@dataclass
+class ResearchResult:
+    """Every table of a research run; :func:`~socialmaturity.research.report.write_report`
+    renders it."""
+
+    instrument: Instrument
+    lang: str
+    source: str
+    synthetic: bool
+    #: The respondents analysed: the tidy answers, scores and stages, indicators, weight.
+    data: pd.DataFrame
+    infos: list
+    by: str
+    focus: object
+    focus_label: dict[str, str]
+    rest_label: dict[str, str]
+    alpha: float
+    weights: str | None
+    #: compare() of focus against rest, and per ``by_group`` value.
+    comparisons: pd.DataFrame
+    by_group: str | None
+    comparisons_by_group: pd.DataFrame | None
+    #: shares() of each indicator among all respondents, and in the focus and rest groups
+    #: (column ``group``: ``focus`` / ``rest``).
+    shares_all: pd.DataFrame
+    shares_groups: pd.DataFrame
+    findings: list
+    #: (indicator, {lang: sentence}) for the outcome and department indicators.
+    headlines: list[tuple[str, dict[str, str]]]
+    #: ``sector, stage_level, stage, n, share`` (weighted shares), sectors then ``all``.
+    stage_by_sector: pd.DataFrame
+    #: ``dimension, prob, quantile, n`` of each dimension score and the overall score.
+    score_quantiles: pd.DataFrame
+    reliability: pd.DataFrame
+    organizations: pd.DataFrame | None = None
+    import_summary: ImportSummary | None = None
+    cleaning: Any = None
+    weighting: WeightingSummary | None = None
+    #: The demo panel's calibration rows (``benchmark.calibration.calibration_report``).
+    calibration: list | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    #: The survey design used (:func:`~socialmaturity.services.research_design.choose_design`).
+    design: Any = None
+    #: ICC(1) of the scores within organizations (``research_design.icc_table``), or None.
+    icc: pd.DataFrame | None = None
+    #: Indicator → the gates that ask its question: comparisons "by definition".
+    rule_defined: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The study's headline findings with verdicts (``research.study.study_findings``).
+    study: list = field(default_factory=list)
+
+    @property
+    def indicator_names(self) -> list[str]:
+        return [i.name for i in self.infos]
+
+    def findings_frame(self, lang: str | None = None) -> pd.DataFrame:
+        from ..research.findings import findings_frame
+
+        return findings_frame(self.findings, lang or self.lang)
