@@ -35,8 +35,8 @@ from ..errors import Problem
 from ..instrument.model import Instrument
 from ..research.mapping import Mapping, MappingError, load_mapping, mapping_problems
 from .converting import Converter, metadata_numbers, metadata_times
-from .exports import Recode, SurveyImportError, _stripped, read_raw
-from .planning import plan_columns, short_list
+from .exports import RawExport, Recode, SurveyImportError, _stripped, read_raw
+from .planning import Plan, plan_columns, short_list
 
 #: Problems listed in an error (the total is counted).
 MAX_LISTED = 20
@@ -127,9 +127,25 @@ def read_export(path: str | Path, *, layout: str | None = None,
     problems = converter.problems()
     recodes = raw.recodes + converter.recodes()
     warnings = raw.warnings + plan.warnings
+    meta = {t.name: c for c, t in plan.targets.items() if t.kind == "metadata"}
+    columns = _id_columns(raw, meta, problems, warnings)
+    columns.update(_question_columns(raw, inst, converter, plan, warnings))
+    first = dayfirst if dayfirst is not None else mapping.dayfirst
+    columns.update(_metadata_columns(raw, meta, mapping, first, recodes, warnings, problems))
+    _raise(problems)
+    frame = _tidy_frame(columns, inst)
+    return ImportResult(
+        frame=frame, layout=raw.layout, source_columns=[c.name for c in raw.columns],
+        recodes=recodes, dropped_columns=list(plan.dropped), warnings=warnings,
+        column_map={c: t.describe() for c, t in plan.targets.items()},
+        file_format=raw.file_format, encoding=raw.encoding)
+
+
+def _id_columns(raw: RawExport, meta: dict[str, str], problems: list[Problem],
+                warnings: list[str]) -> dict[str, Any]:
+    """respondent_id (the export's, else the data row number) and organization_id."""
     n = len(raw.data)
     columns: dict[str, Any] = {}
-    meta = {t.name: c for c, t in plan.targets.items() if t.kind == "metadata"}
     if "respondent_id" in meta:
         ids = _stripped(raw.data[meta["respondent_id"]])
         empty = np.flatnonzero(pd.isna(ids))
@@ -146,6 +162,15 @@ def read_export(path: str | Path, *, layout: str | None = None,
                         "(row-00001, …)")
     if "organization_id" in meta:
         columns["organization_id"] = _stripped(raw.data[meta["organization_id"]])
+    return columns
+
+
+def _question_columns(raw: RawExport, inst: Instrument, converter: Converter, plan: Plan,
+                      warnings: list[str]) -> dict[str, Any]:
+    """Every profile, scored and outcome question (empty where the export lacks it), then the
+    kept columns."""
+    n = len(raw.data)
+    columns: dict[str, Any] = {}
     absent = []
     for q in [*inst.profile, *inst.scored_questions, *inst.outcomes]:
         if q.id in converter.out:
@@ -159,6 +184,14 @@ def read_export(path: str | Path, *, layout: str | None = None,
     for column, target in plan.targets.items():
         if target.kind == "keep":
             columns[target.name] = _stripped(raw.data[column])
+    return columns
+
+
+def _metadata_columns(raw: RawExport, meta: dict[str, str], mapping: Mapping, dayfirst: bool | None,
+                      recodes: list[Recode], warnings: list[str],
+                      problems: list[Problem]) -> dict[str, Any]:
+    """duration_seconds (read, else from the two timestamps), progress and submitted_at."""
+    columns: dict[str, Any] = {}
     if "duration_seconds" in meta:
         columns["duration_seconds"] = metadata_numbers(raw, meta["duration_seconds"],
                                                         "duration in seconds", 0, None, recodes,
@@ -166,8 +199,7 @@ def read_export(path: str | Path, *, layout: str | None = None,
     if "progress" in meta:
         columns["progress"] = metadata_numbers(raw, meta["progress"], "progress", 0, 100,
                                                 recodes, problems)
-    first = dayfirst if dayfirst is not None else mapping.dayfirst
-    times = {name: metadata_times(raw, meta[name], mapping, first, warnings, problems)
+    times = {name: metadata_times(raw, meta[name], mapping, dayfirst, warnings, problems)
              for name in ("started_at", "submitted_at") if name in meta}
     if "duration_seconds" not in meta and len(times) == 2:
         columns["duration_seconds"] = (times["submitted_at"] - times["started_at"]) \
@@ -176,7 +208,11 @@ def read_export(path: str | Path, *, layout: str | None = None,
                         f"{meta['submitted_at']!r}")
     if "submitted_at" in times:
         columns["submitted_at"] = times["submitted_at"]
-    _raise(problems)
+    return columns
+
+
+def _tidy_frame(columns: dict[str, Any], inst: Instrument) -> pd.DataFrame:
+    """The columns as the tidy table, with its dtypes."""
     frame = pd.DataFrame({k: (pd.Series(v, dtype=object) if k in inst.index.questions
                               or k in ("respondent_id", "organization_id") else v)
                           for k, v in columns.items()})
@@ -185,12 +221,7 @@ def read_export(path: str | Path, *, layout: str | None = None,
     for name in ("duration_seconds", "progress"):
         if name in frame:
             frame[name] = frame[name].astype("float64")
-    return ImportResult(
-        frame=frame, layout=raw.layout, source_columns=[c.name for c in raw.columns],
-        recodes=recodes, dropped_columns=list(plan.dropped), warnings=warnings,
-        column_map={c: t.describe() for c, t in plan.targets.items()},
-        file_format=raw.file_format, encoding=raw.encoding)
-
+    return frame
 
 
 __all__ = ["ImportResult", "Recode", "SurveyImportError", "read_export"]
