@@ -241,6 +241,47 @@ def _encode(inst: Instrument, frame: pd.DataFrame, questions: list[Question]):
     return enc
 
 
+def _duplicate_answers(enc, scored: list[Question], rows: np.ndarray) -> np.ndarray:
+    """The rows (among ``rows``) whose answers repeat an earlier row's exactly."""
+    signature = pd.DataFrame({f"{q.id}/{part}": getattr(enc.columns[q.id], part)
+                              for q in scored for part in ("status", "value")})
+    dupes = np.zeros(len(rows), dtype=bool)
+    at = np.flatnonzero(rows)
+    if len(at):
+        dupes[at] = signature.iloc[at].duplicated(keep="first").to_numpy()
+    return dupes
+
+
+def _speeders(frame: pd.DataFrame, keep: np.ndarray, fraction: float
+              ) -> tuple[np.ndarray, float | None, float | None]:
+    """The rows faster than ``fraction`` of the kept rows' median duration, the cutoff and
+    the median."""
+    duration = pd.to_numeric(frame["duration_seconds"], errors="coerce").to_numpy(float)
+    timed = keep & np.isfinite(duration)
+    median = float(np.median(duration[timed])) if timed.any() else None
+    cutoff = fraction * median if median is not None else None
+    slow = np.zeros(len(frame), dtype=bool) if cutoff is None else \
+        np.isfinite(duration) & (duration < cutoff)
+    return slow, cutoff, median
+
+
+def _straightliners(inst: Instrument, frame: pd.DataFrame, rules: CleaningRules) -> np.ndarray:
+    """The rows that give one answer to every item of a run of at least the minimum."""
+    runs = _straightline_runs(inst, rules.straightline_min_items)
+    lined = np.zeros(len(frame), dtype=bool)
+    if runs and rules.straightliners:
+        run_enc = _encode(inst, frame, [q for run in runs for q in run])
+        for run in runs:
+            status = np.stack([run_enc.columns[q.id].status for q in run], axis=1)
+            value = np.stack([run_enc.columns[q.id].value for q in run], axis=1)
+            given = status == ANSWERED
+            count = given.sum(axis=1)
+            first = np.where(given, value, -1).max(axis=1)
+            same = np.where(given, value == first[:, None], True).all(axis=1)
+            lined |= (count >= rules.straightline_min_items) & same
+    return lined
+
+
 def clean(frame: pd.DataFrame, inst: Instrument, rules: CleaningRules = CleaningRules()
           ) -> tuple[pd.DataFrame, CleaningReport]:
     """Drop incomplete, unfinished, duplicate, speeding and straight-lining responses.
@@ -309,39 +350,16 @@ def clean(frame: pd.DataFrame, inst: Instrument, rules: CleaningRules = Cleaning
     else:
         apply("duplicate-id", None, note="respondent_id")
 
-    signature = pd.DataFrame({f"{q.id}/{part}": getattr(enc.columns[q.id], part)
-                              for q in scored for part in ("status", "value")})
-    some = answered > 0
-    dupes = np.zeros(n, dtype=bool)
-    rows = np.flatnonzero(keep & some)
-    if len(rows):
-        dupes[rows] = signature.iloc[rows].duplicated(keep="first").to_numpy()
-    apply("duplicate-answers", dupes)
+    apply("duplicate-answers", _duplicate_answers(enc, scored, keep & (answered > 0)))
 
     if "duration_seconds" in frame:
-        duration = pd.to_numeric(frame["duration_seconds"], errors="coerce").to_numpy(float)
-        timed = keep & np.isfinite(duration)
-        median = float(np.median(duration[timed])) if timed.any() else None
-        cutoff = rules.speeder_fraction * median if median is not None else None
-        slow = np.zeros(n, dtype=bool) if cutoff is None else \
-            np.isfinite(duration) & (duration < cutoff)
+        slow, cutoff, median = _speeders(frame, keep, rules.speeder_fraction)
         apply("speeders", slow, value=cutoff, basis=median)
     else:
         apply("speeders", None, note="duration_seconds")
 
-    runs = _straightline_runs(inst, rules.straightline_min_items)
-    lined = np.zeros(n, dtype=bool)
-    if runs and rules.straightliners:
-        run_enc = _encode(inst, frame, [q for run in runs for q in run])
-        for run in runs:
-            status = np.stack([run_enc.columns[q.id].status for q in run], axis=1)
-            value = np.stack([run_enc.columns[q.id].value for q in run], axis=1)
-            given = status == ANSWERED
-            count = given.sum(axis=1)
-            first = np.where(given, value, -1).max(axis=1)
-            same = np.where(given, value == first[:, None], True).all(axis=1)
-            lined |= (count >= rules.straightline_min_items) & same
-    apply("straight-liners", lined, value=rules.straightline_min_items)
+    apply("straight-liners", _straightliners(inst, frame, rules),
+          value=rules.straightline_min_items)
     report.rows_out = int(keep.sum())
     return frame.loc[keep], report
 
