@@ -365,38 +365,53 @@ def compare(frame: pd.DataFrame, by: str, focus: object, indicators: Sequence[st
         require_columns(frame, [by_group], "by-group column")
     ind = indicator_matrix(frame, indicators)
     design = make_design(frame, weights, cluster, strata)
-    w = design.w if design.weighted else None
-    n_total = len(frame)
     series = frame[by]
     is_focus = _focus_mask(series, by, focus)
     in_by = series.notna().to_numpy()
-    if by_group is None:
-        gcodes = np.zeros(n_total, dtype=np.int64)
-        groups: list[object] = []
-        n_groups = 1
-    else:
-        gcodes, groups = group_codes(frame[by_group])
-        n_groups = len(groups)
-        if n_groups == 0:
-            raise ResearchInputError(Problem(where(by_group), "every value is empty"))
+    gcodes, groups = _population_codes(frame, by_group)
+    n_groups = max(len(groups), 1)
     codes = np.where(in_by & (gcodes >= 0), 2 * gcodes + is_focus, -1)
+    s, cols = _estimates(design, codes, gcodes, n_groups, ind, alpha)
+    return _comparison_table(s, cols, ind, by_group, groups)
+
+
+def _population_codes(frame: pd.DataFrame, by_group: str | None
+                      ) -> tuple[np.ndarray, list[object]]:
+    """Each row's ``by_group`` group (-1: empty) and the groups; one population without."""
+    if by_group is None:
+        return np.zeros(len(frame), dtype=np.int64), []
+    gcodes, groups = group_codes(frame[by_group])
+    if len(groups) == 0:
+        raise ResearchInputError(Problem(where(by_group), "every value is empty"))
+    return gcodes, groups
+
+
+def _estimates(design: Design, codes: np.ndarray, gcodes: np.ndarray, n_groups: int, ind,
+               alpha: float) -> tuple[DomainSums, dict[str, np.ndarray]]:
+    """The domain sums and the comparison's columns by the design's method."""
+    w = design.w if design.weighted else None
+    n_total = len(codes)
     if not design.simple and len(column_blocks(ind.n, ind.k)) == 1:
         # one pass over the rows: the (PSU, domain) sums give the domain sums too
         ps = psu_sums(design, codes, 2 * n_groups, ind, counts=True)
         s = _sums_from_psus(ps, codes, 2 * n_groups)
-        cols = _designed(s, design, codes, gcodes, n_groups, ind, alpha, ps)
-    elif not design.simple:
-        s = domain_sums(codes, 2 * n_groups, ind, w)
-        cols = _designed(s, design, codes, gcodes, n_groups, ind, alpha)
-    elif w is None:
-        s = domain_sums(codes, 2 * n_groups, ind, w)
+        return s, _designed(s, design, codes, gcodes, n_groups, ind, alpha, ps)
+    s = domain_sums(codes, 2 * n_groups, ind, w)
+    if not design.simple:
+        return s, _designed(s, design, codes, gcodes, n_groups, ind, alpha)
+    if w is None:
         cols = _unweighted(s, alpha)
         _, var, _ = ratio_variance(s, n_total)
         cols["se_focus"], cols["se_rest"] = np.sqrt(var[1::2]), np.sqrt(var[0::2])
-    else:
-        s = domain_sums(codes, 2 * n_groups, ind, w)
-        pop_rows = np.bincount(gcodes[gcodes >= 0], minlength=n_groups).astype(np.float64)
-        cols = _weighted(s, n_total, pop_rows, alpha)
+        return s, cols
+    pop_rows = np.bincount(gcodes[gcodes >= 0], minlength=n_groups).astype(np.float64)
+    return s, _weighted(s, n_total, pop_rows, alpha)
+
+
+def _comparison_table(s: DomainSums, cols: dict[str, np.ndarray], ind, by_group: str | None,
+                      groups: list[object]) -> pd.DataFrame:
+    """One row per indicator (per group), with the Benjamini–Hochberg adjusted p-values."""
+    n_groups = max(len(groups), 1)
     p_adj = np.vstack([benjamini_hochberg(row) for row in cols["p_value"]])
     k = ind.k
     out: dict[str, object] = {}
