@@ -177,6 +177,19 @@ def group_codes(series: pd.Series) -> tuple[np.ndarray, list[object]]:
     return np.asarray(codes, dtype=np.int64), list(uniques)
 
 
+def grouping(frame: pd.DataFrame, by: str | None, role: str = "by column",
+             empty: str | None = None) -> tuple[np.ndarray, list[object]]:
+    """The rows' groups of column ``by`` (:func:`group_codes`); without ``by``, one population
+    (codes 0, no groups). ``empty``: the message when every value is empty (else allowed)."""
+    if by is None:
+        return np.zeros(len(frame), dtype=np.int64), []
+    require_columns(frame, [by], role)
+    codes, groups = group_codes(frame[by])
+    if empty is not None and not groups:
+        raise ResearchInputError(Problem(where(by), empty))
+    return codes, groups
+
+
 def numeric_column(frame: pd.DataFrame, column: str) -> np.ndarray:
     """A numeric column as float64 (NaN where missing); raise when it holds something else."""
     require_columns(frame, [column])

@@ -22,12 +22,12 @@ from scipy import special
 from ..errors import Problem
 from .checks import (
     ResearchInputError,
-    group_codes,
+    grouping,
     indicator_matrix,
     require_columns,
     where,
 )
-from .describe import DomainSums, domain_sums, psu_influence, ratio_variance
+from .describe import DomainSums, domain_sums, grouped_table, psu_influence, ratio_variance
 from .design import Design, column_blocks, group_sum, make_design, psu_sums
 
 __all__ = ["compare", "benjamini_hochberg", "ResearchInputError", "COLUMNS"]
@@ -368,22 +368,17 @@ def compare(frame: pd.DataFrame, by: str, focus: object, indicators: Sequence[st
     series = frame[by]
     is_focus = _focus_mask(series, by, focus)
     in_by = series.notna().to_numpy()
-    gcodes, groups = _population_codes(frame, by_group)
+    gcodes, groups = grouping(frame, by_group, "by-group column", "every value is empty")
     n_groups = max(len(groups), 1)
     codes = np.where(in_by & (gcodes >= 0), 2 * gcodes + is_focus, -1)
     s, cols = _estimates(design, codes, gcodes, n_groups, ind, alpha)
-    return _comparison_table(s, cols, ind, by_group, groups)
-
-
-def _population_codes(frame: pd.DataFrame, by_group: str | None
-                      ) -> tuple[np.ndarray, list[object]]:
-    """Each row's ``by_group`` group (-1: empty) and the groups; one population without."""
-    if by_group is None:
-        return np.zeros(len(frame), dtype=np.int64), []
-    gcodes, groups = group_codes(frame[by_group])
-    if len(groups) == 0:
-        raise ResearchInputError(Problem(where(by_group), "every value is empty"))
-    return gcodes, groups
+    return grouped_table(by_group, groups, "indicator", np.asarray(ind.names, dtype=object), {
+        "n_focus": s.nv[1::2].astype(np.int64), "n_rest": s.nv[0::2].astype(np.int64),
+        **{name: np.asarray(cols[name], dtype=np.float64)
+           for name in ("share_focus", "share_rest", "se_focus", "se_rest", "ratio", "ci_low",
+                        "ci_high", "p_value")},
+        "p_adjusted": np.vstack([benjamini_hochberg(row) for row in cols["p_value"]]),
+        "test": np.asarray(cols["test"], dtype=object)})
 
 
 def _estimates(design: Design, codes: np.ndarray, gcodes: np.ndarray, n_groups: int, ind,
@@ -406,23 +401,3 @@ def _estimates(design: Design, codes: np.ndarray, gcodes: np.ndarray, n_groups: 
         return s, cols
     pop_rows = np.bincount(gcodes[gcodes >= 0], minlength=n_groups).astype(np.float64)
     return s, _weighted(s, n_total, pop_rows, alpha)
-
-
-def _comparison_table(s: DomainSums, cols: dict[str, np.ndarray], ind, by_group: str | None,
-                      groups: list[object]) -> pd.DataFrame:
-    """One row per indicator (per group), with the Benjamini–Hochberg adjusted p-values."""
-    n_groups = max(len(groups), 1)
-    p_adj = np.vstack([benjamini_hochberg(row) for row in cols["p_value"]])
-    k = ind.k
-    out: dict[str, object] = {}
-    if by_group is not None:
-        out[by_group] = np.repeat(np.asarray(groups, dtype=object), k)
-    out["indicator"] = np.tile(np.asarray(ind.names, dtype=object), n_groups)
-    out["n_focus"] = s.nv[1::2].ravel().astype(np.int64)
-    out["n_rest"] = s.nv[0::2].ravel().astype(np.int64)
-    for name in ("share_focus", "share_rest", "se_focus", "se_rest", "ratio", "ci_low",
-                 "ci_high", "p_value"):
-        out[name] = np.asarray(cols[name], dtype=np.float64).ravel()
-    out["p_adjusted"] = p_adj.ravel()
-    out["test"] = np.asarray(cols["test"], dtype=object).ravel()
-    return pd.DataFrame(out)

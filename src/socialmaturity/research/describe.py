@@ -25,12 +25,10 @@ from ..errors import Problem
 from .checks import (
     Indicators,
     ResearchInputError,
-    group_codes,
+    grouping,
     indicator_matrix,
     numeric_column,
-    require_columns,
     weights_array,
-    where,
 )
 from .design import Design, column_blocks, make_design, psu_sums
 
@@ -226,17 +224,9 @@ def shares(frame: pd.DataFrame, indicators: Sequence[str], weights: str | None =
     ind = indicator_matrix(frame, indicators)
     design = make_design(frame, weights, cluster, strata)
     n_total = len(frame)
-    if by is None:
-        codes = np.zeros(n_total, dtype=np.int64)
-        groups: list[object] = []
-        m = 1
-    else:
-        require_columns(frame, [by], "by column")
-        codes, groups = group_codes(frame[by])
-        m = len(groups)
-        if m == 0:
-            raise ResearchInputError(Problem(where(by), "every value is empty; a by column "
-                                                        "needs at least one group"))
+    codes, groups = grouping(frame, by, empty="every value is empty; a by column "
+                                              "needs at least one group")
+    m = max(len(groups), 1)
     s = domain_sums(codes, m, ind, design.w)
     if design.simple:
         p, var, _ = ratio_variance(s, n_total)
@@ -249,16 +239,20 @@ def shares(frame: pd.DataFrame, indicators: Sequence[str], weights: str | None =
     se = np.sqrt(var)
     lo, hi = _logit_ci(p, se, df, alpha)
     deff = design_effect(p, var, s.nv)
-    k = ind.k
-    out = {}
+    return grouped_table(by, groups, "indicator", np.asarray(ind.names, dtype=object), {
+        "n": s.nv.astype(np.int64), "share": p, "se": se, "ci_low": lo, "ci_high": hi,
+        "deff": deff})
+
+
+def grouped_table(by: str | None, groups: list[object], inner: str, values: np.ndarray,
+                  columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """A long table, ``[by,] inner, *columns``: a row per group (``max(1, len(groups))``, the
+    outer order) and value of ``inner``; each column is a groups × values array."""
+    out: dict[str, object] = {}
     if by is not None:
-        out[by] = np.repeat(np.asarray(groups, dtype=object), k)
-    out.update({
-        "indicator": np.tile(np.asarray(ind.names, dtype=object), m),
-        "n": s.nv.ravel().astype(np.int64),
-        "share": p.ravel(), "se": se.ravel(), "ci_low": lo.ravel(), "ci_high": hi.ravel(),
-        "deff": deff.ravel(),
-    })
+        out[by] = np.repeat(np.asarray(groups, dtype=object), len(values))
+    out[inner] = np.tile(values, max(len(groups), 1))
+    out.update({name: np.asarray(v).ravel() for name, v in columns.items()})
     return pd.DataFrame(out)
 
 
@@ -373,33 +367,26 @@ def quantiles(frame: pd.DataFrame, value: str, by: str | None = None,
     design = make_design(frame, weights, cluster, strata) if ci else None
     w = design.w if design is not None else weights_array(frame, weights)
     w = np.ones(len(frame)) if w is None else w
-    if by is None:
-        codes = np.zeros(len(frame), dtype=np.int64)
-        groups: list[object] = [None]
-    else:
-        require_columns(frame, [by], "by column")
-        codes, groups = group_codes(frame[by])
+    codes, groups = grouping(frame, by)
     keep = ~np.isnan(x) & (codes >= 0)
     order = np.lexsort((x[keep], codes[keep]))
     xs, ws, cs = x[keep][order], w[keep][order], codes[keep][order]
-    bounds = np.searchsorted(cs, np.arange(len(groups) + 1))
+    m = max(len(groups), 1)
+    bounds = np.searchsorted(cs, np.arange(m + 1))
     fn = _inverse_cdf if rule == "inverse" else _interpolated
-    if design is not None:
-        dcodes = np.where(keep, codes, -1)
-        dfs = design.domain_df(dcodes, max(len(groups), 1))
-    rows = []
-    for g, label in enumerate(groups):
+    nan = np.full((m, len(p)), np.nan)
+    q, se, lo, hi = nan.copy(), nan.copy(), nan.copy(), nan.copy()
+    dfs = design.domain_df(np.where(keep, codes, -1), m) if design is not None else None
+    for g in range(m):
         a, b = bounds[g], bounds[g + 1]
-        q = fn(xs[a:b], ws[a:b], p) if b > a else np.full(len(p), np.nan)
-        if design is not None:
-            if b > a:
-                lo, hi, se = _woodruff(design, x, keep & (codes == g), q, dfs[g], alpha, fn,
-                                       xs[a:b], ws[a:b])
-            else:
-                lo = hi = se = np.full(len(p), np.nan)
-        for j, (prob, qv) in enumerate(zip(p, q, strict=True)):
-            row = ({by: label} if by is not None else {}) | {"prob": prob, "quantile": qv}
+        if b > a:
+            q[g] = fn(xs[a:b], ws[a:b], p)
             if design is not None:
-                row |= {"se": se[j], "ci_low": lo[j], "ci_high": hi[j]}
-            rows.append(row | {"n": int(b - a)})
-    return pd.DataFrame(rows)
+                lo[g], hi[g], se[g] = _woodruff(design, x, keep & (codes == g), q[g], dfs[g],
+                                                alpha, fn, xs[a:b], ws[a:b])
+    columns = {"quantile": q} | ({"se": se, "ci_low": lo, "ci_high": hi} if ci else {})
+    table = grouped_table(by, groups, "prob", p, columns | {
+        "n": np.repeat(np.diff(bounds), len(p)).astype(np.int64)})
+    if by is not None:
+        table[by] = table[by].infer_objects()
+    return table
