@@ -198,23 +198,7 @@ def cronbach_alpha(frame: pd.DataFrame, items: Sequence[str], *, reverse: Sequen
     0.9538
     """
     names = list(items)
-    require_columns(frame, names, "item column")
-    if len(set(names)) != len(names):
-        raise ResearchInputError(Problem("items", "an item is listed twice"))
-    unknown = [r for r in reverse if r not in names]
-    if unknown:
-        raise ResearchInputError(Problem(where(unknown[0]), "is reversed but not one of the "
-                                                            "scale's items"))
-    x = np.column_stack([numeric_column(frame, c) for c in names]) if names \
-        else np.zeros((len(frame), 0))
-    if len(names) < 2:
-        raise ResearchInputError(Problem("items", "a scale needs at least two items"))
-    if reverse:
-        lo = np.nanmin(x) if min is None else float(min)
-        hi = np.nanmax(x) if max is None else float(max)
-        for name in reverse:
-            j = names.index(name)
-            x[:, j] = lo + hi - x[:, j]
+    x = _item_matrix(frame, names, reverse, min, max)
     answered = ~np.isnan(x)
     sd = np.nanstd(x, axis=0, ddof=1) if len(x) > 1 else np.full(len(names), np.nan)
     keep = np.isfinite(sd) & (sd > 0)
@@ -238,7 +222,41 @@ def cronbach_alpha(frame: pd.DataFrame, items: Sequence[str], *, reverse: Sequen
     n = int(answered.any(axis=1).sum())
     ci_low, ci_high = feldt_interval(alpha, n, k, level)
     d = np.sqrt(np.diag(c))
-    omega = omega_total(c / np.outer(d, d))
+    return ReliabilityResult(
+        items=used, alpha=alpha, std_alpha=std_alpha, ci_low=ci_low, ci_high=ci_high,
+        omega=omega_total(c / np.outer(d, d)), n=n, n_complete=int(answered.all(axis=1).sum()),
+        n_pairwise_min=int(off.min()), n_pairwise_max=int(off.max()),
+        item_stats=_item_stats(used, x, answered, c), reversed=list(reverse), dropped=dropped)
+
+
+def _item_matrix(frame: pd.DataFrame, names: list[str], reverse: Sequence[str],
+                 lo: float | None, hi: float | None) -> np.ndarray:
+    """The items' answers as a float matrix (NaN: missing), reversed items flipped to
+    ``lo + hi − x`` (default: the lowest and highest answer seen)."""
+    require_columns(frame, names, "item column")
+    if len(set(names)) != len(names):
+        raise ResearchInputError(Problem("items", "an item is listed twice"))
+    unknown = [r for r in reverse if r not in names]
+    if unknown:
+        raise ResearchInputError(Problem(where(unknown[0]), "is reversed but not one of the "
+                                                            "scale's items"))
+    x = np.column_stack([numeric_column(frame, c) for c in names]) if names \
+        else np.zeros((len(frame), 0))
+    if len(names) < 2:
+        raise ResearchInputError(Problem("items", "a scale needs at least two items"))
+    if reverse:
+        lo = np.nanmin(x) if lo is None else float(lo)
+        hi = np.nanmax(x) if hi is None else float(hi)
+        for name in reverse:
+            j = names.index(name)
+            x[:, j] = lo + hi - x[:, j]
+    return x
+
+
+def _item_stats(used: list[str], x: np.ndarray, answered: np.ndarray, c: np.ndarray
+                ) -> pd.DataFrame:
+    """Per item: n, mean, sd, the corrected item–total correlation and alpha if dropped."""
+    k = len(used)
     rows = []
     for i, name in enumerate(used):
         mask = np.arange(k) != i
@@ -249,11 +267,7 @@ def cronbach_alpha(frame: pd.DataFrame, items: Sequence[str], *, reverse: Sequen
                      "mean": float(np.nanmean(x[:, i])), "sd": float(np.sqrt(c[i, i])),
                      "r_drop": float(r_drop), "alpha_if_dropped": raw_i,
                      "std_alpha_if_dropped": std_i})
-    return ReliabilityResult(
-        items=used, alpha=alpha, std_alpha=std_alpha, ci_low=ci_low, ci_high=ci_high,
-        omega=omega, n=n, n_complete=int(answered.all(axis=1).sum()),
-        n_pairwise_min=int(off.min()), n_pairwise_max=int(off.max()),
-        item_stats=pd.DataFrame(rows), reversed=list(reverse), dropped=dropped)
+    return pd.DataFrame(rows)
 
 
 def reliability_table(results: Mapping[str, ReliabilityResult]) -> pd.DataFrame:
