@@ -144,18 +144,50 @@ def suggest_mapping(export_path: str | Path, inst: Instrument, layout: str | Non
         The mapping (write it with :func:`dump_mapping`; the comments show the matched texts
         and the confidence) and the report of every column.
     """
-    import pandas as pd
-
-    from ..intake.exports import SAMPLE_ROWS, read_raw
+    from ..intake.exports import read_raw
 
     raw = read_raw(export_path, layout=layout, inst=inst)
+    suggestions: dict[str, ColumnSuggestion] = {}
+    system: list[str] = []
+    candidates = _candidates(inst, raw, suggestions, system)
+    _assign(candidates, raw, suggestions, min_confidence)
+    unmatched = []
+    for col in raw.columns:
+        if col.name not in suggestions:
+            unmatched.append(col.name)
+            suggestions[col.name] = ColumnSuggestion(col.name, col.text, None, "", 0.0,
+                                                     "not matched")
+    ordered = [suggestions[c.name] for c in raw.columns]
+    mapping = Mapping(instrument=inst.id, layout=raw.layout)
+    for s in ordered:
+        if s.target is None:
+            continue
+        if s.method == "system column":
+            if s.target.name != raw.system.get(s.column):
+                mapping.columns[s.column] = s.target
+            continue
+        if s.method == "question id":
+            continue
+        mapping.columns[s.column] = s.target
+        mapping.comments[s.column] = (f"{s.confidence:.0%} {s.method}: "
+                                      f"{s.matched_text!r}"[:180])
+    labels = _suggest_labels(inst, raw, ordered, mapping)
+    mapping.unmatched = {c: raw.column(c).text for c in unmatched}
+    report = SuggestionReport(raw.layout, ordered, labels, unmatched, system)
+    return mapping, report
+
+
+def _candidates(inst: Instrument, raw: Any, suggestions: dict[str, ColumnSuggestion],
+                system: list[str]) -> list[tuple[float, str, Target, str, str]]:
+    """The (score, column, target, matched text, method) candidates of the question-like
+    columns, best first; system columns go straight into ``suggestions`` and ``system``."""
+    import pandas as pd
+
+    from ..intake.exports import SAMPLE_ROWS
+
     texts = QuestionTexts(inst)
     idx = inst.index
-    mapping = Mapping(instrument=inst.id, layout=raw.layout)
-    suggestions: dict[str, ColumnSuggestion] = {}
     candidates: list[tuple[float, str, Target, str, str]] = []
-    system: list[str] = []
-    samples: dict[str, list[str]] = {}
     for col in raw.columns:
         default = raw.system.get(col.name, False)
         if default is not False:
@@ -175,8 +207,8 @@ def suggest_mapping(export_path: str | Path, inst: Instrument, layout: str | Non
             candidates.append((2.0, col.name, exact, col.text or col.name, how))
             continue
         values = raw.data[col.name].iloc[:SAMPLE_ROWS].astype(object)
-        samples[col.name] = sorted({str(v).strip() for v in values if not pd.isna(v)
-                                    and str(v).strip()})[:50]
+        samples = sorted({str(v).strip() for v in values if not pd.isna(v)
+                          and str(v).strip()})[:50]
         for base, choice in text_variants(col.text or col.name, col.choice):
             for score, qid, matched in _question_text_candidates(texts, base)[:5]:
                 q = idx.questions[qid]
@@ -189,11 +221,18 @@ def suggest_mapping(export_path: str | Path, inst: Instrument, layout: str | Non
                                            Target.choice(qid, key), f"{matched} - {label}",
                                            "similar text"))
                     continue
-                share = _answer_share(inst, qid, samples[col.name])
+                share = _answer_share(inst, qid, samples)
                 combined = score if share is None else 0.8 * score + 0.2 * share
                 candidates.append((combined, col.name, Target.question(qid), matched,
                                    "similar text"))
     candidates.sort(key=lambda c: -c[0])
+    return candidates
+
+
+def _assign(candidates: list[tuple[float, str, Target, str, str]], raw: Any,
+            suggestions: dict[str, ColumnSuggestion], min_confidence: float) -> None:
+    """Give each column its best candidate that reaches ``min_confidence``, each question
+    once (one-column-per-choice columns: each option once)."""
     taken: set[tuple[str, str | None]] = set()
     for score, column, target, matched, how in candidates:
         if column in suggestions:
@@ -209,29 +248,6 @@ def suggest_mapping(export_path: str | Path, inst: Instrument, layout: str | Non
         confidence = min(score, 1.0)
         suggestions[column] = ColumnSuggestion(column, raw.column(column).text, target, matched,
                                                round(confidence, 3), how)
-    unmatched = []
-    for col in raw.columns:
-        if col.name not in suggestions:
-            unmatched.append(col.name)
-            suggestions[col.name] = ColumnSuggestion(col.name, col.text, None, "", 0.0,
-                                                     "not matched")
-    ordered = [suggestions[c.name] for c in raw.columns]
-    for s in ordered:
-        if s.target is None:
-            continue
-        if s.method == "system column":
-            if s.target.name != raw.system.get(s.column):
-                mapping.columns[s.column] = s.target
-            continue
-        if s.method == "question id":
-            continue
-        mapping.columns[s.column] = s.target
-        mapping.comments[s.column] = (f"{s.confidence:.0%} {s.method}: "
-                                      f"{s.matched_text!r}"[:180])
-    labels = _suggest_labels(inst, raw, ordered, mapping)
-    mapping.unmatched = {c: raw.column(c).text for c in unmatched}
-    report = SuggestionReport(raw.layout, ordered, labels, unmatched, system)
-    return mapping, report
 
 
 def _suggest_labels(inst: Instrument, raw: Any, suggestions: list[ColumnSuggestion],
@@ -269,7 +285,6 @@ def _suggest_labels(inst: Instrument, raw: Any, suggestions: list[ColumnSuggesti
                     out.append(LabelSuggestion(q.id, piece, None, matched, round(score, 3),
                                                int(rows)))
     return out
-
 
 
 __all__ = ["ColumnSuggestion", "LabelSuggestion", "SuggestionReport", "suggest_mapping"]
