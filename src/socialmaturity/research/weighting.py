@@ -256,41 +256,11 @@ def rake(frame: pd.DataFrame, margins: Mapping[str, Mapping[object, float]], *,
     (which stops on the change of the cell totals rather than on the margins); with
     trimming, ``anesrake::anesrake(targets, frame, caseid, cap = 3)``.
     """
-    if not margins:
-        raise ResearchInputError(Problem("margins", "give at least one margin"))
-    if int(max_iter) < 1:
-        raise ResearchInputError(Problem("max_iter", f"{max_iter} is not ≥ 1"))
-    if not tol >= 0:
-        raise ResearchInputError(Problem("tol", f"{tol} is not ≥ 0"))
-    if trim is not None:
-        low, high = (float(x) for x in trim)
-        if not (0 <= low <= 1 <= high):
-            raise ResearchInputError(Problem("trim", (
-                f"{trim} are not bounds around the mean weight; give (low, high) with "
-                "0 ≤ low ≤ 1 ≤ high, e.g. (0.3, 3.0)")))
+    low, high = _rake_settings(margins, max_iter, tol, trim)
     require_columns(frame, list(margins), "margin column")
     b = weights_array(frame, base_weights, role="base_weights")
     w = np.ones(len(frame)) if b is None else b / b.mean()
-    plan = []
-    problems = []
-    for column, targets in margins.items():
-        codes, values = _codes(frame, column)
-        share = _shares(targets, f"margins[{column!r}]")
-        counts = np.bincount(codes, minlength=len(values))
-        for j, v in enumerate(values):
-            if share.get(v, 0.0) <= 0:
-                problems.append(Problem(where(column), (
-                    f"{counts[j]} respondent(s) have {v!r}, which has "
-                    + ("a target of 0" if v in share else "no target")
-                    + f"; targets are given for: {', '.join(map(repr, share))}")))
-        for v, s in share.items():
-            if s > 0 and v not in values:
-                problems.append(Problem(where(column), (
-                    f"{v!r} has a target ({s:.4g}) but no respondents; merge it with another "
-                    "value or drop its target")))
-        plan.append((codes, np.array([share.get(v, 0.0) for v in values])))
-    if problems:
-        raise ResearchInputError(problems[:10], total=len(problems))
+    plan = _rake_plan(frame, margins)
 
     def error(weights: np.ndarray) -> float:
         total = weights.sum()
@@ -312,6 +282,52 @@ def rake(frame: pd.DataFrame, margins: Mapping[str, Mapping[object, float]], *,
     w = w / w.mean()
     return RakeResult(pd.Series(w, index=frame.index, name="weight"), iterations, converged,
                       err)
+
+
+def _rake_settings(margins: Mapping[str, Mapping[object, float]], max_iter: int, tol: float,
+                   trim: tuple[float, float] | None) -> tuple[float, float]:
+    """Check :func:`rake`'s settings; the trimming bounds (0, inf without)."""
+    if not margins:
+        raise ResearchInputError(Problem("margins", "give at least one margin"))
+    if int(max_iter) < 1:
+        raise ResearchInputError(Problem("max_iter", f"{max_iter} is not ≥ 1"))
+    if not tol >= 0:
+        raise ResearchInputError(Problem("tol", f"{tol} is not ≥ 0"))
+    if trim is None:
+        return 0.0, np.inf
+    low, high = (float(x) for x in trim)
+    if not (0 <= low <= 1 <= high):
+        raise ResearchInputError(Problem("trim", (
+            f"{trim} are not bounds around the mean weight; give (low, high) with "
+            "0 ≤ low ≤ 1 ≤ high, e.g. (0.3, 3.0)")))
+    return low, high
+
+
+def _rake_plan(frame: pd.DataFrame, margins: Mapping[str, Mapping[object, float]]
+               ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per margin: each row's category code and the categories' target shares; every value
+    with respondents needs a target > 0 and every target > 0 respondents."""
+    plan = []
+    problems = []
+    for column, targets in margins.items():
+        codes, values = _codes(frame, column)
+        share = _shares(targets, f"margins[{column!r}]")
+        counts = np.bincount(codes, minlength=len(values))
+        for j, v in enumerate(values):
+            if share.get(v, 0.0) <= 0:
+                problems.append(Problem(where(column), (
+                    f"{counts[j]} respondent(s) have {v!r}, which has "
+                    + ("a target of 0" if v in share else "no target")
+                    + f"; targets are given for: {', '.join(map(repr, share))}")))
+        for v, s in share.items():
+            if s > 0 and v not in values:
+                problems.append(Problem(where(column), (
+                    f"{v!r} has a target ({s:.4g}) but no respondents; merge it with another "
+                    "value or drop its target")))
+        plan.append((codes, np.array([share.get(v, 0.0) for v in values])))
+    if problems:
+        raise ResearchInputError(problems[:10], total=len(problems))
+    return plan
 
 
 def _weights(weights: pd.Series | Sequence[float] | np.ndarray) -> np.ndarray:
