@@ -14,13 +14,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from ..errors import InputFileError, Problem, SocialMaturityError
 from ..intake.tables import read_table
 from ..intake.writing import table_bytes, write_table
+
+if TYPE_CHECKING:
+    from ..instrument.positions import Positions
 
 # --- reading and writing tables: one reader and one writer, in socialmaturity.intake.tables
 
@@ -99,27 +102,43 @@ def load_margins(path: str | Path, trim: tuple[float, float] | None = None) -> W
     if problems:
         raise InputFileError(problems)
     if "margins" in data:
-        margins = data["margins"]
-        if not isinstance(margins, dict) or not margins:
-            raise InputFileError(Problem(pos.where(("margins",)), "expected column: {value: "
-                                                                  "target, …} for each margin"))
-        out: dict[str, dict[str, float]] = {}
-        for column, targets in margins.items():
-            if not isinstance(targets, dict) or not targets:
-                problems.append(Problem(pos.where(("margins", column)), f"margin {column!r}: "
-                                        "expected {value: target, …}"))
-                continue
-            out[str(column)] = {}
-            for value, target in targets.items():
-                if not _number(target):
-                    problems.append(Problem(pos.where(("margins", column, value)),
-                                            f"target of {column}={value} is {target!r}; "
-                                            "valid: a share or count ≥ 0"))
-                else:
-                    out[str(column)][_key(value)] = float(target)
-        if problems:
-            raise InputFileError(problems)
-        return WeightingSpec("rake", out, trim=spec_trim, max_iter=max_iter)
+        return WeightingSpec("rake", _rake_margins(data["margins"], pos), trim=spec_trim,
+                             max_iter=max_iter)
+    cells, table = _cell_targets(data, pos)
+    if spec_trim is not None:
+        raise InputFileError(Problem(pos.where(("trim",)), "trimming works with raking "
+                                                           "(`margins:`), not with "
+                                                           "post-stratification"))
+    return WeightingSpec("poststratify", cells=tuple(cells), targets=table, max_iter=max_iter)
+
+
+def _rake_margins(margins: Any, pos: Positions) -> dict[str, dict[str, float]]:
+    """``margins:``: each column's {value: target}."""
+    if not isinstance(margins, dict) or not margins:
+        raise InputFileError(Problem(pos.where(("margins",)), "expected column: {value: "
+                                                              "target, …} for each margin"))
+    problems: list[Problem] = []
+    out: dict[str, dict[str, float]] = {}
+    for column, targets in margins.items():
+        if not isinstance(targets, dict) or not targets:
+            problems.append(Problem(pos.where(("margins", column)), f"margin {column!r}: "
+                                    "expected {value: target, …}"))
+            continue
+        out[str(column)] = {}
+        for value, target in targets.items():
+            if not _number(target):
+                problems.append(Problem(pos.where(("margins", column, value)),
+                                        f"target of {column}={value} is {target!r}; "
+                                        "valid: a share or count ≥ 0"))
+            else:
+                out[str(column)][_key(value)] = float(target)
+    if problems:
+        raise InputFileError(problems)
+    return out
+
+
+def _cell_targets(data: dict, pos: Positions) -> tuple[list[str], dict[tuple[str, ...], float]]:
+    """``cells:`` and ``targets:``: the cell columns and each cell's target."""
     cells = data.get("cells")
     if isinstance(cells, str):
         cells = [cells]
@@ -129,6 +148,7 @@ def load_margins(path: str | Path, trim: tuple[float, float] | None = None) -> W
     if not isinstance(targets, list) or not targets:
         raise InputFileError(Problem(pos.where(("targets",)), "expected a list of {column: "
                                                               "value, …, target: share}"))
+    problems: list[Problem] = []
     table: dict[tuple[str, ...], float] = {}
     for i, row in enumerate(targets):
         where = pos.where(("targets", i))
@@ -141,11 +161,7 @@ def load_margins(path: str | Path, trim: tuple[float, float] | None = None) -> W
             table[tuple(_key(row[c]) for c in cells)] = float(row["target"])
     if problems:
         raise InputFileError(problems)
-    if spec_trim is not None:
-        raise InputFileError(Problem(pos.where(("trim",)), "trimming works with raking "
-                                                           "(`margins:`), not with "
-                                                           "post-stratification"))
-    return WeightingSpec("poststratify", cells=tuple(cells), targets=table, max_iter=max_iter)
+    return cells, table
 
 
 def _number(value: Any) -> bool:
