@@ -1,4 +1,4 @@
-"""Compare a focus group with the rest: "× as likely", its CI, a test and BH-adjusted p-values.
+r"""Compare a focus group with the rest: "× as likely", its CI, a test and BH-adjusted p-values.
 
 :func:`compare` takes the rows where a column equals a focus value ("focus") and all the
 other rows with a value in that column ("rest") and, for each 0/1 indicator, gives the share
@@ -9,6 +9,54 @@ Benjamini–Hochberg adjusted p-value across the indicators. Unweighted it uses 
 Everything is vectorized over indicators and groups (one sparse matrix product for all sums,
 see :func:`~socialmaturity.research.describe.domain_sums`); only Fisher's exact test, needed
 for small tables, runs table by table.
+
+Method of :func:`compare`
+-------------------------
+
+**Unweighted.** With ``a`` of ``n1`` focus and ``c`` of ``n2`` rest respondents saying
+yes, the ratio is the risk ratio :math:`RR = (a/n_1)/(c/n_2)` with Katz's log interval
+
+.. math:: RR \cdot \exp\left(\pm z_{1-\alpha/2}\sqrt{1/a - 1/n_1 + 1/c - 1/n_2}\right)
+
+(NaN when ``a`` or ``c`` is 0). The test is Pearson's chi-square on the 2×2 table without
+continuity correction, :math:`X^2 = n(ad-bc)^2/(n_1 n_2 (a+c)(b+d))` on 1 df, or Fisher's
+exact test (two-sided) when an expected count is below 5.
+Equivalent R: ``chisq.test(tab, correct = FALSE)``, ``fisher.test(tab)``,
+``epitools::riskratio(tab, method = "wald")``.
+
+**Weighted.** The design is ``svydesign(ids = ~1, weights = ~w)``: shares are ratio
+estimators over the domains focus ∩ answered and rest ∩ answered, with with-replacement
+linearization over the full sample (see :func:`~socialmaturity.research.describe.shares`).
+The covariance of the two shares comes from the same influence values. The ratio's
+interval is the delta method on the log scale:
+
+.. math::
+
+    \widehat V(\log RR) = \frac{V_f}{p_f^2} + \frac{V_r}{p_r^2}
+        - \frac{2\,\mathrm{Cov}_{fr}}{p_f p_r}, \quad
+    RR \cdot \exp(\pm z_{1-\alpha/2} \sqrt{\widehat V(\log RR)})
+
+(normal quantile, as ``confint(svycontrast(...))``). The test is the Rao–Scott
+second-order correction, R's default ``svychisq(statistic = "F")``: :math:`F = X^2/\delta`
+on :math:`(1,\ \nu)` degrees of freedom with :math:`\nu` = respondents in the population
+compared − 1 (all rows, or the ``by_group`` group's rows); see :func:`_rao_scott`.
+Equivalent R::
+
+    des <- svydesign(ids = ~1, weights = ~w, data = frame)
+    des <- update(des, grp = factor(ifelse(by == focus, "focus", "rest")))
+    svyby(~ind, ~grp, des, svymean, na.rm = TRUE, covmat = TRUE)    # shares, V, Cov
+    svychisq(~grp + ind, des)                                      # F, p
+    # by_group: the same on subset(des, sector == s)
+
+**Clusters and strata.** The same estimators, with every variance (the two shares, the
+log ratio's influence ``z_f/p_f − z_r/p_r``, the Rao–Scott contrast) from PSU totals
+within strata, :meth:`~socialmaturity.research.design.Design.variance`; the F test's
+denominator df is the design's PSUs − strata among the rows of the population compared.
+Equivalent R: the calls above with ``svydesign(ids = ~cluster, strata = ~strata,
+weights = ~w, nest = TRUE)``.
+
+**Adjustment.** Benjamini–Hochberg across the indicators (within each ``by_group``
+group): :func:`benjamini_hochberg`, R ``p.adjust(method = "BH")``.
 """
 
 from __future__ import annotations
@@ -313,50 +361,7 @@ def compare(frame: pd.DataFrame, by: str, focus: object, indicators: Sequence[st
 
     Notes
     -----
-    **Unweighted.** With ``a`` of ``n1`` focus and ``c`` of ``n2`` rest respondents saying
-    yes, the ratio is the risk ratio :math:`RR = (a/n_1)/(c/n_2)` with Katz's log interval
-
-    .. math:: RR \cdot \exp\left(\pm z_{1-\alpha/2}\sqrt{1/a - 1/n_1 + 1/c - 1/n_2}\right)
-
-    (NaN when ``a`` or ``c`` is 0). The test is Pearson's chi-square on the 2×2 table without
-    continuity correction, :math:`X^2 = n(ad-bc)^2/(n_1 n_2 (a+c)(b+d))` on 1 df, or Fisher's
-    exact test (two-sided) when an expected count is below 5.
-    Equivalent R: ``chisq.test(tab, correct = FALSE)``, ``fisher.test(tab)``,
-    ``epitools::riskratio(tab, method = "wald")``.
-
-    **Weighted.** The design is ``svydesign(ids = ~1, weights = ~w)``: shares are ratio
-    estimators over the domains focus ∩ answered and rest ∩ answered, with with-replacement
-    linearization over the full sample (see :func:`~socialmaturity.research.describe.shares`).
-    The covariance of the two shares comes from the same influence values. The ratio's
-    interval is the delta method on the log scale:
-
-    .. math::
-
-        \widehat V(\log RR) = \frac{V_f}{p_f^2} + \frac{V_r}{p_r^2}
-            - \frac{2\,\mathrm{Cov}_{fr}}{p_f p_r}, \quad
-        RR \cdot \exp(\pm z_{1-\alpha/2} \sqrt{\widehat V(\log RR)})
-
-    (normal quantile, as ``confint(svycontrast(...))``). The test is the Rao–Scott
-    second-order correction, R's default ``svychisq(statistic = "F")``: :math:`F = X^2/\delta`
-    on :math:`(1,\ \nu)` degrees of freedom with :math:`\nu` = respondents in the population
-    compared − 1 (all rows, or the ``by_group`` group's rows); see :func:`_rao_scott`.
-    Equivalent R::
-
-        des <- svydesign(ids = ~1, weights = ~w, data = frame)
-        des <- update(des, grp = factor(ifelse(by == focus, "focus", "rest")))
-        svyby(~ind, ~grp, des, svymean, na.rm = TRUE, covmat = TRUE)    # shares, V, Cov
-        svychisq(~grp + ind, des)                                      # F, p
-        # by_group: the same on subset(des, sector == s)
-
-    **Clusters and strata.** The same estimators, with every variance (the two shares, the
-    log ratio's influence ``z_f/p_f − z_r/p_r``, the Rao–Scott contrast) from PSU totals
-    within strata, :meth:`~socialmaturity.research.design.Design.variance`; the F test's
-    denominator df is the design's PSUs − strata among the rows of the population compared.
-    Equivalent R: the calls above with ``svydesign(ids = ~cluster, strata = ~strata,
-    weights = ~w, nest = TRUE)``.
-
-    **Adjustment.** Benjamini–Hochberg across the indicators (within each ``by_group``
-    group): :func:`benjamini_hochberg`, R ``p.adjust(method = "BH")``.
+    The method and the equivalent R call: the module docstring, "Method of :func:`compare`".
     """
     if not 0 < alpha < 1:
         raise ResearchInputError(Problem("alpha", f"{alpha} is not between 0 and 1"))

@@ -1,4 +1,4 @@
-"""Describe: shares of 0/1 indicators with survey standard errors, and weighted quantiles.
+r"""Describe: shares of 0/1 indicators with survey standard errors, and weighted quantiles.
 
 The standard errors are those of R's survey package for a design with one stage, no strata and
 sampling weights, ``svydesign(ids=~1, weights=~w, data=frame)``: with-replacement Taylor
@@ -10,6 +10,65 @@ weights.
 
 All of it is vectorized: the sums over respondents are one sparse matrix product over all
 indicators at once (:func:`domain_sums`).
+
+Method of :func:`shares`
+------------------------
+
+The share is a ratio estimator over the domain ``d`` (the group's respondents with an
+answer), :math:`\hat p = \sum_d w_i y_i / \sum_d w_i`. Its variance is the
+with-replacement linearization over the whole sample of :math:`n` respondents,
+
+.. math::
+
+    \widehat{V}(\hat p) = \frac{n}{n-1} \sum_{i=1}^{n} z_i^2, \qquad
+    z_i = \frac{w_i (y_i - \hat p)}{\sum_d w_j} \text{ in } d,\ 0 \text{ elsewhere},
+
+and ``se`` is its square root. With clusters and strata, the :math:`z_i` are summed by
+PSU and the variance is the stratified one of :mod:`~socialmaturity.research.design`;
+``df`` is then the group's PSUs − strata. Unweighted this is
+:math:`\sqrt{\hat p(1-\hat p)/(n-1)}` when no answer is missing.
+The interval is the logit interval of ``svyciprop``:
+:math:`\operatorname{expit}(\operatorname{logit}\hat p \pm t_{1-\alpha/2,\,df}\,
+\mathrm{se}/(\hat p(1-\hat p)))` with ``df`` the design's degrees of freedom, the number
+of respondents in the group (answered or not) − 1 (R: ``degf()`` of the group's subset).
+It is NaN when the share is 0 or 1.
+
+Equivalent R (survey package)::
+
+    des <- svydesign(ids = ~1, weights = ~w, data = frame)
+    # clustered: svydesign(ids = ~cluster, strata = ~strata, weights = ~w, nest = TRUE)
+    svymean(~ind, des, na.rm = TRUE, deff = "replace")   # share, se, deff
+    svyby(~ind, ~by, des, svyciprop, method = "logit",   # share, CI per group
+          vartype = c("se", "ci"), na.rm = TRUE)
+
+Method of :func:`quantiles`
+---------------------------
+
+With the values sorted, :math:`x_{(1)} \le \dots \le x_{(n)}`, their weights
+:math:`w_{(i)}` and :math:`C_j = \sum_{i \le j} w_{(i)}`:
+
+* inverse: :math:`Q(p) = x_{(j)}` for the smallest :math:`j` with
+  :math:`C_j \ge p\,C_n`, the smallest value whose weighted CDF reaches :math:`p`.
+  With equal weights this is numpy's ``method="inverted_cdf"`` (Hyndman–Fan type 1).
+  (R's ``qrule_math`` returns :math:`x_{(2)}` instead of :math:`x_{(1)}` when
+  :math:`p < w_{(1)}/C_n`; here the definition is followed.)
+* interpolated: :math:`Q(p)` interpolates linearly through the points
+  :math:`(C_{j-1}/C_{n-1},\ x_{(j)})`, :math:`j = 1..n`, with :math:`C_0 = 0`.
+
+**Intervals** (R's default ``interval.type = "mean"``, Woodruff's): the share of the
+group's weight at or below the estimate, :math:`\hat F = \sum w_i 1[x_i \le \hat Q(p)]
+/ \sum w_i`, gets the design-based interval :math:`\hat F \pm t_{1-\alpha/2,\,df}\,
+\mathrm{se}(\hat F)` (``df``: the PSUs − strata of the rows with a value in the group);
+its ends, mapped back through the same rule, are the interval of :math:`Q(p)`, and
+``se`` is its width over :math:`2t`. Ends beyond 0 or 1 are clamped (R gives NA for a
+lower end below 0; here the smallest value).
+
+Equivalent R (survey ≥ 4.1)::
+
+    des <- svydesign(ids = ~cluster, strata = ~strata, weights = ~w, nest = TRUE,
+                     data = frame)                       # or ids = ~1
+    svyby(~value, ~by, des, svyquantile, quantiles = c(.25, .5, .75),
+          qrule = "math", ci = TRUE, na.rm = TRUE)         # rule="interpolated": "hf7"
 """
 
 from __future__ import annotations
@@ -184,32 +243,7 @@ def shares(frame: pd.DataFrame, indicators: Sequence[str], weights: str | None =
 
     Notes
     -----
-    The share is a ratio estimator over the domain ``d`` (the group's respondents with an
-    answer), :math:`\hat p = \sum_d w_i y_i / \sum_d w_i`. Its variance is the
-    with-replacement linearization over the whole sample of :math:`n` respondents,
-
-    .. math::
-
-        \widehat{V}(\hat p) = \frac{n}{n-1} \sum_{i=1}^{n} z_i^2, \qquad
-        z_i = \frac{w_i (y_i - \hat p)}{\sum_d w_j} \text{ in } d,\ 0 \text{ elsewhere},
-
-    and ``se`` is its square root. With clusters and strata, the :math:`z_i` are summed by
-    PSU and the variance is the stratified one of :mod:`~socialmaturity.research.design`;
-    ``df`` is then the group's PSUs − strata. Unweighted this is
-    :math:`\sqrt{\hat p(1-\hat p)/(n-1)}` when no answer is missing.
-    The interval is the logit interval of ``svyciprop``:
-    :math:`\operatorname{expit}(\operatorname{logit}\hat p \pm t_{1-\alpha/2,\,df}\,
-    \mathrm{se}/(\hat p(1-\hat p)))` with ``df`` the design's degrees of freedom, the number
-    of respondents in the group (answered or not) − 1 (R: ``degf()`` of the group's subset).
-    It is NaN when the share is 0 or 1.
-
-    Equivalent R (survey package)::
-
-        des <- svydesign(ids = ~1, weights = ~w, data = frame)
-        # clustered: svydesign(ids = ~cluster, strata = ~strata, weights = ~w, nest = TRUE)
-        svymean(~ind, des, na.rm = TRUE, deff = "replace")   # share, se, deff
-        svyby(~ind, ~by, des, svyciprop, method = "logit",   # share, CI per group
-              vartype = c("se", "ci"), na.rm = TRUE)
+    The method and the equivalent R call: the module docstring, "Method of :func:`shares`".
 
     Examples
     --------
@@ -329,31 +363,7 @@ def quantiles(frame: pd.DataFrame, value: str, by: str | None = None,
 
     Notes
     -----
-    With the values sorted, :math:`x_{(1)} \le \dots \le x_{(n)}`, their weights
-    :math:`w_{(i)}` and :math:`C_j = \sum_{i \le j} w_{(i)}`:
-
-    * inverse: :math:`Q(p) = x_{(j)}` for the smallest :math:`j` with
-      :math:`C_j \ge p\,C_n`, the smallest value whose weighted CDF reaches :math:`p`.
-      With equal weights this is numpy's ``method="inverted_cdf"`` (Hyndman–Fan type 1).
-      (R's ``qrule_math`` returns :math:`x_{(2)}` instead of :math:`x_{(1)}` when
-      :math:`p < w_{(1)}/C_n`; here the definition is followed.)
-    * interpolated: :math:`Q(p)` interpolates linearly through the points
-      :math:`(C_{j-1}/C_{n-1},\ x_{(j)})`, :math:`j = 1..n`, with :math:`C_0 = 0`.
-
-    **Intervals** (R's default ``interval.type = "mean"``, Woodruff's): the share of the
-    group's weight at or below the estimate, :math:`\hat F = \sum w_i 1[x_i \le \hat Q(p)]
-    / \sum w_i`, gets the design-based interval :math:`\hat F \pm t_{1-\alpha/2,\,df}\,
-    \mathrm{se}(\hat F)` (``df``: the PSUs − strata of the rows with a value in the group);
-    its ends, mapped back through the same rule, are the interval of :math:`Q(p)`, and
-    ``se`` is its width over :math:`2t`. Ends beyond 0 or 1 are clamped (R gives NA for a
-    lower end below 0; here the smallest value).
-
-    Equivalent R (survey ≥ 4.1)::
-
-        des <- svydesign(ids = ~cluster, strata = ~strata, weights = ~w, nest = TRUE,
-                         data = frame)                       # or ids = ~1
-        svyby(~value, ~by, des, svyquantile, quantiles = c(.25, .5, .75),
-              qrule = "math", ci = TRUE, na.rm = TRUE)         # rule="interpolated": "hf7"
+    The method and the equivalent R call: the module docstring, "Method of :func:`quantiles`".
     """
     if rule not in RULES:
         raise ResearchInputError(Problem("rule", f"{rule!r} is not a quantile rule; valid: "

@@ -1,10 +1,35 @@
-"""Reliability of multi-item scales: Cronbach's alpha (raw and standardized) with Feldt's CI,
+r"""Reliability of multi-item scales: Cronbach's alpha (raw and standardized) with Feldt's CI,
 alpha if an item is dropped, corrected item–total correlations, McDonald's omega; per
 dimension of an instrument.
 
 Follows ``psych::alpha`` (R) with its defaults: covariances from pairwise-complete answers
 (``cov(x, use = "pairwise")``), correlations from those covariances (``cov2cor``), items
 without variance left out.
+
+Method of :func:`cronbach_alpha`
+--------------------------------
+
+With :math:`C` the :math:`k \times k` covariance matrix of the items, each entry from the
+respondents who answered both items (``n − 1`` denominator), and :math:`R` its
+correlation matrix (:math:`C_{ij}/\sqrt{C_{ii}C_{jj}}`):
+
+.. math::
+
+    \alpha = \frac{k}{k-1}\left(1 - \frac{\operatorname{tr} C}{\sum_{ij} C_{ij}}\right),
+    \qquad
+    \alpha_{std} = \frac{k}{k-1}\left(1 - \frac{k}{\sum_{ij} R_{ij}}\right)
+                 = \frac{k \bar r}{1 + (k-1)\bar r}
+
+Alpha if item :math:`i` is dropped is the same on :math:`C` without row and column
+:math:`i`; the corrected item–total correlation (``r.drop``) is
+:math:`(\sum_j C_{ij} - C_{ii}) / \sqrt{C_{ii} \sum_{j,l \ne i} C_{jl}}`. The interval is
+:func:`feldt_interval` with :math:`n` the respondents who answered at least one item
+(``psych`` counts every row); omega is :func:`omega_total` on :math:`R`.
+
+Equivalent R::
+
+    psych::alpha(frame[items], keys = reverse, use = "pairwise")
+    psych::omega(frame[items], nfactors = 1)$omega.tot
 """
 
 from __future__ import annotations
@@ -168,27 +193,7 @@ def cronbach_alpha(frame: pd.DataFrame, items: Sequence[str], *, reverse: Sequen
 
     Notes
     -----
-    With :math:`C` the :math:`k \times k` covariance matrix of the items, each entry from the
-    respondents who answered both items (``n − 1`` denominator), and :math:`R` its
-    correlation matrix (:math:`C_{ij}/\sqrt{C_{ii}C_{jj}}`):
-
-    .. math::
-
-        \alpha = \frac{k}{k-1}\left(1 - \frac{\operatorname{tr} C}{\sum_{ij} C_{ij}}\right),
-        \qquad
-        \alpha_{std} = \frac{k}{k-1}\left(1 - \frac{k}{\sum_{ij} R_{ij}}\right)
-                     = \frac{k \bar r}{1 + (k-1)\bar r}
-
-    Alpha if item :math:`i` is dropped is the same on :math:`C` without row and column
-    :math:`i`; the corrected item–total correlation (``r.drop``) is
-    :math:`(\sum_j C_{ij} - C_{ii}) / \sqrt{C_{ii} \sum_{j,l \ne i} C_{jl}}`. The interval is
-    :func:`feldt_interval` with :math:`n` the respondents who answered at least one item
-    (``psych`` counts every row); omega is :func:`omega_total` on :math:`R`.
-
-    Equivalent R::
-
-        psych::alpha(frame[items], keys = reverse, use = "pairwise")
-        psych::omega(frame[items], nfactors = 1)$omega.tot
+    The method and the equivalent R call: the module docstring, "Method of :func:`cronbach_alpha`".
 
     Examples
     --------
