@@ -2,7 +2,7 @@
 
 How:
 - A worker subprocess (pinned to one CPU, OMP/OPENBLAS_NUM_THREADS=1) builds the encoded
-  answers directly with numpy (``scoring.batch.Encoded``; per question 1% unanswered, 3% "don't
+  answers directly with numpy (``scoring.encode.Encoded``; per question 1% unanswered, 3% "don't
   know", 2% "not applicable" where the question allows it, the rest random options / masks /
   whole numbers) and times ``score_encoded`` (best of 3). The parent reads the worker's peak
   memory from ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` (encoded input included).
@@ -35,7 +35,7 @@ from _common import SINGLE_THREAD_ENV, Report, best_of, pin_one_core
 from socialmaturity.instrument.loader import bundled_instrument
 from socialmaturity.instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument
 from socialmaturity.scoring.answers import Responses
-from socialmaturity.scoring.batch import ANSWERED, DK, MISSING, NA, Column, Encoded
+from socialmaturity.scoring.encode import ANSWERED, DK, MISSING, NA, Column, Encoded
 
 P_MISSING, P_DK, P_NA = 0.01, 0.03, 0.02
 

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from socialmaturity.instrument.loader import bundled_instrument, load_instrument
 from socialmaturity.instrument.model import DONT_KNOW, NOT_APPLICABLE
 from socialmaturity.scoring.answers import Responses
-from socialmaturity.scoring.batch import encode_frame, score_encoded
+from socialmaturity.scoring.batch import score_encoded
+from socialmaturity.scoring.encode import encode_frame
 from socialmaturity.scoring.engine import score_responses
 from socialmaturity.services.batch import score_table
 

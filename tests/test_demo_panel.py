@@ -21,7 +21,7 @@ from socialmaturity.benchmark.demo import (
     organizations,
 )
 from socialmaturity.instrument.model import DONT_KNOW, NOT_APPLICABLE
-from socialmaturity.scoring.batch import MISSING, encode_frame
+from socialmaturity.scoring.encode import MISSING, encode_frame
 
 
 @pytest.fixture(scope="module")

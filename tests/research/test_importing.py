@@ -16,8 +16,8 @@ from socialmaturity.errors import SocialMaturityError
 from socialmaturity.intake import converting, importing, tables
 from socialmaturity.intake.importing import SurveyImportError, read_export
 from socialmaturity.research.mapping import Mapping, MappingError, Target, load_mapping
-from socialmaturity.research.parsing import detect_dayfirst, parse_number, parse_timestamp
-from socialmaturity.scoring.batch import encode_frame
+from socialmaturity.research.parsing import detect_dayfirst, parse_timestamp
+from socialmaturity.scoring.encode import encode_frame, parse_number
 from tests.research.conftest import EXPORTS, cell, make_exports
 
 FIXTURES = {

@@ -24,7 +24,8 @@ from socialmaturity.research.reliability import (
     reliability_by_dimension,
     reliability_table,
 )
-from socialmaturity.scoring.batch import encode_frame, item_score_matrix
+from socialmaturity.scoring.batch import item_score_matrix
+from socialmaturity.scoring.encode import encode_frame
 
 from .reference import published as pub
 

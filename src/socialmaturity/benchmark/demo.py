@@ -57,7 +57,8 @@ import pandas as pd
 from ..core.settings import DEMO_RESPONDENTS as DEFAULT_RESPONDENTS
 from ..core.settings import DEMO_SEED as DEFAULT_SEED
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument, Question
-from ..scoring.batch import MULTI_SEPARATOR, BatchScores, encode_frame, score_encoded
+from ..scoring.batch import BatchScores, score_encoded
+from ..scoring.encode import MULTI_SEPARATOR, encode_frame
 from ..scoring.rollup import combine_frame
 from .demo_model import (
     AGREE,

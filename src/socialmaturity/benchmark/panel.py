@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..instrument.model import Evidence, Instrument
-from ..scoring.batch import ANSWERED, DK, BatchScores, Encoded, encode_frame, score_encoded
+from ..scoring.batch import BatchScores, score_encoded
+from ..scoring.encode import ANSWERED, DK, Encoded, encode_frame
 from ..scoring.rollup import combine
 
 #: The column that says which organization a respondent answers for.

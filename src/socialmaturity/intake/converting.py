@@ -23,10 +23,9 @@ from ..research.parsing import (
     _ambiguous_separator,
     detect_dayfirst,
     has_zone,
-    parse_number,
     parse_timestamps,
 )
-from ..scoring.encode import is_percent
+from ..scoring.encode import is_percent, parse_number
 from .exports import CHUNK_ROWS, RawExport, Recode, _factorize
 from .planning import Plan
 

@@ -1,7 +1,7 @@
 """Classify respondents with the scoring engine, and roll respondents up to organizations.
 
 :func:`classify` scores every row of the tidy table through the same vectorized engine as
-``socialmaturity score --batch`` (:func:`~socialmaturity.scoring.batch.encode_frame` and
+``socialmaturity score --batch`` (:func:`~socialmaturity.scoring.encode.encode_frame` and
 :func:`~socialmaturity.scoring.batch.score_encoded`), so a respondent gets the same scores and
 stage here as anywhere else in the product; a test holds the two equal.
 
@@ -28,7 +28,8 @@ import pandas as pd
 
 from ..errors import Problem
 from ..instrument.model import Instrument
-from ..scoring.batch import BatchScores, encode_frame, score_encoded
+from ..scoring.batch import BatchScores, score_encoded
+from ..scoring.encode import encode_frame
 from ..scoring.rollup import combine_frame
 from .checks import ResearchInputError, require_columns, where
 

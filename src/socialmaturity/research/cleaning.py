@@ -44,7 +44,7 @@ import pandas as pd
 from ..errors import Problem, SocialMaturityError
 from ..i18n.catalog import number, tr
 from ..instrument.model import Instrument, Question
-from ..scoring.batch import ANSWERED, MISSING, encode_frame
+from ..scoring.encode import ANSWERED, MISSING, encode_frame
 
 RULES = ("incomplete", "unfinished", "duplicate-id", "duplicate-answers", "speeders",
          "straight-liners")

@@ -40,7 +40,7 @@ import pandas as pd
 from ..errors import Problem
 from ..i18n.catalog import tr
 from ..instrument.model import Instrument, Question, Text
-from ..scoring.batch import ANSWERED, DK, encode_frame
+from ..scoring.encode import ANSWERED, DK, encode_frame
 from .checks import ResearchInputError, where
 
 __all__ = ["IndicatorInfo", "instrument_indicators", "TOP2_SUFFIX", "MAX_LISTED"]

@@ -1,11 +1,10 @@
-"""Numbers and timestamps as survey tools write them, read into floats and UTC times.
+"""Timestamps as survey tools write them, read into UTC times (numbers:
+:func:`socialmaturity.scoring.encode.parse_number`, the one number parser).
 
-:func:`parse_number` is the one number parser of every input
-(:func:`socialmaturity.scoring.encode.parse_number`: ``40,5``, ``1.234,5``, ``40%``);
-:func:`parse_timestamp` and
-:func:`parse_timestamps` read the date-and-time formats of Qualtrics, SurveyMonkey, Google Forms
-and SPSS, day or month first (:func:`detect_dayfirst` tells which from the data), in UTC. Used
-by :mod:`socialmaturity.intake.importing` for numeric answers and the metadata columns.
+:func:`parse_timestamp` and :func:`parse_timestamps` read the date-and-time formats of
+Qualtrics, SurveyMonkey, Google Forms and SPSS, day or month first (:func:`detect_dayfirst`
+tells which from the data), in UTC. Used by :mod:`socialmaturity.intake.converting` for
+numeric answers and the metadata columns.
 """
 
 from __future__ import annotations
@@ -19,9 +18,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from ..scoring.encode import parse_number
-
-__all__ = ["detect_dayfirst", "has_zone", "parse_number", "parse_timestamp", "parse_timestamps"]
+__all__ = ["detect_dayfirst", "has_zone", "parse_timestamp", "parse_timestamps"]
 
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _TIMESTAMP = re.compile(r"""^\s*
@@ -163,5 +160,3 @@ def has_zone(text: str) -> bool:
     m = _TIMESTAMP.match(str(text))
     return bool(m and m["tz"])
 
-
-__all__ = ["detect_dayfirst", "parse_number", "parse_timestamp"]

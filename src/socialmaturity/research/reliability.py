@@ -43,7 +43,8 @@ from scipy import stats
 
 from ..errors import Problem
 from ..instrument.model import Instrument
-from ..scoring.batch import encode_frame, item_score_matrix
+from ..scoring.batch import item_score_matrix
+from ..scoring.encode import encode_frame
 from .checks import ResearchInputError, numeric_column, require_columns, where
 
 __all__ = ["cronbach_alpha", "ReliabilityResult", "reliability_table",

@@ -9,16 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..instrument.model import Instrument
-from .encode import (  # noqa: F401  (the encoded form, for the callers of the batch path)
-    ANSWERED,
-    DK,
-    MISSING,
-    MULTI_SEPARATOR,
-    NA,
-    Column,
-    Encoded,
-    encode_frame,
-)
+from .encode import ANSWERED, Encoded
 from .engine import MANY, dimension, finish, item, rule_of
 
 
