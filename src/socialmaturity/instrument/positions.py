@@ -50,10 +50,6 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _at(filename: str, mark: Any) -> str:
-    return f"{filename}:{mark.line + 1}:{mark.column + 1}" if mark else filename
-
-
 #: The tags plain YAML resolves by itself: anything else was written as a tag (``!!binary``,
 #: ``!!python/name:``, ``!foo``, ``!!set``) or is a merge (``<<``) or value (``=``) key.
 _PLAIN_TAGS = frozenset("tag:yaml.org,2002:" + t for t in (

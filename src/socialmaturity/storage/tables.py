@@ -36,7 +36,6 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 #: Lengths the columns hold (checked on SQLite too, which ignores VARCHAR lengths).
 QUESTION_ID_LENGTH = 100
 LANGUAGE_LENGTH = 5
-STATUSES = ("open", "completed")
 
 
 class UTCDateTime(TypeDecorator):

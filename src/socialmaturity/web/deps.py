@@ -1,5 +1,5 @@
-"""What a route needs, as ``Annotated`` dependency aliases: the settings, the assessment
-service (which holds the store and the assessor) and the page language::
+"""What a route needs, as ``Annotated`` dependency aliases: the assessment service (which
+holds the store and the assessor) and the page language::
 
     @router.get("/a/{token}")
     def resume(token: str, svc: Service, lang: PageLanguage) -> Response: ...
@@ -11,15 +11,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from ..core.settings import Settings
 from ..i18n.catalog import LANGUAGES
 from ..services.respondents import Respondents
 
 LANG_COOKIE = "sm_lang"
-
-
-def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
 
 
 def get_service(request: Request) -> Respondents:
@@ -46,6 +41,5 @@ def negotiate(request: Request) -> str:
     return best
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 Service = Annotated[Respondents, Depends(get_service)]
 PageLanguage = Annotated[str, Depends(negotiate)]
