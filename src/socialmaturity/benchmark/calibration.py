@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..instrument.model import Instrument
-from ..scoring.batch import MULTI_SEPARATOR
+from ..scoring.encode import MULTI_SEPARATOR
 from .demo import mature_flags, organizations
 from .demo_model import AGREE
 
