@@ -6,13 +6,15 @@ would be valid, so the command line can print the problem without a traceback.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ..errors import Problem, SocialMaturityError, shown
+from ..instrument.model import Instrument, Question
+from ..scoring.encode import Encoded, encode_frame
 
 #: How many bad rows an error lists before it says "and N more".
 MAX_LISTED = 5
@@ -203,3 +205,18 @@ def numeric_column(frame: pd.DataFrame, column: str) -> np.ndarray:
         raise ResearchInputError(Problem(where(column, series.index[i]),
                                          f"{shown(series.iloc[i])} is not a number"))
     return numbers.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def encoded_answers(inst: Instrument, frame: pd.DataFrame, questions: list[Question],
+                    place: Callable[[int, str], str], *, limit: int,
+                    error: type[SocialMaturityError] = ResearchInputError,
+                    progress: Callable[[int], None] | None = None) -> Encoded:
+    """The answers in ``frame`` encoded (:func:`~socialmaturity.scoring.encode.encode_frame`);
+    a value that fits no question raises ``error`` listing the problems of the first ``limit``
+    rows (at most ``limit``), each at ``place(row, column)``, with their total."""
+    enc, problems = encode_frame(inst, frame, len(frame), questions, progress)
+    if problems:
+        listed = [Problem(place(row, column), message) for row in sorted(problems)[:limit]
+                  for column, message in problems[row]]
+        raise error(listed[:limit], total=sum(len(v) for v in problems.values()))
+    return enc

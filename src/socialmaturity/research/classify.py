@@ -29,9 +29,8 @@ import pandas as pd
 from ..errors import Problem
 from ..instrument.model import Instrument
 from ..scoring.batch import BatchScores, score_encoded
-from ..scoring.encode import encode_frame
 from ..scoring.rollup import combine_frame
-from .checks import ResearchInputError, require_columns, where
+from .checks import ResearchInputError, encoded_answers, require_columns, where
 
 __all__ = ["MATURE_LEVEL", "classify", "roll_up", "score_frame", "SCORE_COLUMNS"]
 
@@ -46,15 +45,9 @@ def score_frame(frame: pd.DataFrame, inst: Instrument,
                 progress: Callable[[int], None] | None = None) -> BatchScores:
     """Score the rows with the batch engine; raise naming the row and column of every
     answer that does not fit the instrument (the first 20, with the total)."""
-    problems_by_row: dict[int, list[tuple[str, str]]]
-    enc, problems_by_row = encode_frame(inst, frame, len(frame), inst.scored_questions,
-                                        progress)
-    if problems_by_row:
-        listed = [Problem(where(column, _row_label(frame, row)), message)
-                  for row in sorted(problems_by_row)[:MAX_LISTED]
-                  for column, message in problems_by_row[row]]
-        raise ResearchInputError(listed[:MAX_LISTED],
-                                 total=sum(len(v) for v in problems_by_row.values()))
+    enc = encoded_answers(inst, frame, inst.scored_questions,
+                          lambda row, column: where(column, _row_label(frame, row)),
+                          limit=MAX_LISTED, progress=progress)
     return score_encoded(inst, enc)
 
 

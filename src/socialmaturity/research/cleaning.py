@@ -44,7 +44,8 @@ import pandas as pd
 from ..errors import Problem, SocialMaturityError
 from ..i18n.catalog import number, tr
 from ..instrument.model import Instrument, Question
-from ..scoring.encode import ANSWERED, MISSING, encode_frame
+from ..scoring.encode import ANSWERED, MISSING
+from .checks import encoded_answers
 
 RULES = ("incomplete", "unfinished", "duplicate-id", "duplicate-answers", "speeders",
          "straight-liners")
@@ -233,12 +234,9 @@ def _straightline_runs(inst: Instrument, min_items: int) -> list[list[Question]]
 
 
 def _encode(inst: Instrument, frame: pd.DataFrame, questions: list[Question]):
-    enc, problems = encode_frame(inst, frame, len(frame), questions)
-    if problems:
-        listed = [Problem(f"row {row + 1:,}, column {column!r}", message)
-                  for row in sorted(problems)[:MAX_LISTED] for column, message in problems[row]]
-        raise CleaningError(listed, total=sum(len(p) for p in problems.values()))
-    return enc
+    return encoded_answers(inst, frame, questions,
+                           lambda row, column: f"row {row + 1:,}, column {column!r}",
+                           limit=MAX_LISTED, error=CleaningError)
 
 
 def _duplicate_answers(enc, scored: list[Question], rows: np.ndarray) -> np.ndarray:

@@ -40,8 +40,8 @@ import pandas as pd
 from ..errors import Problem
 from ..i18n.catalog import tr
 from ..instrument.model import Instrument, Question, Text
-from ..scoring.encode import ANSWERED, DK, encode_frame
-from .checks import ResearchInputError, where
+from ..scoring.encode import ANSWERED, DK
+from .checks import ResearchInputError, encoded_answers, where
 
 __all__ = ["IndicatorInfo", "instrument_indicators", "TOP2_SUFFIX", "MAX_LISTED"]
 
@@ -176,12 +176,8 @@ def instrument_indicators(frame: pd.DataFrame, inst: Instrument, *,
                                       for qid in unknown])
         pool = [known[qid] for qid in questions]
     pool = [q for q in pool if q.id in frame.columns]
-    enc, problems = encode_frame(inst, frame, len(frame), pool)
-    if problems:
-        listed = [Problem(where(column, frame.index[row]), message)
-                  for row in sorted(problems)[:MAX_LISTED] for column, message in problems[row]]
-        raise ResearchInputError(listed[:MAX_LISTED],
-                                 total=sum(len(v) for v in problems.values()))
+    enc = encoded_answers(inst, frame, pool,
+                          lambda row, column: where(column, frame.index[row]), limit=MAX_LISTED)
     infos = describe_indicators(inst, pool)
     columns: dict[str, np.ndarray] = {}
     for info in infos:

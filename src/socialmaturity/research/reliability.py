@@ -44,8 +44,7 @@ from scipy import stats
 from ..errors import Problem
 from ..instrument.model import Instrument
 from ..scoring.batch import item_score_matrix
-from ..scoring.encode import encode_frame
-from .checks import ResearchInputError, numeric_column, require_columns, where
+from .checks import ResearchInputError, encoded_answers, numeric_column, require_columns, where
 
 __all__ = ["cronbach_alpha", "ReliabilityResult", "reliability_table",
            "dimension_reliability", "reliability_by_dimension", "feldt_interval",
@@ -294,13 +293,8 @@ def dimension_reliability(frame: pd.DataFrame, inst: Instrument, level: float = 
     A dimension with fewer than two items that vary gives ``None``.
     """
     questions = [q for q in inst.scored_questions if q.id in frame.columns]
-    enc, problems = encode_frame(inst, frame, len(frame), questions)
-    if problems:
-        listed = []
-        for row, issues in list(problems.items())[:10]:
-            for column, message in issues:
-                listed.append(Problem(where(column, frame.index[row]), message))
-        raise ResearchInputError(listed[:10], total=sum(len(v) for v in problems.values()))
+    enc = encoded_answers(inst, frame, questions,
+                          lambda row, column: where(column, frame.index[row]), limit=10)
     scores = pd.DataFrame(item_score_matrix(inst, enc, answered_only=True), index=frame.index)
     out: dict[str, ReliabilityResult | None] = {}
     for d in inst.dimensions:
