@@ -175,13 +175,10 @@ def _factorize(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Codes and distinct texts of a column (categorical or not); code -1 never occurs."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes = values.cat.codes.to_numpy()
-        categories = [str(c) for c in values.cat.categories]
-        if (codes < 0).any():
-            codes = np.where(codes < 0, len(categories), codes)
-            categories.append("")
-        return codes, categories
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
-    uniques = ["" if u is None else str(u) for u in uniques]
+        uniques = [str(c) for c in values.cat.categories]
+    else:
+        codes, found = pd.factorize(values.to_numpy(dtype=object))
+        uniques = ["" if u is None else str(u) for u in found]
     if (codes < 0).any():
         codes = np.where(codes < 0, len(uniques), codes)
         uniques.append("")

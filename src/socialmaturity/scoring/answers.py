@@ -38,6 +38,15 @@ def validate_responses(inst: Instrument, data: Any, pos: Positions | None = None
     def where(path: tuple, key: bool = False) -> str:
         return pos.where(path, key=key) if pos else ".".join(str(p) for p in path)
 
+    def take(part: str, qid: str, value: Any, into: dict[str, Any]) -> None:
+        if value is None:
+            return
+        norm, err = check_value(inst, qid, value, lang)
+        if err:
+            problems.append(Problem(where((part, qid)), f"{part}.{qid}: {err}"))
+        elif norm is not None:
+            into[qid] = norm
+
     if not isinstance(data, dict):
         raise AnswersError(Problem(where(()), "expected a mapping with profile: and answers:"))
     for key in data:
@@ -60,13 +69,7 @@ def validate_responses(inst: Instrument, data: Any, pos: Positions | None = None
                                     f"{shown(qid)}{did_you_mean(str(qid), profile_ids)}; valid: "
                                     f"{listed(profile_ids)}"))
             continue
-        if value is None:
-            continue
-        norm, err = check_value(inst, qid, value, lang)
-        if err:
-            problems.append(Problem(where(("profile", qid)), f"profile.{qid}: {err}"))
-        elif norm is not None:
-            out.profile[qid] = norm  # type: ignore[assignment]
+        take("profile", qid, value, out.profile)
     if require_profile:
         for q in inst.profile:
             if q.required and profile.get(q.id) is None:
@@ -81,13 +84,7 @@ def validate_responses(inst: Instrument, data: Any, pos: Positions | None = None
             problems.append(Problem(where(("answers", qid), True),
                                     f"unknown question id {shown(qid)}{hint}"))
             continue
-        if value is None:
-            continue
-        norm, err = check_value(inst, qid, value, lang)
-        if err:
-            problems.append(Problem(where(("answers", qid)), f"answers.{qid}: {err}"))
-        elif norm is not None:
-            out.answers[qid] = norm
+        take("answers", qid, value, out.answers)
     if problems:
         raise AnswersError(problems)
     return out
