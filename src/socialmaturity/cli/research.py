@@ -252,8 +252,6 @@ def classify(data, output, roll_up_by, organizations, instrument) -> None:
                    f"{orgs['mature'].mean():.1%}")
 
 
-
-
 from .research_report import findings, report, run  # noqa: E402  (commands over the group)
 from .research_tables import compare, quantiles, reliability, shares  # noqa: E402
 

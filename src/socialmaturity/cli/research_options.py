@@ -84,7 +84,6 @@ def split(text: str | None) -> list[str] | None:
     return items or None
 
 
-
 def load_instrument(instrument: str):
     from ..instrument.loader import resolve_instrument
 

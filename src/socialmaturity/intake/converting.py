@@ -300,5 +300,4 @@ def metadata_times(raw: RawExport, column: str, mapping: Mapping, dayfirst: bool
     return pd.Series(pd.DatetimeIndex(stamps)[codes].astype("datetime64[ns, UTC]"))
 
 
-
 __all__ = ["Converter", "metadata_numbers", "metadata_times"]

@@ -115,5 +115,4 @@ def _encoding(path: Path, name: str, fail: Fail) -> str:
                      f"as CSV (UTF-8), XLSX or SPSS .sav")
 
 
-
 __all__ = ["read_grid", "sniff_delimiter"]

@@ -130,5 +130,4 @@ def _conflicts(raw: RawExport, plan: Plan, inst: Instrument) -> None:
                                          f"or metadata name"))
 
 
-
 __all__ = ["Plan", "plan_columns", "short_list"]

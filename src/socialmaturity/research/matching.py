@@ -288,7 +288,6 @@ def text_variants(text: str, choice: str | None) -> list[tuple[str, str | None]]
     return out
 
 
-
 __all__ = [
     "AnswerMatcher", "Match", "QuestionTexts", "normalize_label", "split_choice_text",
     "split_choices", "text_similarity",

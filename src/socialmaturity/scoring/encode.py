@@ -457,6 +457,15 @@ def _problems(codes: np.ndarray, m: int, bad: list[tuple[int, Any, Invalid]]
             for k, (_, cell, why) in enumerate(bad)]
 
 
+def add_problems(problems: dict[int, list[tuple[str, str]]], inst: Instrument, q: Question,
+                 bad: list[CellProblem], lang: str) -> None:
+    """Add the message of each bad value of ``q`` to its rows (0-based) in ``problems``."""
+    for p in bad:
+        text = message(inst, q, p.bad, lang)
+        for row in p.rows.tolist():
+            problems.setdefault(row, []).append((q.id, text))
+
+
 def encode_frame(inst: Instrument, frame: Mapping[str, Any], n: int,
                  questions: list[Question], progress: Callable[[int], None] | None = None,
                  lang: str = "en") -> tuple[Encoded, dict[int, list[tuple[str, str]]]]:
@@ -472,10 +481,7 @@ def encode_frame(inst: Instrument, frame: Mapping[str, Any], n: int,
                                             else np.int64))
             continue
         columns[q.id], bad = encode_column(inst, q, frame[q.id])
-        for p in bad:
-            text = message(inst, q, p.bad, lang)
-            for row in p.rows.tolist():
-                problems.setdefault(row, []).append((q.id, text))
+        add_problems(problems, inst, q, bad, lang)
         if progress:
             progress(1)
     return Encoded(n, columns), problems

@@ -20,10 +20,16 @@ from ..instrument.model import Instrument
 from ..intake import tables
 from ..intake.writing import TableWriter
 from ..scoring.batch import BatchScores, score_encoded
-from ..scoring.encode import MULTI_SEPARATOR, encode_column, encode_frame, listed, message
+from ..scoring.encode import (
+    MISSING,
+    MULTI_SEPARATOR,
+    add_problems,
+    encode_column,
+    encode_frame,
+    listed,
+)
 
 MAX_LISTED = 20
-
 
 
 def read_table(inst: Instrument, path: str | Path, *, require_questions: bool = True):
@@ -58,17 +64,12 @@ def profile_problems(inst: Instrument, frame, lang: str = "en"
                      ) -> dict[int, list[tuple[str, str]]]:
     """Invalid values in single-choice and text profile columns (a text over its question's
     ``max_length``), and empty required ones, keyed by 0-based data row."""
-    from ..scoring.encode import MISSING
-
     problems: dict[int, list[tuple[str, str]]] = {}
     for q in inst.profile:
         if q.type not in ("single", "text") or q.id not in frame.columns:
             continue
         col, bad = encode_column(inst, q, frame[q.id])
-        for p in bad:
-            text = message(inst, q, p.bad, lang)
-            for row in p.rows.tolist():
-                problems.setdefault(row, []).append((q.id, text))
+        add_problems(problems, inst, q, bad, lang)
         if q.required and q.type == "single":
             bad_rows = {r for p in bad for r in p.rows.tolist()}
             text = tr(lang, "empty, but required; valid: {valid}",

@@ -241,6 +241,5 @@ def load_rules(path: str | Path | None = None, **overrides: Any):
     return rules
 
 
-
 __all__ = ["WeightingSpec", "read_data", "write_table",
            "load_margins", "load_rules", "parse_trim", "table_bytes"]
