@@ -7,7 +7,6 @@ import click
 from ..errors import Problem, SocialMaturityError
 
 LAYOUTS = ["qualtrics", "surveymonkey", "google-forms", "plain"]
-#: Files above this size get a progress bar on import.
 
 
 def data_argument(f):

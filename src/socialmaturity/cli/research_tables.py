@@ -19,6 +19,17 @@ from .research_options import (
     weights_option,
 )
 
+
+def table_output(help: str):
+    """--format (table, json, csv, xlsx), --output, --instrument, and errors as messages."""
+    def wrap(f):
+        for option in (handle_errors, instrument_option, output_option(False, help),
+                       format_option("table", "json", "csv", "xlsx")):
+            f = option(f)
+        return f
+    return wrap
+
+
 # -- compare, shares, quantiles, reliability ----------------------------------------------------
 
 
@@ -32,10 +43,7 @@ from .research_options import (
               help="Make the comparison within each value of this column too (e.g. sector).")
 @click.option("--alpha", type=click.FloatRange(0, 1, min_open=True, max_open=True),
               default=0.05, show_default=True, help="1 − the confidence level of the CIs.")
-@format_option("table", "json", "csv", "xlsx")
-@output_option(False, "Write the table to this file (CSV, JSON or XLSX by --format).")
-@instrument_option
-@handle_errors
+@table_output("Write the table to this file (CSV, JSON or XLSX by --format).")
 def compare(data, by, focus, indicators, weights, cluster, strata, level, org_rule, by_group,
             alpha, fmt, output, instrument) -> None:
     """Compare the rows where --by equals --focus with all the others on 0/1 indicators:
@@ -72,10 +80,7 @@ def compare(data, by, focus, indicators, weights, cluster, strata, level, org_ru
 @click.option("--by", metavar="COLUMN", help="Give the shares per value of this column.")
 @weights_option
 @design_options
-@format_option("table", "json", "csv", "xlsx")
-@output_option(False, "Write the table to this file.")
-@instrument_option
-@handle_errors
+@table_output("Write the table to this file.")
 def shares(data, indicators, by, weights, cluster, strata, level, org_rule, fmt, output,
            instrument) -> None:
     """Weighted shares of 0/1 indicators with their standard error and 95% logit CI (as R's
@@ -108,10 +113,7 @@ def shares(data, indicators, by, weights, cluster, strata, level, org_rule, fmt,
 @click.option("--rule", type=click.Choice(["inverse", "interpolated"]), default="inverse",
               show_default=True, help="inverse: the inverse of the weighted CDF (R svyquantile's "
                                       "default); interpolated: R's hf7.")
-@format_option("table", "json", "csv", "xlsx")
-@output_option(False, "Write the table to this file.")
-@instrument_option
-@handle_errors
+@table_output("Write the table to this file.")
 def quantiles(data, value, by, weights, cluster, strata, level, org_rule, probs, rule, fmt,
               output, instrument) -> None:
     """Weighted quantiles of a numeric column, overall or per group.
@@ -145,10 +147,7 @@ def quantiles(data, value, by, weights, cluster, strata, level, org_rule, probs,
 @click.option("--min", "low", type=float, metavar="N", help="Lowest possible answer (for "
                                                             "reversing).")
 @click.option("--max", "high", type=float, metavar="N", help="Highest possible answer.")
-@format_option("table", "json", "csv", "xlsx")
-@output_option(False, "Write the table to this file.")
-@instrument_option
-@handle_errors
+@table_output("Write the table to this file.")
 def reliability(data, scales, reverse, low, high, fmt, output, instrument) -> None:
     """Cronbach's alpha per scale (pairwise-complete, as psych::alpha), standardized alpha,
     Feldt 95% CI and McDonald's omega; per dimension on instrument data.
