@@ -10,9 +10,7 @@ Everything is vectorized over indicators and groups (one sparse matrix product f
 see :func:`~socialmaturity.research.describe.domain_sums`); only Fisher's exact test, needed
 for small tables, runs table by table.
 
-Method of :func:`compare`
--------------------------
-
+**Method of :func:`compare`.**
 **Unweighted.** With ``a`` of ``n1`` focus and ``c`` of ``n2`` rest respondents saying
 yes, the ratio is the risk ratio :math:`RR = (a/n_1)/(c/n_2)` with Katz's log interval
 

@@ -11,9 +11,7 @@ weights.
 All of it is vectorized: the sums over respondents are one sparse matrix product over all
 indicators at once (:func:`domain_sums`).
 
-Method of :func:`shares`
-------------------------
-
+**Method of :func:`shares`.**
 The share is a ratio estimator over the domain ``d`` (the group's respondents with an
 answer), :math:`\hat p = \sum_d w_i y_i / \sum_d w_i`. Its variance is the
 with-replacement linearization over the whole sample of :math:`n` respondents,
@@ -41,9 +39,7 @@ Equivalent R (survey package)::
     svyby(~ind, ~by, des, svyciprop, method = "logit",   # share, CI per group
           vartype = c("se", "ci"), na.rm = TRUE)
 
-Method of :func:`quantiles`
----------------------------
-
+**Method of :func:`quantiles`.**
 With the values sorted, :math:`x_{(1)} \le \dots \le x_{(n)}`, their weights
 :math:`w_{(i)}` and :math:`C_j = \sum_{i \le j} w_{(i)}`:
 

@@ -6,9 +6,7 @@ Follows ``psych::alpha`` (R) with its defaults: covariances from pairwise-comple
 (``cov(x, use = "pairwise")``), correlations from those covariances (``cov2cor``), items
 without variance left out.
 
-Method of :func:`cronbach_alpha`
---------------------------------
-
+**Method of :func:`cronbach_alpha`.**
 With :math:`C` the :math:`k \times k` covariance matrix of the items, each entry from the
 respondents who answered both items (``n − 1`` denominator), and :math:`R` its
 correlation matrix (:math:`C_{ij}/\sqrt{C_{ii}C_{jj}}`):
