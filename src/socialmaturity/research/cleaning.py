@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem, SocialMaturityError
+from ..errors import Message, Problem, SocialMaturityError
 from ..i18n.catalog import number, tr
 from ..instrument.model import Instrument, Question
 from ..scoring.batch import ANSWERED, MISSING, encode_frame
@@ -73,15 +73,16 @@ class CleaningRules:
     def problems(self) -> list[Problem]:
         out = []
         if not 0 <= self.min_completion <= 1:
-            out.append(Problem("min_completion", f"{self.min_completion:g} is not a share; "
-                                                 f"valid: 0 to 1 (0.5 = half the questions)"))
+            out.append(Problem("min_completion", "{value} is not a share; valid: 0 to 1 (0.5 = "
+                                                 "half the questions)",
+                               value=f"{self.min_completion:g}"))
         if not 0 < self.speeder_fraction <= 1:
-            out.append(Problem("speeder_fraction", f"{self.speeder_fraction:g} is not a "
-                                                   f"fraction of the median; valid: above 0, "
-                                                   f"at most 1"))
+            out.append(Problem("speeder_fraction", "{value} is not a fraction of the median; "
+                                                   "valid: above 0, at most 1",
+                               value=f"{self.speeder_fraction:g}"))
         if self.straightline_min_items < 2:
-            out.append(Problem("straightline_min_items", f"{self.straightline_min_items} is too "
-                                                         f"few; valid: 2 or more"))
+            out.append(Problem("straightline_min_items", "{value} is too few; valid: 2 or more",
+                               value=self.straightline_min_items))
         return out
 
     def enabled(self, rule: str) -> bool:
@@ -235,7 +236,8 @@ def _straightline_runs(inst: Instrument, min_items: int) -> list[list[Question]]
 def _encode(inst: Instrument, frame: pd.DataFrame, questions: list[Question]):
     enc, problems = encode_frame(inst, frame, len(frame), questions)
     if problems:
-        listed = [Problem(f"row {row + 1:,}, column {column!r}", message)
+        listed = [Problem(Message("row {row}, column {column!r}", row=f"{row + 1:,}",
+                                  column=column), message)
                   for row in sorted(problems)[:MAX_LISTED] for column, message in problems[row]]
         raise CleaningError(listed, total=sum(len(p) for p in problems.values()))
     return enc

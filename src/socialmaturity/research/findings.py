@@ -207,15 +207,15 @@ def findings(compare_table: pd.DataFrame,
         Ranked by ``p_adjusted``, then by ``|log(ratio)|`` (largest first); ``rank`` from 1.
     """
     if lang not in LANGUAGES:
-        raise ResearchInputError(Problem("lang", f"{lang!r} is not a language; valid: "
-                                                 + ", ".join(LANGUAGES)))
+        raise ResearchInputError(Problem("lang", "{lang!r} is not a language; valid: {valid}",
+                                         lang=lang, valid=", ".join(LANGUAGES)))
     if not 0 < alpha < 1:
-        raise ResearchInputError(Problem("alpha", f"{alpha} is not between 0 and 1"))
+        raise ResearchInputError(Problem("alpha", "{alpha} is not between 0 and 1", alpha=alpha))
     missing = [c for c in NEEDED if c not in compare_table.columns]
     if missing:
-        raise ResearchInputError(Problem("compare table", "missing column(s) "
-                                         + ", ".join(missing) + "; expected the columns of "
-                                         "`research compare`: " + ", ".join(NEEDED)))
+        raise ResearchInputError(Problem("compare table", "missing column(s) {missing}; "
+                                         "expected the columns of `research compare`: {valid}",
+                                         missing=", ".join(missing), valid=", ".join(NEEDED)))
     if group_column is None and len(compare_table.columns) and \
             compare_table.columns[0] != "indicator":
         group_column = str(compare_table.columns[0])

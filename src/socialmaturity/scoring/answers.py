@@ -42,15 +42,16 @@ def validate_responses(inst: Instrument, data: Any, pos: Positions | None = None
         raise AnswersError(Problem(where(()), "expected a mapping with profile: and answers:"))
     for key in data:
         if key not in ("profile", "answers", "instrument"):
-            problems.append(Problem(where((key,), True), f"unknown key {shown(key)}; valid: "
-                                                         f"instrument, profile, answers"))
+            problems.append(Problem(where((key,), True), "unknown key {key}; valid: "
+                                                         "instrument, profile, answers",
+                                    key=shown(key)))
     out = Responses()
     profile = data.get("profile") or {}
     answers = data.get("answers") or {}
     for name, part in (("profile", profile), ("answers", answers)):
         if not isinstance(part, dict):
-            problems.append(Problem(where((name,)), f"{name} must be a mapping of question id "
-                                                    f"to answer"))
+            problems.append(Problem(where((name,)), "{name} must be a mapping of question id "
+                                                    "to answer", name=name))
     if not isinstance(profile, dict) or not isinstance(answers, dict):
         raise AnswersError(problems)
     profile_ids = [q.id for q in inst.profile]
@@ -79,7 +80,7 @@ def validate_responses(inst: Instrument, data: Any, pos: Positions | None = None
             hint = " (a profile field: put it under profile:)" if qid in profile_ids else \
                 did_you_mean(str(qid), answer_ids)
             problems.append(Problem(where(("answers", qid), True),
-                                    f"unknown question id {shown(qid)}{hint}"))
+                                    "unknown question id {qid}{hint}", qid=shown(qid), hint=hint))
             continue
         if value is None:
             continue
@@ -96,7 +97,7 @@ def validate_responses(inst: Instrument, data: Any, pos: Positions | None = None
 def load_responses(inst: Instrument, path: str | Path, *, require_profile: bool = True,
                    lang: str = "en") -> Responses:
     """Read and validate an answers file (YAML or JSON); a saved, unfinished interview may
-    lack required profile fields (``require_profile=False``)."""
+    lack required profile fields (``require_profile=False``); messages in ``lang``."""
     try:
         data, pos = load_with_positions(path)
     except InputFileError as exc:
