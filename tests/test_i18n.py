@@ -142,6 +142,52 @@ def test_problems_are_translated_when_shown():
     assert [lang for lang in LANGUAGES] == ["en", "nl"]
 
 
+def test_cli_errors_in_the_chosen_language(tmp_path, monkeypatch):
+    """score in --lang nl, research import with SOCIALMATURITY_LANG=nl: Dutch messages that
+    still name the file, line and column (and exit 2, no traceback)."""
+    from click.testing import CliRunner
+
+    from socialmaturity.cli import cli
+
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("profile:\n  sector: technolgy\nanswers:\n  strategy-sponsor: ceo\n"
+                       "colour: blue\n")
+    res = CliRunner().invoke(cli, ["score", str(answers), "--lang", "nl"])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    lines = res.stderr.splitlines()
+    assert f"error: {answers}:5:1: onbekende sleutel 'colour'; geldig: instrument, profile, " \
+        "answers" in lines
+    assert any(line.startswith(f"error: {answers}:2:11: profile.sector: 'technolgy' is geen "
+                               "antwoord van 'sector' (bedoelt u 'technology'?); geldig:")
+               for line in lines), lines
+    english = CliRunner().invoke(cli, ["score", str(answers)]).stderr
+    assert f"{answers}:5:1: unknown key 'colour'" in english
+
+    exports = ROOT / "tests" / "fixtures" / "exports"
+    monkeypatch.setenv("SOCIALMATURITY_LANG", "nl")
+    res = CliRunner().invoke(cli, ["research", "import", str(exports / "qualtrics.csv"),
+                                   "--output", str(tmp_path / "tidy.csv")])
+    assert res.exit_code == 2
+    assert "qualtrics.csv, kolom 'Q2': niet aan een vraag gekoppeld" in res.stderr
+    assert "in de mapping (`research mapping suggest` stelt er een voor)" in res.stderr
+
+
+def test_research_errors_in_dutch():
+    import pandas as pd
+    import pytest
+
+    from socialmaturity.research.checks import ResearchInputError, check_weights
+
+    with pytest.raises(ResearchInputError) as err:
+        check_weights(pd.Series([1.0, -2.0, None, 3.0]), "w")
+    assert err.value.text("nl") == "kolom 'w': 2 gewichten ontbreken of zijn niet > 0 (rijen " \
+        "1, 2; eerste: -2.0); elk gewicht moet een getal > 0 zijn"
+    with pytest.raises(ResearchInputError) as err:
+        check_weights(pd.Series([1.0, 0.0]), "w")
+    assert err.value.text("en") == "column 'w': 1 weight missing or not > 0 (row 1; first: " \
+        "0.0); every weight must be a number > 0"
+
+
 def test_bundled_instrument_texts_are_bilingual(social):
     dumped = social.model_dump()
 
