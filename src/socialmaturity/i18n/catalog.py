@@ -141,6 +141,16 @@ def percent(lang: str, share: float, decimals: int = 0) -> str:
     return format_percent(exact, format=pattern, locale=_locale(lang))
 
 
+@lru_cache(maxsize=8)
+def language_name(code: str) -> str:
+    """A language's name in itself, as a language menu shows it (CLDR): English,
+    Nederlands."""
+    from babel import Locale
+
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
 def date(lang: str, value, form: str = "long") -> str:
     """A date as the language writes it: "27 November 2026" / "27 november 2026"
     (``form``: short, medium, long or full, as CLDR defines them)."""

@@ -174,7 +174,7 @@ def _tests(result: ResearchResult, lang: str) -> list[dict]:
                       "as a ratio (“× as likely”) with Katz's 95% log interval. The test is "
                       "Pearson's chi-square without continuity correction, or Fisher's exact "
                       "test when an expected count is below 5.", focus=lower_first(
-                          result.focus_label.get(lang, "")), rest=result.rest_label.get(lang, "")))
+                          result.focus_label.text(lang)), rest=result.rest_label.text(lang)))
     para(tr(lang, "The p-values are adjusted with the Benjamini–Hochberg procedure over the "
                   "{m} indicators. A finding is a comparison whose adjusted p-value is below "
                   "{alpha}; findings are ranked by adjusted p-value, then by the size of the "

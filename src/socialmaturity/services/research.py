@@ -51,14 +51,12 @@ WEIGHT_COLUMN = "weight"
 FOCUS_GROUP = "_focus_group"
 
 
-def group_labels(by: str, focus: object, mature: bool) -> tuple[dict[str, str], dict[str, str]]:
-    """How sentences and charts name the focus and rest groups, in every language."""
+def group_labels(by: str, focus: object, mature: bool) -> tuple[Message, Message]:
+    """How sentences and charts name the focus and rest groups (translated when shown)."""
     if mature:
-        return ({lang: tr(lang, "Mature organizations") for lang in LANGUAGES},
-                {lang: tr(lang, "less mature ones") for lang in LANGUAGES})
-    return ({lang: tr(lang, "Respondents with {column} = {value}", column=by, value=focus)
-             for lang in LANGUAGES},
-            {lang: tr(lang, "the other respondents") for lang in LANGUAGES})
+        return Message("Mature organizations"), Message("less mature ones")
+    return (Message("Respondents with {column} = {value}", column=by, value=focus),
+            Message("the other respondents"))
 
 
 def focus_value(frame: pd.DataFrame, by: str, focus: object) -> object:
@@ -362,7 +360,7 @@ def _describe(data: pd.DataFrame, frame: pd.DataFrame, inst: Instrument, wcol: s
 
 
 def _headlines(infos: list, shares_all: pd.DataFrame, shares_groups: pd.DataFrame,
-               focus_label: dict[str, str], rest_label: dict[str, str]
+               focus_label: Message, rest_label: Message
                ) -> list[tuple[str, dict[str, str]]]:
     """A sentence in every language for each outcome and department indicator."""
     from ..research.findings import headline
