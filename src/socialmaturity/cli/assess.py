@@ -127,7 +127,7 @@ def _score_batch(source: str, output: str, skip_invalid: bool, instrument: str,
         task = bar.add_task("Scoring", total=len(inst.scored_questions))
         outcome = score_csv(inst, source, output, skip_invalid=skip_invalid,
                             progress=lambda k: bar.advance(task, k), lang=lang)
-    batch_outcome(outcome, output, skip_invalid, MAX_LISTED)
+    batch_outcome(outcome, output, skip_invalid, MAX_LISTED, lang)
 
 
 @click.command()

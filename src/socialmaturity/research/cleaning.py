@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Message, Problem, SocialMaturityError
-from ..i18n.catalog import number, tr
+from ..i18n.catalog import number, percent, tr
 from ..instrument.model import Instrument, Question
 from ..scoring.batch import ANSWERED, MISSING, encode_frame
 
@@ -152,7 +152,7 @@ class CleaningReport:
 
     def summary(self, lang: str = "en") -> str:
         """The report in plain language (``en`` or ``nl``), for the method appendix."""
-        share = number(lang, 100 * self.rows_out / self.rows_in, 1) + "%" if self.rows_in \
+        share = percent(lang, self.rows_out / self.rows_in, 1) if self.rows_in \
             else "–"
         lines = [tr(lang, "Cleaning kept {kept} of {total} responses ({share}).",
                     kept=number(lang, self.rows_out, 0), total=number(lang, self.rows_in, 0),
@@ -189,7 +189,7 @@ def _criterion(r: RuleResult, lang: str) -> str:
     n = number(lang, r.dropped, 0)
     if r.rule == "incomplete":
         return tr(lang, "{n} incomplete: fewer than {share} of the {items} scored questions "
-                        "answered", n=n, share=number(lang, 100 * (r.value or 0), 0) + "%",
+                        "answered", n=n, share=percent(lang, r.value or 0),
                   items=number(lang, r.basis or 0, 0))
     if r.rule == "unfinished":
         return tr(lang, "{n} unfinished: progress under 100%", n=n)
@@ -212,7 +212,7 @@ def _criterion(r: RuleResult, lang: str) -> str:
 def _fraction(lang: str, r: RuleResult) -> str:
     if r.value is None or not r.basis:
         return "–"
-    return number(lang, 100 * r.value / r.basis, 0) + "%"
+    return percent(lang, r.value / r.basis)
 
 
 def _straightline_runs(inst: Instrument, min_items: int) -> list[list[Question]]:
