@@ -20,6 +20,7 @@ from __future__ import annotations
 import decimal
 import math
 from functools import lru_cache
+from gettext import NullTranslations
 from importlib import resources
 from io import BytesIO
 
@@ -53,13 +54,13 @@ def read_catalog(lang: str):
 
 @lru_cache(maxsize=8)
 def translations(lang: str):
-    """The gettext translations of ``lang`` (:class:`babel.support.Translations`, or
-    :class:`babel.support.NullTranslations` for English and unknown languages)."""
-    from babel.messages.mofile import write_mo
-    from babel.support import NullTranslations, Translations
-
+    """The gettext translations of ``lang`` (:class:`babel.support.Translations`; the
+    source texts themselves for English and unknown languages, without loading Babel)."""
     if lang == DEFAULT_LANGUAGE or lang not in LANGUAGES:
         return NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.support import Translations
+
     buffer = BytesIO()
     write_mo(buffer, read_catalog(lang), use_fuzzy=False)
     buffer.seek(0)
