@@ -77,13 +77,34 @@ def test_the_template_is_current():
     assert pot == set(messages_in_code()), "run make messages"
 
 
+def test_every_problem_message_has_a_dutch_translation():
+    """Each error message (Problem, and the Message/Counted pieces it is built of) is a msgid
+    the Dutch catalog translates: CLI errors, API 422 messages and research errors alike."""
+    nl = translated("nl")
+    positions = {"Problem": (1,), "_fail": (1,), "add": (1,), "Message": (0,),
+                 "Counted": (0, 1)}
+    found, missing = 0, []
+    for path in SRC.rglob("*.py"):
+        for node, name in calls(path.read_text(), set(positions), str(path)):
+            texts = [node.args[i].value for i in positions[name] if i < len(node.args)
+                     and isinstance(node.args[i], ast.Constant)
+                     and isinstance(node.args[i].value, str)]
+            if not texts:
+                continue
+            found += 1
+            msgid = tuple(texts) if name == "Counted" else texts[0]
+            if (msgid, None) not in nl:
+                missing.append(f"{path.relative_to(SRC)}:{node.lineno}: {msgid!r}")
+    assert found > 250 and not missing, "\n".join(missing)
+
+
 def test_no_text_is_an_f_string():
     """An f-string cannot be a msgid: the catalog would need a text per value."""
-    names = {"tr", "ntr", "ptr", "Problem", "Message"}
+    names = {"tr", "ntr", "ptr", "Problem", "Message", "Counted", "_fail"}
     wrong = []
     for path in SRC.rglob("*.py"):
         for node, name in calls(path.read_text(), names, str(path)):
-            position = 0 if name == "Message" else 1
+            position = 0 if name in ("Message", "Counted") else 1
             args = node.args[position:position + 1]
             if args and isinstance(args[0], ast.JoinedStr):
                 wrong.append(f"{path.relative_to(SRC)}:{node.lineno}: {name}()")
