@@ -10,53 +10,69 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 
-class Message:
+class Message(str):
     """A text for a user, kept as its English msgid and fields and translated when shown:
-    ``Message("{value} is not a number", value="'x'").text("nl")``. A field that is itself a
-    Message is translated too; a text without fields is shown as written (braces and all)."""
+    ``Message("{value} is not a number", value="'x'").text("nl")``. It is the English text
+    itself too (a ``str``), so code that only needs English can treat it as one. A field that
+    is itself a Message is translated too; a text without fields is shown as written (braces
+    and all)."""
 
-    __slots__ = ("msgid", "fields")
+    msgid: str
+    fields: dict[str, object]
 
-    def __init__(self, msgid: str, /, **fields: object):
-        self.msgid = msgid
-        self.fields = fields
+    def __new__(cls, msgid: str, /, **fields: object):
+        self = super().__new__(cls, _fill(msgid, fields))
+        self.msgid, self.fields = msgid, fields
+        return self
 
     def text(self, lang: str = "en") -> str:
         from .i18n.catalog import tr
 
-        fields = {k: v.text(lang) if isinstance(v, Message) else v
-                  for k, v in self.fields.items()}
-        return tr(lang, self.msgid, **fields)
+        return tr(lang, self.msgid, **_fields(self.fields, lang))
 
     def __str__(self) -> str:
-        return self.text("en")
+        return str.__str__(self)
 
     def __repr__(self) -> str:
         return f"Message({self.msgid!r}, **{self.fields!r})"
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Message) and str(self) == str(other)
-
-    def __hash__(self) -> int:
-        return hash(str(self))
+    def __reduce__(self):
+        return (_message, (type(self), str(self), self.__dict__))
 
 
 class Counted(Message):
     """A :class:`Message` that counts: its form for ``n`` in the language (gettext plurals);
     ``n`` is also a field, written as the language writes numbers (1,200 / 1.200)."""
 
-    __slots__ = ("plural", "n")
+    plural: str
+    n: int
 
-    def __init__(self, singular: str, plural: str, n: int, /, **fields: object):
-        super().__init__(singular, **fields)
-        self.plural, self.n = plural, n
+    def __new__(cls, singular: str, plural: str, n: int, /, **fields: object):
+        from .i18n.catalog import number
+
+        english = singular if n == 1 else plural
+        self = str.__new__(cls, _fill(english, {"n": number("en", n, 0), **fields}))
+        self.msgid, self.fields, self.plural, self.n = singular, fields, plural, n
+        return self
 
     def text(self, lang: str = "en") -> str:
         from .i18n.catalog import ntr
 
-        fields = {k: v.text(lang) if isinstance(v, Message) else v
-                  for k, v in self.fields.items()}
-        return ntr(lang, self.msgid, self.plural, self.n, **fields)
+        return ntr(lang, self.msgid, self.plural, self.n, **_fields(self.fields, lang))
+
+
+def _message(cls: type, english: str, state: dict) -> Message:
+    self = str.__new__(cls, english)
+    self.__dict__.update(state)
+    return self
+
+
+def _fill(msgid: str, fields: dict) -> str:
+    return msgid.format(**fields) if fields else msgid
+
+
+def _fields(fields: dict, lang: str) -> dict:
+    return {k: v.text(lang) if isinstance(v, Message) else v for k, v in fields.items()}
 
 
 def text(value: str | Message, lang: str = "en") -> str:

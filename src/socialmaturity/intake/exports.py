@@ -242,8 +242,9 @@ def _read_sav(path: Path, name: str) -> RawExport:
                     recodes=recodes)
     missing_total = sum(r.count for r in recodes if r.reason == "user-defined missing")
     if missing_total:
-        raw.warnings.append(f"{missing_total:,} cells held user-defined missing values: read "
-                            f"as unanswered")
+        raw.warnings.append(Counted("{n} cell held a user-defined missing value: read as "
+                                    "unanswered", "{n} cells held user-defined missing values: "
+                                    "read as unanswered", missing_total))
     return raw
 
 
@@ -300,8 +301,9 @@ def _unique(names: list[str], warnings: list[str], name: str) -> list[str]:
         n = n.strip() or f"(column {i + 1})"
         seen[n] += 1
         if seen[n] > 1:
-            warnings.append(f"{name}: column {n!r} appears {seen[n]} times; the later one is "
-                            f"named {n + f' ({seen[n]})'!r}")
+            warnings.append(Message("{file}: column {column!r} appears {times} times; the "
+                                    "later one is named {name!r}", file=name, column=n,
+                                    times=seen[n], name=f"{n} ({seen[n]})"))
             n = f"{n} ({seen[n]})"
         out.append(n)
     return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ..errors import text as text_in
 from ..i18n.catalog import number, tr
 from ..reports.format import num
 from .classify import MATURE_LEVEL
@@ -56,7 +57,8 @@ def _import(result: ResearchResult, lang: str) -> list[dict]:
                                if len(imp.recodes) else 0, 0),
                 dropped=number(lang, len(imp.dropped_columns), 0)))
         if imp.warnings:
-            out.append({"type": "list", "ordered": False, "items": list(imp.warnings)})
+            out.append({"type": "list", "ordered": False,
+                        "items": [text_in(w, lang) for w in imp.warnings]})
     return out
 
 
