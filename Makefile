@@ -27,8 +27,9 @@ bench: install
 # The texts to translate: tr(lang, MSGID), ntr(lang, SINGULAR, PLURAL, n), ptr(lang, CONTEXT,
 # MSGID) in Python; t(MSGID) and nt(SINGULAR, PLURAL, n) in templates; for errors
 # Problem(where, MSGID), Message(MSGID), Counted(SINGULAR, PLURAL, n), and the helpers
-# _fail(where, MSGID) (the export reader) and add(path, MSGID) (the instrument checker).
-MESSAGE_KEYWORDS := tr:2 ntr:2,3 ptr:2c,3 t:1 Problem:2 Message:1 Counted:1,2 _fail:2 add:2 nt:1,2
+# fail(where, MSGID) and _fail(where, MSGID) (the table and export readers) and add(path,
+# MSGID) (the instrument checker).
+MESSAGE_KEYWORDS := tr:2 ntr:2,3 ptr:2c,3 t:1 Problem:2 Message:1 Counted:1,2 _fail:2 fail:2 add:2 nt:1,2
 LOCALES := src/socialmaturity/i18n/locales
 
 # Extract every text into the template (.pot), fold any extra .po files of a language into

@@ -81,7 +81,7 @@ def test_every_problem_message_has_a_dutch_translation():
     """Each error message (Problem, and the Message/Counted pieces it is built of) is a msgid
     the Dutch catalog translates: CLI errors, API 422 messages and research errors alike."""
     nl = translated("nl")
-    positions = {"Problem": (1,), "_fail": (1,), "add": (1,), "Message": (0,),
+    positions = {"Problem": (1,), "_fail": (1,), "fail": (1,), "add": (1,), "Message": (0,),
                  "Counted": (0, 1)}
     found, missing = 0, []
     for path in SRC.rglob("*.py"):
@@ -100,7 +100,7 @@ def test_every_problem_message_has_a_dutch_translation():
 
 def test_no_text_is_an_f_string():
     """An f-string cannot be a msgid: the catalog would need a text per value."""
-    names = {"tr", "ntr", "ptr", "Problem", "Message", "Counted", "_fail"}
+    names = {"tr", "ntr", "ptr", "Problem", "Message", "Counted", "_fail", "fail"}
     wrong = []
     for path in SRC.rglob("*.py"):
         for node, name in calls(path.read_text(), names, str(path)):

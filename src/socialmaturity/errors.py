@@ -104,6 +104,12 @@ class Problem:
     def message(self) -> str:
         return text(self._message)
 
+    @property
+    def raw_message(self) -> str | Message:
+        """The message as given (a :class:`Message` keeps its msgid and fields), to hand on
+        to another Problem untranslated."""
+        return self._message
+
     def where_in(self, lang: str) -> str:
         """The place in ``lang``."""
         return text(self._where, lang)

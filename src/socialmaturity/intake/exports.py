@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import Message, Problem, SocialMaturityError
+from ..errors import Counted, Message, Problem, SocialMaturityError
 from ..instrument.model import Instrument
 from ..research.mapping import LAYOUTS, METADATA_TARGETS
 from ..research.matching import split_choice_text
