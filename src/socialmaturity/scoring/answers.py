@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AnswersError, InputFileError, Problem, shown
+from ..i18n.catalog import ptr, tr
 from ..instrument.model import Instrument
 from ..instrument.positions import Positions, load_with_positions
 from .encode import Value, check_value, did_you_mean, listed
@@ -57,28 +58,32 @@ def validate_responses(inst: Instrument, data: Any, pos: Positions | None = None
     profile_ids = [q.id for q in inst.profile]
     for qid, value in profile.items():
         if qid not in profile_ids:
-            problems.append(Problem(where(("profile", qid), True), f"unknown profile field "
-                                    f"{shown(qid)}{did_you_mean(str(qid), profile_ids)}; valid: "
-                                    f"{listed(profile_ids)}"))
+            problems.append(Problem(where(("profile", qid), True), "unknown profile field "
+                                    "{field}{close}; valid: {valid}", field=shown(qid),
+                                    close=did_you_mean(str(qid), profile_ids, lang),
+                                    valid=listed(profile_ids)))
             continue
         if value is None:
             continue
         norm, err = check_value(inst, qid, value, lang)
         if err:
-            problems.append(Problem(where(("profile", qid)), f"profile.{qid}: {err}"))
+            problems.append(Problem(where(("profile", qid)), "profile.{qid}: {error}", qid=qid,
+                                    error=err))
         elif norm is not None:
             out.profile[qid] = norm  # type: ignore[assignment]
     if require_profile:
         for q in inst.profile:
             if q.required and profile.get(q.id) is None:
-                valid = listed(idx.option_keys(q.id)) if q.type == "single" else "text"
-                problems.append(Problem(where(("profile",)), f"missing required profile field "
-                                                             f"{q.id!r}; valid: {valid}"))
+                valid = listed(idx.option_keys(q.id)) if q.type == "single" \
+                    else ptr(lang, "kind of answer", "text")
+                problems.append(Problem(where(("profile",)), "missing required profile field "
+                                                             "{field!r}; valid: {valid}",
+                                        field=q.id, valid=valid))
     answer_ids = [qid for qid, sec in idx.section.items() if sec != "profile"]
     for qid, value in answers.items():
         if qid not in idx.questions or idx.section[qid] == "profile":
-            hint = " (a profile field: put it under profile:)" if qid in profile_ids else \
-                did_you_mean(str(qid), answer_ids)
+            hint = tr(lang, " (a profile field: put it under profile:)") \
+                if qid in profile_ids else did_you_mean(str(qid), answer_ids, lang)
             problems.append(Problem(where(("answers", qid), True),
                                     "unknown question id {qid}{hint}", qid=shown(qid), hint=hint))
             continue
@@ -86,7 +91,8 @@ def validate_responses(inst: Instrument, data: Any, pos: Positions | None = None
             continue
         norm, err = check_value(inst, qid, value, lang)
         if err:
-            problems.append(Problem(where(("answers", qid)), f"answers.{qid}: {err}"))
+            problems.append(Problem(where(("answers", qid)), "answers.{qid}: {error}", qid=qid,
+                                    error=err))
         elif norm is not None:
             out.answers[qid] = norm
     if problems:
