@@ -1,30 +1,149 @@
 """Errors a user can cause. Each names the place (file:line:column, CSV row and column, field)
-and what would be valid; the command line prints them one a line and exits with status 2.
+and what would be valid, in English and Dutch (the message is a msgid of the gettext catalogs,
+translated when shown); the command line prints them one a line and exits with status 2.
 
 A database that cannot be reached is not bad input: :class:`DatabaseUnavailable` is no
 ``SocialMaturityError``; the command line exits with status 3 and the web app answers 503."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with an input: where it is and what is wrong with it."""
+class Message(str):
+    """A text for a user, kept as its English msgid and fields and translated when shown:
+    ``Message("{value} is not a number", value="'x'").text("nl")``. It is the English text
+    itself too (a ``str``), so code that only needs English can treat it as one. A field that
+    is itself a Message is translated too; a text without fields is shown as written (braces
+    and all)."""
 
-    where: str
-    message: str
+    msgid: str
+    fields: dict[str, object]
+
+    def __new__(cls, msgid: str, /, **fields: object):
+        self = super().__new__(cls, _fill(msgid, fields))
+        self.msgid, self.fields = msgid, fields
+        return self
+
+    def text(self, lang: str = "en") -> str:
+        from .i18n.catalog import tr
+
+        return tr(lang, self.msgid, **_fields(self.fields, lang))
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
+        return str.__str__(self)
+
+    def __repr__(self) -> str:
+        return f"Message({self.msgid!r}, **{self.fields!r})"
+
+    def __reduce__(self):
+        return (_message, (type(self), str(self), self.__dict__))
+
+
+class Counted(Message):
+    """A :class:`Message` that counts: its form for ``n`` in the language (gettext plurals);
+    ``n`` is also a field, written as the language writes numbers (1,200 / 1.200)."""
+
+    plural: str
+    n: int
+
+    def __new__(cls, singular: str, plural: str, n: int, /, **fields: object):
+        from .i18n.catalog import number
+
+        english = singular if n == 1 else plural
+        self = str.__new__(cls, _fill(english, {"n": number("en", n, 0), **fields}))
+        self.msgid, self.fields, self.plural, self.n = singular, fields, plural, n
+        return self
+
+    def text(self, lang: str = "en") -> str:
+        from .i18n.catalog import ntr
+
+        return ntr(lang, self.msgid, self.plural, self.n, **_fields(self.fields, lang))
+
+
+def _message(cls: type, english: str, state: dict) -> Message:
+    self = str.__new__(cls, english)
+    self.__dict__.update(state)
+    return self
+
+
+def _fill(msgid: str, fields: dict) -> str:
+    return msgid.format(**fields) if fields else msgid
+
+
+def _fields(fields: dict, lang: str) -> dict:
+    return {k: v.text(lang) if isinstance(v, Message) else v for k, v in fields.items()}
+
+
+def text(value: str | Message, lang: str = "en") -> str:
+    """A text or :class:`Message` in ``lang``."""
+    return value.text(lang) if isinstance(value, Message) else value
+
+
+class Problem:
+    """One thing wrong with an input: where it is and what is wrong with it.
+
+    ``message`` is an English msgid with ``str.format`` fields, translated when shown
+    (:meth:`text`): ``Problem("answers.q1", "{value} is not an option; valid: {valid}",
+    value="'x'", valid="a, b")``. ``where`` is a place (``file.yaml:3:5``, a field) or a
+    :class:`Message` when it has words (``row 3, column 'x'``). ``where`` and ``message``
+    as attributes are the English texts."""
+
+    __slots__ = ("_where", "_message")
+
+    def __init__(self, where: str | Message, message: str | Message, /, **fields: object):
+        self._where = where
+        self._message = message if isinstance(message, Message) or not fields \
+            else Message(message, **fields)
+
+    @property
+    def where(self) -> str:
+        return text(self._where)
+
+    @property
+    def message(self) -> str:
+        return text(self._message)
+
+    @property
+    def raw_message(self) -> str | Message:
+        """The message as given (a :class:`Message` keeps its msgid and fields), to hand on
+        to another Problem untranslated."""
+        return self._message
+
+    def where_in(self, lang: str) -> str:
+        """The place in ``lang``."""
+        return text(self._where, lang)
+
+    def message_in(self, lang: str) -> str:
+        """What is wrong, in ``lang``."""
+        return text(self._message if isinstance(self._message, Message)
+                    else Message(self._message), lang)
+
+    def text(self, lang: str = "en") -> str:
+        """``where: message`` in ``lang``."""
+        where = self.where_in(lang)
+        return f"{where}: {self.message_in(lang)}" if where else self.message_in(lang)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+    def __repr__(self) -> str:
+        return f"Problem({self.where!r}, {self.message!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Problem) and (self.where, self.message) == (other.where,
+                                                                             other.message)
+
+    def __hash__(self) -> int:
+        return hash((self.where, self.message))
 
 
 class SocialMaturityError(Exception):
     """Base of every error a user can cause; carries one or more problems."""
 
-    def __init__(self, problems: list[Problem] | Problem | str, *, total: int | None = None):
-        if isinstance(problems, str):
+    def __init__(self, problems: Iterable[Problem] | Problem | str | Message, *,
+                 total: int | None = None):
+        if isinstance(problems, str | Message):
             problems = [Problem("", problems)]
         elif isinstance(problems, Problem):
             problems = [problems]
@@ -32,6 +151,10 @@ class SocialMaturityError(Exception):
         #: How many problems there were in all, when only the first few are listed.
         self.total = total if total is not None else len(self.problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def text(self, lang: str = "en") -> str:
+        """Every problem in ``lang``, one a line."""
+        return "\n".join(p.text(lang) for p in self.problems)
 
 
 class InstrumentError(SocialMaturityError):

@@ -25,7 +25,7 @@ def atomic_file(path: str | Path, *, binary: bool = False) -> Iterator[IO[Any]]:
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise InputFileError(Problem(str(path), f"folder {folder} does not exist"))
+        raise InputFileError(Problem(str(path), "folder {folder} does not exist", folder=folder))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
     try:
         if binary:

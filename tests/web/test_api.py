@@ -87,3 +87,21 @@ def test_openapi_and_offline_docs(client):
     docs = client.get("/api/docs").text
     assert "/static/swagger/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
     assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+
+
+def test_messages_in_the_requested_language(client):
+    """422 in ?lang= or Accept-Language, still naming the field and what is valid."""
+    token = client.post("/api/assessments", json={}).json()["token"]
+    bad = {"answers": {"strategy-sponsor": "ceo"}}
+    [nl] = client.put(f"/api/assessments/{token}/answers?lang=nl", json=bad).json()["detail"]
+    [en] = client.put(f"/api/assessments/{token}/answers", json=bad).json()["detail"]
+    assert nl["field"] == en["field"] == "strategy-sponsor"
+    assert "geldig: none" in nl["message"] and "valid: none" in en["message"]
+    [header] = client.put(f"/api/assessments/{token}/answers", json=bad,
+                          headers={"accept-language": "nl-NL,nl;q=0.9"}).json()["detail"]
+    assert header == nl
+    res = client.get(f"/api/assessments/{token}/result?lang=nl").json()["detail"]
+    assert any("sector" in p["message"] and "ontbreekt" in p["message"] for p in res)
+    missing = client.get("/api/assessments/nope?lang=nl").json()["detail"][0]
+    assert missing == {"field": "token", "message": "bij deze link hoort geen scan; begin een "
+                                                    "nieuwe"}

@@ -154,14 +154,15 @@ class Panel:
             data = np.load(path, allow_pickle=False)
             header = json.loads(bytes(data["header"]).decode())
         except (OSError, ValueError, KeyError) as exc:
-            raise InputFileError(Problem(str(path), f"not a scored panel file (.npz): {exc}")
-                                 ) from None
+            raise InputFileError(Problem(str(path), "not a scored panel file (.npz): {error}",
+                                         error=exc)) from None
         if header["instrument_hash"] != inst.content_hash:
             raise InputFileError(Problem(str(path), (
-                f"scored with {header['instrument_id']} {header['instrument_version']} "
-                f"({header['instrument_hash'][:19]}), not with {inst.id} {inst.version} "
-                f"({inst.content_hash[:19]}): build it again from its CSV with "
-                f"`socialmaturity panel build`")))
+                "scored with {used} ({used_hash}), not with {current} ({current_hash}): build it "
+                "again from its CSV with `socialmaturity panel build`"),
+                used=f"{header['instrument_id']} {header['instrument_version']}",
+                used_hash=header["instrument_hash"][:19], current=f"{inst.id} {inst.version}",
+                current_hash=inst.content_hash[:19]))
 
         def group(name: str) -> dict[str, np.ndarray]:
             prefix = name + "/"

@@ -9,6 +9,7 @@ import sys
 import click
 
 from ..core.settings import DEMO_RESPONDENTS, DEMO_SEED
+from ..i18n.catalog import tr
 from .options import ASSESSMENT, format_option, handle_errors, with_settings
 from .render import console, is_big, print_result
 
@@ -80,16 +81,18 @@ def score(answers, batch, output, skip_invalid, show_all, pdf, pptx, fmt, settin
     """
     if batch:
         if answers:
-            raise click.UsageError("give either ANSWERS or --batch CSV, not both")
+            raise click.UsageError(tr(settings.lang, "give either ANSWERS or --batch CSV, not "
+                                                     "both"))
         if pdf or pptx:
-            raise click.UsageError("--pdf and --pptx write the report of one ANSWERS file, "
-                                   "not of --batch")
+            raise click.UsageError(tr(settings.lang, "--pdf and --pptx write the report of one "
+                                                     "ANSWERS file, not of --batch"))
         if not output:
-            raise click.UsageError("--batch needs --output SCORES.csv")
+            raise click.UsageError(tr(settings.lang, "--batch needs --output SCORES.csv"))
         _score_batch(batch, output, skip_invalid, settings.instrument, settings.lang)
         return
     if not answers:
-        raise click.UsageError("give an ANSWERS file, or --batch CSV --output CSV")
+        raise click.UsageError(tr(settings.lang, "give an ANSWERS file, or --batch CSV --output "
+                                                 "CSV"))
     from ..files import write_bytes_atomically
     from ..scoring.answers import load_responses
     from ..services.assessment import make_assessor
@@ -124,7 +127,7 @@ def _score_batch(source: str, output: str, skip_invalid: bool, instrument: str,
         task = bar.add_task("Scoring", total=len(inst.scored_questions))
         outcome = score_csv(inst, source, output, skip_invalid=skip_invalid,
                             progress=lambda k: bar.advance(task, k), lang=lang)
-    batch_outcome(outcome, output, skip_invalid, MAX_LISTED)
+    batch_outcome(outcome, output, skip_invalid, MAX_LISTED, lang)
 
 
 @click.command()

@@ -66,32 +66,42 @@ def format_option(*choices: str):
                         show_default=True, help="Output format.")
 
 
-def fail(problems, total: int | None = None) -> None:
-    """Print each problem on its own line to stderr and exit with status 2."""
+def fail(problems, total: int | None = None, lang: str = "en") -> None:
+    """Print each problem on its own line to stderr (in ``lang``) and exit with status 2."""
+    from ..i18n.catalog import ntr
+
     for p in problems:
-        click.echo(f"error: {shorten(str(p), 2000)}", err=True)  # never megabytes of a cell
+        click.echo(f"error: {shorten(p.text(lang), 2000)}", err=True)  # never megabytes of a cell
     if total is not None and total > len(problems):
-        click.echo(f"error: … {total - len(problems)} more", err=True)
+        click.echo("error: " + ntr(lang, "… {n} more", "… {n} more", total - len(problems)),
+                   err=True)
     sys.exit(BAD_INPUT)
 
 
 def handle_errors(f: Callable) -> Callable:
     """Bad input: one ``error:`` line per problem, status 2. A database that cannot be
-    reached: what to check, in the command's language, status 3. No traceback."""
+    reached: what to check, status 3. Both in the command's language (its --lang, else the
+    lang setting). No traceback."""
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
         try:
             return f(*args, **kwargs)
         except SocialMaturityError as exc:
-            fail(exc.problems, exc.total)
+            fail(exc.problems, exc.total, error_lang(kwargs))
         except DatabaseUnavailable as exc:
-            settings = kwargs.get("settings")
-            lang = settings.lang if isinstance(settings, Settings) else kwargs.get("lang")
-            lang = lang if lang in LANGUAGES else _lang()
-            click.echo(f"error: {exc.message(lang)}", err=True)
+            click.echo(f"error: {exc.message(error_lang(kwargs))}", err=True)
             sys.exit(DATABASE_UNAVAILABLE)
 
     return wrapper
+
+
+def error_lang(kwargs: dict | None = None) -> str:
+    """The language of a command's messages: its settings' or --lang, else the lang
+    setting."""
+    kwargs = kwargs or {}
+    settings = kwargs.get("settings")
+    lang = settings.lang if isinstance(settings, Settings) else kwargs.get("lang")
+    return lang if lang in LANGUAGES else _lang()
 
 
 def _lang() -> str:

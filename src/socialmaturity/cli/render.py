@@ -107,21 +107,30 @@ def compare_view(table, labels: dict[str, str], by_group: str | None):
     return pd.DataFrame(rows)
 
 
-def batch_outcome(outcome, output: str, skip_invalid: bool, listed: int) -> None:
-    """What ``score --batch`` did: the invalid rows (status 2 when nothing was written), the
-    skipped ones, the rows written."""
+def batch_outcome(outcome, output: str, skip_invalid: bool, listed: int,
+                  lang: str = "en") -> None:
+    """What ``score --batch`` did, in ``lang``: the invalid rows (status 2 when nothing was
+    written), the skipped ones, the rows written."""
+    from ..i18n.catalog import ntr, number, tr
+
     if outcome.problem_rows and not skip_invalid:
         shown = min(outcome.problem_rows, listed)
-        click.echo(f"error: {outcome.problem_rows:,} of {outcome.rows:,} rows are invalid; "
-                   f"nothing was written. The first {shown}:", err=True)
+        click.echo("error: " + ntr(lang, "{n} of {rows} rows is invalid; nothing was written. "
+                                         "The first {shown}:", "{n} of {rows} rows are "
+                                         "invalid; nothing was written. The first {shown}:",
+                                   outcome.problem_rows, rows=number(lang, outcome.rows, 0),
+                                   shown=shown), err=True)
         for p in outcome.problems:
-            click.echo(f"error: {p}", err=True)
+            click.echo(f"error: {p.text(lang)}", err=True)
         more = outcome.problem_rows - shown
-        click.echo(f"error: {'… and ' + format(more, ',') + ' more invalid rows; ' if more else ''}"
-                   f"fix them, or score the valid rows with --skip-invalid", err=True)
+        click.echo("error: " + (ntr(lang, "… and {n} more invalid row; ", "… and {n} more "
+                                "invalid rows; ", more) if more else "")
+                   + tr(lang, "fix them, or score the valid rows with --skip-invalid"), err=True)
         sys.exit(2)
     if outcome.skipped:
         for p in outcome.problems:
-            click.echo(f"skipped: {p}", err=True)
-        click.echo(f"skipped {outcome.skipped:,} invalid rows", err=True)
-    click.echo(f"wrote {outcome.written:,} scored rows to {output}")
+            click.echo(f"skipped: {p.text(lang)}", err=True)
+        click.echo(ntr(lang, "skipped {n} invalid row", "skipped {n} invalid rows",
+                       outcome.skipped), err=True)
+    click.echo(ntr(lang, "wrote {n} scored row to {output}", "wrote {n} scored rows to {output}",
+                   outcome.written, output=output))

@@ -12,8 +12,8 @@ from __future__ import annotations
 import click
 
 from ..core.settings import use
-from ..errors import Problem, SocialMaturityError
-from .options import handle_errors, instrument_option, lang_option, with_settings
+from ..errors import Problem, SocialMaturityError, text
+from .options import error_lang, handle_errors, instrument_option, lang_option, with_settings
 from .render import row_bar
 from .research_options import (
     data_argument,
@@ -71,8 +71,9 @@ def import_(export, mapping_path, layout, output, recodes, instrument) -> None:
     write_bytes_atomically(output, data)
     if extra is not None:
         write_bytes_atomically(recodes, extra)
+    lang = error_lang()
     for w in result.warnings:
-        click.echo(f"warning: {w}", err=True)
+        click.echo(f"warning: {text(w, lang)}", err=True)
     recoded = sum(r.count for r in result.recodes)
     click.echo(f"imported {len(result.frame):,} responses ({result.layout} layout, "
                f"{result.file_format}) to {output}; {recoded:,} values recoded"

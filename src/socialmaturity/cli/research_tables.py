@@ -127,8 +127,9 @@ def quantiles(data, value, by, weights, cluster, strata, level, org_rule, probs,
     try:
         p = [float(x) for x in split(probs) or []]
     except ValueError:
-        raise SocialMaturityError(Problem("--probs", f"{probs!r} is not a list of numbers; "
-                                                     "valid: e.g. 0.1,0.5,0.9")) from None
+        raise SocialMaturityError(Problem("--probs", "{value!r} is not a list of numbers; "
+                                                     "valid: e.g. 0.1,0.5,0.9",
+                                          value=probs)) from None
     inst = load_instrument(instrument)
     frame, _, _ = prepare(read_data(data), inst, columns=(value, by or ""))
     frame, cluster = at_level(frame, inst, level, cluster, strata, [], org_rule, weights,
@@ -174,12 +175,13 @@ def reliability(data, scales, reverse, low, high, fmt, output, instrument) -> No
             name, _, items = spec.partition("=")
             columns = split(items)
             if not name.strip() or not columns:
-                problems.append(Problem("--scale", f"{spec!r}; valid: NAME=COL,COL,…"))
+                problems.append(Problem("--scale", "{value!r}; valid: NAME=COL,COL,…", value=spec))
                 continue
             results[name.strip()] = (columns, [c for c in reversed_items if c in columns])
         unused = [c for c in reversed_items if not any(c in cols for cols, _ in
                                                        results.values())]
-        problems += [Problem("--reverse", f"{c!r} is in no --scale") for c in unused]
+        problems += [Problem("--reverse", "{column!r} is in no --scale", column=c)
+                     for c in unused]
         if problems:
             raise SocialMaturityError(problems)
         table = reliability_table({name: cronbach_alpha(frame, cols, reverse=rev, min=low,

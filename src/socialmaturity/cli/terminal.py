@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..i18n.catalog import tr
+from ..i18n.catalog import ntr, tr
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE
 from ..scoring.encode import check_value
 from ..services.interview import Interview
@@ -69,8 +69,9 @@ def run_interview(iv: Interview, save_to: str | Path) -> bool:
     inst = iv.instrument
     total = len(iv.steps)
     click.secho(inst.text(inst.title, lang), bold=True)
-    click.echo(tr(lang, "{n} questions in {d} dimensions, about 15 minutes.", n=total,
-                  d=len(inst.dimensions)))
+    click.echo(ntr(lang, "{n} question in {d} dimensions, about 15 minutes.",
+                   "{n} questions in {d} dimensions, about 15 minutes.", total,
+                   d=len(inst.dimensions)))
     click.echo(tr(lang, "Type the number of your answer. b = back, s = skip, q = save and stop "
                         "(Ctrl-C saves too)."))
     try:

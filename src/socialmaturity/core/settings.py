@@ -188,7 +188,7 @@ class Settings:
         try:
             values = json.loads(text)
         except ValueError as e:
-            raise SettingsError(Problem(WORKER_SETTINGS, f"not JSON ({e})")) from None
+            raise SettingsError(Problem(WORKER_SETTINGS, "not JSON ({error})", error=e)) from None
         known = {s.name for s in declared()}
         return cls(**{k: v for k, v in values.items() if k in known})
 

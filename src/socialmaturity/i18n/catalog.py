@@ -1,71 +1,160 @@
-"""Translations of user-facing texts: gettext catalogs (``locales/<lang>/LC_MESSAGES/*.po``).
+"""Translations of user-facing texts: gettext catalogs read with Babel, numbers through CLDR.
 
-English is the source language (the msgid); other languages come from their ``.po`` file,
-read once. Texts use ``str.format`` fields: ``tr("nl", "{n} peers", n=3)``.
+English is the source language (the msgid); other languages come from their ``.po`` files
+(``locales/<lang>/LC_MESSAGES/*.po``, one per part of the program), read once with
+:func:`babel.messages.pofile.read_po` into one gettext-compatible
+:class:`babel.support.Translations`: fuzzy entries are left out (they wait for a translator),
+plurals follow the language's plural rule and ``msgctxt`` separates texts that read the same
+in English. Texts use ``str.format`` fields::
+
+    tr("nl", "all organizations in the benchmark")
+    ntr("nl", "{n} organization", "{n} organizations", 3)       # "3 organisaties"
+    ptr("nl", "answer option", "Other")                         # the same word, another context
+
+``make messages`` extracts every text into ``locales/socialmaturity.pot`` and updates the
+``.po`` files (README, "Translating").
 """
 
 from __future__ import annotations
 
-import ast
+import decimal
+import math
 from functools import lru_cache
+from gettext import NullTranslations
 from importlib import resources
+from io import BytesIO
 
+#: The languages of every text, in the order a language menu shows them; English first.
 LANGUAGES = ("en", "nl")
 DEFAULT_LANGUAGE = "en"
+#: The gettext domain of the template (``locales/socialmaturity.pot``).
+DOMAIN = "socialmaturity"
 
 
-def _unquote(line: str) -> str:
-    return ast.literal_eval(line)
+def _folder(lang: str):
+    return resources.files("socialmaturity.i18n") / "locales" / lang / "LC_MESSAGES"
 
 
-def parse_po(text: str) -> dict[str, str]:
-    """msgid → msgstr of a gettext ``.po`` file (untranslated entries left out)."""
-    messages: dict[str, str] = {}
-    msgid = msgstr = None
-    target = None
-    for raw in text.splitlines() + [""]:
-        line = raw.strip()
-        if line.startswith("msgid "):
-            if msgid and msgstr:
-                messages[msgid] = msgstr
-            msgid, msgstr, target = _unquote(line[6:]), "", "id"
-        elif line.startswith("msgstr "):
-            msgstr, target = _unquote(line[7:]), "str"
-        elif line.startswith('"') and target:
-            if target == "id":
-                msgid = (msgid or "") + _unquote(line)
-            else:
-                msgstr = (msgstr or "") + _unquote(line)
-        elif not line:
-            target = None
-    if msgid and msgstr:
-        messages[msgid] = msgstr
-    return messages
+def read_catalog(lang: str):
+    """Every ``.po`` file of ``lang`` as one :class:`babel.messages.catalog.Catalog`
+    (the same msgid in two files: the later file wins; files are read by name)."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po
+
+    merged = Catalog(locale=lang, domain=DOMAIN)
+    for ref in sorted(_folder(lang).iterdir(), key=lambda r: r.name):
+        if ref.name.endswith(".po"):
+            with ref.open("rb") as f:
+                for message in read_po(f, locale=lang):
+                    if message.id:
+                        merged.delete(message.id, message.context)
+                        merged[message.id] = message
+    return merged
 
 
 @lru_cache(maxsize=8)
+def translations(lang: str):
+    """The gettext translations of ``lang`` (:class:`babel.support.Translations`; the
+    source texts themselves for English and unknown languages, without loading Babel)."""
+    if lang == DEFAULT_LANGUAGE or lang not in LANGUAGES:
+        return NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.support import Translations
+
+    buffer = BytesIO()
+    write_mo(buffer, read_catalog(lang), use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
 def catalog(lang: str) -> dict[str, str]:
-    """msgid → msgstr of a language (empty for English): every ``.po`` file of the language,
-    one per part of the program (``socialmaturity.po``, ``web.po``, ``reports.po``, …)."""
-    if lang == DEFAULT_LANGUAGE:
+    """msgid → msgstr of ``lang``'s translated texts (no fuzzy or empty ones; a plural text
+    under its singular msgid with its first form; a context text as ``context\\x04msgid``)."""
+    if lang == DEFAULT_LANGUAGE or lang not in LANGUAGES:
         return {}
-    folder = resources.files("socialmaturity.i18n") / "locales" / lang / "LC_MESSAGES"
-    messages: dict[str, str] = {}
-    for ref in sorted(folder.iterdir(), key=lambda r: r.name):
-        if ref.name.endswith(".po"):
-            messages.update(parse_po(ref.read_text(encoding="utf-8")))
-    return messages
+    return _catalog(lang)
 
 
-def tr(lang: str, message: str, /, **fields: object) -> str:
-    """``message`` in ``lang``, with its fields filled in."""
-    text = catalog(lang).get(message, message) if lang in LANGUAGES else message
+@lru_cache(maxsize=8)
+def _catalog(lang: str) -> dict[str, str]:
+    out = {}
+    for m in read_catalog(lang):
+        if not m.id or m.fuzzy or not m.string or not all(m.string if m.pluralizable
+                                                          else [m.string]):
+            continue
+        key = m.id[0] if m.pluralizable else m.id
+        if m.context:
+            key = f"{m.context}\x04{key}"
+        out[key] = m.string[0] if m.pluralizable else m.string
+    return out
+
+
+def _fill(text: str, fields: dict) -> str:
     return text.format(**fields) if fields else text
 
 
+def tr(lang: str, message: str, /, **fields: object) -> str:
+    """``message`` in ``lang``, with its fields filled in (English when untranslated)."""
+    return _fill(translations(lang).gettext(message), fields)
+
+
+def ntr(lang: str, singular: str, plural: str, n: int, /, **fields: object) -> str:
+    """The form of a counted text for ``n`` in ``lang`` (its plural rule); ``n`` is also a
+    field, as ``number(lang, n, 0)``: ``ntr(lang, "{n} row", "{n} rows", 1200)`` → "1,200
+    rows"."""
+    fields.setdefault("n", number(lang, n, 0))
+    return _fill(translations(lang).ngettext(singular, plural, n), fields)
+
+
+def ptr(lang: str, context: str, message: str, /, **fields: object) -> str:
+    """``message`` in ``lang`` in a context (gettext's ``pgettext``): for the same English
+    text that another part of the program translates differently."""
+    return _fill(translations(lang).pgettext(context, message), fields)
+
+
+def _locale(lang: str) -> str:
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
 def number(lang: str, value: float, decimals: int = 1) -> str:
-    """A number as the language writes it: 2.1 in English, 2,1 in Dutch; thousands grouped."""
-    text = f"{value:,.{decimals}f}"
-    if lang == "nl":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
+    """A number as the language writes it (CLDR, through Babel): 2.1 in English, 2,1 in
+    Dutch; thousands grouped (2,162 / 2.162). Rounded as Python rounds the float (half to
+    even on its exact value), so a number reads the same in every language."""
+    from babel.numbers import format_decimal
+
+    if not math.isfinite(value):
+        return f"{value}"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(decimal.Decimal(value), format=pattern,
+                          locale=_locale(lang))
+
+
+def percent(lang: str, share: float, decimals: int = 0) -> str:
+    """A share (0–1) as a percentage as the language writes it: 64% in English and Dutch,
+    12.5% / 12,5%."""
+    from babel.numbers import format_percent
+
+    if not math.isfinite(share):
+        return f"{share}"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "") + "%"
+    # rounded as number() rounds 100 × share: 0.645 → 64% in both
+    exact = decimal.Decimal(100 * share) / 100
+    return format_percent(exact, format=pattern, locale=_locale(lang))
+
+
+@lru_cache(maxsize=8)
+def language_name(code: str) -> str:
+    """A language's name in itself, as a language menu shows it (CLDR): English,
+    Nederlands."""
+    from babel import Locale
+
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+def date(lang: str, value, form: str = "long") -> str:
+    """A date as the language writes it: "27 November 2026" / "27 november 2026"
+    (``form``: short, medium, long or full, as CLDR defines them)."""
+    from babel.dates import format_date
+
+    return format_date(value, format=form, locale=_locale(lang))

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import InputFileError, InstrumentError, Problem
+from ..errors import InputFileError, InstrumentError, Message, Problem
 from .model import RESERVED_KEYS, Instrument, Question
 from .positions import Positions, load_with_positions, parse_with_positions
 
@@ -24,17 +24,17 @@ BUNDLED = {"social-maturity": "social-maturity.yaml"}
 DEFAULT_INSTRUMENT = "social-maturity"
 
 
-def _describe_pydantic(err: dict[str, Any]) -> str:
+def _describe_pydantic(err: dict[str, Any]) -> Message | str:
     kind = err["type"]
     if kind == "extra_forbidden":
-        return f"unknown key {err['loc'][-1]!r}"
+        return Message("unknown key {key!r}", key=err["loc"][-1])
     if kind == "missing":
-        return f"missing required key {err['loc'][-1]!r}"
-    if kind == "literal_error":
-        return f"{err['msg'].lower()}, got {err['input']!r}"
+        return Message("missing required key {key!r}", key=err["loc"][-1])
+    if kind == "literal_error":  # pydantic's own words: English
+        return Message("{error}, got {value!r}", error=err["msg"].lower(), value=err["input"])
     if isinstance(err["input"], dict | list):
         return err["msg"]
-    return f"{err['msg']} (got {err['input']!r})"
+    return Message("{error} (got {value!r})", error=err["msg"], value=err["input"])
 
 
 def _text_paths(value: Any, path: tuple) -> list[tuple[tuple, dict]]:
@@ -62,8 +62,9 @@ class _Checker:
         self.inst, self.raw, self.pos = inst, raw, pos
         self.problems: list[Problem] = []
 
-    def add(self, path: tuple, message: str, *, key: bool = False) -> None:
-        self.problems.append(Problem(self.pos.where(path, key=key), message))
+    def add(self, path: tuple, message: str, *, key: bool = False, **fields: object) -> None:
+        """A problem at ``path``: ``message`` is the msgid, ``fields`` its values."""
+        self.problems.append(Problem(self.pos.where(path, key=key), message, **fields))
 
     def run(self) -> list[Problem]:
         self.ids()
@@ -74,12 +75,13 @@ class _Checker:
         self.benchmark()
         return sorted(self.problems, key=lambda p: _sort_key(p.where))
 
-    def _unique(self, items: list[tuple[tuple, str]], what: str) -> None:
+    def _unique(self, items: list[tuple[tuple, str]], what: Message) -> None:
         seen: dict[str, tuple] = {}
         for path, ident in items:
             if ident in seen:
                 first = self.pos.where(seen[ident])
-                self.add(path, f"duplicate {what} {ident!r} (first at {first}): ids must be unique")
+                self.add(path, "duplicate {what} {id!r} (first at {first}): ids must be unique",
+                         what=what, id=ident, first=first)
             else:
                 seen[ident] = path
 
@@ -94,33 +96,35 @@ class _Checker:
     def ids(self) -> None:
         i = self.inst
         self._unique([(("answer_sets", n, "id"), s.id) for n, s in enumerate(i.answer_sets)],
-                     "answer set id")
+                     Message("answer set id"))
         self._unique([(("dimensions", n, "id"), d.id) for n, d in enumerate(i.dimensions)],
-                     "dimension id")
-        self._unique([(("stages", n, "key"), s.key) for n, s in enumerate(i.stages)], "stage key")
+                     Message("dimension id"))
+        self._unique([(("stages", n, "key"), s.key) for n, s in enumerate(i.stages)],
+                     Message("stage key"))
         self._unique([(("rules", "gates", n, "id"), g.id) for n, g in enumerate(i.rules.gates)],
-                     "gate id")
+                     Message("gate id"))
         self._unique(
             [(base + (n, "id"), q.id) for base, qs in self._sections() for n, q in enumerate(qs)],
-            "question id",
+            Message("question id"),
         )
         self._unique(
             [(("dimensions", d, "recommendations", n, "id"), r.id)
              for d, dim in enumerate(i.dimensions) for n, r in enumerate(dim.recommendations)],
-            "recommendation id",
+            Message("recommendation id"),
         )
         for n, s in enumerate(i.answer_sets):
             self._options(("answer_sets", n, "options"), s.options, scored=None)
 
     def _options(self, path: tuple, options: list, scored: bool | None) -> None:
-        self._unique([(path + (n, "key"), o.key) for n, o in enumerate(options)], "option key")
+        self._unique([(path + (n, "key"), o.key) for n, o in enumerate(options)],
+                     Message("option key"))
         for n, o in enumerate(options):
             if o.key in RESERVED_KEYS:
-                self.add(path + (n, "key"), f"option key {o.key!r} is reserved: set "
-                         f"dont_know/not_applicable on the question instead")
+                self.add(path + (n, "key"), "option key {option!r} is reserved: set "
+                         "dont_know/not_applicable on the question instead", option=o.key)
             if scored and o.points is None:
-                self.add(path + (n,), f"option {o.key!r} has no points: every option of a "
-                                      f"scored question needs points (a number)")
+                self.add(path + (n,), "option {option!r} has no points: every option of a "
+                                      "scored question needs points (a number)", option=o.key)
 
     def questions(self) -> None:
         sets = {s.id: s for s in self.inst.answer_sets}
@@ -130,59 +134,64 @@ class _Checker:
                 path = base + (n,)
                 if q.type in ("single", "multi"):
                     if (q.options is None) == (q.answer_set is None):
-                        self.add(path, f"question {q.id!r} needs either options or answer_set "
-                                       f"(one of them)")
+                        self.add(path, "question {qid!r} needs either options or answer_set "
+                                       "(one of them)", qid=q.id)
                     elif q.answer_set is not None and q.answer_set not in sets:
-                        self.add(path + ("answer_set",), f"unknown answer set {q.answer_set!r}; "
-                                 f"valid: {', '.join(sets) or 'none defined'}")
+                        self.add(path + ("answer_set",), "unknown answer set {set!r}; valid: "
+                                 "{valid}", set=q.answer_set,
+                                 valid=", ".join(sets) or Message("none defined"))
                     elif q.options is not None:
                         self._options(path + ("options",), q.options, scored)
                     elif scored and any(o.points is None for o in sets[q.answer_set].options):
-                        self.add(path + ("answer_set",), f"answer set {q.answer_set!r} has "
-                                 f"options without points: scored questions need points")
+                        self.add(path + ("answer_set",), "answer set {set!r} has options "
+                                 "without points: scored questions need points", set=q.answer_set)
                     opts = q.options or (sets[q.answer_set].options if q.answer_set in sets else [])
                     points = [o.points for o in opts if o.points is not None]
                     if scored and q.type == "single" and points and max(points) == min(points):
-                        self.add(path, f"question {q.id!r}: all options have the same points, "
-                                       f"so it cannot tell organizations apart")
+                        self.add(path, "question {qid!r}: all options have the same points, "
+                                       "so it cannot tell organizations apart", qid=q.id)
                     if scored and q.type == "multi" and points and q.max_points is None \
                             and sum(p for p in points if p > 0) == 0:
-                        self.add(path, f"question {q.id!r}: no option has positive points")
+                        self.add(path, "question {qid!r}: no option has positive points",
+                                 qid=q.id)
                 elif q.type == "numeric":
                     if q.min is None or q.max is None or q.min >= q.max:
-                        self.add(path, f"numeric question {q.id!r} needs min < max")
+                        self.add(path, "numeric question {qid!r} needs min < max", qid=q.id)
                     if scored and (q.score_range is None or q.score_range[0] == q.score_range[1]):
-                        self.add(path, f"scored numeric question {q.id!r} needs score_range "
-                                       f"[value scoring 0, value scoring 100] with two different "
-                                       f"values")
+                        self.add(path, "scored numeric question {qid!r} needs score_range "
+                                       "[value scoring 0, value scoring 100] with two different "
+                                       "values", qid=q.id)
                     if q.options or q.answer_set:
-                        self.add(path, f"numeric question {q.id!r} takes no options")
+                        self.add(path, "numeric question {qid!r} takes no options", qid=q.id)
                 elif q.type == "text":
                     if base[0] != "profile":
                         self.add(path + ("type",), "free-text questions belong in profile only")
                     if q.options or q.answer_set:
-                        self.add(path, f"text question {q.id!r} takes no options")
+                        self.add(path, "text question {qid!r} takes no options", qid=q.id)
 
     def stages(self) -> None:
         st = self.inst.stages
         for n, s in enumerate(st):
             if s.level != n + 1:
-                self.add(("stages", n, "level"), f"stage levels must run 1, 2, 3, … in order; "
-                                                 f"expected {n + 1}, got {s.level}")
+                self.add(("stages", n, "level"), "stage levels must run 1, 2, 3, … in order; "
+                                                 "expected {expected}, got {level}",
+                         expected=n + 1, level=s.level)
             if n == 0 and s.min_score != 0:
                 self.add(("stages", 0, "min_score"), "the first stage must start at min_score 0, "
                                                      "so that every score has a stage")
             if s.min_score > 100:
-                self.add(("stages", n, "min_score"), f"stage {s.key!r} can never be reached: "
-                         f"min_score {s.min_score:g} is above the highest possible score 100")
+                self.add(("stages", n, "min_score"), "stage {stage!r} can never be reached: "
+                         "min_score {min} is above the highest possible score 100",
+                         stage=s.key, min=f"{s.min_score:g}")
             if n and s.min_score <= st[n - 1].min_score:
-                self.add(("stages", n, "min_score"), f"stage {s.key!r} can never be reached as "
-                         f"its own: min_score {s.min_score:g} must be above the previous stage's "
-                         f"{st[n - 1].min_score:g}")
+                self.add(("stages", n, "min_score"), "stage {stage!r} can never be reached as "
+                         "its own: min_score {min} must be above the previous stage's "
+                         "{previous}", stage=s.key, min=f"{s.min_score:g}",
+                         previous=f"{st[n - 1].min_score:g}")
         mature = self.inst.benchmark.mature_stage
         if mature is not None and mature not in [s.key for s in st]:
-            self.add(("benchmark", "mature_stage"), f"unknown stage {mature!r}; valid: "
-                                                    f"{', '.join(s.key for s in st)}")
+            self.add(("benchmark", "mature_stage"), "unknown stage {stage!r}; valid: {valid}",
+                     stage=mature, valid=", ".join(s.key for s in st))
 
     def gates(self) -> None:
         idx = self.inst.index
@@ -190,8 +199,8 @@ class _Checker:
         for n, g in enumerate(self.inst.rules.gates):
             path = ("rules", "gates", n)
             if g.stage not in stages:
-                self.add(path + ("stage",),
-                         f"unknown stage {g.stage!r}; valid: {', '.join(stages)}")
+                self.add(path + ("stage",), "unknown stage {stage!r}; valid: {valid}",
+                         stage=g.stage, valid=", ".join(stages))
             c = g.condition
             forms = [c.any_of is not None, c.min_selected is not None, c.min_score is not None]
             cpath = path + ("condition",)
@@ -202,29 +211,31 @@ class _Checker:
                 continue
             if c.dimension is not None:
                 if c.dimension not in idx.dimensions:
-                    self.add(cpath + ("dimension",), f"unknown dimension {c.dimension!r}; valid: "
-                             f"{', '.join(idx.dimensions)}")
+                    self.add(cpath + ("dimension",), "unknown dimension {dimension!r}; valid: "
+                             "{valid}", dimension=c.dimension, valid=", ".join(idx.dimensions))
                 continue
             if c.question not in idx.questions:
-                self.add(cpath + ("question",), f"unknown question {c.question!r}")
+                self.add(cpath + ("question",), "unknown question {qid!r}", qid=c.question)
                 continue
             keys = idx.option_keys(c.question)
             q = idx.questions[c.question]
             if c.any_of is not None:
                 for k, key in enumerate(c.any_of):
                     if key not in keys:
-                        self.add(cpath + ("any_of", k), f"question {c.question!r} has no option "
-                                 f"{key!r}; valid: {', '.join(keys)}")
+                        self.add(cpath + ("any_of", k), "question {qid!r} has no option "
+                                 "{option!r}; valid: {valid}", qid=c.question, option=key,
+                                 valid=", ".join(keys))
             if c.min_selected is not None:
                 if q.type != "multi":
-                    self.add(cpath + ("min_selected",), f"min_selected needs a multi-select "
-                             f"question; {c.question!r} is {q.type}")
+                    self.add(cpath + ("min_selected",), "min_selected needs a multi-select "
+                             "question; {qid!r} is {type}", qid=c.question, type=q.type)
                 else:
                     usable = [o for o in idx.options[c.question] if not o.exclusive]
                     if c.min_selected > len(usable):
-                        self.add(cpath + ("min_selected",), f"stage {g.stage!r} can never be "
-                                 f"reached: {c.question!r} offers only {len(usable)} options, "
-                                 f"min_selected is {c.min_selected}")
+                        self.add(cpath + ("min_selected",), "stage {stage!r} can never be "
+                                 "reached: {qid!r} offers only {usable} options, min_selected "
+                                 "is {min}", stage=g.stage, qid=c.question, usable=len(usable),
+                                 min=c.min_selected)
 
     def dimensions(self) -> None:
         idx = self.inst.index
@@ -233,46 +244,50 @@ class _Checker:
             path = ("dimensions", d)
             missing = [s for s in stages if s not in dim.stage_descriptions]
             if missing:
-                self.add(path + ("stage_descriptions",), f"missing stage descriptions for "
-                         f"{', '.join(missing)}: one for each stage")
+                self.add(path + ("stage_descriptions",), "missing stage descriptions for "
+                         "{missing}: one for each stage", missing=", ".join(missing))
             for key in dim.stage_descriptions:
                 if key not in stages:
-                    self.add(path + ("stage_descriptions", key), f"unknown stage {key!r}; valid: "
-                             f"{', '.join(stages)}", key=True)
+                    self.add(path + ("stage_descriptions", key), "unknown stage {stage!r}; "
+                             "valid: {valid}", key=True, stage=key, valid=", ".join(stages))
             for r, rec in enumerate(dim.recommendations):
                 rpath = path + ("recommendations", r)
                 if rec.stage not in stages[:-1]:
-                    self.add(rpath + ("stage",), f"unknown stage {rec.stage!r} for a "
-                             f"recommendation; valid: {', '.join(stages[:-1])} (the stage it "
-                             f"moves on from)")
+                    self.add(rpath + ("stage",), "unknown stage {stage!r} for a "
+                             "recommendation; valid: {valid} (the stage it moves on from)",
+                             stage=rec.stage, valid=", ".join(stages[:-1]))
                 ev = rec.evidence
                 epath = rpath + ("evidence",)
                 if ev.question not in idx.questions or idx.section[ev.question] in (
                         "profile", "outcomes"):
-                    self.add(epath + ("question",), f"unknown scored question {ev.question!r}")
+                    self.add(epath + ("question",), "unknown scored question {qid!r}",
+                             qid=ev.question)
                     continue
                 q = idx.questions[ev.question]
                 if q.type == "numeric":
                     if ev.min_value is None or ev.favorable is not None:
-                        self.add(epath, f"evidence on numeric question {ev.question!r} needs "
-                                        f"min_value (and no favorable)")
+                        self.add(epath, "evidence on numeric question {qid!r} needs "
+                                        "min_value (and no favorable)", qid=ev.question)
                     continue
                 if ev.favorable is None or ev.min_value is not None:
-                    self.add(epath, f"evidence on {ev.question!r} needs favorable: [option keys]")
+                    self.add(epath, "evidence on {qid!r} needs favorable: [option keys]",
+                             qid=ev.question)
                     continue
                 keys = idx.option_keys(ev.question)
                 for k, key in enumerate(ev.favorable):
                     if key not in keys:
-                        self.add(epath + ("favorable", k), f"question {ev.question!r} has no "
-                                 f"option {key!r}; valid: {', '.join(keys)}")
+                        self.add(epath + ("favorable", k), "question {qid!r} has no option "
+                                 "{option!r}; valid: {valid}", qid=ev.question, option=key,
+                                 valid=", ".join(keys))
 
     def benchmark(self) -> None:
         idx = self.inst.index
         for n, field in enumerate(self.inst.benchmark.peer_group):
             if idx.section.get(field) != "profile" or idx.questions[field].type != "single":
                 singles = [q.id for q in self.inst.profile if q.type == "single"]
-                self.add(("benchmark", "peer_group", n), f"unknown peer-group field {field!r}; "
-                         f"valid: single-choice profile questions ({', '.join(singles)})")
+                self.add(("benchmark", "peer_group", n), "unknown peer-group field {field!r}; "
+                         "valid: single-choice profile questions ({valid})", field=field,
+                         valid=", ".join(singles))
 
 
 def translation_problems(raw: dict, pos: Positions) -> list[Problem]:
@@ -286,12 +301,14 @@ def translation_problems(raw: dict, pos: Positions) -> list[Problem]:
     for path, text in _text_paths(raw, ()):
         missing = sorted(want - set(text))
         if missing:
-            problems.append(Problem(pos.where(path), f"missing translation for "
-                                    f"{', '.join(missing)}: every text needs {', '.join(locales)}"))
+            problems.append(Problem(pos.where(path), "missing translation for {missing}: every "
+                                    "text needs {locales}", missing=", ".join(missing),
+                                    locales=", ".join(locales)))
         for loc, value in text.items():
             if loc not in want:
-                problems.append(Problem(pos.where(path + (loc,), key=True), f"locale {loc!r} is "
-                                        f"not in locales ({', '.join(locales)})"))
+                problems.append(Problem(pos.where(path + (loc,), key=True), "locale {locale!r} "
+                                        "is not in locales ({locales})", locale=loc,
+                                        locales=", ".join(locales)))
             elif not isinstance(value, str) or not value.strip():
                 problems.append(Problem(pos.where(path + (loc,)), "empty text: write it out"))
     return problems

@@ -68,13 +68,13 @@ def _check_node(node: yaml.Node, path: PathKey, pos: Positions, seen: set[int]) 
     seen.add(id(node))
     if node.tag not in _PLAIN_TAGS:
         if node.tag in (_MERGE, _VALUE):
-            raise InputFileError(Problem(where, f"{node.value!r} is not allowed here: merge "
+            raise InputFileError(Problem(where, "{value!r} is not allowed here: merge "
                                                 "keys (<<) and value keys (=) are refused; "
-                                                "quote it to mean the text"))
-        raise InputFileError(Problem(where, f"tag {_short(node.tag)} is not allowed: write "
-                                            "plain text, numbers, lists and mappings"))
+                                                "quote it to mean the text", value=node.value))
+        raise InputFileError(Problem(where, "tag {tag} is not allowed: write plain text, "
+                                            "numbers, lists and mappings", tag=_short(node.tag)))
     if len(path) > MAX_DEPTH:
-        raise InputFileError(Problem(where, f"nested deeper than {MAX_DEPTH} levels"))
+        raise InputFileError(Problem(where, "nested deeper than {n} levels", n=MAX_DEPTH))
 
 
 def _short(text: str, limit: int = 80) -> str:
@@ -92,7 +92,7 @@ def _scalar(node: yaml.Node, pos: Positions, constructor: Any) -> Any:
         if "digits" in str(what):
             what = "a number with more than 4,300 digits"
         raise InputFileError(Problem(f"{pos.filename}:{line}:{col}", "cannot read this value: "
-                                     f"{shorten(str(what), 120)}")) from None
+                                     "{error}", error=shorten(str(what), 120))) from None
 
 
 def _build(
@@ -117,7 +117,8 @@ def _build(
             if key in out:
                 line, col = _mark(key_node)
                 problems.append(
-                    Problem(f"{pos.filename}:{line}:{col}", f"duplicate key {key!r}: each key once")
+                    Problem(f"{pos.filename}:{line}:{col}", "duplicate key {key!r}: each key once",
+                            key=key)
                 )
                 continue
             pos.keys[path + (key,)] = _mark(key_node)
@@ -141,11 +142,11 @@ def parse_with_positions(text: str, filename: str) -> tuple[Any, Positions]:
         mark = exc.problem_mark or exc.context_mark
         where = f"{filename}:{mark.line + 1}:{mark.column + 1}" if mark else filename
         raise InputFileError(
-            Problem(where, f"not valid YAML/JSON: {exc.problem or exc.context}")
+            Problem(where, "not valid YAML/JSON: {error}", error=exc.problem or exc.context)
         ) from None
     except yaml.YAMLError as exc:
-        raise InputFileError(Problem(filename, f"not valid YAML/JSON: {_short(str(exc), 200)}")
-                             ) from None
+        raise InputFileError(Problem(filename, "not valid YAML/JSON: {error}",
+                                     error=_short(str(exc), 200))) from None
     if node is None:
         raise InputFileError(Problem(f"{filename}:1:1", "the file is empty"))
     problems: list[Problem] = []
@@ -166,8 +167,10 @@ def load_with_positions(path: str | Path) -> tuple[Any, Positions]:
         raise InputFileError(Problem(str(path), "is a folder, not a file")) from None
     except UnicodeDecodeError as exc:
         raise InputFileError(
-            Problem(str(path), f"not UTF-8 text (byte {exc.start}): save it as UTF-8 YAML or JSON")
+            Problem(str(path), "not UTF-8 text (byte {byte}): save it as UTF-8 YAML or JSON",
+                    byte=exc.start)
         ) from None
     except OSError as exc:
-        raise InputFileError(Problem(str(path), f"cannot be read: {exc.strerror}")) from None
+        raise InputFileError(Problem(str(path), "cannot be read: {error}",
+                                     error=exc.strerror)) from None
     return parse_with_positions(text, str(path))

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem, shown
+from ..errors import Counted, Message, Problem, shown
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument, Question
 from ..research.mapping import Mapping
 from ..research.matching import AnswerMatcher, normalize_label, split_choices
@@ -60,13 +60,19 @@ def _convert(q: Question, matcher: AnswerMatcher, text: str, inst: Instrument) -
         return _Cell(value, m.reason)
     if q.type == "numeric":
         number = parse_number(text, percent=is_percent(q))
-        specials = " or ".join(repr(inst.text(inst.special_labels[k], "en"))  # type: ignore[index]
-                               for k in matcher.specials)
-        valid = f"a number from {q.min:g} to {q.max:g}" + (f" or {specials}" if specials else "")
+        specials = " / ".join(repr(inst.text(inst.special_labels[k], "en"))  # type: ignore[index]
+                              for k in matcher.specials)
+        valid = Message("a number from {low} to {high} or {specials}", low=f"{q.min:g}",
+                        high=f"{q.max:g}", specials=specials) if specials else \
+            Message("a number from {low} to {high}", low=f"{q.min:g}", high=f"{q.max:g}")
         if number is None:
-            return _Cell(problem="value", message=f"{shown(text)} is not a number; valid: {valid}")
+            return _Cell(problem="value", message=Message("{value} is not a number; valid: "
+                                                          "{valid}", value=shown(text),
+                                                          valid=valid))
         if not q.min <= number <= q.max:  # type: ignore[operator]
-            return _Cell(problem="value", message=f"{number:g} is out of range; valid: {valid}")
+            return _Cell(problem="value", message=Message("{value} is out of range; valid: "
+                                                          "{valid}", value=f"{number:g}",
+                                                          valid=valid))
         return _Cell(number, None if _PLAIN_NUMBER.fullmatch(text) else "number parsed")
     if q.type == "single":
         return _Cell(problem="label", message=text)
@@ -86,8 +92,9 @@ def _multi_value(q: Question, matcher: AnswerMatcher, keys: set[str], text: str,
     special = [k for k in (DONT_KNOW, NOT_APPLICABLE) if k in keys]
     exclusive = [o.key for o in matcher.options if o.exclusive and o.key in keys]
     if (special or exclusive) and len(keys) > 1:
-        return _Cell(problem="value", message=f"{shown((special or exclusive)[0])} is chosen with "
-                                              f"other options ({shown(text)}); it excludes them")
+        return _Cell(problem="value", message=Message(
+            "{key} is chosen with other options ({value}); it excludes them",
+            key=shown((special or exclusive)[0]), value=shown(text)))
     value = ";".join(k for k in [*matcher.keys, *special] if k in keys)
     return _Cell(value, None if value == text else (reason or "option keys"))
 
@@ -228,14 +235,19 @@ class Converter:
                 valid = "; ".join(repr(v) for v in self.matchers[qid].valid_labels(
                     self._language(column, qid), self.inst))
                 out.append(Problem(
-                    f"{self.raw.name}, column {column!r}",
-                    f"{shown(message)} ({count:,} row{'s' if count > 1 else ''}, first row "
-                    f"{rows[0] + 1:,}) is not an answer to {qid!r}; valid: {valid}; add it to "
-                    f"the mapping under values: {qid}:"))
+                    Message("{file}, column {column!r}", file=self.raw.name, column=column),
+                    Counted("{value} ({n} row, first row {first}) is not an answer to {qid!r}; "
+                            "valid: {valid}; add it to the mapping under values: {qid}:",
+                            "{value} ({n} rows, first row {first}) is not an answer to "
+                            "{qid!r}; valid: {valid}; add it to the mapping under values: "
+                            "{qid}:", count, value=shown(message), first=f"{rows[0] + 1:,}",
+                            qid=qid, valid=valid)))
             else:
-                more = "" if count == 1 else f" ({count:,} rows: " + \
-                    ", ".join(f"{r + 1:,}" for r in rows) + (", …)" if count > 5 else ")")
-                out.append(Problem(self.raw.where(rows[0], column), message + more))
+                more = "" if count == 1 else Message(
+                    " ({n} rows: {rows})", n=f"{count:,}",
+                    rows=", ".join(f"{r + 1:,}" for r in rows) + (", …" if count > 5 else ""))
+                out.append(Problem(self.raw.where(rows[0], column), "{error}{more}",
+                                   error=message, more=more))
         return out
 
 
@@ -251,10 +263,13 @@ def metadata_numbers(raw: RawExport, column: str, name: str, low: float, high: f
         number = parse_number(text, percent=True)
         if number is None or number < low or (high is not None and number > high):
             rows = np.flatnonzero(codes == k)
-            valid = f"a number from {low:g}" + (f" to {high:g}" if high is not None else " up")
+            valid = Message("a number from {low} to {high}", low=f"{low:g}", high=f"{high:g}") \
+                if high is not None else Message("a number from {low} up", low=f"{low:g}")
             problems.append(Problem(raw.where(int(rows[0]), column),
-                                    f"{shown(text)} is not a valid {name}; valid: {valid}"
-                                    + (f" ({len(rows):,} rows)" if len(rows) > 1 else "")))
+                                    "{value} is not a valid {name}; valid: {valid}{rows}",
+                                    value=shown(text), name=name, valid=valid,
+                                    rows=Message(" ({n} rows)", n=f"{len(rows):,}")
+                                    if len(rows) > 1 else ""))
             continue
         values[k] = number
         if not _PLAIN_NUMBER.fullmatch(text):
@@ -277,13 +292,16 @@ def metadata_times(raw: RawExport, column: str, mapping: Mapping, dayfirst: bool
         sep = _ambiguous_separator(texts[:1000])
         if dayfirst is None and sep is not None:
             dayfirst = sep in "-."
-            warnings.append(f"column {column!r}: every date reads both as day-month and "
-                            f"month-day; read as {'day' if dayfirst else 'month'} first "
-                            f"(set dayfirst: in the mapping to change it)")
+            warnings.append(Message("column {column!r}: every date reads both as day-month "
+                                    "and month-day; read as day first (set dayfirst: in the "
+                                    "mapping to change it)", column=column) if dayfirst else
+                            Message("column {column!r}: every date reads both as day-month "
+                                    "and month-day; read as month first (set dayfirst: in the "
+                                    "mapping to change it)", column=column))
     if not col.time_zone and not mapping.timezone and raw.layout != "plain" and \
             any(t and not has_zone(t) for t in texts[:1000]):
-        warnings.append(f"column {column!r}: times without a time zone read as UTC (set "
-                        f"timezone: in the mapping)")
+        warnings.append(Message("column {column!r}: times without a time zone read as UTC "
+                                "(set timezone: in the mapping)", column=column))
     parsed = parse_timestamps(texts, dayfirst=bool(dayfirst), tz=zone)
     stamps = pd.Series(pd.NaT, index=range(len(all_texts)), dtype="datetime64[ns, UTC]")
     stamps.iloc[present] = parsed.to_numpy()
@@ -292,11 +310,11 @@ def metadata_times(raw: RawExport, column: str, mapping: Mapping, dayfirst: bool
         k = present[i]
         rows = np.flatnonzero(codes == k)
         problems.append(Problem(raw.where(int(rows[0]), column),
-                                f"{shown(texts[i])} is not a date and time we can read; "
-                                f"valid: e.g. "
-                                f"2026-11-27 10:03:12, 11/27/2026 10:03:12 AM, "
-                                f"27-11-2026 10:03:12"
-                                + (f" ({len(rows):,} rows)" if len(rows) > 1 else "")))
+                                "{value} is not a date and time we can read; valid: e.g. "
+                                "2026-11-27 10:03:12, 11/27/2026 10:03:12 AM, "
+                                "27-11-2026 10:03:12{rows}", value=shown(texts[i]),
+                                rows=Message(" ({n} rows)", n=f"{len(rows):,}")
+                                    if len(rows) > 1 else ""))
     return pd.Series(pd.DatetimeIndex(stamps)[codes].astype("datetime64[ns, UTC]"))
 
 

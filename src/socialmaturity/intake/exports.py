@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem, SocialMaturityError
+from ..errors import Counted, Message, Problem, SocialMaturityError
 from ..instrument.model import Instrument
 from ..research.mapping import LAYOUTS, METADATA_TARGETS
 from ..research.matching import split_choice_text
@@ -149,10 +149,11 @@ class RawExport:
     def column(self, name: str) -> SourceColumn:
         return next(c for c in self.columns if c.name == name)
 
-    def where(self, row: int, column: str) -> str:
+    def where(self, row: int, column: str) -> Message:
         """``file:line: row N, column 'C'`` of a 0-based data row."""
         if self.header_rows is None:
-            return f"{self.name}: row {row + 1:,}, column {column!r}"
+            return Message("{file}: row {row}, column {column!r}", file=self.name,
+                           row=f"{row + 1:,}", column=column)
         if self.file_format == "csv":
             if self._lines is None:
                 breaks = np.zeros(len(self.data), dtype=np.int64)
@@ -164,11 +165,12 @@ class RawExport:
             line = int(self._lines[row])
         else:
             line = self.header_rows + row + 1
-        return f"{self.name}:{line}: row {row + 1:,}, column {column!r}"
+        return Message("{file}:{line}: row {row}, column {column!r}", file=self.name, line=line,
+                       row=f"{row + 1:,}", column=column)
 
 
-def _fail(where: str, message: str) -> SurveyImportError:
-    return SurveyImportError(Problem(where, message))
+def _fail(where: str, message: str, **fields: object) -> SurveyImportError:
+    return SurveyImportError(Problem(where, message, **fields))
 
 
 def _factorize(values: pd.Series) -> tuple[np.ndarray, list[str]]:
@@ -237,8 +239,9 @@ def _read_sav(path: Path, name: str) -> RawExport:
                     recodes=recodes)
     missing_total = sum(r.count for r in recodes if r.reason == "user-defined missing")
     if missing_total:
-        raw.warnings.append(f"{missing_total:,} cells held user-defined missing values: read "
-                            f"as unanswered")
+        raw.warnings.append(Counted("{n} cell held a user-defined missing value: read as "
+                                    "unanswered", "{n} cells held user-defined missing values: "
+                                    "read as unanswered", missing_total))
     return raw
 
 
@@ -295,8 +298,9 @@ def _unique(names: list[str], warnings: list[str], name: str) -> list[str]:
         n = n.strip() or f"(column {i + 1})"
         seen[n] += 1
         if seen[n] > 1:
-            warnings.append(f"{name}: column {n!r} appears {seen[n]} times; the later one is "
-                            f"named {n + f' ({seen[n]})'!r}")
+            warnings.append(Message("{file}: column {column!r} appears {times} times; the "
+                                    "later one is named {name!r}", file=name, column=n,
+                                    times=seen[n], name=f"{n} ({seen[n]})"))
             n = f"{n} ({seen[n]})"
         out.append(n)
     return out
@@ -329,7 +333,8 @@ def read_raw(path: str | Path, *, layout: str | None = None, inst: Instrument | 
     path = Path(path)
     name = str(path)
     if layout is not None and layout not in LAYOUTS:
-        raise _fail(name, f"unknown layout {layout!r}; valid: {', '.join(LAYOUTS)}")
+        raise _fail(name, "unknown layout {layout!r}; valid: {valid}", layout=layout,
+                    valid=", ".join(LAYOUTS))
     if not path.exists():
         raise _fail(name, "no such file")
     if path.is_dir():
@@ -340,8 +345,8 @@ def read_raw(path: str | Path, *, layout: str | None = None, inst: Instrument | 
     if suffix in (".sav", ".zsav") or magic in (b"$FL2", b"$FL3"):
         raw = _read_sav(path, name)
         if layout in ("surveymonkey", "google-forms"):
-            raise _fail(name, f"an SPSS file has variable names and labels, not the header rows "
-                              f"of {layout}: use layout qualtrics or plain")
+            raise _fail(name, "an SPSS file has variable names and labels, not the header rows "
+                              "of {layout}: use layout qualtrics or plain", layout=layout)
         names = [c.name for c in raw.columns]
         raw.layout = layout or ("plain" if _looks_plain(names, inst) else "qualtrics")
         raw.system = _system(names, QUALTRICS_SYSTEM if raw.layout == "qualtrics" else {})
@@ -376,16 +381,17 @@ def read_raw(path: str | Path, *, layout: str | None = None, inst: Instrument | 
                               "surveymonkey, google-forms, plain)")
     elif layout == "qualtrics" and "qualtrics" not in signs:
         raise _fail(name, "not a Qualtrics export: the third row should hold ImportId JSON "
-                          '({"ImportId":"QID1"}); export with "Use legacy format" off'
-                          + _detected(signs))
+                          '({{"ImportId":"QID1"}}); export with "Use legacy format" off'
+                          "{detected}", detected=_detected(signs))
     elif layout == "surveymonkey" and "surveymonkey" not in signs:
         raise _fail(name, "not a SurveyMonkey export: the second row should hold 'Response', "
-                          "'Open-Ended Response' or choice labels" + _detected(signs))
+                          "'Open-Ended Response' or choice labels{detected}",
+                    detected=_detected(signs))
     elif layout in ("google-forms", "plain") and \
             {"qualtrics", "surveymonkey"} & set(signs):
-        raise _fail(name, f"not a {layout} export: it has the header rows of "
-                          f"{' / '.join(sorted({'qualtrics', 'surveymonkey'} & set(signs)))} "
-                          f"({'; '.join(signs.values())})")
+        raise _fail(name, "not a {layout} export: it has the header rows of {found} ({signs})",
+                    layout=layout, signs="; ".join(signs.values()),
+                    found=" / ".join(sorted({"qualtrics", "surveymonkey"} & set(signs))))
     builder = {"qualtrics": _qualtrics, "surveymonkey": _surveymonkey}.get(layout, _one_header)
     raw = builder(name, grid, warnings)
     raw.file_format, raw.encoding, raw.layout = fmt, encoding, layout
@@ -394,11 +400,11 @@ def read_raw(path: str | Path, *, layout: str | None = None, inst: Instrument | 
     return raw
 
 
-def _detected(signs: dict[str, str]) -> str:
+def _detected(signs: dict[str, str]) -> Message | str:
     if not signs:
         return ""
     layout, why = next(iter(signs.items()))
-    return f"; it looks like {layout} ({why})"
+    return Message("; it looks like {layout} ({why})", layout=layout, why=why)
 
 
 def _frame(grid: pd.DataFrame, skip: int, names: list[str]) -> pd.DataFrame:

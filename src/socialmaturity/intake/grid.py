@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import Message
 from . import tables
 from .tables import Fail, _arrow, _csv_problem
 
@@ -73,8 +74,8 @@ def read_grid(path: Path, name: str, fail: Fail, *,
     except (pa.ArrowInvalid, OSError) as exc:
         raise _csv_problem(path, name, str(exc), fail, encoding, sep) from None
     warnings = [] if encoding != "cp1252" else [
-        f"{name} is not UTF-8: read as Windows-1252 (cp1252); check accented letters, or "
-        f"export as CSV UTF-8"]
+        Message("{file} is not UTF-8: read as Windows-1252 (cp1252); check accented letters, "
+                "or export as CSV UTF-8", file=name)]
     table = pa.Table.from_batches(batches, schema=reader.schema).unify_dictionaries()
     grid = table.combine_chunks().to_pandas()
     grid.columns = range(width)
@@ -111,8 +112,8 @@ def _encoding(path: Path, name: str, fail: Fail) -> str:
             failed_at = failed_at if failed_at is not None else offset + exc.start
             continue
         return encoding
-    raise fail(name, f"not text in UTF-8 or Windows-1252 (byte {failed_at}): export the survey "
-                     f"as CSV (UTF-8), XLSX or SPSS .sav")
+    raise fail(name, "not text in UTF-8 or Windows-1252 (byte {byte}): export the survey "
+                     "as CSV (UTF-8), XLSX or SPSS .sav", byte=failed_at)
 
 
 __all__ = ["read_grid", "sniff_delimiter"]

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem
+from ..errors import Counted, Message, Problem
 from ..instrument.model import Instrument
 from ..research.mapping import Mapping, MappingError, load_mapping, mapping_problems
 from .converting import Converter, metadata_numbers, metadata_times
@@ -151,15 +151,16 @@ def _id_columns(raw: RawExport, meta: dict[str, str], problems: list[Problem],
         empty = np.flatnonzero(pd.isna(ids))
         if len(empty):
             problems.append(Problem(raw.where(int(empty[0]), meta["respondent_id"]),
-                                    f"empty respondent id ({len(empty):,} "
-                                    f"row{'s' if len(empty) > 1 else ''}); every row needs one"))
+                                    Counted("empty respondent id ({n} row); every row needs "
+                                            "one", "empty respondent id ({n} rows); every row "
+                                            "needs one", len(empty))))
         columns["respondent_id"] = ids
     else:
         width = max(5, len(str(n)))
         columns["respondent_id"] = np.array([f"row-{i + 1:0{width}d}" for i in range(n)],
                                             dtype=object)
-        warnings.append("no respondent id column: respondent_id is the data row number "
-                        "(row-00001, …)")
+        warnings.append(Message("no respondent id column: respondent_id is the data row "
+                                "number (row-00001, …)"))
     if "organization_id" in meta:
         columns["organization_id"] = _stripped(raw.data[meta["organization_id"]])
     return columns
@@ -179,8 +180,10 @@ def _question_columns(raw: RawExport, inst: Instrument, converter: Converter, pl
             columns[q.id] = np.full(n, np.nan, dtype=object)
             absent.append(q.id)
     if absent:
-        warnings.append(f"{len(absent)} question(s) have no column in the export (unanswered): "
-                        f"{short_list(absent)}")
+        warnings.append(Counted("{n} question has no column in the export (unanswered): "
+                                "{questions}", "{n} questions have no column in the export "
+                                "(unanswered): {questions}", len(absent),
+                                questions=short_list(absent)))
     for column, target in plan.targets.items():
         if target.kind == "keep":
             columns[target.name] = _stripped(raw.data[column])
@@ -204,8 +207,9 @@ def _metadata_columns(raw: RawExport, meta: dict[str, str], mapping: Mapping, da
     if "duration_seconds" not in meta and len(times) == 2:
         columns["duration_seconds"] = (times["submitted_at"] - times["started_at"]) \
             .dt.total_seconds().to_numpy()
-        warnings.append(f"duration_seconds computed from {meta['started_at']!r} and "
-                        f"{meta['submitted_at']!r}")
+        warnings.append(Message("duration_seconds computed from {started!r} and "
+                                "{submitted!r}", started=meta["started_at"],
+                                submitted=meta["submitted_at"]))
     if "submitted_at" in times:
         columns["submitted_at"] = times["submitted_at"]
     return columns

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..errors import Problem
+from ..errors import Counted, Message, Problem
 from ..instrument.model import Instrument
 from ..research.mapping import METADATA_TARGETS, Mapping, Target
 from ..research.matching import QuestionTexts
@@ -68,26 +68,34 @@ def plan_columns(raw: RawExport, mapping: Mapping, inst: Instrument) -> Plan:
         plan.dropped[meta["started_at"]] = f"{raw.layout} system column"
     missing = [c for c in (*mapping.columns, *mapping.ignore) if c not in present]
     if missing:
-        plan.warnings.append(f"the mapping names {len(missing)} column(s) the export does not "
-                             f"have: {short_list(missing)}")
+        plan.warnings.append(Counted("the mapping names {n} column the export does not have: "
+                                     "{columns}", "the mapping names {n} columns the export "
+                                     "does not have: {columns}", len(missing),
+                                     columns=short_list(missing)))
     if kept:
-        plan.warnings.append(f"{len(kept)} column(s) that are no question id passed through "
-                             f"unchanged: {short_list(kept)}")
-    for kind in ("Qualtrics embedded data", "free text of an 'Other' choice"):
+        plan.warnings.append(Counted("{n} column that is no question id passed through "
+                                     "unchanged: {columns}", "{n} columns that are no question "
+                                     "id passed through unchanged: {columns}", len(kept),
+                                     columns=short_list(kept)))
+    for kind, what in (("Qualtrics embedded data", Message("Qualtrics embedded data")),
+                       ("free text of an 'Other' choice",
+                        Message("free text of an 'Other' choice"))):
         cols = [c for c, r in plan.dropped.items() if r == kind]
         if cols:
-            plan.warnings.append(f"dropped {len(cols)} column(s) of {kind} (map them to keep "
-                                 f"them): {short_list(cols)}")
+            plan.warnings.append(Counted("dropped {n} column of {kind} (map it to keep it): "
+                                         "{columns}", "dropped {n} columns of {kind} (map them "
+                                         "to keep them): {columns}", len(cols), kind=what,
+                                         columns=short_list(cols)))
     for col in unmapped:
         hint = col.label() or col.name
         near = _close_id(col.name, idx.questions)
         plan.problems.append(Problem(
-            f"{raw.name}, column {col.name!r}",
-            (f"looks like question id {near!r} but is not one; " if near else "")
-            + (f"not mapped to a question ({hint[:70]!r}); " if hint != col.name and not near
-               else "not mapped to a question; ")
-            + "map it under columns: or ignore: in the mapping (`research mapping suggest` "
-              "proposes one)"))
+            Message("{file}, column {column!r}", file=raw.name, column=col.name),
+            "{problem}map it under columns: or ignore: in the mapping (`research mapping "
+            "suggest` proposes one)",
+            problem=Message("looks like question id {near!r} but is not one; ", near=near) if near
+            else Message("not mapped to a question ({label!r}); ", label=hint[:70])
+            if hint != col.name else Message("not mapped to a question; ")))
     _conflicts(raw, plan, inst)
     return plan
 
@@ -111,23 +119,28 @@ def _conflicts(raw: RawExport, plan: Plan, inst: Instrument) -> None:
         by.setdefault(slot, []).append(column)
     for (kind, name, option), columns in by.items():
         if len(columns) > 1:
-            what = f"option {option!r} of {name!r}" if option else f"{kind} {name!r}"
-            plan.problems.append(Problem(f"{raw.name}, column {columns[1]!r}",
-                                         f"columns {short_list(columns)} all map to {what}: "
-                                         f"map one, ignore the others"))
+            what = Message("option {option!r} of {name!r}", option=option, name=name) \
+                if option else Message("question {name!r}", name=name) if kind == "question" \
+                else Message("metadata {name!r}", name=name)
+            plan.problems.append(Problem(Message("{file}, column {column!r}", file=raw.name,
+                                                 column=columns[1]),
+                                         "columns {columns} all map to {what}: map one, ignore "
+                                         "the others", columns=short_list(columns), what=what))
     whole = {n for (k, n, o) in by if k == "question" and o is None}
     for (kind, name, option) in by:
         if option is not None and name in whole:
-            plan.problems.append(Problem(f"{raw.name}, column {by[(kind, name, option)][0]!r}",
-                                         f"question {name!r} has both a column of its own and "
-                                         f"one column per choice: map one of the two"))
+            plan.problems.append(Problem(Message("{file}, column {column!r}", file=raw.name,
+                                                 column=by[(kind, name, option)][0]),
+                                         "question {name!r} has both a column of its own and "
+                                         "one column per choice: map one of the two", name=name))
             break
     names = set(inst.index.questions) | set(METADATA_TARGETS)
     for column, target in plan.targets.items():
         if target.kind == "keep" and target.name in names:
-            plan.problems.append(Problem(f"{raw.name}, column {column!r}",
-                                         f"cannot keep it as {target.name!r}: that is a question "
-                                         f"or metadata name"))
+            plan.problems.append(Problem(Message("{file}, column {column!r}", file=raw.name,
+                                                 column=column),
+                                         "cannot keep it as {name!r}: that is a question or "
+                                         "metadata name", name=target.name))
 
 
 __all__ = ["Plan", "plan_columns", "short_list"]

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import InputFileError, Problem, SocialMaturityError, shorten, shown
+from ..errors import InputFileError, Message, Problem, SocialMaturityError, shorten, shown
 
 #: Suffixes :func:`read_table` knows; anything else is read as CSV.
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -45,11 +45,12 @@ BLOCK_BYTES = 1 << 22
 #: Rows in a chunk of :func:`read_batches`.
 BATCH_ROWS = 100_000
 
-Fail = Callable[[str, str], SocialMaturityError]
+#: Makes the error of a reader: ``fail(where, msgid, **fields)`` (a Problem's message).
+Fail = Callable[..., SocialMaturityError]
 
 
-def _input_error(where: str, message: str) -> SocialMaturityError:
-    return InputFileError(Problem(where, message))
+def _input_error(where: str, message: str, **fields: object) -> SocialMaturityError:
+    return InputFileError(Problem(where, message, **fields))
 
 
 def _arrow():
@@ -65,8 +66,9 @@ def check_names(names: Iterable[str], where: str, fail: Fail = _input_error) -> 
     for position, name in enumerate(names, start=1):
         first = seen.setdefault(name, position)
         if first != position:
-            raise fail(where, f"column {shown(name)} appears twice in the header (columns "
-                              f"{first:,} and {position:,}): every column needs its own name")
+            raise fail(where, "column {column} appears twice in the header (columns {first} "
+                              "and {second}): every column needs its own name",
+                       column=shown(name), first=f"{first:,}", second=f"{position:,}")
 
 
 def _file(path: str | Path, fail: Fail) -> Path:
@@ -80,7 +82,7 @@ def _file(path: str | Path, fail: Fail) -> Path:
 
 
 def read_table(path: str | Path, *, text: bool = False, fail: Fail = _input_error,
-               expected: str = "a header row and one row per respondent") -> pd.DataFrame:
+               expected: str = Message("a header row and one row per respondent")) -> pd.DataFrame:
     """A table with a header row. Empty cells are missing (NaN); column names are trimmed.
 
     With ``text`` every column is categorical text (the batch layout: option keys and numbers
@@ -155,7 +157,7 @@ def _csv_header(path: Path, name: str, fail: Fail, expected: str) -> list[str]:
     with path.open("rb") as f:
         head = f.read(1 << 20)
     if not head.replace(b"\xef\xbb\xbf", b"").strip():
-        raise fail(name, f"the file is empty: expected {expected}")
+        raise fail(name, "the file is empty: expected {expected}", expected=expected)
     try:
         header = next(csv.reader(io.StringIO(head.decode("utf-8-sig", errors="strict")
                                              if len(head) < 1 << 20 else
@@ -165,7 +167,7 @@ def _csv_header(path: Path, name: str, fail: Fail, expected: str) -> list[str]:
         raise fail(f"{name}:{line}" if line else name, "not UTF-8 text: save the CSV as "
                                                        "UTF-8") from None
     except (StopIteration, csv.Error) as exc:
-        raise fail(name, f"not a valid CSV file: {exc}") from None
+        raise fail(name, "not a valid CSV file: {error}", error=exc) from None
     check_names([h.strip() for h in header], f"{name}:1", fail)
     return header
 
@@ -184,7 +186,7 @@ class Batches:
 
 
 def read_batches(path: str | Path, *, fail: Fail = _input_error,
-                 expected: str = "a header row and one row per respondent") -> Batches:
+                 expected: str = Message("a header row and one row per respondent")) -> Batches:
     """A table in chunks of ``BATCH_ROWS`` rows of categorical text, as :func:`read_table` with
     ``text`` reads it. The file is parsed in a thread (a CSV by Arrow's multi-threaded reader, a
     Parquet file row group by row group) and each chunk is made while the caller works on the
@@ -202,7 +204,8 @@ def read_batches(path: str | Path, *, fail: Fail = _input_error,
             strings = [f.name for f in schema if str(f.type) in ("string", "large_string")]
             file = pq.ParquetFile(path, read_dictionary=strings)
         except Exception as exc:  # ArrowInvalid, OSError: not Parquet or damaged
-            raise fail(name, f"not a readable Parquet file ({shorten(str(exc))})") from None
+            raise fail(name, "not a readable Parquet file ({error})",
+                       error=shorten(str(exc))) from None
         names = list(schema.names)
     else:
         names = _csv_header(path, name, fail, expected)
@@ -284,9 +287,10 @@ def _csv_problem(path: Path, name: str, message: str, fail: Fail,
             for row in reader:
                 if row and len(row) != width:
                     return fail(f"{name}:{reader.line_num}",
-                                f"not a valid CSV file: this row has {len(row)} cells, the "
-                                f"header {width}")
-    return fail(name, f"not a valid CSV file: {shorten(message.replace('CSV parse error: ', ''))}")
+                                "not a valid CSV file: this row has {cells} cells, the header "
+                                "{width}", cells=len(row), width=width)
+    return fail(name, "not a valid CSV file: {error}",
+                error=shorten(message.replace("CSV parse error: ", "")))
 
 
 def _bad_text_line(path: Path) -> int | None:
@@ -379,7 +383,8 @@ def _xlsx_table(path: Path, name: str, fail: Fail, expected: str) -> pd.DataFram
 
 
 def read_xlsx_grid(path: Path, name: str, fail: Fail,
-                   expected: str = "header rows and one row per respondent") -> pd.DataFrame:
+                   expected: str = Message("header rows and one row per respondent")
+                   ) -> pd.DataFrame:
     """The first sheet of a workbook as categorical text, no header taken, empty rows dropped;
     the workbook's limits checked before it is parsed."""
     from ..research.workbook import check_workbook
@@ -395,17 +400,17 @@ def read_xlsx_grid(path: Path, name: str, fail: Fail,
     try:
         check_workbook(path, name, _Refused)  # limits before parsing: no zip bombs
     except _Refused as exc:
-        raise fail(exc.problems[0].where, exc.problems[0].message) from None
+        raise fail(exc.problems[0].where, exc.problems[0].raw_message) from None
     try:
         grid = pd.read_excel(path, header=None, dtype=object, sheet_name=0, engine="openpyxl",
                              na_filter=False)
     except Exception as exc:  # zipfile, XML and openpyxl errors alike
-        raise fail(name, f"not a readable XLSX workbook ({type(exc).__name__}: "
-                         f"{shorten(str(exc))})") from None
+        raise fail(name, "not a readable XLSX workbook ({error})",
+                   error=f"{type(exc).__name__}: {shorten(str(exc))}") from None
     grid = grid.replace("", np.nan).dropna(how="all").reset_index(drop=True) \
         if not grid.empty else grid
     if grid.empty:
-        raise fail(name, f"the first sheet is empty: expected {expected}")
+        raise fail(name, "the first sheet is empty: expected {expected}", expected=expected)
     return _categorical(grid)
 
 
@@ -418,7 +423,7 @@ def read_sav(path: Path, name: str, fail: Fail) -> tuple[pd.DataFrame, Any]:
     try:
         return pyreadstat.read_sav(str(path), user_missing=True)
     except Exception as exc:  # pyreadstat.ReadstatError and OSError alike
-        raise fail(name, f"not a readable SPSS .sav file ({exc})") from None
+        raise fail(name, "not a readable SPSS .sav file ({error})", error=exc) from None
 
 
 def _parquet_table(path: Path, name: str, fail: Fail, text: bool) -> pd.DataFrame:
@@ -429,7 +434,8 @@ def _parquet_table(path: Path, name: str, fail: Fail, text: bool) -> pd.DataFram
         strings = [f.name for f in schema if str(f.type) in ("string", "large_string")]
         table = pq.read_table(path, read_dictionary=strings if text else None)
     except Exception as exc:  # ArrowInvalid, OSError: not Parquet or damaged
-        raise fail(name, f"not a readable Parquet file ({shorten(str(exc))})") from None
+        raise fail(name, "not a readable Parquet file ({error})",
+                       error=shorten(str(exc))) from None
     return _categorical(table) if text else table.to_pandas()
 
 

@@ -38,8 +38,9 @@ def table_bytes(frame: pd.DataFrame, fmt: str, sheet: str = "table") -> bytes:
         buffer = io.BytesIO()
         frame.to_parquet(buffer, index=False)
         return buffer.getvalue()
-    raise SocialMaturityError(Problem("--format", f"{fmt!r} cannot be written to a file; "
-                                                  f"valid: {', '.join(FORMATS)}"))
+    raise SocialMaturityError(Problem("--format", "{format!r} cannot be written to a file; "
+                                                  "valid: {valid}", format=fmt,
+                                      valid=", ".join(FORMATS)))
 
 
 def format_of(path: str | Path, fmt: str | None = None) -> str:
@@ -76,8 +77,9 @@ class TableWriter:
                  decimals: int | None = None):
         self.path, self.fmt = Path(path), format_of(path, fmt)
         if self.fmt not in ("csv", "parquet", "xlsx"):
-            raise SocialMaturityError(Problem(str(path), f"{self.fmt} is not written in chunks; "
-                                                         "valid: csv, parquet, xlsx"))
+            raise SocialMaturityError(Problem(str(path), "{format} is not written in chunks; "
+                                                         "valid: csv, parquet, xlsx",
+                                              format=self.fmt))
         self.sheet, self.decimals = sheet, decimals
         self._chunks: list[pd.DataFrame] = []
         self._parquet: Any = None

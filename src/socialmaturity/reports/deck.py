@@ -19,7 +19,7 @@ import datetime as dt
 import io
 from typing import Any, NamedTuple
 
-from ..i18n.catalog import number, tr
+from ..i18n.catalog import ntr, number, tr
 from .format import num
 from .result import AssessmentResult
 
@@ -259,8 +259,9 @@ def _stage_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
         if path:
             right.append([(tr(lang, "The shortest path to {stage}", stage=upcoming.name),
                            True, INK)])
-            right.append(tr(lang, "{n} answer changes, one rung each, reach {stage}.",
-                            n=len(path), stage=upcoming.name))
+            right.append(ntr(lang, "{n} answer change, one rung, reaches {stage}.",
+                             "{n} answer changes, one rung each, reach {stage}.", len(path),
+                             stage=upcoming.name))
             for step in path[:2]:
                 right.append(_fit(f"{step.question_text} → {step.answer_label}", 110))
     else:

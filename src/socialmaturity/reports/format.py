@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from ..i18n.catalog import number
+from ..i18n.catalog import number, percent
 
 #: What a missing value prints as.
 MISSING = "–"
@@ -22,7 +22,7 @@ def num(lang: str, x: float | None, decimals: int = 1) -> str:
 
 def pct(lang: str, share: float | None, decimals: int = 0) -> str:
     """A share (0–1) as a percentage with its sign: ``0.254`` → ``25%``."""
-    return MISSING if _missing(share) else number(lang, 100 * float(share), decimals) + "%"
+    return MISSING if _missing(share) else percent(lang, float(share), decimals)
 
 
 def p_value(lang: str, p: float | None) -> str:

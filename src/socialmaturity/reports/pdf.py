@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..i18n.catalog import date as date_text
 from ..i18n.catalog import number, tr
 from .charts import distribution_svg, radar_svg, stage_ladder_svg
 from .format import alt_text, num
@@ -41,15 +42,11 @@ def render_pdf(result: AssessmentResult, *, organization: str | None = None,
 # -- the view: everything the template prints --------------------------------------------------
 
 
-def _months(lang: str) -> tuple[str, ...]:
-    return (tr(lang, "January"), tr(lang, "February"), tr(lang, "March"), tr(lang, "April"),
-            tr(lang, "May"), tr(lang, "June"), tr(lang, "July"), tr(lang, "August"),
-            tr(lang, "September"), tr(lang, "October"), tr(lang, "November"),
-            tr(lang, "December"))
 
 
 def _date(lang: str, day: dt.date) -> str:
-    return f"{day.day} {_months(lang)[day.month - 1]} {day.year}"
+    """27 November 2026 / 27 november 2026 (CLDR month names)."""
+    return date_text(lang, day, "d MMMM y")
 
 
 def _dot_plot_intro(lang: str) -> str:

@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..i18n.catalog import number, tr
+from ..i18n.catalog import ntr, number, tr
 from .format import num
 from .result import AssessmentResult
 
@@ -111,15 +111,17 @@ def _steps(r: AssessmentResult, all_recommendations: bool) -> list:
                     style="cyan")
         parts.append(body)
     if not all_recommendations and len(r.recommendations) > len(recs):
-        parts.append(Text(tr(lang, "{more} more recommendations in the JSON result "
-                                   "(--format json).",
-                             more=len(r.recommendations) - len(recs)), style="dim"))
+        more = len(r.recommendations) - len(recs)
+        parts.append(Text(ntr(lang, "{n} more recommendation in the JSON result (--format json).",
+                              "{n} more recommendations in the JSON result (--format json).",
+                              more), style="dim"))
     if r.path_to_next_stage:
         last = r.path_to_next_stage[-1]
-        path = Text(tr(lang, "Shortest path to {stage}: {n} answer changes",
-                       stage=next(s.name for s in b.stage_distribution
-                                  if s.key == last.stage_after),
-                       n=len(r.path_to_next_stage)) + "\n", style="bold underline")
+        path = Text(ntr(lang, "Shortest path to {stage}: {n} answer change",
+                        "Shortest path to {stage}: {n} answer changes",
+                        len(r.path_to_next_stage),
+                        stage=next(s.name for s in b.stage_distribution
+                                   if s.key == last.stage_after)) + "\n", style="bold underline")
         for i, step in enumerate(r.path_to_next_stage, 1):
             path.append(f"{i}. {step.question_text} → {step.answer_label} ", style="")
             path.append(tr(lang, "(overall {score})", score=num(lang, step.overall_after)) + "\n",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem, SocialMaturityError, shown
+from ..errors import Counted, Message, Problem, SocialMaturityError, shown
 from ..instrument.model import Instrument, Question
 from ..scoring.encode import Encoded, encode_frame
 
@@ -26,28 +26,43 @@ class ResearchInputError(SocialMaturityError):
     cannot be met."""
 
 
-def where(column: str, row: object | None = None) -> str:
-    """The place of a problem: ``column 'x'`` or ``column 'x', row 12``."""
-    return f"column {column!r}" if row is None else f"column {column!r}, row {row}"
+#: The kinds of column a method asks for (``require_columns``' ``role``), for the catalog: the
+#: message names the role in the user's language.
+COLUMN_ROLES = (Message("column"), Message("by column"), Message("by-group column"),
+                Message("cell column"), Message("cell column of the targets"),
+                Message("column to keep"), Message("indicator column"), Message("item column"),
+                Message("margin column"), Message("organization column"),
+                Message("question column"), Message("weights column"),
+                Message("stratum column"), Message("cluster column"))
 
 
-def rows_text(labels: Sequence[object], total: int) -> str:
+def where(column: str, row: object | None = None) -> Message:
+    """The place of a problem: ``column 'x'`` or ``column 'x', row 12`` (in every language)."""
+    return Message("column {column!r}", column=column) if row is None \
+        else Message("column {column!r}, row {row}", column=column, row=row)
+
+
+def rows_text(labels: Sequence[object], total: int) -> Message:
     """``"row 3"`` or ``"rows 3, 7, 12 and 40 more"``: the first few labels of ``total`` bad
-    rows."""
+    rows (in every language)."""
     listed = ", ".join(str(label) for label in labels[:MAX_LISTED])
     more = total - min(len(labels), MAX_LISTED)
-    return ("row " if total == 1 else "rows ") + listed + (f" and {more} more" if more else "")
+    if more:
+        return Counted("rows {rows} and {n} more", "rows {rows} and {n} more", more, rows=listed)
+    return Counted("row {rows}", "rows {rows}", total, rows=listed)
 
 
-def require_columns(frame: pd.DataFrame, columns: Sequence[str], role: str = "column") -> None:
+def require_columns(frame: pd.DataFrame, columns: Sequence[str], role: str | Message = "column"
+                    ) -> None:
     """Raise when any of ``columns`` is not in ``frame``; list the valid names."""
     missing = [c for c in columns if c not in frame.columns]
     if not missing:
         return
     valid = ", ".join(repr(str(c)) for c in list(frame.columns)[:20])
-    if len(frame.columns) > 20:
-        valid += f" and {len(frame.columns) - 20} more"
-    raise ResearchInputError([Problem(where(c), f"unknown {role}; the data has: {valid}")
+    more = Counted(" and {n} more", " and {n} more", len(frame.columns) - 20) \
+        if len(frame.columns) > 20 else ""
+    raise ResearchInputError([Problem(where(c), "unknown {role}; the data has: {valid}{more}",
+                                      role=Message(str(role)), valid=valid, more=more)
                               for c in missing])
 
 
@@ -68,8 +83,9 @@ def weights_array(frame: pd.DataFrame, weights: str | Sequence[float] | np.ndarr
         series = pd.Series(np.asarray(weights), index=frame.index) \
             if not isinstance(weights, pd.Series) else weights
         if len(series) != len(frame):
-            raise ResearchInputError(Problem(role, f"{len(series)} weights for {len(frame)} "
-                                                   "rows; give one weight per row"))
+            raise ResearchInputError(Problem(role, "{given} weights for {rows} rows; give one "
+                                                   "weight per row", given=len(series),
+                                             rows=len(frame)))
     return check_weights(series, name)
 
 
@@ -84,11 +100,13 @@ def check_weights(series: pd.Series, name: str = "weights") -> np.ndarray:
         idx = np.flatnonzero(bad)
         labels = list(series.index[idx[:MAX_LISTED]])
         first = series.iloc[idx[0]]
-        shown = "missing" if pd.isna(first) else str(first)
+        shown = Message("missing") if pd.isna(first) else str(first)
         raise ResearchInputError(Problem(
-            where(name), f"{len(idx)} weight(s) missing or not > 0 ("
-                         f"{rows_text(labels, len(idx))}; first: {shown}); every weight "
-                         "must be a number > 0"))
+            where(name), Counted("{n} weight missing or not > 0 ({rows}; first: {first}); "
+                                 "every weight must be a number > 0",
+                                 "{n} weights missing or not > 0 ({rows}; first: {first}); "
+                                 "every weight must be a number > 0", len(idx),
+                                 rows=rows_text(labels, len(idx)), first=shown)))
     return w
 
 
@@ -124,10 +142,10 @@ def _as_float(series: pd.Series, name: str) -> np.ndarray:
             return pd.to_numeric(series).to_numpy(dtype=np.float64, na_value=np.nan)
         i = int(np.flatnonzero(~ok)[0])
         raise ResearchInputError(Problem(
-            where(name, series.index[i]), f"{shown(values[i])} is not 0 or 1; an indicator column "
-                                          "holds 0, 1 or an empty cell"))
-    raise ResearchInputError(Problem(where(name), f"an indicator column holds 0, 1 or an empty "
-                                                  f"cell, not values of type {dtype}"))
+            where(name, series.index[i]), "{value} is not 0 or 1; an indicator column holds 0, "
+                                          "1 or an empty cell", value=shown(values[i])))
+    raise ResearchInputError(Problem(where(name), "an indicator column holds 0, 1 or an empty "
+                                                  "cell, not values of type {dtype}", dtype=dtype))
 
 
 def indicator_matrix(frame: pd.DataFrame, indicators: Sequence[str]) -> Indicators:
@@ -155,11 +173,11 @@ def indicator_matrix(frame: pd.DataFrame, indicators: Sequence[str]) -> Indicato
         if not missing.all():
             idx = rest[~missing]
             labels = list(frame.index[idx[:MAX_LISTED]])
-            raise ResearchInputError(Problem(
-                where(name), f"{len(idx)} value(s) not 0 or 1 ("
-                             f"{rows_text(labels, len(idx))}; "
-                             f"first: {v[idx[0]]:g}); an indicator column holds 0, 1 or an "
-                             "empty cell"))
+            raise ResearchInputError(Problem(where(name), Counted(
+                "{n} value not 0 or 1 ({rows}; first: {first}); an indicator column holds 0, "
+                "1 or an empty cell", "{n} values not 0 or 1 ({rows}; first: {first}); an "
+                "indicator column holds 0, 1 or an empty cell", len(idx),
+                rows=rows_text(labels, len(idx)), first=f"{v[idx[0]]:g}")))
         y[rest, j] = 0.0
         miss_rows.append(rest)
         miss_cols.append(np.full(len(rest), j, dtype=np.int64))
@@ -203,7 +221,7 @@ def numeric_column(frame: pd.DataFrame, column: str) -> np.ndarray:
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise ResearchInputError(Problem(where(column, series.index[i]),
-                                         f"{shown(series.iloc[i])} is not a number"))
+                                         "{value} is not a number", value=shown(series.iloc[i])))
     return numbers.to_numpy(dtype=np.float64, na_value=np.nan)
 
 

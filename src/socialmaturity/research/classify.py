@@ -178,5 +178,6 @@ def roll_up(frame: pd.DataFrame, inst: Instrument, by: str = "organization_id", 
 def check_mature_level(inst: Instrument, mature_level: int) -> None:
     levels = [s.level for s in inst.stages]
     if mature_level not in levels:
-        raise ResearchInputError(Problem("mature_level", f"{mature_level} is not a stage level; "
-                                                         f"valid: {levels}"))
+        raise ResearchInputError(Problem("mature_level", "{level} is not a stage level; "
+                                                         "valid: {levels}", level=mature_level,
+                                         levels=levels))

@@ -41,8 +41,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem, SocialMaturityError
-from ..i18n.catalog import number, tr
+from ..errors import Message, Problem, SocialMaturityError
+from ..i18n.catalog import number, percent, tr
 from ..instrument.model import Instrument, Question
 from ..scoring.encode import ANSWERED, MISSING
 from .checks import encoded_answers
@@ -74,15 +74,16 @@ class CleaningRules:
     def problems(self) -> list[Problem]:
         out = []
         if not 0 <= self.min_completion <= 1:
-            out.append(Problem("min_completion", f"{self.min_completion:g} is not a share; "
-                                                 f"valid: 0 to 1 (0.5 = half the questions)"))
+            out.append(Problem("min_completion", "{value} is not a share; valid: 0 to 1 (0.5 = "
+                                                 "half the questions)",
+                               value=f"{self.min_completion:g}"))
         if not 0 < self.speeder_fraction <= 1:
-            out.append(Problem("speeder_fraction", f"{self.speeder_fraction:g} is not a "
-                                                   f"fraction of the median; valid: above 0, "
-                                                   f"at most 1"))
+            out.append(Problem("speeder_fraction", "{value} is not a fraction of the median; "
+                                                   "valid: above 0, at most 1",
+                               value=f"{self.speeder_fraction:g}"))
         if self.straightline_min_items < 2:
-            out.append(Problem("straightline_min_items", f"{self.straightline_min_items} is too "
-                                                         f"few; valid: 2 or more"))
+            out.append(Problem("straightline_min_items", "{value} is too few; valid: 2 or more",
+                               value=self.straightline_min_items))
         return out
 
     def enabled(self, rule: str) -> bool:
@@ -152,7 +153,7 @@ class CleaningReport:
 
     def summary(self, lang: str = "en") -> str:
         """The report in plain language (``en`` or ``nl``), for the method appendix."""
-        share = number(lang, 100 * self.rows_out / self.rows_in, 1) + "%" if self.rows_in \
+        share = percent(lang, self.rows_out / self.rows_in, 1) if self.rows_in \
             else "–"
         lines = [tr(lang, "Cleaning kept {kept} of {total} responses ({share}).",
                     kept=number(lang, self.rows_out, 0), total=number(lang, self.rows_in, 0),
@@ -189,7 +190,7 @@ def _criterion(r: RuleResult, lang: str) -> str:
     n = number(lang, r.dropped, 0)
     if r.rule == "incomplete":
         return tr(lang, "{n} incomplete: fewer than {share} of the {items} scored questions "
-                        "answered", n=n, share=number(lang, 100 * (r.value or 0), 0) + "%",
+                        "answered", n=n, share=percent(lang, r.value or 0),
                   items=number(lang, r.basis or 0, 0))
     if r.rule == "unfinished":
         return tr(lang, "{n} unfinished: progress under 100%", n=n)
@@ -212,7 +213,7 @@ def _criterion(r: RuleResult, lang: str) -> str:
 def _fraction(lang: str, r: RuleResult) -> str:
     if r.value is None or not r.basis:
         return "–"
-    return number(lang, 100 * r.value / r.basis, 0) + "%"
+    return percent(lang, r.value / r.basis)
 
 
 def _straightline_runs(inst: Instrument, min_items: int) -> list[list[Question]]:
@@ -235,7 +236,8 @@ def _straightline_runs(inst: Instrument, min_items: int) -> list[list[Question]]
 
 def _encode(inst: Instrument, frame: pd.DataFrame, questions: list[Question]):
     return encoded_answers(inst, frame, questions,
-                           lambda row, column: f"row {row + 1:,}, column {column!r}",
+                           lambda row, column: Message("row {row}, column {column!r}",
+                                                       row=f"{row + 1:,}", column=column),
                            limit=MAX_LISTED, error=CleaningError)
 
 

@@ -65,7 +65,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from ..errors import Problem
+from ..errors import Message, Problem
 from .checks import (
     ResearchInputError,
     grouping,
@@ -114,16 +114,19 @@ def _focus_mask(series: pd.Series, by: str, focus: object) -> np.ndarray:
     values = series[present]
     distinct = pd.unique(values)
     if len(distinct) < 2:
-        shown = f"only {distinct[0]!r}" if len(distinct) else "no values"
-        raise ResearchInputError(Problem(where(by), f"has {shown}; comparing needs a by "
-                                                    "column with at least two values"))
+        shown = Message("only {value!r}", value=distinct[0]) if len(distinct) \
+            else Message("no values")
+        raise ResearchInputError(Problem(where(by), "has {shown}; comparing needs a by "
+                                                    "column with at least two values",
+                                         shown=shown))
     mask = (series == focus).fillna(False).to_numpy(dtype=bool)
     if not mask.any() and isinstance(focus, str):
         mask = (series.astype(str) == focus).to_numpy(dtype=bool) & present
     if not mask.any():
         shown = ", ".join(repr(v) for v in sorted(map(str, distinct))[:20])
-        raise ResearchInputError(Problem(where(by), f"no row has the focus value {focus!r}; "
-                                                    f"values: {shown}"))
+        raise ResearchInputError(Problem(where(by), "no row has the focus value {focus!r}; "
+                                                    "values: {values}", focus=focus,
+                                         values=shown))
     return mask
 
 
@@ -362,7 +365,7 @@ def compare(frame: pd.DataFrame, by: str, focus: object, indicators: Sequence[st
     The method and the equivalent R call: the module docstring, "Method of :func:`compare`".
     """
     if not 0 < alpha < 1:
-        raise ResearchInputError(Problem("alpha", f"{alpha} is not between 0 and 1"))
+        raise ResearchInputError(Problem("alpha", "{alpha} is not between 0 and 1", alpha=alpha))
     require_columns(frame, [by], "by column")
     if by_group is not None:
         require_columns(frame, [by_group], "by-group column")

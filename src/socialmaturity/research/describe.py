@@ -250,7 +250,7 @@ def shares(frame: pd.DataFrame, indicators: Sequence[str], weights: str | None =
     0  uses_social  4   0.75
     """
     if not 0 < alpha < 1:
-        raise ResearchInputError(Problem("alpha", f"{alpha} is not between 0 and 1"))
+        raise ResearchInputError(Problem("alpha", "{alpha} is not between 0 and 1", alpha=alpha))
     ind = indicator_matrix(frame, indicators)
     design = make_design(frame, weights, cluster, strata)
     n_total = len(frame)
@@ -362,13 +362,13 @@ def quantiles(frame: pd.DataFrame, value: str, by: str | None = None,
     The method and the equivalent R call: the module docstring, "Method of :func:`quantiles`".
     """
     if rule not in RULES:
-        raise ResearchInputError(Problem("rule", f"{rule!r} is not a quantile rule; valid: "
-                                                 + ", ".join(RULES)))
+        raise ResearchInputError(Problem("rule", "{rule!r} is not a quantile rule; valid: "
+                                                 "{valid}", rule=rule, valid=", ".join(RULES)))
     p = np.asarray(list(probs), dtype=np.float64)
     if p.size == 0 or np.isnan(p).any() or (p < 0).any() or (p > 1).any():
         raise ResearchInputError(Problem("probs", "give probabilities between 0 and 1"))
     if not 0 < alpha < 1:
-        raise ResearchInputError(Problem("alpha", f"{alpha} is not between 0 and 1"))
+        raise ResearchInputError(Problem("alpha", "{alpha} is not between 0 and 1", alpha=alpha))
     x = numeric_column(frame, value)
     design = make_design(frame, weights, cluster, strata) if ci else None
     w = design.w if design is not None else weights_array(frame, weights)

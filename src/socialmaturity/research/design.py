@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from ..errors import Problem
+from ..errors import Counted, Message, Problem
 from .checks import Indicators, ResearchInputError, require_columns, weights_array, where
 
 __all__ = ["Design", "make_design", "PsuSums", "psu_sums", "group_sum"]
@@ -149,7 +149,7 @@ class Design:
         return v.reshape((self.n_strata, size) + v.shape[1:]).sum(axis=0)
 
 
-def _codes(frame: pd.DataFrame, column: str, role: str) -> tuple[np.ndarray, list[object]]:
+def _codes(frame: pd.DataFrame, column: str, role: Message) -> tuple[np.ndarray, list[object]]:
     require_columns(frame, [column], f"{role} column")
     series = frame[column]
     codes, uniques = pd.factorize(series, sort=False)
@@ -159,9 +159,10 @@ def _codes(frame: pd.DataFrame, column: str, role: str) -> tuple[np.ndarray, lis
     if empty.any():
         idx = np.flatnonzero(empty)
         labels = ", ".join(str(v) for v in frame.index[idx[:5]])
-        raise ResearchInputError(Problem(
-            where(column), f"{len(idx)} row(s) without a {role} (rows {labels}); every row "
-                           f"needs one for the design"))
+        raise ResearchInputError(Problem(where(column), Counted(
+            "{n} row without a {role} (rows {rows}); every row needs one for the design",
+            "{n} rows without a {role} (rows {rows}); every row needs one for the design",
+            len(idx), role=role, rows=labels)))
     return codes, list(uniques)
 
 
@@ -181,11 +182,11 @@ def make_design(frame: pd.DataFrame, weights: str | None = None, cluster: str | 
     weighted = w is not None
     w = np.ones(n) if w is None else w
     if strata is not None:
-        hcodes, hnames = _codes(frame, strata, "stratum")
+        hcodes, hnames = _codes(frame, strata, Message("stratum"))
     else:
         hcodes, hnames = np.zeros(n, dtype=np.int64), [None]
     if cluster is not None:
-        ccodes, cnames = _codes(frame, cluster, "cluster")
+        ccodes, cnames = _codes(frame, cluster, Message("cluster"))
         inverse = np.unique(hcodes * len(cnames) + ccodes, return_inverse=True)[1]
         psu = np.asarray(inverse, dtype=np.int64).reshape(-1)
     else:
@@ -200,11 +201,14 @@ def make_design(frame: pd.DataFrame, weights: str | None = None, cluster: str | 
     lonely = np.flatnonzero(n_h < 2) if strata is not None else np.zeros(0, dtype=np.int64)
     if len(lonely):
         shown = ", ".join(repr(hnames[h]) for h in lonely[:5])
-        unit = "cluster" if cluster else "row"
+        unit = Message("cluster") if cluster else Message("row")
         raise ResearchInputError(Problem(
-            where(strata or "data"), f"{len(lonely)} stratum/strata with a single {unit} "
-                                     f"({shown}); each stratum needs at least two primary "
-                                     "sampling units: merge small strata or leave out --strata"))
+            where(strata or "data"), Counted(
+                "{n} stratum with a single {unit} ({shown}); each stratum needs at least two "
+                "primary sampling units: merge small strata or leave out --strata",
+                "{n} strata with a single {unit} ({shown}); each stratum needs at least two "
+                "primary sampling units: merge small strata or leave out --strata",
+                len(lonely), unit=unit, shown=shown)))
     return Design(w=w, weighted=weighted, psu=psu, stratum_of_psu=stratum_of_psu, n_h=n_h,
                   cluster=cluster, strata=strata, weights_name=weights)
 

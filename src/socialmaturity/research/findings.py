@@ -34,15 +34,18 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
-from ..errors import Problem
-from ..i18n.catalog import LANGUAGES, number, tr
+from ..errors import Message, Problem
+from ..i18n.catalog import DEFAULT_LANGUAGE, LANGUAGES, number, percent, tr
 from .checks import ResearchInputError
 from .indicators import IndicatorInfo
 
-__all__ = ["Finding", "findings", "headline", "sentence", "Label", "findings_frame", "lower_first"]
+__all__ = ["Finding", "findings", "headline", "sentence", "Label", "label_text", "findings_frame",
+           "lower_first"]
 
-#: A label in one text for every language, or per language (``{"en": …, "nl": …}``).
-Label = str | Mapping[str, str] | None
+#: How a sentence names a group: a catalog text (a :class:`~socialmaturity.errors.Message`,
+#: translated per language), a text given per language like the instrument's (``{"en": …,
+#: "nl": …}``), or one text for every language (a name the user gave).
+Label = str | Message | Mapping[str, str] | None
 NEEDED = ("indicator", "n_focus", "n_rest", "share_focus", "share_rest", "ratio", "ci_low",
           "ci_high", "p_value", "p_adjusted", "test")
 
@@ -76,12 +79,15 @@ class Finding:
         return asdict(self)
 
 
-def _label(value: Label, lang: str, default: str) -> str:
+def label_text(value: Label, lang: str, default: str = "") -> str:
+    """A :data:`Label` in ``lang`` (``default`` when there is none)."""
     if value is None:
         return default
+    if isinstance(value, Message):
+        return value.text(lang)
     if isinstance(value, str):
         return value
-    return value.get(lang) or value.get("en") or default
+    return value.get(lang) or value.get(DEFAULT_LANGUAGE) or default
 
 
 def lower_first(text: str) -> str:
@@ -102,7 +108,7 @@ def _ratio_text(lang: str, ratio: float) -> str:
 
 
 def _percent(lang: str, share: float) -> str:
-    return number(lang, 100 * share, 0) + "%"
+    return percent(lang, share)
 
 
 def _phrase(info: IndicatorInfo | None, indicator: str, lang: str) -> str:
@@ -119,8 +125,8 @@ def _split(phrase: str) -> tuple[str, str]:
 def sentence(lang: str, phrase: str, *, share_focus: float, share_rest: float, ratio: float,
              n: int, focus_label: Label = None, rest_label: Label = None) -> str:
     """One finding as a sentence in ``lang`` (see the module docstring for the templates)."""
-    focus = _label(focus_label, lang, tr(lang, "Mature organizations"))
-    rest = _label(rest_label, lang, tr(lang, "less mature ones"))
+    focus = label_text(focus_label, lang, tr(lang, "Mature organizations"))
+    rest = label_text(rest_label, lang, tr(lang, "less mature ones"))
     verb, complement = _split(phrase)
     fields = {"verb": verb, "complement": complement, "share_focus": _percent(lang, share_focus),
               "share_rest": _percent(lang, share_rest), "n": number(lang, n, 0)}
@@ -151,8 +157,8 @@ def headline(lang: str, phrase: str, *, share: float, n: int, share_focus: float
             or math.isnan(share_rest):
         return _tidy(tr(lang, "{share} of all respondents {verb} {complement} (n = {n}).",
                         **fields))
-    focus = lower_first(_label(focus_label, lang, tr(lang, "Mature organizations")))
-    rest = _label(rest_label, lang, tr(lang, "less mature ones"))
+    focus = lower_first(label_text(focus_label, lang, tr(lang, "Mature organizations")))
+    rest = label_text(rest_label, lang, tr(lang, "less mature ones"))
     return _tidy(tr(lang, "{share} of all respondents {verb} {complement} ({focus} "
                           "{share_focus}, {rest} {share_rest}; n = {n}).", focus=focus,
                     rest=rest, share_focus=_percent(lang, share_focus),
@@ -188,10 +194,11 @@ def findings(compare_table: pd.DataFrame,
         instrument_indicators`); an indicator without one reads "score 1 on “name”".
     lang : {"en", "nl"}
         The language of ``Finding.sentence``; ``Finding.sentences`` has every language.
-    focus_label, rest_label : str or mapping of language → str, optional
+    focus_label, rest_label : Label, optional
         How the sentence names the two groups; default "Mature organizations" and "less
         mature ones" (Dutch: "Volwassen organisaties", "minder volwassen organisaties").
-        A plain string is used in every language.
+        A Message is translated, a mapping gives the text per language, a plain string is
+        used in every language.
     alpha : float
         The false discovery rate: keep rows with ``p_adjusted < alpha``.
     group_column : str, optional
@@ -207,15 +214,15 @@ def findings(compare_table: pd.DataFrame,
         Ranked by ``p_adjusted``, then by ``|log(ratio)|`` (largest first); ``rank`` from 1.
     """
     if lang not in LANGUAGES:
-        raise ResearchInputError(Problem("lang", f"{lang!r} is not a language; valid: "
-                                                 + ", ".join(LANGUAGES)))
+        raise ResearchInputError(Problem("lang", "{lang!r} is not a language; valid: {valid}",
+                                         lang=lang, valid=", ".join(LANGUAGES)))
     if not 0 < alpha < 1:
-        raise ResearchInputError(Problem("alpha", f"{alpha} is not between 0 and 1"))
+        raise ResearchInputError(Problem("alpha", "{alpha} is not between 0 and 1", alpha=alpha))
     missing = [c for c in NEEDED if c not in compare_table.columns]
     if missing:
-        raise ResearchInputError(Problem("compare table", "missing column(s) "
-                                         + ", ".join(missing) + "; expected the columns of "
-                                         "`research compare`: " + ", ".join(NEEDED)))
+        raise ResearchInputError(Problem("compare table", "missing column(s) {missing}; "
+                                         "expected the columns of `research compare`: {valid}",
+                                         missing=", ".join(missing), valid=", ".join(NEEDED)))
     if group_column is None and len(compare_table.columns) and \
             compare_table.columns[0] != "indicator":
         group_column = str(compare_table.columns[0])
@@ -236,7 +243,7 @@ def findings(compare_table: pd.DataFrame,
                             ratio=float(r["ratio"]), n=int(r["n_focus"] + r["n_rest"]),
                             focus_label=focus_label, rest_label=rest_label)
             if group_column:
-                name = _label((group_labels or {}).get(group), language, str(group))
+                name = label_text((group_labels or {}).get(group), language, str(group))
                 text = tr(language, "{group}: {sentence}", group=name, sentence=text)
             texts[language] = text
         out.append(Finding(rank, r["indicator"], int(r["n_focus"]), int(r["n_rest"]),

@@ -172,7 +172,8 @@ def instrument_indicators(frame: pd.DataFrame, inst: Instrument, *,
         unknown = [qid for qid in questions if qid not in known]
         if unknown:
             raise ResearchInputError([Problem(where(qid), "no indicator question of the "
-                                              f"instrument; valid: {', '.join(known)}")
+                                              "instrument; valid: {valid}",
+                                              valid=", ".join(known))
                                       for qid in unknown])
         pool = [known[qid] for qid in questions]
     pool = [q for q in pool if q.id in frame.columns]

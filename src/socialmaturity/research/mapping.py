@@ -55,7 +55,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from ..errors import Problem, SocialMaturityError
+from ..errors import Message, Problem, SocialMaturityError
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument
 from ..instrument.positions import Positions, load_with_positions
 
@@ -154,10 +154,11 @@ class Mapping:
             raise MappingError(problems)
 
 
-def _close(word: str, valid: Iterable[str]) -> str:
-    from ..scoring.encode import did_you_mean
+def _close(word: str, valid: Iterable[str]) -> Message | str:
+    from ..scoring.encode import closest
 
-    return did_you_mean(word, valid)
+    near = closest(str(word), valid)
+    return Message(" (did you mean {near!r}?)", near=near) if near else ""
 
 
 def mapping_problems(mapping: Mapping, inst: Instrument) -> list[Problem]:
@@ -166,42 +167,47 @@ def mapping_problems(mapping: Mapping, inst: Instrument) -> list[Problem]:
     problems: list[Problem] = []
     if mapping.instrument and mapping.instrument != inst.id:
         problems.append(Problem(mapping.where("instrument"),
-                                f"the mapping is for instrument {mapping.instrument!r}, but the "
-                                f"import uses {inst.id!r}"))
+                                "the mapping is for instrument {mapping!r}, but the import "
+                                "uses {used!r}", mapping=mapping.instrument, used=inst.id))
     for column, target in mapping.columns.items():
         where = mapping.where("columns", column)
         if target.kind == "metadata":
             if target.name not in METADATA_TARGETS:
-                problems.append(Problem(where, f"unknown metadata {target.name!r}; valid: "
-                                               f"{', '.join(METADATA_TARGETS)}"))
+                problems.append(Problem(where, "unknown metadata {name!r}; valid: {valid}",
+                                        name=target.name, valid=", ".join(METADATA_TARGETS)))
             continue
         if target.kind == "keep":
             if target.name in idx.questions or target.name in METADATA_TARGETS:
-                problems.append(Problem(where, f"keep: {target.name!r} is a question or "
-                                               f"metadata name; choose another column name"))
+                problems.append(Problem(where, "keep: {name!r} is a question or metadata "
+                                               "name; choose another column name",
+                                        name=target.name))
             continue
         if target.name not in idx.questions:
-            problems.append(Problem(where, f"unknown question id {target.name!r}"
-                                           f"{_close(target.name, idx.questions)}; valid: a "
-                                           f"question id (`socialmaturity instrument show`) or "
-                                           f"{', '.join(METADATA_TARGETS)}"))
+            problems.append(Problem(where, "unknown question id {name!r}{close}; valid: a "
+                                           "question id (`socialmaturity instrument show`) or "
+                                           "{metadata}", name=target.name,
+                                    close=_close(target.name, idx.questions),
+                                    metadata=", ".join(METADATA_TARGETS)))
             continue
         if target.kind == "choice":
             q = idx.questions[target.name]
             if q.type != "multi":
-                problems.append(Problem(where, f"question {q.id!r} is {q.type}, not a "
-                                               f"multi-select: map the column to the question "
-                                               f"itself ({column}: {q.id})"))
+                problems.append(Problem(where, "question {qid!r} is {type}, not a "
+                                               "multi-select: map the column to the question "
+                                               "itself ({column}: {qid})", qid=q.id,
+                                        type=q.type, column=column))
                 continue
             valid = idx.valid_keys(q.id)
             if target.option not in valid:
-                problems.append(Problem(where, f"{target.option!r} is not an option of "
-                                               f"{q.id!r}{_close(str(target.option), valid)}; "
-                                               f"valid: {', '.join(valid)}"))
+                problems.append(Problem(where, "{value!r} is not an option of {qid!r}{close}; "
+                                               "valid: {valid}", value=target.option,
+                                        qid=q.id, close=_close(str(target.option), valid),
+                                        valid=", ".join(valid)))
     for qid, labels in mapping.values.items():
         if qid != ALL_QUESTIONS and qid not in idx.questions:
             problems.append(Problem(mapping.where("values", qid, key=True),
-                                    f"unknown question id {qid!r}{_close(qid, idx.questions)}"))
+                                    "unknown question id {qid!r}{close}", qid=qid,
+                                    close=_close(qid, idx.questions)))
             continue
         if qid != ALL_QUESTIONS and idx.questions[qid].type in ("numeric", "text"):
             q = idx.questions[qid]
@@ -209,8 +215,13 @@ def mapping_problems(mapping: Mapping, inst: Instrument) -> list[Problem]:
             for label, key in labels.items():
                 if key is not None and key not in valid:
                     problems.append(Problem(mapping.where("values", qid, label),
-                                            f"question {qid!r} is {q.type}: a label can only "
-                                            f"become {' or '.join(valid + ['null'])}"))
+                                            "question {qid!r} is {type}: a label can only "
+                                            "become {valid} or null", qid=qid, type=q.type,
+                                            valid=" / ".join(valid))
+                                    if valid else
+                                    Problem(mapping.where("values", qid, label),
+                                            "question {qid!r} is {type}: a label can only "
+                                            "become null", qid=qid, type=q.type))
             continue
         for label, key in labels.items():
             if key is None:
@@ -218,13 +229,15 @@ def mapping_problems(mapping: Mapping, inst: Instrument) -> list[Problem]:
             if qid == ALL_QUESTIONS:
                 if not any(key in idx.valid_keys(q) for q in idx.questions):
                     problems.append(Problem(mapping.where("values", qid, label),
-                                            f"{key!r} is not an option key of any question"))
+                                            "{key!r} is not an option key of any question",
+                                            key=key))
                 continue
             valid = idx.valid_keys(qid)
             if key not in valid:
                 problems.append(Problem(mapping.where("values", qid, label),
-                                        f"{key!r} is not an option of {qid!r}"
-                                        f"{_close(key, valid)}; valid: {', '.join(valid)} or null"))
+                                        "{value!r} is not an option of {qid!r}{close}; valid: "
+                                        "{valid} or null", value=key, qid=qid,
+                                        close=_close(key, valid), valid=", ".join(valid)))
     return problems
 
 
@@ -234,9 +247,11 @@ def mapping_problems(mapping: Mapping, inst: Instrument) -> list[Problem]:
 def _label_text(value: Any, where: str, problems: list[Problem]) -> str | None:
     """A label or column name as text; YAML's yes/no/null spellings are errors (quote them)."""
     if isinstance(value, bool) or value is None:
-        problems.append(Problem(where, f"{value!r} is read by YAML as "
-                                       f"{'a yes/no value' if value is not None else 'null'}: "
-                                       f"put the text in quotes"))
+        problems.append(Problem(where, "{value!r} is read by YAML as a yes/no value: put "
+                                       "the text in quotes", value=value)
+                        if value is not None else
+                        Problem(where, "{value!r} is read by YAML as null: put the text in "
+                                       "quotes", value=value))
         return None
     if isinstance(value, int | float | str):
         return str(value)
@@ -257,9 +272,9 @@ def _target(value: Any, where: str, problems: list[Problem]) -> Target | None:
         if keys == {"question", "option"} and isinstance(value["question"], str) \
                 and isinstance(value["option"], str):
             return Target.choice(value["question"].strip(), value["option"].strip())
-    problems.append(Problem(where, "expected a question id, a metadata name "
-                                   f"({', '.join(METADATA_TARGETS)}), "
-                                   "{question: ID, option: KEY} or {keep: NAME}"))
+    problems.append(Problem(where, "expected a question id, a metadata name ({metadata}), "
+                                   "{{question: ID, option: KEY}} or {{keep: NAME}}",
+                            metadata=", ".join(METADATA_TARGETS)))
     return None
 
 
@@ -269,13 +284,14 @@ def mapping_from_data(data: Any, positions: Positions | None = None,
     mapping = Mapping(source=source, positions=positions)
     problems: list[Problem] = []
     if not isinstance(data, dict):
-        raise MappingError(Problem(mapping.where(), "expected a mapping with keys "
-                                                    + ", ".join(TOP_LEVEL_KEYS)))
+        raise MappingError(Problem(mapping.where(), "expected a mapping with keys {keys}",
+                                   keys=", ".join(TOP_LEVEL_KEYS)))
     for key in data:
         if key not in TOP_LEVEL_KEYS:
             problems.append(Problem(mapping.where(key, key=True),
-                                    f"unknown key {key!r}{_close(str(key), TOP_LEVEL_KEYS)}; "
-                                    f"valid: {', '.join(TOP_LEVEL_KEYS)}"))
+                                    "unknown key {key!r}{close}; valid: {valid}", key=key,
+                                    close=_close(str(key), TOP_LEVEL_KEYS),
+                                    valid=", ".join(TOP_LEVEL_KEYS)))
     for key in ("instrument", "timezone"):
         if data.get(key) is not None and not isinstance(data[key], str):
             problems.append(Problem(mapping.where(key), "expected text"))
@@ -284,8 +300,8 @@ def mapping_from_data(data: Any, positions: Positions | None = None,
     layout = data.get("layout")
     if layout is not None:
         if layout not in LAYOUTS:
-            problems.append(Problem(mapping.where("layout"), f"unknown layout {layout!r}; valid: "
-                                                             f"{', '.join(LAYOUTS)}"))
+            problems.append(Problem(mapping.where("layout"), "unknown layout {layout!r}; "
+                                    "valid: {valid}", layout=layout, valid=", ".join(LAYOUTS)))
         else:
             mapping.layout = layout
     dayfirst = data.get("dayfirst")
@@ -300,8 +316,8 @@ def mapping_from_data(data: Any, positions: Positions | None = None,
             mapping.timezone = zone
         else:
             problems.append(Problem(mapping.where("timezone"),
-                                    f"unknown time zone {zone!r}; valid: an IANA name such as "
-                                    f"Europe/Amsterdam, or UTC"))
+                                    "unknown time zone {zone!r}; valid: an IANA name such as "
+                                    "Europe/Amsterdam, or UTC", zone=zone))
     columns = data.get("columns") or {}
     if not isinstance(columns, dict):
         problems.append(Problem(mapping.where("columns"), "expected source column: target pairs"))

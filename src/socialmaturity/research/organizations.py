@@ -43,7 +43,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem
+from ..errors import Counted, Problem
 from ..instrument.model import Instrument
 from .checks import ResearchInputError, numeric_column, require_columns, where
 
@@ -84,14 +84,16 @@ def to_organizations(frame: pd.DataFrame, inst: Instrument | None, indicators: S
     columns (means), the ``keep`` columns (first value) and ``weights`` (mean).
     """
     if rule not in RULES:
-        raise ResearchInputError(Problem("--org-rule", f"{rule!r}; valid: {', '.join(RULES)}"))
+        raise ResearchInputError(Problem("--org-rule", "{value!r}; valid: {valid}", value=rule,
+                                         valid=", ".join(RULES)))
     require_columns(frame, [by], "organization column")
     ids = frame[by]
     if ids.isna().any() or (ids.astype(str).str.strip() == "").any():
         idx = np.flatnonzero((ids.isna() | (ids.astype(str).str.strip() == "")).to_numpy())
-        raise ResearchInputError(Problem(where(by, frame.index[idx[0]]), f"{len(idx)} row(s) "
-                                         "without an organization; the organization level "
-                                         "needs one in every row"))
+        raise ResearchInputError(Problem(where(by, frame.index[idx[0]]), Counted(
+            "{n} row without an organization; the organization level needs one in every row",
+            "{n} rows without an organization; the organization level needs one in every row",
+            len(idx))))
     codes, orgs = pd.factorize(ids, sort=False)
     m = len(orgs)
     out: dict[str, object] = {by: np.asarray(orgs, dtype=object),

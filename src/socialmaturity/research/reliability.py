@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..errors import Problem
+from ..errors import Message, Problem
 from ..instrument.model import Instrument
 from ..scoring.batch import item_score_matrix
 from .checks import ResearchInputError, encoded_answers, numeric_column, require_columns, where
@@ -208,18 +208,21 @@ def cronbach_alpha(frame: pd.DataFrame, items: Sequence[str], *, reverse: Sequen
     dropped = [n for n, ok in zip(names, keep, strict=True) if not ok]
     used = [n for n, ok in zip(names, keep, strict=True) if ok]
     if len(used) < 2:
-        raise ResearchInputError(Problem("items", (
-            "fewer than two items vary across respondents"
-            + (f" (no variance: {', '.join(dropped)})" if dropped else ""))))
+        raise ResearchInputError(Problem("items", "fewer than two items vary across "
+                                                  "respondents{dropped}", dropped=Message(
+                                                      " (no variance: {items})",
+                                                      items=", ".join(dropped))
+                                         if dropped else ""))
     x, answered = x[:, keep], answered[:, keep]
     k = len(used)
     pairs = answered.T.astype(np.int64) @ answered.astype(np.int64)
     off = pairs[~np.eye(k, dtype=bool)]
     if off.min() < 2:
         i, j = np.argwhere((pairs < 2) & ~np.eye(k, dtype=bool))[0]
-        raise ResearchInputError(Problem("items", (
-            f"{used[i]!r} and {used[j]!r} were answered together by fewer than two "
-            "respondents; their covariance is undefined")))
+        raise ResearchInputError(Problem("items", "{first!r} and {second!r} were answered "
+                                                  "together by fewer than two respondents; "
+                                                  "their covariance is undefined",
+                                         first=used[i], second=used[j]))
     c = pd.DataFrame(x).cov().to_numpy()  # pairwise-complete, ddof 1, as R's cov(use="pairwise")
     alpha, std_alpha = _alpha_from(c)
     n = int(answered.any(axis=1).sum())

@@ -100,8 +100,7 @@ def report_view(result: ResearchResult, lang: str | None = None) -> dict:
     ``page`` and ``blocks`` (see the module docstring)."""
     lang = lang or result.lang
     inst = result.instrument
-    focus = result.focus_label.get(lang) or next(iter(result.focus_label.values()))
-    rest = result.rest_label.get(lang) or next(iter(result.rest_label.values()))
+    focus, rest = result.focus_label.text(lang), result.rest_label.text(lang)
     title = tr(lang, "Research report: {title}", title=inst.text(inst.title, lang))
     blocks: list[dict] = [{"type": "heading", "level": 1, "text": title}]
     if result.synthetic:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ..errors import text as text_in
 from ..i18n.catalog import number, tr
 from ..reports.format import num
 from .classify import MATURE_LEVEL
@@ -56,7 +57,8 @@ def _import(result: ResearchResult, lang: str) -> list[dict]:
                                if len(imp.recodes) else 0, 0),
                 dropped=number(lang, len(imp.dropped_columns), 0)))
         if imp.warnings:
-            out.append({"type": "list", "ordered": False, "items": list(imp.warnings)})
+            out.append({"type": "list", "ordered": False,
+                        "items": [text_in(w, lang) for w in imp.warnings]})
     return out
 
 
@@ -174,7 +176,7 @@ def _tests(result: ResearchResult, lang: str) -> list[dict]:
                       "as a ratio (“× as likely”) with Katz's 95% log interval. The test is "
                       "Pearson's chi-square without continuity correction, or Fisher's exact "
                       "test when an expected count is below 5.", focus=lower_first(
-                          result.focus_label.get(lang, "")), rest=result.rest_label.get(lang, "")))
+                          result.focus_label.text(lang)), rest=result.rest_label.text(lang)))
     para(tr(lang, "The p-values are adjusted with the Benjamini–Hochberg procedure over the "
                   "{m} indicators. A finding is a comparison whose adjusted p-value is below "
                   "{alpha}; findings are ranked by adjusted p-value, then by the size of the "

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..i18n.catalog import LANGUAGES, number, tr
+from ..errors import Message
+from ..i18n.catalog import LANGUAGES, number, percent, tr
 from ..instrument.model import Instrument
 
 __all__ = ["Claim", "CLAIMS", "StudyFinding", "study_findings", "rule_defined", "VERDICTS",
@@ -44,57 +45,41 @@ VERDICTS = ("re-created", "weaker than published", "not re-created")
 class Claim:
     """A published finding: ``kind`` ``ratio`` (focus ÷ rest) or ``share`` (of ``group``:
     ``all`` or ``focus``) of ``indicator``; ``published`` the number; ``text`` the
-    statement in each language."""
+    statement (a catalog text, in every language)."""
 
     id: str
     kind: str
     indicator: str
     group: str
     published: float
-    text: dict[str, str]
+    text: Message
 
 
 CLAIMS: tuple[Claim, ...] = (
     Claim("customer-service", "ratio", "reach-departments=customer-service", "focus", 2.0,
-          {"en": "Mature organizations are twice as likely to use social media in customer "
-                 "service.",
-           "nl": "Volwassen organisaties zetten twee keer zo vaak social media in bij de "
-                 "klantenservice."}),
+          Message("Mature organizations are twice as likely to use social media in customer "
+                  "service.")),
     Claim("hr-recruiting", "ratio", "reach-departments=hr-recruiting", "focus", 2.0,
-          {"en": "Mature organizations are twice as likely to use social media in HR and "
-                 "recruiting.",
-           "nl": "Volwassen organisaties zetten twee keer zo vaak social media in bij HR en "
-                 "werving."}),
+          Message("Mature organizations are twice as likely to use social media in HR and "
+                  "recruiting.")),
     Claim("executive-sponsor", "ratio", "strategy-sponsor:top2", "focus", 5.0,
-          {"en": "Mature organizations are five times as likely to have a primary executive "
-                 "sponsor for social media.",
-           "nl": "Volwassen organisaties hebben vijf keer zo vaak een primaire executive sponsor "
-                 "voor social media."}),
+          Message("Mature organizations are five times as likely to have a primary executive "
+                  "sponsor for social media.")),
     Claim("differentiates", "ratio", "outcome-differentiates:top2", "focus", 1.4,
-          {"en": "Mature organizations are 1.4 times as likely to say social media "
-                 "differentiates their brand.",
-           "nl": "Volwassen organisaties zeggen 1,4 keer zo vaak dat social media hun merk "
-                 "onderscheidt."}),
+          Message("Mature organizations are 1.4 times as likely to say social media "
+                  "differentiates their brand.")),
     Claim("paid-efficiency", "share", "outcome-paid-efficiency:top2", "focus", 0.75,
-          {"en": "75% of mature organizations say social media makes their paid search, TV "
-                 "and other advertising more efficient.",
-           "nl": "75% van de volwassen organisaties zegt dat social media hun betaalde "
-                 "zoekadvertenties, tv en andere reclame efficiënter maakt."}),
+          Message("75% of mature organizations say social media makes their paid search, TV "
+                  "and other advertising more efficient.")),
     Claim("prospects", "share", "outcome-prospects:top2", "all", 0.80,
-          {"en": "Over 80% of organizations say social media reaches potential customers more "
-                 "efficiently than their other channels.",
-           "nl": "Meer dan 80% van de organisaties zegt dat social media potentiële klanten "
-                 "efficiënter bereikt dan hun andere kanalen."}),
+          Message("Over 80% of organizations say social media reaches potential customers more "
+                  "efficiently than their other channels.")),
     Claim("disruption", "share", "outcome-disruption:top2", "all", 2 / 3,
-          {"en": "Over two thirds of organizations say social media prepared them for "
-                 "disruption such as COVID-19.",
-           "nl": "Meer dan twee derde van de organisaties zegt dat social media hen voorbereidde "
-                 "op ontwrichting zoals COVID-19."}),
+          Message("Over two thirds of organizations say social media prepared them for "
+                  "disruption such as COVID-19.")),
     Claim("transformation", "share", "outcome-transformation:top2", "focus", 2 / 3,
-          {"en": "Over two thirds of mature organizations say social media prepared them for "
-                 "digital transformation.",
-           "nl": "Meer dan twee derde van de volwassen organisaties zegt dat social media hen "
-                 "voorbereidde op digitale transformatie."}),
+          Message("Over two thirds of mature organizations say social media prepared them for "
+                  "digital transformation.")),
 )
 
 
@@ -147,9 +132,9 @@ def _text(lang: str, c: Claim, est: float, lo: float, hi: float, verdict: str,
     if c.kind == "ratio":
         fmt = (lambda x: number(lang, x, 1) + "×")  # noqa: E731
     else:
-        fmt = (lambda x: number(lang, 100 * x, 0) + "%")  # noqa: E731
+        fmt = (lambda x: percent(lang, x))  # noqa: E731
     text = tr(lang, "{claim} Here: {estimate} (95% CI {low}–{high}): {verdict}.",
-              claim=c.text.get(lang, c.text["en"]), estimate=fmt(est), low=fmt(lo),
+              claim=c.text.text(lang), estimate=fmt(est), low=fmt(lo),
               high=fmt(hi), verdict=verdict_text(lang, verdict))
     if gates:
         text += " " + tr(lang, "The stage rules ask this question ({gates}), so the "

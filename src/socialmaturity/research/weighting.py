@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem
+from ..errors import Counted, Message, Problem
 from .checks import (
     ResearchInputError,
     check_weights,
@@ -65,9 +65,11 @@ def _codes(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, list[str]]:
     if missing.any():
         idx = np.flatnonzero(missing)
         labels = list(frame.index[idx[:5]])
-        raise ResearchInputError(Problem(where(column), (
-            f"{len(idx)} empty cell(s) ({rows_text(labels, len(idx))}); every respondent "
-            "needs a value to be weighted: fill them in or drop those rows first")))
+        raise ResearchInputError(Problem(where(column), Counted(
+            "{n} empty cell ({rows}); every respondent needs a value to be weighted: fill it "
+            "in or drop that row first", "{n} empty cells ({rows}); every respondent needs a "
+            "value to be weighted: fill them in or drop those rows first", len(idx),
+            rows=rows_text(labels, len(idx)))))
     raw, uniques = pd.factorize(series)
     codes, texts = pd.factorize(pd.Series([_text(u) for u in uniques], dtype=object),
                                 sort=True)
@@ -80,11 +82,12 @@ def _shares(targets: Mapping[object, float], what: str) -> dict[str, float]:
         try:
             number = float(value)
         except (TypeError, ValueError):
-            raise ResearchInputError(Problem(what, f"target for {key!r} is {value!r}, not a "
-                                                   "number")) from None
+            raise ResearchInputError(Problem(what, "target for {key!r} is {value!r}, not a "
+                                                   "number", key=key, value=value)) from None
         if not np.isfinite(number) or number < 0:
-            raise ResearchInputError(Problem(what, f"target for {key!r} is {value!r}; "
-                                                   "targets are shares or counts ≥ 0"))
+            raise ResearchInputError(Problem(what, "target for {key!r} is {value!r}; "
+                                                   "targets are shares or counts ≥ 0", key=key,
+                                             value=value))
         values[_key_text(key)] = number
     total = sum(values.values())
     if total <= 0:
@@ -110,9 +113,11 @@ def _targets_mapping(cells: list[str], targets: Mapping | pd.DataFrame) -> Mappi
     require_columns(targets, cells, "cell column of the targets")
     rest = [c for c in targets.columns if c not in cells]
     if len(rest) != 1:
-        raise ResearchInputError(Problem("targets", (
-            "a targets table has the cell columns and one column of shares or counts; "
-            f"found {len(rest)} other column(s): {', '.join(map(str, rest)) or 'none'}")))
+        raise ResearchInputError(Problem("targets", Counted(
+            "a targets table has the cell columns and one column of shares or counts; found "
+            "{n} other column: {columns}", "a targets table has the cell columns and one "
+            "column of shares or counts; found {n} other columns: {columns}", len(rest),
+            columns=", ".join(map(str, rest)) or Message("none"))))
     keys = (targets[cells[0]] if len(cells) == 1
             else pd.Series(list(targets[cells].itertuples(index=False, name=None))))
     return dict(zip(keys, targets[rest[0]], strict=True))
@@ -177,15 +182,18 @@ def poststratify(frame: pd.DataFrame, cells: str | Sequence[str],
     problems = []
     for j, key in enumerate(present):
         if target.get(key, 0.0) <= 0:
-            problems.append(Problem("targets", (
-                f"cell {_show_cell(cells, key)} has {counts[j]} respondent(s) but "
-                + ("a target of 0" if key in target else "no target")
-                + "; give it a target > 0 or drop those respondents")))
+            problems.append(Problem("targets", Counted(
+                "cell {cell} has {n} respondent but {target}; give it a target > 0 or drop "
+                "that respondent", "cell {cell} has {n} respondents but {target}; give it a "
+                "target > 0 or drop those respondents", int(counts[j]),
+                cell=_show_cell(cells, key), target=Message("a target of 0") if key in target
+                else Message("no target"))))
     for key, share in target.items():
         if share > 0 and key not in set(present):
-            problems.append(Problem("targets", (
-                f"cell {_show_cell(cells, key)} has a target ({share:.4g} of the total) but no "
-                "respondents; merge it with a neighbouring cell or drop its target")))
+            problems.append(Problem("targets", "cell {cell} has a target ({share} of the "
+                                               "total) but no respondents; merge it with a "
+                                               "neighbouring cell or drop its target",
+                                    cell=_show_cell(cells, key), share=f"{share:.4g}"))
     if problems:
         raise ResearchInputError(problems[:10], total=len(problems))
     base_by_cell = np.bincount(codes, weights=b, minlength=len(present))
@@ -290,16 +298,16 @@ def _rake_settings(margins: Mapping[str, Mapping[object, float]], max_iter: int,
     if not margins:
         raise ResearchInputError(Problem("margins", "give at least one margin"))
     if int(max_iter) < 1:
-        raise ResearchInputError(Problem("max_iter", f"{max_iter} is not ≥ 1"))
+        raise ResearchInputError(Problem("max_iter", "{value} is not ≥ 1", value=max_iter))
     if not tol >= 0:
-        raise ResearchInputError(Problem("tol", f"{tol} is not ≥ 0"))
+        raise ResearchInputError(Problem("tol", "{value} is not ≥ 0", value=tol))
     if trim is None:
         return 0.0, np.inf
     low, high = (float(x) for x in trim)
     if not (0 <= low <= 1 <= high):
-        raise ResearchInputError(Problem("trim", (
-            f"{trim} are not bounds around the mean weight; give (low, high) with "
-            "0 ≤ low ≤ 1 ≤ high, e.g. (0.3, 3.0)")))
+        raise ResearchInputError(Problem("trim", "{value} are not bounds around the mean "
+                                                 "weight; give (low, high) with 0 ≤ low ≤ "
+                                                 "1 ≤ high, e.g. (0.3, 3.0)", value=trim))
     return low, high
 
 
@@ -315,15 +323,18 @@ def _rake_plan(frame: pd.DataFrame, margins: Mapping[str, Mapping[object, float]
         counts = np.bincount(codes, minlength=len(values))
         for j, v in enumerate(values):
             if share.get(v, 0.0) <= 0:
-                problems.append(Problem(where(column), (
-                    f"{counts[j]} respondent(s) have {v!r}, which has "
-                    + ("a target of 0" if v in share else "no target")
-                    + f"; targets are given for: {', '.join(map(repr, share))}")))
+                problems.append(Problem(where(column), Counted(
+                    "{n} respondent has {value!r}, which has {target}; targets are given for: "
+                    "{given}", "{n} respondents have {value!r}, which has {target}; targets "
+                    "are given for: {given}", int(counts[j]), value=v,
+                    target=Message("a target of 0") if v in share else Message("no target"),
+                    given=", ".join(map(repr, share)))))
         for v, s in share.items():
             if s > 0 and v not in values:
-                problems.append(Problem(where(column), (
-                    f"{v!r} has a target ({s:.4g}) but no respondents; merge it with another "
-                    "value or drop its target")))
+                problems.append(Problem(where(column), "{value!r} has a target ({share}) but "
+                                                       "no respondents; merge it with another "
+                                                       "value or drop its target", value=v,
+                                        share=f"{s:.4g}"))
         plan.append((codes, np.array([share.get(v, 0.0) for v in values])))
     if problems:
         raise ResearchInputError(problems[:10], total=len(problems))

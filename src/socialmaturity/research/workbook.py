@@ -104,21 +104,22 @@ def check_workbook(path: Any, where: str, error: type | None = None) -> None:
 
     from ..core.settings import current
     from ..errors import InputFileError as _InputFileError
-    from ..errors import Problem
+    from ..errors import Message, Problem
 
     InputFileError = error or _InputFileError  # noqa: N806
     max_mb = current().xlsx_max_unpacked_mb
     max_cells = current().xlsx_max_cells
-    fix = "split the data or raise the limit (socialmaturity settings)"
+    fix = Message("split the data or raise the limit (socialmaturity settings)")
     try:
         with zipfile.ZipFile(path) as book:
             entries = book.infolist()
             unpacked = sum(e.file_size for e in entries)
             if unpacked > max_mb * 1024 * 1024:
                 size = f"{unpacked / 2**20:,.0f}"
-                raise InputFileError(Problem(where, f"the workbook unpacks to {size} MB, over "
-                                                    f"the limit of {max_mb:,} MB "
-                                                    f"(xlsx-max-unpacked-mb): {fix}"))
+                raise InputFileError(Problem(where, "the workbook unpacks to {size} MB, over "
+                                                    "the limit of {limit} MB "
+                                                    "(xlsx-max-unpacked-mb): {fix}", size=size,
+                                             limit=f"{max_mb:,}", fix=fix))
             cells = 0
             for entry in entries:
                 if not (entry.filename.startswith("xl/worksheets/")
@@ -132,8 +133,9 @@ def check_workbook(path: Any, where: str, error: type | None = None) -> None:
                         read += len(chunk)
                         if read > max_mb * 1024 * 1024:  # the header lied about the size
                             raise InputFileError(Problem(
-                                where, f"the workbook unpacks to over {max_mb:,} MB "
-                                       f"(xlsx-max-unpacked-mb): {fix}"))
+                                where, "the workbook unpacks to over {limit} MB "
+                                       "(xlsx-max-unpacked-mb): {fix}", limit=f"{max_mb:,}",
+                                fix=fix))
                         data = carry + chunk
                         cut = data.rfind(b"<") if chunk else len(data)
                         cut = len(data) if cut < 0 else cut
@@ -141,12 +143,14 @@ def check_workbook(path: Any, where: str, error: type | None = None) -> None:
                         carry = data[cut:]
                         if cells > max_cells:
                             raise InputFileError(Problem(
-                                where, f"the workbook holds more than {max_cells:,} cells "
-                                       f"(xlsx-max-cells): {fix}"))
+                                where, "the workbook holds more than {limit} cells "
+                                       "(xlsx-max-cells): {fix}", limit=f"{max_cells:,}",
+                                fix=fix))
                         if not chunk:
                             break
     except zipfile.BadZipFile:
         raise InputFileError(Problem(where, "not a readable XLSX workbook (not a zip file): "
                                             "save it as .xlsx or export a CSV")) from None
     except (OSError, RuntimeError, NotImplementedError, EOFError) as exc:
-        raise InputFileError(Problem(where, f"not a readable XLSX workbook ({exc})")) from None
+        raise InputFileError(Problem(where, "not a readable XLSX workbook ({error})",
+                                     error=exc)) from None

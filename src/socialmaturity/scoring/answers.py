@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AnswersError, InputFileError, Problem, shown
+from ..i18n.catalog import ptr, tr
 from ..instrument.model import Instrument
 from ..instrument.positions import Positions, load_with_positions
 from .encode import Value, check_value, did_you_mean, listed
@@ -38,53 +39,62 @@ def validate_responses(inst: Instrument, data: Any, pos: Positions | None = None
     def where(path: tuple, key: bool = False) -> str:
         return pos.where(path, key=key) if pos else ".".join(str(p) for p in path)
 
-    def take(part: str, qid: str, value: Any, into: dict[str, Any]) -> None:
-        if value is None:
-            return
-        norm, err = check_value(inst, qid, value, lang)
-        if err:
-            problems.append(Problem(where((part, qid)), f"{part}.{qid}: {err}"))
-        elif norm is not None:
-            into[qid] = norm
-
     if not isinstance(data, dict):
         raise AnswersError(Problem(where(()), "expected a mapping with profile: and answers:"))
     for key in data:
         if key not in ("profile", "answers", "instrument"):
-            problems.append(Problem(where((key,), True), f"unknown key {shown(key)}; valid: "
-                                                         f"instrument, profile, answers"))
+            problems.append(Problem(where((key,), True), "unknown key {key}; valid: "
+                                                         "instrument, profile, answers",
+                                    key=shown(key)))
     out = Responses()
     profile = data.get("profile") or {}
     answers = data.get("answers") or {}
     for name, part in (("profile", profile), ("answers", answers)):
         if not isinstance(part, dict):
-            problems.append(Problem(where((name,)), f"{name} must be a mapping of question id "
-                                                    f"to answer"))
+            problems.append(Problem(where((name,)), "{name} must be a mapping of question id "
+                                                    "to answer", name=name))
     if not isinstance(profile, dict) or not isinstance(answers, dict):
         raise AnswersError(problems)
     profile_ids = [q.id for q in inst.profile]
     for qid, value in profile.items():
         if qid not in profile_ids:
-            problems.append(Problem(where(("profile", qid), True), f"unknown profile field "
-                                    f"{shown(qid)}{did_you_mean(str(qid), profile_ids)}; valid: "
-                                    f"{listed(profile_ids)}"))
+            problems.append(Problem(where(("profile", qid), True), "unknown profile field "
+                                    "{field}{close}; valid: {valid}", field=shown(qid),
+                                    close=did_you_mean(str(qid), profile_ids, lang),
+                                    valid=listed(profile_ids)))
             continue
-        take("profile", qid, value, out.profile)
+        if value is None:
+            continue
+        norm, err = check_value(inst, qid, value, lang)
+        if err:
+            problems.append(Problem(where(("profile", qid)), "profile.{qid}: {error}", qid=qid,
+                                    error=err))
+        elif norm is not None:
+            out.profile[qid] = norm  # type: ignore[assignment]
     if require_profile:
         for q in inst.profile:
             if q.required and profile.get(q.id) is None:
-                valid = listed(idx.option_keys(q.id)) if q.type == "single" else "text"
-                problems.append(Problem(where(("profile",)), f"missing required profile field "
-                                                             f"{q.id!r}; valid: {valid}"))
+                valid = listed(idx.option_keys(q.id)) if q.type == "single" \
+                    else ptr(lang, "kind of answer", "text")
+                problems.append(Problem(where(("profile",)), "missing required profile field "
+                                                             "{field!r}; valid: {valid}",
+                                        field=q.id, valid=valid))
     answer_ids = [qid for qid, sec in idx.section.items() if sec != "profile"]
     for qid, value in answers.items():
         if qid not in idx.questions or idx.section[qid] == "profile":
-            hint = " (a profile field: put it under profile:)" if qid in profile_ids else \
-                did_you_mean(str(qid), answer_ids)
+            hint = tr(lang, " (a profile field: put it under profile:)") \
+                if qid in profile_ids else did_you_mean(str(qid), answer_ids, lang)
             problems.append(Problem(where(("answers", qid), True),
-                                    f"unknown question id {shown(qid)}{hint}"))
+                                    "unknown question id {qid}{hint}", qid=shown(qid), hint=hint))
             continue
-        take("answers", qid, value, out.answers)
+        if value is None:
+            continue
+        norm, err = check_value(inst, qid, value, lang)
+        if err:
+            problems.append(Problem(where(("answers", qid)), "answers.{qid}: {error}", qid=qid,
+                                    error=err))
+        elif norm is not None:
+            out.answers[qid] = norm
     if problems:
         raise AnswersError(problems)
     return out
@@ -93,7 +103,7 @@ def validate_responses(inst: Instrument, data: Any, pos: Positions | None = None
 def load_responses(inst: Instrument, path: str | Path, *, require_profile: bool = True,
                    lang: str = "en") -> Responses:
     """Read and validate an answers file (YAML or JSON); a saved, unfinished interview may
-    lack required profile fields (``require_profile=False``)."""
+    lack required profile fields (``require_profile=False``); messages in ``lang``."""
     try:
         data, pos = load_with_positions(path)
     except InputFileError as exc:

@@ -8,7 +8,7 @@ not reach can never be reached.
 
 from __future__ import annotations
 
-from ..errors import Problem
+from ..errors import Message, Problem
 from ..instrument.model import Instrument
 from .answers import Responses, Value
 from .engine import score_responses
@@ -43,13 +43,16 @@ def check_reachable(inst: Instrument, source: str = "") -> list[Problem]:
     for stage in inst.stages[1:]:
         scores = score_responses(inst, best_answers(inst, stage.level))
         if scores.level < stage.level:
+            rule_id = scores.decided_by.rule_id
             why = {
-                "threshold": f"the best possible score is {scores.overall:g}, below its "
-                             f"min_score {stage.min_score:g}",
-                "gate": f"gate {scores.decided_by.rule_id!r} cannot be met together with the "
-                        f"other gates",
-                "weakest-link": f"dimension {scores.decided_by.rule_id!r} cannot reach a high "
-                                f"enough stage",
+                "threshold": Message("the best possible score is {best}, below its min_score "
+                                     "{min}", best=f"{scores.overall:g}",
+                                     min=f"{stage.min_score:g}"),
+                "gate": Message("gate {gate!r} cannot be met together with the other gates",
+                                gate=rule_id),
+                "weakest-link": Message("dimension {dimension!r} cannot reach a high enough "
+                                        "stage", dimension=rule_id),
             }[scores.decided_by.rule]
-            problems.append(Problem(source, f"stage {stage.key!r} can never be reached: {why}"))
+            problems.append(Problem(source, "stage {stage!r} can never be reached: {why}",
+                                    stage=stage.key, why=why))
     return problems

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import InputFileError, Problem
+from ..errors import InputFileError, Message, Problem
 from ..i18n.catalog import tr
 from ..instrument.model import Instrument
 from ..intake import tables
@@ -40,7 +40,7 @@ def read_table(inst: Instrument, path: str | Path, *, require_questions: bool = 
     return frame
 
 
-EXPECTED = "a header row of profile fields and question ids"
+EXPECTED = Message("a header row of profile fields and question ids")
 
 
 def check_columns(inst: Instrument, names, path: str | Path, *,
@@ -52,12 +52,12 @@ def check_columns(inst: Instrument, names, path: str | Path, *,
     present = set(names)
     missing = [c for c in needed if c not in present]
     if missing:
-        shown = ", ".join(missing[:10]) + (f", … ({len(missing)} in all)" if len(missing) > 10
+        shown = ", ".join(missing[:10]) + (f", … ({len(missing)})" if len(missing) > 10
                                            else "")
-        raise InputFileError(Problem(f"{path}:1", f"missing column(s): {shown}. The header needs "
-                                                   f"the profile fields and every question id "
-                                                   f"(`socialmaturity instrument show` lists "
-                                                   f"them)"))
+        raise InputFileError(Problem(f"{path}:1", "missing column(s): {columns}. The header "
+                                                   "needs the profile fields and every question "
+                                                   "id (`socialmaturity instrument show` lists "
+                                                   "them)", columns=shown))
 
 
 def profile_problems(inst: Instrument, frame, lang: str = "en"

@@ -19,8 +19,9 @@ def describe_peers(assessor: Assessor, filters: dict[str, str], lang: str) -> di
                                                             "instrument"))
         keys = idx.option_keys(field)
         if value not in keys:
-            raise SocialMaturityError(Problem(f"--{field}", f"{value!r} is not a {field}; valid: "
-                                                            f"{', '.join(keys)}"))
+            raise SocialMaturityError(Problem(f"--{field}", "{value!r} is not a {field}; valid: "
+                                                            "{valid}", value=value, field=field,
+                                              valid=", ".join(keys)))
     group = assessor.index.peer_group(filters)
     stats = assessor.index.stats(group)
 

@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 
 from ..core.settings import DEMO_SEED
-from ..errors import Problem, SocialMaturityError
-from ..i18n.catalog import LANGUAGES, tr
+from ..errors import Message, Problem, SocialMaturityError
+from ..i18n.catalog import LANGUAGES, number, tr
 from ..instrument.model import Instrument
 from .research_files import WeightingSpec, _key
 from .research_result import (
@@ -51,14 +51,12 @@ WEIGHT_COLUMN = "weight"
 FOCUS_GROUP = "_focus_group"
 
 
-def group_labels(by: str, focus: object, mature: bool) -> tuple[dict[str, str], dict[str, str]]:
-    """How sentences and charts name the focus and rest groups, in every language."""
+def group_labels(by: str, focus: object, mature: bool) -> tuple[Message, Message]:
+    """How sentences and charts name the focus and rest groups (translated when shown)."""
     if mature:
-        return ({lang: tr(lang, "Mature organizations") for lang in LANGUAGES},
-                {lang: tr(lang, "less mature ones") for lang in LANGUAGES})
-    return ({lang: tr(lang, "Respondents with {column} = {value}", column=by, value=focus)
-             for lang in LANGUAGES},
-            {lang: tr(lang, "the other respondents") for lang in LANGUAGES})
+        return Message("Mature organizations"), Message("less mature ones")
+    return (Message("Respondents with {column} = {value}", column=by, value=focus),
+            Message("the other respondents"))
 
 
 def focus_value(frame: pd.DataFrame, by: str, focus: object) -> object:
@@ -76,15 +74,16 @@ def focus_value(frame: pd.DataFrame, by: str, focus: object) -> object:
             and series.notna().any()):
         table = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
         if text.lower() not in table:
-            raise ResearchInputError(Problem(where(by), f"holds true/false; the focus value "
-                                                        f"{focus!r} is neither"))
+            raise ResearchInputError(Problem(where(by), "holds true/false; the focus value "
+                                                        "{focus!r} is neither", focus=focus))
         return table[text.lower()]
     if pd.api.types.is_numeric_dtype(series.dtype):
         try:
             number = float(text)
         except ValueError:
-            raise ResearchInputError(Problem(where(by), f"holds numbers; the focus value "
-                                                        f"{focus!r} is not one")) from None
+            raise ResearchInputError(Problem(where(by), "holds numbers; the focus value "
+                                                        "{focus!r} is not one",
+                                             focus=focus)) from None
         return int(number) if number.is_integer() else number
     return text
 
@@ -119,10 +118,11 @@ def prepare(frame: pd.DataFrame, inst: Instrument, *, columns: tuple[str, ...] =
             frame = classify(frame, inst)
         else:
             valid = ", ".join(repr(str(c)) for c in list(frame.columns)[:20])
-            hint = (" (scores and stages are computed when the table has every scored "
-                    "question of the instrument)" if any(c in computed for c in wanted) else "")
-            raise ResearchInputError([Problem(where(c), f"unknown column{hint}; the data has: "
-                                              f"{valid}") for c in wanted])
+            hint = Message(" (scores and stages are computed when the table has every scored "
+                           "question of the instrument)") if any(c in computed for c in wanted) \
+                else ""
+            raise ResearchInputError([Problem(where(c), "unknown column{hint}; the data has: "
+                                              "{valid}", hint=hint, valid=valid) for c in wanted])
     known = {i.name: i for i in describe_indicators(inst)}
     if indicators is None and not want_indicators:
         return frame, [], []
@@ -145,8 +145,8 @@ def prepare(frame: pd.DataFrame, inst: Instrument, *, columns: tuple[str, ...] =
         absent = [c for c in from_answers if c not in ind.columns]
         if absent:
             raise ResearchInputError([Problem(where(c), "an instrument indicator, but the "
-                                              f"data has no column {known[c].question!r} to "
-                                              "make it from") for c in absent])
+                                              "data has no column {column!r} to make it from",
+                                              column=known[c].question) for c in absent])
         frame = pd.concat([frame, ind[from_answers]], axis=1)
     infos = [known[c] for c in indicators if c in known]
     return frame, list(indicators), infos
@@ -221,9 +221,11 @@ def run(source: str | Path | None = None, inst: Instrument | None = None, *,
 
     o = options or RunOptions()
     if o.lang not in LANGUAGES:
-        raise SocialMaturityError(Problem("--lang", f"{o.lang!r}; valid: {', '.join(LANGUAGES)}"))
+        raise SocialMaturityError(Problem("--lang", "{value!r}; valid: {valid}", value=o.lang,
+                                          valid=", ".join(LANGUAGES)))
     if (source is None) == (frame is None):
-        raise SocialMaturityError("give an export (source) or a tidy table (frame), not both")
+        raise SocialMaturityError(Problem("", "give an export (source) or a tidy table (frame), "
+                                              "not both"))
     timings: dict[str, float] = {}
     t = time.perf_counter()
     import_summary = None
@@ -358,7 +360,7 @@ def _describe(data: pd.DataFrame, frame: pd.DataFrame, inst: Instrument, wcol: s
 
 
 def _headlines(infos: list, shares_all: pd.DataFrame, shares_groups: pd.DataFrame,
-               focus_label: dict[str, str], rest_label: dict[str, str]
+               focus_label: Message, rest_label: Message
                ) -> list[tuple[str, dict[str, str]]]:
     """A sentence in every language for each outcome and department indicator."""
     from ..research.findings import headline
@@ -433,8 +435,7 @@ def run_demo(seed: int = DEMO_SEED, respondents: int | None = None, *,
     took = time.perf_counter() - t
     label = tr(lang, "Synthetic demo panel (seed {seed}, {n} organizations from {m} "
                      "respondents)", seed=seed,
-               n=f"{len(orgs):,}".replace(",", "." if lang == "nl" else ","),
-               m=f"{len(panel):,}".replace(",", "." if lang == "nl" else ","))
+               n=number(lang, len(orgs), 0), m=number(lang, len(panel), 0))
     result = run(frame=orgs, inst=inst, options=replace(
         options, source_label=label, synthetic=True, respondents=panel))
     result.timings = {"generate": took, **result.timings}

@@ -57,8 +57,8 @@ def choose_design(frame: pd.DataFrame, design: str = "auto") -> DesignChoice:
     from ..research.checks import ResearchInputError
 
     if design not in DESIGNS:
-        raise ResearchInputError(Problem("--design", f"{design!r}; valid: "
-                                                     + ", ".join(DESIGNS)))
+        raise ResearchInputError(Problem("--design", "{value!r}; valid: {valid}", value=design,
+                                         valid=", ".join(DESIGNS)))
     n = len(frame)
     orgs = largest = None
     rolled = False
@@ -78,15 +78,16 @@ def choose_design(frame: pd.DataFrame, design: str = "auto") -> DesignChoice:
             key = "clustered" if largest is not None and largest >= 2 \
                 and not frame[ORG_COLUMN].isna().any() else "simple"
     if key != "simple" and orgs is None:
-        raise ResearchInputError(Problem("--design", f"{key} needs an {ORG_COLUMN} column; "
-                                                     "the data has none (use simple)"))
+        raise ResearchInputError(Problem("--design", "{design} needs an {column} column; "
+                                                     "the data has none (use simple)",
+                                         design=key, column=ORG_COLUMN))
     if key == "stratified" and STRATA_COLUMN not in frame.columns:
-        raise ResearchInputError(Problem("--design", f"stratified needs a {STRATA_COLUMN} "
-                                                     "column; the data has none"))
+        raise ResearchInputError(Problem("--design", "stratified needs a {column} column; "
+                                                     "the data has none", column=STRATA_COLUMN))
     if rolled and key in ("clustered", "stratified"):
-        raise ResearchInputError(Problem("--design", f"the data has one row per organization "
-                                                     f"already; {key} needs respondents "
-                                                     "(use organization or simple)"))
+        raise ResearchInputError(Problem("--design", "the data has one row per organization "
+                                                     "already; {design} needs respondents "
+                                                     "(use organization or simple)", design=key))
     return DesignChoice(
         key=key, automatic=design == "auto",
         cluster=ORG_COLUMN if key in ("clustered", "stratified") else None,

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..errors import InputFileError, Problem, SocialMaturityError
+from ..errors import InputFileError, Message, Problem, SocialMaturityError
 from ..intake.tables import read_table
 from ..intake.writing import table_bytes, write_table
 
@@ -87,15 +87,15 @@ def load_margins(path: str | Path, trim: tuple[float, float] | None = None) -> W
                                                     "(post-stratification)"))
     for key in data:
         if key not in MARGINS_KEYS:
-            problems.append(Problem(pos.where((key,), key=True), f"unknown key {key!r}; valid: "
-                                    + ", ".join(MARGINS_KEYS)))
+            problems.append(Problem(pos.where((key,), key=True), "unknown key {key!r}; valid: "
+                                    "{valid}", key=key, valid=", ".join(MARGINS_KEYS)))
     spec_trim = trim
     if "trim" in data and trim is None:
         spec_trim = _trim_value(data["trim"], pos.where(("trim",)), problems)
     max_iter = data.get("max_iter", 100)
     if not isinstance(max_iter, int) or isinstance(max_iter, bool) or max_iter < 1:
-        problems.append(Problem(pos.where(("max_iter",)), f"{max_iter!r} is not a whole "
-                                                          "number ≥ 1"))
+        problems.append(Problem(pos.where(("max_iter",)), "{value!r} is not a whole "
+                                                          "number ≥ 1", value=max_iter))
     if ("margins" in data) == ("cells" in data or "targets" in data):
         problems.append(Problem(pos.where(()), "give either `margins:` (raking) or `cells:` "
                                                "with `targets:` (post-stratification)"))
@@ -121,15 +121,16 @@ def _rake_margins(margins: Any, pos: Positions) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
     for column, targets in margins.items():
         if not isinstance(targets, dict) or not targets:
-            problems.append(Problem(pos.where(("margins", column)), f"margin {column!r}: "
-                                    "expected {value: target, …}"))
+            problems.append(Problem(pos.where(("margins", column)), "margin {column!r}: "
+                                    "expected {{value: target, …}}", column=column))
             continue
         out[str(column)] = {}
         for value, target in targets.items():
             if not _number(target):
                 problems.append(Problem(pos.where(("margins", column, value)),
-                                        f"target of {column}={value} is {target!r}; "
-                                        "valid: a share or count ≥ 0"))
+                                        "target of {column}={value} is {target!r}; "
+                                        "valid: a share or count ≥ 0", column=column,
+                                        value=value, target=target))
             else:
                 out[str(column)][_key(value)] = float(target)
     if problems:
@@ -153,10 +154,11 @@ def _cell_targets(data: dict, pos: Positions) -> tuple[list[str], dict[tuple[str
     for i, row in enumerate(targets):
         where = pos.where(("targets", i))
         if not isinstance(row, dict) or set(row) != set(cells) | {"target"}:
-            problems.append(Problem(where, f"expected the keys {', '.join(cells)} and target"))
+            problems.append(Problem(where, "expected the keys {keys} and target",
+                                    keys=", ".join(cells)))
         elif not _number(row["target"]):
-            problems.append(Problem(where, f"target {row['target']!r} is not a share or count "
-                                           "≥ 0"))
+            problems.append(Problem(where, "target {target!r} is not a share or count ≥ 0",
+                                    target=row["target"]))
         else:
             table[tuple(_key(row[c]) for c in cells)] = float(row["target"])
     if problems:
@@ -181,12 +183,13 @@ def _trim_value(value: Any, where: str, problems: list[Problem]) -> tuple[float,
     try:
         low, high = (float(v) for v in value)
     except (TypeError, ValueError):
-        problems.append(Problem(where, f"{value!r} is not two bounds; valid: LOW,HIGH around "
-                                       "the mean weight, e.g. 0.3,3"))
+        problems.append(Problem(where, "{value!r} is not two bounds; valid: LOW,HIGH around "
+                                       "the mean weight, e.g. 0.3,3", value=value))
         return None
     if not 0 <= low <= 1 <= high:
-        problems.append(Problem(where, f"{low:g},{high:g} are not bounds around the mean "
-                                       "weight; valid: 0 ≤ LOW ≤ 1 ≤ HIGH, e.g. 0.3,3"))
+        problems.append(Problem(where, "{low},{high} are not bounds around the mean weight; "
+                                       "valid: 0 ≤ LOW ≤ 1 ≤ HIGH, e.g. 0.3,3", low=f"{low:g}",
+                                high=f"{high:g}"))
         return None
     return low, high
 
@@ -217,19 +220,21 @@ def load_rules(path: str | Path | None = None, **overrides: Any):
         data = data or {}
         if not isinstance(data, dict):
             raise InputFileError(Problem(pos.where(()), "expected rule: value pairs; valid "
-                                                        "rules: " + ", ".join(names)))
+                                                        "rules: {valid}", valid=", ".join(names)))
         problems = []
         for key, value in data.items():
             if key not in names:
-                problems.append(Problem(pos.where((key,), key=True), f"unknown rule {key!r}; "
-                                        "valid: " + ", ".join(names)))
+                problems.append(Problem(pos.where((key,), key=True), "unknown rule {key!r}; "
+                                        "valid: {valid}", key=key, valid=", ".join(names)))
                 continue
             default = getattr(CleaningRules(), key)
             ok = isinstance(value, bool) if isinstance(default, bool) else (
                 isinstance(value, int | float) and not isinstance(value, bool))
             if not ok:
-                kind = "true or false" if isinstance(default, bool) else "a number"
-                problems.append(Problem(pos.where((key,)), f"{key}: {value!r} is not {kind}"))
+                kind = Message("true or false") if isinstance(default, bool) \
+                    else Message("a number")
+                problems.append(Problem(pos.where((key,)), "{key}: {value!r} is not {kind}",
+                                        key=key, value=value, kind=kind))
             values[key] = value
         if problems:
             raise InputFileError(problems)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..errors import Message
 from ..instrument.model import Instrument
 from .research_files import WeightingSpec
 
@@ -132,8 +133,9 @@ class ResearchResult:
     infos: list
     by: str
     focus: object
-    focus_label: dict[str, str]
-    rest_label: dict[str, str]
+    #: How sentences and charts name the two groups (catalog texts: ``.text(lang)``).
+    focus_label: Message
+    rest_label: Message
     alpha: float
     weights: str | None
     #: compare() of focus against rest, and per ``by_group`` value.

@@ -67,7 +67,8 @@ def check_answers(inst: Instrument, values: dict[str, Any], lang: str = "en", *,
     problems = []
     for qid, value in values.items():
         if qid not in inst.index.questions:
-            problems.append(Problem(shorten(str(qid)), f"unknown question id {shown(qid)}"))
+            problems.append(Problem(shorten(str(qid)), "unknown question id {qid}{hint}",
+                                    qid=shown(qid), hint=""))
             continue
         norm, err = check_value(inst, qid, value, lang, labels=labels)
         if err:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 from ..benchmark.evidence import EvidenceFigures
-from ..i18n.catalog import number, tr
+from ..i18n.catalog import ntr, number, tr
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument, Question
 from ..recommendations.ranking import RankedRecommendation
 from ..recommendations.whatif import Step
@@ -305,8 +305,9 @@ def meaning(inst: Instrument, scores: Scores, steps: list[Step], lang: str) -> l
     if behind:
         lines.append(tr(lang, "Behind: {names}.", names=", ".join(name[d.id] for d in behind)))
     if steps:
-        lines.append(tr(lang, "{n} answer changes, one rung each, reach {stage}.", n=len(steps),
-                        stage=stage_name(inst, steps[-1].stage_after, lang)))
+        lines.append(ntr(lang, "{n} answer change, one rung, reaches {stage}.",
+                         "{n} answer changes, one rung each, reach {stage}.", len(steps),
+                         stage=stage_name(inst, steps[-1].stage_after, lang)))
     return lines
 
 

@@ -11,9 +11,10 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
 from ..errors import AnswersError
+from ..i18n.catalog import LANGUAGES
 from ..reports.result import AssessmentResult
 from ..services.respondents import Respondents, missing
-from .deps import PageLanguage, Service
+from .deps import MessageLanguage, PageLanguage, Service
 from .errors import Problems
 from .pages import pdf_response
 
@@ -22,7 +23,7 @@ router = APIRouter(prefix="/api")
 #: Every route may answer 503 when the database cannot be reached.
 OUTAGE: dict = {503: {"model": Problems, "description": "The database cannot be reached."}}
 
-Lang = Literal["en", "nl"]
+Lang = Literal[LANGUAGES]
 
 #: Strict: ``true`` is not the number 1 and ``"3"`` not a number; the scoring rules check
 #: the rest and name the field (NaN and infinities included).
@@ -81,13 +82,14 @@ def flatten(body: AnswersIn) -> dict[str, Any]:
 
 @router.post("/assessments", status_code=201, response_model=AssessmentOut,
              responses={**OUTAGE, 422: {"model": Problems}}, tags=["assessments"])
-def create_assessment(body: AssessmentIn, svc: Service):
-    """Start an assessment, optionally with a first set of answers."""
+def create_assessment(body: AssessmentIn, svc: Service, lang: MessageLanguage):
+    """Start an assessment, optionally with a first set of answers. Messages are in
+    ``?lang=``, else Accept-Language, else English."""
     values = flatten(body)
     if values:
         from ..services.respondents import check_answers
 
-        _, problems = check_answers(svc.instrument, values)
+        _, problems = check_answers(svc.instrument, values, lang)
         if problems:
             raise AnswersError(problems)
     token = svc.start(body.organization, body.language)
@@ -106,9 +108,10 @@ def get_assessment(token: str, svc: Service):
 @router.put("/assessments/{token}/answers", response_model=AssessmentOut,
             responses={**OUTAGE, 404: {"model": Problems}, 422: {"model": Problems}},
             tags=["assessments"])
-def put_answers(token: str, body: AnswersIn, svc: Service):
-    """Save answers (all or nothing): 422 names each bad field and what is valid."""
-    svc.save(token, flatten(body))
+def put_answers(token: str, body: AnswersIn, svc: Service, lang: MessageLanguage):
+    """Save answers (all or nothing): 422 names each bad field and what is valid (in
+    ``?lang=`` or Accept-Language)."""
+    svc.save(token, flatten(body), lang)
     return describe(svc, token)
 
 

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..core.settings import Settings
-from ..i18n.catalog import number, tr
+from ..i18n.catalog import language_name, number, tr
 from ..services import database
 from ..services.assessment import make_assessor
 from ..services.respondents import Respondents
@@ -27,6 +27,7 @@ def templates() -> Environment:
                       autoescape=select_autoescape(["html", "xml"]), trim_blocks=True,
                       lstrip_blocks=True)
     env.globals["number"] = number
+    env.globals["language_name"] = language_name
     return env
 
 

@@ -41,5 +41,14 @@ def negotiate(request: Request) -> str:
     return best
 
 
+def message_language(request: Request) -> str:
+    """The language of the API's messages: ``?lang=``, else Accept-Language, else English
+    (no cookie: an API client says what it wants)."""
+    asked = request.query_params.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    return negotiate(request) if request.headers.get("accept-language") else "en"
+
 Service = Annotated[Respondents, Depends(get_service)]
 PageLanguage = Annotated[str, Depends(negotiate)]
+MessageLanguage = Annotated[str, Depends(message_language)]

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from ..errors import DatabaseUnavailable, Problem, SocialMaturityError, shorten
 from ..i18n.catalog import tr
 from ..services.respondents import UnknownToken
-from .deps import negotiate
+from .deps import message_language, negotiate
 
 log = logging.getLogger("socialmaturity.web")
 
@@ -40,12 +40,21 @@ class Problems(BaseModel):
     detail: list[FieldProblem]
 
 
-def problems_body(problems: list[Problem]) -> dict:
-    return {"detail": [{"field": p.where, "message": p.message} for p in problems]}
+def problems_body(problems: list[Problem], lang: str = "en") -> dict:
+    return {"detail": [{"field": p.where, "message": p.message_in(lang)} for p in problems]}
 
 
-def problems_response(problems: list[Problem], status: int = 422, **headers: str) -> JSONResponse:
-    return JSONResponse(problems_body(problems), status_code=status, headers=headers or None)
+def problems_response(problems: list[Problem], status: int = 422, lang: str = "en",
+                      **headers: str) -> JSONResponse:
+    """The one error shape, each message in ``lang``."""
+    return JSONResponse(problems_body(problems, lang), status_code=status,
+                        headers=headers or None)
+
+
+def _lang(request: Request) -> str:
+    """Messages of the API in ``?lang=`` or Accept-Language; of a page in the page's
+    language."""
+    return message_language(request) if wants_json(request) else negotiate(request)
 
 
 def wants_json(request: Request) -> bool:
@@ -85,13 +94,14 @@ def register(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
-        return problems_response(validation_problems(exc))
+        return problems_response(validation_problems(exc), lang=_lang(request))
 
     @app.exception_handler(UnknownToken)
     async def unknown_token(request: Request, exc: UnknownToken) -> Response:
         if request.url.path.startswith("/api/") or "application/json" in request.headers.get(
                 "accept", ""):
-            return problems_response([Problem("token", exc.problems[0].message)], 404)
+            return problems_response([Problem("token", exc.problems[0].message_in(
+                message_language(request)))], 404)
         from .pages import render
 
         return HTMLResponse(render(request, "not_found.html", negotiate(request)),
@@ -99,7 +109,7 @@ def register(app: FastAPI) -> None:
 
     @app.exception_handler(SocialMaturityError)
     async def bad_input(request: Request, exc: SocialMaturityError) -> Response:
-        return problems_response(exc.problems)
+        return problems_response(exc.problems, lang=_lang(request))
 
     @app.exception_handler(DatabaseUnavailable)
     async def database_unavailable(request: Request, exc: DatabaseUnavailable) -> Response:
@@ -110,7 +120,7 @@ def register(app: FastAPI) -> None:
                            "few minutes.")
         headers = {"retry-after": str(RETRY_AFTER), "cache-control": "no-store"}
         if wants_json(request):
-            return problems_response([Problem("database", message)], 503, **headers)
+            return problems_response([Problem("database", message)], 503, lang=lang, **headers)
         from .pages import render
 
         html = render(request, "error.html", lang, forms=False,

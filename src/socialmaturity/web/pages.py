@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from ..errors import AnswersError, shorten
-from ..i18n.catalog import LANGUAGES, tr
+from ..i18n.catalog import LANGUAGES, ntr, tr
 from ..instrument.model import TEXT_MAX_LENGTH
 from ..services.respondents import (
     RESULT_CACHE_SIZE,
@@ -55,7 +55,7 @@ def render(request: Request, template: str, lang: str, *, forms: bool = True, **
     so the HTML is the same for everyone who may see it)."""
     env = request.app.state.templates
     return env.get_template(template).render(
-        request=request, lang=lang, t=partial(tr, lang),
+        request=request, lang=lang, t=partial(tr, lang), nt=partial(ntr, lang),
         csrf=csrf_token(request) if forms else "", path=request.url.path,
         languages=LANGUAGES, **context)
 
@@ -132,7 +132,8 @@ async def start(request: Request, lang: PageLanguage, svc: Service) -> Response:
         token = await run_in_threadpool(svc.start, str(organization), lang)
     except AnswersError as exc:
         shown = shorten(str(organization), 200).encode("utf-8", "replace").decode("utf-8")
-        return landing_page(request, lang, error=exc.problems[0].message, organization=shown)
+        return landing_page(request, lang, error=exc.problems[0].message_in(lang),
+                            organization=shown)
     return RedirectResponse(f"/a/{quote(token)}/s/profile", status_code=303)
 
 
@@ -232,7 +233,7 @@ def save_section_form(request: Request, token: str, section_id: str, form, ok: b
     try:
         svc.save(token, values, lang, labels=True)
     except AnswersError as exc:
-        errors = {p.where: p.message for p in exc.problems}
+        errors = {p.where: p.message_in(lang) for p in exc.problems}
         return section_page(request, token, section_id, lang, errors=errors, values=values,
                             status=422)
     if section_id == "profile" and go != "back":
@@ -276,8 +277,9 @@ def save_answer_form(request: Request, token: str, form, ok: bool) -> Response:
     try:
         svc.save(token, form_values(svc.instrument, [q], form.getlist), lang, labels=True)
     except AnswersError as exc:
-        return HTMLResponse(render(request, "_answer.html", lang, error=exc.problems[0].message,
-                                   sections=None), status_code=422)
+        return HTMLResponse(render(request, "_answer.html", lang,
+                                   error=exc.problems[0].message_in(lang), sections=None),
+                            status_code=422)
     # the progress bar and the section's count, swapped out of band (live progress)
     _, responses = svc.responses(token)
     rows, done, total = progress(svc, lang, responses.profile | responses.answers)
@@ -378,7 +380,7 @@ def pdf_response(svc: Respondents, token: str, lang: str) -> Response:
     respondent, res = svc.result(token, lang)
     pdf = render_pdf(res, organization=res.profile.get("organization") or respondent.organization
                      or None)
-    name = "social-maturity-report.pdf" if lang == "en" else "rapport-social-mediavolwassenheid.pdf"
+    name = tr(lang, "social-maturity-report.pdf")
     return Response(pdf, media_type="application/pdf",
                     headers={"content-disposition": f'attachment; filename="{name}"',
                              "cache-control": "no-store"})
