@@ -278,6 +278,29 @@ def _target(value: Any, where: str, problems: list[Problem]) -> Target | None:
     return None
 
 
+def _read_values(values: Any, mapping: Mapping, problems: list[Problem]) -> None:
+    """``values:``: per question, answer label → option key (or None: drop the answer)."""
+    if not isinstance(values, dict):
+        problems.append(Problem(mapping.where("values"),
+                                "expected question id: {label: option key} pairs"))
+        return
+    for qid, labels in values.items():
+        if not isinstance(labels, dict):
+            problems.append(Problem(mapping.where("values", qid),
+                                    "expected label: option key pairs (null drops the answer)"))
+            continue
+        table: dict[str, str | None] = {}
+        for label, key in labels.items():
+            text = _label_text(label, mapping.where("values", qid, label, key=True), problems)
+            if key is not None and not isinstance(key, str):
+                problems.append(Problem(mapping.where("values", qid, label),
+                                        "expected an option key or null"))
+                continue
+            if text is not None:
+                table[text] = key.strip() if isinstance(key, str) else None
+        mapping.values[str(qid)] = table
+
+
 def mapping_from_data(data: Any, positions: Positions | None = None,
                       source: str | None = None) -> Mapping:
     """Build a :class:`Mapping` from loaded YAML data; raise :class:`MappingError`."""
@@ -327,26 +350,7 @@ def mapping_from_data(data: Any, positions: Positions | None = None,
         target = _target(value, mapping.where("columns", column), problems)
         if name is not None and target is not None:
             mapping.columns[name] = target
-    values = data.get("values") or {}
-    if not isinstance(values, dict):
-        problems.append(Problem(mapping.where("values"),
-                                "expected question id: {label: option key} pairs"))
-        values = {}
-    for qid, labels in values.items():
-        if not isinstance(labels, dict):
-            problems.append(Problem(mapping.where("values", qid),
-                                    "expected label: option key pairs (null drops the answer)"))
-            continue
-        table: dict[str, str | None] = {}
-        for label, key in labels.items():
-            text = _label_text(label, mapping.where("values", qid, label, key=True), problems)
-            if key is not None and not isinstance(key, str):
-                problems.append(Problem(mapping.where("values", qid, label),
-                                        "expected an option key or null"))
-                continue
-            if text is not None:
-                table[text] = key.strip() if isinstance(key, str) else None
-        mapping.values[str(qid)] = table
+    _read_values(data.get("values") or {}, mapping, problems)
     for key in ("missing", "ignore"):
         items = data.get(key) or []
         if not isinstance(items, list):
