@@ -198,7 +198,7 @@ def group_codes(series: pd.Series) -> tuple[np.ndarray, list[object]]:
 
 
 def grouping(frame: pd.DataFrame, by: str | None, role: str = "by column",
-             empty: str | None = None) -> tuple[np.ndarray, list[object]]:
+             empty: Message | None = None) -> tuple[np.ndarray, list[object]]:
     """The rows' groups of column ``by`` (:func:`group_codes`); without ``by``, one population
     (codes 0, no groups). ``empty``: the message when every value is empty (else allowed)."""
     if by is None:

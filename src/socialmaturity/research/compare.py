@@ -374,7 +374,7 @@ def compare(frame: pd.DataFrame, by: str, focus: object, indicators: Sequence[st
     series = frame[by]
     is_focus = _focus_mask(series, by, focus)
     in_by = series.notna().to_numpy()
-    gcodes, groups = grouping(frame, by_group, "by-group column", "every value is empty")
+    gcodes, groups = grouping(frame, by_group, "by-group column", Message("every value is empty"))
     n_groups = max(len(groups), 1)
     codes = np.where(in_by & (gcodes >= 0), 2 * gcodes + is_focus, -1)
     s, cols = _estimates(design, codes, gcodes, n_groups, ind, alpha)

@@ -76,7 +76,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, special
 
-from ..errors import Problem
+from ..errors import Message, Problem
 from .checks import (
     Indicators,
     ResearchInputError,
@@ -254,8 +254,8 @@ def shares(frame: pd.DataFrame, indicators: Sequence[str], weights: str | None =
     ind = indicator_matrix(frame, indicators)
     design = make_design(frame, weights, cluster, strata)
     n_total = len(frame)
-    codes, groups = grouping(frame, by, empty="every value is empty; a by column "
-                                              "needs at least one group")
+    codes, groups = grouping(frame, by, empty=Message("every value is empty; a by column "
+                                                      "needs at least one group"))
     m = max(len(groups), 1)
     s = domain_sums(codes, m, ind, design.w)
     if design.simple:
