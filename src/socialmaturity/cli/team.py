@@ -36,8 +36,10 @@ def team(answers, round_label, previous, targets, heatmap, xlsx, fmt, settings) 
 
     \b
     Example: socialmaturity team examples/team/2026 --round-label "2026 Q4"
-    Example: socialmaturity team examples/team/2026 --previous examples/team/2025 --targets examples/team/targets.yaml
-    Example: socialmaturity team examples/team/2026 --format json --lang nl --heatmap heatmap.svg --xlsx round.xlsx
+    Example: socialmaturity team examples/team/2026 --previous examples/team/2025
+    Example: socialmaturity team examples/team/2026 --targets examples/team/targets.yaml
+    Example: socialmaturity team examples/team/2026 --format json --lang nl
+    Example: socialmaturity team examples/team/2026 --heatmap heatmap.svg --xlsx round.xlsx
     """
     from ..services.assessment import make_assessor
     from ..services.teams import assess_round, write_team_xlsx

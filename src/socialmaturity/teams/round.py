@@ -130,7 +130,7 @@ def _organization_profile(inst: Instrument, respondents: Sequence[Respondent],
             profile[name] = next(iter(given))
         elif len(given) > 1:
             values = list(given)
-            first = given[values[1]][0]
+            first = given[min(values, key=lambda v: len(given[v]))][0]  # the odd one out
             listed = "; ".join(tr(lang, "{value!r} in {files}", value=v,
                                   files=", ".join(given[v])) for v in values)
             problems.append(Problem(first, tr(
