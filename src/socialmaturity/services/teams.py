@@ -60,12 +60,12 @@ def assess_round(assessor: Assessor, rnd: Round, lang: str, k: int,
     result = assessor.assess(rnd.organization, lang)
     gaps = perception_gaps(rnd, k)
     moved = progress(inst, previous.organization, rnd.organization) if previous else None
-    if moved is not None:
-        now, before = moved.after, moved.before
-    else:
+    goals = []
+    if targets:
         from ..scoring.engine import score_responses
 
-        now, before = score_responses(inst, rnd.organization), None
+        now = moved.after if moved else score_responses(inst, rnd.organization)
+        goals = target_progress(targets, now, moved.before if moved else None)
     team = out.TeamOut(
         round=rnd.label, respondents=rnd.n,
         respondents_by_department=_counts(inst, gaps, lang), min_group=k,
@@ -73,7 +73,7 @@ def assess_round(assessor: Assessor, rnd: Round, lang: str, k: int,
         agreement=_agreement(inst, gaps, lang),
         disagreements=_disagreements(inst, gaps, lang),
         progress=_progress(inst, moved, previous, lang) if moved and previous else None,
-        targets=_targets(inst, target_progress(targets or [], now, before), lang))
+        targets=_targets(inst, goals, lang))
     return out.TeamResult(result, team)
 
 
@@ -194,19 +194,18 @@ def team_sheets(inst: Instrument, rnd: Round, found: out.TeamResult) -> dict:
     import pandas as pd
 
     lang, team = found.result.language, found.team
+    gaps = perception_gaps(rnd, team.min_group)
+    own = gaps.scores.respondents()
     questions = inst.scored_questions
     answers = pd.DataFrame([{tr(lang, "file"): r.source, **r.responses.profile,
                              **{q.id: _cell(r.responses.answers.get(q.id)) for q in questions}}
                             for r in rnd.respondents])
     scores = pd.DataFrame({tr(lang, "file"): [r.source for r in rnd.respondents],
                            DEPARTMENT: [r.department for r in rnd.respondents],
-                           tr(lang, "overall"): rnd.scores.overall,
-                           tr(lang, "stage"): [stage_key(inst, int(x))
-                                               for x in rnd.scores.level]})
+                           tr(lang, "overall"): own.overall,
+                           tr(lang, "stage"): [stage_key(inst, int(x)) for x in own.level]})
     for d in inst.dimensions:
-        scores[d.id] = np.where(np.isnan(rnd.scores.dimensions[d.id]), None,
-                                rnd.scores.dimensions[d.id])
-    gaps = perception_gaps(rnd, team.min_group)
+        scores[d.id] = np.where(np.isnan(own.dimensions[d.id]), None, own.dimensions[d.id])
     heads = [f"{d.label} (n = {d.n})" for d in team.departments]
     organization = f"{tr(lang, 'Organization')} (n = {rnd.n})"
     item = {x.id: x.item_score for d in found.result.dimensions for x in d.questions}
@@ -218,7 +217,7 @@ def team_sheets(inst: Instrument, rnd: Round, found: out.TeamResult) -> dict:
                organization: answer_label(inst, q.id, value, lang),
                tr(lang, "item score"): item[q.id]}
         for g, head in enumerate(heads):
-            row[head] = answer_label(inst, q.id, gaps.scores.answers(inst, g).get(q.id), lang)
+            row[head] = answer_label(inst, q.id, gaps.scores.answers[g].get(q.id), lang)
         rows.append(row)
     heat = pd.DataFrame([{tr(lang, "dimension"): d.id, tr(lang, "name"): d.name,
                           **{head: dep.dimensions[i].score

@@ -34,12 +34,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument
 from ..scoring.answers import Value
-from ..scoring.batch import ANSWERED, BatchScores, Encoded, item_score_matrix, score_encoded
+from ..scoring.batch import (
+    ANSWERED,
+    BatchScores,
+    Column,
+    Encoded,
+    item_score_matrix,
+    score_encoded,
+)
 from ..scoring.rollup import combine, decode
 from .round import Round, department_keys
 
@@ -96,31 +104,63 @@ def group_respondents(rnd: Round, k: int) -> Grouping:
 
 @dataclass(frozen=True)
 class GroupScores:
-    """Each shown group's answers rolled up and scored: one row per group."""
+    """Every respondent's own scores and each shown group's rolled-up answers and scores,
+    from one pass of the scoring engine over the respondents' rows followed by the groups'."""
 
+    inst: Instrument
     grouping: Grouping
+    n: int  #: respondents: the first n rows of ``scores`` and ``items``
     combined: Encoded  #: the groups' rolled-up answers (one row per shown group, then the rest)
     scores: BatchScores
+    items: dict[str, np.ndarray]  #: item scores 0–1 (NaN: not applicable), same rows
+
+    def _groups(self, values: np.ndarray) -> np.ndarray:
+        return values[self.n:self.n + len(self.grouping.shown)]
 
     def dimension(self, dimension: str) -> list[float | None]:
         """The dimension's score per shown group (None when all of it was not applicable)."""
-        values = self.scores.dimensions[dimension][:len(self.grouping.shown)]
-        return [None if np.isnan(x) else float(x) for x in values]
+        return [None if np.isnan(x) else float(x)
+                for x in self._groups(self.scores.dimensions[dimension])]
 
-    def answers(self, inst: Instrument, g: int) -> dict[str, Value]:
-        """The rolled-up answers of shown group ``g``."""
-        return decode(inst, self.combined, g)
+    def own(self, dimension: str) -> np.ndarray:
+        """Every respondent's own score on the dimension (NaN: all not applicable)."""
+        return self.scores.dimensions[dimension][:self.n]
+
+    def group_items(self, qid: str) -> np.ndarray:
+        return self._groups(self.items[qid])
+
+    def respondents(self) -> BatchScores:
+        """The respondents' own scores (the first n rows)."""
+        s, rows = self.scores, slice(0, self.n)
+        return BatchScores(s.overall[rows], s.level[rows], s.threshold_level[rows],
+                           s.decided_by[rows], *({k: v[rows] for k, v in part.items()}
+                                                 for part in (s.dimensions, s.dimension_levels,
+                                                              s.answered, s.gates)))
+
+    @cached_property
+    def answers(self) -> list[dict[str, Value]]:
+        """The rolled-up answers of each shown group."""
+        return [decode(self.inst, self.combined, g) for g in range(len(self.grouping.shown))]
+
+
+def _stacked(a: Encoded, b: Encoded) -> Encoded:
+    """The rows of ``a`` followed by those of ``b``."""
+    return Encoded(a.n + b.n, {q: Column(np.concatenate([c.status, b.columns[q].status]),
+                                         np.concatenate([c.value, b.columns[q].value]))
+                               for q, c in a.columns.items()})
 
 
 def group_scores(rnd: Round, grouping: Grouping) -> GroupScores:
-    """Roll up and score every shown group at once (the respondents of no shown group form
-    one extra row, left out of the figures)."""
+    """Roll up every shown group at once (the respondents of no shown group form one extra
+    row, left out of the figures), then score the respondents and the groups together."""
     m = len(grouping.shown)
     codes = np.full(rnd.n, m, dtype=np.int64)
     for g, group in enumerate(grouping.shown):
         codes[list(group.members)] = g
     combined = combine(rnd.inst, rnd.encoded, codes, m + 1)
-    return GroupScores(grouping, combined, score_encoded(rnd.inst, combined))
+    rows = _stacked(rnd.encoded, combined)
+    return GroupScores(rnd.inst, grouping, rnd.n, combined, score_encoded(rnd.inst, rows),
+                       item_score_matrix(rnd.inst, rows))
 
 
 @dataclass(frozen=True)
@@ -146,7 +186,7 @@ def agreement(rnd: Round, scores: GroupScores) -> list[Agreement]:
     the groups shown."""
     out = []
     for d in rnd.inst.dimensions:
-        own = rnd.scores.dimensions[d.id]
+        own = scores.own(d.id)
         sd, index = sd_agreement(list(own))
         cells = [x for x in scores.dimension(d.id) if x is not None]
         spread = max(cells) - min(cells) if len(cells) >= 2 else None
@@ -186,19 +226,16 @@ def disagreements(rnd: Round, scores: GroupScores, top: int = TOP_DISAGREEMENTS
     m = len(shown)
     if m < 2:
         return []
-    group_items = item_score_matrix(inst, scores.combined)
-    own_items = item_score_matrix(inst, rnd.encoded, answered_only=True)
     ranked = []
     for order, q in enumerate(inst.scored_questions):
         real = scores.combined.columns[q.id].status[:m] == ANSWERED
         if np.count_nonzero(real) < 2:
             continue
-        items = 100.0 * group_items[q.id][:m][real]
+        items = 100.0 * scores.group_items(q.id)[real]
         spread = float(items.max() - items.min())
         if spread <= 1e-9:
             continue
-        own = own_items[q.id]
-        own = own[~np.isnan(own)]
+        own = scores.items[q.id][:rnd.n][rnd.encoded.columns[q.id].status == ANSWERED]
         sd = float(100.0 * np.sqrt(np.mean((own - own.mean()) ** 2))) if len(own) >= 2 else None
         ranked.append((-spread, -(sd or 0.0), order, q.id, spread, sd))
     ranked.sort()
@@ -209,8 +246,8 @@ def disagreements(rnd: Round, scores: GroupScores, top: int = TOP_DISAGREEMENTS
         for g, group in enumerate(shown):
             real = column.status[g] == ANSWERED
             groups.append(GroupAnswers(
-                group.key, group.n, decode(inst, scores.combined, g).get(qid),
-                100.0 * float(group_items[qid][g]) if real else None,
+                group.key, group.n, scores.answers[g].get(qid),
+                100.0 * float(scores.group_items(qid)[g]) if real else None,
                 answer_counts(rnd, qid, group.members)))
         out.append(Disagreement(qid, spread, sd, tuple(groups)))
     return out

@@ -27,7 +27,7 @@ from ..i18n.catalog import tr
 from ..instrument.model import Instrument
 from ..instrument.positions import load_with_positions
 from ..scoring.answers import Responses, validate_responses
-from ..scoring.batch import BatchScores, Encoded, encode_responses, score_encoded
+from ..scoring.batch import Encoded, encode_responses
 from ..scoring.rollup import combine, decode
 
 #: The profile question whose options are the departments.
@@ -73,11 +73,6 @@ class Round:
     def encoded(self) -> Encoded:
         """Every respondent's answers encoded for the batch path, one row each."""
         return encode_responses(self.inst, [r.responses.answers for r in self.respondents])
-
-    @cached_property
-    def scores(self) -> BatchScores:
-        """Every respondent's own scores (the batch form of the one scoring engine)."""
-        return score_encoded(self.inst, self.encoded)
 
     @cached_property
     def organization(self) -> Responses:
