@@ -84,12 +84,12 @@ def _disagreements(team: TeamOut, lang: str) -> Text:
         text.append(" " + tr(lang, "({dimension}; spread {spread})",
                              dimension=d.dimension_name, spread=_n(lang, d.spread, 0)) + "\n",
                     style="dim")
-        for dep in d.departments:
-            given = ", ".join(f"{c.label} ×{c.count}" for c in dep.answers)
+        for dep in d.departments:  # the rolled-up answer, then the answers given
             text.append(f"   {dep.label} (n = {dep.n}): ")
-            text.append(f"\u201c{dep.answer_label or tr(lang, 'not answered')}\u201d",
+            text.append(f"\u201c{dep.answer_label or tr(lang, 'not answered')}\u201d\n",
                         style="cyan")
-            text.append("  " + tr(lang, "answers: {given}", given=given) + "\n", style="dim")
+            for c in dep.answers:
+                text.append(f"      {c.count}× {c.label}\n", style="dim")
     return text
 
 
