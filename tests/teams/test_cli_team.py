@@ -27,6 +27,20 @@ def run(*args, env=None):
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False, env=env)
 
 
+class Ended:
+    """A command's exit status and stderr, from the test runner (fast) or a real process."""
+
+    def __init__(self, returncode: int, stderr: str):
+        self.returncode, self.stderr = returncode, stderr
+
+
+def run_bad(*args) -> Ended:
+    res = CliRunner().invoke(cli, [str(a) for a in args])
+    assert not isinstance(res.exception, Exception) or isinstance(res.exception, SystemExit), \
+        res.exception
+    return Ended(res.exit_code, res.stderr)
+
+
 def run_process(*args):
     return subprocess.run([sys.executable, "-m", "socialmaturity", *map(str, args)],
                           capture_output=True, text=True, timeout=120)
@@ -146,7 +160,7 @@ def test_bad_input_names_the_file_and_line(tmp_path):
     assert proc.stderr.splitlines() == [f"error: {tmp_path / 'missing.yaml'}: no such file or "
                                         "folder"]
     a2 = write(tmp_path, "a2.yaml")
-    proc = run_process("team", a, a2, b, c, d)
+    proc = run_bad("team", a, a2, b, c, d)
     lines = proc.stderr.splitlines()
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert lines[0].startswith(f"error: {at(b, 'organization:')}: profile.department is "
@@ -159,20 +173,20 @@ def test_bad_input_names_the_file_and_line(tmp_path):
                         f"{at(a2, 'technology')}; 'education' in {sector_c}. "
                         "The files of a round describe one organization: give every file the "
                         "same sector")
-    proc = run_process("team", a, c, "--lang", "nl")
+    proc = run_bad("team", a, c, "--lang", "nl")
     assert "verschilt tussen de antwoordbestanden" in proc.stderr
 
 
 def test_bad_folders_and_targets(tmp_path):
     (tmp_path / "empty").mkdir()
-    proc = run_process("team", tmp_path / "empty")
+    proc = run_bad("team", tmp_path / "empty")
     assert proc.returncode == 2 and "holds no answers files" in proc.stderr
     bad = tmp_path / "targets.yaml"
     bad.write_text("strategy: [1\n")
-    proc = run_process("team", EXAMPLES / "2026", "--targets", bad)
+    proc = run_bad("team", EXAMPLES / "2026", "--targets", bad)
     assert proc.returncode == 2 and proc.stderr.startswith(f"error: {bad}:")
     assert "Traceback" not in proc.stderr
-    proc = run_process("team", EXAMPLES / "2026", "--heatmap", tmp_path / "no" / "h.svg")
+    proc = run_bad("team", EXAMPLES / "2026", "--heatmap", tmp_path / "no" / "h.svg")
     assert proc.returncode == 2 and "does not exist" in proc.stderr
-    proc = run_process("team")
+    proc = run_bad("team")
     assert proc.returncode == 2 and "Missing argument" in proc.stderr

@@ -41,7 +41,8 @@ def team(answers, round_label, previous, targets, heatmap, xlsx, fmt, settings) 
     Example: socialmaturity team examples/team/2026 --format json --lang nl
     Example: socialmaturity team examples/team/2026 --heatmap heatmap.svg --xlsx round.xlsx
     """
-    from ..services.assessment import make_assessor
+    from ..instrument.loader import resolve_instrument
+    from ..services.assessment import Assessor, demo_panel, load_panel
     from ..services.teams import assess_round, write_team_xlsx
     from ..teams.progress import load_targets
     from ..teams.round import load_round
@@ -52,11 +53,12 @@ def team(answers, round_label, previous, targets, heatmap, xlsx, fmt, settings) 
         if folder is not None and not folder.is_dir():
             raise InputFileError(Problem(path, tr(lang, "the folder {folder} does not exist",
                                                   folder=folder)))
-    assessor = make_assessor(settings.instrument, settings.panel, settings.min_group_size)
-    inst = assessor.instrument
-    rnd = load_round(inst, answers, round_label, lang)
+    inst = resolve_instrument(settings.instrument)
+    rnd = load_round(inst, answers, round_label, lang)  # bad input ends here, before the panel
     before = load_round(inst, previous, None, lang) if previous else None
     goals = load_targets(inst, targets, lang) if targets else None
+    panel = load_panel(inst, settings.panel) if settings.panel else demo_panel(inst)
+    assessor = Assessor(inst, panel, settings.min_group_size)
     found = assess_round(assessor, rnd, lang, settings.team_min_group, before, goals)
     if heatmap:
         from ..files import write_atomically

@@ -9,9 +9,10 @@ in the result's language. The web layer and the command line call :func:`assess_
 from __future__ import annotations
 
 from ..i18n.catalog import tr
-from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument
+from ..instrument.model import Instrument
 from ..reports import team as out
 from ..reports.result import Effect, Stage
+from ..scoring.engine import score_responses
 from ..teams.gaps import OTHER, Gaps, perception_gaps
 from ..teams.progress import Target, progress, target_progress
 from ..teams.round import DEPARTMENT, Round
@@ -41,15 +42,8 @@ def department_label(inst: Instrument, key: str, pooled: tuple[str, ...] | list[
 
 
 def value_label(inst: Instrument, qid: str, value, lang: str) -> str:
-    """One answer (or, for a multi-select, one option) in words; None: not answered."""
-    if value is None:
-        return tr(lang, "not answered")
-    if value in (DONT_KNOW, NOT_APPLICABLE) or isinstance(value, list):
-        return answer_label(inst, qid, value, lang) or ""
-    q = inst.index.questions[qid]
-    if q.type == "numeric":
-        return answer_label(inst, qid, value, lang) or ""
-    return inst.option_labels(qid, lang).get(value, str(value))
+    """One answer (or one option of a multi-select) in words; None: not answered."""
+    return answer_label(inst, qid, value, lang) or tr(lang, "not answered")
 
 
 def assess_round(assessor: Assessor, rnd: Round, lang: str, k: int,
@@ -62,8 +56,6 @@ def assess_round(assessor: Assessor, rnd: Round, lang: str, k: int,
     moved = progress(inst, previous.organization, rnd.organization) if previous else None
     goals = []
     if targets:
-        from ..scoring.engine import score_responses
-
         now = moved.after if moved else score_responses(inst, rnd.organization)
         goals = target_progress(targets, now, moved.before if moved else None)
     team = out.TeamOut(

@@ -77,16 +77,19 @@ class Round:
     @cached_property
     def organization(self) -> Responses:
         """The organization's answers: everyone's combined by the roll-up rule."""
-        combined = combine(self.inst, self.encoded, np.zeros(self.n, dtype=np.int64), 1)
-        return Responses(dict(self.profile), decode(self.inst, combined, 0))
+        return _rolled_up(self.inst, self.encoded, self.profile)
+
+
+def _rolled_up(inst: Instrument, enc: Encoded, profile: dict[str, str]) -> Responses:
+    combined = combine(inst, enc, np.zeros(enc.n, dtype=np.int64), 1)
+    return Responses(dict(profile), decode(inst, combined, 0))
 
 
 def roll_up(inst: Instrument, responses: Sequence[Responses],
             profile: dict[str, str] | None = None) -> Responses:
     """Several respondents' answers as one organization's, by the roll-up rule."""
-    enc = encode_responses(inst, [r.answers for r in responses])
-    combined = combine(inst, enc, np.zeros(len(responses), dtype=np.int64), 1)
-    return Responses(dict(profile or {}), decode(inst, combined, 0))
+    return _rolled_up(inst, encode_responses(inst, [r.answers for r in responses]),
+                      profile or {})
 
 
 def make_round(inst: Instrument, respondents: Sequence[Respondent],
