@@ -3,43 +3,29 @@ department shown (with its n) and a last column for the whole organization; each
 the score that group's rolled-up answers get, written in the cell, and shaded by the stage
 band the score falls in (the legend gives the bands).
 
-Self-contained, in the house style of the other charts: a ``viewBox`` and no fixed size,
-``role="img"`` with a ``<title>`` and a ``<desc>`` (in the result's language) that tells every
-number the picture shows, values written as text (the shading only repeats them), text with
-WCAG AA contrast on its cell (≥ 4.5:1), cell borders ≥ 3:1 on white, every text escaped.
+Drawn like the other charts (:mod:`.svg`: a view computed here, the template
+``templates/heatmap.svg.j2``): a ``viewBox`` and no fixed size, ``role="img"`` with a
+``<title>`` and a ``<desc>`` (in the result's language) that tells every number the picture
+shows, values written as text (the shading only repeats them), text with WCAG AA contrast on
+its cell (≥ 4.5:1), cell borders ≥ 3:1 on white, every text escaped by the template.
 """
 
 from __future__ import annotations
 
-import re
-import textwrap
-from xml.sax.saxutils import escape
-
 from ..i18n.catalog import number, tr
 from .result import AssessmentResult
+from .svg import INK, MUTED, View, render, wrap_label
 from .team import TeamOut
 
-FONT = "Inter, 'Helvetica Neue', Arial, sans-serif"
-INK = "#1f2937"
-MUTED = "#4b5563"
 BORDER = "#6b7280"  # 4.8:1 on white
 #: (cell fill, text colour) per stage band, lowest first: text contrast ≥ 4.5:1 on its fill
 BANDS = (("#f3f4f6", INK), ("#bfdbfe", INK), ("#2563eb", "#ffffff"), ("#1e3a8a", "#ffffff"))
 EMPTY = ("#ffffff", MUTED)
-
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _esc(text: object) -> str:
-    return escape(_INVALID_XML.sub("", str(text)))
+LABEL_W, CELL_W, CELL_H, GAP, HEAD_H, TOP = 230.0, 104.0, 44.0, 14.0, 64.0, 14.0
 
 
-def _wrap(text: str, chars: int, lines: int = 2) -> list[str]:
-    out = textwrap.wrap(text, chars, break_long_words=False) or [""]
-    if len(out) > lines:
-        out = out[:lines]
-        out[-1] = out[-1][: max(1, chars - 1)].rstrip() + "…"
-    return out
+def _n(lang: str, x: float | None) -> str:
+    return "–" if x is None else number(lang, x)
 
 
 def _band(score: float | None, starts: list[float]) -> tuple[str, str]:
@@ -72,10 +58,6 @@ def heatmap_text(result: AssessmentResult, team: TeamOut) -> tuple[str, str]:
     return title, desc + " " + "; ".join(parts) + "."
 
 
-def _n(lang: str, x: float | None) -> str:
-    return "–" if x is None else number(lang, x)
-
-
 def heatmap_svg(result: AssessmentResult, team: TeamOut, *, id_prefix: str = "sm-heatmap"
                 ) -> str:
     """The heatmap of a round (see the module docstring)."""
@@ -84,69 +66,42 @@ def heatmap_svg(result: AssessmentResult, team: TeamOut, *, id_prefix: str = "sm
     columns = [(d.label, d.n, [c.score for c in d.dimensions]) for d in team.departments]
     columns.append((tr(lang, "Organization"), team.respondents,
                     [d.score for d in result.dimensions]))
-    stages = result.benchmark.stage_distribution
-    starts = [s.min_score for s in stages]
-    label_w, cell_w, cell_h, gap = 230.0, 104.0, 44.0, 14.0
-    head_h, top = 64.0, 14.0
-    grid_top = top + head_h
-    width = label_w + cell_w * len(columns) + gap + 16
-    legend_y = grid_top + cell_h * len(result.dimensions) + 34
-    body: list[str] = []
-    for j, (label, n, _) in enumerate(columns):
-        x = label_w + cell_w * j + (gap if j == len(columns) - 1 else 0) + cell_w / 2
-        lines = _wrap(label, 13)
-        y = top + 14 + (2 - len(lines)) * 15
-        spans = "".join(f'<tspan x="{x:.1f}" dy="{0 if i == 0 else 15}">{_esc(t)}</tspan>'
-                        for i, t in enumerate(lines))
-        body.append(f'<text x="{x:.1f}" y="{y:.1f}" font-size="13" font-weight="600" '
-                    f'text-anchor="middle">{spans}</text>')
-        body.append(f'<text x="{x:.1f}" y="{top + head_h - 12:.1f}" font-size="12" '
-                    f'fill="{MUTED}" text-anchor="middle">n\u00a0=\u00a0{n}</text>')
-    for i, d in enumerate(result.dimensions):
-        y = grid_top + cell_h * i
-        lines = _wrap(d.name, 30)
-        first = y + cell_h / 2 + 5 - (len(lines) - 1) * 8
-        spans = "".join(f'<tspan x="8" dy="{0 if k == 0 else 16}">{_esc(t)}</tspan>'
-                        for k, t in enumerate(lines))
-        body.append(f'<text x="8" y="{first:.1f}" font-size="13">{spans}</text>')
-        for j, (_, _, scores) in enumerate(columns):
-            score = scores[i]
+    starts = [s.min_score for s in result.benchmark.stage_distribution]
+    width = LABEL_W + CELL_W * len(columns) + GAP + 16
+    heads, cells = [], []
+    for j, (label, n, scores) in enumerate(columns):
+        x = LABEL_W + CELL_W * j + (GAP if j == len(columns) - 1 else 0)
+        lines = wrap_label(label, 13, CELL_W - 8, 2, em=0.6)
+        heads.append(View(x=x + CELL_W / 2, y=TOP + 14 + (2 - len(lines)) * 15, lines=lines,
+                          ny=TOP + HEAD_H - 12, n=f"n\u00a0=\u00a0{n}"))
+        for i, score in enumerate(scores):
             fill, ink = _band(score, starts)
-            x = label_w + cell_w * j + (gap if j == len(columns) - 1 else 0)
-            body.append(f'<rect x="{x + 1:.1f}" y="{y + 1:.1f}" width="{cell_w - 2:.1f}" '
-                        f'height="{cell_h - 2:.1f}" fill="{fill}" stroke="{BORDER}" '
-                        f'stroke-width="1"/>')
-            body.append(f'<text x="{x + cell_w / 2:.1f}" y="{y + cell_h / 2 + 5:.1f}" '
-                        f'font-size="15" font-weight="600" fill="{ink}" text-anchor="middle">'
-                        f'{_esc(_n(lang, score))}</text>')
-    legend, legend_h = _legend(lang, stages, width, legend_y)
-    body.append(legend)
-    height = legend_y + legend_h + 12
-    return "".join([
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" '
-        f'role="img" aria-labelledby="{id_prefix}-title {id_prefix}-desc" '
-        f'font-family="{FONT}" font-size="14" fill="{INK}">',
-        f'<title id="{id_prefix}-title">{_esc(title)}</title>',
-        f'<desc id="{id_prefix}-desc">{_esc(desc)}</desc>',
-        '<rect width="100%" height="100%" fill="#ffffff"/>',
-        *body, "</svg>"])
+            cells.append(View(x=x + 1, y=TOP + HEAD_H + CELL_H * i + 1, fill=fill, ink=ink,
+                              value=_n(lang, score)))
+    rows = []
+    for i, d in enumerate(result.dimensions):
+        lines = wrap_label(d.name, 13, LABEL_W - 16, 2, em=0.55)
+        rows.append(View(y=TOP + HEAD_H + CELL_H * i + CELL_H / 2 + 5 - (len(lines) - 1) * 8,
+                         lines=lines))
+    legend_y = TOP + HEAD_H + CELL_H * len(result.dimensions) + 34
+    swatches, height = _legend(lang, result, width, legend_y)
+    return render("heatmap.svg.j2", width=width, height=height, prefix=id_prefix, title=title,
+                  desc=desc, heads=heads, rows=rows, cells=cells, cw=CELL_W - 2.0,
+                  ch=CELL_H - 2.0, BORDER=BORDER, legend_y=legend_y, swatches=swatches,
+                  legend_title=tr(lang, "Shading: the stage band of the score"))
 
 
-def _legend(lang: str, stages, width: float, y: float) -> tuple[str, float]:
-    """The stage bands as swatches with their names and starting scores, wrapped to the
-    width; the markup and its height."""
-    out = [f'<text x="8" y="{y:.1f}" font-size="12" fill="{MUTED}">'
-           f'{_esc(tr(lang, "Shading: the stage band of the score"))}</text>']
+def _legend(lang: str, result: AssessmentResult, width: float, y: float
+            ) -> tuple[list[View], float]:
+    """A swatch per stage band with its name and starting score, wrapped to the width; the
+    swatches and the chart's height below them."""
+    swatches = []
     x, row = 8.0, y + 10
-    for i, s in enumerate(stages):
-        fill, _ = BANDS[min(i, len(BANDS) - 1)]
+    for i, s in enumerate(result.benchmark.stage_distribution):
         label = tr(lang, "{stage} from {min}", stage=s.name, min=number(lang, s.min_score, 0))
         item = 24 + 7.0 * len(label) + 18
         if x > 8 and x + item > width:
             x, row = 8.0, row + 22
-        out.append(f'<rect x="{x:.1f}" y="{row:.1f}" width="18" height="14" fill="{fill}" '
-                   f'stroke="{BORDER}"/>')
-        out.append(f'<text x="{x + 24:.1f}" y="{row + 12:.1f}" font-size="12">'
-                   f'{_esc(label)}</text>')
+        swatches.append(View(x=x, y=row, fill=BANDS[min(i, len(BANDS) - 1)][0], label=label))
         x += item
-    return "".join(out), row + 14 - y
+    return swatches, row + 26

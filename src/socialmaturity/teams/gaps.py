@@ -40,14 +40,8 @@ import numpy as np
 
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument
 from ..scoring.answers import Value
-from ..scoring.batch import (
-    ANSWERED,
-    BatchScores,
-    Column,
-    Encoded,
-    item_score_matrix,
-    score_encoded,
-)
+from ..scoring.batch import BatchScores, item_score_matrix, score_encoded
+from ..scoring.encode import ANSWERED, Column, Encoded
 from ..scoring.rollup import combine, decode
 from .round import Round, department_keys
 
