@@ -56,8 +56,9 @@ def encode(inst: Instrument, answers: Sequence[dict]) -> Encoded:
 def department_keys(inst: Instrument) -> list[str]:
     """The department option keys, in the instrument's order."""
     if DEPARTMENT not in inst.index.questions or inst.index.section[DEPARTMENT] != "profile":
-        raise AnswersError(Problem(inst.id, f"the instrument has no {DEPARTMENT!r} profile "
-                                            "question, so it cannot hold a team assessment"))
+        raise AnswersError(Problem(inst.id, "the instrument has no {field!r} profile question, "
+                                            "so it cannot hold a team assessment",
+                                   field=DEPARTMENT))
     return inst.index.option_keys(DEPARTMENT)
 
 
