@@ -196,7 +196,7 @@ def load_round(inst: Instrument, paths: Sequence[str | Path], label: str | None 
     for f in files:
         try:
             data, pos = load_with_positions(f)
-            responses = validate_responses(inst, data, pos)
+            responses = validate_responses(inst, data, pos, lang=lang)
         except (AnswersError, InputFileError) as exc:
             problems += exc.problems
             continue
