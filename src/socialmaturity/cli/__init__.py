@@ -13,7 +13,7 @@ import sys
 import click
 
 from .. import __version__
-from . import assess, server
+from . import assess, server, team
 from .research import research
 
 
@@ -28,7 +28,7 @@ def cli() -> None:
     """
 
 
-for command in (*assess.COMMANDS, *server.COMMANDS, research):
+for command in (*assess.COMMANDS, *server.COMMANDS, *team.COMMANDS, research):
     cli.add_command(command)
 
 

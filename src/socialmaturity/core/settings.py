@@ -127,6 +127,9 @@ class Settings:
         MIN_GROUP_SIZE, "Smallest peer group shown; smaller groups are widened (sector + size, "
         "sector, all).", minimum=1)
     lang: str = _setting("en", "Language of texts and reports: en or nl.", choices=LANGUAGES)
+    team_min_group: int = _setting(
+        3, "Fewest respondents a department of a team round is shown with; smaller "
+        "departments are pooled into \"other\".", minimum=1)
     database_url: str | None = _setting(
         None, "Database of the web app: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB. "
         "Empty: socialmaturity.sqlite in the current folder.", type=str, optional=True,
