@@ -82,8 +82,17 @@ def defining_stage(inst: Instrument, ev: Evidence) -> str | None:
 
 def evidence_figures(inst: Instrument, index: PeerIndex, group: PeerGroup,
                      ev: Evidence) -> EvidenceFigures:
-    """The evidence for ``ev`` among the organizations of ``group`` (widened as needed)."""
-    ev_group, (nm, ym, nl, yl) = index.evidence_group(group, evidence_key(ev))
-    need = inst.benchmark.min_evidence
-    return EvidenceFigures(ev_group, nm, ym, nl, yl, defining_stage(inst, ev),
-                           min(nm, nl) >= need, ev_group.level < group.level)
+    """The evidence for ``ev`` among the organizations of ``group`` (widened as needed); made
+    once per group and evidence, and kept on the index."""
+    ek = evidence_key(ev)
+    key = (group.level, group.key, ek)
+    found = index.figures.get(key)
+    if found is None:
+        if len(index.figures) > 100_000:
+            index.figures.clear()
+        ev_group, (nm, ym, nl, yl) = index.evidence_group(group, ek)
+        need = inst.benchmark.min_evidence
+        found = index.figures[key] = EvidenceFigures(
+            ev_group, nm, ym, nl, yl, defining_stage(inst, ev), min(nm, nl) >= need,
+            ev_group.level < group.level)
+    return found

@@ -104,6 +104,9 @@ class PeerIndex:
         self._stats = lru_cache(maxsize=4096)(self._compute)
         #: (group level, group key, evidence key) → the evidence group and its counts
         self._evidence_groups: dict[tuple[int, int, str], tuple[PeerGroup, tuple]] = {}
+        #: (group level, group key, evidence key) → its figures
+        #: (:func:`~socialmaturity.benchmark.evidence.evidence_figures` fills it)
+        self.figures: dict[tuple[int, int, str], object] = {}
 
     def _combined(self, k: int, codes: list) -> np.ndarray | int:
         """Mixed-radix key of the first k fields' codes (arrays for the panel, ints for one)."""

@@ -35,8 +35,9 @@ from ..benchmark.evidence import EvidenceFigures, evidence_figures
 from ..benchmark.peers import PeerGroup, PeerIndex
 from ..instrument.model import Instrument, Recommendation
 from ..scoring.answers import Responses, Value
-from ..scoring.engine import Scores
+from ..scoring.engine import Scores, item_score
 from .rungs import offered
+from .scorecard import Scorecard
 from .whatif import Effect, effect
 
 MIN_SEPARATION = 0.05
@@ -60,41 +61,44 @@ class RankedRecommendation:
     evidence: EvidenceFigures
     #: the answer the step stands for
     answer: Value
-    #: found by re-scoring; None only beyond the instrument's ``max_steps``
-    effect: Effect | None
+    #: found by re-scoring
+    effect: Effect
 
 
 def rank(inst: Instrument, scores: Scores, responses: Responses, index: PeerIndex,
          group: PeerGroup) -> list[RankedRecommendation]:
-    """Every recommendation on offer, most important first; the first ``max_steps`` with
-    their effect found by re-scoring."""
+    """Every recommendation on offer, most important first, each with its effect found by
+    re-scoring."""
     stages = inst.stages
     stats = index.stats(group)
     weights = inst.ranking
-    gain_of = _gains(inst, scores)
+    card = Scorecard(inst, responses, scores)
+    items = scores.items
     found = []
     for dim, ds in zip(inst.dimensions, scores.dimensions, strict=True):
         if ds.score is None or ds.level is None or ds.level >= len(stages):
             continue
         nxt = stages[ds.level]
         p75 = stats.dimensions[dim.id].quantile(0.75)
+        gap_next = max(nxt.min_score - ds.score, 0.0)
+        gap_peers = max((p75 or 0.0) - ds.score, 0.0)
+        # the dimension's gain is linear in the item score: 100 · w_q · Δs / Σ w over the
+        # dimension's items that count
+        den = sum(q.weight for q in dim.questions if items[q.id] is not None)
         for rec, answer in offered(inst, dim.recommendations, responses.answers):
             question = rec.evidence.question
-            dim_gain, may_lift = gain_of(question, answer)
-            # only a change that may cross a threshold or relieve a rule can lift a stage:
-            # those are re-scored now, the rest once they make the list
-            eff = effect(inst, responses, scores, question, answer) if may_lift else None
+            q = inst.index.questions[question]
+            dim_gain = 100.0 * q.weight * ((item_score(inst, q, answer) or 0.0)
+                                           - (items[question] or 0.0)) / den
+            eff = effect(card, question, answer)
             figures = evidence_figures(inst, index, group, rec.evidence)
             separation = MIN_SEPARATION if figures.by_definition else max(
                 (figures.share_mature or 0) - (figures.share_less or 0), MIN_SEPARATION)
-            gap_next = max(nxt.min_score - ds.score, 0.0)
-            gap_peers = max((p75 or 0.0) - ds.score, 0.0)
             holds, holds_id, boost = None, None, 1.0
-            if eff is not None and eff.stage_after > eff.stage_before:
+            if eff.stage_after > eff.stage_before:
                 holds, holds_id = _relieved(inst, scores, question, dim.id)
                 boost = weights.lifts_overall_stage
-            elif eff is not None and (eff.dimension_stage_after or 0) > (
-                    eff.dimension_stage_before or 0):
+            elif (eff.dimension_stage_after or 0) > (eff.dimension_stage_before or 0):
                 boost = weights.lifts_dimension_stage
             priority = (gap_next + gap_peers + dim_gain) * separation * boost
             found.append((priority, dim.id, ds.score, nxt.key, gap_next, gap_peers, separation,
@@ -103,56 +107,10 @@ def rank(inst: Instrument, scores: Scores, responses: Responses, index: PeerInde
     found = _spread(found, weights.distinct_first)
     return [
         RankedRecommendation(i + 1, d, rec, score, nk, round(gn, 1), round(gp, 1),
-                             round(sep, 3), holds, hid, round(p, 3), fig, answer,
-                             eff if eff is not None or i >= weights.max_steps
-                             else effect(inst, responses, scores, rec.evidence.question,
-                                         answer))
+                             round(sep, 3), holds, hid, round(p, 3), fig, answer, eff)
         for i, (p, d, score, nk, gn, gp, sep, holds, hid, rec, fig, answer, eff)
         in enumerate(found)
     ]
-
-
-#: Margin (score points) within which a change is re-scored to see whether it lifts a stage.
-LIFT_MARGIN = 0.5
-
-
-def _gains(inst: Instrument, scores: Scores):
-    """A function (question, answer) → (the dimension score's gain, whether the change may
-    lift the overall or the dimension's stage). The gain is linear in the item score:
-    100 · w_q · Δs / Σ w over the dimension's items that count."""
-    from ..scoring.engine import item_score
-
-    dens = {d.id: sum(q.weight for q in d.questions if scores.items.get(q.id) is not None)
-            for d in inst.dimensions}
-    total = sum(d.weight for d, ds in zip(inst.dimensions, scores.dimensions, strict=True)
-                if ds.score is not None)
-    gate_questions = {g.condition.question for g in inst.rules.gates if g.condition.question}
-    wl = inst.rules.weakest_link
-    capped = {d.id for d in scores.dimensions if wl is not None and d.level is not None
-              and d.level + wl.max_above < scores.threshold_level}
-    top = len(inst.stages)
-    next_overall = (inst.stages[scores.level].min_score if scores.level < top else None)
-
-    def gain(question: str, answer) -> tuple[float, bool]:
-        q = inst.index.questions[question]
-        dim = inst.index.dimension_of[question]
-        den = dens[dim]
-        if not den:
-            return 0.0, False
-        delta = 100.0 * q.weight * ((item_score(inst, q, answer) or 0.0)
-                                    - (scores.items.get(question) or 0.0)) / den
-        d = inst.index.dimensions[dim]
-        ds = next(x for x in scores.dimensions if x.id == dim)
-        raw = scores.raw.get(dim)
-        dim_next = inst.stages[ds.level].min_score if ds.level and ds.level < top else None
-        may = (question in gate_questions or dim in capped
-               or (next_overall is not None and total
-                   and scores.overall + d.weight * delta / total >= next_overall - LIFT_MARGIN)
-               or (dim_next is not None and raw is not None
-                   and raw + delta >= dim_next - LIFT_MARGIN))
-        return delta, bool(may)
-
-    return gain
 
 
 def _spread(found: list, first: int) -> list:

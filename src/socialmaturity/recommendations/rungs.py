@@ -41,7 +41,7 @@ def next_rungs(inst: Instrument, q: Question, value: Value | None) -> list[Value
     could be added); empty at the top or for "not applicable". (The list is shared: do not
     change it.)"""
     cache = inst.index.__dict__.setdefault("_next_rungs", {})
-    key = (q.id, tuple(value) if isinstance(value, list) else value)
+    key = (q.id, _key(value))
     found = cache.get(key)
     if found is None:
         if len(cache) > 50_000:
@@ -135,7 +135,30 @@ def offered(inst: Instrument, recs: list[Recommendation], answers: dict[str, Val
             ) -> list[tuple[Recommendation, Value]]:
     """The recommendations to offer with the answer each stands for: below their rung, never
     on a "not applicable" question, and on one single-choice or numeric question only the
-    lowest rung above the current answer."""
+    lowest rung above the current answer. (It depends on the recommendations and the answers
+    to their questions only, so it is found once per combination; the list is shared: do not
+    change it.)"""
+    ids = tuple(r.id for r in recs)
+    questions = inst.index.__dict__.setdefault("_offer_questions", {}).get(ids)
+    if questions is None:
+        questions = inst.index.__dict__["_offer_questions"][ids] = tuple(
+            dict.fromkeys(r.evidence.question for r in recs))
+    cache = inst.index.__dict__.setdefault("_offered", {})
+    key = (ids, tuple(_key(answers.get(q)) for q in questions))
+    found = cache.get(key)
+    if found is None:
+        if len(cache) > 50_000:
+            cache.clear()
+        found = cache[key] = _offered(inst, recs, answers)
+    return found
+
+
+def _key(value: Value | None) -> object:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _offered(inst: Instrument, recs: list[Recommendation], answers: dict[str, Value]
+             ) -> list[tuple[Recommendation, Value]]:
     lowest: dict[str, tuple[float, Recommendation, Value]] = {}
     out: list[tuple[Recommendation, Value]] = []
     for rec in recs:

@@ -2,8 +2,9 @@
 the shortest path to the next stage.
 
 **Effect.** The answers are scored again with one answer changed
-(:func:`~socialmaturity.scoring.engine.rescore`, the same rules as every score); the effect is
-the overall score and stage, and the dimension's score, before and after.
+(:meth:`~.scorecard.Scorecard.trial`: the engine's rules and arithmetic on the changed
+dimension); the effect is the overall score and stage, and the dimension's score, before and
+after.
 
 **Path to the next stage.** The fewest one-rung changes (:func:`~.rungs.next_rungs`) that
 bring the overall stage to the next one, found greedily and re-scored after every step:
@@ -11,11 +12,13 @@ bring the overall stage to the next one, found greedily and re-scored after ever
 1. while a gate of the target stage is not met, the next rung on the gate's question;
 2. else, while the weakest link caps the stage, the change that raises the weakest dimension
    most;
-3. else, the change that raises the overall score most (ties: the lower dimension first).
+3. else, the change that raises the overall score most (ties: the lower dimension first,
+   then the instrument's order).
 
 Because the overall score is a weighted sum of item scores, taking the largest gains first
-reaches a score threshold in the fewest steps. The path is re-scored as a whole and stops when
-the stage is reached; it is empty at the top stage or when no change is left.
+reaches a score threshold in the fewest steps. Every step is re-scored
+(:meth:`~.scorecard.Scorecard.apply`) and the path stops when the stage is reached; it is
+empty at the top stage or when no change is left.
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ from dataclasses import dataclass
 
 from ..instrument.model import Instrument
 from ..scoring.answers import Responses, Value
-from ..scoring.engine import Scores, rescore
+from ..scoring.engine import Scores, item_score
 from .rungs import next_rungs
+from .scorecard import Scorecard
 
 #: A path longer than this is not offered (it would not be a plan but the whole instrument).
 MAX_PATH = 60
@@ -52,35 +56,68 @@ class Step:
     stage_after: int
 
 
-def _dim(scores: Scores, dimension: str):
-    return next(d for d in scores.dimensions if d.id == dimension)
-
-
-def effect(inst: Instrument, responses: Responses, scores: Scores, question: str,
-           value: Value) -> Effect:
+def effect(card: Scorecard, question: str, value: Value) -> Effect:
     """The effect of answering ``question`` with ``value``, by re-scoring."""
-    _, after = rescore(inst, responses, scores, question, value)
-    dim = inst.index.dimension_of[question]
-    b, a = _dim(scores, dim), _dim(after, dim)
-    return Effect(scores.overall, after.overall, scores.level, after.level, dim, b.score,
-                  a.score, b.level, a.level)
+    t = card.trial(question, value)
+    at = t.position
+    return Effect(card.overall, t.overall, card.level, t.level,
+                  card.layout.dimension_ids[at], card.scores[at], t.scores[at],
+                  card.levels[at], t.levels[at])
 
 
-def _best_rung(inst: Instrument, scores: Scores, question: str, value: Value | None,
+def _best_rung(inst: Instrument, question: str, value: Value | None, old: float, factor: float,
                den: float) -> tuple[float, Value] | None:
     """The question's next rung that raises the overall score most, with its gain (in
-    proportion to the overall score's change); None at the top."""
-    from ..scoring.engine import item_score
-
+    proportion to the overall score's change: ``factor`` = W_d · w_q, ``den`` = the
+    dimension's Σ w); None at the top. It depends on nothing else, so it is found once per
+    combination."""
+    cache = inst.index.__dict__.setdefault("_best_rungs", {})
+    key = (question, tuple(value) if isinstance(value, list) else value, old, factor, den)
+    if key in cache:
+        return cache[key]
+    if len(cache) > 50_000:
+        cache.clear()
     q = inst.index.questions[question]
-    d = inst.index.dimensions[inst.index.dimension_of[question]]
-    old = scores.items.get(question) or 0.0
     best = None
     for rung in next_rungs(inst, q, value):
-        gain = d.weight * q.weight * ((item_score(inst, q, rung) or 0.0) - old) / den
+        gain = factor * ((item_score(inst, q, rung) or 0.0) - old) / den
         if gain > 0 and (best is None or gain > best[0]):
             best = (gain, rung)
+    cache[key] = best
     return best
+
+
+class _Candidates:
+    """Every question's best next rung, grouped by dimension, with each dimension's best."""
+
+    def __init__(self, inst: Instrument, card: Scorecard):
+        self.inst, self.card = inst, card
+        lay = card.layout
+        self.dens = [sum(w for qid, w in qs if card.items[qid] is not None)
+                     for qs in lay.questions]
+        self.found: list[dict[str, tuple[float, Value] | None]] = [
+            {qid: self._rung(qid, i) for qid, _ in qs if card.items[qid] is not None}
+            if self.dens[i] > 0 else {} for i, qs in enumerate(lay.questions)]
+        self.best = [self._best(i) for i in range(len(self.found))]
+
+    def _rung(self, qid: str, at: int) -> tuple[float, Value] | None:
+        card = self.card
+        weight = self.inst.index.questions[qid].weight
+        return _best_rung(self.inst, qid, card.answers.get(qid), card.items[qid] or 0.0,
+                          card.layout.dimension_weights[at] * weight, self.dens[at])
+
+    def _best(self, at: int) -> tuple[float, str, Value] | None:
+        """The dimension's largest gain (the first question of equal ones)."""
+        best = None
+        for qid, found in self.found[at].items():
+            if found is not None and (best is None or found[0] > best[0]):
+                best = (found[0], qid, found[1])
+        return best
+
+    def changed(self, question: str) -> None:
+        at = self.card.layout.position[question]
+        self.found[at][question] = self._rung(question, at)
+        self.best[at] = self._best(at)
 
 
 def path_to_next_stage(inst: Instrument, responses: Responses, scores: Scores) -> list[Step]:
@@ -90,33 +127,26 @@ def path_to_next_stage(inst: Instrument, responses: Responses, scores: Scores) -
     target = scores.level + 1
     levels = {s.key: s.level for s in inst.stages}
     # a change never makes a question "not applicable", so each dimension's weight sum and
-    # the gain of every question not changed stay as they are: compute them once
-    dens = {d.id: sum(q.weight for q in d.questions if scores.items.get(q.id) is not None)
-            for d in inst.dimensions}
-    candidates: dict[str, tuple[float, Value] | None] = {
-        q.id: _best_rung(inst, scores, q.id, responses.answers.get(q.id), dens[d.id])
-        for d in inst.dimensions for q in d.questions if dens[d.id] > 0
-        and scores.items.get(q.id) is not None}
+    # the gain of every question not changed stay as they are
+    card = Scorecard(inst, responses, scores)
+    candidates = _Candidates(inst, card)
     steps: list[Step] = []
-    current, cur = responses, scores
-    while cur.level < target and len(steps) < MAX_PATH:
-        choice = _choose(inst, current, cur, target, levels, candidates)
+    while card.level < target and len(steps) < MAX_PATH:
+        choice = _choose(inst, card, target, levels, candidates)
         if choice is None:
             return []
         question, value = choice
-        current, cur = rescore(inst, current, cur, question, value)
-        steps.append(Step(question, value, cur.overall, cur.level))
-        dim = inst.index.dimension_of[question]
-        candidates[question] = _best_rung(inst, cur, question, value, dens[dim])
-    return steps if cur.level >= target else []
+        card.apply(question, value)
+        steps.append(Step(question, value, card.overall, card.level))
+        candidates.changed(question)
+    return steps if card.level >= target else []
 
 
-def _choose(inst: Instrument, responses: Responses, scores: Scores, target: int,
-            levels: dict[str, int], candidates: dict[str, tuple[float, Value] | None]
-            ) -> tuple[str, Value] | None:
-    answers = responses.answers
+def _choose(inst: Instrument, card: Scorecard, target: int, levels: dict[str, int],
+            candidates: _Candidates) -> tuple[str, Value] | None:
+    answers = card.answers
     for g in inst.rules.gates:
-        if levels[g.stage] <= target and not scores.gates[g.id] and g.condition.question:
+        if levels[g.stage] <= target and not card.gates[g.id] and g.condition.question:
             q = inst.index.questions[g.condition.question]
             rungs = next_rungs(inst, q, answers.get(q.id))
             wanted = [r for r in rungs if g.condition.any_of is None
@@ -125,20 +155,21 @@ def _choose(inst: Instrument, responses: Responses, scores: Scores, target: int,
             pick = (wanted or rungs or [None])[0]
             if pick is not None:
                 return q.id, pick
-    dim_scores = {d.id: d.score if d.score is not None else 101.0 for d in scores.dimensions}
-    only: str | None = None
+    positions = range(len(card.scores))
     wl = inst.rules.weakest_link
-    if wl is not None and scores.threshold_level >= target:
-        low = [d for d in scores.dimensions if d.level is not None
-               and d.level + wl.max_above < target]
-        if low:
-            only = min(low, key=lambda d: (d.level, d.score or 0.0)).id
+    if wl is not None and card.threshold_level >= target:
+        low = [i for i in positions if card.levels[i] is not None
+               and card.levels[i] + wl.max_above < target]  # type: ignore[operator]
+        if low:  # only the weakest dimension can lift the stage
+            positions = [min(low, key=lambda i: (card.levels[i], card.scores[i] or 0.0))]
+    # the largest gain; of equal gains, the lower dimension's, then the first question's
     best: tuple[float, float, str, Value] | None = None
-    dimension_of = inst.index.dimension_of
-    for qid, found in candidates.items():
-        if found is None or (only is not None and dimension_of[qid] != only):
+    for i in positions:
+        found = candidates.best[i]
+        if found is None:
             continue
-        key = (found[0], -dim_scores[dimension_of[qid]])
+        score = card.scores[i]
+        key = (found[0], -(score if score is not None else 101.0))
         if best is None or key > best[:2]:
-            best = (found[0], key[1], qid, found[1])
+            best = (found[0], key[1], found[1], found[2])
     return None if best is None else (best[2], best[3])

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from ..benchmark.panel import Panel
-from ..benchmark.peers import DEFAULT_MIN_GROUP_SIZE, PeerGroup, PeerIndex
+from ..benchmark.peers import DEFAULT_MIN_GROUP_SIZE, GroupStats, PeerGroup, PeerIndex
 from ..core.settings import DEMO_RESPONDENTS, DEMO_SEED
 from ..i18n.catalog import tr
 from ..instrument.model import Instrument
@@ -17,7 +17,7 @@ from ..reports import result as out
 from ..scoring.answers import Responses
 from ..scoring.engine import Scores, score_responses
 from . import verdict
-from .verdict import answer_label, explain, group_label
+from .verdict import explain, group_label
 
 
 def demo_panel(inst: Instrument, seed: int = DEMO_SEED,
@@ -78,6 +78,9 @@ class Assessor:
     instrument: Instrument
     panel: Panel
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE
+    #: (group, the groups tried first, language) → the parts of a result that speak of the
+    #: group only
+    _views: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
     def index(self) -> PeerIndex:
@@ -91,6 +94,16 @@ class Assessor:
         path = path_to_next_stage(inst, responses, scores)
         return build_result(self, responses, scores, group, ranked, path, lang)
 
+    def group_view(self, group: PeerGroup, lang: str) -> GroupView:
+        key = (group.level, group.key, tuple(tuple(f.items()) for f, _ in group.widened_from),
+               lang)
+        found = self._views.get(key)
+        if found is None:
+            if len(self._views) > 10_000:
+                self._views.clear()
+            found = self._views[key] = group_view(self, group, lang)
+        return found
+
 
 def panel_label(panel: Panel, lang: str) -> str:
     if panel.synthetic:
@@ -98,37 +111,26 @@ def panel_label(panel: Panel, lang: str) -> str:
     return panel.label
 
 
-def _stage(inst: Instrument, level: int, lang: str) -> out.Stage:
-    s = inst.stages[level - 1]
-    return out.Stage(level=s.level, key=s.key, name=inst.text(s.name, lang))
+@dataclass(frozen=True)
+class GroupView:
+    """What a result says of its peer group, the same for every organization in it."""
+
+    stats: GroupStats
+    panel: out.PanelOut
+    peer_group: out.PeerGroupOut
+    overall_median: float | None
+    overall_top_quartile: float | None
+    overall_histogram: list[int]
+    #: dimension id → (median, top quartile, n)
+    dimensions: dict[str, tuple[float | None, float | None, int]]
+    #: dimension id → the peers' 75th percentile, unrounded
+    p75: dict[str, float | None]
+    stage_distribution: list[out.StageShare]
 
 
-def build_result(assessor: Assessor, responses: Responses, scores: Scores, group: PeerGroup,
-                 ranked: list[RankedRecommendation], path, lang: str) -> out.AssessmentResult:
-    inst = assessor.instrument
+def group_view(assessor: Assessor, group: PeerGroup, lang: str) -> GroupView:
+    inst, panel = assessor.instrument, assessor.panel
     stats = assessor.index.stats(group)
-    stage = inst.stages[scores.level - 1]
-    provisional, answered, asked = verdict.is_provisional(scores)
-
-    def pct(dist, x):
-        return None if provisional or x is None else _round(dist.percentile(x))
-
-    dims = []
-    bench_dims = []
-    for d, ds in zip(inst.dimensions, scores.dimensions, strict=True):
-        already, asks = verdict.dimension_lines(inst, d.id, responses, scores, ds.level, lang)
-        dims.append(out.DimensionResult(
-            id=d.id, name=inst.text(d.name, lang), description=inst.text(d.description, lang),
-            score=ds.score,
-            stage=_stage(inst, ds.level, lang) if ds.level else None,
-            already=already, next_stage_asks=asks,
-            answered=ds.answered, asked=ds.asked,
-            questions=[question_answer(inst, q, responses, scores, lang) for q in d.questions]))
-        dist = stats.dimensions[d.id]
-        bench_dims.append(out.DimensionBenchmark(
-            id=d.id, percentile=pct(dist, ds.score),
-            median=_round(dist.quantile(0.5)), top_quartile=_round(dist.quantile(0.75)),
-            n=dist.n))
     widened_because = None
     if group.widened_from:
         first, n_first = group.widened_from[0]
@@ -136,10 +138,51 @@ def build_result(assessor: Assessor, responses: Responses, scores: Scores, group
                                    "so the group was widened to {group}.",
                              min=group.min_group_size, first=group_label(inst, first, lang),
                              n=n_first, group=group_label(inst, group.filters, lang))
-    recs = [verdict.recommendation_out(inst, r, responses,
-                                       stats.dimensions[r.dimension].quantile(0.75), lang)
+    return GroupView(
+        stats=stats,
+        panel=out.PanelOut(label=panel_label(panel, lang), synthetic=panel.synthetic,
+                           n=panel.n, respondents=panel.respondents or panel.n,
+                           instrument_version=panel.instrument_version),
+        peer_group=out.PeerGroupOut(
+            filters=group.filters, label=group_label(inst, group.filters, lang), n=group.n,
+            min_group_size=group.min_group_size,
+            widened_from=[out.Filters(filters=f, label=group_label(inst, f, lang), n=n)
+                          for f, n in group.widened_from],
+            widened_because=widened_because),
+        overall_median=_round(stats.overall.quantile(0.5)),
+        overall_top_quartile=_round(stats.overall.quantile(0.75)),
+        overall_histogram=stats.overall.histogram(),
+        dimensions={d: (_round(dist.quantile(0.5)), _round(dist.quantile(0.75)), dist.n)
+                    for d, dist in stats.dimensions.items()},
+        p75={d: dist.quantile(0.75) for d, dist in stats.dimensions.items()},
+        stage_distribution=[
+            out.StageShare(level=s.level, key=s.key, name=inst.text(s.name, lang),
+                           min_score=s.min_score, count=stats.stages[s.level],
+                           share=round(stats.stages[s.level] / stats.n, 4) if stats.n else 0)
+            for s in inst.stages])
+
+
+def build_result(assessor: Assessor, responses: Responses, scores: Scores, group: PeerGroup,
+                 ranked: list[RankedRecommendation], path, lang: str) -> out.AssessmentResult:
+    inst = assessor.instrument
+    view = assessor.group_view(group, lang)
+    stats = view.stats
+    stage = inst.stages[scores.level - 1]
+    provisional, answered, asked = verdict.is_provisional(scores)
+
+    def pct(dist, x):
+        return None if provisional or x is None else _round(dist.percentile(x))
+
+    dims = [verdict.dimension_result(inst, d, responses, scores, ds, lang)
+            for d, ds in zip(inst.dimensions, scores.dimensions, strict=True)]
+    bench_dims = []
+    for ds in scores.dimensions:
+        median, top, n = view.dimensions[ds.id]
+        bench_dims.append(out.DimensionBenchmark(
+            id=ds.id, percentile=pct(stats.dimensions[ds.id], ds.score), median=median,
+            top_quartile=top, n=n))
+    recs = [verdict.recommendation_out(inst, r, responses, view.p75[r.dimension], lang)
             for r in ranked[:inst.ranking.max_steps]]
-    panel = assessor.panel
     return out.AssessmentResult(
         language=lang,
         instrument=out.InstrumentRef(id=inst.id, version=inst.version, hash=inst.content_hash),
@@ -149,53 +192,19 @@ def build_result(assessor: Assessor, responses: Responses, scores: Scores, group
             decided_by=out.Decision(rule=scores.decided_by.rule, id=scores.decided_by.rule_id,
                                     explanation=explain(inst, scores, lang)))),
         dimensions=dims,
-        gates=[out.GateResult(id=g.id, stage=g.stage, met=scores.gates[g.id],
-                              text=inst.text(g.text, lang)) for g in inst.rules.gates],
+        gates=verdict.gate_results(inst, scores, lang),
         benchmark=out.BenchmarkOut(
-            panel=out.PanelOut(label=panel_label(panel, lang), synthetic=panel.synthetic,
-                               n=panel.n, respondents=panel.respondents or panel.n,
-                               instrument_version=panel.instrument_version),
-            peer_group=out.PeerGroupOut(
-                filters=group.filters, label=group_label(inst, group.filters, lang), n=group.n,
-                min_group_size=group.min_group_size,
-                widened_from=[out.Filters(filters=f, label=group_label(inst, f, lang), n=n)
-                              for f, n in group.widened_from],
-                widened_because=widened_because),
+            panel=view.panel, peer_group=view.peer_group,
             overall_percentile=pct(stats.overall, scores.overall),
-            overall_median=_round(stats.overall.quantile(0.5)),
-            overall_top_quartile=_round(stats.overall.quantile(0.75)),
-            overall_histogram=stats.overall.histogram(),
-            dimensions=bench_dims,
-            stage_distribution=[
-                out.StageShare(level=s.level, key=s.key, name=inst.text(s.name, lang),
-                               min_score=s.min_score, count=stats.stages[s.level],
-                               share=round(stats.stages[s.level] / stats.n, 4) if stats.n else 0)
-                for s in inst.stages]),
+            overall_median=view.overall_median, overall_top_quartile=view.overall_top_quartile,
+            overall_histogram=view.overall_histogram, dimensions=bench_dims,
+            stage_distribution=view.stage_distribution),
         provisional=provisional, answered=answered, asked=asked,
         strengths=verdict.strengths(dims, bench_dims),
         next_stage=verdict.next_stage(inst, scores, lang),
         meaning=verdict.meaning(inst, scores, path, lang),
         recommendations=recs, steps_offered=len(ranked),
         path_to_next_stage=verdict.path_out(inst, path, lang))
-
-
-def question_answer(inst: Instrument, q, responses: Responses, scores: Scores,
-                    lang: str) -> out.QuestionAnswer:
-    value = responses.answers.get(q.id)
-    # one object per (question, answer, language): it depends on nothing else
-    cache = inst.index.__dict__.setdefault("_question_answers", {})
-    key = (q.id, tuple(value) if isinstance(value, list) else value, lang)
-    found = cache.get(key)
-    if found is None:
-        if len(cache) > 50_000:
-            cache.clear()
-        # model_construct: every field is computed here, from validated answers (the result's
-        # schema test checks the output)
-        found = cache[key] = out.QuestionAnswer.model_construct(
-            id=q.id, text=inst.text(q.text, lang), answer=value,
-            answer_label=answer_label(inst, q.id, value, lang),
-            item_score=_round(scores.items.get(q.id), 3))
-    return found
 
 
 def _round(x: float | None, digits: int = 1) -> float | None:

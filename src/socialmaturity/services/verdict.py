@@ -108,6 +108,65 @@ def _line(inst: Instrument, q: Question, value: Value | None, min_score: float, 
     return found
 
 
+def dimension_result(inst: Instrument, d, responses: Responses, scores: Scores, ds,
+                     lang: str) -> out.DimensionResult:
+    """One dimension as the result shows it. It depends on the answers to its questions, its
+    stage (which the gates may cap) and the language only, so it is made once per
+    combination."""
+    answers = responses.answers
+    cache = inst.index.__dict__.setdefault("_dimension_results", {})
+    key = (d.id, tuple(_key(answers.get(q.id)) for q in d.questions), ds.level, lang)
+    found = cache.get(key)
+    if found is None:
+        if len(cache) > 50_000:
+            cache.clear()
+        already, asks = dimension_lines(inst, d.id, responses, scores, ds.level, lang)
+        level = ds.level
+        found = cache[key] = out.DimensionResult(
+            id=d.id, name=inst.text(d.name, lang), description=inst.text(d.description, lang),
+            score=ds.score,
+            stage=out.Stage(level=level, key=stage_key(inst, level),
+                            name=stage_name(inst, level, lang)) if level else None,
+            already=already, next_stage_asks=asks, answered=ds.answered, asked=ds.asked,
+            questions=[question_answer(inst, q, answers.get(q.id), scores, lang)
+                       for q in d.questions])
+    return found
+
+
+def _key(value: Value | None) -> object:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def question_answer(inst: Instrument, q: Question, value: Value | None, scores: Scores,
+                    lang: str) -> out.QuestionAnswer:
+    """One question and its answer: it depends on nothing else, so it is made once per
+    combination (``model_construct``: every field is computed here, from validated answers;
+    the result's schema test checks the output)."""
+    cache = inst.index.__dict__.setdefault("_question_answers", {})
+    key = (q.id, _key(value), lang)
+    found = cache.get(key)
+    if found is None:
+        if len(cache) > 50_000:
+            cache.clear()
+        item = scores.items.get(q.id)
+        found = cache[key] = out.QuestionAnswer.model_construct(
+            id=q.id, text=inst.text(q.text, lang), answer=value,
+            answer_label=answer_label(inst, q.id, value, lang),
+            item_score=None if item is None else round(item, 3))
+    return found
+
+
+def gate_results(inst: Instrument, scores: Scores, lang: str) -> list[out.GateResult]:
+    cache = inst.index.__dict__.setdefault("_gate_results", {})
+    key = (tuple(scores.gates.items()), lang)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = [out.GateResult(id=g.id, stage=g.stage, met=scores.gates[g.id],
+                                             text=inst.text(g.text, lang))
+                              for g in inst.rules.gates]
+    return found
+
+
 def is_provisional(scores: Scores) -> tuple[bool, int, int]:
     answered = sum(d.answered for d in scores.dimensions)
     asked = sum(d.asked for d in scores.dimensions)
@@ -141,12 +200,14 @@ def stage_name(inst: Instrument, level: int, lang: str) -> str:
 
 
 def path_out(inst: Instrument, steps: list[Step], lang: str) -> list[out.PathStep]:
-    return [out.PathStep(question=s.question, answer=s.answer,
-                         question_text=inst.text(inst.index.questions[s.question].text, lang),
-                         answer_label=answer_label(inst, s.question, s.answer, lang) or "",
-                         dimension=inst.index.dimension_of[s.question],
-                         overall_after=s.overall_after, stage_after=stage_key(inst, s.stage_after))
-            for s in steps]
+    out_ = []
+    for s in steps:
+        change = _change(inst, s.question, s.answer, None, lang)
+        out_.append(out.PathStep(
+            question=s.question, answer=s.answer, question_text=change.question_text,
+            answer_label=change.answer_label, dimension=inst.index.dimension_of[s.question],
+            overall_after=s.overall_after, stage_after=stage_key(inst, s.stage_after)))
+    return out_
 
 
 def _pct(x: float | None) -> str:
@@ -160,19 +221,7 @@ def group_label(inst: Instrument, filters: dict[str, str], lang: str) -> str:
 
 
 def evidence_statement(inst: Instrument, rec, ev: EvidenceFigures, lang: str) -> str:
-    """The evidence in a sentence: it depends on the recommendation, the evidence group and the
-    language only, so it is written once per combination."""
-    cache = inst.index.__dict__.setdefault("_evidence_statements", {})
-    key = (rec.id, ev.group.level, ev.group.key, ev.widened, lang)
-    found = cache.get(key)
-    if found is None:
-        if len(cache) > 50_000:
-            cache.clear()
-        found = cache[key] = _evidence_statement(inst, rec, ev, lang)
-    return found
-
-
-def _evidence_statement(inst: Instrument, rec, ev: EvidenceFigures, lang: str) -> str:
+    """The evidence in a sentence."""
     phrase = inst.text(rec.evidence.phrase, lang)
     fields = dict(group=group_label(inst, ev.group.filters, lang), phrase=phrase,
                   pm=_pct(ev.share_mature), pl=_pct(ev.share_less), nm=ev.n_mature,
@@ -314,28 +363,54 @@ def meaning(inst: Instrument, scores: Scores, steps: list[Step], lang: str) -> l
 def recommendation_out(inst: Instrument, r: RankedRecommendation, responses: Responses,
                        p75: float | None, lang: str) -> out.RecommendationOut:
     """One next step as the result shows it. Every field is computed here from the ranking and
-    the what-if (``model_construct``: the result's schema test checks the output)."""
-    rec, ev, e = r.recommendation, r.evidence, r.effect
-    ci = ev.ratio_ci
-    c = out.Change.model_construct
-    return out.RecommendationOut.model_construct(
+    the what-if."""
+    rec, e = r.recommendation, r.effect
+    question = rec.evidence.question
+    return out.RecommendationOut(
         rank=r.rank, id=rec.id, dimension=r.dimension,
         dimension_name=inst.text(inst.index.dimensions[r.dimension].name, lang),
         title=inst.text(rec.title, lang), action=inst.text(rec.action, lang),
         owner=inst.text(rec.owner, lang), why=why(inst, r, responses, p75, lang),
         priority=r.priority, gap_to_next_stage=r.gap_next, gap_to_peer_top_quartile=r.gap_peers,
-        change=c(question=rec.evidence.question, answer=r.answer,
-                 question_text=inst.text(inst.index.questions[rec.evidence.question].text, lang),
-                 answer_label=answer_label(inst, rec.evidence.question, r.answer, lang) or "",
-                 current_label=answer_label(inst, rec.evidence.question,
-                                            responses.answers.get(rec.evidence.question), lang)),
-        effect=out.Effect.model_construct(
+        change=_change(inst, question, r.answer, responses.answers.get(question), lang),
+        effect=out.Effect(
             overall_before=e.overall_before, overall_after=e.overall_after,
             stage_before=stage_key(inst, e.stage_before),
             stage_after=stage_key(inst, e.stage_after),
             dimension_before=e.dimension_before, dimension_after=e.dimension_after),
         lifts_stage=e.stage_after > e.stage_before,
-        evidence=out.EvidenceOut.model_construct(
+        evidence=evidence_out(inst, rec, r.evidence, lang))
+
+
+def _change(inst: Instrument, question: str, answer: Value, current: Value | None, lang: str
+            ) -> out.Change:
+    """An answer change in words (made once per combination)."""
+    cache = inst.index.__dict__.setdefault("_changes", {})
+    key = (question, _key(answer), _key(current), lang)
+    found = cache.get(key)
+    if found is None:
+        if len(cache) > 50_000:
+            cache.clear()
+        found = cache[key] = out.Change(
+            question=question, answer=answer,
+            question_text=inst.text(inst.index.questions[question].text, lang),
+            answer_label=answer_label(inst, question, answer, lang) or "",
+            current_label=answer_label(inst, question, current, lang))
+    return found
+
+
+def evidence_out(inst: Instrument, rec, ev: EvidenceFigures, lang: str) -> out.EvidenceOut:
+    """The evidence as the result shows it: it depends on the recommendation, the evidence's
+    group and counts and the language only, so it is made once per combination."""
+    cache = inst.index.__dict__.setdefault("_evidence_out", {})
+    key = (rec.id, ev.group.level, ev.group.key, ev.group.n, ev.n_mature, ev.yes_mature,
+           ev.n_less, ev.yes_less, ev.widened, lang)
+    found = cache.get(key)
+    if found is None:
+        if len(cache) > 50_000:
+            cache.clear()
+        ci = ev.ratio_ci
+        found = cache[key] = out.EvidenceOut(
             statement=evidence_statement(inst, rec, ev, lang), group=ev.group.filters,
             group_label=group_label(inst, ev.group.filters, lang), n=ev.group.n,
             n_mature=ev.n_mature, n_less_mature=ev.n_less,
@@ -343,4 +418,5 @@ def recommendation_out(inst: Instrument, r: RankedRecommendation, responses: Res
             share_less_mature=None if ev.share_less is None else round(ev.share_less, 4),
             ratio=None if ev.ratio is None else round(ev.ratio, 2),
             ratio_ci=[round(ci[0], 2), round(ci[1], 2)] if ci else None,
-            by_definition=ev.by_definition, widened=ev.widened))
+            by_definition=ev.by_definition, widened=ev.widened)
+    return found
