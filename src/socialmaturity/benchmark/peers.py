@@ -46,11 +46,12 @@ class Distribution:
 
     def percentile(self, x: float) -> float | None:
         """100 · (below + ½ tied) / n; None for an empty group or no score."""
-        if not self.n or x is None or np.isnan(x):
+        values = self.sorted
+        if not len(values) or x is None or x != x:  # x != x: not a number
             return None
-        below = np.searchsorted(self.sorted, x - 1e-9, side="left")
-        upto = np.searchsorted(self.sorted, x + 1e-9, side="right")
-        return float(100.0 * (below + 0.5 * (upto - below)) / self.n)
+        below = int(values.searchsorted(x - 1e-9, side="left"))
+        upto = int(values.searchsorted(x + 1e-9, side="right"))
+        return 100.0 * (below + 0.5 * (upto - below)) / len(values)
 
     def histogram(self, bands: int = 10) -> list[int]:
         """Peers per equal band of 0–100 (the last band includes 100)."""

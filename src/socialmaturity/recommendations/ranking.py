@@ -29,7 +29,7 @@ never typed in; see :mod:`socialmaturity.benchmark.evidence`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..benchmark.evidence import EvidenceFigures, evidence_figures
 from ..benchmark.peers import PeerGroup, PeerIndex
@@ -43,8 +43,7 @@ from .whatif import Effect, effect
 MIN_SEPARATION = 0.05
 
 
-@dataclass(frozen=True)
-class RankedRecommendation:
+class RankedRecommendation(NamedTuple):
     rank: int
     dimension: str
     recommendation: Recommendation

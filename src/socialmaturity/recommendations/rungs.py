@@ -41,7 +41,7 @@ def next_rungs(inst: Instrument, q: Question, value: Value | None) -> list[Value
     could be added); empty at the top or for "not applicable". (The list is shared: do not
     change it.)"""
     cache = inst.index.__dict__.setdefault("_next_rungs", {})
-    key = (q.id, _key(value))
+    key = (q.id, answer_key(value))
     found = cache.get(key)
     if found is None:
         if len(cache) > 50_000:
@@ -144,7 +144,7 @@ def offered(inst: Instrument, recs: list[Recommendation], answers: dict[str, Val
         questions = inst.index.__dict__["_offer_questions"][ids] = tuple(
             dict.fromkeys(r.evidence.question for r in recs))
     cache = inst.index.__dict__.setdefault("_offered", {})
-    key = (ids, tuple(_key(answers.get(q)) for q in questions))
+    key = (ids, tuple(answer_key(answers.get(q)) for q in questions))
     found = cache.get(key)
     if found is None:
         if len(cache) > 50_000:
@@ -153,7 +153,8 @@ def offered(inst: Instrument, recs: list[Recommendation], answers: dict[str, Val
     return found
 
 
-def _key(value: Value | None) -> object:
+def answer_key(value: Value | None) -> object:
+    """An answer as a dictionary key (a multi-select's list as a tuple)."""
     return tuple(value) if isinstance(value, list) else value
 
 

@@ -22,6 +22,7 @@ answers and random changes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..instrument.model import Instrument
 from ..scoring.answers import Responses, Value
@@ -65,8 +66,7 @@ def layout(inst: Instrument) -> Layout:
     return found
 
 
-@dataclass(frozen=True)
-class Trial:
+class Trial(NamedTuple):
     """The scores with one answer changed (the parts a change can move)."""
 
     overall: float

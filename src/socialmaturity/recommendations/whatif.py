@@ -23,20 +23,19 @@ empty at the top stage or when no change is left.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..instrument.model import Instrument
 from ..scoring.answers import Responses, Value
 from ..scoring.engine import Scores, item_score
-from .rungs import next_rungs
+from .rungs import answer_key, next_rungs
 from .scorecard import Scorecard
 
 #: A path longer than this is not offered (it would not be a plan but the whole instrument).
 MAX_PATH = 60
 
 
-@dataclass(frozen=True)
-class Effect:
+class Effect(NamedTuple):
     overall_before: float
     overall_after: float
     stage_before: int
@@ -48,8 +47,7 @@ class Effect:
     dimension_stage_after: int | None
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     question: str
     answer: Value
     overall_after: float
@@ -69,54 +67,51 @@ def _best_rung(inst: Instrument, question: str, value: Value | None, old: float,
                den: float) -> tuple[float, Value] | None:
     """The question's next rung that raises the overall score most, with its gain (in
     proportion to the overall score's change: ``factor`` = W_d · w_q, ``den`` = the
-    dimension's Σ w); None at the top. It depends on nothing else, so it is found once per
-    combination."""
-    cache = inst.index.__dict__.setdefault("_best_rungs", {})
-    key = (question, tuple(value) if isinstance(value, list) else value, old, factor, den)
-    if key in cache:
-        return cache[key]
-    if len(cache) > 50_000:
-        cache.clear()
+    dimension's Σ w); None at the top."""
     q = inst.index.questions[question]
     best = None
     for rung in next_rungs(inst, q, value):
         gain = factor * ((item_score(inst, q, rung) or 0.0) - old) / den
         if gain > 0 and (best is None or gain > best[0]):
             best = (gain, rung)
-    cache[key] = best
     return best
 
 
 class _Candidates:
-    """Every question's best next rung, grouped by dimension, with each dimension's best."""
+    """Each dimension's best next rung: (gain, question, rung), or None; the largest gain,
+    of equal ones the first question's. (A change never makes a question "not applicable",
+    so a dimension's weight sum stays as it is.)"""
 
     def __init__(self, inst: Instrument, card: Scorecard):
         self.inst, self.card = inst, card
-        lay = card.layout
-        self.dens = [sum(w for qid, w in qs if card.items[qid] is not None)
-                     for qs in lay.questions]
-        self.found: list[dict[str, tuple[float, Value] | None]] = [
-            {qid: self._rung(qid, i) for qid, _ in qs if card.items[qid] is not None}
-            if self.dens[i] > 0 else {} for i, qs in enumerate(lay.questions)]
-        self.best = [self._best(i) for i in range(len(self.found))]
-
-    def _rung(self, qid: str, at: int) -> tuple[float, Value] | None:
-        card = self.card
-        weight = self.inst.index.questions[qid].weight
-        return _best_rung(self.inst, qid, card.answers.get(qid), card.items[qid] or 0.0,
-                          card.layout.dimension_weights[at] * weight, self.dens[at])
+        self.best = [self._best(i) for i in range(len(card.layout.questions))]
 
     def _best(self, at: int) -> tuple[float, str, Value] | None:
-        """The dimension's largest gain (the first question of equal ones)."""
+        """It depends on the answers to the dimension's questions only, so it is found once
+        per combination."""
+        card = self.card
+        questions, answers, items = card.layout.questions[at], card.answers, card.items
+        cache = self.inst.index.__dict__.setdefault("_path_candidates", {})
+        key = (at, tuple(answer_key(answers.get(qid)) for qid, _ in questions))
+        if key in cache:
+            return cache[key]
+        if len(cache) > 50_000:
+            cache.clear()
+        den = sum(w for qid, w in questions if items[qid] is not None)
+        weight = card.layout.dimension_weights[at]
         best = None
-        for qid, found in self.found[at].items():
+        for qid, w in questions:
+            if den <= 0 or items[qid] is None:
+                continue
+            found = _best_rung(self.inst, qid, answers.get(qid), items[qid] or 0.0, weight * w,
+                               den)
             if found is not None and (best is None or found[0] > best[0]):
                 best = (found[0], qid, found[1])
+        cache[key] = best
         return best
 
     def changed(self, question: str) -> None:
         at = self.card.layout.position[question]
-        self.found[at][question] = self._rung(question, at)
         self.best[at] = self._best(at)
 
 
@@ -126,8 +121,6 @@ def path_to_next_stage(inst: Instrument, responses: Responses, scores: Scores) -
         return []
     target = scores.level + 1
     levels = {s.key: s.level for s in inst.stages}
-    # a change never makes a question "not applicable", so each dimension's weight sum and
-    # the gain of every question not changed stay as they are
     card = Scorecard(inst, responses, scores)
     candidates = _Candidates(inst, card)
     steps: list[Step] = []

@@ -17,6 +17,7 @@ from ..benchmark.evidence import EvidenceFigures
 from ..i18n.catalog import ntr, number, tr
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument, Question
 from ..recommendations.ranking import RankedRecommendation
+from ..recommendations.rungs import answer_key
 from ..recommendations.whatif import Step
 from ..reports import result as out
 from ..scoring.answers import Responses, Value
@@ -115,7 +116,7 @@ def dimension_result(inst: Instrument, d, responses: Responses, scores: Scores, 
     combination."""
     answers = responses.answers
     cache = inst.index.__dict__.setdefault("_dimension_results", {})
-    key = (d.id, tuple(_key(answers.get(q.id)) for q in d.questions), ds.level, lang)
+    key = (d.id, tuple(answer_key(answers.get(q.id)) for q in d.questions), ds.level, lang)
     found = cache.get(key)
     if found is None:
         if len(cache) > 50_000:
@@ -133,17 +134,13 @@ def dimension_result(inst: Instrument, d, responses: Responses, scores: Scores, 
     return found
 
 
-def _key(value: Value | None) -> object:
-    return tuple(value) if isinstance(value, list) else value
-
-
 def question_answer(inst: Instrument, q: Question, value: Value | None, scores: Scores,
                     lang: str) -> out.QuestionAnswer:
     """One question and its answer: it depends on nothing else, so it is made once per
     combination (``model_construct``: every field is computed here, from validated answers;
     the result's schema test checks the output)."""
     cache = inst.index.__dict__.setdefault("_question_answers", {})
-    key = (q.id, _key(value), lang)
+    key = (q.id, answer_key(value), lang)
     found = cache.get(key)
     if found is None:
         if len(cache) > 50_000:
@@ -249,17 +246,8 @@ def evidence_statement(inst: Instrument, rec, ev: EvidenceFigures, lang: str) ->
 def why(inst: Instrument, r: RankedRecommendation, responses: Responses, p75: float | None,
         lang: str) -> str:
     """Why this step, in words: the dimension's gaps, then the what-if."""
-    dim = inst.index.dimensions[r.dimension]
-    nxt = inst.index.stages[r.next_stage]
-    dim_name = inst.text(dim.name, lang)
-    text = tr(lang, "{dimension} scores {score}: {gap} points below {stage} ({min})",
-              dimension=dim_name, score=number(lang, r.score, 0),
-              gap=number(lang, r.gap_next, 0), stage=inst.text(nxt.name, lang),
-              min=number(lang, nxt.min_score, 0))
-    if r.gap_peers > 0 and p75 is not None:
-        text += tr(lang, " and {gap} below your peers' top quartile ({p75})",
-                   gap=number(lang, r.gap_peers, 0), p75=number(lang, p75, 0))
-    text += ". "
+    dim_name = inst.text(inst.index.dimensions[r.dimension].name, lang)
+    text = _gaps(inst, r, p75, lang)
     e = r.effect
     text += tr(lang, "Moving up to this answer raises {dimension} from {d0} to {d1} and your "
                      "overall score from {o0} to {o1}.", dimension=dim_name,
@@ -277,6 +265,27 @@ def why(inst: Instrument, r: RankedRecommendation, responses: Responses, p75: fl
             text += " " + tr(lang, "{dimension} is your weakest dimension, which caps your "
                                    "overall stage.", dimension=dim_name)
     return text
+
+
+def _gaps(inst: Instrument, r: RankedRecommendation, p75: float | None, lang: str) -> str:
+    """The dimension's gaps in words (shared by a dimension's steps: made once per
+    combination)."""
+    cache = inst.index.__dict__.setdefault("_gap_sentences", {})
+    key = (r.dimension, r.score, r.gap_next, r.gap_peers, p75, r.next_stage, lang)
+    found = cache.get(key)
+    if found is None:
+        if len(cache) > 50_000:
+            cache.clear()
+        nxt = inst.index.stages[r.next_stage]
+        found = tr(lang, "{dimension} scores {score}: {gap} points below {stage} ({min})",
+                   dimension=inst.text(inst.index.dimensions[r.dimension].name, lang),
+                   score=number(lang, r.score, 0), gap=number(lang, r.gap_next, 0),
+                   stage=inst.text(nxt.name, lang), min=number(lang, nxt.min_score, 0))
+        if r.gap_peers > 0 and p75 is not None:
+            found += tr(lang, " and {gap} below your peers' top quartile ({p75})",
+                        gap=number(lang, r.gap_peers, 0), p75=number(lang, p75, 0))
+        found = cache[key] = found + ". "
+    return found
 
 
 def explain(inst: Instrument, scores: Scores, lang: str) -> str:
@@ -386,7 +395,7 @@ def _change(inst: Instrument, question: str, answer: Value, current: Value | Non
             ) -> out.Change:
     """An answer change in words (made once per combination)."""
     cache = inst.index.__dict__.setdefault("_changes", {})
-    key = (question, _key(answer), _key(current), lang)
+    key = (question, answer_key(answer), answer_key(current), lang)
     found = cache.get(key)
     if found is None:
         if len(cache) > 50_000:
