@@ -282,3 +282,18 @@ def test_the_cli_rescore_gives_the_effect_and_the_path_reaches_the_next_stage(tm
     final = json.loads(runner.invoke(cli, ["score", str(path), "--format", "json"]).output)
     assert final["overall"]["stage"]["level"] > res["overall"]["stage"]["level"]
     assert validate_responses(social, doc)  # the path's answers are valid answers
+
+
+def test_each_panel_gets_its_own_evidence_sentences(social):
+    """Two benchmarks on one instrument: every evidence sentence gives its own panel's counts
+    (here both compare with their whole panel: the profile names no peer group)."""
+    from socialmaturity.scoring.answers import load_responses
+
+    base = Responses({}, load_responses(social, EXAMPLE).answers)
+    for seed in (2021, 7):
+        res = Assessor(social, demo_panel(social, seed=seed)).assess(base, "en")
+        for rec in res.recommendations:
+            ev = rec.evidence
+            if ev.by_definition is None:
+                assert f"{ev.n_mature} " in ev.statement, (seed, rec.id, ev.statement)
+                assert f"{ev.n_less_mature} " in ev.statement, (seed, rec.id, ev.statement)

@@ -103,6 +103,19 @@ class Scorecard:
         self.gates = scores.gates
         self._caps = dimension_caps(inst, scores.gates)
         self._gate_key = tuple(scores.gates.values())
+        self._prefix = self._partial_sums()
+
+    def _partial_sums(self) -> list[tuple[float, float]]:
+        """(Σ W_d·S_d, Σ W_d) over the dimensions before each one, summed as the engine sums
+        them (from 0.0, in dimension order)."""
+        num = den = 0.0
+        sums = []
+        for weight, r in zip(self.layout.dimension_weights, self.raws, strict=True):
+            sums.append((num, den))
+            if r is not None:
+                num += weight * r
+                den += weight
+        return sums
 
     def trial(self, question: str, value: Value) -> Trial:
         """The scores with ``question`` answered ``value`` (nothing is changed)."""
@@ -117,12 +130,14 @@ class Scorecard:
                 num += w * s
                 den += w
         raw = 100.0 * num / den if den > 0 else None
-        num_all = den_all = 0.0
-        for i, weight in enumerate(lay.dimension_weights):
-            r = raw if i == at else self.raws[i]
+        # the overall sum in dimension order: up to the changed dimension it is as it was
+        num_all, den_all = self._prefix[at]
+        weights, raws = lay.dimension_weights, self.raws
+        for i in range(at, len(weights)):
+            r = raw if i == at else raws[i]
             if r is not None:
-                num_all += weight * r
-                den_all += weight
+                num_all += weights[i] * r
+                den_all += weights[i]
         overall = round_score(num_all / den_all) if den_all > 0 else 0.0
         threshold_level = level_for(inst, overall) or 1
         rounded = round_score(raw) if raw is not None else None
@@ -178,6 +193,7 @@ class Scorecard:
         self.answers[question] = value
         self.items[question] = t.item
         self.raws[t.position] = t.raw
+        self._prefix = self._partial_sums()
         self.overall, self.level = t.overall, t.level
         self.threshold_level, self.decided_by = t.threshold_level, t.decided_by
         self.scores, self.levels = t.scores, t.levels
