@@ -162,9 +162,16 @@ def _offered(inst: Instrument, recs: list[Recommendation], answers: dict[str, Va
              ) -> list[tuple[Recommendation, Value]]:
     lowest: dict[str, tuple[float, Recommendation, Value]] = {}
     out: list[tuple[Recommendation, Value]] = []
+    rungs = inst.index.__dict__.setdefault("_rungs", {})  # (recommendation, answer) → rung
     for rec in recs:
         value = answers.get(rec.evidence.question)
-        target = rung(inst, rec, value)
+        key = (rec.id, answer_key(value))
+        if key in rungs:
+            target = rungs[key]
+        else:
+            if len(rungs) > 50_000:
+                rungs.clear()
+            target = rungs[key] = rung(inst, rec, value)
         if target is None:
             continue
         q = inst.index.questions[rec.evidence.question]

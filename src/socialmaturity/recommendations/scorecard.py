@@ -105,16 +105,18 @@ class Scorecard:
         self._gate_key = tuple(scores.gates.values())
         self._prefix = self._partial_sums()
 
-    def _partial_sums(self) -> list[tuple[float, float]]:
+    def _partial_sums(self, since: int = 0) -> list[tuple[float, float]]:
         """(Σ W_d·S_d, Σ W_d) over the dimensions before each one, summed as the engine sums
-        them (from 0.0, in dimension order)."""
-        num = den = 0.0
-        sums = []
-        for weight, r in zip(self.layout.dimension_weights, self.raws, strict=True):
-            sums.append((num, den))
+        them (from 0.0, in dimension order); those up to ``since`` are kept."""
+        sums = self._prefix[:since + 1] if since else [(0.0, 0.0)]
+        num, den = sums[-1]
+        weights, raws = self.layout.dimension_weights, self.raws
+        for i in range(len(sums) - 1, len(weights) - 1):
+            r = raws[i]
             if r is not None:
-                num += weight * r
-                den += weight
+                num += weights[i] * r
+                den += weights[i]
+            sums.append((num, den))
         return sums
 
     def trial(self, question: str, value: Value) -> Trial:
@@ -193,7 +195,7 @@ class Scorecard:
         self.answers[question] = value
         self.items[question] = t.item
         self.raws[t.position] = t.raw
-        self._prefix = self._partial_sums()
+        self._prefix = self._partial_sums(t.position)
         self.overall, self.level = t.overall, t.level
         self.threshold_level, self.decided_by = t.threshold_level, t.decided_by
         self.scores, self.levels = t.scores, t.levels

@@ -67,13 +67,21 @@ def _best_rung(inst: Instrument, question: str, value: Value | None, old: float,
                den: float) -> tuple[float, Value] | None:
     """The question's next rung that raises the overall score most, with its gain (in
     proportion to the overall score's change: ``factor`` = W_d · w_q, ``den`` = the
-    dimension's Σ w); None at the top."""
+    dimension's Σ w); None at the top. It depends on the question, the answer and ``den``
+    only, so it is found once per combination."""
+    cache = inst.index.__dict__.setdefault("_best_rungs", {})
+    key = (question, answer_key(value), den)
+    if key in cache:
+        return cache[key]
+    if len(cache) > 50_000:
+        cache.clear()
     q = inst.index.questions[question]
     best = None
     for rung in next_rungs(inst, q, value):
         gain = factor * ((item_score(inst, q, rung) or 0.0) - old) / den
         if gain > 0 and (best is None or gain > best[0]):
             best = (gain, rung)
+    cache[key] = best
     return best
 
 
@@ -84,30 +92,25 @@ class _Candidates:
 
     def __init__(self, inst: Instrument, card: Scorecard):
         self.inst, self.card = inst, card
-        self.best = [self._best(i) for i in range(len(card.layout.questions))]
+        lay = card.layout
+        self.dens = [sum(w for qid, w in qs if card.items[qid] is not None)
+                     for qs in lay.questions]
+        self.best = [self._best(i) for i in range(len(lay.questions))]
 
     def _best(self, at: int) -> tuple[float, str, Value] | None:
-        """It depends on the answers to the dimension's questions only, so it is found once
-        per combination."""
-        card = self.card
-        questions, answers, items = card.layout.questions[at], card.answers, card.items
-        cache = self.inst.index.__dict__.setdefault("_path_candidates", {})
-        key = (at, tuple(answer_key(answers.get(qid)) for qid, _ in questions))
-        if key in cache:
-            return cache[key]
-        if len(cache) > 50_000:
-            cache.clear()
-        den = sum(w for qid, w in questions if items[qid] is not None)
+        card, den = self.card, self.dens[at]
+        if den <= 0:
+            return None
+        answers, items = card.answers, card.items
         weight = card.layout.dimension_weights[at]
         best = None
-        for qid, w in questions:
-            if den <= 0 or items[qid] is None:
+        for qid, w in card.layout.questions[at]:
+            item = items[qid]
+            if item is None:
                 continue
-            found = _best_rung(self.inst, qid, answers.get(qid), items[qid] or 0.0, weight * w,
-                               den)
+            found = _best_rung(self.inst, qid, answers.get(qid), item, weight * w, den)
             if found is not None and (best is None or found[0] > best[0]):
                 best = (found[0], qid, found[1])
-        cache[key] = best
         return best
 
     def changed(self, question: str) -> None:

@@ -214,7 +214,15 @@ def _pct(x: float | None) -> str:
 def group_label(inst: Instrument, filters: dict[str, str], lang: str) -> str:
     if not filters:
         return tr(lang, "all organizations in the benchmark")
-    return " · ".join(inst.option_labels(field, lang)[key] for field, key in filters.items())
+    cache = inst.index.__dict__.setdefault("_group_labels", {})
+    key = (tuple(filters.items()), lang)
+    found = cache.get(key)
+    if found is None:
+        if len(cache) > 50_000:
+            cache.clear()
+        found = cache[key] = " · ".join(inst.option_labels(field, lang)[k]
+                                        for field, k in filters.items())
+    return found
 
 
 def evidence_statement(inst: Instrument, rec, ev: EvidenceFigures, lang: str) -> str:
@@ -416,7 +424,7 @@ def evidence_out(inst: Instrument, rec, ev: EvidenceFigures, lang: str) -> out.E
            ev.n_less, ev.yes_less, ev.widened, lang)
     found = cache.get(key)
     if found is None:
-        if len(cache) > 50_000:
+        if len(cache) > 200_000:  # every group's evidence for every step, in two languages
             cache.clear()
         ci = ev.ratio_ci
         found = cache[key] = out.EvidenceOut(
