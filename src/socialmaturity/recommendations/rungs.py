@@ -147,7 +147,7 @@ def offered(inst: Instrument, recs: list[Recommendation], answers: dict[str, Val
     key = (ids, tuple(answer_key(answers.get(q)) for q in questions))
     found = cache.get(key)
     if found is None:
-        if len(cache) > 50_000:
+        if len(cache) > 10_000:
             cache.clear()
         found = cache[key] = _offered(inst, recs, answers)
     return found

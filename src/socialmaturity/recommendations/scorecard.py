@@ -167,7 +167,7 @@ class Scorecard:
                else self._gate_key, levels)
         found = cache.get(key)
         if found is None:
-            if len(cache) > 50_000:
+            if len(cache) > 20_000:
                 cache.clear()
             found = cache[key] = decide(self.inst, threshold_level, gates,
                                         dict(zip(self.layout.dimension_ids, levels, strict=True)))

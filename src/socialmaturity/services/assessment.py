@@ -99,7 +99,7 @@ class Assessor:
                lang)
         found = self._views.get(key)
         if found is None:
-            if len(self._views) > 10_000:
+            if len(self._views) > 2_000:
                 self._views.clear()
             found = self._views[key] = group_view(self, group, lang)
         return found

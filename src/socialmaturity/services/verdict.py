@@ -119,7 +119,7 @@ def dimension_result(inst: Instrument, d, responses: Responses, scores: Scores, 
     key = (d.id, tuple(answer_key(answers.get(q.id)) for q in d.questions), ds.level, lang)
     found = cache.get(key)
     if found is None:
-        if len(cache) > 50_000:
+        if len(cache) > 5_000:  # about 8 MB
             cache.clear()
         already, asks = dimension_lines(inst, d.id, responses, scores, ds.level, lang)
         level = ds.level
@@ -282,7 +282,7 @@ def _gaps(inst: Instrument, r: RankedRecommendation, p75: float | None, lang: st
     key = (r.dimension, r.score, r.gap_next, r.gap_peers, p75, r.next_stage, lang)
     found = cache.get(key)
     if found is None:
-        if len(cache) > 50_000:
+        if len(cache) > 10_000:
             cache.clear()
         nxt = inst.index.stages[r.next_stage]
         found = tr(lang, "{dimension} scores {score}: {gap} points below {stage} ({min})",
@@ -424,7 +424,7 @@ def evidence_out(inst: Instrument, rec, ev: EvidenceFigures, lang: str) -> out.E
            ev.n_less, ev.yes_less, ev.widened, lang)
     found = cache.get(key)
     if found is None:
-        if len(cache) > 200_000:  # every group's evidence for every step, in two languages
+        if len(cache) > 10_000:  # about 15 MB
             cache.clear()
         ci = ev.ratio_ci
         found = cache[key] = out.EvidenceOut(
