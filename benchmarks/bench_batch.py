@@ -9,7 +9,8 @@ How:
 - The single-result path, ``engine.score_responses``, on 5,000 respondents of the same
   distribution, extrapolated per million; the speed-up batch vs single (target ≥ 50×).
 - ``encode.encode_frame`` on 1,000,000 rows of categorical / pyarrow dictionary columns
-  (each distinct cell checked once; target ≤ 1 s); one ``score_responses`` and one ``rescore``.
+  (each distinct cell checked once; target ≤ 1 s); one ``score_responses`` and one what-if
+  (``Scorecard.trial``: one answer changed).
 - For information: ``services.batch.score_csv`` on a 100,000-row CSV of the same distribution
   (CSV reading, validation, scoring, writing).
 
@@ -172,8 +173,9 @@ def main() -> None:
     report.info("  worker", child["pinned"] + ", OMP/OPENBLAS_NUM_THREADS=1")
 
     # single-result path, same distribution
+    from socialmaturity.recommendations.scorecard import Scorecard
     from socialmaturity.scoring.batch import score_encoded
-    from socialmaturity.scoring.engine import rescore, score_responses
+    from socialmaturity.scoring.engine import score_responses
 
     small = random_encoded(inst, args.single, seed=2)
     table = cells(inst, small)
@@ -197,9 +199,10 @@ def main() -> None:
     per_call, _ = best_of(lambda: [score_responses(inst, r) for r in one])
     report.info("  score_responses, one respondent (best of 3 x 500)",
                 f"{per_call / len(one) * 1e6:.0f} us")
-    per_call, _ = best_of(lambda: [rescore(inst, r, s, q.id, top)
-                                   for r, s in zip(one, scored, strict=True)])
-    report.info("  rescore (a what-if: one answer changed)", f"{per_call / len(one) * 1e6:.1f} us")
+    cards = [Scorecard(inst, r, s) for r, s in zip(one, scored, strict=True)]
+    per_call, _ = best_of(lambda: [c.trial(q.id, top) for c in cards])
+    report.info("  Scorecard.trial (a what-if: one answer changed)",
+                f"{per_call / len(one) * 1e6:.1f} us")
 
     # the one encoder, on a million-row table of distinct cell texts (what score --batch
     # and the table readers call per column)

@@ -174,10 +174,10 @@ def overall_score(ops: Any, inst: Instrument, dims: dict[str, tuple]):
     """Σ W_d·S_d / Σ W_d over the dimensions with a score, in the instrument's order, rounded
     (0 when no dimension has one)."""
     num = den = 0.0
-    for d in inst.dimensions:
-        r, has = dims[d.id]
-        num = num + d.weight * r * has
-        den = den + d.weight * has
+    for d, weight in stage_rules(inst).weights:
+        r, has = dims[d]
+        num = num + weight * r * has
+        den = den + weight * has
     return round_score(num / (den + (den == 0)), ops)
 
 
@@ -193,6 +193,9 @@ class StageRules:
     dimensions: tuple  # dimension ids in order
     #: the question ids and dimension ids some gate looks at
     gated: frozenset = frozenset()
+    #: (dimension id, weight) in order, and the gate ids in order
+    weights: tuple = ()
+    gate_ids: tuple = ()
 
 
 def stage_rules(inst: Instrument) -> StageRules:
@@ -205,7 +208,9 @@ def stage_rules(inst: Instrument) -> StageRules:
             tuple((g.id, gate_dimension(inst, g), levels[g.stage] - 1) for g in inst.rules.gates),
             None if wl is None else wl.max_above, tuple(d.id for d in inst.dimensions),
             frozenset(x for g in inst.rules.gates
-                      for x in (g.condition.question, g.condition.dimension) if x))
+                      for x in (g.condition.question, g.condition.dimension) if x),
+            tuple((d.id, d.weight) for d in inst.dimensions),
+            tuple(g.id for g in inst.rules.gates))
     return found
 
 
@@ -272,13 +277,30 @@ def decide(ops: Any, rules: StageRules, threshold, gates: dict[str, Any],
     return level, decided, capped
 
 
+def decide_one(inst: Instrument, rules: StageRules, threshold: int, gates: dict[str, Any],
+               dim_levels: dict[str, Any]) -> tuple:
+    """:func:`decide` for one respondent, remembered per combination of its inputs (it reads
+    nothing else; a what-if meets the same few combinations again and again). The capped
+    stages returned are shared: read them, do not change them."""
+    key = (threshold, *map(gates.__getitem__, rules.gate_ids),
+           *map(dim_levels.__getitem__, rules.dimensions))
+    cache = inst.index.__dict__.setdefault("_decide_one", {})
+    found = cache.get(key)
+    if found is None:
+        if len(cache) > 20_000:
+            cache.clear()
+        found = cache[key] = decide(ONE, rules, threshold, gates, dim_levels)
+    return found
+
+
 def finish(ops: Any, inst: Instrument, cols: dict[str, tuple], dims: dict[str, tuple],
            known: tuple | None = None) -> dict:
     """(Unrounded dimension score, has one) per dimension → rounded scores, stages, gates
     and the deciding rule.
 
     ``known`` = (changed dimension id, rounded scores, stages, gates) of the answers before a
-    change in one dimension that no gate looks at (:func:`rescore`): only that dimension's
+    change in one dimension that no gate looks at (a what-if,
+    :class:`~socialmaturity.recommendations.scorecard.Scorecard`): only that dimension's
     score and stage are read again, the gates are as they were."""
     rules = stage_rules(inst)
     overall = overall_score(ops, inst, dims)
@@ -293,7 +315,10 @@ def finish(ops: Any, inst: Instrument, cols: dict[str, tuple], dims: dict[str, t
         x = round_score(r, ops)
         rounded = {**rounded, changed: (x, has)}
         levels = {**levels, changed: level_of(ops, rules, x, has)}
-    level, decided, capped = decide(ops, rules, threshold, gates, levels)
+    if ops is ONE:
+        level, decided, capped = decide_one(inst, rules, threshold, gates, levels)
+    else:
+        level, decided, capped = decide(ops, rules, threshold, gates, levels)
     return {"overall": overall, "threshold": threshold, "level": level, "decided": decided,
             "rounded": rounded, "levels": levels, "dimension_levels": capped, "gates": gates}
 
@@ -329,11 +354,11 @@ class Scores:
     dimensions: list[DimensionScore]
     gates: dict[str, bool] = field(default_factory=dict)
     items: dict[str, float | None] = field(default_factory=dict)
-    #: unrounded dimension scores, so that a what-if re-computes only the changed dimension
-    raw: dict[str, float | None] = field(default_factory=dict)
     #: the encoded answers (question id → (status, value)) these scores were computed from
     encoded: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
-    #: the engine's own numbers, for :func:`rescore`
+    #: the engine's own numbers (items, unrounded dimension scores, rounded ones, stages
+    #: before the gates' caps), so that a what-if re-scores only what a change moves
+    #: (:class:`~socialmaturity.recommendations.scorecard.Scorecard`)
     state: tuple = field(default=(), repr=False, compare=False)
 
 
@@ -347,35 +372,33 @@ def decision(inst: Instrument, code: int) -> Decision:
     return found[code]
 
 
-def _scores(inst: Instrument, cols: dict[str, tuple], items: dict[str, tuple],
-            dims: dict[str, tuple], answered: dict[str, int], known: tuple | None = None,
-            before: Scores | None = None, question: str = "") -> Scores:
-    """Scores of one respondent. ``before``: the scores before a change of ``question``,
-    whose unchanged parts are kept (with ``known``, every dimension but the changed one)."""
-    f = finish(ONE, inst, cols, dims, known)
+def shown(f: dict, ids: tuple) -> tuple[tuple, tuple]:
+    """The dimension scores and stages as a result shows them, in the order of ``ids``: the
+    rounded score (None without one) and the stage capped by its own gates (None without
+    one), from :func:`finish`'s result."""
     rounded, capped = f["rounded"], f["dimension_levels"]
+    scores, levels = [], []
+    for d in ids:
+        x, has = rounded[d]
+        scores.append(x if has else None)
+        levels.append(capped[d] or None)
+    return tuple(scores), tuple(levels)
 
-    def dimension_score(d) -> DimensionScore:
-        x, has = rounded[d.id]
-        return DimensionScore(d.id, x if has else None, capped[d.id] or None, answered[d.id],
-                              len(d.questions))
 
-    if known is None:
-        out = [dimension_score(d) for d in inst.dimensions]
-    else:  # the other dimensions are as they were
-        out = list(before.dimensions)  # type: ignore[union-attr]
-        i = stage_rules(inst).dimensions.index(known[0])
-        out[i] = dimension_score(inst.dimensions[i])
-    if before is None:
-        public = {q: s if counted else None for q, (s, counted) in items.items()}
-        raws = {d: r if has else None for d, (r, has) in dims.items()}
-    else:
-        s, counted = items[question]
-        public = {**before.items, question: s if counted else None}
-        d = inst.index.dimension_of[question]
-        raws = {**before.raw, d: dims[d][0] if dims[d][1] else None}
+def shown_item(s, counted):
+    """An item score as a result shows it: None when left out (not applicable)."""
+    return s if counted else None
+
+
+def _scores(inst: Instrument, cols: dict[str, tuple], items: dict[str, tuple],
+            dims: dict[str, tuple], answered: dict[str, int]) -> Scores:
+    f = finish(ONE, inst, cols, dims)
+    scores, levels = shown(f, stage_rules(inst).dimensions)
+    out = [DimensionScore(d.id, x, lv, answered[d.id], len(d.questions))
+           for d, x, lv in zip(inst.dimensions, scores, levels, strict=True)]
+    public = {q: shown_item(s, counted) for q, (s, counted) in items.items()}
     return Scores(f["overall"], f["level"], f["threshold"], decision(inst, f["decided"]), out,
-                  f["gates"], public, raws, cols, (items, dims, rounded, f["levels"], answered))
+                  f["gates"], public, cols, (items, dims, f["rounded"], f["levels"]))
 
 
 def score_encoded_one(inst: Instrument, cols: dict[str, tuple]) -> Scores:
@@ -396,26 +419,6 @@ def score_responses(inst: Instrument, responses: Responses) -> Scores:
                                     for q in inst.scored_questions})
 
 
-def rescore(inst: Instrument, responses: Responses, scores: Scores, question: str,
-            value: Value) -> tuple[Responses, Scores]:
-    """The answers with one answer changed, and their scores: the same rules, re-computing
-    the changed dimension (and, when a gate looks at it, the gates)."""
-    changed = Responses(responses.profile, {**responses.answers, question: value})
-    q = inst.index.questions[question]
-    cols = dict(scores.encoded)
-    status, code = cols[question] = encode_answer(inst, q, value)
-    d = inst.index.dimensions[inst.index.dimension_of[question]]
-    items, dims, rounded, levels, answered = scores.state
-    items = {**items, question: item(ONE, rule_of(inst, question), status, code)}
-    answered = {**answered, d.id: answered[d.id] + (status != MISSING)
-                - (scores.encoded[question][0] != MISSING)}
-    gated = stage_rules(inst).gated
-    known = None if question in gated or d.id in gated else (d.id, rounded, levels,
-                                                              scores.gates)
-    dims = {**dims, d.id: dimension_raw(ONE, item_rules(inst, d), items)}
-    return changed, _scores(inst, cols, items, dims, answered, known, scores, question)
-
-
 def item_score(inst: Instrument, q: Question, value: Value | None) -> float | None:
     """The item score of one validated answer, or None when left out (not applicable)."""
     key = (q.id, tuple(value) if isinstance(value, list) else value)
@@ -423,6 +426,5 @@ def item_score(inst: Instrument, q: Question, value: Value | None) -> float | No
     if key not in cache:
         if len(cache) > 100_000:
             cache.clear()
-        s, counted = item(ONE, rule_of(inst, q.id), *encode_answer(inst, q, value))
-        cache[key] = s if counted else None
+        cache[key] = shown_item(*item(ONE, rule_of(inst, q.id), *encode_answer(inst, q, value)))
     return cache[key]
