@@ -30,6 +30,7 @@ from ..errors import AnswersError, InputFileError, Problem, shown
 from ..i18n.catalog import tr
 from ..instrument.model import Instrument
 from ..instrument.positions import Positions, load_with_positions
+from ..recommendations.scorecard import Scorecard
 from ..recommendations.whatif import Effect, effect
 from ..scoring.answers import Responses, Value
 from ..scoring.engine import EPSILON, Scores, score_responses
@@ -67,12 +68,13 @@ def progress(inst: Instrument, before: Responses, after: Responses) -> Progress:
     b, a = score_responses(inst, before), score_responses(inst, after)
     dims = [DimensionChange(x.id, x.score, x.level, y.score, y.level)
             for x, y in zip(b.dimensions, a.dimensions, strict=True)]
+    card = Scorecard(inst, before, b)
     ranked = []
     for order, q in enumerate(inst.scored_questions):
         old, new = before.answers.get(q.id), after.answers.get(q.id)
         if old == new:
             continue
-        e = effect(inst, before, b, q.id, new)  # type: ignore[arg-type]  # None: unanswered
+        e = effect(card, q.id, new)  # type: ignore[arg-type]  # None: unanswered
         dim = abs((e.dimension_after or 0.0) - (e.dimension_before or 0.0))
         ranked.append((-abs(e.overall_after - e.overall_before), -dim, order,
                        Move(q.id, old, new, e)))
