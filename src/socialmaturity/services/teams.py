@@ -171,7 +171,7 @@ def _targets(inst: Instrument, found, lang: str) -> list[out.TargetOut]:
 
 def _cell(value) -> object:
     """An answer as a batch-layout cell: the key, ``;``-joined keys, the number."""
-    from ..scoring.batch import MULTI_SEPARATOR
+    from ..scoring.encode import MULTI_SEPARATOR
 
     if isinstance(value, list):
         return MULTI_SEPARATOR.join(value)
