@@ -182,11 +182,14 @@ class Benchmark(Strict):
 
     ``mature_stage``: the stage from which an organization counts as mature (default: the
     stage above the middle of the scale). ``min_evidence``: the fewest organizations in each of
-    the mature and less mature groups for an evidence ratio."""
+    the mature and less mature groups for an evidence ratio. ``calibrated_to_study``: the demo
+    panel of this instrument is calibrated to the study's published findings, so a research run
+    on it reports how well each finding is re-created."""
 
     peer_group: list[str] = []
     mature_stage: str | None = None
     min_evidence: int = Field(default=20, ge=1)
+    calibrated_to_study: bool = False
 
 
 class Ranking(Strict):
@@ -207,6 +210,8 @@ class Instrument(Strict):
     locales: list[str] = Field(min_length=1)
     title: Text
     description: Text
+    #: Title of the PDF report and the board deck (default: "Maturity report").
+    report_title: Text | None = None
     #: Labels of the two special answers, ``dont-know`` and ``not-applicable``.
     special_labels: dict[Literal["dont-know", "not-applicable"], Text]
     answer_sets: list[AnswerSet] = []

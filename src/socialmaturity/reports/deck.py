@@ -121,12 +121,6 @@ class _Deck:
         return out.getvalue()
 
 
-def _title(lang: str, result: AssessmentResult) -> str:
-    if result.instrument.id == "social-maturity":
-        return tr(lang, "Social maturity report")
-    return tr(lang, "Maturity report")
-
-
 def _strengths(result: AssessmentResult) -> list[tuple[str, list]]:
     """(dimension, lines) for up to three strengths: the result's own (the dimensions furthest
     ahead of peers, with their best answers) when it has them, else the dimensions furthest
@@ -183,7 +177,7 @@ def render_pptx(result: AssessmentResult, *, organization: str | None = None,
     org = organization if organization is not None else result.profile.get("organization")
     org = (org or "").strip() or None
     day = date or dt.date.today()
-    title = _title(lang, result)
+    title = result.instrument.report_title
     deck = _Deck(lang, " · ".join(x for x in (title, org, _date(lang, day)) if x))
     ctx = _Context(
         lang=lang, total=len(b.stage_distribution) or stage.level, org=org, day=day,

@@ -31,8 +31,7 @@ def render_pdf(result: AssessmentResult, *, organization: str | None = None,
     ``organization`` is printed on the cover and in the footer; without it, the profile's
     ``organization`` answer is used when there is one. ``date`` is the report's date (today
     by default). ``title`` replaces the
-    report's title ("Social maturity report" for the bundled social-maturity instrument,
-    "Maturity report" for any other).
+    report's title (the instrument's ``report_title``, carried by the result).
     """
     view = report_view(result, organization=organization, date=date,
                        title=title)
@@ -137,8 +136,7 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
     stage = result.overall.stage
     stage_names = {s.key: s.name for s in b.stage_distribution}
     if title is None:
-        title = tr(lang, "Social maturity report") if result.instrument.id == "social-maturity" \
-            else tr(lang, "Maturity report")
+        title = result.instrument.report_title
     labels = _labels(lang) | {"title": title}
     if len(result.dimensions) < 3:  # a dot plot, not a radar
         labels["radar_intro"] = _dot_plot_intro(lang)

@@ -18,6 +18,8 @@ class InstrumentRef(Out):
     id: str
     version: str
     hash: str = Field(description="sha256 of the instrument's canonical content")
+    report_title: str = Field(description="the title of the PDF report and the board deck, from "
+                                          "the instrument (in the result's language)")
 
 
 class Decision(Out):

@@ -185,7 +185,10 @@ def build_result(assessor: Assessor, responses: Responses, scores: Scores, group
             for r in ranked[:inst.ranking.max_steps]]
     return out.AssessmentResult(
         language=lang,
-        instrument=out.InstrumentRef(id=inst.id, version=inst.version, hash=inst.content_hash),
+        instrument=out.InstrumentRef(
+            id=inst.id, version=inst.version, hash=inst.content_hash,
+            report_title=inst.text(inst.report_title, lang) if inst.report_title
+            else tr(lang, "Maturity report")),
         profile=dict(responses.profile),
         overall=out.Overall(score=scores.overall, stage=out.DecidedStage(
             level=stage.level, key=stage.key, name=inst.text(stage.name, lang),

@@ -439,7 +439,7 @@ def run_demo(seed: int = DEMO_SEED, respondents: int | None = None, *,
     result = run(frame=orgs, inst=inst, options=replace(
         options, source_label=label, synthetic=True, respondents=panel))
     result.timings = {"generate": took, **result.timings}
-    if inst.id == "social-maturity" and result.by == "mature":
+    if inst.benchmark.calibrated_to_study and result.by == "mature":
         result.calibration = calibration_report(inst, panel)
     return result
 
