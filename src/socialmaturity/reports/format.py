@@ -11,6 +11,11 @@ from ..i18n.catalog import number, percent
 MISSING = "–"
 
 
+def rounded(x: float | None, digits: int = 1) -> float | None:
+    """``x`` rounded as a result's JSON holds it (one decimal by default); None stays None."""
+    return None if x is None else round(x, digits)
+
+
 def _missing(x: float | None) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 

@@ -26,8 +26,24 @@ from __future__ import annotations
 import numpy as np
 
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument
-from .encode import ANSWERED, DK, MISSING, NA, Column, Encoded
+from .encode import ANSWERED, DK, MISSING, NA, Column, Encoded, encode_answer
 from .encode import decode as decode_answer
+
+
+def encode_answers(inst: Instrument, rows: list[dict]) -> Encoded:
+    """Several respondents' answers in the normal form (``Responses.answers``), one row each,
+    as the encoded columns the batch engine scores and the roll-up combines."""
+    n = len(rows)
+    columns = {}
+    for q in inst.scored_questions:
+        status = np.empty(n, dtype=np.int8)
+        value = np.zeros(n, dtype=np.float64 if q.type == "numeric" else np.int64)
+        for i, answers in enumerate(rows):
+            status[i], value[i] = encode_answer(inst, q, answers.get(q.id))
+        columns[q.id] = Column(status, value)
+    return Encoded(n, columns)
+
+
 
 
 def _lower_median(values: np.ndarray, groups: np.ndarray, m: int) -> tuple[np.ndarray,

@@ -14,6 +14,7 @@ from ..instrument.model import Instrument
 from ..recommendations.ranking import RankedRecommendation, rank
 from ..recommendations.whatif import path_to_next_stage
 from ..reports import result as out
+from ..reports.format import rounded
 from ..scoring.answers import Responses
 from ..scoring.engine import Scores, score_responses
 from . import verdict
@@ -149,10 +150,10 @@ def group_view(assessor: Assessor, group: PeerGroup, lang: str) -> GroupView:
             widened_from=[out.Filters(filters=f, label=group_label(inst, f, lang), n=n)
                           for f, n in group.widened_from],
             widened_because=widened_because),
-        overall_median=_round(stats.overall.quantile(0.5)),
-        overall_top_quartile=_round(stats.overall.quantile(0.75)),
+        overall_median=rounded(stats.overall.quantile(0.5)),
+        overall_top_quartile=rounded(stats.overall.quantile(0.75)),
         overall_histogram=stats.overall.histogram(),
-        dimensions={d: (_round(dist.quantile(0.5)), _round(dist.quantile(0.75)), dist.n)
+        dimensions={d: (rounded(dist.quantile(0.5)), rounded(dist.quantile(0.75)), dist.n)
                     for d, dist in stats.dimensions.items()},
         p75={d: dist.quantile(0.75) for d, dist in stats.dimensions.items()},
         stage_distribution=[
@@ -171,7 +172,7 @@ def build_result(assessor: Assessor, responses: Responses, scores: Scores, group
     provisional, answered, asked = verdict.is_provisional(scores)
 
     def pct(dist, x):
-        return None if provisional or x is None else _round(dist.percentile(x))
+        return None if provisional or x is None else rounded(dist.percentile(x))
 
     dims = [verdict.dimension_result(inst, d, responses, scores, ds, lang)
             for d, ds in zip(inst.dimensions, scores.dimensions, strict=True)]
@@ -208,10 +209,6 @@ def build_result(assessor: Assessor, responses: Responses, scores: Scores, group
         meaning=verdict.meaning(inst, scores, path, lang),
         recommendations=recs, steps_offered=len(ranked),
         path_to_next_stage=verdict.path_out(inst, path, lang))
-
-
-def _round(x: float | None, digits: int = 1) -> float | None:
-    return None if x is None else round(x, digits)
 
 
 def make_assessor(instrument: str | None = None, panel: str | None = None,

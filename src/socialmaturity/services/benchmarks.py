@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..errors import Problem, SocialMaturityError
 from ..i18n.catalog import number, tr
+from ..reports.format import rounded
 from .assessment import Assessor, group_label, panel_label
 
 QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
@@ -26,7 +27,7 @@ def describe_peers(assessor: Assessor, filters: dict[str, str], lang: str) -> di
     stats = assessor.index.stats(group)
 
     def dist(d) -> dict:
-        return {"n": d.n, **{f"p{round(100 * p)}": _r(d.quantile(p)) for p in QUANTILES}}
+        return {"n": d.n, **{f"p{round(100 * p)}": rounded(d.quantile(p)) for p in QUANTILES}}
 
     return {
         "language": lang,
@@ -46,10 +47,6 @@ def describe_peers(assessor: Assessor, filters: dict[str, str], lang: str) -> di
             for s in inst.stages],
         "mature_share": round(stats.mature / stats.n, 4) if stats.n else 0.0,
     }
-
-
-def _r(x: float | None) -> float | None:
-    return None if x is None else round(x, 1)
 
 
 def render_peers(view: dict):

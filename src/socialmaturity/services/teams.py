@@ -11,24 +11,14 @@ from __future__ import annotations
 from ..i18n.catalog import tr
 from ..instrument.model import Instrument
 from ..reports import team as out
-from ..reports.result import Effect, Stage
+from ..reports.format import rounded
+from ..reports.result import Effect
 from ..scoring.engine import score_responses
 from ..teams.gaps import OTHER, Gaps, perception_gaps
 from ..teams.progress import Target, progress, target_progress
 from ..teams.round import DEPARTMENT, Round
 from .assessment import Assessor
-from .verdict import answer_label, stage_key
-
-
-def _r(x: float | None, digits: int = 1) -> float | None:
-    return None if x is None else round(x, digits)
-
-
-def _stage(inst: Instrument, level: int | None, lang: str) -> Stage | None:
-    if not level:
-        return None
-    s = inst.stages[level - 1]
-    return Stage(level=s.level, key=s.key, name=inst.text(s.name, lang))
+from .verdict import answer_label, stage_key, stage_out
 
 
 def department_label(inst: Instrument, key: str, pooled: tuple[str, ...] | list[str],
@@ -100,7 +90,8 @@ def _not_shown(inst: Instrument, gaps: Gaps, lang: str) -> out.NotShown | None:
 def _agreement(inst: Instrument, gaps: Gaps, lang: str) -> list[out.AgreementOut]:
     names = {d.id: inst.text(d.name, lang) for d in inst.dimensions}
     return [out.AgreementOut(dimension=a.dimension, name=names[a.dimension], n=a.n,
-                             sd=_r(a.sd), agreement=_r(a.index, 3), spread=_r(a.spread))
+                             sd=rounded(a.sd), agreement=rounded(a.index, 3),
+                             spread=rounded(a.spread))
             for a in gaps.agreement]
 
 
@@ -112,12 +103,12 @@ def _disagreements(inst: Instrument, gaps: Gaps, lang: str) -> list[out.Disagree
         items.append(out.DisagreementOut(
             question=d.question, text=inst.text(inst.index.questions[d.question].text, lang),
             dimension=dim, dimension_name=inst.text(inst.index.dimensions[dim].name, lang),
-            spread=round(d.spread, 1), sd=_r(d.sd),
+            spread=round(d.spread, 1), sd=rounded(d.sd),
             departments=[out.DepartmentAnswers(
                 department=g.key, label=department_label(inst, g.key, shown[g.key].pooled, lang),
                 n=g.n, answer=g.answer, answer_label=answer_label(inst, d.question, g.answer,
                                                                   lang),
-                item_score=_r(g.item_score),
+                item_score=rounded(g.item_score),
                 answers=[out.AnswerCountOut(answer=c.answer, count=c.count,
                                             label=value_label(inst, d.question, c.answer, lang))
                          for c in g.counts])
@@ -128,8 +119,8 @@ def _disagreements(inst: Instrument, gaps: Gaps, lang: str) -> list[out.Disagree
 def _progress(inst: Instrument, moved, previous: Round, lang: str) -> out.ProgressOut:
     def row(id_: str, name: str, b, bl, a, al) -> out.DimensionProgress:
         return out.DimensionProgress(
-            id=id_, name=name, before=out.RoundScore(score=b, stage=_stage(inst, bl, lang)),
-            after=out.RoundScore(score=a, stage=_stage(inst, al, lang)),
+            id=id_, name=name, before=out.RoundScore(score=b, stage=stage_out(inst, bl, lang)),
+            after=out.RoundScore(score=a, stage=stage_out(inst, al, lang)),
             change=None if a is None or b is None else round(a - b, 1))
 
     names = {d.id: inst.text(d.name, lang) for d in inst.dimensions}
@@ -159,8 +150,8 @@ def _targets(inst: Instrument, found, lang: str) -> list[out.TargetOut]:
     names = {d.id: inst.text(d.name, lang) for d in inst.dimensions}
     return [out.TargetOut(
         dimension=t.target.dimension, name=names[t.target.dimension],
-        target_stage=_stage(inst, t.target.stage, lang), target_score=t.target.score,
-        score=t.score, stage=_stage(inst, t.level, lang), met=t.met, gap=t.gap,
+        target_stage=stage_out(inst, t.target.stage, lang), target_score=t.target.score,
+        score=t.score, stage=stage_out(inst, t.level, lang), met=t.met, gap=t.gap,
         previous_score=t.previous_score, previous_gap=t.previous_gap) for t in found]
 
 

@@ -126,8 +126,7 @@ def dimension_result(inst: Instrument, d, responses: Responses, scores: Scores, 
         found = cache[key] = out.DimensionResult(
             id=d.id, name=inst.text(d.name, lang), description=inst.text(d.description, lang),
             score=ds.score,
-            stage=out.Stage(level=level, key=stage_key(inst, level),
-                            name=stage_name(inst, level, lang)) if level else None,
+            stage=stage_out(inst, level, lang),
             already=already, next_stage_asks=asks, answered=ds.answered, asked=ds.asked,
             questions=[question_answer(inst, q, answers.get(q.id), scores, lang)
                        for q in d.questions])
@@ -194,6 +193,12 @@ def stage_key(inst: Instrument, level: int) -> str:
 
 def stage_name(inst: Instrument, level: int, lang: str) -> str:
     return inst.text(inst.stages[level - 1].name, lang)
+
+
+def stage_out(inst: Instrument, level: int | None, lang: str) -> out.Stage | None:
+    """A stage as a result holds it (level, key, name); None for no stage."""
+    return out.Stage(level=level, key=stage_key(inst, level),
+                     name=stage_name(inst, level, lang)) if level else None
 
 
 def path_out(inst: Instrument, steps: list[Step], lang: str) -> list[out.PathStep]:

@@ -27,8 +27,8 @@ from ..i18n.catalog import tr
 from ..instrument.model import Instrument
 from ..instrument.positions import load_with_positions
 from ..scoring.answers import Responses, validate_responses
-from ..scoring.encode import Column, Encoded, encode_answer
-from ..scoring.rollup import combine, decode
+from ..scoring.encode import Encoded
+from ..scoring.rollup import combine, decode, encode_answers
 
 #: The profile question whose options are the departments.
 DEPARTMENT = "department"
@@ -36,21 +36,6 @@ DEPARTMENT = "department"
 ORGANIZATION_FIELDS = ("organization", "country")
 #: The suffixes of answers files found in a folder.
 SUFFIXES = (".yaml", ".yml", ".json")
-
-
-def encode(inst: Instrument, answers: Sequence[dict]) -> Encoded:
-    """Validated answers (``Responses.answers``), one row each, in the encoded form the batch
-    path scores and the roll-up combines (:func:`~socialmaturity.scoring.encode.encode_answer`
-    per answer)."""
-    n = len(answers)
-    columns = {}
-    for q in inst.scored_questions:
-        status = np.empty(n, dtype=np.int8)
-        value = np.zeros(n, dtype=np.float64 if q.type == "numeric" else np.int64)
-        for i, a in enumerate(answers):
-            status[i], value[i] = encode_answer(inst, q, a.get(q.id))
-        columns[q.id] = Column(status, value)
-    return Encoded(n, columns)
 
 
 def department_keys(inst: Instrument) -> list[str]:
@@ -88,7 +73,7 @@ class Round:
     @cached_property
     def encoded(self) -> Encoded:
         """Every respondent's answers encoded for the batch path, one row each."""
-        return encode(self.inst, [r.responses.answers for r in self.respondents])
+        return encode_answers(self.inst, [r.responses.answers for r in self.respondents])
 
     @cached_property
     def organization(self) -> Responses:
@@ -104,7 +89,7 @@ def _rolled_up(inst: Instrument, enc: Encoded, profile: dict[str, str]) -> Respo
 def roll_up(inst: Instrument, responses: Sequence[Responses],
             profile: dict[str, str] | None = None) -> Responses:
     """Several respondents' answers as one organization's, by the roll-up rule."""
-    return _rolled_up(inst, encode(inst, [r.answers for r in responses]),
+    return _rolled_up(inst, encode_answers(inst, [r.answers for r in responses]),
                       profile or {})
 
 
