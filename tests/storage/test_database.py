@@ -26,7 +26,7 @@ from socialmaturity.storage.database import (
 from socialmaturity.storage.tables import metadata
 
 TABLES = {"organizations", "rounds", "assessments", "respondents", "answers",
-          "server_secrets"}
+          "server_secrets", "users", "sessions", "login_attempts", "audit_log", "shares"}
 
 
 def test_migrated_schema_equals_the_tables(database_url):
