@@ -169,6 +169,27 @@ class InputFileError(SocialMaturityError):
     """A file that cannot be read or parsed."""
 
 
+class NotFound(SocialMaturityError):
+    """Something the caller may not see or that does not exist (404: the two are answered
+    alike, so nothing tells another organization's ids apart from unknown ones)."""
+
+
+class Forbidden(SocialMaturityError):
+    """A caller who may see a thing but not change it (403): a viewer writing."""
+
+
+class Unauthorized(SocialMaturityError):
+    """No valid session or API token (401 from the API, the login page for a page)."""
+
+
+class TooManyAttempts(SocialMaturityError):
+    """Too many failed logins for an account or an address (429); ``retry_after`` seconds."""
+
+    def __init__(self, problems, *, retry_after: int):
+        super().__init__(problems)
+        self.retry_after = retry_after
+
+
 class DatabaseUnavailable(Exception):
     """The database could not be reached or opened (a server that is down or refuses the
     connection, a SQLite file whose folder cannot be created or written): an outage, not

@@ -18,7 +18,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel
 
-from ..errors import DatabaseUnavailable, Problem, SocialMaturityError, shorten
+from ..errors import (
+    DatabaseUnavailable,
+    Forbidden,
+    NotFound,
+    Problem,
+    SocialMaturityError,
+    TooManyAttempts,
+    Unauthorized,
+    shorten,
+)
 from ..i18n.catalog import tr
 from ..services.respondents import UnknownToken
 from .deps import message_language, negotiate
@@ -89,6 +98,10 @@ def validation_problems(exc: RequestValidationError) -> list[Problem]:
     return problems
 
 
+#: The status of each access error (any other ``SocialMaturityError`` is 422).
+ACCESS_STATUS = {NotFound: 404, Forbidden: 403, Unauthorized: 401, TooManyAttempts: 429}
+
+
 def register(app: FastAPI) -> None:
     """Install the handlers on ``app``."""
 
@@ -109,7 +122,10 @@ def register(app: FastAPI) -> None:
 
     @app.exception_handler(SocialMaturityError)
     async def bad_input(request: Request, exc: SocialMaturityError) -> Response:
-        return problems_response(exc.problems, lang=_lang(request))
+        status = ACCESS_STATUS.get(type(exc), 422)
+        headers = {"retry-after": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) \
+            else {}
+        return problems_response(exc.problems, status, lang=_lang(request), **headers)
 
     @app.exception_handler(DatabaseUnavailable)
     async def database_unavailable(request: Request, exc: DatabaseUnavailable) -> Response:
