@@ -26,9 +26,12 @@ from .render import console, print_result
 @click.option("--xlsx", type=click.Path(dir_okay=False), metavar="XLSX",
               help="Also write the round as a workbook: answers and scores per respondent, "
                    "the roll-up, the heatmap.")
+@click.option("--pdf", type=click.Path(dir_okay=False), metavar="PDF",
+              help="Also write the PDF report (in --lang): the organization's report with the "
+                   "team section (heatmap, agreement, disagreements, progress, targets).")
 @format_option("text", "json")
 @with_settings(*ASSESSMENT, "team_min_group")
-def team(answers, round_label, previous, targets, heatmap, xlsx, fmt, settings) -> None:
+def team(answers, round_label, previous, targets, heatmap, xlsx, pdf, fmt, settings) -> None:
     """Score a team round: the answers files of one organization's respondents (or a folder
     of them), each naming its department, rolled up into the organization's result, with the
     departments' scores, their agreement and largest disagreements, and with --previous the
@@ -40,6 +43,7 @@ def team(answers, round_label, previous, targets, heatmap, xlsx, fmt, settings) 
     Example: socialmaturity team examples/team/2026 --targets examples/team/targets.yaml
     Example: socialmaturity team examples/team/2026 --format json --lang nl
     Example: socialmaturity team examples/team/2026 --heatmap heatmap.svg --xlsx round.xlsx
+    Example: socialmaturity team examples/team/2026 --previous examples/team/2025 --pdf round.pdf
     """
     from ..instrument.loader import resolve_instrument
     from ..services.assessment import Assessor, demo_panel, load_panel
@@ -48,7 +52,7 @@ def team(answers, round_label, previous, targets, heatmap, xlsx, fmt, settings) 
     from ..teams.round import load_round
 
     lang = settings.lang
-    for path in (heatmap, xlsx):
+    for path in (heatmap, xlsx, pdf):
         folder = Path(path).parent if path else None
         if folder is not None and not folder.is_dir():
             raise InputFileError(Problem(path, tr(lang, "the folder {folder} does not exist",
@@ -68,6 +72,11 @@ def team(answers, round_label, previous, targets, heatmap, xlsx, fmt, settings) 
         write_atomically(heatmap, lambda f: f.write(svg))
     if xlsx:
         write_team_xlsx(xlsx, inst, rnd, found)
+    if pdf:
+        from ..files import write_bytes_atomically
+        from ..reports.pdf import render_team_pdf
+
+        write_bytes_atomically(pdf, render_team_pdf(found))
     if fmt == "json":
         click.echo(found.to_json())
     else:
@@ -75,7 +84,7 @@ def team(answers, round_label, previous, targets, heatmap, xlsx, fmt, settings) 
 
         print_result(found.result, "text")
         console().print(render_team(found.team, found.result))
-    for written in (heatmap, xlsx):
+    for written in (heatmap, xlsx, pdf):
         if written:
             click.echo(f"wrote {written}", err=True)
 

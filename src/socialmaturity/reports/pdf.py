@@ -18,6 +18,8 @@ from ..i18n.catalog import number, tr
 from .charts import distribution_svg, radar_svg, stage_ladder_svg
 from .format import alt_text, num
 from .result import AssessmentResult
+from .team import TeamResult
+from .team_pdf import team_view
 from .typst_compiler import compile_pdf, template_path
 
 TOP_RECOMMENDATIONS = 3
@@ -38,9 +40,19 @@ def render_pdf(result: AssessmentResult, *, organization: str | None = None,
     return compile_pdf(template_path("socialmaturity.reports", "report.typ"), view)
 
 
+def render_team_pdf(found: TeamResult, *, organization: str | None = None,
+                    date: dt.date | None = None) -> bytes:
+    """A team round's report as PDF bytes (A4), in the result's language: the organization's
+    report (as :func:`render_pdf`) with the team section (the department × dimension heatmap,
+    agreement, the largest disagreements, progress since the previous round and to the
+    targets where the round has them). ``organization`` and ``date`` as for
+    :func:`render_pdf`."""
+    view = report_view(found.result, organization=organization, date=date)
+    view["team"] = team_view(found)
+    return compile_pdf(template_path("socialmaturity.reports", "report.typ"), view)
+
+
 # -- the view: everything the template prints --------------------------------------------------
-
-
 
 
 def _date(lang: str, day: dt.date) -> str:
@@ -198,6 +210,7 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
         "dimensions": dimensions,
         "recommendations": recommendations,
         "method": {"rows": method_rows, "text": method_text},
+        "team": None,  # a team round's section (render_team_pdf)
     }
 
 
