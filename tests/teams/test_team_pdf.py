@@ -55,12 +55,14 @@ def test_the_team_section_in_english(round_en, pdf_en, tmp_path):
     check_valid(pdf_en, tmp_path)
     text = pdf_text(pdf_en, tmp_path)
     for part in ("Team assessment: 2026 Q4 · 7 respondents", "Team assessment: 2026 Q4",
-                 "Scores per department and dimension", "Respondents per department",
-                 "Agreement per dimension", "Largest disagreements between departments",
+                 "Scores per department and dimension", "Agreement per dimension",
+                 "Largest disagreements between departments",
                  "Rolled-up answer", "Answers given", "Progress since 2025 Q4 (n = 6)",
                  "Answers that moved (7)", "Progress to the targets", "Strategic (55)",
                  "Executive summary", "Dimensions in detail"):
         assert part in text, part
+    # every department is shown as itself: the heatmap's heads give the n, no table repeats it
+    assert "Respondents per department" not in text
     # the team section comes after the executive summary and before the details
     assert text.index("Executive summary") < text.index("7 respondents in 2 departments answered") \
         < text.index("Dimensions in detail")
@@ -122,7 +124,7 @@ def test_the_command_writes_the_pdf_in_dutch(tmp_path):
     check_valid(pdf, tmp_path)
     text = pdf_text(pdf, tmp_path)
     for part in ("Teamassessment: 2026 · 7 respondenten", "Scores per afdeling en dimensie",
-                 "Respondenten per afdeling", "Overeenstemming per dimensie",
+                 "Overeenstemming per dimensie",
                  "Grootste verschillen van inzicht tussen afdelingen", "Samengevoegd antwoord",
                  "Gegeven antwoorden", "Voortgang sinds de vorige ronde (n = 6)",
                  "Gewijzigde antwoorden (7)", "Voortgang naar de doelen", "Strategisch (55)",
@@ -149,8 +151,11 @@ def test_small_departments_are_noted_under_the_heatmap(social, assessor):
     assert view["pooled"] == [f"{other.label}: de afdelingen met minder dan 3 respondenten "
                               "samen, n = 3."]
     assert view["heatmap"]["columns"] == 3 and view["not_shown"] is None
+    assert view["t"]["per_department"] == "Respondenten per afdeling"
+    assert [row[1:] for row in view["counts"]] == [["3", "Marketing"], *3 * [["1", other.label]]]
     left = make_round(social, [*team, respondent(social, "sales", "s")])
     found = assess_round(assessor, left, "en", 3)
     view = team_view(found)
     assert view["pooled"] == [] and view["not_shown"] == found.team.not_shown.reason
+    assert view["counts"][-1][1:] == ["1", "not shown (fewer than 3)"]
     assert view["disagreements"] == [] and view["progress"] is None and view["targets"] == []

@@ -108,7 +108,11 @@ def team_view(found: TeamResult) -> dict:
 
 
 def _counts(team: TeamOut, lang: str) -> list[list[str]]:
+    """The respondents per department and where they are shown; none when every department
+    is shown as itself (the heatmap's heads give each n then)."""
     shown = {d.department: d.label for d in team.departments}
+    if all(c.shown_in == c.department for c in team.respondents_by_department):
+        return []
     return [[c.label, number(lang, c.n, 0),
              shown.get(c.shown_in, c.shown_in) if c.shown_in
              else tr(lang, "not shown (fewer than {k})", k=team.min_group)]
