@@ -20,7 +20,7 @@ from socialmaturity.reports.team_pdf import team_view
 from socialmaturity.services.teams import assess_round
 from socialmaturity.teams.progress import load_targets
 from socialmaturity.teams.round import load_round, make_round
-from tests.test_reports import check_valid, pdf_text
+from tests.test_reports import HOSTILE, check_valid, pdf_text
 
 from .conftest import EXAMPLES, respondent
 
@@ -104,9 +104,9 @@ def test_the_heatmap_shows_the_rounds_numbers(round_en, pdf_en, tmp_path):
 
 def test_without_a_previous_round_or_targets_those_parts_are_left_out(social, assessor,
                                                                      tmp_path):
-    found = assess_round(assessor, load_round(social, [EXAMPLES / "2025"]), "en", 3)
+    found = assess_round(assessor, load_round(social, [EXAMPLES / "2025"], HOSTILE), "en", 3)
     text = pdf_text(render_team_pdf(found, date=DATE), tmp_path)
-    assert "Team assessment · 6 respondents" in text
+    assert f"Team assessment: {HOSTILE} · 6 respondents" in text  # the round's name as typed
     assert "Largest disagreements between departments" in text
     for absent in ("Progress since", "Answers that moved", "Progress to the targets"):
         assert absent not in text, absent
