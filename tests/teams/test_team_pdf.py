@@ -26,6 +26,7 @@ from .conftest import EXAMPLES, respondent
 
 DATE = dt.date(2026, 12, 1)
 NUMBER = re.compile(r"^\d+[.,]\d$")
+MEDIA_BOX = re.compile(rb"/MediaBox\[0 0 ([\d.]+) ([\d.]+)\]")
 
 
 def layout_text(pdf: bytes, tmp_path) -> str:
@@ -159,3 +160,17 @@ def test_small_departments_are_noted_under_the_heatmap(social, assessor):
     assert view["pooled"] == [] and view["not_shown"] == found.team.not_shown.reason
     assert view["counts"][-1][1:] == ["1", "not shown (fewer than 3)"]
     assert view["disagreements"] == [] and view["progress"] is None and view["targets"] == []
+
+
+def test_a_wide_heatmap_gets_a_landscape_page(social, assessor, tmp_path):
+    departments = ("marketing", "customer-service", "hr-recruiting", "sales", "it")
+    rnd = make_round(social, [respondent(social, dep, f"{dep}{i}")
+                              for dep in departments for i in range(3)])
+    pdf = render_team_pdf(assess_round(assessor, rnd, "en", 3), date=DATE)
+    sizes = [tuple(float(x) for x in m) for m in MEDIA_BOX.findall(pdf)]
+    assert sizes.count((841.8898, 595.2756)) == 1  # A4 across: the heatmap's page
+    assert len(sizes) > 10 and all(s in ((595.2756, 841.8898), (841.8898, 595.2756))
+                                   for s in sizes)
+    text = layout_text(pdf, tmp_path)
+    page = text.split("\f")[2]  # cover, executive summary, then the heatmap
+    assert "Scores per department and dimension" in page and "Respondents" not in page
