@@ -73,6 +73,7 @@ def test_the_team_section_in_english(round_en, pdf_en, tmp_path):
             for c in g.answers:
                 assert f"{c.count}× {c.label}" in text
     p = team.progress
+    assert "Dimension 2025 Q4 2026 Q4 Change" in text  # the progress table's heads
     assert f"{num('en', p.overall.before.score)} · {p.overall.before.stage.name}" in text
     assert f"+{num('en', p.overall.change)}" in text
     for m in p.moves:

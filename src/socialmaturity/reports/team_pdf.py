@@ -59,9 +59,7 @@ def _labels(lang: str, k: int) -> dict[str, str]:
         "points": tr(lang, "Points (0–100)"),
         "given": tr(lang, "Answers given"),
         "question": tr(lang, "Question"),
-        "before": tr(lang, "Before"),
         "now": tr(lang, "Now"),
-        "change": tr(lang, "Change"),
         "answer_change": tr(lang, "Answer change"),
         "effect": tr(lang, "Effect"),
         "targets": tr(lang, "Progress to the targets"),
@@ -102,7 +100,7 @@ def team_view(found: TeamResult) -> dict:
                        num(lang, a.spread), num(lang, a.agreement, 2)]
                       for d, a in zip(result.dimensions, team.agreement, strict=True)],
         "disagreements": _disagreements(team, lang),
-        "progress": _progress(team.progress, lang) if team.progress else None,
+        "progress": _progress(team.progress, team.round, lang) if team.progress else None,
         "targets": _targets(team, lang),
     }
 
@@ -136,7 +134,10 @@ def _disagreements(team: TeamOut, lang: str) -> list[dict]:
     } for i, d in enumerate(team.disagreements, 1)]
 
 
-def _progress(p: ProgressOut, lang: str) -> dict:
+def _progress(p: ProgressOut, now: str | None, lang: str) -> dict:
+    """The progress table (its heads the rounds' names when both have one) and the moved
+    answers."""
+
     def row(r: DimensionProgress) -> list[str]:
         return [r.name, _scored(lang, r.before.score, r.before.stage),
                 _scored(lang, r.after.score, r.after.stage), _change(lang, r.change)]
@@ -148,6 +149,9 @@ def _progress(p: ProgressOut, lang: str) -> dict:
                     n=number(lang, p.previous_respondents, 0)),
         "intro": tr(lang, "Each dimension's score and stage in the previous round and now "
                           "(both rounds' answers rolled up per question)."),
+        "head": [tr(lang, "Dimension"),
+                 *((p.previous_round, now) if p.previous_round and now
+                   else (tr(lang, "Before"), tr(lang, "Now"))), tr(lang, "Change")],
         "rows": [row(p.overall), *map(row, p.dimensions)],
         "moves_title": tr(lang, "Answers that moved ({n}), each with its effect on the earlier "
                                 "round's result", n=len(p.moves)),
