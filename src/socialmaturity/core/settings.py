@@ -140,6 +140,23 @@ class Settings:
     header_timeout: int = _setting(
         10, "Seconds a client has to send a request's headers before the connection is "
         "closed.", minimum=1)
+    session_hours: int = _setting(
+        12, "Hours a login lasts: the session cookie and its row in the database expire "
+        "then.", minimum=1)
+    login_max_failures_account: int = _setting(
+        5, "Failed logins for one e-mail address (since its last successful login) within "
+        "the login window before further logins for it are refused (429).", minimum=1)
+    login_max_failures_address: int = _setting(
+        20, "Failed logins from one client address within the login window before further "
+        "logins from it are refused (429).", minimum=1)
+    login_window_minutes: int = _setting(
+        15, "Minutes the failed logins of the two limits are counted over.", minimum=1)
+    argon2_time_cost: int = _setting(
+        2, "argon2id passes over memory when a password is hashed (more is slower to "
+        "guess and to log in).", minimum=1)
+    argon2_memory_kib: int = _setting(
+        19456, "argon2id memory per password hash in KiB (19456 = 19 MiB, OWASP's minimum "
+        "with 2 passes).", minimum=1024)
     xlsx_max_unpacked_mb: int = _setting(
         200, "Largest XLSX workbook read, unpacked (MB): a small file can unpack to gigabytes "
         "(a zip bomb); checked before parsing.", minimum=1)

@@ -1,5 +1,5 @@
 """Use cases of the web app's database: which one the settings name, migrate it, open the
-assessment store on it. The web app and the command line reach storage only through these.
+assessment store and the accounts on it. The web app and the command line reach storage only through these.
 
 A database that cannot be reached raises ``errors.DatabaseUnavailable`` (exit status 3, HTTP
 503); a malformed URL raises ``storage.StorageError`` (bad input, exit status 2).
@@ -15,7 +15,9 @@ from ..storage.database import (
     safe_url,
 )
 from ..storage.database import upgrade as upgrade_url
+from ..storage.accounts import AccountStore
 from ..storage.repository import AssessmentStore
+from .accounts import Accounts
 
 
 def database_url(settings: Settings) -> str:
@@ -43,3 +45,14 @@ def open_store(settings: Settings, *, migrate: bool = True) -> AssessmentStore:
     if migrate:
         upgrade_url(url)
     return AssessmentStore(make_engine(url))
+
+
+def open_accounts(settings: Settings, store: AssessmentStore | None = None, *,
+                  migrate: bool = True) -> Accounts:
+    """The accounts (logins, sessions, API tokens, the audit log) on the settings' database,
+    with its login limits, session lifetime and argon2 parameters. ``store``: the open
+    assessment store whose engine to share (the web app's); else the database is opened
+    (and migrated first unless ``migrate`` is false)."""
+    if store is None:
+        store = open_store(settings, migrate=migrate)
+    return Accounts(AccountStore(store.engine), settings)

@@ -16,7 +16,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, make_url
 
 from ..core.settings import mask_password, setting
@@ -193,6 +193,18 @@ def storage_errors(url: str | URL) -> Iterator[None]:
         if _is_outage(e) and "is the database migrated" not in message:
             raise unavailable(url, e) from e
         raise StorageError(message) from e
+
+
+@contextmanager
+def transaction(engine: Engine, write: bool = False) -> Iterator[Connection]:
+    """One transaction on ``engine``: committed when the block ends, rolled back when it
+    raises; driver errors as :func:`storage_errors` says. ``write`` takes SQLite's write lock
+    at BEGIN (a transaction that reads and then writes waits for other writers)."""
+    with storage_errors(engine.url), engine.connect() as connection:
+        if write:
+            connection.execution_options(**{WRITE_OPTION: True})
+        with connection.begin():
+            yield connection
 
 
 def migrations_folder() -> Traversable:

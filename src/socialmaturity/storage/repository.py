@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .database import WRITE_OPTION, RespondentNotFound, StorageError, storage_errors
+from .database import RespondentNotFound, StorageError, transaction
 from .tables import answers, assessments, organizations, respondents, rounds, server_secrets
 
 #: Bytes of randomness in a resume token (256 bits; 43 URL-safe characters).
@@ -125,11 +125,8 @@ class AssessmentStore:
     @contextmanager
     def _transaction(self, write: bool = False) -> Iterator[Connection]:
         """One transaction: committed when the block ends, rolled back when it raises."""
-        with storage_errors(self.engine.url), self.engine.connect() as connection:
-            if write:
-                connection.execution_options(**{WRITE_OPTION: True})
-            with connection.begin():
-                yield connection
+        with transaction(self.engine, write) as connection:
+            yield connection
 
     def server_secret(self, name: str) -> str:
         """The server's secret called ``name`` (a 256-bit random key), made on first use and
