@@ -2,7 +2,8 @@
 commands, so ``socialmaturity --help`` starts fast.
 
 ``options`` derives the shared options from the settings; ``assess`` has the assessment's
-commands, ``server`` the web app's and the program's own, ``research`` the workbench;
+commands, ``server`` the web app's and the program's own, ``accounts`` the accounts and the
+audit log, ``team`` the team round from files, ``research`` the workbench;
 ``render`` prints, ``terminal`` runs the interactive assessment.
 """
 
@@ -13,7 +14,7 @@ import sys
 import click
 
 from .. import __version__
-from . import assess, server, team
+from . import accounts, assess, server, team
 from .research import research
 
 
@@ -28,7 +29,8 @@ def cli() -> None:
     """
 
 
-for command in (*assess.COMMANDS, *server.COMMANDS, *team.COMMANDS, research):
+for command in (*assess.COMMANDS, *server.COMMANDS, *team.COMMANDS, *accounts.COMMANDS,
+                research):
     cli.add_command(command)
 
 

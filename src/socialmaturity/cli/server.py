@@ -11,7 +11,9 @@ from .options import with_settings
 
 #: The settings ``serve`` takes as flags.
 SERVE = ("database_url", "instrument", "panel", "min_group_size", "max_header_kb",
-         "header_timeout")
+         "header_timeout", "session_hours", "login_max_failures_account",
+         "login_max_failures_address", "login_window_minutes", "argon2_time_cost",
+         "argon2_memory_kib")
 
 
 @click.command()

@@ -187,14 +187,14 @@ class AccountStore:
     def failures_blocking(self, email_hash: str, address: str, since: datetime,
                           account_limit: int, address_limit: int) -> datetime | None:
         """When the attempts that block a login were made, if they do: of the failed logins
-        since ``since``, for this e-mail (after its last successful login) and from this
+        after ``since``, for this e-mail (after its last successful login) and from this
         address, the ``limit``-th latest of whichever count reaches its limit (the login is
         allowed again when that one leaves the window); ``None`` when neither does."""
         with self._transaction() as conn:
             last_success = conn.execute(
                 select(func.max(login_attempts.c.at)).where(
                     login_attempts.c.email_hash == email_hash,
-                    login_attempts.c.succeeded.is_(True), login_attempts.c.at >= since)
+                    login_attempts.c.succeeded.is_(True), login_attempts.c.at > since)
             ).scalar_one_or_none()
             account_since = max(since, last_success) if last_success is not None else since
             blocking = [
@@ -209,7 +209,7 @@ class AccountStore:
     def _nth_latest_failure(conn: Connection, where, since: datetime, n: int) -> datetime | None:
         return conn.execute(
             select(login_attempts.c.at).where(where, login_attempts.c.succeeded.is_(False),
-                                              login_attempts.c.at >= since)
+                                              login_attempts.c.at > since)
             .order_by(login_attempts.c.at.desc()).offset(n - 1).limit(1)).scalar_one_or_none()
 
     def record_login(self, attempt: Attempt, audit: Audit, forget_before: datetime,

@@ -1,5 +1,6 @@
-"""The web app: ``create_app`` builds it from the settings; routes live in ``pages`` and
-``api``, what they depend on in ``deps``, the answers to errors in ``errors``."""
+"""The web app: ``create_app`` builds it from the settings; routes live in ``pages``, ``auth``
+(login, logout) and ``api``, what they depend on in ``deps``, the answers to errors in
+``errors``."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ def create_app(settings: Settings, assessor=None) -> FastAPI:
                               "assessment, put answers, get the result and the PDF report.")
     app.state.settings = settings
     app.state.respondents = Respondents(store, assessor)
+    app.state.accounts = database.open_accounts(settings, store)
     app.state.csrf_secret = store.server_secret("csrf")
     app.state.templates = templates()
     app.add_middleware(SecurityMiddleware, max_head=settings.max_header_kb * 1024)
@@ -52,9 +54,10 @@ def create_app(settings: Settings, assessor=None) -> FastAPI:
     if FONTS.is_dir():
         app.mount("/fonts", StaticFiles(directory=str(FONTS)), name="fonts")
 
-    from . import api, pages
+    from . import api, auth, pages
 
     app.include_router(pages.router)
+    app.include_router(auth.router)
     app.include_router(api.router)
     errors.register(app)
 

@@ -1,8 +1,16 @@
 """What a route needs, as ``Annotated`` dependency aliases: the assessment service (which
-holds the store and the assessor) and the page language::
+holds the store and the assessor), the page language, and who is acting::
 
     @router.get("/a/{token}")
     def resume(token: str, svc: Service, lang: PageLanguage) -> Response: ...
+
+    @router.get("/orgs")
+    def dashboard(actor: CurrentActor, lang: PageLanguage) -> Response: ...
+
+``CurrentActor`` is the account of the page's session cookie (none: ``Unauthorized``, which
+sends a page to the login page); ``OptionalActor`` the same or ``None``; ``ApiActor`` the
+account of the ``Authorization: Bearer TOKEN`` header (none: 401). Each puts the actor on
+``request.state.actor``, where the page header finds it.
 """
 
 from __future__ import annotations
@@ -11,10 +19,15 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from ..errors import Problem, Unauthorized
 from ..i18n.catalog import LANGUAGES
+from ..services.accounts import Accounts, Actor
 from ..services.respondents import Respondents
 
 LANG_COOKIE = "sm_lang"
+#: The session cookie's name; over HTTPS ``__Host-sm_session`` (see ``session_cookie_name``).
+SESSION_COOKIE = "sm_session"
+SESSION_COOKIE_HTTPS = "__Host-sm_session"
 
 
 def get_service(request: Request) -> Respondents:
@@ -49,6 +62,56 @@ def message_language(request: Request) -> str:
         return asked
     return negotiate(request) if request.headers.get("accept-language") else "en"
 
+def get_accounts(request: Request) -> Accounts:
+    return request.app.state.accounts
+
+
+def session_cookie_name(scheme: str) -> str:
+    """``__Host-sm_session`` over HTTPS (browsers refuse it from a subdomain or without
+    ``Secure`` and ``Path=/``), ``sm_session`` otherwise."""
+    return SESSION_COOKIE_HTTPS if scheme == "https" else SESSION_COOKIE
+
+
+def session_token(request: Request) -> str | None:
+    """The value of the request's session cookie, if any."""
+    return request.cookies.get(session_cookie_name(request.url.scheme))
+
+
+def optional_actor(request: Request) -> Actor | None:
+    """The account of the request's session cookie; ``None`` without a valid session (no
+    query without a cookie)."""
+    token = session_token(request)
+    actor = get_accounts(request).session_actor(token) if token else None
+    request.state.actor = actor
+    return actor
+
+
+def current_actor(request: Request) -> Actor:
+    """The account of the request's session cookie; ``Unauthorized`` without one."""
+    actor = optional_actor(request)
+    if actor is None:
+        raise Unauthorized(Problem("session", "Log in to see this page."))
+    return actor
+
+
+def api_actor(request: Request) -> Actor:
+    """The account of the ``Authorization: Bearer TOKEN`` header; ``Unauthorized`` (401)
+    when it is missing or no active account has that token."""
+    scheme, _, bearer = request.headers.get("authorization", "").partition(" ")
+    accounts = get_accounts(request)
+    actor = accounts.token_actor(bearer.strip()) if scheme.lower() == "bearer" else None
+    if actor is None:
+        raise Unauthorized(Problem("authorization", "Send a valid API token: Authorization: "
+                                                    "Bearer TOKEN (socialmaturity users "
+                                                    "token EMAIL makes one)."))
+    request.state.actor = actor
+    return actor
+
+
 Service = Annotated[Respondents, Depends(get_service)]
+AccountsService = Annotated[Accounts, Depends(get_accounts)]
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+OptionalActor = Annotated[Actor | None, Depends(optional_actor)]
+ApiActor = Annotated[Actor, Depends(api_actor)]
 PageLanguage = Annotated[str, Depends(negotiate)]
 MessageLanguage = Annotated[str, Depends(message_language)]

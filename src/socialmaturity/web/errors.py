@@ -4,6 +4,9 @@
   parameters the API's types refuse (FastAPI's ``RequestValidationError``): 422 with
   ``{"detail": [{"field": …, "message": …}]}``, naming each field, never repeating the value;
 - an unknown resume token: 404, the same JSON for the API, the not-found page otherwise;
+- access (``NotFound`` 404, ``Forbidden`` 403, ``TooManyAttempts`` 429 with ``Retry-After``):
+  the JSON shape for the API, a page otherwise; ``Unauthorized``: 401 with
+  ``WWW-Authenticate: Bearer`` for the API, for a page a 303 to ``/login?next=<the page>``;
 - a database that cannot be reached (``DatabaseUnavailable``): 503 with ``Retry-After``, a
   page or JSON saying so; the log names the database (password masked) and how to check.
 """
@@ -12,10 +15,11 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from ..errors import (
@@ -120,12 +124,15 @@ def register(app: FastAPI) -> None:
         return HTMLResponse(render(request, "not_found.html", negotiate(request)),
                             status_code=404)
 
+    async def access_error(request: Request, exc: SocialMaturityError) -> Response:
+        return access_response(request, exc)
+
+    for kind in ACCESS_STATUS:
+        app.add_exception_handler(kind, access_error)
+
     @app.exception_handler(SocialMaturityError)
     async def bad_input(request: Request, exc: SocialMaturityError) -> Response:
-        status = ACCESS_STATUS.get(type(exc), 422)
-        headers = {"retry-after": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) \
-            else {}
-        return problems_response(exc.problems, status, lang=_lang(request), **headers)
+        return problems_response(exc.problems, lang=_lang(request))
 
     @app.exception_handler(DatabaseUnavailable)
     async def database_unavailable(request: Request, exc: DatabaseUnavailable) -> Response:
@@ -142,3 +149,31 @@ def register(app: FastAPI) -> None:
         html = render(request, "error.html", lang, forms=False,
                       title=tr(lang, "Temporarily unavailable"), message=message)
         return HTMLResponse(html, status_code=503, headers=headers)
+
+
+def access_response(request: Request, exc: SocialMaturityError) -> Response:
+    """The answer to an access error (``ACCESS_STATUS``): JSON for the API, for a page the
+    login page (``Unauthorized``), the not-found page or an error page."""
+    status = next(code for kind, code in ACCESS_STATUS.items() if isinstance(exc, kind))
+    headers = {"retry-after": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) \
+        else {}
+    if wants_json(request):
+        if isinstance(exc, Unauthorized):
+            headers["www-authenticate"] = "Bearer"
+        return problems_response(exc.problems, status, lang=_lang(request), **headers)
+    if isinstance(exc, Unauthorized):
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(here, safe='')}", status_code=303)
+    from .pages import page
+
+    lang = negotiate(request)
+    message = " ".join(p.message_in(lang) for p in exc.problems)
+    if isinstance(exc, NotFound):
+        response = page(request, "not_found.html", lang, status=404, message=message)
+    else:
+        title = tr(lang, "Not allowed") if isinstance(exc, Forbidden) else tr(
+            lang, "Too many attempts")
+        response = page(request, "error.html", lang, status=status, title=title,
+                        message=message)
+    response.headers.update(headers)
+    return response

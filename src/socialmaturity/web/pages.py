@@ -7,7 +7,7 @@ from collections import OrderedDict
 from functools import partial
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
@@ -23,9 +23,16 @@ from ..services.respondents import (
     sections,
 )
 from ..services.verdict import answer_label
-from .deps import LANG_COOKIE, PageLanguage, Service, get_service, negotiate
+from .deps import LANG_COOKIE, PageLanguage, Service, get_service, negotiate, optional_actor
 from .errors import wants_json
-from .security import CSRF_FIELD, CSRF_HEADER, csrf_cookie_name, csrf_ok, new_session_id
+from .security import (
+    CSRF_FIELD,
+    CSRF_HEADER,
+    csrf_cookie_name,
+    csrf_ok,
+    local_path,
+    new_session_id,
+)
 from .security import csrf_token as sign_session
 
 router = APIRouter(include_in_schema=False)
@@ -52,12 +59,15 @@ def csrf_token(request: Request) -> str:
 
 def render(request: Request, template: str, lang: str, *, forms: bool = True, **context) -> str:
     """A page; ``forms=False`` for pages without forms or htmx posts (no CSRF token in them,
-    so the HTML is the same for everyone who may see it)."""
+    so the HTML is the same for everyone who may see it). A page whose route asked who is
+    acting (``deps.OptionalActor``, ``CurrentActor``) shows the account and its logout form
+    (a CSRF token then) in the header."""
     env = request.app.state.templates
+    actor = getattr(request.state, "actor", None)  # set by the actor dependencies (deps)
     return env.get_template(template).render(
         request=request, lang=lang, t=partial(tr, lang), nt=partial(ntr, lang),
-        csrf=csrf_token(request) if forms else "", path=request.url.path,
-        languages=LANGUAGES, **context)
+        csrf=csrf_token(request) if forms or actor else "", path=request.url.path,
+        languages=LANGUAGES, actor=actor, **context)
 
 
 def page(request: Request, template: str, lang: str, status: int = 200, **context) -> Response:
@@ -96,7 +106,7 @@ async def checked_form(request: Request):
 # -- landing and language -----------------------------------------------------------------------
 
 
-@router.get("/")
+@router.get("/", dependencies=[Depends(optional_actor)])  # the header shows who is logged in
 def landing(request: Request, lang: PageLanguage) -> Response:
     return landing_page(request, lang)
 
@@ -106,7 +116,8 @@ def landing_page(request: Request, lang: str, error: str | None = None,
     inst = service(request).instrument
     assessor = service(request).assessor
     q = inst.index.questions.get("organization")
-    return page(request, "landing.html", lang, status=422 if error else 200, inst=inst,
+    return page(request, "landing.html", lang, status=422 if error else 200, offer_login=True,
+                inst=inst,
                 panel=assessor.panel, questions=len(inst.scored_questions),
                 dimensions=inst.dimensions, error=error, organization=organization,
                 org_limit=q.text_limit if q is not None else TEXT_MAX_LENGTH)
@@ -114,8 +125,7 @@ def landing_page(request: Request, lang: str, error: str | None = None,
 
 @router.get("/lang/{code}")
 def switch_language(request: Request, code: str, next: str = "/") -> Response:
-    target = next if next.startswith("/") and not next.startswith("//") else "/"
-    response = RedirectResponse(target, status_code=303)
+    response = RedirectResponse(local_path(next), status_code=303)
     if code in LANGUAGES:
         response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="lax",
                             path="/")

@@ -166,3 +166,17 @@ def csrf_ok(secret: str, session_id: str | None, submitted: str | None) -> bool:
         return False
     return hmac.compare_digest(csrf_token(secret, session_id).encode(),
                                submitted.encode("utf-8", "replace"))
+
+
+# -- redirects ------------------------------------------------------------------------------------
+
+
+def local_path(target: str | None, default: str = "/") -> str:
+    """``target`` when it is a path on this site (``/orgs?x=1``), else ``default``: an
+    absolute URL, a scheme-relative ``//host`` or ``/\\host`` (browsers read a backslash
+    as a slash), or a control character would send the browser elsewhere (an open
+    redirect)."""
+    if (not isinstance(target, str) or not target.startswith("/") or len(target) > 2000
+            or target[1:2] in ("/", "\\") or any(c < " " or c == "\x7f" for c in target)):
+        return default
+    return target
