@@ -14,7 +14,6 @@ from socialmaturity.core.settings import Settings
 from socialmaturity.services.accounts import Accounts
 from socialmaturity.services.assessment import make_assessor
 from socialmaturity.storage.accounts import AccountStore
-from socialmaturity.storage.database import make_engine
 from socialmaturity.web.app import create_app
 
 from ..storage.conftest import (  # noqa: F401
@@ -84,15 +83,8 @@ def csrf_of(html: str) -> str:
 
 
 def login(client, email="ann@example.org", password=PASSWORD, next_="/orgs", **data):
-    """Post the login form with the CSRF token of the login page."""
-    token = csrf_of(client.get("/login").text)
+    """Post the login form with the browser's CSRF token (from the landing page: the login
+    page itself redirects a browser that is logged in already)."""
+    token = csrf_of(client.get("/").text)
     form = {"email": email, "password": password, "next": next_, "csrf_token": token, **data}
     return client.post("/login", data=form, follow_redirects=False)
-
-
-def engine_of(app):
-    return app.state.accounts.store.engine
-
-
-def fresh_engine(url: str):
-    return make_engine(url)

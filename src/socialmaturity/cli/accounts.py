@@ -4,6 +4,8 @@ on the machine (the web app has no account management). Each is a few lines over
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from ..errors import Problem, SocialMaturityError
@@ -45,11 +47,11 @@ def users_add(email, role, password_stdin, settings) -> None:
 
     \b
     Example: socialmaturity users add you@example.org --role admin
-    Example: printf '%s\\n' "$PASSWORD" | socialmaturity users add ann@example.org --role facilitator --password-stdin
+    Example: socialmaturity users add ann@example.org --role facilitator --password-stdin < pw.txt
     """
     lang = settings.lang
     if password_stdin:
-        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt(tr(lang, "Password"), hide_input=True, default="",
                                 show_default=False)
@@ -80,11 +82,11 @@ def users_list(settings) -> None:
     yes, no = tr(lang, "yes"), tr(lang, "no")
     table = Table(title_justify="left")
     for header in (tr(lang, "e-mail"), tr(lang, "role"), tr(lang, "active"),
-                   tr(lang, "has token"), tr(lang, "created")):
-        table.add_column(header, overflow="fold")
+                   tr(lang, "has token"), tr(lang, "created (UTC)")):
+        table.add_column(header, no_wrap=True)
     for u in rows:
         table.add_row(u.email, u.role, yes if u.active else no, yes if u.has_token else no,
-                      u.created_at.strftime("%Y-%m-%d %H:%M UTC"))
+                      u.created_at.strftime("%Y-%m-%d %H:%M"))
     console().print(table)
 
 
@@ -135,11 +137,12 @@ def audit(limit, organization, settings) -> None:
 
     lang = settings.lang
     table = Table(title_justify="left")
-    for header in (tr(lang, "when"), tr(lang, "account"), tr(lang, "action"),
-                   tr(lang, "organization"), tr(lang, "address"), tr(lang, "detail")):
+    for header in (tr(lang, "when (UTC)"), tr(lang, "account"), tr(lang, "action")):
+        table.add_column(header, no_wrap=True)
+    for header in (tr(lang, "organization id"), tr(lang, "address"), tr(lang, "detail")):
         table.add_column(header, overflow="fold")
     for e in _accounts(settings).audit_log(limit, organization):
-        table.add_row(e.at.strftime("%Y-%m-%d %H:%M:%S UTC"), e.email or "-", e.action,
+        table.add_row(e.at.strftime("%Y-%m-%d %H:%M:%S"), e.email or "-", e.action,
                       "-" if e.organization_id is None else str(e.organization_id),
                       e.address or "-", e.detail)
     console().print(table)

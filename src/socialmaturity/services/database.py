@@ -1,5 +1,6 @@
 """Use cases of the web app's database: which one the settings name, migrate it, open the
-assessment store and the accounts on it. The web app and the command line reach storage only through these.
+assessment store and the accounts on it. The web app and the command line reach storage only
+through these.
 
 A database that cannot be reached raises ``errors.DatabaseUnavailable`` (exit status 3, HTTP
 503); a malformed URL raises ``storage.StorageError`` (bad input, exit status 2).
@@ -8,6 +9,7 @@ A database that cannot be reached raises ``errors.DatabaseUnavailable`` (exit st
 from __future__ import annotations
 
 from ..core.settings import Settings
+from ..storage.accounts import AccountStore
 from ..storage.database import (
     current_revision,
     default_database_url,
@@ -15,7 +17,6 @@ from ..storage.database import (
     safe_url,
 )
 from ..storage.database import upgrade as upgrade_url
-from ..storage.accounts import AccountStore
 from ..storage.repository import AssessmentStore
 from .accounts import Accounts
 

@@ -11,13 +11,13 @@ failed logins a page with ``Retry-After`` (429).
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from ..errors import TooManyAttempts
 from ..services.accounts import LoginRefused
-from .deps import AccountsService, PageLanguage, optional_actor, session_cookie_name
+from .deps import AccountsService, OptionalActor, PageLanguage, session_cookie_name
 from .deps import session_token as cookie_token
 from .pages import checked_form, forbid, page
 from .security import local_path
@@ -44,8 +44,8 @@ def login_page(request: Request, lang: str, next: str, *, status: int = 200,
 
 
 @router.get("/login")
-def show_login(request: Request, lang: PageLanguage, next: str = AFTER_LOGIN,
-               actor=Depends(optional_actor)) -> Response:
+def show_login(request: Request, lang: PageLanguage, actor: OptionalActor,
+               next: str = AFTER_LOGIN) -> Response:
     """The login form; with a valid session already, straight on to ``next``."""
     target = local_path(next, AFTER_LOGIN)
     if actor is not None:
