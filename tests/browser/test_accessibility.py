@@ -1,11 +1,11 @@
 """Accessibility of the main pages, in English and Dutch.
 
-- At 360 and 1280 px wide nothing on any page (landing, every questionnaire page, review,
-  result, API docs) reaches past the screen, and axe-core finds nothing serious.
+- At 360 and 1280 px wide nothing on any page (landing, login, every questionnaire page,
+  review, result, API docs) reaches past the screen, and axe-core finds nothing serious.
 - Every form field has an accessible name, and every radio and checkbox a group (fieldset)
   named by its legend.
 - axe-core (vendored in ``tests/vendor``, MPL-2.0) finds no serious or critical violation,
-  colour contrast included, on the landing page, a section (also with an error shown), the
+  colour contrast included, on the landing page, the login page, a section (also with an error shown), the
   review and the result. Every violation found, of any impact, is written to
   ``artifacts/axe/<page>.json``.
 
@@ -42,7 +42,7 @@ def assessments(server):
 
 def pages(assessments) -> dict[str, str]:
     complete, started = assessments["complete"], assessments["started"]
-    return {"landing": "/", "section": f"/a/{started}/s/listening",
+    return {"landing": "/", "login": "/login", "section": f"/a/{started}/s/listening",
             "review": f"/a/{started}/review", "result": f"/a/{complete}/result"}
 
 
@@ -51,7 +51,8 @@ def pages(assessments) -> dict[str, str]:
 def every_page(assessments) -> dict[str, str]:
     """Every kind of page: the landing, each questionnaire page, review, result, API docs."""
     started = assessments["started"]
-    return {"landing": "/", **{f"section-{s}": f"/a/{started}/s/{s}" for s in SECTIONS},
+    return {"landing": "/", "login": "/login",
+            **{f"section-{s}": f"/a/{started}/s/{s}" for s in SECTIONS},
             "review": f"/a/{started}/review", "result": f"/a/{assessments['complete']}/result",
             "api-docs": "/api/docs"}
 

@@ -34,7 +34,15 @@ from datetime import datetime, timedelta
 
 from ..core.settings import Settings, current
 from ..errors import Counted, NotFound, Problem, SocialMaturityError, TooManyAttempts, shown
-from ..storage.accounts import AccountExists, AccountStore, Attempt, Audit, AuditEntry, UserRow
+from ..storage.accounts import (
+    ADDRESS_LENGTH,
+    AccountExists,
+    AccountStore,
+    Attempt,
+    Audit,
+    AuditEntry,
+    UserRow,
+)
 from ..storage.repository import now, token_hash
 from ..storage.tables import EMAIL_LENGTH, ROLES
 
@@ -166,13 +174,14 @@ class Accounts:
         message for every reason) or ``TooManyAttempts`` (``retry_after`` seconds)."""
         email = email.strip().lower() if isinstance(email, str) else ""
         password = password if isinstance(password, str) else ""
+        address = (address or "unknown")[:ADDRESS_LENGTH]
         hashed, at = email_hash(email), self.clock()
         blocking = self.store.failures_blocking(hashed, address, at - self.window,
                                                 self.max_account, self.max_address)
         if blocking is not None:
+            # neither counted nor written to the audit log (the failures that led here are):
+            # refusing costs no hash, and a flood of refused requests must not fill the table
             retry = max(1, math.ceil((blocking + self.window - at).total_seconds()))
-            self.store.audit(Audit(at, "login-failed", address=address,
-                                   detail="too many failed logins"))
             raise TooManyAttempts(Problem("login", Counted(
                 "Too many failed logins. Try again in {n} minute.",
                 "Too many failed logins. Try again in {n} minutes.", math.ceil(retry / 60))),
