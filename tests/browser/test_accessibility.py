@@ -5,8 +5,8 @@
 - Every form field has an accessible name, and every radio and checkbox a group (fieldset)
   named by its legend.
 - axe-core (vendored in ``tests/vendor``, MPL-2.0) finds no serious or critical violation,
-  colour contrast included, on the landing page, the login page, a section (also with an error shown), the
-  review and the result. Every violation found, of any impact, is written to
+  colour contrast included, on the landing page, the login page, a section (also with an
+  error shown), the review and the result. Every violation found, of any impact, is written to
   ``artifacts/axe/<page>.json``.
 
 Screenshots of these pages go to ``artifacts/screenshots/``.
