@@ -335,3 +335,27 @@ def test_the_targets_catch_a_broken_generator(social):
     for name in ("mature-share", "differentiates-ratio", "relationships-less",
                  "relationships-mature"):
         assert not report[name].ok, name
+
+
+def test_the_web_benchmark_is_made_without_pandas():
+    """The default benchmark of every web worker comes from numpy columns: neither pandas nor
+    pyarrow (some 80 MB a worker) is loaded to make it, and it equals the panel made from the
+    demo table."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom socialmaturity.instrument.loader import bundled_instrument\n"
+            "from socialmaturity.services.assessment import demo_panel\n"
+            "p = demo_panel(bundled_instrument())\n"
+            "print(p.n, round(float(p.scores.overall.mean()), 6), 'pandas' in sys.modules, "
+            "'pyarrow' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    from socialmaturity.benchmark.panel import Panel
+    from socialmaturity.instrument.loader import bundled_instrument
+
+    inst = bundled_instrument()
+    frame = generate_panel(inst)
+    made = Panel.from_frame(inst, frame, len(frame), label="seed 2021", synthetic=True)
+    assert out == [str(made.n), str(round(float(made.scores.overall.mean()), 6)), "False",
+                   "False"]

@@ -6,8 +6,8 @@ added about 500 MB to the server and kept it. Now every text field is limited by
 to the server process (a real ``socialmaturity serve``) and leave it under 500 MB RSS.
 
 The growth is the budget that matters (the compilers' caches, bounded by Typst's eviction): the
-size of a started server is its imports and the demo panel (about 210 MB, 65 MB of it pyarrow,
-which pandas 3 loads whenever it is installed).
+size of a started server is its imports and the demo panel (about 110 MB: the demo panel is
+made from numpy columns, without pandas and pyarrow, which took it to 190 MB).
 """
 
 from __future__ import annotations

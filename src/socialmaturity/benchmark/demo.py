@@ -49,17 +49,16 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-import pandas as pd
 
 from ..core.settings import DEMO_RESPONDENTS as DEFAULT_RESPONDENTS
 from ..core.settings import DEMO_SEED as DEFAULT_SEED
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument, Question
 from ..scoring.batch import BatchScores, score_encoded
 from ..scoring.encode import MULTI_SEPARATOR, encode_frame
-from ..scoring.rollup import combine_frame
+from ..scoring.rollup import combine, combine_frame
 from .demo_model import (
     AGREE,
     COUNTRIES,
@@ -77,8 +76,11 @@ from .demo_model import (
     PanelModel,
 )
 
-__all__ = ["generate_panel", "organizations", "classify_panel", "classify_organizations",
-           "mature_flags", "DEFAULT_SEED", "DEFAULT_RESPONDENTS", "RESPONDENTS_PER_ORGANIZATION",
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["generate_panel", "generate_columns", "organizations", "classify_panel",
+           "classify_organizations", "mature_flags", "DEFAULT_SEED", "DEFAULT_RESPONDENTS", "RESPONDENTS_PER_ORGANIZATION",
            "ORGANIZATION_SIZE_SHARES", "MATURE_LEVEL", "AGREE", "ORGANIZATION_FIELDS",
            "SECTOR_SHARES", "SIZE_SHARES", "ROLE_SHARES", "DEPARTMENT_SHARES", "REGION_SHARES",
            "COUNTRIES", "Item", "PanelModel", "DEFAULT_MODEL"]
@@ -255,7 +257,7 @@ def _multi(inst: Instrument, model: PanelModel, q: Question, dimension: str, the
         mask |= (u[:, j] < _logistic(a * (theta - b))).astype(np.int64) << i
     fallback = exclusive[0] if exclusive else easiest
     mask[mask == 0] = 1 << fallback
-    codes, uniques = pd.factorize(mask)
+    uniques, codes = np.unique(mask, return_inverse=True)
     text = np.array([MULTI_SEPARATOR.join(o.key for i, o in enumerate(options) if m >> i & 1)
                      for m in uniques], dtype=object)
     return text[codes]
@@ -379,7 +381,17 @@ def _pick_from(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
 def generate_panel(inst: Instrument, seed: int = DEFAULT_SEED,
                    respondents: int = DEFAULT_RESPONDENTS, organizations: int | None = None,
                    *, model: PanelModel | None = None) -> pd.DataFrame:
-    """The synthetic demo panel: one row per respondent in the batch-CSV layout.
+    """The synthetic demo panel as a table: :func:`generate_columns` in a DataFrame."""
+    import pandas as pd
+
+    return pd.DataFrame(generate_columns(inst, seed, respondents, organizations, model=model))
+
+
+def generate_columns(inst: Instrument, seed: int = DEFAULT_SEED,
+                     respondents: int = DEFAULT_RESPONDENTS, organizations: int | None = None,
+                     *, model: PanelModel | None = None) -> dict[str, np.ndarray]:
+    """The synthetic demo panel, one row per respondent in the batch-CSV layout, as numpy
+    columns (no pandas: the web's default benchmark is made from them).
 
     Columns: ``respondent_id`` (r00001…), ``organization_id`` (o0001…), every profile
     question, every scored question (option keys, multi-selects joined by ``;``, numbers,
@@ -404,12 +416,9 @@ def generate_panel(inst: Instrument, seed: int = DEFAULT_SEED,
         organizations)
     theta = theta_org[org_of] + model.sd_respondent * rng.standard_normal(respondents)
     scored = _scored(inst, model, rng, theta)
-    frame = pd.DataFrame({
-        "respondent_id": _ids("r", respondents, 5),
-        "organization_id": _ids("o", organizations, 4)[org_of],
-        **profile.columns,
-        **scored,
-    })
-    scores = classify_organizations(inst, frame)
+    enc, _ = encode_frame(inst, scored, respondents, inst.scored_questions)
+    scores = score_encoded(inst, combine(inst, enc, org_of, organizations))
     outcomes = {q: v[org_of] for q, v in _outcomes(inst, model, rng, scores).items()}
-    return pd.concat([frame, pd.DataFrame(outcomes, index=frame.index)], axis=1)
+    return {"respondent_id": _ids("r", respondents, 5),
+            "organization_id": _ids("o", organizations, 4)[org_of],
+            **profile.columns, **scored, **outcomes}

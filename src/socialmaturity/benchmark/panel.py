@@ -19,7 +19,7 @@ import numpy as np
 
 from ..instrument.model import Evidence, Instrument
 from ..scoring.batch import BatchScores, score_encoded
-from ..scoring.encode import ANSWERED, DK, Encoded, encode_frame
+from ..scoring.encode import ANSWERED, DK, Encoded, distinct, encode_frame
 from ..scoring.rollup import combine
 
 #: The column that says which organization a respondent answers for.
@@ -30,17 +30,26 @@ def organization_codes(frame: Mapping[str, object], n: int, by: str = ORGANIZATI
                        ) -> tuple[np.ndarray, int]:
     """(organization code 0..m-1 per row, in order of first appearance, m); rows without an
     id are organizations of their own; without the column every row is one."""
-    import pandas as pd
-
     if by not in frame:
         return np.arange(n, dtype=np.int64), n
-    ids = pd.Series(frame[by], dtype=object)
-    text = ids.where(ids.notna(), "").astype(str).str.strip()
-    empty = (text == "").to_numpy()
-    # a row without an id gets a key of its own, so first-appearance order is kept
-    keys = text.where(~empty, pd.Series([f"\0{i}" for i in range(n)], index=text.index))
-    codes, uniques = pd.factorize(keys)
-    return np.asarray(codes, dtype=np.int64), len(uniques)
+    codes, uniques = distinct(frame[by])
+    ids: dict[str, int] = {}  # ids that read the same once stripped are one organization
+    same = np.array([ids.setdefault(t, len(ids)) if (t := str(u).strip()) else -1
+                     for u in uniques] + [-1], dtype=np.int64)[codes]
+    alone = same < 0  # a row without an id gets a key of its own
+    same[alone] = len(ids) + np.flatnonzero(alone)
+    _, first, inverse = np.unique(same, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    return rank[inverse.reshape(-1)], len(first)
+
+
+def option_codes(values, keys: list[str]) -> np.ndarray:
+    """The index of each cell's option in ``keys`` (-1 for a missing or unknown one)."""
+    codes, uniques = distinct(values)
+    position = {k: i for i, k in enumerate(keys)}
+    return np.array([position.get(u, -1) if isinstance(u, str) else -1 for u in uniques]
+                    + [-1], dtype=np.int16)[codes]
 
 
 def evidence_key(ev: Evidence) -> str:
@@ -97,8 +106,6 @@ class Panel:
     @classmethod
     def from_encoded(cls, inst: Instrument, enc: Encoded, frame: Mapping[str, object], *,
                      label: str, synthetic: bool) -> Panel:
-        import pandas as pd
-
         respondents = enc.n
         codes, m = organization_codes(frame, enc.n)
         _, first = np.unique(codes, return_index=True)  # each organization's first row
@@ -108,8 +115,7 @@ class Panel:
         for field in inst.benchmark.peer_group:
             keys = inst.index.option_keys(field)
             if field in frame:
-                cat = pd.Categorical(pd.Series(frame[field], dtype=object), categories=keys)
-                profile[field] = np.asarray(cat.codes, dtype=np.int16)[first]
+                profile[field] = option_codes(frame[field], keys)[first]
             else:
                 profile[field] = np.full(enc.n, -1, dtype=np.int16)
         evidence = {}

@@ -20,10 +20,9 @@ multi-select, the number for a numeric question; 0 otherwise).
 
 **Columns, fast.** ``encode_column(inst, question, values) -> (Column, [CellProblem])`` takes a
 column (numpy/pandas/pyarrow array of ``str | None``, or a pandas Categorical), checks each
-*distinct* value once (pyarrow ``dictionary_encode``, the categories, or ``pandas.factorize``)
-and maps the codes back to the rows; each ``CellProblem`` has the 0-based ``rows`` holding one
-bad value and its ``bad`` (:class:`Invalid`). ``encode_frame`` does that for every question
-column of a table.
+*distinct* value once (:func:`distinct`) and maps the codes back to the rows; each
+``CellProblem`` has the 0-based ``rows`` holding one bad value and its ``bad``
+(:class:`Invalid`). ``encode_frame`` does that for every question column of a table.
 """
 
 from __future__ import annotations
@@ -401,10 +400,10 @@ class CellProblem:
     bad: Invalid
 
 
-def _distinct(values: Any) -> tuple[np.ndarray, list]:
-    """(codes, distinct values); code -1 for a missing cell."""
-    import pandas as pd
-
+def distinct(values: Any) -> tuple[np.ndarray, list]:
+    """(codes, distinct values in order of first appearance); code -1 for a missing cell
+    (None, NaN). A pyarrow or pandas column is coded by its library; a numpy array or a list
+    (the demo panel, the web's benchmark) without loading either."""
     if hasattr(values, "dictionary_encode"):  # pyarrow Array / ChunkedArray
         import pyarrow as pa
 
@@ -418,7 +417,14 @@ def _distinct(values: Any) -> tuple[np.ndarray, list]:
                 pa.concat_arrays([c.indices for c in chunks]), chunks[0].dictionary)
         codes = values.indices.fill_null(-1).to_numpy(zero_copy_only=False)
         return codes.astype(np.int64, copy=False), values.dictionary.to_pylist()
-    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+    if not hasattr(values, "factorize"):  # not pandas
+        seen: dict = {}
+        codes = np.fromiter((-1 if v is None or v != v else seen.setdefault(v, len(seen))
+                             for v in values), dtype=np.int64, count=len(values))
+        return codes, list(seen)
+    import pandas as pd
+
+    if isinstance(values.dtype, pd.CategoricalDtype):
         return values.cat.codes.to_numpy(), list(values.cat.categories)
     codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
     return codes, list(uniques)
@@ -427,7 +433,7 @@ def _distinct(values: Any) -> tuple[np.ndarray, list]:
 def encode_column(inst: Instrument, q: Question, values: Any) -> tuple[Column, list[CellProblem]]:
     """A column of cells (``str | None``) of question ``q``, encoded; each distinct value is
     checked once. Bad cells are encoded as unanswered and listed in the problems."""
-    codes, uniques = _distinct(values)
+    codes, uniques = distinct(values)
     m = len(uniques)
     status = np.full(m + 1, MISSING, dtype=np.int8)  # the last entry: empty cells (code -1)
     value = np.zeros(m + 1, dtype=np.float64 if q.type == "numeric" else np.int64)

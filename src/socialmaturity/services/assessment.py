@@ -24,10 +24,10 @@ from .verdict import explain, group_label
 def demo_panel(inst: Instrument, seed: int = DEMO_SEED,
                respondents: int = DEMO_RESPONDENTS) -> Panel:
     """The synthetic demo panel, generated from its seed (the same on every machine)."""
-    from ..benchmark.demo import generate_panel
+    from ..benchmark.demo import generate_columns
 
-    frame = generate_panel(inst, seed=seed, respondents=respondents)
-    return Panel.from_frame(inst, frame, len(frame), synthetic=True, label=f"seed {seed}")
+    columns = generate_columns(inst, seed=seed, respondents=respondents)
+    return Panel.from_frame(inst, columns, respondents, synthetic=True, label=f"seed {seed}")
 
 
 def load_panel(inst: Instrument, path: str | Path) -> Panel:
