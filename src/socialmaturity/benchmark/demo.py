@@ -80,7 +80,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["generate_panel", "generate_columns", "organizations", "classify_panel",
-           "classify_organizations", "mature_flags", "DEFAULT_SEED", "DEFAULT_RESPONDENTS", "RESPONDENTS_PER_ORGANIZATION",
+           "classify_organizations", "mature_flags", "DEFAULT_SEED", "DEFAULT_RESPONDENTS",
+           "RESPONDENTS_PER_ORGANIZATION",
            "ORGANIZATION_SIZE_SHARES", "MATURE_LEVEL", "AGREE", "ORGANIZATION_FIELDS",
            "SECTOR_SHARES", "SIZE_SHARES", "ROLE_SHARES", "DEPARTMENT_SHARES", "REGION_SHARES",
            "COUNTRIES", "Item", "PanelModel", "DEFAULT_MODEL"]
