@@ -61,10 +61,7 @@ def test_unknown_ids_are_not_found(store):
     for call in (lambda: store.save_answers(999_999, {"q": "a"}),
                  lambda: store.answers(999_999),
                  lambda: store.answers("no-such-token"),
-                 lambda: store.complete(999_999),
-                 lambda: store.reopen(999_999),
-                 lambda: store.set_language(999_999, "nl"),
-                 lambda: store.add_respondent(999_999, "en")):
+                 lambda: store.complete(999_999)):
         with pytest.raises(RespondentNotFound):
             call()
     assert answer_count(store) == 0
@@ -141,29 +138,10 @@ def test_a_value_that_is_not_json_writes_nothing(store):
 def test_an_invalid_language_writes_nothing(store):
     new = start(store)
     with pytest.raises(StorageError):
-        store.set_language(new.respondent_id, "english")
-    with pytest.raises(StorageError):
         store.create(organization="Other", round_name="", language="toolong", **INSTRUMENT)
     assert store.find(new.token).language == "en"
     with store.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM organizations")).scalar_one() == 1
-
-
-def test_two_respondents_of_one_assessment_are_separate(store):
-    first = start(store)
-    second = store.add_respondent(first.assessment_id, "nl")
-    assert second.assessment_id == first.assessment_id
-    assert (second.round_id, second.organization_id) == (first.round_id, first.organization_id)
-    assert second.respondent_id != first.respondent_id
-    assert second.token != first.token
-    store.save_answers(first.respondent_id, {"a": "first", "b": 1})
-    store.save_answers(second.respondent_id, {"a": "second"})
-    assert store.answers(first.token) == {"a": "first", "b": 1}
-    assert store.answers(second.token) == {"a": "second"}
-    store.complete(second.respondent_id)
-    assert store.find(first.token).status == "open"
-    assert store.find(second.token).language == "nl"
-    assert store.find(second.token).organization == "Acme"
 
 
 def test_two_organizations_are_separate(store):
@@ -174,18 +152,13 @@ def test_two_organizations_are_separate(store):
     assert store.find(b.token).organization == "B"
 
 
-def test_complete_reopen_and_language(store):
+def test_complete(store):
     new = start(store)
     done = store.complete(new.respondent_id)
     found = store.find(new.token)
     assert found.status == "completed" and found.completed
     assert found.completed_at == done
     assert store.complete(new.respondent_id) == done  # the first completion stays
-    store.reopen(new.respondent_id)
-    found = store.find(new.token)
-    assert (found.status, found.completed_at) == ("open", None)
-    store.set_language(new.respondent_id, "nl")
-    assert store.find(new.token).language == "nl"
 
 
 def test_the_token_is_never_stored(store, database_url):

@@ -170,10 +170,6 @@ class ResearchResult:
     #: The study's headline findings with verdicts (``research.study.study_findings``).
     study: list = field(default_factory=list)
 
-    @property
-    def indicator_names(self) -> list[str]:
-        return [i.name for i in self.infos]
-
     def findings_frame(self, lang: str | None = None) -> pd.DataFrame:
         from ..research.findings import findings_frame
 

@@ -163,21 +163,6 @@ class AssessmentStore:
                              assessment_id=assessment_id, organization_id=organization_id,
                              round_id=round_id)
 
-    def add_respondent(self, assessment_id: int, language: str) -> NewRespondent:
-        """Another respondent of an existing assessment (a team answering the same round)."""
-        at = now()
-        with self._transaction(write=True) as conn:
-            row = conn.execute(
-                select(assessments.c.round_id, rounds.c.organization_id)
-                .join(rounds, assessments.c.round_id == rounds.c.id)
-                .where(assessments.c.id == assessment_id)).one_or_none()
-            if row is None:
-                raise RespondentNotFound(f"no assessment with id {assessment_id!r}")
-            token, respondent_id = self._insert_respondent(conn, assessment_id, language, at)
-        return NewRespondent(token=token, respondent_id=respondent_id,
-                             assessment_id=assessment_id, organization_id=row.organization_id,
-                             round_id=row.round_id)
-
     @staticmethod
     def _insert_respondent(conn: Connection, assessment_id: int, language: str,
                            at: datetime) -> tuple[str, int]:
@@ -263,11 +248,6 @@ class AssessmentStore:
                 conn.execute(stmt, rows)
         return at
 
-    def set_language(self, respondent_id: int, language: str) -> None:
-        """Change the language the respondent answers (and reads reports) in."""
-        with self._transaction(write=True) as conn:
-            self._touch(conn, respondent_id, updated_at=now(), language=language)
-
     def complete(self, respondent_id: int) -> datetime:
         """Mark the respondent's answers as complete; returns ``completed_at``. Completing
         again keeps the first ``completed_at``."""
@@ -280,11 +260,6 @@ class AssessmentStore:
                          .values(completed_at=at))
             return conn.execute(select(respondents.c.completed_at)
                                 .where(respondents.c.id == respondent_id)).scalar_one()
-
-    def reopen(self, respondent_id: int) -> None:
-        """Let the respondent change answers again: status ``open``, no ``completed_at``."""
-        with self._transaction(write=True) as conn:
-            self._touch(conn, respondent_id, updated_at=now(), status="open", completed_at=None)
 
     @staticmethod
     def _touch(conn: Connection, respondent_id: int, **values) -> None:
