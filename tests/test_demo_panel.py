@@ -10,16 +10,9 @@ import pandas as pd
 import pytest
 
 from socialmaturity.benchmark.calibration import TARGETS, calibration_report
-from socialmaturity.benchmark.demo import (
-    AGREE,
-    COUNTRIES,
-    DEFAULT_MODEL,
-    DEFAULT_RESPONDENTS,
-    MATURE_LEVEL,
-    classify_panel,
-    generate_panel,
-    organizations,
-)
+from socialmaturity.benchmark.demo import classify_panel, generate_panel, organizations
+from socialmaturity.benchmark.demo_model import AGREE, COUNTRIES, DEFAULT_MODEL, MATURE_LEVEL
+from socialmaturity.core.settings import DEMO_RESPONDENTS
 from socialmaturity.instrument.model import DONT_KNOW, NOT_APPLICABLE
 from socialmaturity.scoring.encode import MISSING, encode_frame
 
@@ -88,7 +81,7 @@ def test_columns_follow_the_batch_layout(social, panel):
     expected = (["respondent_id", "organization_id"] + [q.id for q in social.profile]
                 + [q.id for q in social.scored_questions] + [q.id for q in social.outcomes])
     assert list(panel.columns) == expected
-    assert panel.shape == (DEFAULT_RESPONDENTS, len(expected))
+    assert panel.shape == (DEMO_RESPONDENTS, len(expected))
     assert panel["respondent_id"].iloc[0] == "r00001"
     assert panel["respondent_id"].is_unique
     assert panel["respondent_id"].str.fullmatch(r"r\d{5}").all()

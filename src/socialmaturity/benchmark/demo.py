@@ -79,12 +79,6 @@ from .demo_model import (
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["generate_panel", "generate_columns", "organizations", "classify_panel",
-           "classify_organizations", "mature_flags", "DEFAULT_SEED", "DEFAULT_RESPONDENTS",
-           "RESPONDENTS_PER_ORGANIZATION",
-           "ORGANIZATION_SIZE_SHARES", "MATURE_LEVEL", "AGREE", "ORGANIZATION_FIELDS",
-           "SECTOR_SHARES", "SIZE_SHARES", "ROLE_SHARES", "DEPARTMENT_SHARES", "REGION_SHARES",
-           "COUNTRIES", "Item", "PanelModel", "DEFAULT_MODEL"]
 
 
 # --- generation ---------------------------------------------------------------------------
@@ -311,11 +305,6 @@ def classify_panel(inst: Instrument, panel: pd.DataFrame) -> BatchScores:
 def organizations(inst: Instrument, panel: pd.DataFrame) -> pd.DataFrame:
     """The panel rolled up to one row per organization (:mod:`socialmaturity.scoring.rollup`)."""
     return combine_frame(inst, panel)
-
-
-def classify_organizations(inst: Instrument, panel: pd.DataFrame) -> BatchScores:
-    """The organizations' scores: each organization's combined answers, scored."""
-    return classify_panel(inst, organizations(inst, panel))
 
 
 def mature_flags(inst: Instrument, organizations: pd.DataFrame) -> np.ndarray:
