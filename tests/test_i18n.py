@@ -193,6 +193,74 @@ def test_cli_errors_in_the_chosen_language(tmp_path, monkeypatch):
     assert "in de mapping (`research mapping suggest` stelt er een voor)" in res.stderr
 
 
+def test_answers_document_structure_in_dutch(tmp_path):
+    from click.testing import CliRunner
+
+    from socialmaturity.cli import cli
+
+    (tmp_path / "list.yaml").write_text("- a\n- b\n")
+    (tmp_path / "parts.yaml").write_text("profile: 3\nanswers: [1]\n")
+    res = CliRunner().invoke(cli, ["score", str(tmp_path / "list.yaml"), "--lang", "nl"])
+    assert res.stderr == f"error: {tmp_path / 'list.yaml'}:1:1: verwacht een mapping met " \
+        "profile: en answers:\n"
+    res = CliRunner().invoke(cli, ["score", str(tmp_path / "parts.yaml"), "--lang", "nl"])
+    assert res.stderr.splitlines() == [
+        f"error: {tmp_path / 'parts.yaml'}:1:10: profile moet een mapping van vraag-id naar "
+        "antwoord zijn", f"error: {tmp_path / 'parts.yaml'}:2:10: answers moet een mapping "
+        "van vraag-id naar antwoord zijn"]
+
+
+def test_click_usage_errors_in_the_chosen_language(monkeypatch):
+    """click's own messages (unknown option, bad choice, missing argument) follow --lang and
+    the lang setting, and English comes back for the next command."""
+    from click.testing import CliRunner
+
+    from socialmaturity.cli import cli
+
+    res = CliRunner().invoke(cli, ["score", "--lang", "nl", "--formt", "json", "a.yaml"])
+    assert res.exit_code == 2
+    assert "Fout: Optie '--formt' bestaat niet. Bedoelt u '--format'?" in res.stderr
+    assert res.stderr.startswith("Gebruik: ") and "voor hulp." in res.stderr
+    res = CliRunner().invoke(cli, ["score", "--lang=nl", "--format", "yaml", "a.yaml"])
+    assert "Fout: Ongeldige waarde voor '--format': 'yaml' is niet een van 'text', 'json'." \
+        in res.stderr
+    english = CliRunner().invoke(cli, ["score", "--format", "yaml", "a.yaml"]).stderr
+    assert "Error: Invalid value for '--format': 'yaml' is not one of 'text', 'json'." in english
+    monkeypatch.setenv("SOCIALMATURITY_LANG", "nl")
+    res = CliRunner().invoke(cli, ["research", "import"])
+    assert res.exit_code == 2 and "Fout: Ontbrekend argument 'EXPORT'." in res.stderr
+    res = CliRunner().invoke(cli, ["panel", "generate", "--respondents", "0", "--output", "x"])
+    assert "Ongeldige waarde voor '--respondents': 0 ligt niet in het bereik x>=1." in res.stderr
+    monkeypatch.delenv("SOCIALMATURITY_LANG")
+    assert "Error: Missing argument 'EXPORT'." in CliRunner().invoke(
+        cli, ["research", "import"]).stderr
+
+
+def test_cli_status_lines_in_the_chosen_language(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from socialmaturity.cli import cli
+
+    monkeypatch.setenv("SOCIALMATURITY_LANG", "nl")
+    panel = tmp_path / "panel.csv"
+    res = CliRunner().invoke(cli, ["panel", "generate", "--respondents", "40", "--output",
+                                   str(panel)])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.startswith("40 synthetische respondenten (") and \
+        res.stdout.rstrip().endswith(f"organisaties) geschreven naar {panel}")
+    res = CliRunner().invoke(cli, ["panel", "build", str(panel), "--output",
+                                   str(tmp_path / "p.npz")])
+    assert "gescoorde organisaties (40 respondenten) geschreven naar" in res.stdout
+    res = CliRunner().invoke(cli, ["research", "classify", str(panel), "--output",
+                                   str(tmp_path / "scored.csv")])
+    assert res.stdout.startswith("40 respondenten geschreven naar") and "volwassen" in \
+        res.stdout, res.output
+    monkeypatch.setenv("SOCIALMATURITY_LANG", "en")
+    res = CliRunner().invoke(cli, ["research", "classify", str(panel), "--output",
+                                   str(tmp_path / "scored.csv")])
+    assert res.stdout.startswith("wrote 40 respondents to") and "mature" in res.stdout
+
+
 def test_research_errors_in_dutch():
     import pandas as pd
     import pytest

@@ -103,5 +103,6 @@ def test_bad_targets_name_the_place_and_what_is_valid(social, tmp_path):
     assert text[3].startswith(f"{path}:4:7: True is not a target")
     with pytest.raises(AnswersError, match="expected a mapping"):
         parse_targets(social, ["strategy"])
-    with pytest.raises(AnswersError, match="geen dimensie"):
-        parse_targets(social, {"x": 1}, lang="nl")
+    with pytest.raises(AnswersError) as err:
+        parse_targets(social, {"x": 1})
+    assert "'x' is geen dimensie; geldig: strategy, " in err.value.text("nl")

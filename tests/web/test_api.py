@@ -105,3 +105,25 @@ def test_messages_in_the_requested_language(client):
     missing = client.get("/api/assessments/nope?lang=nl").json()["detail"][0]
     assert missing == {"field": "token", "message": "bij deze link hoort geen scan; begin een "
                                                     "nieuwe"}
+
+
+def test_type_errors_in_the_requested_language(client):
+    """What the API's types refuse is said in our words, in English and Dutch, naming what
+    would be valid (pydantic's own messages are English only)."""
+    nl = {"accept-language": "nl"}
+    res = client.post("/api/assessments", json={"language": "fr", "unexpected": 1}, headers=nl)
+    assert shape(res) == {"language": "moet een van 'en', 'nl' zijn",
+                          "unexpected": "geen veld van dit verzoek"}
+    token = client.post("/api/assessments", json={}).json()["token"]
+    bad = {"answers": {"sector": {}}}
+    res = client.put(f"/api/assessments/{token}/answers", json=bad, headers=nl)
+    assert shape(res) == {"answers.sector": "verwacht: tekst, een lijst, een geheel getal, een "
+                                            "getal of true/false"}
+    res = client.put(f"/api/assessments/{token}/answers", json=bad)
+    assert shape(res) == {"answers.sector": "expected text, a list, a whole number, a number "
+                                            "or true/false"}
+    res = client.get(f"/api/assessments/{token}/result", params={"lang": "de"}, headers=nl)
+    assert shape(res) == {"lang": "moet een van 'en', 'nl' zijn"}
+    res = client.put(f"/api/assessments/{token}/answers?lang=nl", content=b"{not json",
+                     headers={"content-type": "application/json"})
+    assert shape(res) == {"body": "geen geldige JSON (bij teken 1)"}

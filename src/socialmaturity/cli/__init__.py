@@ -14,11 +14,23 @@ import sys
 import click
 
 from .. import __version__
+from ..i18n.catalog import tr
 from . import accounts, assess, server, team
+from .language import click_speaks, command_language
 from .research import research
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class Program(click.Group):
+    """The command group that reads a command line in its language (:mod:`.language`)."""
+
+    def main(self, args=None, *rest, **kwargs):
+        argv = sys.argv[1:] if args is None else list(args)
+        with click_speaks(command_language(argv)):
+            return super().main(argv, *rest, **kwargs)
+
+
+@click.group(cls=Program,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="socialmaturity")
 def cli() -> None:
     """Measure how mature an organization's use of social media is, benchmark it against its
@@ -38,5 +50,5 @@ def main() -> None:
     try:
         cli(standalone_mode=True)
     except KeyboardInterrupt:  # pragma: no cover - interactive
-        click.echo("interrupted", err=True)
+        click.echo(tr(command_language(sys.argv[1:]), "interrupted"), err=True)
         sys.exit(130)

@@ -9,8 +9,8 @@ import sys
 import click
 
 from ..core.settings import DEMO_RESPONDENTS, DEMO_SEED
-from ..i18n.catalog import tr
-from .options import ASSESSMENT, format_option, handle_errors, with_settings
+from ..i18n.catalog import ntr, number, tr
+from .options import ASSESSMENT, error_lang, format_option, handle_errors, with_settings
 from .render import console, is_big, print_result
 
 
@@ -30,8 +30,10 @@ def instrument_validate(path: str) -> None:
     from ..services.instruments import validate_file
 
     inst = validate_file(path)
-    click.echo(f"{path}: valid: {inst.id} {inst.version}, {len(inst.dimensions)} dimensions, "
-               f"{len(inst.scored_questions)} scored questions, {inst.content_hash}")
+    click.echo(tr(error_lang(), "{path}: valid: {id} {version}, {dimensions} dimensions, "
+                                "{questions} scored questions, {hash}", path=path, id=inst.id,
+                  version=inst.version, dimensions=len(inst.dimensions),
+                  questions=len(inst.scored_questions), hash=inst.content_hash))
 
 
 @instrument.command("show")
@@ -111,7 +113,7 @@ def score(answers, batch, output, skip_invalid, show_all, pdf, pptx, fmt, settin
     print_result(result, fmt, show_all)
     for written in (pdf, pptx):
         if written:
-            click.echo(f"wrote {written}", err=True)
+            click.echo(tr(settings.lang, "wrote {path}", path=written), err=True)
 
 
 def _score_batch(source: str, output: str, skip_invalid: bool, instrument: str,
@@ -203,8 +205,11 @@ def panel_generate(seed, respondents, output, settings) -> None:
     from ..services.assessment import write_demo_panel
 
     frame = write_demo_panel(resolve_instrument(settings.instrument), output, seed, respondents)
-    click.echo(f"wrote {len(frame):,} synthetic respondents "
-               f"({frame['organization_id'].nunique():,} organizations) to {output}")
+    lang = settings.lang
+    click.echo(ntr(lang, "wrote {n} synthetic respondents ({organizations} organizations) to "
+                         "{output}", "wrote {n} synthetic respondents ({organizations} "
+                         "organizations) to {output}", len(frame), output=output,
+                   organizations=number(lang, frame["organization_id"].nunique(), 0)))
 
 
 @panel.command("build")
@@ -223,7 +228,10 @@ def panel_build(source, output, settings) -> None:
     inst = resolve_instrument(settings.instrument)
     built = load_panel(inst, source)
     save_panel(inst, built, output)
-    click.echo(f"wrote {built.n:,} scored respondents to {output}")
+    click.echo(ntr(settings.lang, "wrote {n} scored organization ({respondents} respondents) to "
+                                  "{output}", "wrote {n} scored organizations ({respondents} "
+                                  "respondents) to {output}", built.n, output=output,
+                   respondents=number(settings.lang, built.respondents, 0)))
 
 
 COMMANDS = (instrument, score, assess, benchmark, panel)

@@ -46,11 +46,14 @@ def row_bar(path: str):
 
 def emit(frame, fmt: str, output: str | None, title: str, sheet: str = "table") -> None:
     """Print a table (rich, CSV or JSON) or write it to --output (atomically)."""
+    from ..i18n.catalog import ntr
     from ..services.research_files import table_bytes, write_table
+    from .options import error_lang
 
     if output:
         write_table(frame, output, None if fmt == "table" else fmt, sheet=sheet)
-        click.echo(f"wrote {len(frame):,} rows to {output}")
+        click.echo(ntr(error_lang(), "wrote {n} row to {output}", "wrote {n} rows to {output}",
+                       len(frame), output=output))
         return
     if fmt == "xlsx":
         raise SocialMaturityError(Problem("--format xlsx", "needs --output FILE.xlsx"))

@@ -13,6 +13,7 @@ import click
 
 from ..core.settings import use
 from ..errors import Problem, SocialMaturityError, text
+from ..i18n.catalog import ntr, number, percent, tr
 from .options import error_lang, handle_errors, instrument_option, lang_option, with_settings
 from .render import row_bar
 from .research_options import (
@@ -74,11 +75,14 @@ def import_(export, mapping_path, layout, output, recodes, instrument) -> None:
     lang = error_lang()
     for w in result.warnings:
         click.echo(f"warning: {text(w, lang)}", err=True)
-    recoded = sum(r.count for r in result.recodes)
-    click.echo(f"imported {len(result.frame):,} responses ({result.layout} layout, "
-               f"{result.file_format}) to {output}; {recoded:,} values recoded"
-               + (f" (listed in {recodes})" if recodes else "")
-               + f", {len(result.dropped_columns)} columns left out")
+    recoded = number(lang, sum(r.count for r in result.recodes), 0)
+    click.echo(ntr(lang, "imported {n} response ({layout} layout, {format}) to {output}; "
+                         "{recoded} values recoded{listed}, {dropped} columns left out",
+                   "imported {n} responses ({layout} layout, {format}) to {output}; {recoded} "
+                   "values recoded{listed}, {dropped} columns left out", len(result.frame),
+                   layout=result.layout, format=result.file_format, output=output,
+                   recoded=recoded, dropped=len(result.dropped_columns),
+                   listed=tr(lang, " (listed in {path})", path=recodes) if recodes else ""))
 
 
 @click.group()
@@ -102,19 +106,24 @@ def mapping_suggest(export, layout, output, instrument) -> None:
     from ..research.mapping import dump_mapping
     from ..research.suggesting import suggest_mapping
 
-    inst = load_instrument(instrument)
+    inst, lang = load_instrument(instrument), error_lang()
     found, report = suggest_mapping(export, inst, layout)
     write_bytes_atomically(output, dump_mapping(found).encode("utf-8"))
     asked = [c for c in report.columns if c.method != "system column"]
     matched = sum(c.target is not None for c in asked)
-    click.echo(f"wrote {output}: {matched} of {len(asked)} question columns matched "
-               f"({report.matched_share:.0%}), layout {report.layout}")
+    click.echo(tr(lang, "wrote {output}: {matched} of {asked} question columns matched "
+                        "({share}), layout {layout}", output=output, matched=matched,
+                  asked=len(asked), share=percent(lang, report.matched_share),
+                  layout=report.layout))
     for column in report.unmatched:
-        click.echo(f"not matched: {column!r} (map it by hand or add it to ignore)", err=True)
+        click.echo(tr(lang, "not matched: {column!r} (map it by hand or add it to ignore)",
+                      column=column), err=True)
     for label in report.labels:
         if label.option is None:
-            click.echo(f"no option for answer {label.label!r} of {label.question} "
-                       f"({label.rows} rows): add it under values", err=True)
+            click.echo(ntr(lang, "no option for answer {label!r} of {question} ({n} row): add "
+                                 "it under values", "no option for answer {label!r} of "
+                                 "{question} ({n} rows): add it under values", label.rows,
+                           label=label.label, question=label.question), err=True)
 
 
 # -- clean, weight, classify --------------------------------------------------------------------
@@ -170,7 +179,8 @@ def clean(data, output, rules_path, min_completion, speeder_fraction, straightli
     if dropped is not None:
         write_bytes_atomically(report_path, dropped)
     click.echo(report.summary(lang))
-    click.echo(f"wrote {len(kept):,} responses to {output}")
+    click.echo(ntr(lang, "wrote {n} response to {output}", "wrote {n} responses to {output}",
+                   len(kept), output=output))
 
 
 @click.command()
@@ -195,13 +205,21 @@ def weight(data, margins_path, trim, output) -> None:
     spec = load_margins(margins_path, parse_trim(trim))
     frame, column, summary = weigh(read_data(data), spec, None)
     write_table(frame, output, sheet="weighted")
-    state = "" if summary is None or summary.converged in (None, True) else \
-        f"; not converged after {summary.iterations} iterations (largest error " \
-        f"{summary.max_error:.2g}): the trim bounds or the targets cannot all be met"
-    click.echo(f"wrote {len(frame):,} rows with column {column!r} to {output}: "
-               f"{summary.method}, design effect {summary.design_effect:.2f}, effective n "
-               f"{summary.effective_n:,.0f} of {summary.n:,}, weights "
-               f"{summary.min_weight:.2f}–{summary.max_weight:.2f}{state}")
+    lang = error_lang()
+    state = "" if summary is None or summary.converged in (None, True) else tr(
+        lang, "; not converged after {iterations} iterations (largest error {error}): the trim "
+              "bounds or the targets cannot all be met", iterations=summary.iterations,
+        error=f"{summary.max_error:.2g}")
+    click.echo(ntr(lang, "wrote {n} row with column {column!r} to {output}: {method}, design "
+                         "effect {deff}, effective n {effective} of {total}, weights "
+                         "{low}–{high}{state}", "wrote {n} rows with column {column!r} to "
+                         "{output}: {method}, design effect {deff}, effective n {effective} of "
+                         "{total}, weights {low}–{high}{state}", len(frame), column=column,
+                   output=output, method=summary.method, state=state,
+                   deff=number(lang, summary.design_effect, 2),
+                   effective=number(lang, summary.effective_n, 0),
+                   total=number(lang, summary.n, 0), low=number(lang, summary.min_weight, 2),
+                   high=number(lang, summary.max_weight, 2)))
 
 
 @click.command()
@@ -244,13 +262,15 @@ def classify(data, output, roll_up_by, organizations, instrument) -> None:
     write_bytes_atomically(output, first)
     if second is not None:
         write_bytes_atomically(organizations, second)
-    counts = scored["stage"].value_counts()
-    stages = ", ".join(f"{s.key} {counts.get(s.key, 0):,}" for s in inst.stages)
-    click.echo(f"wrote {len(scored):,} respondents to {output}: {stages}; mature "
-               f"{scored['mature'].mean():.1%}")
+    counts, lang = scored["stage"].value_counts(), error_lang()
+    stages = ", ".join(f"{s.key} {number(lang, counts.get(s.key, 0), 0)}" for s in inst.stages)
+    click.echo(ntr(lang, "wrote {n} respondent to {output}: {stages}; mature {share}",
+                   "wrote {n} respondents to {output}: {stages}; mature {share}", len(scored),
+                   output=output, stages=stages, share=percent(lang, scored["mature"].mean(), 1)))
     if orgs is not None:
-        click.echo(f"wrote {len(orgs):,} organizations to {organizations}: mature "
-                   f"{orgs['mature'].mean():.1%}")
+        click.echo(ntr(lang, "wrote {n} organization to {output}: mature {share}",
+                       "wrote {n} organizations to {output}: mature {share}", len(orgs),
+                       output=organizations, share=percent(lang, orgs["mature"].mean(), 1)))
 
 
 from .research_report import findings, report, run  # noqa: E402  (commands over the group)

@@ -9,6 +9,7 @@ import click
 
 from ..core.settings import DEMO_RESPONDENTS, DEMO_SEED
 from ..errors import Problem, SocialMaturityError
+from ..i18n.catalog import ntr, tr
 from .options import format_option, handle_errors, instrument_option, lang_option
 from .render import row_bar
 from .research_options import (
@@ -81,11 +82,13 @@ def findings(data, by, focus, indicators, weights, cluster, strata, level, org_r
         text = json.dumps([f.as_dict() for f in found], ensure_ascii=False, indent=2,
                           default=str) + "\n"
     else:
-        text = "".join(f"{f.rank}. {f.sentence}\n" for f in found) or \
-            f"no comparison stays significant after adjustment (alpha {alpha:g})\n"
+        text = "".join(f"{f.rank}. {f.sentence}\n" for f in found) or tr(
+            lang, "no comparison stays significant after adjustment (alpha {alpha})",
+            alpha=f"{alpha:g}") + "\n"
     if output:
         write_bytes_atomically(output, text.encode("utf-8"))
-        click.echo(f"wrote {len(found)} findings to {output}")
+        click.echo(ntr(lang, "wrote {n} finding to {output}", "wrote {n} findings to {output}",
+                       len(found), output=output))
     else:
         click.echo(text, nl=False)
 
@@ -99,7 +102,7 @@ def write_report_and_say(result, output_dir: str, lang: str, show_all: bool) -> 
         click.echo(line)
     click.echo("")
     for p in paths:
-        click.echo(f"wrote {p}")
+        click.echo(tr(lang, "wrote {path}", path=p))
 
 
 @click.command()

@@ -7,6 +7,7 @@ import json
 
 import click
 
+from ..i18n.catalog import tr
 from .options import with_settings
 
 #: The settings ``serve`` takes as flags.
@@ -35,8 +36,8 @@ def serve(host, port, workers, settings) -> None:
 
     settings = settings.replace(database_url=database.database_url(settings))
     database.upgrade(settings)
-    click.echo(f"socialmaturity on http://{host}:{port} (database "
-               f"{database.shown_url(settings)})")
+    click.echo(tr(settings.lang, "socialmaturity on http://{host}:{port} (database {url})",
+                  host=host, port=port, url=database.shown_url(settings)))
     run(settings, host, port, workers)
 
 
@@ -55,7 +56,8 @@ def db_upgrade(settings) -> None:
     from ..services import database
 
     revision = database.upgrade(settings)
-    click.echo(f"{database.shown_url(settings)}: at revision {revision}")
+    click.echo(tr(settings.lang, "{url}: at revision {revision}",
+                  url=database.shown_url(settings), revision=revision))
 
 
 @click.command()

@@ -60,7 +60,7 @@ def team(answers, round_label, previous, targets, heatmap, xlsx, pdf, fmt, setti
     inst = resolve_instrument(settings.instrument)
     rnd = load_round(inst, answers, round_label, lang)  # bad input ends here, before the panel
     before = load_round(inst, previous, None, lang) if previous else None
-    goals = load_targets(inst, targets, lang) if targets else None
+    goals = load_targets(inst, targets) if targets else None
     panel = load_panel(inst, settings.panel) if settings.panel else demo_panel(inst)
     assessor = Assessor(inst, panel, settings.min_group_size)
     found = assess_round(assessor, rnd, lang, settings.team_min_group, before, goals)
@@ -86,7 +86,7 @@ def team(answers, round_label, previous, targets, heatmap, xlsx, pdf, fmt, setti
         console().print(render_team(found.team, found.result))
     for written in (heatmap, xlsx, pdf):
         if written:
-            click.echo(f"wrote {written}", err=True)
+            click.echo(tr(lang, "wrote {path}", path=written), err=True)
 
 
 COMMANDS = (team,)

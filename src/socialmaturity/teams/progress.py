@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AnswersError, InputFileError, Problem, shown
-from ..i18n.catalog import tr
 from ..instrument.model import Instrument
 from ..instrument.positions import Positions, load_with_positions
 from ..recommendations.scorecard import Scorecard
@@ -89,47 +88,44 @@ class Target:
     score: float  #: the target score (a stage's ``min_score``)
 
 
-def parse_targets(inst: Instrument, data: Any, pos: Positions | None = None,
-                  lang: str = "en") -> list[Target]:
+def parse_targets(inst: Instrument, data: Any, pos: Positions | None = None) -> list[Target]:
     """Targets from a mapping dimension id → stage key or score; ``AnswersError`` listing
     every problem with its place."""
     def where(path: tuple, key: bool = False) -> str:
         return pos.where(path, key=key) if pos else ".".join(map(str, path)) or "targets"
 
     if not isinstance(data, dict):
-        raise AnswersError(Problem(where(()), tr(
-            lang, "expected a mapping of dimension id to a stage key or a score, e.g. "
-                  "strategy: strategic")))
+        raise AnswersError(Problem(where(()), "expected a mapping of dimension id to a stage "
+                                              "key or a score, e.g. strategy: strategic"))
     dims = [d.id for d in inst.dimensions]
     stages = {s.key: s for s in inst.stages}
     problems, out = [], []
     for dim, value in data.items():
         if dim not in dims:
-            problems.append(Problem(where((dim,), True), tr(
-                lang, "{dimension} is not a dimension; valid: {valid}",
-                dimension=shown(dim), valid=", ".join(dims))))
+            problems.append(Problem(where((dim,), True), "{dimension} is not a dimension; "
+                                    "valid: {valid}", dimension=shown(dim), valid=", ".join(dims)))
         elif isinstance(value, str) and value in stages:
             out.append(Target(dim, stages[value].level, stages[value].min_score))
         elif isinstance(value, int | float) and not isinstance(value, bool) \
                 and math.isfinite(value) and 0 <= value <= 100:
             out.append(Target(dim, None, float(value)))
         else:
-            problems.append(Problem(where((dim,)), tr(
-                lang, "{value} is not a target; valid: a stage ({stages}) or a score from 0 to "
-                      "100", value=shown(value), stages=", ".join(stages))))
+            problems.append(Problem(where((dim,)), "{value} is not a target; valid: a stage "
+                                    "({stages}) or a score from 0 to 100", value=shown(value),
+                                    stages=", ".join(stages)))
     if problems:
         raise AnswersError(problems)
     order = {d: i for i, d in enumerate(dims)}
     return sorted(out, key=lambda t: order[t.dimension])
 
 
-def load_targets(inst: Instrument, path: str | Path, lang: str = "en") -> list[Target]:
+def load_targets(inst: Instrument, path: str | Path) -> list[Target]:
     """Targets from a YAML or JSON file (see the module docstring)."""
     try:
         data, pos = load_with_positions(path)
     except InputFileError as exc:
         raise AnswersError(exc.problems) from None
-    return parse_targets(inst, data, pos, lang)
+    return parse_targets(inst, data, pos)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from pydantic import BaseModel
 from ..errors import (
     DatabaseUnavailable,
     Forbidden,
+    Message,
     NotFound,
     Problem,
     SocialMaturityError,
@@ -80,25 +81,57 @@ def wants_json(request: Request) -> bool:
 #: A step of an error's location that names a member of a union (``str``, ``list[str]``),
 #: not a field.
 _UNION_MEMBER = re.compile(r"^(str|int|float|bool|none|bytes|[a-z-]+\[.*\])$")
-_SHOULD = "Input should be "
+#: What a value should have been, by the type error pydantic names.
+_KINDS = {"string_type": Message("text"), "list_type": Message("a list"),
+          "int_type": Message("a whole number"), "float_type": Message("a number"),
+          "bool_type": Message("true/false"),
+          "dict_type": Message("an object of names and values"),
+          "model_attributes_type": Message("an object of names and values")}
+
+
+def _either(kinds: list[Message]) -> Message:
+    """``a, b or c`` in the language it is shown in."""
+    if len(kinds) == 1:
+        return kinds[0]
+    listed = kinds[0]
+    for kind in kinds[1:-1]:
+        listed = Message("{items}, {item}", items=listed, item=kind)
+    return Message("{items} or {last}", items=listed, last=kinds[-1])
+
+
+def _said(error: dict) -> Message:
+    """What is wrong, in our words (pydantic's own are English only)."""
+    kind, ctx = error.get("type"), error.get("ctx") or {}
+    if kind == "missing":
+        return Message("required")
+    if kind == "extra_forbidden":
+        return Message("not a field of this request")
+    if kind == "literal_error":
+        valid = re.split(r",\s*|\s+or\s+", str(ctx.get("expected", "")))
+        return Message("must be one of {valid}", valid=", ".join(valid))
+    if kind == "json_invalid":
+        return Message("not valid JSON (at character {position})", position=error["loc"][-1])
+    return Message("not valid: {detail}", detail=shorten(str(error.get("msg", "")), 120))
 
 
 def validation_problems(exc: RequestValidationError) -> list[Problem]:
-    """One problem per field the types refuse (a union's members in one line), without the
-    value sent (it may be huge or not even valid text)."""
-    messages: dict[str, list[str]] = {}
+    """One problem per field the types refuse (a union's members in one line: "expected
+    text, a list or a number"), in English and Dutch, without the value sent (it may be huge
+    or not even valid text)."""
+    kinds: dict[str, list[Message]] = {}
+    said: dict[str, list[Message]] = {}
     for error in exc.errors():
         loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path")]
+        if error.get("type") == "json_invalid":
+            loc = []
         field = shorten(".".join(p for p in loc if not _UNION_MEMBER.match(p)) or "body")
-        message = str(error.get("msg", "invalid"))
-        if message not in messages.setdefault(field, []):
-            messages[field].append(message)
-    problems = []
-    for field, said in messages.items():
-        if len(said) > 1 and all(m.startswith(_SHOULD) for m in said):
-            wanted = [m[len(_SHOULD):] for m in said]
-            said = [_SHOULD + ", ".join(wanted[:-1]) + " or " + wanted[-1]]
-        problems.append(Problem(field, shorten("; ".join(said), 200)))
+        kind = _KINDS.get(error.get("type"))
+        found = kinds.setdefault(field, []) if kind is not None else said.setdefault(field, [])
+        message = kind if kind is not None else _said(error)
+        if message not in found:
+            found.append(message)
+    problems = [Problem(field, "expected {kinds}", kinds=_either(k)) for field, k in kinds.items()]
+    problems += [Problem(field, m) for field, ms in said.items() for m in ms]
     return problems
 
 
