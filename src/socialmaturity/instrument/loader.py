@@ -357,7 +357,8 @@ def load_instrument(path: str | Path) -> Instrument:
 def bundled_instrument(name: str = DEFAULT_INSTRUMENT) -> Instrument:
     """An instrument that ships with the package, by id."""
     if name not in BUNDLED:
-        raise InstrumentError(f"no bundled instrument {name!r}; bundled: {', '.join(BUNDLED)}")
+        raise InstrumentError(Problem("--instrument", "no bundled instrument {name!r}; "
+                                      "bundled: {valid}", name=name, valid=", ".join(BUNDLED)))
     ref = resources.files("socialmaturity.instrument") / "bundled" / BUNDLED[name]
     text = ref.read_text(encoding="utf-8")
     raw, pos = parse_with_positions(text, f"<bundled>/{BUNDLED[name]}")
