@@ -63,6 +63,18 @@ def emit(frame, fmt: str, output: str | None, title: str, sheet: str = "table") 
         sys.stdout.write(table_bytes(frame, fmt).decode("utf-8"))
 
 
+def write_tables(*tables) -> None:
+    """Write each ``(frame, path, sheet)`` whose frame is not None, in the format of its
+    path's suffix. Every table is made first: nothing is written when one cannot be."""
+    from ..files import write_bytes_atomically
+    from ..intake.writing import format_of, table_bytes
+
+    made = [(path, table_bytes(frame, format_of(path), sheet)) for frame, path, sheet in tables
+            if frame is not None]
+    for path, data in made:
+        write_bytes_atomically(path, data)
+
+
 def rich_table(frame, title: str):
     import math
 

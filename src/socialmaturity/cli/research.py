@@ -15,7 +15,7 @@ from ..core.settings import use
 from ..errors import Problem, SocialMaturityError, text
 from ..i18n.catalog import ntr, number, percent, tr
 from .options import error_lang, handle_errors, instrument_option, lang_option, with_settings
-from .render import row_bar
+from .render import row_bar, write_tables
 from .research_options import (
     data_argument,
     layout_option,
@@ -55,10 +55,8 @@ def import_(export, mapping_path, layout, output, recodes, instrument) -> None:
 
     Example: socialmaturity research import survey.csv --mapping mapping.yaml --output tidy.csv
     """
-    from ..files import write_bytes_atomically
     from ..intake.importing import read_export
     from ..research.mapping import load_mapping
-    from ..services.research_files import table_bytes
 
     mapping = load_mapping(mapping_path) if mapping_path else None
     inst = load_instrument(instrument)
@@ -66,16 +64,12 @@ def import_(export, mapping_path, layout, output, recodes, instrument) -> None:
         task = bar.add_task("Importing", total=None)
         result = read_export(export, layout=layout, mapping=mapping, inst=inst,
                              progress=lambda k: bar.advance(task, k))
-    fmt = "xlsx" if output.lower().endswith(".xlsx") else "csv"
-    data = table_bytes(result.frame, fmt, "tidy")
-    extra = table_bytes(result.recodes_frame(), "csv") if recodes else None
-    write_bytes_atomically(output, data)
-    if extra is not None:
-        write_bytes_atomically(recodes, extra)
+    write_tables((result.frame, output, "tidy"),
+                 (result.recodes_frame() if recodes else None, recodes, "recodes"))
     lang = error_lang()
     for w in result.warnings:
         click.echo(f"warning: {text(w, lang)}", err=True)
-    recoded = number(lang, sum(r.count for r in result.recodes), 0)
+    recoded = number(lang, int(sum(r.count for r in result.recodes)), 0)
     click.echo(ntr(lang, "imported {n} response ({layout} layout, {format}) to {output}; "
                          "{recoded} values recoded{listed}, {dropped} columns left out",
                    "imported {n} responses ({layout} layout, {format}) to {output}; {recoded} "
@@ -122,7 +116,7 @@ def mapping_suggest(export, layout, output, instrument) -> None:
         if label.option is None:
             click.echo(ntr(lang, "no option for answer {label!r} of {question} ({n} row): add "
                                  "it under values", "no option for answer {label!r} of "
-                                 "{question} ({n} rows): add it under values", label.rows,
+                                 "{question} ({n} rows): add it under values", int(label.rows),
                            label=label.label, question=label.question), err=True)
 
 
@@ -160,9 +154,8 @@ def clean(data, output, rules_path, min_completion, speeder_fraction, straightli
 
     Example: socialmaturity research clean tidy.csv --min-completion 0.8 --output clean.csv
     """
-    from ..files import write_bytes_atomically
     from ..research.cleaning import clean as clean_frame
-    from ..services.research_files import load_rules, read_data, table_bytes
+    from ..services.research_files import load_rules, read_data
 
     off = {"incomplete": "incomplete", "duplicate-id": "duplicate_ids",
            "duplicate-answers": "duplicate_answers", "speeders": "speeders",
@@ -172,12 +165,8 @@ def clean(data, output, rules_path, min_completion, speeder_fraction, straightli
                        straightline_min_items=straightline_min,
                        require_finished=require_finished, **{off[r]: False for r in skip})
     kept, report = clean_frame(read_data(data), load_instrument(instrument), rules)
-    fmt = "xlsx" if output.lower().endswith(".xlsx") else "csv"
-    main = table_bytes(kept, fmt, "clean")
-    dropped = table_bytes(report.dropped_frame(), "csv") if report_path else None
-    write_bytes_atomically(output, main)
-    if dropped is not None:
-        write_bytes_atomically(report_path, dropped)
+    write_tables((kept, output, "clean"),
+                 (report.dropped_frame() if report_path else None, report_path, "dropped"))
     click.echo(report.summary(lang))
     click.echo(ntr(lang, "wrote {n} response to {output}", "wrote {n} responses to {output}",
                    len(kept), output=output))
@@ -218,7 +207,7 @@ def weight(data, margins_path, trim, output) -> None:
                    output=output, method=summary.method, state=state,
                    deff=number(lang, summary.design_effect, 2),
                    effective=number(lang, summary.effective_n, 0),
-                   total=number(lang, summary.n, 0), low=number(lang, summary.min_weight, 2),
+                   total=number(lang, int(summary.n), 0), low=number(lang, summary.min_weight, 2),
                    high=number(lang, summary.max_weight, 2)))
 
 
@@ -241,29 +230,22 @@ def classify(data, output, roll_up_by, organizations, instrument) -> None:
     Example: socialmaturity research classify clean.csv -o scored.csv --roll-up organization_id
              --organizations orgs.csv
     """
-    from ..files import write_bytes_atomically
     from ..research.classify import classify as classify_frame
     from ..research.classify import roll_up
-    from ..services.research_files import table_bytes
+    from ..services.research_files import read_data
 
     if bool(roll_up_by) != bool(organizations):
         raise SocialMaturityError(Problem("--roll-up", "give --roll-up COLUMN and "
                                                        "--organizations FILE together"))
-    from ..services.research_files import read_data
 
     inst = load_instrument(instrument)
     frame = read_data(data)
     scored = classify_frame(frame, inst)
     orgs = roll_up(frame, inst, roll_up_by) if roll_up_by else None
-    fmt = "xlsx" if output.lower().endswith(".xlsx") else "csv"
-    first = table_bytes(scored, fmt, "classified")
-    second = table_bytes(orgs, "xlsx" if organizations.lower().endswith(".xlsx") else "csv",
-                         "organizations") if orgs is not None else None
-    write_bytes_atomically(output, first)
-    if second is not None:
-        write_bytes_atomically(organizations, second)
+    write_tables((scored, output, "classified"), (orgs, organizations, "organizations"))
     counts, lang = scored["stage"].value_counts(), error_lang()
-    stages = ", ".join(f"{s.key} {number(lang, counts.get(s.key, 0), 0)}" for s in inst.stages)
+    stages = ", ".join(f"{s.key} {number(lang, int(counts.get(s.key, 0)), 0)}"
+                       for s in inst.stages)
     click.echo(ntr(lang, "wrote {n} respondent to {output}: {stages}; mature {share}",
                    "wrote {n} respondents to {output}: {stages}; mature {share}", len(scored),
                    output=output, stages=stages, share=percent(lang, scored["mature"].mean(), 1)))

@@ -124,7 +124,7 @@ def number(lang: str, value: float, decimals: int = 1) -> str:
     if not math.isfinite(value):
         return f"{value}"
     pattern, locale = _number_format(lang, decimals)
-    return pattern.apply(decimal.Decimal(getattr(value, "item", lambda: value)()), locale)
+    return pattern.apply(decimal.Decimal(value), locale)
 
 
 @lru_cache(maxsize=32)
