@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import InputFileError, InstrumentError, Message, Problem
+from ..errors import InstrumentError, Message, Problem
 from .model import RESERVED_KEYS, Instrument, Question
 from .positions import Positions, load_with_positions, parse_with_positions
 
@@ -346,11 +346,7 @@ def validate_raw(raw: Any, pos: Positions) -> Instrument:
 
 def load_instrument(path: str | Path) -> Instrument:
     """Load an instrument file; raise ``InstrumentError`` naming file:line:col of each problem."""
-    try:
-        raw, pos = load_with_positions(path)
-    except InputFileError as exc:
-        raise InstrumentError(exc.problems) from None
-    return validate_raw(raw, pos)
+    return validate_raw(*load_with_positions(path, InstrumentError))
 
 
 @lru_cache(maxsize=8)

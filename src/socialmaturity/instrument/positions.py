@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import InputFileError, Problem, shorten
+from ..errors import InputFileError, Problem, SocialMaturityError, shorten
 
 PathKey = tuple[Any, ...]
 
@@ -156,9 +156,19 @@ def parse_with_positions(text: str, filename: str) -> tuple[Any, Positions]:
     return data, pos
 
 
-def load_with_positions(path: str | Path) -> tuple[Any, Positions]:
-    """Read a YAML or JSON file; raise ``InputFileError`` when it cannot be read or parsed."""
-    path = Path(path)
+def load_with_positions(path: str | Path, error: type[SocialMaturityError] | None = None
+                        ) -> tuple[Any, Positions]:
+    """Read a YAML or JSON file; raise ``InputFileError`` when it cannot be read or parsed
+    (or ``error`` with the same problems: the reader's own kind of error)."""
+    try:
+        return _load(Path(path))
+    except InputFileError as exc:
+        if error is None:
+            raise
+        raise error(exc.problems) from None
+
+
+def _load(path: Path) -> tuple[Any, Positions]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -1,25 +1,7 @@
 """Mappings: how the columns and answer labels of a survey export become instrument answers.
 
-A mapping is a small YAML file, written by hand or proposed by :func:`suggest_mapping` and
-written out by :func:`dump_mapping`. Every key is optional::
-
-    instrument: social-maturity      # the instrument it is for (checked against the one used)
-    layout: qualtrics                # qualtrics, surveymonkey, google-forms or plain
-    dayfirst: true                   # read 03-04-2026 as 3 April (default: told from the data)
-    timezone: Europe/Amsterdam       # zone of timestamps written without one (default: UTC)
-    columns:                         # source column → what it holds
-      Q1: sector                     # a question id: the column holds answers to that question
-      Q5_1: {question: reach-departments, option: marketing}  # one column per choice: the
-                                     #   option is chosen when the cell is not empty (nor 0)
-      ResponseId: respondent_id      # metadata: respondent_id, organization_id,
-                                     #   duration_seconds, progress, submitted_at, started_at
-      wave: {keep: wave}             # passed through unchanged, under this name
-    values:                          # per question id: source label → option key
-      sector: {"Tech / software": technology}
-      reach-departments: {"Legal": null}     # null drops the answer (reported as a recode)
-      "*": {"Weet niet": dont-know}          # "*": for every question
-    missing: ["-99", "Seen but unanswered"]  # answers that mean "not answered"
-    ignore: [Q5_8_TEXT, Q_RecaptchaScore]    # columns left out of the import
+A mapping is a small YAML file (its keys: the README's "The mapping file"), written by hand or
+proposed by :func:`suggest_mapping` and written out by :func:`dump_mapping`.
 
 **Source column names.** Qualtrics: the export tag of the first header row (``Q1``, ``Q5_1``,
 ``Duration (in seconds)``). SurveyMonkey: the question text of the first header row; a
@@ -376,10 +358,7 @@ def load_mapping(path: str | Path, inst: Instrument | None = None) -> Mapping:
     MappingError
         The file cannot be read, is not valid YAML, or does not describe a mapping.
     """
-    try:
-        data, positions = load_with_positions(path)
-    except SocialMaturityError as exc:
-        raise MappingError(exc.problems) from None
+    data, positions = load_with_positions(path, MappingError)
     mapping = mapping_from_data(data, positions, str(path))
     if inst is not None:
         mapping.check(inst)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import AnswersError, InputFileError, Problem, shown
+from ..errors import AnswersError, Problem, shown
 from ..i18n.catalog import ptr, tr
 from ..instrument.model import Instrument
 from ..instrument.positions import Positions, load_with_positions
@@ -39,6 +39,14 @@ def validate_responses(inst: Instrument, data: Any, pos: Positions | None = None
     def where(path: tuple, key: bool = False) -> str:
         return pos.where(path, key=key) if pos else ".".join(str(p) for p in path)
 
+    def check(part: str, qid: str, value: Any, kept: dict) -> None:
+        norm, err = check_value(inst, qid, value, lang) if value is not None else (None, None)
+        if err:
+            problems.append(Problem(where((part, qid)), "{part}.{qid}: {error}", part=part,
+                                    qid=qid, error=err))
+        elif norm is not None:
+            kept[qid] = norm
+
     if not isinstance(data, dict):
         raise AnswersError(Problem(where(()), "expected a mapping with profile: and answers:"))
     for key in data:
@@ -62,15 +70,8 @@ def validate_responses(inst: Instrument, data: Any, pos: Positions | None = None
                                     "{field}{close}; valid: {valid}", field=shown(qid),
                                     close=did_you_mean(str(qid), profile_ids, lang),
                                     valid=listed(profile_ids)))
-            continue
-        if value is None:
-            continue
-        norm, err = check_value(inst, qid, value, lang)
-        if err:
-            problems.append(Problem(where(("profile", qid)), "profile.{qid}: {error}", qid=qid,
-                                    error=err))
-        elif norm is not None:
-            out.profile[qid] = norm  # type: ignore[assignment]
+        else:
+            check("profile", qid, value, out.profile)
     if require_profile:
         for q in inst.profile:
             if q.required and profile.get(q.id) is None:
@@ -86,15 +87,8 @@ def validate_responses(inst: Instrument, data: Any, pos: Positions | None = None
                 if qid in profile_ids else did_you_mean(str(qid), answer_ids, lang)
             problems.append(Problem(where(("answers", qid), True),
                                     "unknown question id {qid}{hint}", qid=shown(qid), hint=hint))
-            continue
-        if value is None:
-            continue
-        norm, err = check_value(inst, qid, value, lang)
-        if err:
-            problems.append(Problem(where(("answers", qid)), "answers.{qid}: {error}", qid=qid,
-                                    error=err))
-        elif norm is not None:
-            out.answers[qid] = norm
+        else:
+            check("answers", qid, value, out.answers)
     if problems:
         raise AnswersError(problems)
     return out
@@ -104,8 +98,5 @@ def load_responses(inst: Instrument, path: str | Path, *, require_profile: bool 
                    lang: str = "en") -> Responses:
     """Read and validate an answers file (YAML or JSON); a saved, unfinished interview may
     lack required profile fields (``require_profile=False``); messages in ``lang``."""
-    try:
-        data, pos = load_with_positions(path)
-    except InputFileError as exc:
-        raise AnswersError(exc.problems) from None
+    data, pos = load_with_positions(path, AnswersError)
     return validate_responses(inst, data, pos, require_profile=require_profile, lang=lang)

@@ -8,15 +8,9 @@ answers scored again with that one answer changed to the later one
 The effects of several moves do not simply add up (scores are rounded, stages have caps).
 Moves are listed by the size of their effect on the overall score, then on their dimension.
 
-**Targets** are a stage or a score per dimension, from a YAML or JSON file mapping dimension
-id → stage key (``strategic``) or score (0–100)::
-
-    strategy: strategic
-    data: 60
-
-A stage target is met when the dimension's stage (which respects the dimension's own gates)
-reaches it; its gap is the points up to the stage's ``min_score``. A score target is met at
-that score; its gap is the points up to it (0 once met).
+**Targets** (the README's ``--targets``): a stage key or a score (0–100) per dimension. A
+stage target is met when the dimension's stage (gates respected) reaches it, its gap the
+points up to the stage's ``min_score``; a score target is met at that score.
 """
 
 from __future__ import annotations
@@ -26,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import AnswersError, InputFileError, Problem, shown
+from ..errors import AnswersError, Problem, shown
 from ..instrument.model import Instrument
 from ..instrument.positions import Positions, load_with_positions
 from ..recommendations.scorecard import Scorecard
@@ -121,11 +115,7 @@ def parse_targets(inst: Instrument, data: Any, pos: Positions | None = None) -> 
 
 def load_targets(inst: Instrument, path: str | Path) -> list[Target]:
     """Targets from a YAML or JSON file (see the module docstring)."""
-    try:
-        data, pos = load_with_positions(path)
-    except InputFileError as exc:
-        raise AnswersError(exc.problems) from None
-    return parse_targets(inst, data, pos)
+    return parse_targets(inst, *load_with_positions(path, AnswersError))
 
 
 @dataclass(frozen=True)
