@@ -259,14 +259,12 @@ def test_text_helpers():
 
 
 def test_the_documented_example_is_a_valid_mapping(inst, tmp_path):
-    import textwrap
+    from pathlib import Path
 
-    from socialmaturity.research import mapping as module
-
-    doc = module.__doc__
-    example = doc[doc.index("optional::") + len("optional::"):doc.index("**Source column")]
-    path = write(tmp_path, textwrap.dedent(example).strip() + "\n")
-    mapping = load_mapping(path, inst)
-    assert mapping.columns["Q5_1"] == Target.choice("reach-departments", "marketing")
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    section = readme[readme.index("**The mapping file**"):]
+    example = section[section.index("```yaml\n") + 8:section.index("```\n", 10)]
+    mapping = load_mapping(write(tmp_path, example), inst)
+    assert mapping.columns["Q14_1"] == Target.choice("reach-departments", "marketing")
     assert mapping.values["reach-departments"] == {"Legal": None}
     assert mapping.dayfirst is True and mapping.timezone == "Europe/Amsterdam"

@@ -1,48 +1,13 @@
-"""The synthetic demo panel: a seeded, documented model of 2,162 respondents.
+"""The synthetic demo panel: a seeded, documented model of 2,162 respondents (no real
+benchmark data ships with the project).
 
-No real benchmark data ships with the project, so the default benchmark is generated. The
-model (see ``docs/demo-panel.md``):
-
-1. **Organizations.** ``organizations`` (default ``round(respondents / 1.97)``, about 1,100 for
-   2,162) with 1–4 respondents each (shares 42/30/17/11%, then nudged so the sizes add up to
-   ``respondents``). Sector, size band, region and country are drawn per organization from
-   fixed shares (:data:`SECTOR_SHARES`, :data:`SIZE_SHARES`, :data:`REGION_SHARES`,
-   :data:`COUNTRIES`); role and department per respondent.
-2. **Latent maturity.** ``θ_org ~ Normal(μ + sector effect + size effect + region effect,
-   σ_org)``; each respondent ``θ = θ_org + Normal(0, σ_resp)``; per dimension
-   ``θ_d = θ + Normal(0, σ_dim)``. Respondents of one organization therefore answer alike,
-   and items of one dimension correlate more than items of different dimensions.
-3. **Scored answers** from ``θ_d``:
-
-   - single choice: a graded-response (ordered logistic) model over the options ordered by
-     points, ``P(answer ≥ k) = logistic(a · (θ_d − b − c_k))`` with discrimination ``a``,
-     question difficulty ``b`` and category steps ``c_k`` evenly spread over ``±steps``;
-   - multi-select: each option chosen independently with ``logistic(a_j · (θ_d − b_j))``;
-     an exclusive option ("none of these") when nothing else is chosen;
-   - numeric: ``logistic(a · (θ_d − b) + Normal(0, noise))`` mapped linearly onto the
-     question's ``score_range`` with 10% overshoot either side (a reversed range,
-     lower-is-better, works too), clipped to ``min``..``max`` and rounded to whole numbers;
-   - "don't know" (where allowed) at a base rate of 3%, more often at low maturity (1–5% per
-     question); "not applicable" (where allowed) 2%.
-
-   Difficulties come from :attr:`PanelModel.questions` and :attr:`PanelModel.options` where
-   listed, otherwise from the dimension's offset plus the question id (a fixed CRC-32 hash
-   spread over ±0.5), never from the random stream, so they are the same for every seed.
-4. **Classification, on organizations.** The respondents of each organization are rolled up
-   to one set of answers (:mod:`socialmaturity.scoring.rollup`) and scored by the real batch
-   engine; an organization is mature at stage level ≥ 3.
-5. **Perceived outcomes** (agree5), one set per organization given its classified maturity:
-   agree (top-2 box) with the probability in :attr:`PanelModel.outcomes` for the
-   organization's class, tilted within the class by its overall score (the intercept solved so
-   that the class share equals the target exactly in expectation); every respondent of the
-   organization gives the organization's answers.
-
-Randomness is one ``numpy.random.default_rng(seed)`` stream drawn in a fixed order, so a
-seed gives the same panel on every machine. :data:`TARGETS` lists the study's findings the
-default panel is calibrated to, with tolerances (in :mod:`.calibration`);
-:func:`~socialmaturity.benchmark.calibration.calibration_report` checks them.
-Default panel (seed 2021): 2,162 respondents, 1,097 organizations, stages 1–4 at
-25/37/29/9% of the organizations, 38% mature; the score decides 94% of the stages.
+The model is written down in ``docs/demo-panel.md``: organizations of 1–4 respondents with
+profile fields drawn from fixed shares (:mod:`.demo_model`), a latent maturity per
+organization, respondent and dimension, answers from it by graded-response models,
+classification of the rolled-up organizations by the real batch engine, and perceived
+outcomes given that class. One ``numpy.random.default_rng(seed)`` stream drawn in a fixed
+order, so a seed gives the same panel on every machine; :mod:`.calibration` checks the
+study's findings (:data:`~.calibration.TARGETS`) on it.
 """
 
 from __future__ import annotations

@@ -5,15 +5,10 @@
 :func:`~socialmaturity.scoring.batch.score_encoded`), so a respondent gets the same scores and
 stage here as anywhere else in the product; a test holds the two equal.
 
-:func:`roll_up` gives one row per organization. **The roll-up rule** is the product's one
-rule (:mod:`socialmaturity.scoring.rollup`): the respondents' answers are combined per
-question (a single choice: the lower median of the answers given, the highest rung at least
-half of them reach; a multi-select: the options at least half of them chose; a number: the
-lower median; "don't know" defers to colleagues who know), and the organization's combined
-answers are scored by the same engine, so its scores, stage, gates and rule follow exactly as
-for one respondent (the benchmark's peers are rolled up the same way).
-
-Respondents without an organization id count as organizations of their own.
+:func:`roll_up` gives one row per organization by the product's one roll-up rule
+(:mod:`socialmaturity.scoring.rollup`, as the benchmark's peers): the respondents' answers
+combined per question, then scored by the same engine. Respondents without an organization
+id count as organizations of their own.
 
 Equivalent in R for a single-choice question with points ``p``: ``aggregate(p ~
 organization_id, data, function(x) sort(x)[(length(x) + 1) %/% 2])``, then the scoring rules.

@@ -1,33 +1,14 @@
 """The 0/1 indicators of an instrument: what the research comparisons count.
 
-:func:`instrument_indicators` turns the answers of the tidy table (question-id columns holding
-option keys, as the scoring engine reads them) into one 0/1 column per indicator:
-
-==========================  ===========================  ======================================
-question                    indicator (column name)      1 when
-==========================  ===========================  ======================================
-multi-select (scored)       ``<question>=<option>``      the option is chosen; one indicator
-                            e.g.                         per option ("none of these" and other
-                            ``reach-departments=sales``  exclusive options get none)
-single choice (scored)      ``<question>:top2``          the answer is one of the two options
-                                                         with the most points ("top-2 box");
-                                                         for ``strategy-sponsor``: a
-                                                         vice-president or C-level sponsor
-outcome (agree scale)       ``<question>:top2``          agree or strongly agree
-==========================  ===========================  ======================================
-
-Missing answers: "don't know" counts as **0** (not choosing, not agreeing: the respondent
-could not say that they do); an unanswered question and "not applicable" are **missing**
-(NaN), so that respondent is left out of that indicator only. Numeric questions (percentages)
-and profile questions give no indicator; compare on them with your own 0/1 columns.
-
-Each indicator comes with an :class:`IndicatorInfo`: the question, the option(s) that count,
-a short label and the *finding phrase* that completes "Mature organizations are 2.1× as likely
-as less mature ones to ..." (from the instrument's ``finding`` texts; without one, a generic
-phrase built from the question and option texts).
-
-Equivalent in R, roughly: ``as.integer(answer %in% c("agree", "strongly-agree"))`` with
-``NA`` for unanswered, per question.
+:func:`instrument_indicators` turns the answers of the tidy table into one 0/1 column per
+indicator: ``<question>=<option>`` for each option of a scored multi-select (exclusive options
+get none), ``<question>:top2`` for a scored single choice or an outcome statement (one of the
+two answers with the most points: agree or strongly agree). "Don't know" is 0, unanswered and
+"not applicable" are missing (NaN); numeric and profile questions give none (the README's
+"Indicators"). Each comes with an :class:`IndicatorInfo`: the question, the options that
+count, a label and the finding phrase that completes "Mature organizations are 2.1× as likely
+as less mature ones to ..." (the instrument's ``finding`` texts, else a generic phrase).
+R, roughly: ``as.integer(answer %in% c("agree", "strongly-agree"))``, ``NA`` if unanswered.
 """
 
 from __future__ import annotations

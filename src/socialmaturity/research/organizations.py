@@ -20,20 +20,12 @@ roughly :math:`1 + (\bar n - 1)\,\mathrm{ICC}` (Kish). Equivalent R:
 ``anova(lm(score ~ factor(organization_id)))`` gives MSB and MSW.
 
 **Organization level** (:func:`to_organizations`): one row per organization, so that a
-comparison counts organizations, which is what "mature organizations are 2× as likely" claims.
-The rule:
-
-- scores, stage and ``mature``: :func:`~socialmaturity.research.classify.roll_up` (the mean of
-  the respondents' scores, the gates by majority, and the same stage decision as for one
-  respondent), when the table has the instrument's answers;
-- a 0/1 indicator is 1 by ``rule``: ``"majority"`` (default) when **at least half** of the
-  organization's respondents who answered it say yes, the threshold of the product's roll-up
-  of answers (:mod:`socialmaturity.scoring.rollup`: a multi-select option counts when at
-  least half chose it, a single choice is the highest rung at least half reach); ``"any"``
-  when at least one of them does; empty when none of them answered;
-- any other numeric column the analysis names: the mean of the respondents' values; any other
-  column: the first non-empty value;
-- the weight of an organization: the mean of its respondents' weights.
+comparison counts organizations, by the rule of the README's ``--level organization``:
+scores and stage from the respondents' combined answers
+(:func:`~socialmaturity.research.classify.roll_up`); a 0/1 indicator by ``rule``
+(``"majority"``: at least half of those who answered say yes, the roll-up's threshold;
+``"any"``: at least one); other numeric columns averaged, other columns the first value; the
+weight the mean of the respondents' weights.
 """
 
 from __future__ import annotations

@@ -1,33 +1,10 @@
 """Perception gaps: where the departments of one organization see it differently.
 
-**Groups.** A department is shown with at least ``k`` respondents (the setting
-``team-min-group``, default 3). The respondents of smaller departments, and those who chose
-the instrument's own ``other`` department, are pooled into one group ``other``, shown when it
-has at least ``k`` respondents itself; else it is left out of every department figure (its
-respondents still count in the organization's result, the respondent counts and the
-agreement index). So no figure per group rests on fewer than ``k`` people.
-
-**Department scores.** Each group's answers are combined by the roll-up rule and scored by
-the same engine: a cell is the dimension score that group would get as an organization.
-
-**Spread** of a dimension: the highest minus the lowest score among the groups shown (none
-with fewer than two groups).
-
-**Agreement index** of a dimension, over every respondent of the round with a score on it::
-
-    agreement = 1 − σ / σ_max,   σ = √(Σ (xᵢ − x̄)² / n),   σ_max = 50
-
-σ is the population standard deviation of the respondents' own dimension scores (0–100) and
-50 the largest σ scores on 0–100 can have (half the respondents at 0, half at 100). So 1 means
-everyone's answers give the same score and 0 the widest split; 0.8 is a standard deviation of
-10 points. With fewer than two respondents there is no index. In R:
-``1 - sqrt(mean((x - mean(x))^2)) / 50``.
-
-**Disagreement** on a question: the spread of the groups' item scores (0–100) of their
-rolled-up answers, among the groups shown whose roll-up is a real answer (an option or a
-number: not "don't know", "not applicable" or unanswered). Ties are broken by the population
-standard deviation of the respondents' own item scores (real answers only), then by the
-instrument's order. Only questions with a spread above 0 are listed.
+Departments shown (at least ``k`` respondents, the rest pooled as ``other``), their scores
+(each group's answers rolled up and scored by the same engine), the spread and agreement
+index per dimension (``1 − σ / 50`` over the respondents' own dimension scores; R:
+``1 - sqrt(mean((x - mean(x))^2)) / 50``) and the largest disagreements per question, as the
+README's "Team assessments (command line)" defines them.
 """
 
 from __future__ import annotations
