@@ -295,6 +295,17 @@ class QuestionIndex:
     def option_keys(self, question_id: str) -> list[str]:
         return [o.key for o in self.options[question_id]]
 
+    def kept(self, table: str, key: object, make, limit: int = 50_000):
+        """``make()``, kept under ``key`` in this index's ``table`` (emptied past ``limit``
+        entries): what depends on the instrument and a few answers only is made once."""
+        entries = self.__dict__.setdefault(table, {})
+        found = entries.get(key, entries)  # the table itself stands for "not made yet"
+        if found is entries:
+            if len(entries) > limit:
+                entries.clear()
+            found = entries[key] = make()
+        return found
+
     def valid_keys(self, question_id: str) -> list[str]:
         """Every answer key a question accepts, the special answers included."""
         q = self.questions[question_id]

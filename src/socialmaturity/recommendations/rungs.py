@@ -23,11 +23,8 @@ NUMERIC_STEPS = 4
 
 def _points(inst: Instrument, qid: str) -> dict[str, float]:
     """Option key → points (kept on the instrument's index: asked for on every step)."""
-    cache = inst.index.__dict__.setdefault("_rung_points", {})
-    found = cache.get(qid)
-    if found is None:
-        found = cache[qid] = {o.key: o.points or 0.0 for o in inst.index.options[qid]}
-    return found
+    return inst.index.kept("_rung_points", qid, lambda: {
+        o.key: o.points or 0.0 for o in inst.index.options[qid]})
 
 
 def _numeric_value(value: Value | None) -> float | None:
@@ -40,14 +37,8 @@ def next_rungs(inst: Instrument, q: Question, value: Value | None) -> list[Value
     """Every answer one rung above ``value`` (several for a multi-select: one per option that
     could be added); empty at the top or for "not applicable". (The list is shared: do not
     change it.)"""
-    cache = inst.index.__dict__.setdefault("_next_rungs", {})
-    key = (q.id, answer_key(value))
-    found = cache.get(key)
-    if found is None:
-        if len(cache) > 50_000:
-            cache.clear()
-        found = cache[key] = _next_rungs(inst, q, value)
-    return found
+    return inst.index.kept("_next_rungs", (q.id, answer_key(value)),
+                           lambda: _next_rungs(inst, q, value))
 
 
 def _next_rungs(inst: Instrument, q: Question, value: Value | None) -> list[Value]:
@@ -123,12 +114,8 @@ def rung_height(inst: Instrument, rec: Recommendation) -> float:
     ev = rec.evidence
     if ev.min_value is not None:
         return ev.min_value
-    cache = inst.index.__dict__.setdefault("_rung_heights", {})
-    height = cache.get(rec.id)
-    if height is None:
-        points = _points(inst, ev.question)
-        height = cache[rec.id] = min(points[k] for k in ev.favorable or [])
-    return height
+    return inst.index.kept("_rung_heights", rec.id, lambda: min(
+        _points(inst, ev.question)[k] for k in ev.favorable or []))
 
 
 def offered(inst: Instrument, recs: list[Recommendation], answers: dict[str, Value]
@@ -143,14 +130,8 @@ def offered(inst: Instrument, recs: list[Recommendation], answers: dict[str, Val
     if questions is None:
         questions = inst.index.__dict__["_offer_questions"][ids] = tuple(
             dict.fromkeys(r.evidence.question for r in recs))
-    cache = inst.index.__dict__.setdefault("_offered", {})
     key = (ids, tuple(answer_key(answers.get(q)) for q in questions))
-    found = cache.get(key)
-    if found is None:
-        if len(cache) > 10_000:
-            cache.clear()
-        found = cache[key] = _offered(inst, recs, answers)
-    return found
+    return inst.index.kept("_offered", key, lambda: _offered(inst, recs, answers), 10_000)
 
 
 def answer_key(value: Value | None) -> object:

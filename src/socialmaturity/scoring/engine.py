@@ -284,13 +284,8 @@ def decide_one(inst: Instrument, rules: StageRules, threshold: int, gates: dict[
     stages returned are shared: read them, do not change them."""
     key = (threshold, *map(gates.__getitem__, rules.gate_ids),
            *map(dim_levels.__getitem__, rules.dimensions))
-    cache = inst.index.__dict__.setdefault("_decide_one", {})
-    found = cache.get(key)
-    if found is None:
-        if len(cache) > 20_000:
-            cache.clear()
-        found = cache[key] = decide(ONE, rules, threshold, gates, dim_levels)
-    return found
+    return inst.index.kept("_decide_one", key,
+                           lambda: decide(ONE, rules, threshold, gates, dim_levels), 20_000)
 
 
 def finish(ops: Any, inst: Instrument, cols: dict[str, tuple], dims: dict[str, tuple],
@@ -422,9 +417,5 @@ def score_responses(inst: Instrument, responses: Responses) -> Scores:
 def item_score(inst: Instrument, q: Question, value: Value | None) -> float | None:
     """The item score of one validated answer, or None when left out (not applicable)."""
     key = (q.id, tuple(value) if isinstance(value, list) else value)
-    cache = inst.index.__dict__.setdefault("_item_scores", {})
-    if key not in cache:
-        if len(cache) > 100_000:
-            cache.clear()
-        cache[key] = shown_item(*item(ONE, rule_of(inst, q.id), *encode_answer(inst, q, value)))
-    return cache[key]
+    return inst.index.kept("_item_scores", key, lambda: shown_item(
+        *item(ONE, rule_of(inst, q.id), *encode_answer(inst, q, value))), 100_000)

@@ -14,12 +14,7 @@ reliability per dimension → findings (:func:`~socialmaturity.research.findings
 and returns every table in one :class:`ResearchResult`, which
 :func:`~socialmaturity.research.report.write_report` renders to HTML, PDF and XLSX.
 :func:`run_demo` runs it on the synthetic demo panel and checks the study's findings
-(``socialmaturity.benchmark.calibration.TARGETS``).
-
-The file-level helpers (:func:`~socialmaturity.services.research_files.read_data`,
-:func:`~socialmaturity.services.research_files.write_table`,
-:func:`~socialmaturity.services.research_files.load_margins`,
-:func:`~socialmaturity.services.research_files.load_rules`) live in
+(``socialmaturity.benchmark.calibration.TARGETS``). Reading and writing files:
 :mod:`socialmaturity.services.research_files`.
 """
 
