@@ -43,7 +43,7 @@ def layout_text(pdf: bytes, tmp_path) -> str:
 def round_en(social, assessor):
     rnd = load_round(social, [EXAMPLES / "2026"], "2026 Q4")
     before = load_round(social, [EXAMPLES / "2025"], "2025 Q4")
-    goals = load_targets(social, EXAMPLES / "targets.yaml", "en")
+    goals = load_targets(social, EXAMPLES / "targets.yaml")
     return assess_round(assessor, rnd, "en", 3, before, goals)
 
 
@@ -121,7 +121,7 @@ def test_the_command_writes_the_pdf_in_dutch(tmp_path):
                                    str(EXAMPLES / "targets.yaml"), "--lang", "nl", "--pdf",
                                    str(out), "--format", "json"], catch_exceptions=False)
     assert res.exit_code == 0, res.output
-    assert f"wrote {out}" in res.stderr
+    assert f"{out} geschreven" in res.stderr  # the status line in --lang too
     pdf = out.read_bytes()
     check_valid(pdf, tmp_path)
     text = pdf_text(pdf, tmp_path)

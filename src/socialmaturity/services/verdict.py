@@ -95,18 +95,14 @@ def _line(inst: Instrument, q: Question, value: Value | None, min_score: float, 
           lang: str) -> out.AnswerLine:
     """One line of "already" or "next stage asks": it depends on the question, the answer, the
     stage's threshold and the language only, so it is made once per combination."""
-    cache = inst.index.__dict__.setdefault("_answer_lines", {})
     key = (q.id, tuple(value) if isinstance(value, list) else value, min_score, done, lang)
-    found = cache.get(key)
-    if found is None:
-        if len(cache) > 50_000:
-            cache.clear()
+    def make():
         target = None if done else answer_label(inst, q.id,
                                                 stage_rung(inst, q, value, min_score), lang)
-        found = cache[key] = out.AnswerLine.model_construct(
+        return out.AnswerLine.model_construct(
             question=q.id, text=inst.text(q.text, lang),
             answer_label=answer_label(inst, q.id, value, lang), target_label=target)
-    return found
+    return inst.index.kept("_answer_lines", key, make)
 
 
 def dimension_result(inst: Instrument, d, responses: Responses, scores: Scores, ds,
@@ -115,22 +111,18 @@ def dimension_result(inst: Instrument, d, responses: Responses, scores: Scores, 
     stage (which the gates may cap) and the language only, so it is made once per
     combination."""
     answers = responses.answers
-    cache = inst.index.__dict__.setdefault("_dimension_results", {})
     key = (d.id, tuple(answer_key(answers.get(q.id)) for q in d.questions), ds.level, lang)
-    found = cache.get(key)
-    if found is None:
-        if len(cache) > 5_000:  # about 8 MB
-            cache.clear()
+    def make():
         already, asks = dimension_lines(inst, d.id, responses, scores, ds.level, lang)
         level = ds.level
-        found = cache[key] = out.DimensionResult(
+        return out.DimensionResult(
             id=d.id, name=inst.text(d.name, lang), description=inst.text(d.description, lang),
             score=ds.score,
             stage=stage_out(inst, level, lang),
             already=already, next_stage_asks=asks, answered=ds.answered, asked=ds.asked,
             questions=[question_answer(inst, q, answers.get(q.id), scores, lang)
                        for q in d.questions])
-    return found
+    return inst.index.kept("_dimension_results", key, make, 5_000)  # about 8 MB
 
 
 def question_answer(inst: Instrument, q: Question, value: Value | None, scores: Scores,
@@ -138,29 +130,21 @@ def question_answer(inst: Instrument, q: Question, value: Value | None, scores: 
     """One question and its answer: it depends on nothing else, so it is made once per
     combination (``model_construct``: every field is computed here, from validated answers;
     the result's schema test checks the output)."""
-    cache = inst.index.__dict__.setdefault("_question_answers", {})
     key = (q.id, answer_key(value), lang)
-    found = cache.get(key)
-    if found is None:
-        if len(cache) > 50_000:
-            cache.clear()
+    def make():
         item = scores.items.get(q.id)
-        found = cache[key] = out.QuestionAnswer.model_construct(
+        return out.QuestionAnswer.model_construct(
             id=q.id, text=inst.text(q.text, lang), answer=value,
             answer_label=answer_label(inst, q.id, value, lang),
             item_score=None if item is None else round(item, 3))
-    return found
+    return inst.index.kept("_question_answers", key, make)
 
 
 def gate_results(inst: Instrument, scores: Scores, lang: str) -> list[out.GateResult]:
-    cache = inst.index.__dict__.setdefault("_gate_results", {})
     key = (tuple(scores.gates.items()), lang)
-    found = cache.get(key)
-    if found is None:
-        found = cache[key] = [out.GateResult(id=g.id, stage=g.stage, met=scores.gates[g.id],
-                                             text=inst.text(g.text, lang))
-                              for g in inst.rules.gates]
-    return found
+    return inst.index.kept("_gate_results", key, lambda: [
+        out.GateResult(id=g.id, stage=g.stage, met=scores.gates[g.id],
+                       text=inst.text(g.text, lang)) for g in inst.rules.gates])
 
 
 def is_provisional(scores: Scores) -> tuple[bool, int, int]:
@@ -219,15 +203,9 @@ def _pct(x: float | None) -> str:
 def group_label(inst: Instrument, filters: dict[str, str], lang: str) -> str:
     if not filters:
         return tr(lang, "all organizations in the benchmark")
-    cache = inst.index.__dict__.setdefault("_group_labels", {})
     key = (tuple(filters.items()), lang)
-    found = cache.get(key)
-    if found is None:
-        if len(cache) > 50_000:
-            cache.clear()
-        found = cache[key] = " · ".join(inst.option_labels(field, lang)[k]
-                                        for field, k in filters.items())
-    return found
+    return inst.index.kept("_group_labels", key, lambda: " · ".join(
+        inst.option_labels(field, lang)[k] for field, k in filters.items()))
 
 
 def evidence_statement(inst: Instrument, rec, ev: EvidenceFigures, lang: str) -> str:
@@ -283,12 +261,8 @@ def why(inst: Instrument, r: RankedRecommendation, responses: Responses, p75: fl
 def _gaps(inst: Instrument, r: RankedRecommendation, p75: float | None, lang: str) -> str:
     """The dimension's gaps in words (shared by a dimension's steps: made once per
     combination)."""
-    cache = inst.index.__dict__.setdefault("_gap_sentences", {})
     key = (r.dimension, r.score, r.gap_next, r.gap_peers, p75, r.next_stage, lang)
-    found = cache.get(key)
-    if found is None:
-        if len(cache) > 10_000:
-            cache.clear()
+    def make():
         nxt = inst.index.stages[r.next_stage]
         found = tr(lang, "{dimension} scores {score}: {gap} points below {stage} ({min})",
                    dimension=inst.text(inst.index.dimensions[r.dimension].name, lang),
@@ -297,8 +271,8 @@ def _gaps(inst: Instrument, r: RankedRecommendation, p75: float | None, lang: st
         if r.gap_peers > 0 and p75 is not None:
             found += tr(lang, " and {gap} below your peers' top quartile ({p75})",
                         gap=number(lang, r.gap_peers, 0), p75=number(lang, p75, 0))
-        found = cache[key] = found + ". "
-    return found
+        return found + ". "
+    return inst.index.kept("_gap_sentences", key, make, 10_000)
 
 
 def explain(inst: Instrument, scores: Scores, lang: str) -> str:
@@ -407,32 +381,24 @@ def recommendation_out(inst: Instrument, r: RankedRecommendation, responses: Res
 def _change(inst: Instrument, question: str, answer: Value, current: Value | None, lang: str
             ) -> out.Change:
     """An answer change in words (made once per combination)."""
-    cache = inst.index.__dict__.setdefault("_changes", {})
     key = (question, answer_key(answer), answer_key(current), lang)
-    found = cache.get(key)
-    if found is None:
-        if len(cache) > 50_000:
-            cache.clear()
-        found = cache[key] = out.Change(
+    def make():
+        return out.Change(
             question=question, answer=answer,
             question_text=inst.text(inst.index.questions[question].text, lang),
             answer_label=answer_label(inst, question, answer, lang) or "",
             current_label=answer_label(inst, question, current, lang))
-    return found
+    return inst.index.kept("_changes", key, make)
 
 
 def evidence_out(inst: Instrument, rec, ev: EvidenceFigures, lang: str) -> out.EvidenceOut:
     """The evidence as the result shows it: it depends on the recommendation, the evidence's
     group and counts and the language only, so it is made once per combination."""
-    cache = inst.index.__dict__.setdefault("_evidence_out", {})
     key = (rec.id, ev.group.level, ev.group.key, ev.group.n, ev.n_mature, ev.yes_mature,
            ev.n_less, ev.yes_less, ev.widened, lang)
-    found = cache.get(key)
-    if found is None:
-        if len(cache) > 10_000:  # about 15 MB
-            cache.clear()
+    def make():
         ci = ev.ratio_ci
-        found = cache[key] = out.EvidenceOut(
+        return out.EvidenceOut(
             statement=evidence_statement(inst, rec, ev, lang), group=ev.group.filters,
             group_label=group_label(inst, ev.group.filters, lang), n=ev.group.n,
             n_mature=ev.n_mature, n_less_mature=ev.n_less,
@@ -441,4 +407,4 @@ def evidence_out(inst: Instrument, rec, ev: EvidenceFigures, lang: str) -> out.E
             ratio=None if ev.ratio is None else round(ev.ratio, 2),
             ratio_ci=[round(ci[0], 2), round(ci[1], 2)] if ci else None,
             by_definition=ev.by_definition, widened=ev.widened)
-    return found
+    return inst.index.kept("_evidence_out", key, make, 10_000)  # about 15 MB
