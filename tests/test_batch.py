@@ -231,3 +231,49 @@ def test_chunks_give_the_rows_and_scores_of_the_whole_table(tmp_path, monkeypatc
         kept = [r for r in range(300) if r not in (5, 150, 290)]
         assert scores["row"].tolist() == [r + 1 for r in kept]
         assert scores["overall_score"].tolist() == whole.overall[kept].tolist()
+
+
+def _cells(path, monkeypatch, piece_bytes):
+    """The cells read_batches gives for a CSV cut into pieces of ``piece_bytes``."""
+    from socialmaturity.intake import pieces, tables
+
+    monkeypatch.setattr(pieces, "PIECE_BYTES", piece_bytes)
+    monkeypatch.setattr(tables, "BATCH_ROWS", 3)
+    batches = tables.read_batches(path)
+    rows = [row for chunk in batches for row in chunk.to_pylist()]
+    return batches.names, rows
+
+
+def test_pieces_are_cut_only_between_rows(tmp_path, monkeypatch):
+    """A CSV read in pieces (quoted separators and line breaks, CRLF, empty and quoted-empty
+    cells, non-ASCII text) gives the rows Python's csv module reads, however small the pieces."""
+    import csv
+
+    rows = [["name", " note", "n"]] + [
+        [f"r{i}", ['plain', 'a, b', 'two\nlines', '"quoted"', '', 'café ✓'][i % 6],
+         "" if i % 4 == 0 else str(i)] for i in range(40)]
+    path = tmp_path / "t.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\r\n").writerows(rows)
+    expected = [{"name": r[0], "note": r[1] or None, "n": r[2] or None} for r in rows[1:]]
+    for piece_bytes in (1, 7, 64, 1 << 26):
+        names, got = _cells(path, monkeypatch, piece_bytes)
+        assert names == ["name", "note", "n"]
+        assert got == expected, piece_bytes
+    path.write_text("name,note,n\n")  # a header without rows: one empty chunk
+    assert _cells(path, monkeypatch, 7) == (["name", "note", "n"], [])
+
+
+def test_a_piece_that_is_not_utf8_or_has_a_short_row_names_its_line(tmp_path, monkeypatch):
+    import pytest
+
+    from socialmaturity.errors import InputFileError
+
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"a,b\n" + b"1,2\n" * 20 + b"3,caf\xe9\n4,5\n")
+    with pytest.raises(InputFileError, match=r"t\.csv:22: not UTF-8 text"):
+        _cells(path, monkeypatch, 16)
+    path.write_bytes(b"a,b\n" + b"1,2\n" * 20 + b"3\n4,5\n")
+    with pytest.raises(InputFileError, match=r"t\.csv:22: not a valid CSV file: this row has 1 "
+                                             r"cells, the header 2"):
+        _cells(path, monkeypatch, 16)

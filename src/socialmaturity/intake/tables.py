@@ -174,28 +174,34 @@ def _csv_header(path: Path, name: str, fail: Fail, expected: str) -> list[str]:
 
 @dataclass
 class Batches:
-    """A table's column names (trimmed, checked) and its rows in chunks (an iterator);
-    ``rows`` is known once the first chunk is out."""
+    """A table's column names (trimmed, checked) and its rows in chunks (an iterator of Arrow
+    tables of dictionary-encoded text); ``rows`` is the number of rows, estimated from the part
+    of the file read until the last chunk is out."""
 
     names: list[str]
-    chunks: Iterator[pd.DataFrame]
+    chunks: Iterator[Any]
     rows: int | None = None
 
-    def __iter__(self) -> Iterator[pd.DataFrame]:
+    def __iter__(self) -> Iterator[Any]:
         return self.chunks
 
 
 def read_batches(path: str | Path, *, fail: Fail = _input_error,
                  expected: str = Message("a header row and one row per respondent")) -> Batches:
-    """A table in chunks of ``BATCH_ROWS`` rows of categorical text, as :func:`read_table` with
-    ``text`` reads it. The file is parsed in a thread (a CSV by Arrow's multi-threaded reader, a
-    Parquet file row group by row group) and each chunk is made while the caller works on the
-    one before."""
+    """A table in chunks of at most ``BATCH_ROWS`` rows, each an Arrow table of
+    dictionary-encoded text (empty cells null; a cell of another type as :func:`cell_text`).
+    The file is parsed in a thread (a CSV in pieces by Arrow's multi-threaded reader,
+    :mod:`.pieces`; a Parquet file batch by batch) while the caller works on the chunk
+    before."""
     path = _file(path, fail)
     name, suffix = str(path), path.suffix.lower()
     if suffix in (*XLSX_SUFFIXES, *SAV_SUFFIXES):
+        import pyarrow as pa
+
         frame = read_table(path, text=True, fail=fail, expected=expected)
-        return Batches(list(frame.columns), iter([frame]), len(frame))
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        return Batches(list(frame.columns), iter([_text_table(table, list(frame.columns))]),
+                       len(frame))
     if suffix in PARQUET_SUFFIXES:
         import pyarrow.parquet as pq
 
@@ -212,29 +218,58 @@ def read_batches(path: str | Path, *, fail: Fail = _input_error,
     batches = Batches([n.strip() for n in names], iter(()))
     check_names(batches.names, f"{name}:1", fail)
 
-    def chunks() -> Iterator[pd.DataFrame]:
+    def parts() -> Iterator[tuple[Any, float]]:
         if suffix in PARQUET_SUFFIXES:
-            batches.rows = file.metadata.num_rows
-            parts = file.iter_batches(BATCH_ROWS)
-        else:
-            table = _arrow_csv(path, name, fail, dict.fromkeys(names, TEXT()))
-            batches.rows = table.num_rows
-            parts = (table.slice(start, BATCH_ROWS)
-                     for start in range(0, table.num_rows, BATCH_ROWS))
-        empty = True
-        for part in parts:
-            frame = _categorical(part)
-            frame.columns = batches.names
-            empty = False
-            yield frame
-        if empty:  # a header without rows: one empty chunk, so the output gets its header
-            yield pd.DataFrame({n: pd.Categorical([]) for n in batches.names})
+            done, rows = 0, max(1, file.metadata.num_rows)
+            for part in file.iter_batches(BATCH_ROWS):
+                done += part.num_rows
+                yield _text_table(part, batches.names), done / rows
+            return
+        from .pieces import csv_pieces
+
+        yield from csv_pieces(
+            path, names, batches.names,
+            lambda message: _csv_problem(path, name, message, fail),
+            lambda: _csv_problem(path, name, "UTF-8", fail))
+
+    def chunks() -> Iterator[Any]:
+        import pyarrow as pa
+
+        rows = 0
+        for table, share in parts():
+            for start in range(0, table.num_rows, BATCH_ROWS):
+                yield table.slice(start, BATCH_ROWS)
+            rows += table.num_rows
+            batches.rows = max(rows, round(rows / share))
+        batches.rows = rows
+        if not rows:  # a header without rows: one empty chunk, so the output gets its header
+            yield pa.table({n: pa.array([], TEXT()) for n in batches.names})
 
     batches.chunks = _ahead(chunks())
     return batches
 
 
-def _ahead(chunks: Iterator[pd.DataFrame], depth: int = 2) -> Iterator[pd.DataFrame]:
+def _text_table(table: Any, names: list[str]) -> Any:
+    """An Arrow table (or record batch) with every column as dictionary-encoded text: text
+    and dictionary-encoded text as they are, other cells as :func:`cell_text` (``""`` null),
+    each distinct value converted once."""
+    import pyarrow as pa
+
+    arrays = []
+    for column in table.columns:
+        if isinstance(column, pa.ChunkedArray):
+            column = column.combine_chunks()
+        if not pa.types.is_dictionary(column.type):
+            column = column.dictionary_encode()
+        if not pa.types.is_string(column.type.value_type):
+            texts = [cell_text(v) for v in column.dictionary.to_pylist()]
+            column = pa.DictionaryArray.from_arrays(
+                column.indices, pa.array([t or None for t in texts], pa.string()))
+        arrays.append(column)
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+def _ahead(chunks: Iterator[Any], depth: int = 2) -> Iterator[Any]:
     """The chunks, each made in a thread while the one before is used (Arrow parses without
     holding the GIL); an error is raised where the chunk would have been."""
     import queue
@@ -336,7 +371,6 @@ def _text_categories(values: pd.Series) -> pd.Series:
 def cell_text(value: Any) -> str:
     """A cell of an XLSX, SPSS or Parquet file as the text a CSV would hold."""
     from datetime import datetime
-
     if value is None or value is pd.NaT or value is pd.NA or (
             isinstance(value, float | np.floating) and np.isnan(value)):
         return ""

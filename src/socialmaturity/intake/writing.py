@@ -146,38 +146,61 @@ class TableWriter:
         from ..research.workbook import xlsx_bytes
 
         if self.fmt == "xlsx":
-            frame = pd.concat(self._chunks, ignore_index=True) if self._chunks else pd.DataFrame()
+            chunks = [c if isinstance(c, pd.DataFrame) else c.to_pandas() for c in self._chunks]
+            frame = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
             self._file.write(xlsx_bytes({self.sheet: frame}))
         elif self._parquet is not None:
             self._parquet.close()
 
 
-def _arrow_table(frame: pd.DataFrame, *, csv_text: bool, decimals: int | None = None) -> Any:
-    """A frame as an Arrow table. Text (and categorical) columns become dictionary text, made
-    inert for a spreadsheet when ``csv_text``; then float columns become their text too, with
-    ``decimals`` digits (formatted once per distinct value, NaN as an empty cell)."""
+def _arrow_table(frame: Any, *, csv_text: bool, decimals: int | None = None) -> Any:
+    """A frame (pandas or Arrow) as an Arrow table. Text (and categorical) columns become
+    dictionary text, made inert for a spreadsheet when ``csv_text``; then float columns become
+    their text too, with ``decimals`` digits (formatted once per distinct value, NaN as an empty
+    cell)."""
     import pyarrow as pa
 
+    if hasattr(frame, "column_names"):  # Arrow
+        columns = [c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c
+                   for c in frame.columns]
+    else:
+        columns = [_arrow_column(frame[c]) for c in frame.columns]
     arrays = []
-    for column in frame.columns:
-        series = frame[column]
-        if series.dtype.kind == "f":
-            values = series.to_numpy()
+    for series in columns:
+        if pa.types.is_floating(series.type):
+            values = series.to_numpy(zero_copy_only=False)
             arrays.append(_float_text(values, decimals) if csv_text else
                           pa.array(values, mask=np.isnan(values)))
-        elif series.dtype.kind in "iub":
-            arrays.append(pa.array(series.to_numpy()))
+        elif pa.types.is_integer(series.type) or pa.types.is_boolean(series.type):
+            arrays.append(series)
         else:
-            cat = series if isinstance(series.dtype, pd.CategoricalDtype) else \
-                series.astype("category")
-            texts = [str(c) for c in cat.cat.categories]
-            if csv_text:
-                texts = [str(neutral_text(t)) for t in texts]
-            codes = cat.cat.codes.to_numpy().astype(np.int32)
-            arrays.append(pa.DictionaryArray.from_arrays(
-                pa.array(codes, mask=codes < 0), pa.array(texts, type=pa.string())))
-    names = [str(neutral_text(str(c)) if csv_text else c) for c in frame.columns]
+            if not pa.types.is_dictionary(series.type):
+                series = series.dictionary_encode()
+            texts = series.dictionary.to_pylist()
+            if csv_text or not pa.types.is_string(series.dictionary.type):
+                texts = [None if t is None else str(neutral_text(str(t)) if csv_text else t)
+                         for t in texts]
+            arrays.append(pa.DictionaryArray.from_arrays(series.indices,
+                                                         pa.array(texts, type=pa.string())))
+    names = [str(neutral_text(str(c)) if csv_text else c) for c in _names(frame)]
     return pa.table(arrays, names=names)
+
+
+def _names(frame: Any) -> list:
+    return frame.column_names if hasattr(frame, "column_names") else list(frame.columns)
+
+
+def _arrow_column(series: pd.Series) -> Any:
+    """A pandas column as an Arrow array: numbers as they are, all else dictionary text."""
+    import pyarrow as pa
+
+    if series.dtype.kind in "fiub":
+        return pa.array(series.to_numpy())
+    cat = series if isinstance(series.dtype, pd.CategoricalDtype) else series.astype("category")
+    codes = cat.cat.codes.to_numpy().astype(np.int32)
+    return pa.DictionaryArray.from_arrays(
+        pa.array(codes, mask=codes < 0), pa.array([str(c) for c in cat.cat.categories],
+                                                  type=pa.string()))
 
 
 def _float_text(values: np.ndarray, decimals: int | None) -> Any:

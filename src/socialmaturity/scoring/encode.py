@@ -410,11 +410,7 @@ def distinct(values: Any) -> tuple[np.ndarray, list]:
         if not pa.types.is_dictionary(values.type):
             values = values.dictionary_encode()
         if isinstance(values, pa.ChunkedArray):  # one dictionary for every chunk
-            chunks = values.unify_dictionaries().chunks
-            if not chunks:
-                return np.zeros(0, dtype=np.int64), []
-            values = pa.DictionaryArray.from_arrays(
-                pa.concat_arrays([c.indices for c in chunks]), chunks[0].dictionary)
+            values = values.combine_chunks()
         codes = values.indices.fill_null(-1).to_numpy(zero_copy_only=False)
         return codes.astype(np.int64, copy=False), values.dictionary.to_pylist()
     if not hasattr(values, "factorize"):  # not pandas
@@ -430,16 +426,23 @@ def distinct(values: Any) -> tuple[np.ndarray, list]:
     return codes, list(uniques)
 
 
-def encode_column(inst: Instrument, q: Question, values: Any) -> tuple[Column, list[CellProblem]]:
+def encode_column(inst: Instrument, q: Question, values: Any,
+                  known: dict[str, dict] | None = None) -> tuple[Column, list[CellProblem]]:
     """A column of cells (``str | None``) of question ``q``, encoded; each distinct value is
-    checked once. Bad cells are encoded as unanswered and listed in the problems."""
+    checked once (once in all with ``known``: the values checked in earlier chunks of the
+    table, by question id; not for free text, whose distinct values may be a million). Bad
+    cells are encoded as unanswered and listed in the problems."""
     codes, uniques = distinct(values)
     m = len(uniques)
     status = np.full(m + 1, MISSING, dtype=np.int8)  # the last entry: empty cells (code -1)
     value = np.zeros(m + 1, dtype=np.float64 if q.type == "numeric" else np.int64)
     bad: list[tuple[int, Any, Invalid]] = []
+    known = {} if known is None or q.type == "text" else known.setdefault(q.id, {})
     for i, cell in enumerate(uniques):
-        got = check(inst, q, cell if cell is None or isinstance(cell, str) else str(cell))
+        got = known.get(cell)
+        if got is None:
+            got = known[cell] = check(inst, q, cell if cell is None or isinstance(cell, str)
+                                      else str(cell))
         if isinstance(got, Invalid):
             bad.append((i, cell, got))
         else:
@@ -474,10 +477,12 @@ def add_problems(problems: dict[int, list[tuple[str, str]]], inst: Instrument, q
 
 def encode_frame(inst: Instrument, frame: Mapping[str, Any], n: int,
                  questions: list[Question], progress: Callable[[int], None] | None = None,
-                 lang: str = "en") -> tuple[Encoded, dict[int, list[tuple[str, str]]]]:
+                 lang: str = "en", known: dict[str, dict] | None = None
+                 ) -> tuple[Encoded, dict[int, list[tuple[str, str]]]]:
     """Every question column of a table (a DataFrame or a mapping of column → values) encoded
     (a question without a column is unanswered); the problems are (column, what is wrong in
-    ``lang``) keyed by 0-based data row."""
+    ``lang``) keyed by 0-based data row. ``known``: the values checked in earlier chunks of the
+    table, by question id (:func:`encode_column`), filled in."""
     columns: dict[str, Column] = {}
     problems: dict[int, list[tuple[str, str]]] = {}
     for q in questions:
@@ -486,7 +491,7 @@ def encode_frame(inst: Instrument, frame: Mapping[str, Any], n: int,
                                    np.zeros(n, dtype=np.float64 if q.type == "numeric"
                                             else np.int64))
             continue
-        columns[q.id], bad = encode_column(inst, q, frame[q.id])
+        columns[q.id], bad = encode_column(inst, q, frame[q.id], known)
         add_problems(problems, inst, q, bad, lang)
         if progress:
             progress(1)

@@ -60,15 +60,16 @@ def check_columns(inst: Instrument, names, path: str | Path, *,
                                                    "them)", columns=shown))
 
 
-def profile_problems(inst: Instrument, frame, lang: str = "en"
-                     ) -> dict[int, list[tuple[str, str]]]:
+def profile_problems(inst: Instrument, frame, lang: str = "en",
+                     known: dict[str, dict] | None = None) -> dict[int, list[tuple[str, str]]]:
     """Invalid values in single-choice and text profile columns (a text over its question's
-    ``max_length``), and empty required ones, keyed by 0-based data row."""
+    ``max_length``), and empty required ones, keyed by 0-based data row; ``frame`` a DataFrame
+    or a mapping of column → values (``known`` as in :func:`encode_frame`)."""
     problems: dict[int, list[tuple[str, str]]] = {}
     for q in inst.profile:
-        if q.type not in ("single", "text") or q.id not in frame.columns:
+        if q.type not in ("single", "text") or q.id not in frame:
             continue
-        col, bad = encode_column(inst, q, frame[q.id])
+        col, bad = encode_column(inst, q, frame[q.id], known)
         add_problems(problems, inst, q, bad, lang)
         if q.required and q.type == "single":
             bad_rows = {r for p in bad for r in p.rows.tolist()}
@@ -90,34 +91,44 @@ class BatchOutcome:
 
 
 def score_table(inst: Instrument, frame, progress: Callable[[int], None] | None = None,
-                lang: str = "en") -> tuple[BatchScores, dict[int, list[tuple[str, str]]]]:
-    enc, problems = encode_frame(inst, frame, len(frame), inst.scored_questions, progress, lang)
-    for row, items in profile_problems(inst, frame, lang).items():
+                lang: str = "en", known: dict[str, dict] | None = None
+                ) -> tuple[BatchScores, dict[int, list[tuple[str, str]]]]:
+    """Check and score a table (an Arrow table or a DataFrame; ``known`` as in
+    :func:`encode_frame`, for the chunks of one table)."""
+    n = len(frame)
+    if hasattr(frame, "column_names"):  # Arrow
+        frame = dict(zip(frame.column_names, frame.columns, strict=True))
+    enc, problems = encode_frame(inst, frame, n, inst.scored_questions, progress, lang, known)
+    for row, items in profile_problems(inst, frame, lang, known).items():
         problems.setdefault(row, []).extend(items)
     return score_encoded(inst, enc), problems
 
 
-def scores_frame(inst: Instrument, frame, scores: BatchScores, keep: np.ndarray,
+def scores_table(inst: Instrument, table, scores: BatchScores, keep: np.ndarray,
                  first_row: int = 1):
-    """The output table: input row number (``first_row`` for the frame's first), pass-through
-    columns, scores and stages."""
-    import pandas as pd
+    """The output table (Arrow): input row number (``first_row`` for the table's first),
+    pass-through columns, scores and stages, of the rows in ``keep``."""
+    import pyarrow as pa
 
+    def kept(values: np.ndarray) -> np.ndarray:
+        return values if every else values[keep]
+
+    every = bool(keep.all())
     questions = {q.id for q in inst.scored_questions} | {q.id for q in inst.outcomes}
-    out = pd.DataFrame({"row": np.arange(first_row, first_row + len(frame))[keep]})
-    for col in frame.columns:
-        if col not in questions:
-            out[col] = frame[col].array[keep]
-    out["overall_score"] = scores.overall[keep]
-    out["stage"] = pd.Categorical.from_codes(
-        scores.level[keep], categories=[""] + [s.key for s in inst.stages])
-    out["stage_rule"] = pd.Categorical.from_codes(
-        scores.decided_by[keep], categories=["threshold"] + [f"gate:{g.id}" for g in
-                                                            inst.rules.gates]
-        + [f"weakest-link:{d.id}" for d in inst.dimensions])
+    out = {"row": pa.array(kept(np.arange(first_row, first_row + table.num_rows)))}
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        if name not in questions:
+            out[name] = column if every else column.filter(pa.array(keep))
+    out["overall_score"] = pa.array(kept(scores.overall))
+    rules = (["threshold"] + [f"gate:{g.id}" for g in inst.rules.gates]
+             + [f"weakest-link:{d.id}" for d in inst.dimensions])
+    for column, codes, texts in (("stage", scores.level, [""] + [s.key for s in inst.stages]),
+                                 ("stage_rule", scores.decided_by, rules)):
+        out[column] = pa.DictionaryArray.from_arrays(
+            pa.array(kept(codes).astype(np.int32)), pa.array(texts, pa.string()))
     for d in inst.dimensions:
-        out[f"{d.id}_score"] = scores.dimensions[d.id][keep]
-    return out
+        out[f"{d.id}_score"] = pa.array(kept(scores.dimensions[d.id]))
+    return pa.table(out)
 
 
 class _NothingWritten(Exception):
@@ -140,12 +151,13 @@ def score_csv(inst: Instrument, source: str | Path, output: str | Path, *,
     steps, told = len(inst.scored_questions), 0
     lines = Path(source).suffix.lower() not in (*tables.PARQUET_SUFFIXES, *tables.SAV_SUFFIXES)
     shown: list[Problem] = []
+    known: dict[str, dict] = {}  # the values checked in the chunks before
     rows = written = bad = 0
     try:
         # CSV: no formulas (OWASP), scores with one decimal; Parquet: the numbers as they are
         with TableWriter(output, decimals=1) as writer:
             for frame in batches:
-                scores, problems = score_table(inst, frame, lang=lang)
+                scores, problems = score_table(inst, frame, lang=lang, known=known)
                 for row in sorted(problems)[:max(0, MAX_LISTED - min(bad, MAX_LISTED))]:
                     at = rows + row
                     for column, text in problems[row]:  # the header is line 1
@@ -156,11 +168,12 @@ def score_csv(inst: Instrument, source: str | Path, output: str | Path, *,
                 if skip_invalid or not bad:
                     keep = np.ones(len(frame), dtype=bool)
                     keep[list(problems)] = False
-                    writer.write(scores_frame(inst, frame, scores, keep, rows + 1))
+                    writer.write(scores_table(inst, frame, scores, keep, rows + 1))
                     written += int(keep.sum())
                 rows += len(frame)
                 if progress:
-                    done = int(steps * rows / max(1, batches.rows or rows))
+                    done = min(steps, max(told, int(steps * rows /
+                                                    max(1, batches.rows or rows))))
                     progress(done - told)
                     told = done
             if bad and not skip_invalid:
