@@ -17,8 +17,9 @@ Limits are checked before a file is parsed: an XLSX must unpack to at most the s
 refused (one pass over the names, naming both positions). Errors name the file, and the line,
 row and column where they can.
 
-:func:`read_batches` reads a batch table in chunks of rows, parsed ahead in a thread while
-the caller works on the previous chunk (``score --batch``).
+:func:`read_batches` reads a batch table in chunks of rows as Arrow tables, parsed ahead in a
+thread while the caller works on the previous chunk (``score --batch``; a CSV in pieces,
+:mod:`.pieces`).
 """
 
 from __future__ import annotations
