@@ -6,12 +6,16 @@ import ast
 import re
 import string
 from datetime import date as Date
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_keywords, parse_mapping_cfg
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from socialmaturity.errors import Message, Problem, SocialMaturityError
 from socialmaturity.i18n.catalog import LANGUAGES, date, ntr, number, percent, ptr, read_catalog, tr
@@ -122,6 +126,19 @@ def test_translation_and_numbers():
     assert percent("en", 0.645) == "64%" and percent("nl", 0.125, 1) == "12,5%"
     assert date("nl", Date(2026, 11, 27)) == "27 november 2026"
     assert date("en", Date(2026, 11, 27)) == "November 27, 2026"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(value=st.one_of(st.floats(-1e15, 1e15),  # Babel itself fails beyond 28 digits
+                       st.floats(-1e7, 1e7), st.integers(-10**6, 10**6).map(lambda i: i / 8),
+                       st.integers(-10**5, 10**5).map(lambda i: i / 1000)),
+       decimals=st.integers(0, 4), lang=st.sampled_from(LANGUAGES))
+def test_number_is_babels_format_decimal(value, decimals, lang):
+    """number() writes what Babel's CLDR formatting writes of the exact value (ties on the
+    exact binary value to even, negative zero kept, thousands grouped), only faster."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    expected = format_decimal(Decimal(value), format=pattern, locale=lang)
+    assert number(lang, value, decimals) == expected
 
 
 def test_plurals_and_context():
