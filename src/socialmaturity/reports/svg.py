@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
-from .templating import template
+from .templating import Raw, template
 
 FONT = "Inter, 'Helvetica Neue', Arial, sans-serif"
 INK = "#1f2937"      # text: 14.7:1 on white
@@ -21,8 +21,10 @@ BAR = "#7d8fb3"      # histogram bars: 3.3:1
 STEP = "#e8edf5"     # a stage that is not the current one (ink on it: 12.5:1)
 STEP_LINE = "#6b7280"
 
-PALETTE = {"FONT": FONT, "INK": INK, "MUTED": MUTED, "GRID": GRID, "ORG": ORG, "TOP": TOP,
-           "BAR": BAR, "STEP": STEP, "STEP_LINE": STEP_LINE}
+#: The palette as the templates see it (globals of their environment, already safe text).
+PALETTE = {name: Raw(value) for name, value in {
+    "FONT": FONT, "INK": INK, "MUTED": MUTED, "GRID": GRID, "ORG": ORG, "TOP": TOP, "BAR": BAR,
+    "STEP": STEP, "STEP_LINE": STEP_LINE}.items()}
 
 
 def wrap_label(text: str, font_size: float, max_width: float, max_lines: int = 3,
@@ -47,7 +49,7 @@ def render(name: str, *, width: float, height: float, prefix: str, title: str, d
     """The chart template ``name`` with its frame (size, ids, title and description) and
     ``view``; every text is escaped where the template places it."""
     return template(name).render(width=width, height=height, prefix=prefix, title=title,
-                                 desc=desc, **PALETTE, **view)
+                                 desc=desc, **view)
 
 
 class View(dict):

@@ -33,9 +33,11 @@ def text(value: object) -> str:
     """What a ``{{ value }}`` prints: text content escaped, safe values as they are, a float
     with one decimal."""
     kind = type(value)
+    if kind is Raw:
+        return value
     if kind is float:
         return f"{value:.1f}"
-    if kind is Raw or kind is int or isinstance(value, Markup):
+    if kind is int or isinstance(value, Markup):
         return str(value)
     if isinstance(value, float):  # numpy's float64
         return f"{value:.1f}"
@@ -55,6 +57,9 @@ def _environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.filters["attr"] = attr
     env.filters["g"] = lambda x: Raw(f"{x:g}")     # a size: as short as it goes
+    from .svg import PALETTE
+
+    env.globals.update(PALETTE)  # the charts' colours and font, in every template and macro
     return env
 
 
