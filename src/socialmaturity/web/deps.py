@@ -108,10 +108,25 @@ def api_actor(request: Request) -> Actor:
     return actor
 
 
-Service = Annotated[Respondents, Depends(get_service)]
+async def _service(request: Request) -> Respondents:
+    return get_service(request)
+
+
+async def _page_language(request: Request) -> str:
+    return negotiate(request)
+
+
+async def _message_language(request: Request) -> str:
+    return message_language(request)
+
+
+# The service and the languages are ``async def`` dependencies (they only read the request):
+# FastAPI runs a plain ``def`` dependency in its thread pool, a thread hop per dependency and
+# request. The actors stay plain: they query the database.
+Service = Annotated[Respondents, Depends(_service)]
 AccountsService = Annotated[Accounts, Depends(get_accounts)]
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 OptionalActor = Annotated[Actor | None, Depends(optional_actor)]
 ApiActor = Annotated[Actor, Depends(api_actor)]
-PageLanguage = Annotated[str, Depends(negotiate)]
-MessageLanguage = Annotated[str, Depends(message_language)]
+PageLanguage = Annotated[str, Depends(_page_language)]
+MessageLanguage = Annotated[str, Depends(_message_language)]
