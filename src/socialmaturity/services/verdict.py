@@ -115,7 +115,7 @@ def dimension_result(inst: Instrument, d, responses: Responses, scores: Scores, 
     def make():
         already, asks = dimension_lines(inst, d.id, responses, scores, ds.level, lang)
         level = ds.level
-        return out.DimensionResult(
+        return out.DimensionResult.model_construct(
             id=d.id, name=inst.text(d.name, lang), description=inst.text(d.description, lang),
             score=ds.score,
             stage=stage_out(inst, level, lang),
@@ -359,17 +359,18 @@ def meaning(inst: Instrument, scores: Scores, steps: list[Step], lang: str) -> l
 def recommendation_out(inst: Instrument, r: RankedRecommendation, responses: Responses,
                        p75: float | None, lang: str) -> out.RecommendationOut:
     """One next step as the result shows it. Every field is computed here from the ranking and
-    the what-if."""
+    the what-if (``model_construct``: nothing to validate; the result's schema test checks the
+    output)."""
     rec, e = r.recommendation, r.effect
     question = rec.evidence.question
-    return out.RecommendationOut(
+    return out.RecommendationOut.model_construct(
         rank=r.rank, id=rec.id, dimension=r.dimension,
         dimension_name=inst.text(inst.index.dimensions[r.dimension].name, lang),
         title=inst.text(rec.title, lang), action=inst.text(rec.action, lang),
         owner=inst.text(rec.owner, lang), why=why(inst, r, responses, p75, lang),
         priority=r.priority, gap_to_next_stage=r.gap_next, gap_to_peer_top_quartile=r.gap_peers,
         change=_change(inst, question, r.answer, responses.answers.get(question), lang),
-        effect=out.Effect(
+        effect=out.Effect.model_construct(
             overall_before=e.overall_before, overall_after=e.overall_after,
             stage_before=stage_key(inst, e.stage_before),
             stage_after=stage_key(inst, e.stage_after),
