@@ -22,7 +22,25 @@ RESULT_CACHE_SIZE = 512
 
 
 class UnknownToken(SocialMaturityError):
-    """No assessment has this resume link."""
+    """No assessment has this resume link (a revoked invitation's neither)."""
+
+
+class RoundClosed(AnswersError):
+    """The round of an invitation is closed: it takes no more answers."""
+
+
+#: The profile fields an invitation fills in and locks (those the instrument asks): the
+#: organization's name and profile, and the invitation's department.
+LOCKED_FIELDS = ("organization", "sector", "size", "region", "department")
+
+
+def locked_fields(inst: Instrument, respondent) -> tuple[str, ...]:
+    """The profile fields ``respondent`` may not change: for an invitation, those of
+    :data:`LOCKED_FIELDS` the instrument has; none for a single respondent."""
+    if not getattr(respondent, "invited", False):
+        return ()
+    return tuple(f for f in LOCKED_FIELDS if f in inst.index.questions
+                 and inst.index.section[f] == "profile")
 
 
 @dataclass(frozen=True)
@@ -136,14 +154,26 @@ class Respondents:
         return new.token
 
     def find(self, token: str):
+        """The respondent of the link ``token``; ``UnknownToken`` for an unknown link and for
+        a revoked invitation's alike."""
         respondent = self.store.find(token) if token else None
-        if respondent is None:
+        if respondent is None or respondent.status == "revoked":
             raise UnknownToken(Problem("token", "no assessment has this link; start a new one"))
         return respondent
 
-    def complete(self, token: str) -> None:
-        """Mark the assessment of ``token`` as finished (its link opens on the result)."""
-        self.store.complete(self.find(token).respondent_id)
+    def complete(self, token: str, lang: str = "en") -> None:
+        """Mark the assessment of ``token`` as finished (its link opens on the result);
+        ``RoundClosed`` when its round is closed."""
+        respondent = self.find(token)
+        self.refuse_closed(respondent, lang)
+        self.store.complete(respondent.respondent_id)
+
+    @staticmethod
+    def refuse_closed(respondent, lang: str = "en") -> None:
+        if respondent.round_status == "closed":
+            raise RoundClosed(Problem("round", "this round is closed: it takes no more "
+                                               "answers. Your answers so far are kept; ask "
+                                               "your facilitator if you still want to answer."))
 
     def responses(self, token: str):
         respondent = self.find(token)
@@ -163,11 +193,34 @@ class Respondents:
         each named in ``lang`` (options by their labels with ``labels``: web forms)."""
         clean, problems = check_answers(self.instrument, values, lang, labels=labels)
         respondent = self.find(token)
+        self.refuse_closed(respondent, lang)
+        problems += self._locked(respondent, clean, lang, labels=labels)
         if problems:
             raise AnswersError(problems)
         if clean:
             self.store.save_answers(respondent.respondent_id, clean)
         return clean
+
+    def _locked(self, respondent, clean: dict[str, Any], lang: str, *,
+                labels: bool) -> list[Problem]:
+        """A problem per locked profile field (:func:`locked_fields`) that ``clean`` would
+        change. A web form (``labels``) shows them read-only and does not send them: a field
+        it leaves empty is kept, not cleared."""
+        locked = locked_fields(self.instrument, respondent)
+        given = [f for f in locked if f in clean]
+        if not given:
+            return []
+        stored = self.store.answers(respondent.respondent_id)
+        problems = []
+        for f in given:
+            if clean[f] == stored.get(f):
+                continue
+            if clean[f] is None and labels:
+                del clean[f]
+                continue
+            problems.append(Problem(f, "{field} is set for your organization by the facilitator "
+                                       "who invited you and cannot be changed here", field=f))
+        return problems
 
     def result(self, token: str, lang: str) -> tuple[Any, AssessmentResult]:
         """The respondent and the complete result; raise ``AnswersError`` naming required

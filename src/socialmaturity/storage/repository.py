@@ -62,14 +62,23 @@ class Respondent:
     instrument_version: str
     instrument_hash: str
     language: str
-    status: str  # "open" or "completed"
+    status: str  # "open", "completed" or "revoked" (an invitation taken back)
     created_at: datetime
     updated_at: datetime
     completed_at: datetime | None
+    #: the department an invitation of a team round answers for; None otherwise
+    department: str | None = None
+    #: the round's status: "open", or "closed" (it takes no more answers)
+    round_status: str = "open"
 
     @property
     def completed(self) -> bool:
         return self.status == "completed"
+
+    @property
+    def invited(self) -> bool:
+        """An invitation of a team round (its organization's profile is set for it)."""
+        return self.department is not None
 
 
 def encode_value(question_id: str, value: object) -> str:
@@ -100,6 +109,8 @@ _RESPONDENT_COLUMNS = (
     respondents.c.created_at,
     respondents.c.updated_at,
     respondents.c.completed_at,
+    respondents.c.department,
+    rounds.c.status.label("round_status"),
 )
 
 _RESPONDENT_JOIN = (

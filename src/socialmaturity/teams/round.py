@@ -11,14 +11,18 @@ respondent's, so stage, percentile, recommendations and what-if effects are the 
 **Departments** are the options of the instrument's ``department`` profile question; every
 answers file of a round names one. The fields of the instrument's peer group (sector, size,
 region) describe the organization and must be the same in every file of a round.
+
+A round comes from answers files (:func:`load_round`), from respondents already checked
+(:func:`make_round`) or from answers kept in the database (:func:`stored_round`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -108,6 +112,31 @@ def make_round(inst: Instrument, respondents: Sequence[Respondent],
     if problems or more:
         raise AnswersError(problems + more)
     return Round(inst, tuple(respondents), profile, label)
+
+
+def stored_round(inst: Instrument, stored: Sequence[tuple[str, str, Mapping[str, Any]]],
+                 label: str | None = None, lang: str = "en") -> Round:
+    """A round from answers kept in a database: (source, department, question id → value)
+    per completed respondent. Each respondent's answers are checked as an answers file's are
+    (:func:`~socialmaturity.scoring.answers.validate_responses`); answers to questions the
+    instrument no longer asks are left out. Then as :func:`make_round`."""
+    section = inst.index.section
+    problems: list[Problem] = []
+    respondents: list[Respondent] = []
+    for source, department, values in stored:
+        data: dict[str, dict[str, Any]] = {"profile": {}, "answers": {}}
+        for qid, value in values.items():
+            if qid in section:
+                data["profile" if section[qid] == "profile" else "answers"][qid] = value
+        try:
+            responses = validate_responses(inst, data, require_profile=False, lang=lang)
+        except AnswersError as exc:
+            problems += [Problem(source, p.text(lang)) for p in exc.problems]
+            continue
+        respondents.append(Respondent(source, department, responses))
+    if problems:
+        raise AnswersError(problems)
+    return make_round(inst, respondents, label, lang)
 
 
 def _organization_profile(inst: Instrument, respondents: Sequence[Respondent],

@@ -18,6 +18,7 @@ from ..instrument.model import TEXT_MAX_LENGTH
 from ..services.respondents import (
     RESULT_CACHE_SIZE,
     Respondents,
+    RoundClosed,
     form_values,
     missing,
     sections,
@@ -328,9 +329,14 @@ async def complete(request: Request, token: str) -> Response:
 def complete_form(request: Request, token: str, ok: bool) -> Response:
     svc = service(request)
     svc.find(token)  # an unknown link is 404 before a stale form is 403
+    lang = negotiate(request)
     if not ok:
-        return forbid(request, negotiate(request))
-    svc.complete(token)
+        return forbid(request, lang)
+    try:
+        svc.complete(token, lang)
+    except RoundClosed as exc:
+        return page(request, "error.html", lang, status=422, title=tr(lang, "Round closed"),
+                    message=exc.problems[0].message_in(lang))
     return RedirectResponse(f"/a/{quote(token)}/result", status_code=303)
 
 

@@ -1,0 +1,473 @@
+"""Use cases of facilitators and viewers: organizations, their rounds and invitations, shares,
+the organization's result of a round, and the data rights (export, erase).
+
+Every method takes the acting :class:`~.accounts.Actor` first and checks access itself, so
+the pages, the JSON API and the command line obey one rule:
+
+- a facilitator may do everything on the organizations they own; an admin on every one;
+- a viewer may read (``get``, ``round_result``, the dashboard) what is shared with them, and
+  is refused any write (``Forbidden``, 403);
+- anything else is ``NotFound`` (404), the same as an id that does not exist: nothing tells
+  another facilitator's organization from none at all.
+
+``export`` and ``erase`` also take ``None``: the command line, run by the machine's admin.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ..errors import AnswersError, Forbidden, NotFound, Problem, shown
+from ..i18n.catalog import tr
+from ..instrument.model import Instrument
+from ..reports.team import TeamResult
+from ..storage.organizations import (
+    OrganizationRow,
+    OrganizationStore,
+    RoundRow,
+    ShareRow,
+    invitation_token,
+)
+from ..storage.repository import AssessmentStore, now
+from ..storage.tables import NAME_LENGTH, PROFILE_LENGTH
+from ..teams.progress import Target, parse_targets
+from ..teams.round import DEPARTMENT, Round, department_keys, stored_round
+from .accounts import Actor
+from .assessment import Assessor
+from .respondents import Respondents, missing
+from .teams import assess_round
+
+#: Round results kept (see :meth:`Organizations.team_round`).
+RESULT_CACHE_SIZE = 64
+
+#: The profile fields of an organization (option keys of the instrument's profile questions).
+PROFILE_FIELDS = ("sector", "size", "region")
+
+
+@dataclass(frozen=True)
+class OrganizationSummary:
+    """An organization on a dashboard: profile (keys and labels), rounds, the latest round's
+    name and status, and how many of its invited have answered."""
+
+    id: int
+    name: str
+    sector: str | None
+    size: str | None
+    region: str | None
+    sector_label: str | None
+    size_label: str | None
+    region_label: str | None
+    rounds: int
+    latest_round: str | None
+    latest_status: str | None
+    invited: int
+    completed: int
+
+
+@dataclass(frozen=True)
+class OrganizationView:
+    """One organization: profile, owner, rounds with counts; its shares for the owner and
+    admins (None for a viewer), and whether the actor may change it."""
+
+    id: int
+    name: str
+    profile: dict[str, str | None]
+    labels: dict[str, str | None]
+    owner_email: str | None
+    created_at: datetime
+    rounds: list[RoundRow]
+    shares: list[ShareRow] | None
+    can_edit: bool
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """An invitation just made: its id, link token (``/a/{token}``) and department."""
+
+    id: int
+    token: str
+    department: str
+
+
+@dataclass(frozen=True)
+class InvitationRow:
+    """An invitation of a round as its facilitator sees it; ``token`` is None once revoked."""
+
+    id: int
+    department: str
+    department_label: str
+    status: str
+    token: str | None
+    created_at: datetime
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DepartmentCount:
+    department: str
+    label: str
+    invited: int
+    completed: int
+
+
+def _name(value: Any, where: str, lang: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise AnswersError(Problem(where, "give a name (at most {limit} characters)",
+                                             limit=NAME_LENGTH))
+    value = value.strip()
+    if len(value) > NAME_LENGTH:
+        raise AnswersError(Problem(where, "the name has {n} characters; at most "
+                                                   "{limit}", n=len(value), limit=NAME_LENGTH))
+    return value
+
+
+def _option(inst: Instrument, qid: str, value: Any, lang: str) -> str:
+    keys = inst.index.option_keys(qid) if qid in inst.index.questions else []
+    if not isinstance(value, str) or value not in keys or len(value) > PROFILE_LENGTH:
+        raise AnswersError(Problem(qid, "{value} is not an option; valid: {valid}",
+                                           value=shown(value), valid=", ".join(keys)))
+    return value
+
+
+class Organizations:
+    """Organizations, rounds, invitations and shares over one store and assessor."""
+
+    def __init__(self, store: AssessmentStore, assessor: Assessor, accounts=None, *,
+                 min_group: int = 3):
+        self.store = store if isinstance(store, OrganizationStore) \
+            else OrganizationStore(store.engine)
+        self.assessor = assessor
+        self.accounts = accounts
+        self.min_group = min_group
+        self.respondents = Respondents(self.store, assessor)
+        self._secret: str | None = None
+        self._results: OrderedDict = OrderedDict()
+
+    @property
+    def instrument(self) -> Instrument:
+        return self.assessor.instrument
+
+    # -- access ---------------------------------------------------------------------------
+
+    def _readable(self, actor: Actor, org_id: int) -> OrganizationRow:
+        """The organization if ``actor`` may read it; ``NotFound`` otherwise."""
+        row = self.store.organization(org_id, actor.user_id) \
+            if isinstance(org_id, int) and not isinstance(org_id, bool) else None
+        if row is not None and row.owner_id is not None and (
+                actor.admin or row.owner_id == actor.user_id or row.shared):
+            return row
+        raise NotFound(Problem("organization", "no organization with this id"))
+
+    def _writable(self, actor: Actor, org_id: int) -> OrganizationRow:
+        """The organization if ``actor`` may change it; ``Forbidden`` for one they may only
+        read, ``NotFound`` for one they may not see."""
+        row = self._readable(actor, org_id)
+        if actor.admin or row.owner_id == actor.user_id:
+            return row
+        raise Forbidden(Problem("organization", "this organization is shared with you to "
+                                                "read; only its facilitator can change it"))
+
+    def _round(self, actor: Actor, round_id: int, write: bool) -> RoundRow:
+        found = self.store.round(round_id) \
+            if isinstance(round_id, int) and not isinstance(round_id, bool) else None
+        if found is None:
+            raise NotFound(Problem("round", "no round with this id"))
+        try:
+            (self._writable if write else self._readable)(actor, found.organization_id)
+        except NotFound:
+            raise NotFound(Problem("round", "no round with this id")) from None
+        return found
+
+    def _audit(self, action: str, actor: Actor | None, org_id: int | None,
+               address: str | None = None, detail: str = "") -> None:
+        audit = getattr(self.accounts, "audit", None)
+        if audit is not None:
+            audit(action, actor, org_id, address, detail)
+        else:
+            self.store.audit(action, actor.user_id if actor else None, org_id, address, detail)
+
+    # -- organizations --------------------------------------------------------------------
+
+    def create(self, actor: Actor, name: str, sector: str, size: str, region: str,
+               lang: str = "en") -> int:
+        """A new organization owned by ``actor`` (a facilitator or admin)."""
+        if actor.role not in ("facilitator", "admin"):
+            raise Forbidden(Problem("organization", "only a facilitator can create organizations"))
+        inst = self.instrument
+        problems = []
+        values = {}
+        for qid, value in (("name", name), ("sector", sector), ("size", size),
+                           ("region", region)):
+            try:
+                values[qid] = _name(value, qid, lang) if qid == "name" \
+                    else _option(inst, qid, value, lang)
+            except AnswersError as exc:
+                problems += exc.problems
+        if problems:
+            raise AnswersError(problems)
+        return self.store.create_organization(owner_id=actor.user_id, **values)
+
+    def dashboard(self, actor: Actor) -> list[OrganizationSummary]:
+        """The organizations ``actor`` sees: owned (facilitator), shared (viewer), all
+        (admin); one query."""
+        if actor.admin:
+            rows = self.store.dashboard(None)
+        else:
+            rows = self.store.dashboard(actor.user_id, shared_only=actor.role == "viewer")
+        inst, lang = self.instrument, "en"
+        labels = {f: inst.option_labels(f, lang) if f in inst.index.questions else {}
+                  for f in PROFILE_FIELDS}
+        return [OrganizationSummary(
+            id=r.id, name=r.name, sector=r.sector, size=r.size, region=r.region,
+            sector_label=labels["sector"].get(r.sector), size_label=labels["size"].get(r.size),
+            region_label=labels["region"].get(r.region), rounds=r.rounds,
+            latest_round=r.latest_round, latest_status=r.latest_status, invited=r.invited,
+            completed=r.completed) for r in rows]
+
+    def labelled(self, summaries: list[OrganizationSummary], lang: str
+                 ) -> list[OrganizationSummary]:
+        """The dashboard's profile labels in ``lang``."""
+        from dataclasses import replace
+
+        inst = self.instrument
+        labels = {f: inst.option_labels(f, lang) if f in inst.index.questions else {}
+                  for f in PROFILE_FIELDS}
+        return [replace(s, **{f"{f}_label": labels[f].get(getattr(s, f)) for f in labels})
+                for s in summaries]
+
+    def get(self, actor: Actor, org_id: int, lang: str = "en") -> OrganizationView:
+        row = self._readable(actor, org_id)
+        owner = actor.admin or row.owner_id == actor.user_id
+        inst = self.instrument
+        profile = {f: getattr(row, f) for f in PROFILE_FIELDS}
+        return OrganizationView(
+            id=row.id, name=row.name, profile=profile,
+            labels={f: inst.option_labels(f, lang).get(v) if v and f in inst.index.questions
+                    else None for f, v in profile.items()},
+            owner_email=row.owner_email, created_at=row.created_at,
+            rounds=self.store.rounds(row.id), shares=self.store.shares(row.id) if owner else None,
+            can_edit=owner)
+
+    # -- rounds ---------------------------------------------------------------------------
+
+    def create_round(self, actor: Actor, org_id: int, name: str, lang: str = "en") -> int:
+        """A new open round of the organization on the instrument version in use."""
+        row = self._writable(actor, org_id)
+        inst = self.instrument
+        department_keys(inst)  # an instrument without departments holds no team round
+        return self.store.create_round(row.id, _name(name, "name", lang), inst.id,
+                                       inst.version, inst.content_hash)
+
+    def get_round(self, actor: Actor, round_id: int) -> RoundRow:
+        """The round (with counts) if ``actor`` may read its organization."""
+        return self._round(actor, round_id, write=False)
+
+    def close_round(self, actor: Actor, round_id: int) -> None:
+        """Close the round: it takes no more answers and no new invitations."""
+        found = self._round(actor, round_id, write=True)
+        if found.status != "closed":
+            self.store.update_round(found.id, status="closed", closed_at=now())
+
+    def set_targets(self, actor: Actor, round_id: int,
+                    targets: list[Target] | dict[str, Any], lang: str = "en") -> list[Target]:
+        """The round's targets: Target objects, or a mapping dimension id → stage key or
+        score (checked as a targets file is). An empty list removes them."""
+        found = self._round(actor, round_id, write=True)
+        if isinstance(targets, dict):
+            targets = parse_targets(self.instrument, targets, lang=lang)
+        stored = [{"dimension": t.dimension, "stage": t.stage} if t.stage is not None
+                  else {"dimension": t.dimension, "score": t.score} for t in targets]
+        self.store.update_round(found.id, targets=json.dumps(stored) if stored else None)
+        return list(targets)
+
+    def targets(self, found: RoundRow) -> list[Target]:
+        """The stored targets of a round as :class:`~..teams.progress.Target`."""
+        if not found.targets:
+            return []
+        stages = {s.level: s for s in self.instrument.stages}
+        dims = {d.id for d in self.instrument.dimensions}
+        out = []
+        for t in json.loads(found.targets):
+            if t.get("dimension") not in dims:
+                continue  # a dimension of an older instrument version
+            if t.get("stage") in stages:
+                out.append(Target(t["dimension"], t["stage"], stages[t["stage"]].min_score))
+            elif isinstance(t.get("score"), int | float):
+                out.append(Target(t["dimension"], None, float(t["score"])))
+        return out
+
+    # -- invitations ----------------------------------------------------------------------
+
+    def _invitation_secret(self) -> str:
+        if self._secret is None:
+            self._secret = self.store.server_secret("invitations")
+        return self._secret
+
+    def invite(self, actor: Actor, round_id: int, department: str,
+               lang: str = "en") -> Invitation:
+        """A new invitation for ``department``: its respondent answers in ``lang`` and has
+        the organization's profile (and name, where the instrument asks it) filled in."""
+        found = self._round(actor, round_id, write=True)
+        inst = self.instrument
+        keys = department_keys(inst)
+        if not isinstance(department, str) or department not in keys:
+            raise AnswersError(Problem(DEPARTMENT, "{value} is not a department; valid: "
+                                                   "{valid}", value=shown(department),
+                                       valid=", ".join(keys)))
+        if found.status == "closed" or found.assessment_id is None:
+            raise AnswersError(Problem("round", "the round is closed: it takes no new invitations"))
+        org = self.store.organization(found.organization_id)
+        profile: dict[str, object] = {f: getattr(org, f) for f in PROFILE_FIELDS
+                                      if f in inst.index.questions}
+        profile[DEPARTMENT] = department
+        q = inst.index.questions.get("organization")
+        if q is not None and q.type == "text" and org.name:
+            profile["organization"] = org.name[:q.text_limit]
+        respondent_id, token = self.store.invite(found.assessment_id, department, lang,
+                                                 self._invitation_secret(), profile)
+        return Invitation(respondent_id, token, department)
+
+    def invitations(self, actor: Actor, round_id: int, lang: str = "en"
+                    ) -> list[InvitationRow]:
+        """The round's invitations with their links (owner and admins only: a link lets
+        one answer)."""
+        found = self._round(actor, round_id, write=True)
+        labels = self.instrument.option_labels(DEPARTMENT, lang)
+        secret = self._invitation_secret()
+        return [InvitationRow(
+            id=i.id, department=i.department, department_label=labels.get(i.department,
+                                                                          i.department),
+            status=i.status, created_at=i.created_at, completed_at=i.completed_at,
+            token=invitation_token(secret, i.invite_nonce)
+            if i.status != "revoked" and i.invite_nonce else None)
+            for i in self.store.invitations(found.id)]
+
+    def department_counts(self, actor: Actor, round_id: int, lang: str = "en"
+                          ) -> list[DepartmentCount]:
+        """Invited and answered per department, in the instrument's order of departments."""
+        found = self._round(actor, round_id, write=False)
+        counts = self.store.department_counts(found.id)
+        labels = self.instrument.option_labels(DEPARTMENT, lang)
+        return [DepartmentCount(key, labels.get(key, key), *counts[key])
+                for key in [*labels, *sorted(set(counts) - set(labels))] if key in counts]
+
+    def revoke(self, actor: Actor, invitation_id: int) -> None:
+        """Take an invitation back: its link answers like an unknown one; its answers no
+        longer count."""
+        found = self.store.invitation(invitation_id) \
+            if isinstance(invitation_id, int) and not isinstance(invitation_id, bool) else None
+        if found is None:
+            raise NotFound(Problem("invitation", "no invitation with this id"))
+        try:
+            self._writable(actor, found.organization_id)
+        except NotFound:
+            raise NotFound(Problem("invitation", "no invitation with this id")) \
+                from None
+        self.store.revoke(found.id)
+
+    # -- shares ---------------------------------------------------------------------------
+
+    def share(self, actor: Actor, org_id: int, viewer_email: str, lang: str = "en",
+              address: str | None = None) -> int:
+        """Let the viewer with this e-mail read the organization; returns their user id."""
+        row = self._writable(actor, org_id)
+        user = self.store.user_by_email(viewer_email) if isinstance(viewer_email, str) else None
+        if user is None or not user.active or user.role != "viewer":
+            raise AnswersError(Problem("email", "no active viewer account has this e-mail; an "
+                                                "admin adds one with `socialmaturity users "
+                                                "add EMAIL --role viewer`"))
+        if self.store.share(row.id, user.id):
+            self._audit("share", actor, row.id, address, user.email)
+        return user.id
+
+    def unshare(self, actor: Actor, org_id: int, user_id: int,
+                address: str | None = None) -> None:
+        row = self._writable(actor, org_id)
+        if self.store.unshare(row.id, user_id):
+            self._audit("unshare", actor, row.id, address, f"user {user_id}")
+
+    # -- the result -----------------------------------------------------------------------
+
+    def _stored_round(self, found: RoundRow, lang: str) -> Round | None:
+        rows = self.store.completed_answers(found.id)
+        if not rows:
+            return None
+        stored = [(tr(lang, "respondent {id}", id=rid), department, values)
+                  for rid, department, values in rows if department is not None]
+        return stored_round(self.instrument, stored, found.name or None, lang) \
+            if stored else None
+
+    def team_round(self, actor: Actor, round_id: int, lang: str = "en"
+                   ) -> tuple[Round, TeamResult]:
+        """The round of the completed respondents and its result (see
+        :meth:`round_result`), for the workbook that needs both.
+
+        Kept per (round, language, what the result depends on in the database: the
+        completed respondents of the round and of its previous round, the targets), so a
+        result is computed once per change; any process can serve any round."""
+        found = self._round(actor, round_id, write=False)
+        before = self.store.previous_round(found.id)
+        key = (found.id, lang, self.min_group, found.targets, self.store.round_version(found.id),
+               before and (before.id, self.store.round_version(before.id)))
+        cached = self._results.get(key)
+        if cached is not None:
+            self._results.move_to_end(key)
+            return cached
+        rnd = self._stored_round(found, lang)
+        if rnd is None:
+            raise AnswersError(Problem("round", "no respondent of this round has completed the "
+                                                "assessment yet"))
+        previous = self._stored_round(before, lang) if before else None
+        result = assess_round(self.assessor, rnd, lang, self.min_group, previous,
+                              self.targets(found) or None)
+        self._results[key] = (rnd, result)
+        while len(self._results) > RESULT_CACHE_SIZE:
+            self._results.popitem(last=False)
+        return rnd, result
+
+    def round_result(self, actor: Actor, round_id: int, lang: str = "en") -> TeamResult:
+        """The organization's result for the round from its completed respondents (by the
+        roll-up rule of :mod:`~..teams.round`), with departments of at least
+        ``team-min-group`` respondents, progress since the organization's previous round
+        with answers, and the round's targets: :func:`~.teams.assess_round`, the engine of
+        ``socialmaturity team``."""
+        return self.team_round(actor, round_id, lang)[1]
+
+    # -- respondents ----------------------------------------------------------------------
+
+    def complete(self, token: str, lang: str = "en") -> None:
+        """Mark the respondent's assessment complete; ``AnswersError`` naming every required
+        question still missing, ``RoundClosed`` when the round is closed."""
+        respondent, responses = self.respondents.responses(token)
+        gaps = missing(self.instrument, responses)
+        if gaps:
+            raise AnswersError([Problem(q.id, "required question not answered yet")
+                                for q in gaps])
+        self.respondents.complete(token, lang)
+
+    # -- data rights ----------------------------------------------------------------------
+
+    def export(self, actor: Actor | None, org_id: int, address: str | None = None) -> dict:
+        """Everything of the organization, JSON-ready (see
+        :meth:`~..storage.organizations.OrganizationStore.export`); audited."""
+        if actor is not None:
+            self._writable(actor, org_id)
+        data = self.store.export(org_id)
+        if data is None:
+            raise NotFound(Problem("organization", "no organization with this id"))
+        self._audit("export", actor, org_id, address)
+        return data
+
+    def erase(self, actor: Actor | None, org_id: int, address: str | None = None) -> str:
+        """Delete the organization and all it holds in one transaction; the audit log keeps
+        an entry of the erasure. Returns the name it had."""
+        row = self._writable(actor, org_id) if actor is not None \
+            else self.store.organization(org_id)
+        if row is None or not self.store.erase(org_id):
+            raise NotFound(Problem("organization", "no organization with this id"))
+        self._audit("erase", actor, org_id, address, f"organization {org_id}")
+        return row.name
