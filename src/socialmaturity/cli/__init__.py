@@ -15,7 +15,7 @@ import click
 
 from .. import __version__
 from ..i18n.catalog import tr
-from . import accounts, assess, server, team
+from . import accounts, assess, org, server, team
 from .language import click_speaks, command_language
 from .research import research
 
@@ -42,7 +42,7 @@ def cli() -> None:
 
 
 for command in (*assess.COMMANDS, *server.COMMANDS, *team.COMMANDS, *accounts.COMMANDS,
-                research):
+                *org.COMMANDS, research):
     cli.add_command(command)
 
 

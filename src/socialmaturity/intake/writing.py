@@ -43,6 +43,15 @@ def table_bytes(frame: pd.DataFrame, fmt: str, sheet: str = "table") -> bytes:
                                       valid=", ".join(FORMATS)))
 
 
+def write_document(data: Any, path: str | Path) -> Path:
+    """A JSON document (an organization's export) written whole or not at all, UTF-8,
+    indented."""
+    import json
+
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return write_bytes_atomically(path, text.encode("utf-8"))
+
+
 def format_of(path: str | Path, fmt: str | None = None) -> str:
     """``fmt``, else the format the file's suffix names (CSV when it names none)."""
     if fmt not in (None, "table"):

@@ -55,6 +55,7 @@ class OrganizationSummary:
 
     id: int
     name: str
+    owner_email: str
     sector: str | None
     size: str | None
     region: str | None
@@ -153,20 +154,21 @@ class Organizations:
 
     # -- access ---------------------------------------------------------------------------
 
-    def _readable(self, actor: Actor, org_id: int) -> OrganizationRow:
-        """The organization if ``actor`` may read it; ``NotFound`` otherwise."""
-        row = self.store.organization(org_id, actor.user_id) \
+    def _readable(self, actor: Actor | None, org_id: int) -> OrganizationRow:
+        """The organization if ``actor`` may read it (``None``: the command line, every
+        organization); ``NotFound`` otherwise."""
+        row = self.store.organization(org_id, actor.user_id if actor else None) \
             if isinstance(org_id, int) and not isinstance(org_id, bool) else None
-        if row is not None and row.owner_id is not None and (
-                actor.admin or row.owner_id == actor.user_id or row.shared):
+        if row is not None and (actor is None or row.owner_id is not None and (
+                actor.admin or row.owner_id == actor.user_id or row.shared)):
             return row
         raise NotFound(Problem("organization", "no organization with this id"))
 
-    def _writable(self, actor: Actor, org_id: int) -> OrganizationRow:
+    def _writable(self, actor: Actor | None, org_id: int) -> OrganizationRow:
         """The organization if ``actor`` may change it; ``Forbidden`` for one they may only
         read, ``NotFound`` for one they may not see."""
         row = self._readable(actor, org_id)
-        if actor.admin or row.owner_id == actor.user_id:
+        if actor is None or actor.admin or row.owner_id == actor.user_id:
             return row
         raise Forbidden(Problem("organization", "this organization is shared with you to "
                                                 "read; only its facilitator can change it"))
@@ -184,6 +186,7 @@ class Organizations:
 
     def _audit(self, action: str, actor: Actor | None, org_id: int | None,
                address: str | None = None, detail: str = "") -> None:
+        detail = detail or ("command line" if actor is None else "")
         audit = getattr(self.accounts, "audit", None)
         if audit is not None:
             audit(action, actor, org_id, address, detail)
@@ -211,10 +214,10 @@ class Organizations:
             raise AnswersError(problems)
         return self.store.create_organization(owner_id=actor.user_id, **values)
 
-    def dashboard(self, actor: Actor) -> list[OrganizationSummary]:
+    def dashboard(self, actor: Actor | None) -> list[OrganizationSummary]:
         """The organizations ``actor`` sees: owned (facilitator), shared (viewer), all
-        (admin); one query."""
-        if actor.admin:
+        (admin, and ``None``: the command line); one query."""
+        if actor is None or actor.admin:
             rows = self.store.dashboard(None)
         else:
             rows = self.store.dashboard(actor.user_id, shared_only=actor.role == "viewer")
@@ -222,8 +225,9 @@ class Organizations:
         labels = {f: inst.option_labels(f, lang) if f in inst.index.questions else {}
                   for f in PROFILE_FIELDS}
         return [OrganizationSummary(
-            id=r.id, name=r.name, sector=r.sector, size=r.size, region=r.region,
-            sector_label=labels["sector"].get(r.sector), size_label=labels["size"].get(r.size),
+            id=r.id, name=r.name, owner_email=r.owner_email, sector=r.sector, size=r.size,
+            region=r.region, sector_label=labels["sector"].get(r.sector),
+            size_label=labels["size"].get(r.size),
             region_label=labels["region"].get(r.region), rounds=r.rounds,
             latest_round=r.latest_round, latest_status=r.latest_status, invited=r.invited,
             completed=r.completed) for r in rows]
@@ -454,8 +458,7 @@ class Organizations:
     def export(self, actor: Actor | None, org_id: int, address: str | None = None) -> dict:
         """Everything of the organization, JSON-ready (see
         :meth:`~..storage.organizations.OrganizationStore.export`); audited."""
-        if actor is not None:
-            self._writable(actor, org_id)
+        self._writable(actor, org_id)
         data = self.store.export(org_id)
         if data is None:
             raise NotFound(Problem("organization", "no organization with this id"))
@@ -465,9 +468,8 @@ class Organizations:
     def erase(self, actor: Actor | None, org_id: int, address: str | None = None) -> str:
         """Delete the organization and all it holds in one transaction; the audit log keeps
         an entry of the erasure. Returns the name it had."""
-        row = self._writable(actor, org_id) if actor is not None \
-            else self.store.organization(org_id)
-        if row is None or not self.store.erase(org_id):
+        row = self._writable(actor, org_id)
+        if not self.store.erase(row.id):
             raise NotFound(Problem("organization", "no organization with this id"))
-        self._audit("erase", actor, org_id, address, f"organization {org_id}")
+        self._audit("erase", actor, row.id, address)
         return row.name

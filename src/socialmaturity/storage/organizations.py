@@ -101,6 +101,7 @@ class DashboardRow:
     size: str | None
     region: str | None
     owner_id: int
+    owner_email: str
     rounds: int
     latest_round: str | None
     latest_status: str | None
@@ -190,12 +191,14 @@ class OrganizationStore(AssessmentStore):
                    .group_by(assessments.c.round_id).subquery())
         stmt = (select(organizations.c.id, organizations.c.name, organizations.c.sector,
                        organizations.c.size, organizations.c.region, organizations.c.owner_id,
+                       users.c.email.label("owner_email"),
                        func.coalesce(latest.c.rounds, 0).label("rounds"),
                        rounds.c.name.label("latest_round"),
                        rounds.c.status.label("latest_status"),
                        func.coalesce(counted.c.invited, 0).label("invited"),
                        func.coalesce(counted.c.completed, 0).label("completed"))
                 .select_from(organizations
+                             .join(users, users.c.id == organizations.c.owner_id)
                              .outerjoin(latest, latest.c.organization_id == organizations.c.id)
                              .outerjoin(rounds, rounds.c.id == latest.c.round_id)
                              .outerjoin(counted, counted.c.round_id == latest.c.round_id))

@@ -15,6 +15,7 @@ from ..core.settings import Settings
 from ..i18n.catalog import language_name, number, tr
 from ..services import database
 from ..services.assessment import make_assessor
+from ..services.organizations import Organizations
 from ..services.respondents import Respondents
 from . import errors
 from .security import SecurityMiddleware
@@ -43,10 +44,15 @@ def create_app(settings: Settings, assessor=None) -> FastAPI:
     app = FastAPI(title="socialmaturity", version=_version(), docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json",
                   description="Take the Social Maturity Assessment through JSON: create an "
-                              "assessment, put answers, get the result and the PDF report.")
+                              "assessment, put answers, get the result and the PDF report; "
+                              "with an API token (Authorization: Bearer TOKEN), run team "
+                              "rounds: organizations, rounds, invitations, the organization's "
+                              "result.")
     app.state.settings = settings
     app.state.respondents = Respondents(store, assessor)
     app.state.accounts = database.open_accounts(settings, store)
+    app.state.organizations = Organizations(store, assessor, app.state.accounts,
+                                            min_group=settings.team_min_group)
     app.state.csrf_secret = store.server_secret("csrf")
     app.state.templates = templates()
     app.add_middleware(SecurityMiddleware, max_head=settings.max_header_kb * 1024)
@@ -54,11 +60,12 @@ def create_app(settings: Settings, assessor=None) -> FastAPI:
     if FONTS.is_dir():
         app.mount("/fonts", StaticFiles(directory=str(FONTS)), name="fonts")
 
-    from . import api, auth, pages
+    from . import api, auth, pages, team_api
 
     app.include_router(pages.router)
     app.include_router(auth.router)
     app.include_router(api.router)
+    app.include_router(team_api.router)
     errors.register(app)
 
     @app.get("/healthz", include_in_schema=False)

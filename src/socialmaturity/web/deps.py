@@ -22,6 +22,7 @@ from fastapi import Depends, Request
 from ..errors import Problem, Unauthorized
 from ..i18n.catalog import LANGUAGES
 from ..services.accounts import Accounts, Actor
+from ..services.organizations import Organizations
 from ..services.respondents import Respondents
 
 LANG_COOKIE = "sm_lang"
@@ -61,6 +62,10 @@ def message_language(request: Request) -> str:
     if asked in LANGUAGES:
         return asked
     return negotiate(request) if request.headers.get("accept-language") else "en"
+
+def get_organizations(request: Request) -> Organizations:
+    return request.app.state.organizations
+
 
 def get_accounts(request: Request) -> Accounts:
     return request.app.state.accounts
@@ -125,6 +130,7 @@ async def _message_language(request: Request) -> str:
 # request. The actors stay plain: they query the database.
 Service = Annotated[Respondents, Depends(_service)]
 AccountsService = Annotated[Accounts, Depends(get_accounts)]
+OrganizationService = Annotated[Organizations, Depends(get_organizations)]
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 OptionalActor = Annotated[Actor | None, Depends(optional_actor)]
 ApiActor = Annotated[Actor, Depends(api_actor)]
