@@ -240,13 +240,41 @@ def upgrade(url: str | URL, revision: str = "head") -> None:
     try:
         with storage_errors(url), engine.connect() as connection:
             connection.execution_options(**{WRITE_OPTION: True})
-            with connection.begin():
-                if connection.dialect.name == "postgresql":
-                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
-                with alembic_config(connection) as config:
-                    command.upgrade(config, revision)
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:  # see _foreign_keys
+                _foreign_keys(connection, False)
+            try:
+                with connection.begin():
+                    if not sqlite:
+                        connection.exec_driver_sql(
+                            f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
+                    with alembic_config(connection) as config:
+                        command.upgrade(config, revision)
+                    if sqlite:
+                        _check_foreign_keys(connection, url)
+            finally:
+                if sqlite:
+                    _foreign_keys(connection, True)
     finally:
         engine.dispose()
+
+
+def _foreign_keys(connection, on: bool) -> None:
+    """Switch SQLite's foreign key enforcement, outside any transaction (inside one the
+    pragma does nothing). A migration that changes a table on SQLite copies it, drops the
+    original and renames the copy (Alembic's batch mode); with enforcement on, dropping a
+    table that other rows refer to fails, so migrations run with it off (SQLite's documented
+    way to alter a table) and are checked with ``foreign_key_check`` before they commit."""
+    connection.connection.dbapi_connection.execute(
+        f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
+def _check_foreign_keys(connection, url) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        tables = ", ".join(sorted({str(row[0]) for row in broken}))
+        raise StorageError(f"database {safe_url(url)!r}: the migration would leave rows "
+                           f"whose references are missing (in {tables}); nothing was changed")
 
 
 def current_revision(url: str | URL) -> str | None:

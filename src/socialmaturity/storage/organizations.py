@@ -379,8 +379,8 @@ class OrganizationStore(AssessmentStore):
         stmt = self._insert(shares).values(organization_id=org_id, user_id=user_id,
                                            created_at=now())
         with self._transaction(write=True) as conn:
-            result = conn.execute(stmt.on_conflict_do_nothing())
-            return result.rowcount == 1
+            added = conn.execute(stmt.on_conflict_do_nothing().returning(shares.c.user_id))
+            return added.scalar_one_or_none() is not None
 
     def unshare(self, org_id: int, user_id: int) -> bool:
         """Take the share away; False when there was none."""
