@@ -25,7 +25,7 @@ def org() -> None:
 
 
 @org.command("list")
-@with_settings("database_url", "instrument")
+@with_settings("database_url", "instrument", "lang")
 def org_list(settings) -> None:
     """List every facilitator's organization: id, name, owner, rounds, the latest round and
     how many of its invited have answered.
@@ -45,7 +45,7 @@ def org_list(settings) -> None:
 @click.argument("org_id", metavar="ID", type=int)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE",
               help="Write the JSON to this file (whole or not at all) instead of stdout.")
-@with_settings("database_url", "instrument")
+@with_settings("database_url", "instrument", "lang")
 def org_export(org_id, output, settings) -> None:
     """Export everything of an organization as JSON: profile, owner, shares, rounds with
     targets, respondents with department, status and answers.
@@ -69,7 +69,7 @@ def org_export(org_id, output, settings) -> None:
 @org.command("erase")
 @click.argument("org_id", metavar="ID", type=int)
 @click.option("--yes", is_flag=True, help="Do not ask to type the organization's name.")
-@with_settings("database_url", "instrument")
+@with_settings("database_url", "instrument", "lang")
 def org_erase(org_id, yes, settings) -> None:
     """Erase an organization with its rounds, respondents, answers and shares, in one
     transaction (the audit log keeps an entry). Asks to type its name unless --yes.

@@ -243,9 +243,10 @@ class Organizations:
         return [replace(s, **{f"{f}_label": labels[f].get(getattr(s, f)) for f in labels})
                 for s in summaries]
 
-    def get(self, actor: Actor, org_id: int, lang: str = "en") -> OrganizationView:
+    def get(self, actor: Actor | None, org_id: int, lang: str = "en") -> OrganizationView:
+        """The organization (``None``: the command line, any organization)."""
         row = self._readable(actor, org_id)
-        owner = actor.admin or row.owner_id == actor.user_id
+        owner = actor is None or actor.admin or row.owner_id == actor.user_id
         inst = self.instrument
         profile = {f: getattr(row, f) for f in PROFILE_FIELDS}
         return OrganizationView(
