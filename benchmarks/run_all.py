@@ -23,7 +23,7 @@ from _common import HERE, print_table
 SCRIPTS = ["bench_batch.py", "bench_result.py", "bench_startup.py", "bench_research.py",
            "bench_research_clustered.py", "bench_research_run.py", "bench_web.py",
            "bench_intake.py", "bench_vs_r.py", "bench_render.py", "bench_team.py",
-           "bench_login.py"]
+           "bench_login.py", "bench_orgs.py"]
 
 
 def main() -> int:

@@ -72,3 +72,27 @@ def test_fifty_respondents_from_the_database(orgs, people):
     found = orgs.round_result(owner, round_id)
     assert time.perf_counter() - t < 2
     assert found.team.respondents == 50 and LOCKED_FIELDS
+
+
+def test_answers_checked_when_saved_are_taken_as_they_are(orgs, people):
+    """A round on the instrument it was answered on takes the stored answers as checked; on
+    another version (another content hash) they are checked again: the same round."""
+    from socialmaturity.teams.round import stored_round
+
+    owner = people["owner"]
+    _, _, second = northwind(orgs, owner)
+    stored = [(str(i), d, v) for i, d, v in orgs.store.completed_answers(second)]
+    inst = orgs.instrument
+    trusted = stored_round(inst, stored, "2026", checked=True)
+    checked = stored_round(inst, stored, "2026")
+    assert trusted.organization == checked.organization
+    assert [r.responses for r in trusted.respondents] == [r.responses
+                                                          for r in checked.respondents]
+    broken = [(stored[0][0], stored[0][1], {**stored[0][2], "strategy-sponsor": "nobody"})]
+    import pytest
+
+    from socialmaturity.errors import AnswersError
+
+    with pytest.raises(AnswersError) as refused:
+        stored_round(inst, broken)
+    assert refused.value.problems[0].where == stored[0][0]

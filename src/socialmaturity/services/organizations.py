@@ -403,8 +403,9 @@ class Organizations:
             return None
         stored = [(tr(lang, "respondent {id}", id=rid), department, values)
                   for rid, department, values in rows if department is not None]
-        return stored_round(self.instrument, stored, found.name or None, lang) \
-            if stored else None
+        checked = found.instrument_hash == self.instrument.content_hash
+        return stored_round(self.instrument, stored, found.name or None, lang,
+                            checked=checked) if stored else None
 
     def team_round(self, actor: Actor, round_id: int, lang: str = "en"
                    ) -> tuple[Round, TeamResult]:

@@ -73,6 +73,7 @@ class RoundRow:
     targets: str | None  # JSON, see tables.rounds
     assessment_id: int | None
     instrument_version: str | None
+    instrument_hash: str | None
     invited: int
     completed: int
 
@@ -235,7 +236,8 @@ class OrganizationStore(AssessmentStore):
         return (select(rounds.c.id, rounds.c.organization_id, rounds.c.name, rounds.c.status,
                        rounds.c.created_at, rounds.c.closed_at, rounds.c.targets,
                        assessments.c.id.label("assessment_id"),
-                       assessments.c.instrument_version, invited.label("invited"),
+                       assessments.c.instrument_version, assessments.c.instrument_hash,
+                       invited.label("invited"),
                        completed.label("completed"))
                 .select_from(rounds.outerjoin(assessments, assessments.c.id == first)))
 

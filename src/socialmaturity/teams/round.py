@@ -115,11 +115,14 @@ def make_round(inst: Instrument, respondents: Sequence[Respondent],
 
 
 def stored_round(inst: Instrument, stored: Sequence[tuple[str, str, Mapping[str, Any]]],
-                 label: str | None = None, lang: str = "en") -> Round:
+                 label: str | None = None, lang: str = "en", *, checked: bool = False
+                 ) -> Round:
     """A round from answers kept in a database: (source, department, question id → value)
-    per completed respondent. Each respondent's answers are checked as an answers file's are
-    (:func:`~socialmaturity.scoring.answers.validate_responses`); answers to questions the
-    instrument no longer asks are left out. Then as :func:`make_round`."""
+    per completed respondent; answers to questions the instrument no longer asks are left
+    out. Each respondent's answers are checked as an answers file's are
+    (:func:`~socialmaturity.scoring.answers.validate_responses`), unless ``checked``: they
+    were checked against this very instrument (the same content hash) when they were saved,
+    and are taken as they are. Then as :func:`make_round`."""
     section = inst.index.section
     problems: list[Problem] = []
     respondents: list[Respondent] = []
@@ -128,6 +131,10 @@ def stored_round(inst: Instrument, stored: Sequence[tuple[str, str, Mapping[str,
         for qid, value in values.items():
             if qid in section:
                 data["profile" if section[qid] == "profile" else "answers"][qid] = value
+        if checked:
+            respondents.append(Respondent(source, department,
+                                          Responses(data["profile"], data["answers"])))
+            continue
         try:
             responses = validate_responses(inst, data, require_profile=False, lang=lang)
         except AnswersError as exc:
