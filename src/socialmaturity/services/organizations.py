@@ -214,14 +214,14 @@ class Organizations:
             raise AnswersError(problems)
         return self.store.create_organization(owner_id=actor.user_id, **values)
 
-    def dashboard(self, actor: Actor | None) -> list[OrganizationSummary]:
+    def dashboard(self, actor: Actor | None, lang: str = "en") -> list[OrganizationSummary]:
         """The organizations ``actor`` sees: owned (facilitator), shared (viewer), all
-        (admin, and ``None``: the command line); one query."""
+        (admin, and ``None``: the command line); one query. Profile labels in ``lang``."""
         if actor is None or actor.admin:
             rows = self.store.dashboard(None)
         else:
             rows = self.store.dashboard(actor.user_id, shared_only=actor.role == "viewer")
-        inst, lang = self.instrument, "en"
+        inst = self.instrument
         labels = {f: inst.option_labels(f, lang) if f in inst.index.questions else {}
                   for f in PROFILE_FIELDS}
         return [OrganizationSummary(
@@ -231,17 +231,6 @@ class Organizations:
             region_label=labels["region"].get(r.region), rounds=r.rounds,
             latest_round=r.latest_round, latest_status=r.latest_status, invited=r.invited,
             completed=r.completed) for r in rows]
-
-    def labelled(self, summaries: list[OrganizationSummary], lang: str
-                 ) -> list[OrganizationSummary]:
-        """The dashboard's profile labels in ``lang``."""
-        from dataclasses import replace
-
-        inst = self.instrument
-        labels = {f: inst.option_labels(f, lang) if f in inst.index.questions else {}
-                  for f in PROFILE_FIELDS}
-        return [replace(s, **{f"{f}_label": labels[f].get(getattr(s, f)) for f in labels})
-                for s in summaries]
 
     def get(self, actor: Actor | None, org_id: int, lang: str = "en") -> OrganizationView:
         """The organization (``None``: the command line, any organization)."""
