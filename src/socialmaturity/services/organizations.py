@@ -115,7 +115,7 @@ class DepartmentCount:
     completed: int
 
 
-def _name(value: Any, where: str, lang: str) -> str:
+def _name(value: Any, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise AnswersError(Problem(where, "give a name (at most {limit} characters)",
                                              limit=NAME_LENGTH))
@@ -126,7 +126,7 @@ def _name(value: Any, where: str, lang: str) -> str:
     return value
 
 
-def _option(inst: Instrument, qid: str, value: Any, lang: str) -> str:
+def _option(inst: Instrument, qid: str, value: Any) -> str:
     keys = inst.index.option_keys(qid) if qid in inst.index.questions else []
     if not isinstance(value, str) or value not in keys or len(value) > PROFILE_LENGTH:
         raise AnswersError(Problem(qid, "{value} is not an option; valid: {valid}",
@@ -195,8 +195,7 @@ class Organizations:
 
     # -- organizations --------------------------------------------------------------------
 
-    def create(self, actor: Actor, name: str, sector: str, size: str, region: str,
-               lang: str = "en") -> int:
+    def create(self, actor: Actor, name: str, sector: str, size: str, region: str) -> int:
         """A new organization owned by ``actor`` (a facilitator or admin)."""
         if actor.role not in ("facilitator", "admin"):
             raise Forbidden(Problem("organization", "only a facilitator can create organizations"))
@@ -206,8 +205,8 @@ class Organizations:
         for qid, value in (("name", name), ("sector", sector), ("size", size),
                            ("region", region)):
             try:
-                values[qid] = _name(value, qid, lang) if qid == "name" \
-                    else _option(inst, qid, value, lang)
+                values[qid] = _name(value, qid) if qid == "name" \
+                    else _option(inst, qid, value)
             except AnswersError as exc:
                 problems += exc.problems
         if problems:
@@ -248,12 +247,12 @@ class Organizations:
 
     # -- rounds ---------------------------------------------------------------------------
 
-    def create_round(self, actor: Actor, org_id: int, name: str, lang: str = "en") -> int:
+    def create_round(self, actor: Actor, org_id: int, name: str) -> int:
         """A new open round of the organization on the instrument version in use."""
         row = self._writable(actor, org_id)
         inst = self.instrument
         department_keys(inst)  # an instrument without departments holds no team round
-        return self.store.create_round(row.id, _name(name, "name", lang), inst.id,
+        return self.store.create_round(row.id, _name(name, "name"), inst.id,
                                        inst.version, inst.content_hash)
 
     def get_round(self, actor: Actor, round_id: int) -> RoundRow:
@@ -365,7 +364,7 @@ class Organizations:
 
     # -- shares ---------------------------------------------------------------------------
 
-    def share(self, actor: Actor, org_id: int, viewer_email: str, lang: str = "en",
+    def share(self, actor: Actor, org_id: int, viewer_email: str,
               address: str | None = None) -> int:
         """Let the viewer with this e-mail read the organization; returns their user id."""
         row = self._writable(actor, org_id)
@@ -434,7 +433,7 @@ class Organizations:
 
     # -- respondents ----------------------------------------------------------------------
 
-    def complete(self, token: str, lang: str = "en") -> None:
+    def complete(self, token: str) -> None:
         """Mark the respondent's assessment complete; ``AnswersError`` naming every required
         question still missing, ``RoundClosed`` when the round is closed."""
         respondent, responses = self.respondents.responses(token)
@@ -442,7 +441,7 @@ class Organizations:
         if gaps:
             raise AnswersError([Problem(q.id, "required question not answered yet")
                                 for q in gaps])
-        self.respondents.complete(token, lang)
+        self.respondents.complete(token)
 
     # -- data rights ----------------------------------------------------------------------
 

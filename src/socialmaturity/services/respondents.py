@@ -161,15 +161,16 @@ class Respondents:
             raise UnknownToken(Problem("token", "no assessment has this link; start a new one"))
         return respondent
 
-    def complete(self, token: str, lang: str = "en") -> None:
+    def complete(self, token: str) -> None:
         """Mark the assessment of ``token`` as finished (its link opens on the result);
         ``RoundClosed`` when its round is closed."""
         respondent = self.find(token)
-        self.refuse_closed(respondent, lang)
+        self.refuse_closed(respondent)
         self.store.complete(respondent.respondent_id)
 
     @staticmethod
-    def refuse_closed(respondent, lang: str = "en") -> None:
+    def refuse_closed(respondent) -> None:
+        """``RoundClosed`` when the respondent's round is closed."""
         if respondent.round_status == "closed":
             raise RoundClosed(Problem("round", "this round is closed: it takes no more "
                                                "answers. Your answers so far are kept; ask "
@@ -193,16 +194,15 @@ class Respondents:
         each named in ``lang`` (options by their labels with ``labels``: web forms)."""
         clean, problems = check_answers(self.instrument, values, lang, labels=labels)
         respondent = self.find(token)
-        self.refuse_closed(respondent, lang)
-        problems += self._locked(respondent, clean, lang, labels=labels)
+        self.refuse_closed(respondent)
+        problems += self._locked(respondent, clean, labels=labels)
         if problems:
             raise AnswersError(problems)
         if clean:
             self.store.save_answers(respondent.respondent_id, clean)
         return clean
 
-    def _locked(self, respondent, clean: dict[str, Any], lang: str, *,
-                labels: bool) -> list[Problem]:
+    def _locked(self, respondent, clean: dict[str, Any], *, labels: bool) -> list[Problem]:
         """A problem per locked profile field (:func:`locked_fields`) that ``clean`` would
         change. A web form (``labels``) shows them read-only and does not send them: a field
         it leaves empty is kept, not cleared."""

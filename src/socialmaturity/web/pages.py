@@ -333,7 +333,7 @@ def complete_form(request: Request, token: str, ok: bool) -> Response:
     if not ok:
         return forbid(request, lang)
     try:
-        svc.complete(token, lang)
+        svc.complete(token)
     except RoundClosed as exc:
         return page(request, "error.html", lang, status=422, title=tr(lang, "Round closed"),
                     message=exc.problems[0].message_in(lang))

@@ -18,7 +18,7 @@ from ..reports.result import AssessmentResult
 from ..reports.team import TeamOut
 from ..storage.tables import NAME_LENGTH, PROFILE_LENGTH
 from .api import OUTAGE, AssessmentOut, describe
-from .deps import ApiActor, MessageLanguage, OrganizationService, Service
+from .deps import ApiActor, OrganizationService, Service
 from .errors import Problems
 
 router = APIRouter(prefix="/api")
@@ -118,27 +118,24 @@ def list_organizations(actor: ApiActor, orgs: OrganizationService):
 
 @router.post("/organizations", status_code=201, response_model=Created,
              responses={**TOKEN, 403: WRITE[403], 422: WRITE[422]}, tags=["organizations"])
-def create_organization(body: OrganizationIn, actor: ApiActor, orgs: OrganizationService,
-                        lang: MessageLanguage):
+def create_organization(body: OrganizationIn, actor: ApiActor, orgs: OrganizationService):
     """Create an organization (the caller, a facilitator, owns it). Sector, size and region
     are option keys of the instrument's profile questions; 422 names a wrong one and the
     valid keys."""
-    return Created(id=orgs.create(actor, body.name, body.sector, body.size, body.region,
-                                  lang))
+    return Created(id=orgs.create(actor, body.name, body.sector, body.size, body.region))
 
 
 @router.post("/organizations/{org_id}/rounds", status_code=201, response_model=Created,
              responses=WRITE, tags=["rounds"])
-def create_round(org_id: int, body: RoundIn, actor: ApiActor, orgs: OrganizationService,
-                 lang: MessageLanguage):
+def create_round(org_id: int, body: RoundIn, actor: ApiActor, orgs: OrganizationService):
     """Open a new round of the organization (on the instrument version in use)."""
-    return Created(id=orgs.create_round(actor, org_id, body.name, lang))
+    return Created(id=orgs.create_round(actor, org_id, body.name))
 
 
 @router.post("/rounds/{round_id}/invitations", status_code=201, response_model=InvitationOut,
              responses=WRITE, tags=["rounds"])
 def invite(round_id: int, body: InvitationIn, request: Request, actor: ApiActor,
-           orgs: OrganizationService, lang: MessageLanguage):
+           orgs: OrganizationService):
     """Invite a respondent of a department: the link (``url``) opens their assessment with
     the organization's profile filled in. 422 for an unknown department or a closed round."""
     made = orgs.invite(actor, round_id, body.department, body.language)
@@ -172,8 +169,8 @@ def round_result(round_id: int, actor: ApiActor, orgs: OrganizationService,
 @router.post("/assessments/{token}/complete", response_model=AssessmentOut,
              responses={**OUTAGE, 404: {"model": Problems}, 422: {"model": Problems}},
              tags=["assessments"])
-def complete(token: str, svc: Service, orgs: OrganizationService, lang: MessageLanguage):
+def complete(token: str, svc: Service, orgs: OrganizationService):
     """Mark the assessment of this private link complete (no API token: the link is the
     key). 422 names every required question still unanswered, or says the round is closed."""
-    orgs.complete(token, lang)
+    orgs.complete(token)
     return describe(svc, token)
