@@ -23,14 +23,12 @@ Run alone: ``.venv/bin/python benchmarks/bench_orgs.py [--calls 200] [--database
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import tempfile
 import time
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import insert
 
 from _common import Report, median, percentile
 from bench_result import demo_responses
@@ -38,24 +36,16 @@ from socialmaturity.core.settings import Settings
 from socialmaturity.services.accounts import Actor
 from socialmaturity.services.assessment import Assessor, demo_panel
 from socialmaturity.services.respondents import Respondents
-from socialmaturity.storage.repository import now
-from socialmaturity.storage.tables import users
 from socialmaturity.web.app import create_app
 
 DEPARTMENTS = ("marketing", "customer-service", "sales", "executive")
 PROFILE = {"sector": "technology", "size": "1000-9999", "region": "emea"}
-TOKEN = "bench-orgs-token-" + "t" * 26
 
 
-def facilitator(engine) -> Actor:
-    """A facilitator account with the API token TOKEN (rows as ``users add``/``users token``
-    keep them: the token's SHA-256)."""
-    with engine.begin() as conn:
-        user_id = conn.execute(insert(users).values(
-            email="bench@example.org", password_hash="-", role="facilitator", active=True,
-            created_at=now(), api_token_hash=hashlib.sha256(TOKEN.encode()).hexdigest())
-            .returning(users.c.id)).scalar_one()
-    return Actor(user_id, "bench@example.org", "facilitator")
+def facilitator(accounts) -> tuple[Actor, str]:
+    """A facilitator account and its API token (``users add`` and ``users token``)."""
+    actor = accounts.add_user("bench@example.org", "facilitator", "a long enough password")
+    return actor, accounts.new_token(actor.email)
 
 
 def timed(fn, calls: int, cpu: list[float] | None = None) -> list[float]:
@@ -88,7 +78,7 @@ def main() -> None:
         app = create_app(Settings(database_url=url), assessor)
         orgs = app.state.organizations
         respondents = Respondents(orgs.store, assessor)
-        actor = facilitator(orgs.store.engine)
+        actor, token = facilitator(app.state.accounts)
         pool = demo_responses(inst)
         report = Report(f"Issue 10 - the dashboard ({args.organizations} organizations) and "
                         f"a round's result ({args.respondents} respondents) from the database")
@@ -103,7 +93,7 @@ def main() -> None:
                     respondents.complete(made.token)
         report.info("setup: organizations, rounds, invitations",
                     f"{time.perf_counter() - t:.1f} s")
-        headers = {"authorization": f"Bearer {TOKEN}"}
+        headers = {"authorization": f"Bearer {token}"}
         with TestClient(app) as client:
             first = client.get("/api/organizations", headers=headers)
             assert first.status_code == 200 and len(first.json()) == args.organizations

@@ -1,23 +1,20 @@
 """Organizations on a fresh database per test (SQLite and PostgreSQL), with accounts made by
-inserting rows into ``users`` (the account service is not needed to own an organization)."""
+the account service."""
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import insert
 
-from socialmaturity.services.accounts import Actor
+from socialmaturity.services.accounts import Accounts, Actor
 from socialmaturity.services.assessment import make_assessor
 from socialmaturity.services.organizations import Organizations
 from socialmaturity.services.respondents import LOCKED_FIELDS, Respondents
+from socialmaturity.storage.accounts import AccountStore
 from socialmaturity.storage.organizations import OrganizationStore
-from socialmaturity.storage.repository import now
-from socialmaturity.storage.tables import users
 
 from ..storage.conftest import (  # noqa: F401
     backend,
@@ -32,16 +29,10 @@ PROFILE = {"sector": "technology", "size": "1000-9999", "region": "emea"}
 _numbers = itertools.count(1)
 
 
-def add_user(engine, role: str, email: str | None = None,  # noqa: F811
-             token: str | None = None) -> Actor:
-    """An account row (no password that anyone could use); with ``token`` an API token."""
+def add_user(accounts: Accounts, role: str, email: str | None = None) -> Actor:
+    """A new account (through the account service) with this role."""
     email = email or f"{role}{next(_numbers)}@example.org"
-    with engine.begin() as conn:
-        user_id = conn.execute(insert(users).values(
-            email=email, password_hash="-", role=role, active=True, created_at=now(),
-            api_token_hash=hashlib.sha256(token.encode()).hexdigest() if token else None)
-            .returning(users.c.id)).scalar_one()
-    return Actor(user_id, email, role)
+    return accounts.add_user(email, role, "a long enough password")
 
 
 @pytest.fixture(scope="session")
@@ -55,14 +46,19 @@ def org_store(engine) -> OrganizationStore:  # noqa: F811
 
 
 @pytest.fixture
-def orgs(org_store, assessor) -> Organizations:
-    return Organizations(org_store, assessor, min_group=3)
+def accounts(engine) -> Accounts:  # noqa: F811
+    return Accounts(AccountStore(engine))
 
 
 @pytest.fixture
-def people(engine):  # noqa: F811
+def orgs(org_store, assessor, accounts) -> Organizations:
+    return Organizations(org_store, assessor, accounts, min_group=3)
+
+
+@pytest.fixture
+def people(accounts):
     """An owner, another facilitator, a viewer with a share, one without, an admin."""
-    return {role: add_user(engine, r) for role, r in (
+    return {role: add_user(accounts, r) for role, r in (
         ("owner", "facilitator"), ("other", "facilitator"), ("viewer", "viewer"),
         ("stranger", "viewer"), ("admin", "admin"))}
 

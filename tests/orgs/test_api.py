@@ -28,12 +28,13 @@ def api(app):
 
 @pytest.fixture
 def tokens(app):
-    engine = app.state.organizations.store.engine
+    """An account per role with an API token (``users token``), and its request headers."""
+    accounts = app.state.accounts
     made = {}
     for name, role in (("owner", "facilitator"), ("other", "facilitator"),
                        ("viewer", "viewer"), ("admin", "admin")):
-        token = f"token-of-{name}-" + "x" * 20
-        made[name] = (add_user(engine, role, token=token), {"authorization": f"Bearer {token}"})
+        actor = add_user(accounts, role)
+        made[name] = (actor, {"authorization": f"Bearer {accounts.new_token(actor.email)}"})
     return made
 
 

@@ -159,7 +159,7 @@ def test_erase_leaves_nothing_but_the_audit_entry(orgs, people, engine):
                 assert "Northwind" not in repr(tuple(row)), table.name
 
 
-def test_shares_need_an_active_viewer(orgs, people, engine):
+def test_shares_need_an_active_viewer(orgs, people, engine, accounts):
     from socialmaturity.errors import AnswersError
 
     owner = people["owner"]
@@ -167,16 +167,20 @@ def test_shares_need_an_active_viewer(orgs, people, engine):
     for email in ("nobody@example.org", people["other"].email):
         with pytest.raises(AnswersError):
             orgs.share(owner, org_id, email)
-    viewer = add_user(engine, "viewer", "Case@Example.org".lower())
+    viewer = add_user(accounts, "viewer", "Case@Example.org")
     assert orgs.share(owner, org_id, "  CASE@example.org ") == viewer.user_id
     orgs.share(owner, org_id, viewer.email)  # again: nothing new
     assert len(orgs.get(owner, org_id).shares) == 1
     orgs.unshare(owner, org_id, viewer.user_id)
     assert orgs.get(owner, org_id).shares == []
     with engine.connect() as conn:
-        actions = [r.action for r in conn.execute(select(audit_log.c.action)
-                                                  .order_by(audit_log.c.id))]
+        actions = [r.action for r in conn.execute(
+            select(audit_log.c.action).where(audit_log.c.organization_id == org_id)
+            .order_by(audit_log.c.id))]
     assert actions == ["share", "unshare"]
+    accounts.disable(viewer.email)
+    with pytest.raises(AnswersError):  # a disabled viewer gets no share
+        orgs.share(owner, org_id, viewer.email)
 
 
 @pytest.mark.parametrize("field,value", [("name", ""), ("name", "x" * 201),

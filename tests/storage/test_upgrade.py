@@ -7,9 +7,11 @@ import yaml
 from sqlalchemy import text
 
 from socialmaturity.scoring.answers import validate_responses
+from socialmaturity.services.accounts import Accounts
 from socialmaturity.services.assessment import make_assessor
 from socialmaturity.services.organizations import Organizations
 from socialmaturity.services.respondents import Respondents
+from socialmaturity.storage.accounts import AccountStore
 from socialmaturity.storage.database import current_revision, make_engine, upgrade
 from socialmaturity.storage.repository import AssessmentStore, encode_value, token_hash
 
@@ -87,6 +89,7 @@ def test_upgrading_keeps_every_assessment(empty_database_url):  # noqa: F811
         # on no facilitator's dashboard
         respondents.save(OPEN, {"sector": "technology"})
         assert store.answers(OPEN)["sector"] == "technology"
-        assert Organizations(store, assessor).dashboard(None) == []
+        accounts = Accounts(AccountStore(engine))
+        assert Organizations(store, assessor, accounts).dashboard(None) == []
     finally:
         engine.dispose()

@@ -16,7 +16,8 @@ def _organizations(settings):
 
     store = database.open_store(settings)
     assessor = make_assessor(settings.instrument, settings.panel, settings.min_group_size)
-    return Organizations(store, assessor, min_group=settings.team_min_group)
+    return Organizations(store, assessor, database.open_accounts(settings, store),
+                         min_group=settings.team_min_group)
 
 
 @click.group()

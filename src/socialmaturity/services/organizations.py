@@ -36,7 +36,7 @@ from ..storage.repository import AssessmentStore, now
 from ..storage.tables import NAME_LENGTH, PROFILE_LENGTH
 from ..teams.progress import Target, parse_targets
 from ..teams.round import DEPARTMENT, Round, department_keys, stored_round
-from .accounts import Actor
+from .accounts import Accounts, Actor
 from .assessment import Assessor
 from .respondents import Respondents, missing
 from .teams import assess_round
@@ -135,9 +135,10 @@ def _option(inst: Instrument, qid: str, value: Any) -> str:
 
 
 class Organizations:
-    """Organizations, rounds, invitations and shares over one store and assessor."""
+    """Organizations, rounds, invitations and shares over one store and assessor; exports,
+    erasures and shares are written to the audit log of ``accounts``."""
 
-    def __init__(self, store: AssessmentStore, assessor: Assessor, accounts=None, *,
+    def __init__(self, store: AssessmentStore, assessor: Assessor, accounts: Accounts, *,
                  min_group: int = 3):
         self.store = store if isinstance(store, OrganizationStore) \
             else OrganizationStore(store.engine)
@@ -186,12 +187,8 @@ class Organizations:
 
     def _audit(self, action: str, actor: Actor | None, org_id: int | None,
                address: str | None = None, detail: str = "") -> None:
-        detail = detail or ("command line" if actor is None else "")
-        audit = getattr(self.accounts, "audit", None)
-        if audit is not None:
-            audit(action, actor, org_id, address, detail)
-        else:
-            self.store.audit(action, actor.user_id if actor else None, org_id, address, detail)
+        self.accounts.audit(action, actor, org_id, address,
+                            detail or ("command line" if actor is None else ""))
 
     # -- organizations --------------------------------------------------------------------
 

@@ -33,7 +33,6 @@ from .repository import AssessmentStore, decode_value, encode_value, now, token_
 from .tables import (
     answers,
     assessments,
-    audit_log,
     organizations,
     respondents,
     rounds,
@@ -322,24 +321,6 @@ class OrganizationStore(AssessmentStore):
                                 .where(shares.c.organization_id == org_id)
                                 .order_by(users.c.email)).all()
         return [ShareRow(**r._mapping) for r in rows]
-
-    def token_user(self, token: str) -> UserRef | None:
-        """The active account whose API token this is (only its SHA-256 is stored)."""
-        if not token:
-            return None
-        with self._transaction() as conn:
-            row = conn.execute(select(users.c.id, users.c.email, users.c.role, users.c.active)
-                               .where(users.c.api_token_hash == token_hash(token),
-                                      users.c.active.is_(True))).one_or_none()
-        return UserRef(**row._mapping) if row else None
-
-    def audit(self, action: str, user_id: int | None, organization_id: int | None,
-              address: str | None = None, detail: str = "") -> None:
-        """One entry of the audit log."""
-        with self._transaction(write=True) as conn:
-            conn.execute(insert(audit_log).values(
-                at=now(), user_id=user_id, action=action[:40], organization_id=organization_id,
-                address=(address or None) and address[:64], detail=detail[:500]))
 
     # -- data rights ----------------------------------------------------------------------
 
