@@ -263,12 +263,12 @@ class Organizations:
             self.store.update_round(found.id, status="closed", closed_at=now())
 
     def set_targets(self, actor: Actor, round_id: int,
-                    targets: list[Target] | dict[str, Any], lang: str = "en") -> list[Target]:
+                    targets: list[Target] | dict[str, Any]) -> list[Target]:
         """The round's targets: Target objects, or a mapping dimension id → stage key or
         score (checked as a targets file is). An empty list removes them."""
         found = self._round(actor, round_id, write=True)
         if isinstance(targets, dict):
-            targets = parse_targets(self.instrument, targets, lang=lang)
+            targets = parse_targets(self.instrument, targets)
         stored = [{"dimension": t.dimension, "stage": t.stage} if t.stage is not None
                   else {"dimension": t.dimension, "score": t.score} for t in targets]
         self.store.update_round(found.id, targets=json.dumps(stored) if stored else None)
