@@ -20,10 +20,12 @@ from ..services.respondents import (
     Respondents,
     RoundClosed,
     form_values,
+    locked_fields,
     missing,
     sections,
 )
 from ..services.verdict import answer_label
+from ..teams.round import DEPARTMENT
 from .deps import LANG_COOKIE, PageLanguage, Service, get_service, negotiate, optional_actor
 from .errors import wants_json
 from .security import (
@@ -179,7 +181,7 @@ def on_one_scale(inst, questions) -> bool:
 
 
 @router.get("/a/{token}")
-def resume(token: str, svc: Service, lang: PageLanguage) -> Response:
+def resume(request: Request, token: str, svc: Service, lang: PageLanguage) -> Response:
     """The private link: a finished assessment (completed, not provisional) opens on its
     result; an unfinished one on the first section with a required question open, else on
     the review."""
@@ -187,10 +189,40 @@ def resume(token: str, svc: Service, lang: PageLanguage) -> Response:
     if respondent.completed and not svc.provisional(responses):
         return RedirectResponse(f"/a/{quote(token)}/result", status_code=303)
     have = responses.profile | responses.answers
+    target = f"/a/{quote(token)}/review"
     for s in sections(svc.instrument, lang):
         if any(q.required and have.get(q.id) is None for q in s.questions):
-            return RedirectResponse(f"/a/{quote(token)}/s/{s.id}", status_code=303)
-    return RedirectResponse(f"/a/{quote(token)}/review", status_code=303)
+            target = f"/a/{quote(token)}/s/{s.id}"
+            break
+    if respondent.invited and not respondent.completed:
+        return invitation_page(request, token, respondent, responses, lang, target)
+    return RedirectResponse(target, status_code=303)
+
+
+def locked_values(svc: Respondents, respondent, responses, lang: str) -> dict[str, str]:
+    """The profile fields an invitation set (question id → the answer in words), shown as
+    text instead of inputs."""
+    have = responses.profile
+    return {qid: answer_label(svc.instrument, qid, have.get(qid), lang) or "–"
+            for qid in locked_fields(svc.instrument, respondent)}
+
+
+def invitation_page(request: Request, token: str, respondent, responses, lang: str,
+                    start: str) -> Response:
+    """An invited respondent's first page: who will see what (the organization, its
+    facilitator's e-mail, the smallest department shown), the profile filled in for them."""
+    svc = service(request)
+    inst = svc.instrument
+    values = locked_values(svc, respondent, responses, lang)
+    invited = {"organization": respondent.organization or tr(lang, "your organization"),
+               "facilitator": request.app.state.organizations.facilitator_email(respondent),
+               "department": values.get(DEPARTMENT, "–"),
+               "k": request.app.state.settings.team_min_group}
+    locked = [{"label": inst.text(inst.index.questions[qid].text, lang), "value": value}
+              for qid, value in values.items()]
+    fresh = not (set(responses.answers) | (set(responses.profile) - set(values)))
+    return page(request, "invitation.html", lang, token=token, invited=invited, locked=locked,
+                start=start, fresh=fresh, closed=respondent.round_status == "closed")
 
 
 def section_page(request: Request, token: str, section_id: str, lang: str,
@@ -206,8 +238,10 @@ def section_page(request: Request, token: str, section_id: str, lang: str,
     i = ids.index(section_id)
     rows, done, total = progress(svc, lang, responses.profile | responses.answers)
     section = all_sections[i]
+    locked = locked_values(svc, respondent, responses, lang) if section_id == "profile" else {}
     return page(request, "section.html", lang, status=status, token=token,
                 respondent=respondent, inst=svc.instrument, section=section,
+                locked_values=locked,
                 as_scale=section.id == "outcomes" and on_one_scale(svc.instrument,
                                                                    section.questions),
                 number=i + 1, count_sections=len(ids), previous=ids[i - 1] if i else None,

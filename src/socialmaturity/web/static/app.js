@@ -45,6 +45,13 @@
     copyButtons();
   });
 
+  document.addEventListener("focusin", function (event) {
+    var field = event.target;
+    if (field instanceof HTMLInputElement && field.readOnly && field.classList.contains("link-text")) {
+      field.select();
+    }
+  });
+
   // -- saving one answer with htmx ------------------------------------------------------------
   // The status line says nothing while a save is under way; a refused answer (422) shows its
   // message inside the question (htmx's responseHandling swaps 422, see base.html) and marks
@@ -110,7 +117,10 @@
     }, 3000)};
   });
 
-  // -- copy the private link ------------------------------------------------------------------
+  // -- copy a link ----------------------------------------------------------------------------
+  // A button[data-copy] names the link (an <a>, or a readonly <input> holding the address as
+  // text: the facilitator's invitation links); without JavaScript the button stays hidden
+  // and the text can be selected and copied by hand. Focusing a readonly link selects it.
 
   function copyButtons() {
     var buttons = document.querySelectorAll("button[data-copy]");
@@ -122,7 +132,8 @@
         var b = event.currentTarget;
         var link = document.getElementById(b.getAttribute("data-copy"));
         var done = document.getElementById(b.getAttribute("data-copy") + "-copied");
-        navigator.clipboard.writeText(link.href).then(function () {
+        var text = link.tagName === "INPUT" ? link.value : link.href;
+        navigator.clipboard.writeText(text).then(function () {
           if (done) done.textContent = b.getAttribute("data-copied");
         }, function () {
           if (done) done.textContent = b.getAttribute("data-failed");

@@ -1,0 +1,228 @@
+"""A round's pages: its invitations per department (invite, copy, revoke), closing it, its
+targets, and its result (the organization's, the heatmap, agreement, disagreements,
+progress, targets) with the XLSX and PDF downloads. Thin, like ``web.facilitator``: the
+service checks access and computes; the result page shows the ``TeamResult`` as it is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from ..errors import AnswersError, Forbidden, Problem
+from ..i18n.catalog import tr
+from ..services.accounts import Actor
+from ..teams.round import DEPARTMENT
+from .deps import CurrentActor, PageLanguage
+from .facilitator import form_post, notice, organizations, redirect
+from .pages import page
+
+router = APIRouter(include_in_schema=False)
+
+#: The most invitation links made at once.
+MAX_INVITES = 50
+
+
+def departments(request: Request, lang: str) -> dict[str, str]:
+    """Department option key → label, in the instrument's order."""
+    return organizations(request).instrument.option_labels(DEPARTMENT, lang)
+
+
+@dataclass(frozen=True)
+class RoundPage:
+    """What a round's pages show of it: the round (with counts), its organization's name,
+    and whether the actor may change it."""
+
+    id: int
+    name: str
+    status: str
+    organization_id: int
+    organization_name: str
+    can_edit: bool
+    row: object
+
+
+def round_of(request: Request, actor: Actor, round_id: int, lang: str) -> RoundPage:
+    service = organizations(request)
+    found = service.get_round(actor, round_id)
+    org = service.get(actor, found.organization_id, lang)
+    return RoundPage(found.id, found.name, found.status, org.id, org.name, org.can_edit, found)
+
+
+@router.get("/rounds/{round_id}")
+def round_page(request: Request, round_id: int, actor: CurrentActor,
+               lang: PageLanguage) -> Response:
+    return invitations_page(request, round_id, actor, lang)
+
+
+def invitations_page(request: Request, round_id: int, actor: Actor, lang: str,
+                     errors: dict | None = None, values: dict | None = None,
+                     status: int = 200) -> Response:
+    service = organizations(request)
+    rnd = round_of(request, actor, round_id, lang)
+    rows = service.invitations(actor, round_id, lang) if rnd.can_edit else []
+    base = str(request.base_url)
+    groups = []
+    for count in service.department_counts(actor, round_id, lang):
+        links = [{"id": r.id, "status": r.status, "url": f"{base}a/{r.token}" if r.token
+                  else tr(lang, "(revoked)")} for r in rows if r.department == count.department]
+        groups.append({"key": count.department, "label": count.label, "links": links,
+                       "invited": count.invited, "completed": count.completed})
+    inst = service.instrument
+    return page(request, "round.html", lang, status=status, rnd=rnd,
+                groups=groups, departments=departments(request, lang), writes=rnd.can_edit,
+                errors=errors or {}, values=values or {}, notice=notice(request, lang),
+                max_invites=MAX_INVITES, dimensions=[
+                    {"id": d.id, "name": inst.text(d.name, lang)} for d in inst.dimensions],
+                stages=[{"key": s.key, "name": inst.text(s.name, lang), "min": s.min_score}
+                        for s in inst.stages],
+                targets=_target_values(inst, service.targets(rnd.row)))
+
+
+def _target_values(inst, targets) -> dict[str, dict]:
+    """Dimension id → what the targets form shows: the stage key, or the score."""
+    keys = {s.level: s.key for s in inst.stages}
+    return {t.dimension: {"stage": keys[t.stage], "score": None} if t.stage is not None
+            else {"stage": None, "score": f"{t.score:g}"} for t in targets or []}
+
+
+@router.post("/rounds/{round_id}/invitations")
+async def invite(request: Request, round_id: int, actor: CurrentActor,
+                 lang: PageLanguage) -> Response:
+    return await form_post(request, lang, _invite, round_id, actor, lang)
+
+
+def _invite(request: Request, form, round_id: int, actor: Actor, lang: str) -> Response:
+    department = str(form.get("department") or "")
+    raw = str(form.get("count") or "").strip()
+    try:
+        count = int(raw)
+    except ValueError:
+        count = 0
+    values = {"department": department, "count": raw[:3]}
+    if not 1 <= count <= MAX_INVITES:
+        return invitations_page(request, round_id, actor, lang, status=422, values=values,
+                                errors={"count": tr(lang, "How many links: a whole number from "
+                                                          "1 to {max}.", max=MAX_INVITES)})
+    service = organizations(request)
+    try:
+        for _ in range(count):
+            service.invite(actor, round_id, department, lang)
+    except AnswersError as exc:
+        return invitations_page(request, round_id, actor, lang, status=422, values=values,
+                                errors={"department": exc.problems[0].message_in(lang)})
+    return redirect(f"/rounds/{round_id}#department-{department}")
+
+
+@router.post("/rounds/{round_id}/invitations/{invitation_id}/revoke")
+async def revoke(request: Request, round_id: int, invitation_id: int, actor: CurrentActor,
+                 lang: PageLanguage) -> Response:
+    return await form_post(request, lang, _revoke, round_id, invitation_id, actor)
+
+
+def _revoke(request: Request, form, round_id: int, invitation_id: int,
+            actor: Actor) -> Response:
+    organizations(request).revoke(actor, invitation_id)
+    return redirect(f"/rounds/{round_id}")
+
+
+@router.get("/rounds/{round_id}/close")
+def close_confirmation(request: Request, round_id: int, actor: CurrentActor,
+                       lang: PageLanguage) -> Response:
+    rnd = round_of(request, actor, round_id, lang)
+    if not rnd.can_edit:
+        raise Forbidden(Problem("round", "this organization is shared with you to read; only "
+                                         "its facilitator can change it"))
+    return page(request, "round_close.html", lang, rnd=rnd)
+
+
+@router.post("/rounds/{round_id}/close")
+async def close(request: Request, round_id: int, actor: CurrentActor,
+                lang: PageLanguage) -> Response:
+    return await form_post(request, lang, _close, round_id, actor)
+
+
+def _close(request: Request, form, round_id: int, actor: Actor) -> Response:
+    organizations(request).close_round(actor, round_id)
+    return redirect(f"/rounds/{round_id}?notice=round-closed")
+
+
+@router.post("/rounds/{round_id}/targets")
+async def set_targets(request: Request, round_id: int, actor: CurrentActor,
+                      lang: PageLanguage) -> Response:
+    return await form_post(request, lang, _set_targets, round_id, actor, lang)
+
+
+def _set_targets(request: Request, form, round_id: int, actor: Actor, lang: str) -> Response:
+    service = organizations(request)
+    inst = service.instrument
+    wanted, problems = {}, []
+    for d in inst.dimensions:
+        stage = str(form.get(f"stage-{d.id}") or "").strip()[:50]
+        score = str(form.get(f"score-{d.id}") or "").strip()[:20]
+        if stage and score:
+            problems.append(Problem(d.id, tr(lang, "choose a target stage or a target score, "
+                                                   "not both")))
+        elif stage:
+            wanted[d.id] = stage
+        elif score:
+            try:
+                wanted[d.id] = float(score.replace(",", "."))
+            except ValueError:
+                wanted[d.id] = score  # parse_targets names what would be valid
+    try:
+        if problems:
+            raise AnswersError(problems)
+        service.set_targets(actor, round_id, wanted, lang)
+    except AnswersError as exc:
+        return invitations_page(request, round_id, actor, lang, status=422,
+                                errors={f"target-{p.where}": p.message_in(lang)
+                                        for p in exc.problems})
+    return redirect(f"/rounds/{round_id}?notice=targets-saved#targets")
+
+
+# -- the result -----------------------------------------------------------------------------------
+
+
+@router.get("/rounds/{round_id}/result")
+def result(request: Request, round_id: int, actor: CurrentActor, lang: PageLanguage) -> Response:
+    from ..reports.heatmap import heatmap_svg
+
+    service = organizations(request)
+    rnd = round_of(request, actor, round_id, lang)
+    try:
+        found = service.round_result(actor, round_id, lang)
+    except AnswersError as exc:
+        return page(request, "round_result.html", lang, forms=True, rnd=rnd,
+                    found=None, missing=exc.problems[0].message_in(lang))
+    return page(request, "round_result.html", lang, rnd=rnd, found=found,
+                r=found.result, team=found.team, heatmap=heatmap_svg(found.result, found.team),
+                missing=None)
+
+
+@router.get("/rounds/{round_id}/export.xlsx")
+def workbook(request: Request, round_id: int, actor: CurrentActor,
+             lang: PageLanguage) -> Response:
+    from ..research.workbook import xlsx_bytes
+    from ..services.teams import team_sheets
+
+    service = organizations(request)
+    rnd, found = service.team_round(actor, round_id, lang)
+    data = xlsx_bytes(team_sheets(service.instrument, rnd, found))
+    name = tr(lang, "team-round-{id}.xlsx", id=round_id)
+    return Response(data, media_type="application/vnd.openxmlformats-officedocument."
+                                     "spreadsheetml.sheet",
+                    headers={"content-disposition": f'attachment; filename="{name}"',
+                             "cache-control": "no-store"})
+
+
+@router.get("/rounds/{round_id}/report.pdf")
+def report(request: Request, round_id: int, actor: CurrentActor, lang: PageLanguage) -> Response:
+    from ..reports.pdf import render_team_pdf
+
+    found = organizations(request).round_result(actor, round_id, lang)
+    name = tr(lang, "team-report-{id}.pdf", id=round_id)
+    return Response(render_team_pdf(found, lang), media_type="application/pdf",
+                    headers={"content-disposition": f'attachment; filename="{name}"',
+                             "cache-control": "no-store"})
