@@ -1,6 +1,6 @@
 """The web app: ``create_app`` builds it from the settings; routes live in ``pages``, ``auth``
-(login, logout) and ``api``, what they depend on in ``deps``, the answers to errors in
-``errors``."""
+(login, logout), ``facilitator`` and ``rounds`` (the organizations' pages) and ``api``, what
+they depend on in ``deps``, the answers to errors in ``errors``."""
 
 from __future__ import annotations
 
@@ -60,10 +60,12 @@ def create_app(settings: Settings, assessor=None) -> FastAPI:
     if FONTS.is_dir():
         app.mount("/fonts", StaticFiles(directory=str(FONTS)), name="fonts")
 
-    from . import api, auth, pages, team_api
+    from . import api, auth, facilitator, pages, rounds, team_api
 
     app.include_router(pages.router)
     app.include_router(auth.router)
+    app.include_router(facilitator.router)
+    app.include_router(rounds.router)
     app.include_router(api.router)
     app.include_router(team_api.router)
     errors.register(app)

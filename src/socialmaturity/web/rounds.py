@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from ..errors import AnswersError, Forbidden, Problem
 from ..i18n.catalog import tr
 from ..services.accounts import Actor
+from ..teams.progress import parse_targets
 from ..teams.round import DEPARTMENT
 from .deps import CurrentActor, PageLanguage
 from .facilitator import form_post, notice, organizations, redirect
@@ -171,14 +172,16 @@ def _set_targets(request: Request, form, round_id: int, actor: Actor, lang: str)
                 wanted[d.id] = float(score.replace(",", "."))
             except ValueError:
                 wanted[d.id] = score  # parse_targets names what would be valid
+    targets = []
     try:
-        if problems:
-            raise AnswersError(problems)
-        service.set_targets(actor, round_id, wanted, lang)
+        targets = parse_targets(inst, wanted, lang=lang)
     except AnswersError as exc:
+        problems += exc.problems
+    if problems:
         return invitations_page(request, round_id, actor, lang, status=422,
                                 errors={f"target-{p.where}": p.message_in(lang)
-                                        for p in exc.problems})
+                                        for p in problems})
+    service.set_targets(actor, round_id, targets, lang)
     return redirect(f"/rounds/{round_id}?notice=targets-saved#targets")
 
 
@@ -221,8 +224,10 @@ def workbook(request: Request, round_id: int, actor: CurrentActor,
 def report(request: Request, round_id: int, actor: CurrentActor, lang: PageLanguage) -> Response:
     from ..reports.pdf import render_team_pdf
 
+    rnd = round_of(request, actor, round_id, lang)
     found = organizations(request).round_result(actor, round_id, lang)
     name = tr(lang, "team-report-{id}.pdf", id=round_id)
-    return Response(render_team_pdf(found, lang), media_type="application/pdf",
+    pdf = render_team_pdf(found, organization=rnd.organization_name)
+    return Response(pdf, media_type="application/pdf",
                     headers={"content-disposition": f'attachment; filename="{name}"',
                              "cache-control": "no-store"})
