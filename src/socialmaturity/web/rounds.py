@@ -23,6 +23,8 @@ router = APIRouter(include_in_schema=False)
 
 #: The most invitation links made at once.
 MAX_INVITES = 50
+#: Moved answers listed on the result page before the rest fold away (most effect first).
+SHOWN_MOVES = 10
 
 
 def departments(request: Request, lang: str) -> dict[str, str]:
@@ -201,7 +203,7 @@ def result(request: Request, round_id: int, actor: CurrentActor, lang: PageLangu
                     found=None, missing=exc.problems[0].message_in(lang))
     return page(request, "round_result.html", lang, rnd=rnd, found=found,
                 r=found.result, team=found.team, heatmap=heatmap_svg(found.result, found.team),
-                missing=None)
+                missing=None, shown_moves=SHOWN_MOVES)
 
 
 @router.get("/rounds/{round_id}/export.xlsx")
