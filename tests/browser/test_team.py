@@ -184,3 +184,75 @@ def check_downloads(page, lang: str) -> None:
     with open(got.value.path(), "rb") as f:
         book = load_workbook(BytesIO(f.read()), read_only=True)
     assert len(book.sheetnames) == 4
+
+
+# -- every facilitator page at 360 and 1280 px, and axe ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def team_pages(server) -> dict[str, str]:
+    """Two answered rounds of one organization (the second with targets and one open
+    invitation), made through the pages with plain HTTP; the address of every page."""
+    import httpx
+
+    from ..web.conftest import csrf_of
+    from ..web.team import answer, create_organization, create_round, invite, links, post
+
+    email = add_user(server, "pages-owner@example.org", "facilitator")
+    owner = httpx.Client(base_url=server.url, timeout=60)
+    form = owner.get("/login")
+    owner.post("/login", data={"email": email, "password": PASSWORD,
+                               "csrf_token": csrf_of(form.text)})
+    org = create_organization(owner, "Acme Nederland B.V., a name of some length")
+    respondent = httpx.Client(base_url=server.url, timeout=60)
+    respondent.get("/")
+    rounds = []
+    for name, shifts in (("2026 Q4", (0, 2)), ("2027 Q4", (1, 1))):
+        rounds.append(create_round(owner, org, name))
+        for department in DEPARTMENTS:
+            invite(owner, rounds[-1], department, 3)
+        for department, shift in zip(DEPARTMENTS, shifts, strict=True):
+            for token in links(owner, rounds[-1])[department]:
+                answer(respondent, token, shift)
+    post(owner, f"/rounds/{rounds[1]}/targets", {"stage-strategy": "strategic",
+                                                 "score-reach": "70"}, f"/rounds/{rounds[1]}")
+    invite(owner, rounds[1], "hr-recruiting", 1)
+    invited = links(owner, rounds[1])["hr-recruiting"][0]
+    return {"email": email, "orgs": "/orgs", "new": "/orgs/new", "org": f"/orgs/{org}",
+            "erase": f"/orgs/{org}/erase", "round": f"/rounds/{rounds[1]}",
+            "close": f"/rounds/{rounds[1]}/close", "result": f"/rounds/{rounds[0]}/result",
+            "progress": f"/rounds/{rounds[1]}/result", "invited": f"/a/{invited}",
+            "invited-profile": f"/a/{invited}/s/profile"}
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_facilitator_pages_fit_the_screen_and_axe_is_clean(new_context, team_pages,
+                                                               screenshots, width, lang):
+    """No element of a facilitator's page (nor of the invited respondent's first page)
+    reaches past a 360 or 1280 px screen, every field has a name, and axe-core finds
+    nothing serious; a screenshot of each (``team-<page>-<width>-<lang>.png``)."""
+    from .test_accessibility import BLOCKING, TOO_WIDE, UNNAMED_FIELDS, axe, describe, widest
+
+    viewport = {"width": width, "height": 800}
+    page = log_in(new_context, lang, team_pages["email"], viewport=viewport,
+                  is_mobile=width < 480, bypass_csp=True)
+    wide, unnamed, blocking = {}, {}, {}
+    for name, path in team_pages.items():
+        if name == "email":
+            continue
+        page.goto(path)
+        assert page.get_attribute("html", "lang") == lang
+        if page.evaluate("document.documentElement.scrollWidth") > width + 1 or \
+                page.evaluate(TOO_WIDE):
+            wide[name] = widest(page)
+        if page.evaluate(UNNAMED_FIELDS):
+            unnamed[name] = page.evaluate(UNNAMED_FIELDS)
+        found = [v for v in axe(page) if v["impact"] in BLOCKING]
+        if found:
+            blocking[name] = found
+        save_screenshot(page, screenshots, f"team-{name}-{width}-{lang}")
+    assert not wide, f"wider than {width} px: {wide}"
+    assert not unnamed, unnamed
+    report = "\n".join(f"{name} ({lang}):\n{describe(vs)}" for name, vs in blocking.items())
+    assert not report, "axe-core found serious or critical violations:\n" + report

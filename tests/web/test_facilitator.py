@@ -188,7 +188,7 @@ def test_the_result_page_shows_the_numbers_of_the_round_result(app, people):
     assert f'data-testid="stage">{r.overall.stage.name}<' in page
     assert r.meaning[0] in html.unescape(page)  # the rule that decided the stage
     assert [d.department for d in team.departments] == list(DEPARTMENTS)
-    heatmap = page.split('data-testid="heatmap"')[1].split("</figure>")[0]
+    heatmap = page.split('data-testid="heatmap"')[1].split("</svg>")[0]
     for dep in team.departments:
         assert dep.n == 3
         assert f"{dep.label} (n = 3)" in html.unescape(heatmap)
@@ -336,6 +336,6 @@ def test_a_round_from_invitations_to_result_on_both_databases(database_url, asse
     share(owner, org_id)
     page = viewer.get(f"/rounds/{round_id}/result")
     assert page.status_code == 200
-    heatmap = html.unescape(page.text.split('data-testid="heatmap"')[1].split("</figure>")[0])
+    heatmap = html.unescape(page.text.split('data-testid="heatmap"')[1].split("</svg>")[0])
     assert "Marketing (n = 3)" in heatmap and "Customer service (n = 3)" in heatmap
     assert "3 of 3 answered" in owner.get(f"/rounds/{round_id}").text
