@@ -69,8 +69,7 @@ def redirect(path: str) -> RedirectResponse:
 
 @router.get("/orgs")
 def dashboard(request: Request, actor: CurrentActor, lang: PageLanguage) -> Response:
-    service = organizations(request)
-    rows = service.labelled(service.dashboard(actor), lang)
+    rows = organizations(request).dashboard(actor, lang)
     return page(request, "orgs.html", lang, organizations=rows,
                 writes=creates(actor), notice=notice(request, lang))
 
