@@ -99,7 +99,7 @@ def widest(page) -> list[str]:
         .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
                   (e.className && typeof e.className === 'string' ? '.' +
                    e.className.trim().split(/\\s+/).join('.') : '') +
-                  ' ' + Math.round(e.getBoundingClientRect().right) + 'px')}""")
+                  ' ' + Math.round(e.getBoundingClientRect().right) + 'px')""")
 
 
 # -- every field has a name ---------------------------------------------------------------------
