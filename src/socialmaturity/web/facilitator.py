@@ -100,7 +100,7 @@ async def create_organization(request: Request, actor: CurrentActor,
     try:
         org_id = await run_in_threadpool(organizations(request).create, actor,
                                          values["name"], values["sector"], values["size"],
-                                         values["region"], lang)
+                                         values["region"])
     except AnswersError as exc:
         errors = {p.where: p.message_in(lang) for p in exc.problems}
         values["name"] = values["name"][:NAME_LENGTH]
@@ -145,7 +145,7 @@ async def create_round(request: Request, org_id: int, actor: CurrentActor,
 def _create_round(request: Request, form, org_id: int, actor: Actor, lang: str) -> Response:
     name = str(form.get("name") or "")
     try:
-        round_id = organizations(request).create_round(actor, org_id, name, lang)
+        round_id = organizations(request).create_round(actor, org_id, name)
     except AnswersError as exc:
         return organization_page(request, org_id, actor, lang, status=422,
                                  errors={"round": exc.problems[0].message_in(lang)},
@@ -162,7 +162,7 @@ async def share(request: Request, org_id: int, actor: CurrentActor,
 def _share(request: Request, form, org_id: int, actor: Actor, lang: str) -> Response:
     email = str(form.get("email") or "")
     try:
-        organizations(request).share(actor, org_id, email, lang, address(request))
+        organizations(request).share(actor, org_id, email, address(request))
     except AnswersError as exc:
         return organization_page(request, org_id, actor, lang, status=422,
                                  errors={"email": exc.problems[0].message_in(lang)},

@@ -183,7 +183,7 @@ def _set_targets(request: Request, form, round_id: int, actor: Actor, lang: str)
         return invitations_page(request, round_id, actor, lang, status=422,
                                 errors={f"target-{p.where}": p.message_in(lang)
                                         for p in problems})
-    service.set_targets(actor, round_id, targets, lang)
+    service.set_targets(actor, round_id, targets)
     return redirect(f"/rounds/{round_id}?notice=targets-saved#targets")
 
 
