@@ -165,8 +165,7 @@ def _set_targets(request: Request, form, round_id: int, actor: Actor, lang: str)
         stage = str(form.get(f"stage-{d.id}") or "").strip()[:50]
         score = str(form.get(f"score-{d.id}") or "").strip()[:20]
         if stage and score:
-            problems.append(Problem(d.id, tr(lang, "choose a target stage or a target score, "
-                                                   "not both")))
+            problems.append(Problem(d.id, "choose a target stage or a target score, not both"))
         elif stage:
             wanted[d.id] = stage
         elif score:
@@ -176,7 +175,7 @@ def _set_targets(request: Request, form, round_id: int, actor: Actor, lang: str)
                 wanted[d.id] = score  # parse_targets names what would be valid
     targets = []
     try:
-        targets = parse_targets(inst, wanted, lang=lang)
+        targets = parse_targets(inst, wanted)
     except AnswersError as exc:
         problems += exc.problems
     if problems:
