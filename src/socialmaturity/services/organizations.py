@@ -430,6 +430,14 @@ class Organizations:
 
     # -- respondents ----------------------------------------------------------------------
 
+    def facilitator_email(self, respondent) -> str | None:
+        """The e-mail of the facilitator who runs an invited respondent's organization (their
+        first page names who will see the result); None for a respondent not invited."""
+        if not getattr(respondent, "invited", False):
+            return None
+        row = self.store.organization(respondent.organization_id)
+        return row.owner_email if row is not None else None
+
     def complete(self, token: str) -> None:
         """Mark the respondent's assessment complete; ``AnswersError`` naming every required
         question still missing, ``RoundClosed`` when the round is closed."""

@@ -1,6 +1,6 @@
 """The web app: ``create_app`` builds it from the settings; routes live in ``pages``, ``auth``
-(login, logout), ``facilitator`` and ``rounds`` (the organizations' pages) and ``api``, what
-they depend on in ``deps``, the answers to errors in ``errors``."""
+(login, logout), ``facilitator`` and ``rounds`` (the organizations' pages), ``api`` and
+``team_api``, what they depend on in ``deps``, the answers to errors in ``errors``."""
 
 from __future__ import annotations
 
