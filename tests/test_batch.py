@@ -167,6 +167,33 @@ def test_a_hundred_thousand_columns_are_checked_for_names_in_one_pass(tmp_path):
         read_table(path, text=True)
 
 
+def test_only_the_columns_asked_for_are_read_when_the_table_has_them_all(tmp_path):
+    import pytest
+
+    from socialmaturity.errors import InputFileError
+    from socialmaturity.intake.tables import read_table
+
+    frame = pd.DataFrame({"id": ["r1", "r2", "r3"], " w ": [1.5, 2.0, 0.5],
+                          "sector": ["a", "b", None], "x": [1, None, 0]})
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    frame.to_parquet(tmp_path / "t.parquet", index=False)
+    frame.to_excel(tmp_path / "t.xlsx", index=False)
+    for name in ("t.csv", "t.parquet", "t.xlsx"):
+        whole = read_table(tmp_path / name)
+        # in the file's order, trimmed names matched, each column as read whole
+        some = read_table(tmp_path / name, columns=["x", "w"])
+        assert list(some.columns) == ["w", "x"]
+        pd.testing.assert_frame_equal(some, whole[["w", "x"]])
+        text = read_table(tmp_path / name, columns=["sector"], text=True)
+        pd.testing.assert_frame_equal(text, read_table(tmp_path / name, text=True)[["sector"]])
+        # one missing: every column, for the caller to name what the table has
+        assert list(read_table(tmp_path / name, columns=["x", "nope"]).columns) == \
+            ["id", "w", "sector", "x"]
+    (tmp_path / "twice.csv").write_text("a,b,a\n1,2,3\n")
+    with pytest.raises(InputFileError, match="'a' appears twice"):
+        read_table(tmp_path / "twice.csv", columns=["b"])
+
+
 def test_a_short_row_and_bad_text_name_their_line(tmp_path):
     import pytest
 

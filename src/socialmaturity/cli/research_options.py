@@ -71,6 +71,16 @@ def at_level(frame, inst, level: str, cluster: str | None, strata: str | None,
     return orgs, None
 
 
+def used_columns(level: str, indicators: list[str] | None, *columns: str | None
+                 ) -> list[str] | None:
+    """The columns of DATA an analysis at the respondent level uses (the named ones and the
+    indicators: a wide table's other columns are then not read); None, every column, when it
+    rolls respondents up to organizations or takes every instrument indicator."""
+    if level != "respondent" or indicators is None:
+        return None
+    return list(dict.fromkeys([*indicators, *(c for c in columns if c)]))
+
+
 def layout_option(f):
     return click.option("--layout", type=click.Choice(LAYOUTS),
                         help="The export's layout; default: told from the header rows.")(f)

@@ -16,6 +16,7 @@ from .research_options import (
     load_instrument,
     output_option,
     split,
+    used_columns,
     weights_option,
 )
 
@@ -59,9 +60,10 @@ def compare(data, by, focus, indicators, weights, cluster, strata, level, org_ru
     from ..services.research import focus_value, prepare
     from ..services.research_files import read_data
 
-    inst = load_instrument(instrument)
-    frame, names, infos = prepare(read_data(data), inst, columns=(by, by_group or ""),
-                                  indicators=split(indicators), want_indicators=True)
+    inst, wanted = load_instrument(instrument), split(indicators)
+    frame = read_data(data, used_columns(level, wanted, by, by_group, weights, cluster, strata))
+    frame, names, infos = prepare(frame, inst, columns=(by, by_group or ""),
+                                  indicators=wanted, want_indicators=True)
     frame, cluster = at_level(frame, inst, level, cluster, strata, names, org_rule, weights,
                                keep=(by, by_group or ""))
     table = compare_frames(frame, by, focus_value(frame, by, focus), names, weights=weights,
@@ -92,9 +94,10 @@ def shares(data, indicators, by, weights, cluster, strata, level, org_rule, fmt,
     from ..services.research import prepare
     from ..services.research_files import read_data
 
-    inst = load_instrument(instrument)
-    frame, names, _ = prepare(read_data(data), inst, columns=(by or "",),
-                              indicators=split(indicators), want_indicators=True)
+    inst, wanted = load_instrument(instrument), split(indicators)
+    frame = read_data(data, used_columns(level, wanted, by, weights, cluster, strata))
+    frame, names, _ = prepare(frame, inst, columns=(by or "",), indicators=wanted,
+                              want_indicators=True)
     frame, cluster = at_level(frame, inst, level, cluster, strata, names, org_rule, weights,
                                keep=(by or "",))
     emit(shares_of(frame, names, weights=weights, by=by, cluster=cluster, strata=strata),
@@ -131,7 +134,8 @@ def quantiles(data, value, by, weights, cluster, strata, level, org_rule, probs,
                                                      "valid: e.g. 0.1,0.5,0.9",
                                           value=probs)) from None
     inst = load_instrument(instrument)
-    frame, _, _ = prepare(read_data(data), inst, columns=(value, by or ""))
+    frame = read_data(data, used_columns(level, [], value, by, weights, cluster, strata))
+    frame, _, _ = prepare(frame, inst, columns=(value, by or ""))
     frame, cluster = at_level(frame, inst, level, cluster, strata, [], org_rule, weights,
                                numeric=(value,), keep=(by or "",))
     emit(quantiles_of(frame, value, by=by, weights=weights, probs=p, rule=rule,

@@ -82,7 +82,8 @@ def _file(path: str | Path, fail: Fail) -> Path:
 # --- tables with a header row ---------------------------------------------------------------
 
 
-def read_table(path: str | Path, *, text: bool = False, fail: Fail = _input_error,
+def read_table(path: str | Path, *, text: bool = False, columns: Iterable[str] | None = None,
+               fail: Fail = _input_error,
                expected: str = Message("a header row and one row per respondent")) -> pd.DataFrame:
     """A table with a header row. Empty cells are missing (NaN); column names are trimmed.
 
@@ -90,20 +91,28 @@ def read_table(path: str | Path, *, text: bool = False, fail: Fail = _input_erro
     checked later, each distinct value once); otherwise a column whose every value is a number
     becomes a number column, one of ``true``/``false`` a bool column, and all else stays text
     (option keys such as ``none`` are never read as missing).
+
+    With ``columns``, a table that has each of them gives only those, in the file's order (a
+    CSV's or Parquet file's other columns are not parsed); else every column, for the caller
+    to compute the missing one or name what the table has. The whole header is checked.
     """
     path = _file(path, fail)
     suffix = path.suffix.lower()
     name = str(path)
+    wanted = None if columns is None else set(columns)
     if suffix in XLSX_SUFFIXES:
         frame = _xlsx_table(path, name, fail, expected)
     elif suffix in SAV_SUFFIXES:
         frame = _categorical(read_sav(path, name, fail)[0])
     elif suffix in PARQUET_SUFFIXES:
-        frame = _parquet_table(path, name, fail, text)
+        frame = _parquet_table(path, name, fail, text, wanted)
     else:
-        frame = _csv_table(path, name, fail, expected, text)
+        frame = _csv_table(path, name, fail, expected, text, wanted)
     frame.columns = [str(c).strip() for c in frame.columns]
     check_names(frame.columns, f"{name}:1", fail)
+    keep = _only(frame.columns, wanted)
+    if keep is not None and len(keep) < frame.shape[1]:  # XLSX, SPSS: read whole
+        frame = frame[keep]
     if not text:
         for j in range(frame.shape[1]):
             if isinstance(frame.dtypes.iloc[j], pd.CategoricalDtype):
@@ -111,15 +120,25 @@ def read_table(path: str | Path, *, text: bool = False, fail: Fail = _input_erro
     return frame
 
 
-def _csv_table(path: Path, name: str, fail: Fail, expected: str, text: bool) -> pd.DataFrame:
+def _only(names: Iterable[str], wanted: set[str] | None) -> list[str] | None:
+    """The ``names`` of the ``wanted`` (trimmed) columns; None (all) unless each is there."""
+    if wanted is None:
+        return None
+    keep = [n for n in names if n.strip() in wanted]
+    return keep if len(keep) == len(wanted) else None
+
+
+def _csv_table(path: Path, name: str, fail: Fail, expected: str, text: bool,
+               wanted: set[str] | None = None) -> pd.DataFrame:
     """A CSV as categorical text (``text``), else with the types Arrow infers over the whole
     column: int64 (float64 with an empty cell), float64, bool, else text; dates and times are
-    kept as the text they were."""
+    kept as the text they were. Only the ``wanted`` columns when it has them all."""
     pa, _ = _arrow()
     header = _csv_header(path, name, fail, expected)
+    only = _only(header, wanted)
     if text:
-        return _categorical(_arrow_csv(path, name, fail, dict.fromkeys(header, TEXT())))
-    table = _arrow_csv(path, name, fail, {})
+        return _categorical(_arrow_csv(path, name, fail, dict.fromkeys(header, TEXT()), only))
+    table = _arrow_csv(path, name, fail, {}, only)
     when = [f.name for f in table.schema if pa.types.is_temporal(f.type)]
     if when:  # read as text again: a date stays the text it was, as in every other format
         again = _arrow_csv(path, name, fail, dict.fromkeys(when, pa.string()), when)
@@ -461,13 +480,16 @@ def read_sav(path: Path, name: str, fail: Fail) -> tuple[pd.DataFrame, Any]:
         raise fail(name, "not a readable SPSS .sav file ({error})", error=exc) from None
 
 
-def _parquet_table(path: Path, name: str, fail: Fail, text: bool) -> pd.DataFrame:
+def _parquet_table(path: Path, name: str, fail: Fail, text: bool,
+                   wanted: set[str] | None = None) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
     try:
         schema = pq.read_schema(path)
         strings = [f.name for f in schema if str(f.type) in ("string", "large_string")]
-        table = pq.read_table(path, read_dictionary=strings if text else None)
+        names = {n.strip() for n in schema.names}  # a name twice: read all, to be refused
+        only = _only(schema.names, wanted) if len(names) == len(schema.names) else None
+        table = pq.read_table(path, columns=only, read_dictionary=strings if text else None)
     except Exception as exc:  # ArrowInvalid, OSError: not Parquet or damaged
         raise fail(name, "not a readable Parquet file ({error})",
                        error=shorten(str(exc))) from None

@@ -28,13 +28,13 @@ if TYPE_CHECKING:
 # --- reading and writing tables: one reader and one writer, in socialmaturity.intake.tables
 
 
-def read_data(path: str | Path) -> pd.DataFrame:
+def read_data(path: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
     """A table for the research commands: CSV (UTF-8), XLSX (first sheet), SPSS ``.sav`` or
-    Parquet (:func:`~socialmaturity.intake.tables.read_table`). Empty cells are missing;
-    everything else keeps its text (option keys such as ``none`` are not read as missing);
-    numbers and ``True``/``False`` columns are read as such. Rows are numbered from 1, as the
-    messages name them."""
-    frame = read_table(path)
+    Parquet (:func:`~socialmaturity.intake.tables.read_table`; only the ``columns`` when it
+    has them all). Empty cells are missing; everything else keeps its text (option keys such
+    as ``none`` are not read as missing); numbers and ``True``/``False`` columns are read as
+    such. Rows are numbered from 1, as the messages name them."""
+    frame = read_table(path, columns=columns)
     frame.index = pd.RangeIndex(1, len(frame) + 1)
     return frame
 
