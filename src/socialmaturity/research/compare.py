@@ -6,9 +6,9 @@ in each group, the ratio focus/rest with its confidence interval, a p-value and 
 Benjamini–Hochberg adjusted p-value across the indicators. Unweighted it uses the classic
 2×2-table methods; with weights, the design-based estimates of R's survey package.
 
-Everything is vectorized over indicators and groups (one sparse matrix product for all sums,
-see :func:`~socialmaturity.research.describe.domain_sums`); only Fisher's exact test, needed
-for small tables, runs table by table.
+Everything is vectorized over groups (a few ``np.bincount`` passes per indicator for all
+sums, see :func:`~socialmaturity.research.describe.domain_sums`); only Fisher's exact test,
+needed for small tables, runs table by table.
 
 **Method of :func:`compare`.**
 **Unweighted.** With ``a`` of ``n1`` focus and ``c`` of ``n2`` rest respondents saying

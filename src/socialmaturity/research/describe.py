@@ -8,8 +8,8 @@ them stay in the design with an influence value of 0, so the variance keeps the 
 Unweighted means every weight 1, which gives exactly what the survey package gives on equal
 weights.
 
-All of it is vectorized: the sums over respondents are one sparse matrix product over all
-indicators at once (:func:`domain_sums`).
+All of it is vectorized: the sums over respondents are ``np.bincount`` passes, a few per
+indicator (:func:`domain_sums`).
 
 **Method of :func:`shares`.**
 The share is a ratio estimator over the domain ``d`` (the group's respondents with an
@@ -74,7 +74,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import sparse, special
+from scipy import special
 
 from ..errors import Message, Problem
 from .checks import (
@@ -110,22 +110,22 @@ class DomainSums:
 
 def domain_sums(codes: np.ndarray, m: int, ind: Indicators, w: np.ndarray | None) -> DomainSums:
     """Sum the indicators by domain: ``codes`` gives each respondent's domain in ``0..m-1``
-    (−1: in none). One sparse ``(3m × n) @ (n × k)`` product gives the yes sums of 1, w and w²
-    for every domain and indicator; the answered sums are the domain totals minus the sums
-    over the (few) missing cells."""
+    (−1: in none). Per indicator, three ``np.bincount`` passes over the respondents (adding in
+    row order) give the yes sums of 1, w and w² for every domain; the answered sums are the
+    domain totals minus the sums over the (few) missing cells."""
     n, k = ind.y.shape
     w = np.ones(n) if w is None else w
-    rows = np.flatnonzero(codes >= 0)
-    c = codes[rows]
-    wr = w[rows]
-    data = np.concatenate([np.ones(len(rows)), wr, wr * wr])
-    r = np.concatenate([c, c + m, c + 2 * m])
-    h = sparse.csr_matrix((data, (r, np.tile(rows, 3))), shape=(3 * m, n))
-    s = np.asarray(h @ ind.y)
-    ny, wy, ty = s[:m], s[m:2 * m], s[2 * m:]
-    count = np.bincount(c, minlength=m).astype(np.float64)
-    total_w = np.bincount(c, weights=wr, minlength=m)
-    total_t = np.bincount(c, weights=wr * wr, minlength=m)
+    key = codes + 1  # bin 0 holds the respondents in no domain
+    w2 = w * w
+    ny, wy, ty = np.empty((m, k)), np.empty((m, k)), np.empty((m, k))
+    for j in range(k):
+        y = ind.y[:, j]
+        ny[:, j] = np.bincount(key, weights=y, minlength=m + 1)[1:]
+        wy[:, j] = np.bincount(key, weights=w * y, minlength=m + 1)[1:]
+        ty[:, j] = np.bincount(key, weights=w2 * y, minlength=m + 1)[1:]
+    count = np.bincount(key, minlength=m + 1)[1:].astype(np.float64)
+    total_w = np.bincount(key, weights=w, minlength=m + 1)[1:]
+    total_t = np.bincount(key, weights=w2, minlength=m + 1)[1:]
     mr, mc = ind.missing_rows, ind.missing_cols
     mcode = codes[mr]
     ok = mcode >= 0
