@@ -159,7 +159,7 @@ def indicator_matrix(frame: pd.DataFrame, indicators: Sequence[str]) -> Indicato
         raise ResearchInputError(Problem(where(dupes[0]), "listed twice as an indicator"))
     require_columns(frame, names, "indicator column")
     n, k = len(frame), len(names)
-    y = np.empty((n, k), dtype=np.float64)
+    y = np.empty((n, k), dtype=np.float64, order="F")  # a column per indicator
     miss_rows: list[np.ndarray] = []
     miss_cols: list[np.ndarray] = []
     for j, name in enumerate(names):

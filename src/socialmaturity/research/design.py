@@ -25,8 +25,8 @@ group, a subset), the PSUs and strata that have a row in it.
 A stratum with a single PSU has no variance estimate; as R's default
 (``options(survey.lonely.psu = "fail")``) that is an error naming the stratum.
 
-The sums are vectorized: ``np.bincount`` passes, a few per indicator, sum the indicators by
-(PSU, domain) and by stratum; no loop runs over PSUs.
+The sums are vectorized: one sparse product per call sums the indicators by (PSU, domain),
+and the stratum sums are another one; no loop runs over PSUs.
 """
 
 from __future__ import annotations
@@ -46,15 +46,15 @@ BLOCK_CELLS = 20_000_000
 
 
 def group_sum(key: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
-    """Sum the rows of ``values`` (r × k, or r) by ``key`` (r, in ``0..size-1``), adding in row
-    order: one ``np.bincount`` per column."""
+    """Sum the rows of ``values`` (r × k, or r) by ``key`` (r, in ``0..size-1``)."""
     values = np.asarray(values, dtype=np.float64)
     if values.ndim == 1:
         return np.bincount(key, weights=values, minlength=size)
-    out = np.empty((size, values.shape[1]))
-    for j in range(values.shape[1]):
-        out[:, j] = np.bincount(key, weights=values[:, j], minlength=size)
-    return out
+    from scipy import sparse  # imported here: only designs with clusters or strata need it
+
+    h = sparse.csr_matrix((np.ones(len(key)), (key, np.arange(len(key)))),
+                          shape=(size, len(key)))
+    return np.asarray(h @ values)
 
 
 @dataclass(frozen=True)
@@ -233,28 +233,27 @@ def psu_sums(design: Design, codes: np.ndarray, m: int, ind: Indicators,
              columns: slice = slice(None), *, counts: bool = False) -> PsuSums:
     """Sum the indicators (``columns`` of them) by PSU and domain (``codes``, −1: none);
     with ``counts`` the unweighted yes and answered counts too."""
+    from scipy import sparse  # imported here: only designs with clusters or strata need it
+
     rows = np.flatnonzero(codes >= 0)
     key = design.psu[rows] * m + codes[rows]
     uk, inv = np.unique(key, return_inverse=True)
     inv = np.asarray(inv).reshape(-1)
     r = len(uk)
     w = design.w[rows]
+    y = ind.y[:, columns]
+    h = sparse.csr_matrix((w, (inv, rows)), shape=(r, ind.n))
+    a = np.asarray(h @ y)
+    k = a.shape[1]
+    b = np.repeat(np.bincount(inv, weights=w, minlength=r)[:, None], k, axis=1)
+    ny = nv = None
+    if counts:
+        h.data[:] = 1.0
+        ny = np.rint(np.asarray(h @ y))
+        nv = np.repeat(np.bincount(inv, minlength=r).astype(np.float64)[:, None], k, axis=1)
     col_ids = np.arange(ind.k)[columns]
     pos = np.full(ind.n, -1, dtype=np.int64)
     pos[rows] = inv
-    combination = pos + 1  # bin 0 holds the rows in no domain
-    k = len(col_ids)
-    a = np.empty((r, k))
-    ny = np.empty((r, k)) if counts else None
-    for j, col in enumerate(col_ids):
-        y = ind.y[:, col]
-        a[:, j] = np.bincount(combination, weights=design.w * y, minlength=r + 1)[1:]
-        if ny is not None:
-            ny[:, j] = np.rint(np.bincount(combination, weights=y, minlength=r + 1)[1:])
-    b = np.repeat(np.bincount(inv, weights=w, minlength=r)[:, None], k, axis=1)
-    nv = None
-    if counts:
-        nv = np.repeat(np.bincount(inv, minlength=r).astype(np.float64)[:, None], k, axis=1)
     mr, mc = ind.missing_rows, ind.missing_cols
     keep = (pos[mr] >= 0) & np.isin(mc, col_ids)
     if keep.any():
