@@ -192,6 +192,21 @@ def test_compare_bad_input(tmp_path, small):
     bad(run("compare", small, "--by", "mature", "--indicators", "x"), "column 'mature'")
 
 
+def test_an_analysis_reads_the_instrument_only_when_it_uses_it(tmp_path, small):
+    missing = tmp_path / "no-such-instrument.yaml"
+    # plain columns, every one in the table: the instrument is not read
+    res = run("compare", small, "--by", "g", "--focus", "a", "--indicators", "x", "--format",
+              "csv", "--instrument", missing)
+    assert res.exit_code == 0, res.output
+    res = run("shares", small, "--indicators", "x", "--instrument", missing)
+    assert res.exit_code == 0, res.output
+    # mature is computed from the answers, an instrument indicator is labelled by it
+    bad(run("compare", small, "--by", "mature", "--indicators", "x", "--instrument", missing),
+        "no-such-instrument.yaml")
+    bad(run("compare", small, "--by", "g", "--focus", "a", "--indicators", "outcome-cpa:top2",
+            "--instrument", missing), "no-such-instrument.yaml")
+
+
 def test_shares_and_quantiles(tmp_path, panel_csv, small):
     res = run("shares", small, "--indicators", "x,y", "--by", "g", "--format", "csv")
     assert res.exit_code == 0, res.output

@@ -81,6 +81,17 @@ def used_columns(level: str, indicators: list[str] | None, *columns: str | None
     return list(dict.fromkeys([*indicators, *(c for c in columns if c)]))
 
 
+def analysis_instrument(instrument: str | None, frame, level: str,
+                        indicators: list[str] | None, *columns: str | None):
+    """The instrument an analysis needs, read then; None when the table has every column it
+    names at the respondent level (:func:`~socialmaturity.services.research.uses_instrument`)."""
+    from ..services.research import uses_instrument
+
+    if level == "respondent" and not uses_instrument(frame, columns, indicators):
+        return None
+    return load_instrument(instrument)
+
+
 def layout_option(f):
     return click.option("--layout", type=click.Choice(LAYOUTS),
                         help="The export's layout; default: told from the header rows.")(f)

@@ -8,6 +8,7 @@ from ..errors import Problem, SocialMaturityError
 from .options import format_option, handle_errors, instrument_option
 from .render import compare_view, console, emit, rich_table
 from .research_options import (
+    analysis_instrument,
     at_level,
     by_focus_options,
     data_argument,
@@ -60,8 +61,9 @@ def compare(data, by, focus, indicators, weights, cluster, strata, level, org_ru
     from ..services.research import focus_value, prepare
     from ..services.research_files import read_data
 
-    inst, wanted = load_instrument(instrument), split(indicators)
+    wanted = split(indicators)
     frame = read_data(data, used_columns(level, wanted, by, by_group, weights, cluster, strata))
+    inst = analysis_instrument(instrument, frame, level, wanted, by, by_group)
     frame, names, infos = prepare(frame, inst, columns=(by, by_group or ""),
                                   indicators=wanted, want_indicators=True)
     frame, cluster = at_level(frame, inst, level, cluster, strata, names, org_rule, weights,
@@ -94,8 +96,9 @@ def shares(data, indicators, by, weights, cluster, strata, level, org_rule, fmt,
     from ..services.research import prepare
     from ..services.research_files import read_data
 
-    inst, wanted = load_instrument(instrument), split(indicators)
+    wanted = split(indicators)
     frame = read_data(data, used_columns(level, wanted, by, weights, cluster, strata))
+    inst = analysis_instrument(instrument, frame, level, wanted, by)
     frame, names, _ = prepare(frame, inst, columns=(by or "",), indicators=wanted,
                               want_indicators=True)
     frame, cluster = at_level(frame, inst, level, cluster, strata, names, org_rule, weights,
@@ -133,8 +136,8 @@ def quantiles(data, value, by, weights, cluster, strata, level, org_rule, probs,
         raise SocialMaturityError(Problem("--probs", "{value!r} is not a list of numbers; "
                                                      "valid: e.g. 0.1,0.5,0.9",
                                           value=probs)) from None
-    inst = load_instrument(instrument)
     frame = read_data(data, used_columns(level, [], value, by, weights, cluster, strata))
+    inst = analysis_instrument(instrument, frame, level, [], value, by)
     frame, _, _ = prepare(frame, inst, columns=(value, by or ""))
     frame, cluster = at_level(frame, inst, level, cluster, strata, [], org_rule, weights,
                                numeric=(value,), keep=(by or "",))

@@ -83,10 +83,22 @@ def focus_value(frame: pd.DataFrame, by: str, focus: object) -> object:
     return text
 
 
-def prepare(frame: pd.DataFrame, inst: Instrument, *, columns: tuple[str, ...] = (),
+def uses_instrument(frame: pd.DataFrame, columns: tuple[str | None, ...],
+                    indicators: list[str] | None) -> bool:
+    """Whether :func:`prepare` needs the instrument for these ``columns`` and ``indicators``:
+    not when the table has every one of them and no indicator is named as an instrument's
+    (``question=option``, ``question:top2``: their labels come from the instrument)."""
+    from ..research.indicators import TOP2_SUFFIX
+
+    return indicators is None or any(c and c not in frame.columns for c in columns) or any(
+        c not in frame.columns or "=" in c or c.endswith(TOP2_SUFFIX) for c in indicators)
+
+
+def prepare(frame: pd.DataFrame, inst: Instrument | None, *, columns: tuple[str, ...] = (),
             indicators: list[str] | None = None, want_indicators: bool = False
             ) -> tuple[pd.DataFrame, list[str], list]:
-    """Make a table ready for an analysis command.
+    """Make a table ready for an analysis command (``inst`` None: the table has all it needs,
+    see :func:`uses_instrument`).
 
     - ``columns`` the command needs (``--by``, ``--value``) that are scores or stages
       (``mature``, ``stage``, ``overall_score``, ``strategy_score``, …) and not in the table
@@ -99,6 +111,8 @@ def prepare(frame: pd.DataFrame, inst: Instrument, *, columns: tuple[str, ...] =
     Returns the table, the indicator names and their :class:`~socialmaturity.research.
     indicators.IndicatorInfo` (instrument indicators only).
     """
+    if inst is None:
+        return frame, list(indicators or []), []
     from ..research.checks import ResearchInputError, where
     from ..research.classify import SCORE_COLUMNS, classify
     from ..research.indicators import describe_indicators, instrument_indicators
