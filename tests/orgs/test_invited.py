@@ -75,3 +75,30 @@ def test_a_closed_round_takes_no_more_answers(invited, orgs, people):
     with pytest.raises(AnswersError):
         orgs.invite(people["owner"], round_id, "sales")
     assert respondents.store.answers(made.token)["role"] == "cmo"  # kept
+
+
+def test_a_result_takes_the_answers_checked_when_saved(invited):
+    """Answers saved under this very instrument are taken as they are: the result is the one
+    of the answers checked again; a required profile field still missing is still named."""
+    import yaml
+
+    from socialmaturity.scoring.answers import checked_when_saved, validate_responses
+    from socialmaturity.services.respondents import split
+
+    from .test_round_result import EXAMPLES
+
+    respondents, made, _ = invited
+    data = yaml.safe_load(sorted((EXAMPLES / "2026").glob("*.yaml"))[0].read_text())
+    respondents.save(made.token, {**data["answers"], "role": "cmo"})
+    inst = respondents.instrument
+    assert checked_when_saved(inst, respondents.find(made.token).instrument_hash)
+    _, res = respondents.result(made.token, "en")
+    stored = split(inst, respondents.store.answers(made.token))
+    again = validate_responses(inst, {"profile": stored.profile, "answers": stored.answers})
+    assert res == respondents.assessor.assess(again, "en")
+    assert not checked_when_saved(inst, "another version's hash")
+    solo = respondents.start("Solo", "en")  # no profile given: sector, size, region missing
+    respondents.save(solo, dict(data["answers"]))
+    with pytest.raises(AnswersError) as refused:
+        respondents.result(solo, "en")
+    assert "missing required profile field 'sector'" in str(refused.value)

@@ -28,6 +28,12 @@ class Responses:
     answers: dict[str, Value] = field(default_factory=dict)
 
 
+def checked_when_saved(inst: Instrument, instrument_hash: str | None) -> bool:
+    """Whether answers saved under ``instrument_hash`` were checked against this very
+    instrument (the same content hash) when they were saved, and can be taken as they are."""
+    return instrument_hash == inst.content_hash
+
+
 def validate_responses(inst: Instrument, data: Any, pos: Positions | None = None,
                        *, require_profile: bool = True, lang: str = "en") -> Responses:
     """Check an answers document against the instrument; raise ``AnswersError`` listing every

@@ -25,6 +25,7 @@ from ..errors import AnswersError, Forbidden, NotFound, Problem, shown
 from ..i18n.catalog import tr
 from ..instrument.model import Instrument
 from ..reports.team import TeamResult
+from ..scoring.answers import checked_when_saved
 from ..storage.organizations import (
     OrganizationRow,
     OrganizationStore,
@@ -388,7 +389,7 @@ class Organizations:
             return None
         stored = [(tr(lang, "respondent {id}", id=rid), department, values)
                   for rid, department, values in rows if department is not None]
-        checked = found.instrument_hash == self.instrument.content_hash
+        checked = checked_when_saved(self.instrument, found.instrument_hash)
         return stored_round(self.instrument, stored, found.name or None, lang,
                             checked=checked) if stored else None
 

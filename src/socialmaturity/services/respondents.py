@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import AnswersError, Problem, SocialMaturityError, shorten, shown
 from ..instrument.model import TEXT_MAX_LENGTH, Instrument, Question
 from ..reports.result import AssessmentResult
-from ..scoring.answers import Responses, validate_responses
+from ..scoring.answers import Responses, checked_when_saved, validate_responses
 from ..scoring.encode import check_text, check_value
 from .assessment import Assessor
 
@@ -224,7 +224,9 @@ class Respondents:
 
     def result(self, token: str, lang: str) -> tuple[Any, AssessmentResult]:
         """The respondent and the complete result; raise ``AnswersError`` naming required
-        profile fields that are missing.
+        profile fields that are missing. Answers saved under this very instrument were checked
+        then (:func:`~socialmaturity.scoring.answers.checked_when_saved`): only the profile is
+        checked again, for its required fields.
 
         Results are kept per (respondent, time of the last answer, language): a result only
         changes when an answer does, so a repeated visit costs one look-up. The cache is a
@@ -234,8 +236,11 @@ class Respondents:
         cached = self._results.get(key)
         if cached is None:
             responses = split(self.instrument, self.store.answers(respondent.respondent_id))
-            checked = validate_responses(self.instrument, {"profile": responses.profile,
-                                                           "answers": responses.answers})
+            taken = checked_when_saved(self.instrument, respondent.instrument_hash)
+            checked = validate_responses(self.instrument, {
+                "profile": responses.profile, "answers": {} if taken else responses.answers})
+            if taken:
+                checked.answers = responses.answers
             cached = self.assessor.assess(checked, lang)
             self._results[key] = cached
             while len(self._results) > RESULT_CACHE_SIZE:
