@@ -133,7 +133,10 @@ def seed(database_url: str, assessor) -> World:
     clients = {"anonymous": browser(app, stack)}
     for name, (email, _) in ACCOUNTS.items():
         clients[name] = log_in(app, stack, email)
-        clients[name].bearer = {"authorization": f"Bearer {accounts.new_token(email)}"}
+        api_token = accounts.new_token(email)
+        clients[name].bearer = {"authorization": f"Bearer {api_token}"}
+        clients[f"{name} (API token as session cookie)"] = mistaken = browser(app, stack)
+        mistaken.http.cookies.set("sm_session", api_token)
     for name, token in (("invited", invited), ("solo", solo)):
         clients[name] = browser(app, stack)
         clients[name].bearer = {"authorization": f"Bearer {token}"}

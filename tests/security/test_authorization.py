@@ -98,10 +98,32 @@ def link(invited: int, solo: int | None = None) -> dict[str, int]:
 def fresh_tokens(world: w.World) -> dict[str, str]:
     """A new invited respondent (all answered, not completed) and a new single one."""
     orgs = world.app.state.organizations
-    owner = world.app.state.accounts.session_actor(world.client("owner").session)
-    return {"invited": w.answered_invitation(orgs, owner, world.ids["pilot"]),
+    return {"invited": w.answered_invitation(orgs, owner_of(world), world.ids["pilot"]),
             "solo": world.app.state.respondents.start(w.SOLO, "en")}
 
+
+def owner_of(world: w.World):
+    return world.app.state.accounts.session_actor(world.client("owner").session)
+
+
+def fresh_organization(world: w.World) -> dict[str, int]:
+    """Another organization of the owner like the first (its name, a round, the share)."""
+    orgs = world.app.state.organizations
+    org_id = orgs.create(owner_of(world), w.ZEBRA, **w.PROFILE)
+    orgs.create_round(owner_of(world), org_id, w.ZEBRA_ROUND)
+    orgs.share(owner_of(world), org_id, w.ACCOUNTS["viewer"][0])
+    return {"zebra": org_id}
+
+
+def fresh_round(world: w.World) -> dict[str, int]:
+    """A new open round of the owner's organization."""
+    return {"round": world.app.state.organizations.create_round(
+        owner_of(world), world.ids["zebra"], w.ZEBRA_ROUND)}
+
+
+ORG = {"org_id": "zebra"}
+ROUND = {"round_id": "round"}
+PILOT = {"round_id": "pilot"}
 
 MATRIX: dict[tuple[str, str], Entry] = {
     # -- public ---------------------------------------------------------------------------------
@@ -134,6 +156,34 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("GET", "/api/assessments/{token}/report.pdf"): Entry("link", link(200, 422)),
     ("POST", "/api/assessments/{token}/complete"): Entry("link", link(200, 422),
                                                          fresh=fresh_tokens),
+    # -- the facilitator's pages ----------------------------------------------------------------
+    ("GET", "/orgs"): Entry("page", listed()),
+    ("GET", "/orgs/new"): Entry("page", creates(200)),
+    ("POST", "/orgs/new"): Entry("page", creates(303), body={"name": "Made By The Matrix",
+                                                             **w.PROFILE}),
+    ("GET", "/orgs/{org_id}"): Entry("page", reads(), ORG),
+    ("POST", "/orgs/{org_id}/rounds"): Entry("page", writes(303), ORG,
+                                             body={"name": "Matrix round"}),
+    ("POST", "/orgs/{org_id}/shares"): Entry("page", writes(303), ORG,
+                                             body={"email": w.SPARE_VIEWER}),
+    ("POST", "/orgs/{org_id}/shares/{user_id}/remove"): Entry(
+        "page", writes(303), {**ORG, "user_id": "spare_viewer"}, body={}),
+    ("GET", "/orgs/{org_id}/export.json"): Entry("page", writes(200), ORG),
+    ("GET", "/orgs/{org_id}/erase"): Entry("page", writes(200), ORG),
+    ("POST", "/orgs/{org_id}/erase"): Entry("page", writes(303), ORG, body={"name": w.ZEBRA},
+                                            fresh=fresh_organization),
+    ("GET", "/rounds/{round_id}"): Entry("page", reads(), ROUND),
+    ("POST", "/rounds/{round_id}/invitations"): Entry(
+        "page", writes(303), PILOT, body={"department": "sales", "count": "1"}),
+    ("POST", "/rounds/{round_id}/invitations/{invitation_id}/revoke"): Entry(
+        "page", writes(303), {**PILOT, "invitation_id": "invitation"}, body={}),
+    ("GET", "/rounds/{round_id}/close"): Entry("page", writes(200), ROUND),
+    ("POST", "/rounds/{round_id}/close"): Entry("page", writes(303), ROUND, body={},
+                                                fresh=fresh_round),
+    ("POST", "/rounds/{round_id}/targets"): Entry("page", writes(303), PILOT, body={}),
+    ("GET", "/rounds/{round_id}/result"): Entry("page", reads(), ROUND),
+    ("GET", "/rounds/{round_id}/export.xlsx"): Entry("page", reads(), ROUND),
+    ("GET", "/rounds/{round_id}/report.pdf"): Entry("page", reads(), ROUND),
     # -- the team API ---------------------------------------------------------------------------
     ("GET", "/api/organizations"): Entry("api", listed()),
     ("POST", "/api/organizations"): Entry("api", creates(201), body={
@@ -146,6 +196,12 @@ MATRIX: dict[tuple[str, str], Entry] = {
         "api", writes(200), {"round_id": "round"}),
     ("GET", "/api/rounds/{round_id}/result"): Entry("api", reads(), {"round_id": "round"}),
 }
+#: The facilitator's pages (``web.facilitator``, ``web.rounds``) of branch ``pages``, in the
+#: matrix before they are on main (checked against that branch merged): delete this set when
+#: they land, and make ``GET /a/{token}`` ``link(200, 303)`` (an invited respondent's first
+#: page is the invitation page; a single respondent's link still redirects).
+FACILITATOR_PAGES = {key for key, e in MATRIX.items() if e.way == "page"}
+
 #: Routes that are not the app's own code: files, answered the same to everyone.
 MOUNTS = {"/static": "/static/style.css", "/fonts": "/fonts/OFL.txt"}
 
@@ -194,7 +250,8 @@ def test_every_route_has_an_entry(world):
     assert mounts == set(MOUNTS), "a new mount: add it to MOUNTS (or MATRIX) deliberately"
     missing = {r for r in listed_routes if r[0] != "*"} - set(MATRIX)
     assert not missing, f"routes without an entry in the authorization matrix: {missing}"
-    assert not set(MATRIX) - set(listed_routes), "entries of routes that no longer exist"
+    stale = set(MATRIX) - set(listed_routes) - FACILITATOR_PAGES
+    assert not stale, f"entries of routes that no longer exist: {stale}"
 
 
 @pytest.mark.parametrize("path", MOUNTS.values())
@@ -266,7 +323,8 @@ def check(world: w.World, actor: str, method: str, path: str, entry: Entry, expe
         again = send(client, method, unknown, entry, bearer=client.bearer if entry.way == "api"
                      else None, body=body_of(entry, world))
         assert again.status_code == 404
-        assert w.without_csrf(again.text) == w.without_csrf(res.text), \
+        assert w.without_csrf(again.text).replace(unknown, "PATH") == w.without_csrf(
+            res.text).replace(path, "PATH"), \
             f"{where}: the 404 differs from that of an id that does not exist"
 
 
@@ -325,6 +383,8 @@ def test_account_routes(world, key):
     gets; a refused write changes nothing."""
     method, template = key
     entry = MATRIX[key]
+    if key in FACILITATOR_PAGES and key not in routes(world.app):
+        pytest.skip("the facilitator's pages are not on this branch yet")
     api = entry.way == "api"
     anonymous = 401 if api else 303
     for actor in ACTORS:
@@ -338,6 +398,14 @@ def test_account_routes(world, key):
         if actor in ACCOUNTS:
             tries.append((f"{actor} (wrong way in)", wrong,
                           None if api else world.client(actor).bearer, anonymous))
+            if not api:  # nor the API token a session
+                tries.append((f"{actor} (API token as session cookie)",
+                              world.client(f"{actor} (API token as session cookie)"), None,
+                              anonymous))
+            if api:  # the session's token is no API token
+                tries.append((f"{actor} (session token as bearer)", world.client("anonymous"),
+                              {"authorization": f"Bearer {world.client(actor).session}"},
+                              anonymous))
         for who, client, bearer, expected in tries:
             before = state(world) if expected in (401, 403, 404) or (
                 not api and expected == 303 and who != actor) else None
