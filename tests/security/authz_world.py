@@ -128,6 +128,7 @@ def seed(database_url: str, assessor) -> World:
     their_invitation = orgs.invitations(other, theirs)[0].id
 
     solo = Respondents(orgs.store, orgs.assessor).start(SOLO, "en")
+    alone = Respondents(orgs.store, orgs.assessor).find(solo)
 
     stack = ExitStack()
     clients = {"anonymous": browser(app, stack)}
@@ -149,7 +150,8 @@ def seed(database_url: str, assessor) -> World:
              spare_invitation.token, *scores]
     ids = {"zebra": zebra, "round": done, "pilot": pilot, "invitation": spare_invitation.id,
            "revoked": revoked.id, "spare_viewer": spare.user_id, "aardvark": aardvark,
-           "their_round": theirs, "their_invitation": their_invitation}
+           "their_round": theirs, "their_invitation": their_invitation,
+           "solo_organization": alone.organization_id, "solo_round": alone.round_id}
     tokens = {"invited": invited, "solo": solo, "completed": completed[0],
               "revoked": revoked.token, "theirs": their_tokens[0],
               "unknown": "x" * 43}

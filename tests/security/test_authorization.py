@@ -439,3 +439,23 @@ def test_lists_show_only_ones_own(world):
     assert world.ids["zebra"] in seen["owner"] and world.ids["aardvark"] not in seen["owner"]
     assert world.ids["aardvark"] in seen["other"] and world.ids["zebra"] not in seen["other"]
     assert {world.ids["zebra"], world.ids["aardvark"]} <= set(seen["admin"])
+
+
+def test_a_single_respondents_assessment_is_nobodys_organization(world):
+    """A single respondent's own assessment (an organization without an owner) is on no
+    dashboard and no account reaches it, an admin neither: 404, naming nothing of it."""
+    routes_here = routes(world.app)
+    ids = {**world.ids, "zebra": world.ids["solo_organization"],
+           "round": world.ids["solo_round"], "pilot": world.ids["solo_round"]}
+    for key, entry in MATRIX.items():
+        if entry.way not in ("page", "api") or not set(entry.params) & {"org_id", "round_id"} \
+                or key not in routes_here or entry.fresh:
+            continue
+        method, template = key
+        path = filled(template, entry.params, world, ids=ids)
+        for actor in ACCOUNTS:
+            client = world.client("anonymous" if entry.way == "api" else actor)
+            res = send(client, method, path, entry, body=body_of(entry, world),
+                       bearer=world.client(actor).bearer if entry.way == "api" else None)
+            assert res.status_code == 404, f"{actor} {method} {path}: {res.status_code}"
+            assert w.SOLO not in res.text
