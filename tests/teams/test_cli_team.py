@@ -131,6 +131,26 @@ def test_heatmap_and_workbook(tmp_path):
                                                           "round.xlsx"]
 
 
+def test_workbook_does_not_single_out_a_small_department(tmp_path):
+    """Invited respondents are told departments are shown only from k respondents on: in the
+    per-respondent sheets, the one HR respondent is in the pooled group, with no role."""
+    folder = tmp_path / "round"
+    shutil.copytree(EXAMPLES / "2026", folder)
+    write(folder, "hr-1.yaml", {"department": "hr-recruiting", "role": "hr-manager"})
+    xlsx = tmp_path / "round.xlsx"
+    res = run("team", folder, "--xlsx", xlsx)
+    assert res.exit_code == 0, res.output
+    book = load_workbook(xlsx)
+    for sheet in ("Respondents", "Scores"):
+        rows = list(book[sheet].values)
+        column = rows[0].index("department")
+        departments = sorted(str(r[column] or "") for r in rows[1:])
+        # marketing 4 and service 3 shown; the one from HR pooled (<3 alone): in no group
+        assert departments == ["", *["customer-service"] * 3, *["marketing"] * 4], sheet
+        assert "role" not in rows[0]
+        assert not {"hr-recruiting", "hr-manager"} & {str(v) for r in rows for v in r}
+
+
 def write(folder, name, changes=None, drop=()):
     data = yaml.safe_load((EXAMPLES / "2026" / "marketing-1.yaml").read_text())
     for key in drop:

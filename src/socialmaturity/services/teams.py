@@ -16,7 +16,7 @@ from ..reports.result import Effect
 from ..scoring.engine import score_responses
 from ..teams.gaps import OTHER, Gaps, perception_gaps
 from ..teams.progress import Target, progress, target_progress
-from ..teams.round import DEPARTMENT, Round
+from ..teams.round import DEPARTMENT, ORGANIZATION_FIELDS, Round
 from .assessment import Assessor
 from .verdict import answer_label, stage_key, stage_out
 
@@ -172,7 +172,13 @@ def _cell(value) -> object:
 def team_sheets(inst: Instrument, rnd: Round, found: out.TeamResult) -> dict:
     """The round as tables (pandas), one per sheet: the respondents' answers (the batch CSV
     layout: profile fields and question ids as columns), their own scores, the roll-up (the
-    organization's and each department's answers) and the heatmap."""
+    organization's and each department's answers) and the heatmap.
+
+    A respondent's rows name only the group they are shown in (their department when it has
+    at least k respondents, else ``other``; empty when even the pooled group is smaller) and,
+    of the profile, only the organization's fields (not the respondent's role): what the
+    invited respondents are told the facilitator and viewers see, so that one person of a
+    small department cannot be picked out."""
     import numpy as np
     import pandas as pd
 
@@ -180,11 +186,16 @@ def team_sheets(inst: Instrument, rnd: Round, found: out.TeamResult) -> dict:
     gaps = perception_gaps(rnd, team.min_group)
     own = gaps.scores.respondents()
     questions = inst.scored_questions
-    answers = pd.DataFrame([{tr(lang, "file"): r.source, **r.responses.profile,
+    shown_as = {i: g.key for g in gaps.grouping.shown for i in g.members}
+    groups = [shown_as.get(i, "") for i in range(rnd.n)]
+    kept = (*ORGANIZATION_FIELDS, *inst.benchmark.peer_group)
+    answers = pd.DataFrame([{tr(lang, "file"): r.source,
+                             **{k: v for k, v in r.responses.profile.items() if k in kept},
+                             DEPARTMENT: group,
                              **{q.id: _cell(r.responses.answers.get(q.id)) for q in questions}}
-                            for r in rnd.respondents])
+                            for r, group in zip(rnd.respondents, groups, strict=True)])
     scores = pd.DataFrame({tr(lang, "file"): [r.source for r in rnd.respondents],
-                           DEPARTMENT: [r.department for r in rnd.respondents],
+                           DEPARTMENT: groups,
                            tr(lang, "overall"): own.overall,
                            tr(lang, "stage"): [stage_key(inst, int(x)) for x in own.level]})
     for d in inst.dimensions:
