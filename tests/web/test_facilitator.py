@@ -274,6 +274,11 @@ def test_revoking_and_closing(app, people):
     respondent = TestClient(app)
     assert respondent.get(f"/a/{token}").status_code == 200
     invitation = re.search(r'data-invitation="(\d+)"', owner.get(f"/rounds/{round_id}").text)
+    other_round = create_round(owner, org_id, "2027")  # revoked only through its own round
+    res = post(owner, f"/rounds/{other_round}/invitations/{invitation.group(1)}/revoke", {},
+               f"/rounds/{other_round}")
+    assert res.status_code == 404
+    assert respondent.get(f"/a/{token}").status_code == 200
     res = post(owner, f"/rounds/{round_id}/invitations/{invitation.group(1)}/revoke", {},
                f"/rounds/{round_id}")
     assert res.status_code == 303

@@ -346,12 +346,13 @@ class Organizations:
         return [DepartmentCount(key, labels.get(key, key), *counts[key])
                 for key in [*labels, *sorted(set(counts) - set(labels))] if key in counts]
 
-    def revoke(self, actor: Actor, invitation_id: int) -> None:
+    def revoke(self, actor: Actor, invitation_id: int, round_id: int | None = None) -> None:
         """Take an invitation back: its link answers like an unknown one; its answers no
-        longer count."""
+        longer count. With ``round_id`` (a page's address), an invitation of another round is
+        not found."""
         found = self.store.invitation(invitation_id) \
             if isinstance(invitation_id, int) and not isinstance(invitation_id, bool) else None
-        if found is None:
+        if found is None or round_id is not None and found.round_id != round_id:
             raise NotFound(Problem("invitation", "no invitation with this id"))
         try:
             self._writable(actor, found.organization_id)

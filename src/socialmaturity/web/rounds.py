@@ -126,7 +126,7 @@ async def revoke(request: Request, round_id: int, invitation_id: int, actor: Cur
 
 def _revoke(request: Request, form, round_id: int, invitation_id: int,
             actor: Actor) -> Response:
-    organizations(request).revoke(actor, invitation_id)
+    organizations(request).revoke(actor, invitation_id, round_id)
     return redirect(f"/rounds/{round_id}")
 
 
