@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import queue
 import threading
-import time
 from importlib import resources
 from pathlib import Path
 
@@ -90,40 +89,23 @@ def compile_pdf(template: Path, data: dict) -> bytes:
 
 
 def _release_free_memory() -> None:
-    """Give the memory compiles freed back to the system (glibc's ``malloc_trim``), soon after
-    the last one: Typst allocates and frees a lot per document, and without this a server's
-    resident size keeps what its busiest moment needed. The trim runs in a thread of its own,
-    ``TRIM_AFTER`` seconds after a compile and once for a burst of them, not in the request
-    that made the PDF (it costs a few milliseconds of CPU). A no-op where the C library has
-    no ``malloc_trim``."""
-    global _trimmer
-    with _trim_lock:
-        if _trimmer is None:
-            _trimmer = threading.Thread(target=_trim_when_due, name="malloc-trim", daemon=True)
-            _trimmer.start()
-    _trim_due.set()
+    """Give the memory a compile freed back to the system (glibc's ``malloc_trim``): Typst
+    allocates and frees a lot per document, and without this a server's resident size keeps
+    what its busiest moment needed. A no-op where the C library has no ``malloc_trim``."""
+    global _trim
+    if _trim is None:
+        import ctypes
+        import ctypes.util
+
+        try:
+            _trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _trim = False
+    if _trim:
+        _trim(0)
 
 
-#: Seconds after a compile the freed memory is given back (one trim for a burst of PDFs).
-TRIM_AFTER = 0.5
-_trim_due = threading.Event()
-_trim_lock = threading.Lock()
-_trimmer: threading.Thread | None = None
-
-
-def _trim_when_due() -> None:
-    import ctypes
-    import ctypes.util
-
-    try:
-        trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):
-        return
-    while True:
-        _trim_due.wait()
-        time.sleep(TRIM_AFTER)
-        _trim_due.clear()
-        trim(0)
+_trim = None
 
 
 def without_false_suspects(pdf: bytes) -> bytes:
