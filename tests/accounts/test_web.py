@@ -28,7 +28,7 @@ def test_the_login_form_in_english_and_dutch(client):
 def test_a_login_redirects_to_next_with_a_session_cookie(client, app):
     res = login(client, next_="/orgs/3?tab=rounds")
     assert res.status_code == 303 and res.headers["location"] == "/orgs/3?tab=rounds"
-    cookie = res.headers["set-cookie"]
+    cookie = res.headers.get_list("set-cookie")[0]  # then the new CSRF id
     assert cookie.startswith("sm_session=")
     flags = {f.strip().lower() for f in cookie.split(";")[1:]}
     assert {"httponly", "path=/", "samesite=lax", f"max-age={12 * 3600}"} <= flags
@@ -42,7 +42,7 @@ def test_over_https_the_cookie_is_host_prefixed_and_secure(app):
     with TestClient(app, base_url="https://testserver") as client:
         res = login(client)
         assert res.status_code == 303, res.text
-        cookie = res.headers["set-cookie"]
+        cookie = res.headers.get_list("set-cookie")[0]
         assert cookie.startswith("__Host-sm_session=")
         flags = {f.strip().lower() for f in cookie.split(";")[1:]}
         assert {"secure", "httponly", "samesite=lax", "path=/"} <= flags
@@ -114,6 +114,26 @@ def test_logout_ends_the_session(client, app):
     client.cookies.set("sm_session", token)
     assert "ann@example.org" not in client.get("/").text
     assert [e.action for e in app.state.accounts.audit_log(limit=2)] == ["logout", "login"]
+
+
+def test_a_login_ends_the_session_before_and_rotates_the_csrf_id(client, app):
+    app.state.accounts.add_user("bo@example.org", "viewer", PASSWORD)
+    first = login(client)
+    before = client.cookies.get("sm_session")
+    csrf_before = client.cookies.get("sm_csrf")
+    assert app.state.accounts.session_actor(before).email == "ann@example.org"
+    # logging in again (as someone else) from the same browser: the old session ends
+    second = login(client, email="bo@example.org")
+    assert first.status_code == second.status_code == 303
+    assert app.state.accounts.session_actor(before) is None
+    assert app.state.accounts.session_actor(client.cookies.get("sm_session")).email == \
+        "bo@example.org"
+    # and the browser has a new CSRF id: a form token of before the login is refused
+    assert client.cookies.get("sm_csrf") not in (None, csrf_before)
+    old_form = client.post("/logout", data={"csrf_token": "x" + csrf_before},
+                           follow_redirects=False)
+    assert old_form.status_code == 403
+    assert app.state.accounts.session_actor(client.cookies.get("sm_session")) is not None
 
 
 def test_the_header_shows_log_in_or_the_account(client):

@@ -99,6 +99,7 @@ def log_in(app, stack: ExitStack, email: str) -> Client:
                                            "next": "/", "csrf_token": client.csrf})
     assert res.status_code == 303, res.text
     client.session = next(v for k, v in client.http.cookies.items() if k.endswith("sm_session"))
+    client.csrf = csrf_of(client.http.get("/").text)  # a login gives a new CSRF id
     return client
 
 

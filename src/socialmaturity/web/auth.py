@@ -6,7 +6,9 @@ its token in the ``sm_session`` cookie (``__Host-sm_session`` over HTTPS): HttpO
 SameSite=Lax, Secure over HTTPS, for ``session-hours``. Both forms carry the CSRF token of
 ``web.security``. After a login the browser goes to ``next`` when that is a path on this site,
 else to ``/orgs``; a refused login shows one message whatever the reason (422), too many
-failed logins a page with ``Retry-After`` (429).
+failed logins a page with ``Retry-After`` (429). A login ends the session the browser held
+before (if any) and gives it a new CSRF session id, so that nothing from before the login
+(a planted cookie, a form token) carries over into the account's session.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from ..errors import TooManyAttempts
 from ..services.accounts import LoginRefused
 from .deps import AccountsService, OptionalActor, PageLanguage, session_cookie_name
 from .deps import session_token as cookie_token
-from .pages import checked_form, forbid, page
+from .pages import checked_form, forbid, page, set_csrf_cookie
 from .security import local_path
 
 router = APIRouter(include_in_schema=False)
@@ -71,11 +73,15 @@ async def log_in(request: Request, lang: PageLanguage, accounts: AccountsService
         return login_page(request, lang, target, status=429, email=email,
                           error=exc.problems[0].message_in(lang),
                           headers={"retry-after": str(exc.retry_after)})
+    address = client_address(request)
+    if cookie_token(request):
+        await run_in_threadpool(accounts.logout, cookie_token(request), address)
     response = RedirectResponse(target, status_code=303)
     https = request.url.scheme == "https"
     response.set_cookie(session_cookie_name(request.url.scheme), token,
                         max_age=int(accounts.session_lifetime.total_seconds()), path="/",
                         httponly=True, samesite="lax", secure=https)
+    set_csrf_cookie(request, response)
     return response
 
 

@@ -81,10 +81,16 @@ def html_response(request: Request, html: str, status: int = 200) -> Response:
     response = HTMLResponse(html, status_code=status)
     new = getattr(request.state, "new_csrf", None)
     if new:
-        response.set_cookie(csrf_cookie_name(request.url.scheme), new, httponly=True,
-                            samesite="strict", secure=request.url.scheme == "https", path="/")
+        set_csrf_cookie(request, response, new)
     response.headers["cache-control"] = "no-store"
     return response
+
+
+def set_csrf_cookie(request: Request, response: Response, session: str | None = None) -> None:
+    """Give the browser the CSRF session id ``session`` (a new one by default)."""
+    response.set_cookie(csrf_cookie_name(request.url.scheme), session or new_session_id(),
+                        httponly=True, samesite="strict", secure=request.url.scheme == "https",
+                        path="/")
 
 
 def forbid(request: Request, lang: str) -> Response:
