@@ -2,8 +2,9 @@
 
 One template (``typst/report.typ``) lays out the pages; this module hands it a *view*: every
 text already in the result's language and every number already written the way that language
-writes it, as JSON in ``sys.inputs``. User text (the organization's name, labels) is therefore
-data for the template, never markup: ``<script>``, ``#``, ``*`` or ``$`` print as themselves.
+writes it, as JSON (``data.json``, see :mod:`.typst_compiler`). User text (the organization's
+name, labels) is therefore data for the template, never markup: ``<script>``, ``#``, ``*`` or
+``$`` print as themselves.
 
 It is typeset through :mod:`.typst_compiler`, the one Typst helper (shipped fonts, a bounded
 pool of reused compilers).
