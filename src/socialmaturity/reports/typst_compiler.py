@@ -119,11 +119,22 @@ def compile_pdf(template: Path, data: dict) -> bytes:
     return without_false_suspects(pdf)
 
 
+#: Free memory is given back after every this many compiles (in each process).
+TRIM_EVERY = 4
+_compiles = 0
+
+
 def _release_free_memory() -> None:
-    """Give the memory a compile freed back to the system (glibc's ``malloc_trim``): Typst
-    allocates and frees a lot per document, and without this a server's resident size keeps
-    what its busiest moment needed. A no-op where the C library has no ``malloc_trim``."""
-    global _trim
+    """Give the memory the compiles freed back to the system (glibc's ``malloc_trim``), after
+    every ``TRIM_EVERY`` compiles: Typst allocates and frees a lot per document, and without
+    this a server's resident size keeps what its busiest moment needed. A trim costs about
+    4 ms of CPU, so it is not paid on every PDF; what a few compiles leave is bounded. A
+    no-op where the C library has no ``malloc_trim``."""
+    global _trim, _compiles
+    with _pools_lock:
+        _compiles += 1
+        if _compiles % TRIM_EVERY:
+            return
     if _trim is None:
         import ctypes
         import ctypes.util
