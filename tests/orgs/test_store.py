@@ -52,6 +52,12 @@ def test_a_failing_invitation_writes_nothing(org_store, people):
     with pytest.raises(StorageError):
         org_store.invite(assessment_id, "sales", "en", "secret", {"sector": object()})
     assert count(org_store.engine, respondents) == 0
+    # many at once: all or none
+    with pytest.raises(StorageError):
+        org_store.invite(assessment_id, "sales", "en", "secret", {"sector": object()}, 5)
+    assert count(org_store.engine, respondents) == 0
+    made = org_store.invite(assessment_id, "sales", "en", "secret", {"sector": "retail"}, 5)
+    assert len({token for _, token in made}) == 5 and count(org_store.engine, respondents) == 5
 
 
 def test_counts_per_department_leave_revoked_out(orgs, people):

@@ -302,6 +302,11 @@ class Organizations:
                lang: str = "en") -> Invitation:
         """A new invitation for ``department``: its respondent answers in ``lang`` and has
         the organization's profile (and name, where the instrument asks it) filled in."""
+        return self.invite_many(actor, round_id, department, 1, lang)[0]
+
+    def invite_many(self, actor: Actor, round_id: int, department: str, count: int,
+                    lang: str = "en") -> list[Invitation]:
+        """``count`` new invitations as :meth:`invite`'s, made together or not at all."""
         found = self._round(actor, round_id, write=True)
         inst = self.instrument
         keys = department_keys(inst)
@@ -318,9 +323,9 @@ class Organizations:
         q = inst.index.questions.get("organization")
         if q is not None and q.type == "text" and org.name:
             profile["organization"] = org.name[:q.text_limit]
-        respondent_id, token = self.store.invite(found.assessment_id, department, lang,
-                                                 self._invitation_secret(), profile)
-        return Invitation(respondent_id, token, department)
+        made = self.store.invite(found.assessment_id, department, lang,
+                                 self._invitation_secret(), profile, count)
+        return [Invitation(respondent_id, token, department) for respondent_id, token in made]
 
     def invitations(self, actor: Actor, round_id: int, lang: str = "en"
                     ) -> list[InvitationRow]:

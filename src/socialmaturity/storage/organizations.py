@@ -238,24 +238,28 @@ class OrganizationStore(AssessmentStore):
     # -- invitations ----------------------------------------------------------------------
 
     def invite(self, assessment_id: int, department: str, language: str, secret: str,
-               profile: Mapping[str, object]) -> tuple[int, str]:
-        """A new invitation of the assessment, its ``profile`` answers written at once (one
-        transaction); returns its id and link token."""
+               profile: Mapping[str, object], count: int = 1) -> list[tuple[int, str]]:
+        """``count`` new invitations of the assessment, their ``profile`` answers written at
+        once, all in one transaction (all of them are made or none); their ids and link
+        tokens."""
         at = now()
-        nonce = secrets.token_urlsafe(NONCE_BYTES)
-        token = invitation_token(secret, nonce)
+        made = []
         with self._transaction(write=True) as conn:
-            respondent_id = conn.execute(insert(respondents).values(
-                assessment_id=assessment_id, token_hash=token_hash(token), language=language,
-                status="open", created_at=at, updated_at=at, completed_at=None,
-                department=department, invite_nonce=nonce).returning(respondents.c.id)
-            ).scalar_one()
-            rows = [{"respondent_id": respondent_id, "question_id": qid,
-                     "value": encode_value(qid, value), "updated_at": at}
-                    for qid, value in profile.items() if value is not None]
-            if rows:
-                conn.execute(insert(answers), rows)
-        return respondent_id, token
+            for _ in range(count):
+                nonce = secrets.token_urlsafe(NONCE_BYTES)
+                token = invitation_token(secret, nonce)
+                respondent_id = conn.execute(insert(respondents).values(
+                    assessment_id=assessment_id, token_hash=token_hash(token),
+                    language=language, status="open", created_at=at, updated_at=at,
+                    completed_at=None, department=department, invite_nonce=nonce
+                ).returning(respondents.c.id)).scalar_one()
+                rows = [{"respondent_id": respondent_id, "question_id": qid,
+                         "value": encode_value(qid, value), "updated_at": at}
+                        for qid, value in profile.items() if value is not None]
+                if rows:
+                    conn.execute(insert(answers), rows)
+                made.append((respondent_id, token))
+        return made
 
     def invitations(self, round_id: int) -> list[InvitationRow]:
         """The round's invitations (respondents with a department), oldest first."""

@@ -110,8 +110,7 @@ def _invite(request: Request, form, round_id: int, actor: Actor, lang: str) -> R
                                                           "1 to {max}.", max=MAX_INVITES)})
     service = organizations(request)
     try:
-        for _ in range(count):
-            service.invite(actor, round_id, department, lang)
+        service.invite_many(actor, round_id, department, count, lang)
     except AnswersError as exc:
         return invitations_page(request, round_id, actor, lang, status=422, values=values,
                                 errors={"department": exc.problems[0].message_in(lang)})
