@@ -129,7 +129,7 @@ def _classification(result: ResearchResult, lang: str) -> list[dict]:
     if result.organizations is not None:
         para(tr(lang, "Respondents who share an organization id roll up to it ({n} "
                       "organizations): their answers are combined per question (a single "
-                      "choice: the highest rung at least half of them reach; a multi-select: "
+                      "choice: the highest rung more than half of them reach; a multi-select: "
                       "the options at least half of them chose) and the combined answers are "
                       "scored by the same engine, so scores, gates and stage follow the same "
                       "rules.",

@@ -4,8 +4,8 @@
 a real answer (an option or a number; "don't know" defers to colleagues who know):
 
 - single choice: the *lower median* of their answers, ordered by points: the highest rung
-  that at least half of them reach ("the organization does it when at least half of the people
-  who answered say so");
+  that more than half of them reach ("the organization does it when most of the people who
+  answered say so"; where they split evenly, the lower of the two middle answers counts);
 - multi-select: each option that at least half of them selected; when no option reaches half,
   the exclusive option ("none of these") where the question has one, else the most chosen
   options;
