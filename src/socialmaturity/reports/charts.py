@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import itertools
 import math
+from functools import lru_cache
 
 from ..i18n.catalog import number, tr
 from .format import num
 from .result import AssessmentResult
 from .svg import MUTED, ORG, TOP, View, render, text_width, wrap_label
+from .templating import Raw, template
 
 
 def _peers_phrase(result: AssessmentResult) -> str:
@@ -170,13 +172,43 @@ def distribution_svg(result: AssessmentResult, *, id_prefix: str = "sm-distribut
                      width: float = 760.0) -> str:
     """The peers' overall scores as bars per band of 0–100, with lines for your score (solid,
     labelled with its value and percentile), the peer median (dashed) and the start of the top
-    quartile (dotted); the peer group and n in the caption. ``width`` 340 suits a phone."""
+    quartile (dotted); the peer group and n in the caption. ``width`` 340 suits a phone.
+
+    What shows the peers only (the bars, axes, caption) is drawn once per peer group, language
+    and width (:func:`_peer_bars`); the lines and their labels on top of it per result."""
     lang = result.language
     b = result.benchmark
-    hist = list(b.overall_histogram) or [0] * 10
     score = result.overall.score
-    height = 440.0
-    x0, x1 = (80.0, width - 30.0) if width >= 500 else (52.0, width - 16.0)
+    x0, x1 = _x_range(width)
+
+    def sx(v: float) -> float:
+        return x0 + (x1 - x0) * max(0.0, min(100.0, v)) / 100
+
+    peers = _peer_bars(lang, tuple(b.overall_histogram) or (0,) * 10, _peers_phrase(result),
+                       width)
+    p = b.overall_percentile
+    if p is None:
+        own = tr(lang, "Your organization scores {score}.", score=num(lang, score))
+    else:
+        own = tr(lang, "Your organization scores {score}, percentile {p}; peer median "
+                       "{median}, top quartile from {q3}.",
+                 score=num(lang, score), p=num(lang, p, 0), median=num(lang, b.overall_median),
+                 q3=num(lang, b.overall_top_quartile))
+    return render("distribution.svg.j2", width=width, height=440.0, prefix=id_prefix,
+                  title=tr(lang, "Overall scores of your peers"),
+                  desc=peers.desc_head + own + peers.desc_tail, y_bottom=340.0,
+                  under=peers.under, over=peers.over, markers=_markers(result, sx, width, x1))
+
+
+def _x_range(width: float) -> tuple[float, float]:
+    return (80.0, width - 30.0) if width >= 500 else (52.0, width - 16.0)
+
+
+@lru_cache(maxsize=256)
+def _peer_bars(lang: str, hist: tuple[int, ...], peers: str, width: float) -> View:
+    """The parts of :func:`distribution_svg` that show the peers only: the description before
+    and after your score, and the SVG under and over the marker lines."""
+    x0, x1 = _x_range(width)
     y_top, y_bottom = 110.0, 340.0
     peak = max(hist)
     step = _nice_step(peak)
@@ -188,19 +220,10 @@ def distribution_svg(result: AssessmentResult, *, id_prefix: str = "sm-distribut
     def sy(count: float) -> float:
         return y_bottom - (y_bottom - y_top) * count / y_max
 
-    title = tr(lang, "Overall scores of your peers")
-    p = b.overall_percentile
     band = 100 / len(hist)
-    desc = tr(lang, "Number of peers per band of {band} points of the overall score ({peers}).",
-              band=number(lang, band, 0), peers=_peers_phrase(result)) + " "
-    if p is None:
-        desc += tr(lang, "Your organization scores {score}.", score=num(lang, score))
-    else:
-        desc += tr(lang, "Your organization scores {score}, percentile {p}; peer median "
-                         "{median}, top quartile from {q3}.",
-                   score=num(lang, score), p=num(lang, p, 0), median=num(lang, b.overall_median),
-                   q3=num(lang, b.overall_top_quartile))
-    desc += " " + "; ".join(
+    desc_head = tr(lang, "Number of peers per band of {band} points of the overall score "
+                         "({peers}).", band=number(lang, band, 0), peers=peers) + " "
+    desc_tail = " " + "; ".join(
         f"{number(lang, i * band, 0)}–{number(lang, (i + 1) * band, 0)}: {c}"
         for i, c in enumerate(hist)) + "."
 
@@ -217,15 +240,16 @@ def distribution_svg(result: AssessmentResult, *, id_prefix: str = "sm-distribut
     ticks = [View(x=sx(tick * band),
               label=number(lang, tick * band, 0) if tick % every == 0 else None)
              for tick in range(len(hist) + 1)]
-    caption = tr(lang, "Peers: {peers}. Bands of {band} points.", peers=_peers_phrase(result),
+    caption = tr(lang, "Peers: {peers}. Bands of {band} points.", peers=peers,
                  band=number(lang, band, 0))
-    return render("distribution.svg.j2", width=width, height=height, prefix=id_prefix,
-                  title=title, desc=desc, x0=x0, x1=x1, y_bottom=y_bottom,
-                  mid_y=(y_top + y_bottom) / 2, gridlines=gridlines, bars=bars, ticks=ticks,
-                  markers=_markers(result, sx, width, x1), x_axis=tr(lang, "Overall score (0–100)"),
-                  y_axis=tr(lang, "Number of peers"),
-                  caption=wrap_label(caption, 13, width - 40, 3, em=0.5),
-                  empty=None if sum(hist) else tr(lang, "No peers to compare with."))
+    view = dict(x0=x0, x1=x1, y_bottom=y_bottom, mid_y=(y_top + y_bottom) / 2, bars=bars)
+    under = template("distribution_under.svg.j2").render(
+        gridlines=gridlines, ticks=ticks, x_axis=tr(lang, "Overall score (0–100)"),
+        y_axis=tr(lang, "Number of peers"), **view)
+    over = template("distribution_over.svg.j2").render(
+        caption=wrap_label(caption, 13, width - 40, 3, em=0.5),
+        empty=None if sum(hist) else tr(lang, "No peers to compare with."), **view)
+    return View(desc_head=desc_head, desc_tail=desc_tail, under=Raw(under), over=Raw(over))
 
 
 def _markers(result: AssessmentResult, sx, width: float, x1: float) -> list[dict]:
@@ -314,13 +338,30 @@ def _nice_step(peak: int) -> int:
 def stage_ladder_svg(result: AssessmentResult, *, id_prefix: str = "sm-ladder") -> str:
     """The stages as rising steps with the score each starts from, the current one filled and
     marked "You are here"; under each step the share of peers at that stage."""
-    lang = result.language
+    return _stage_ladder(result.language, *ladder_key(result), id_prefix)
+
+
+def ladder_key(result: AssessmentResult) -> tuple:
+    """All a stage ladder shows: the current stage (level, name), the peers' stages (level,
+    name, share, starting score) and the peer group's phrase. The same for every respondent
+    of a peer group at the same stage: the ladders are made once for them
+    (:func:`_stage_ladder`, ``charts_narrow``)."""
     current = result.overall.stage
-    stages = [(s.level, s.name, s.share) for s in result.benchmark.stage_distribution]
-    if not any(level == current.level for level, _, _ in stages):
-        stages = sorted(stages + [(current.level, current.name, None)])
+    return ((current.level, current.name),
+            tuple((s.level, s.name, s.share, s.min_score)
+                  for s in result.benchmark.stage_distribution),
+            _peers_phrase(result))
+
+
+@lru_cache(maxsize=512)
+def _stage_ladder(lang: str, current: tuple[int, str], dist: tuple, peers: str,
+                  id_prefix: str) -> str:
+    level_now, name_now = current
+    stages = [(level, name, share) for level, name, share, _ in dist]
+    if not any(level == level_now for level, _, _ in stages):
+        stages = sorted(stages + [(level_now, name_now, None)])
     n = len(stages)
-    thresholds: list[float] | None = [s.min_score for s in result.benchmark.stage_distribution]
+    thresholds: list[float] | None = [start for *_, start in dist]
     if len(thresholds) != n:
         thresholds = None
     width, height = 760.0, 345.0
@@ -339,14 +380,14 @@ def stage_ladder_svg(result: AssessmentResult, *, id_prefix: str = "sm-ladder") 
             text += ": " + tr(lang, "{share}% of peers", share=num(lang, 100 * share, 0))
         steps_desc.append(text)
     desc = tr(lang, "Your organization is at stage {level} of {total}: {name}.",
-              level=current.level, total=n, name=current.name) + " " + "; ".join(steps_desc) + "."
+              level=level_now, total=n, name=name_now) + " " + "; ".join(steps_desc) + "."
 
     size = 16.0 if w >= 150 else 14.0
     steps = []
     for i, (level, name, share) in enumerate(stages):
         h = low + (high - low) * (i / (n - 1) if n > 1 else 1)
         steps.append({
-            "x": margin + i * (w + gap), "y": base - h, "h": h, "here": level == current.level,
+            "x": margin + i * (w + gap), "y": base - h, "h": h, "here": level == level_now,
             "label": tr(lang, "Stage {level}", level=level),
             "lines": wrap_label(name, size, w - 24, 2),
             "start": None if thresholds is None
@@ -355,7 +396,7 @@ def stage_ladder_svg(result: AssessmentResult, *, id_prefix: str = "sm-ladder") 
             # neighbours in Dutch
             "share": None if share is None else num(lang, 100 * share, 0) + "%",
         })
-    caption = tr(lang, "Share of peers at each stage: {peers}.", peers=_peers_phrase(result))
+    caption = tr(lang, "Share of peers at each stage: {peers}.", peers=peers)
     return render("ladder.svg.j2", width=width, height=height, prefix=id_prefix, title=title,
                   desc=desc, steps=steps, w=w, pad=12.0, size=size, base=base, margin=margin,
                   here_label=tr(lang, "You are here"),

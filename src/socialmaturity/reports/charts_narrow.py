@@ -12,8 +12,10 @@ apart by line style as well as colour, every text escaped.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..i18n.catalog import tr
-from .charts import _peers_phrase, dimension_chart_text
+from .charts import dimension_chart_text, ladder_key
 from .format import num
 from .result import AssessmentResult
 from .svg import MUTED, TOP, View, render, wrap_label
@@ -26,22 +28,26 @@ def stage_ladder_vertical_svg(result: AssessmentResult, *,
     """The stages from the highest (top) to the lowest, each a row with its starting score and
     the share of peers at it (a bare percentage: the caption says what it counts, and a
     phrase would run into the starting score on a phone); the current stage filled and
-    marked "You are here"."""
-    lang = result.language
-    current = result.overall.stage
-    dist = result.benchmark.stage_distribution
-    stages = [(s.level, s.name, s.share, s.min_score) for s in dist]
-    if not any(level == current.level for level, *_ in stages):
-        stages = sorted(stages + [(current.level, current.name, None, None)])
+    marked "You are here". Made once per :func:`~.charts.ladder_key`."""
+    return _vertical_ladder(result.language, *ladder_key(result), id_prefix)
+
+
+@lru_cache(maxsize=512)
+def _vertical_ladder(lang: str, current: tuple[int, str], dist: tuple, peers: str,
+                     id_prefix: str) -> str:
+    level_now, name_now = current
+    stages = list(dist)
+    if not any(level == level_now for level, *_ in stages):
+        stages = sorted(stages + [(level_now, name_now, None, None)])
     n = len(stages)
     title = tr(lang, "Maturity stages")
     desc = tr(lang, "Your organization is at stage {level} of {total}: {name}.",
-              level=current.level, total=n, name=current.name)
+              level=level_now, total=n, name=name_now)
     row, gap, top = 62.0, 8.0, 8.0
     rows = []
     y = top
     for i, (level, name, share, start) in enumerate(reversed(stages)):
-        here = level == current.level
+        here = level == level_now
         indent = 14.0 * (n - 1 - i)  # the lower the stage, the further it steps in
         w = WIDTH - 20 - indent
         head = tr(lang, "Stage {level}", level=level)
@@ -51,7 +57,7 @@ def stage_ladder_vertical_svg(result: AssessmentResult, *,
                      lines=wrap_label(name, 16, w - 20 - (96 if here else 0), 1),
                      share=None if share is None else num(lang, 100 * share, 0) + "%"))
         y += row + gap
-    caption = tr(lang, "Share of peers at each stage: {peers}.", peers=_peers_phrase(result))
+    caption = tr(lang, "Share of peers at each stage: {peers}.", peers=peers)
     lines = wrap_label(caption, 13, WIDTH - 20, 3, em=0.5)
     return render("ladder_narrow.svg.j2", width=WIDTH, height=y + 14 + 17 * len(lines),
                   prefix=id_prefix, title=title, desc=desc, rows=rows, row=row,
