@@ -60,28 +60,61 @@ def radar_svg(result: AssessmentResult, *, id_prefix: str = "sm-radar") -> str:
     quartile (dotted), one axis per dimension, with a legend.
 
     With fewer than three dimensions a polygon says nothing; the same data is then drawn as a
-    dot plot (one row per dimension, 0–100)."""
+    dot plot (one row per dimension, 0–100).
+
+    The grid, the peers' polygons, the axis labels and the legend are drawn once per
+    language, dimensions and peer values (:func:`_radar_frame`); your polygon and scores per
+    result."""
     lang = result.language
     dims = result.dimensions
-    bench = {b.id: b for b in result.benchmark.dimensions}
     title, desc = dimension_chart_text(result)
     if len(dims) < 3:
         return _dot_plot(result, id_prefix, title, desc)
+    bench = {b.id: b for b in result.benchmark.dimensions}
+    frame = _radar_frame(
+        lang, tuple(d.name for d in dims),
+        tuple(bench[d.id].top_quartile if d.id in bench else None for d in dims),
+        tuple(bench[d.id].median if d.id in bench else None for d in dims))
+    not_applicable = tr(lang, "not applicable")
+    return render(
+        "radar.svg.j2", width=RADAR_WIDTH, height=frame.height, prefix=id_prefix, title=title,
+        desc=desc, under=frame.under, legend=frame.legend,
+        own=_radar_series(frame.cx, frame.cy, [d.score for d in dims]),
+        labels=[View(label, score=num(lang, d.score) if d.score is not None else not_applicable)
+                for label, d in zip(frame.labels, dims, strict=True)])
 
-    width, radius = 760.0, 185.0
-    n = len(dims)
+
+RADAR_WIDTH, RADAR_RADIUS = 760.0, 185.0
+
+
+def _radar_point(cx: float, cy: float, n: int, i: int, value: float) -> tuple[float, float]:
+    angle = 2 * math.pi * i / n
+    r = RADAR_RADIUS * max(0.0, min(100.0, value)) / 100
+    return cx + r * math.sin(angle), cy - r * math.cos(angle)
+
+
+def _radar_series(cx: float, cy: float, values) -> list[tuple[float, float]]:
+    return [_radar_point(cx, cy, len(values), i, v) for i, v in enumerate(values)
+            if v is not None]
+
+
+@lru_cache(maxsize=256)
+def _radar_frame(lang: str, names: tuple[str, ...], top_q: tuple, median: tuple) -> View:
+    """What a radar shows of the dimensions and the peers: its height and centre, the SVG of
+    the grid and the peers' polygons, each axis label (placed and drawn, its score to come)
+    and the legend."""
+    width, radius, n = RADAR_WIDTH, RADAR_RADIUS, len(names)
 
     # axis labels first, relative to the centre: the dimension's name, wrapped, and its score
     # beneath; the centre and the height then follow from how far the labels reach
     labels = []
-    for i, d in enumerate(dims):
+    for i, name in enumerate(names):
         angle = 2 * math.pi * i / n
         sx, sy = math.sin(angle), -math.cos(angle)
         dx, dy = (radius + 20) * sx, (radius + 20) * sy
         anchor = "middle" if abs(sx) < 0.25 else ("start" if sx > 0 else "end")
         room = width / 2 - radius - 30 if anchor != "middle" else 220
-        lines = wrap_label(d.name, 14, room, 3)
-        score = num(lang, d.score) if d.score is not None else tr(lang, "not applicable")
+        lines = wrap_label(name, 14, room, 3)
         block = len(lines) * 17 + 18
         if sy < -0.5:  # above the chart: the block ends at the label point
             first = dy - block + 4
@@ -89,32 +122,30 @@ def radar_svg(result: AssessmentResult, *, id_prefix: str = "sm-radar") -> str:
             first = dy + 12
         else:
             first = dy - block / 2 + 12
-        labels.append((dx, first, lines, anchor, score))
-    reach_up = max(radius, *(15 - first for _, first, _, _, _ in labels))
-    reach_down = max(radius, *(first + len(lines) * 17 + 6 for _, first, lines, _, _ in labels))
+        labels.append((dx, first, lines, anchor))
+    reach_up = max(radius, *(15 - first for _, first, _, _ in labels))
+    reach_down = max(radius, *(first + len(lines) * 17 + 6 for _, first, lines, _ in labels))
     cx, cy = width / 2, reach_up + 10
     height = cy + reach_down + 60
 
     def point(i: int, value: float) -> tuple[float, float]:
-        angle = 2 * math.pi * i / n
-        r = radius * max(0.0, min(100.0, value)) / 100
-        return cx + r * math.sin(angle), cy - r * math.cos(angle)
-
-    def series(values: list[float | None]) -> list[tuple[float, float]]:
-        return [point(i, v) for i, v in enumerate(values) if v is not None]
+        return _radar_point(cx, cy, n, i, value)
 
     # grid: rings every 20 points, spokes, ring values along the first spoke
-    return render(
-        "radar.svg.j2", width=width, height=height, prefix=id_prefix, title=title, desc=desc,
+    under = template("radar_under.svg.j2").render(
         cx=cx, cy=cy, rings=[[point(i, ring) for i in range(n)] for ring in (20, 40, 60, 80, 100)],
         spokes=[point(i, 100) for i in range(n)],
         ring_labels=[(ring, *point(0, ring)) for ring in (20, 40, 60, 80)],
-        top_q=series([bench[d.id].top_quartile if d.id in bench else None for d in dims]),
-        median=series([bench[d.id].median if d.id in bench else None for d in dims]),
-        own=series([d.score for d in dims]),
-        labels=[View(x=cx + dx, y=cy + first, lines=lines, anchor=anchor,
-                 score=score) for dx, first, lines, anchor, score in labels],
-        legend_items=_legend(lang, width), legend_y=height - 30)
+        top_q=_radar_series(cx, cy, top_q), median=_radar_series(cx, cy, median))
+    shapes = template("_svg.j2").module
+    placed = []
+    for dx, first, lines, anchor in labels:
+        x, y = cx + dx, cy + first
+        placed.append(View(x=x, score_y=y + len(lines) * 17 + 1, anchor=anchor,
+                           name=Raw(shapes.text_lines(x, y, lines, size=14, anchor=anchor,
+                                                      lh=17))))
+    return View(height=height, cx=cx, cy=cy, under=Raw(under), labels=placed,
+                legend=Raw(shapes.legend(_legend(lang, width), height - 30)))
 
 
 def _legend(lang: str, width: float) -> list[dict]:

@@ -19,6 +19,7 @@ from .charts import dimension_chart_text, ladder_key
 from .format import num
 from .result import AssessmentResult
 from .svg import MUTED, TOP, View, render, wrap_label
+from .templating import Raw, template
 
 WIDTH = 320.0
 
@@ -71,7 +72,8 @@ TOP_STROKE = f'stroke="{TOP}" stroke-width="2.5" stroke-dasharray="2 3" stroke-l
 def dimension_bars_svg(result: AssessmentResult, *, id_prefix: str = "sm-bars") -> str:
     """One bar a dimension (its score of 100), with a dashed tick at the peer median and a
     dotted tick at the peers' top quartile; the score written after the name. The legend,
-    one item a line, at the top."""
+    one item a line, at the top. Where each bar goes and its name are worked out once per
+    dimensions' names (:func:`_bar_rows`)."""
     lang = result.language
     bench = {b.id: b for b in result.benchmark.dimensions}
     title, desc = dimension_chart_text(result)
@@ -82,19 +84,33 @@ def dimension_bars_svg(result: AssessmentResult, *, id_prefix: str = "sm-bars") 
 
     legend = [(tr(lang, "Your organization"), 18.0), (tr(lang, "Peer median"), 38.0),
               (tr(lang, "Peer top quartile"), 58.0)]
-    y = 94.0
+    rows, height = _bar_rows(tuple(d.name for d in result.dimensions))
     bars = []
-    for d in result.dimensions:
-        lines = wrap_label(d.name, 14, x1 - x0 - 60, 2)
-        bar_y = y + 14 + 17 * (len(lines) - 1) + 10
+    for d, row in zip(result.dimensions, rows, strict=True):
         b = bench.get(d.id)
-        bars.append({
-            "y": y, "lines": lines, "bar_y": bar_y,
-            "score": num(lang, d.score, 0) if d.score is not None
+        bars.append(View(
+            row, score=num(lang, d.score, 0) if d.score is not None
             else tr(lang, "not applicable"),
-            "w": None if d.score is None else sx(d.score) - x0,
-            "median": sx(b.median) if b else None, "top_q": sx(b.top_quartile) if b else None})
+            w=None if d.score is None else sx(d.score) - x0,
+            median=sx(b.median) if b else None, top_q=sx(b.top_quartile) if b else None))
+    return render("bars_narrow.svg.j2", width=WIDTH, height=height, prefix=id_prefix,
+                  title=title, desc=desc, legend=legend, scale=tr(lang, "Scores 0–100"),
+                  scale_y=78.0, bars=bars, x0=x0, x1=x1, median_stroke=MEDIAN_STROKE,
+                  top_stroke=TOP_STROKE)
+
+
+@lru_cache(maxsize=256)
+def _bar_rows(names: tuple[str, ...]) -> tuple[tuple[View, ...], float]:
+    """Each bar's place (its name's first baseline ``y``, the bar's ``bar_y``) and its name
+    drawn, for dimensions of these names; and the chart's height."""
+    x0, x1 = 10.0, WIDTH - 10
+    shapes = template("_svg.j2").module
+    y = 94.0
+    rows = []
+    for name in names:
+        lines = wrap_label(name, 14, x1 - x0 - 60, 2)
+        bar_y = y + 14 + 17 * (len(lines) - 1) + 10
+        rows.append(View(y=y, bar_y=bar_y, name=Raw(shapes.text_lines(x0, y + 14, lines, size=14,
+                                                                      lh=17))))
         y = bar_y + 34
-    return render("bars_narrow.svg.j2", width=WIDTH, height=y, prefix=id_prefix, title=title,
-                  desc=desc, legend=legend, scale=tr(lang, "Scores 0–100"), scale_y=78.0,
-                  bars=bars, x0=x0, x1=x1, median_stroke=MEDIAN_STROKE, top_stroke=TOP_STROKE)
+    return tuple(rows), y
