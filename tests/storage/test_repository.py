@@ -67,6 +67,14 @@ def test_unknown_ids_are_not_found(store):
     assert answer_count(store) == 0
 
 
+def test_a_respondent_without_answers_has_none(store):
+    new = start(store)
+    assert store.answers(new.respondent_id) == {}
+    assert store.answers(new.token) == {}
+    store.save_answers(new.respondent_id, {"sector": "public"})
+    assert store.answers(new.respondent_id) == {"sector": "public"}
+
+
 VALUES = {
     "sector": "public",
     "channels": ["linkedin", "instagram", "tiktok"],

@@ -208,10 +208,13 @@ class AssessmentStore:
         """The stored answers (question id → decoded value) of a respondent, given by id (int)
         or resume token (str), sorted by question id. ``RespondentNotFound`` when unknown."""
         with self._transaction() as conn:
-            respondent_id = self._respondent_id(conn, respondent)
+            by_id = isinstance(respondent, int) and not isinstance(respondent, bool)
+            respondent_id = respondent if by_id else self._respondent_id(conn, respondent)
             rows = conn.execute(select(answers.c.question_id, answers.c.value)
                                 .where(answers.c.respondent_id == respondent_id)
                                 .order_by(answers.c.question_id)).all()
+            if by_id and not rows:
+                self._respondent_id(conn, respondent)  # no answers: is there a respondent?
         return {row.question_id: decode_value(row.value) for row in rows}
 
     @staticmethod
