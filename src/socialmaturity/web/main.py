@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from fastapi import FastAPI
 
 from ..core.settings import Settings
@@ -10,8 +12,16 @@ from .app import create_app
 
 
 def app_from_env() -> FastAPI:
-    """The app of a worker: the settings ``serve`` handed over, else the environment's."""
-    return create_app(Settings.from_env())
+    """The app of a worker: the settings ``serve`` handed over, else the environment's.
+
+    What the app holds from its start on (the instrument, the benchmark panel and its peer
+    index, the templates, the imported modules) lives as long as the worker: it is frozen
+    (``gc.freeze``), so that the cycle collector's full collections, which every few pages
+    of new results set off, stop scanning it again each time (measured: about 0.5 ms of a
+    results page's first view)."""
+    app = create_app(Settings.from_env())
+    gc.freeze()
+    return app
 
 
 def run(settings: Settings, host: str, port: int, workers: int) -> None:
