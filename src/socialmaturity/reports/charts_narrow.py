@@ -72,8 +72,8 @@ TOP_STROKE = f'stroke="{TOP}" stroke-width="2.5" stroke-dasharray="2 3" stroke-l
 def dimension_bars_svg(result: AssessmentResult, *, id_prefix: str = "sm-bars") -> str:
     """One bar a dimension (its score of 100), with a dashed tick at the peer median and a
     dotted tick at the peers' top quartile; the score written after the name. The legend,
-    one item a line, at the top. Where each bar goes and its name are worked out once per
-    dimensions' names (:func:`_bar_rows`)."""
+    one item a line, at the top. Where each bar goes, its name and the peers' ticks are
+    drawn once per dimensions' names and peer values (:func:`_bar_rows`)."""
     lang = result.language
     bench = {b.id: b for b in result.benchmark.dimensions}
     title, desc = dimension_chart_text(result)
@@ -84,15 +84,14 @@ def dimension_bars_svg(result: AssessmentResult, *, id_prefix: str = "sm-bars") 
 
     legend = [(tr(lang, "Your organization"), 18.0), (tr(lang, "Peer median"), 38.0),
               (tr(lang, "Peer top quartile"), 58.0)]
-    rows, height = _bar_rows(tuple(d.name for d in result.dimensions))
-    bars = []
-    for d, row in zip(result.dimensions, rows, strict=True):
-        b = bench.get(d.id)
-        bars.append(View(
-            row, score=num(lang, d.score, 0) if d.score is not None
-            else tr(lang, "not applicable"),
-            w=None if d.score is None else sx(d.score) - x0,
-            median=sx(b.median) if b else None, top_q=sx(b.top_quartile) if b else None))
+    rows, height = _bar_rows(
+        tuple(d.name for d in result.dimensions),
+        tuple((sx(b.median), sx(b.top_quartile)) if (b := bench.get(d.id)) else (None, None)
+              for d in result.dimensions))
+    bars = [View(row, score=num(lang, d.score, 0) if d.score is not None
+                 else tr(lang, "not applicable"),
+                 w=None if d.score is None else sx(d.score) - x0)
+            for d, row in zip(result.dimensions, rows, strict=True)]
     return render("bars_narrow.svg.j2", width=WIDTH, height=height, prefix=id_prefix,
                   title=title, desc=desc, legend=legend, scale=tr(lang, "Scores 0–100"),
                   scale_y=78.0, bars=bars, x0=x0, x1=x1, median_stroke=MEDIAN_STROKE,
@@ -100,17 +99,24 @@ def dimension_bars_svg(result: AssessmentResult, *, id_prefix: str = "sm-bars") 
 
 
 @lru_cache(maxsize=256)
-def _bar_rows(names: tuple[str, ...]) -> tuple[tuple[View, ...], float]:
-    """Each bar's place (its name's first baseline ``y``, the bar's ``bar_y``) and its name
-    drawn, for dimensions of these names; and the chart's height."""
+def _bar_rows(names: tuple[str, ...], ticks: tuple[tuple[float | None, float | None], ...]
+              ) -> tuple[tuple[View, ...], float]:
+    """Each bar's place (its name's first baseline ``y``, the bar's ``bar_y``), its name and
+    its peer median and top quartile ticks (at ``ticks``' x) drawn, for dimensions of these
+    names; and the chart's height."""
     x0, x1 = 10.0, WIDTH - 10
     shapes = template("_svg.j2").module
+    marks = template("bars_narrow_ticks.svg.j2")
     y = 94.0
     rows = []
-    for name in names:
+    for name, (median, top_q) in zip(names, ticks, strict=True):
         lines = wrap_label(name, 14, x1 - x0 - 60, 2)
         bar_y = y + 14 + 17 * (len(lines) - 1) + 10
-        rows.append(View(y=y, bar_y=bar_y, name=Raw(shapes.text_lines(x0, y + 14, lines, size=14,
-                                                                      lh=17))))
+        rows.append(View(
+            y=y, bar_y=bar_y,
+            name=Raw(shapes.text_lines(x0, y + 14, lines, size=14, lh=17)),
+            ticks=Raw(marks.render(bar_y=bar_y, ticks=[
+                (x, stroke) for x, stroke in ((median, MEDIAN_STROKE), (top_q, TOP_STROKE))
+                if x is not None]))))
         y = bar_y + 34
     return tuple(rows), y
