@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .database import RespondentNotFound, StorageError, transaction
@@ -119,6 +119,14 @@ _RESPONDENT_JOIN = (
     .join(organizations, rounds.c.organization_id == organizations.c.id)
 )
 
+#: The reads of every page of a respondent, built once: on SQLite, building a select and
+#: working out its cache key took longer than running it.
+_FIND_BY_TOKEN = (select(*_RESPONDENT_COLUMNS).select_from(_RESPONDENT_JOIN)
+                  .where(respondents.c.token_hash == bindparam("token_hash")))
+_ANSWERS_OF = (select(answers.c.question_id, answers.c.value)
+               .where(answers.c.respondent_id == bindparam("respondent_id"))
+               .order_by(answers.c.question_id))
+
 
 class AssessmentStore:
     """Assessments, respondents and answers in one database (SQLite or PostgreSQL).
@@ -192,9 +200,7 @@ class AssessmentStore:
         if not isinstance(token, str) or not token:
             return None
         with self._transaction() as conn:
-            row = conn.execute(select(*_RESPONDENT_COLUMNS).select_from(_RESPONDENT_JOIN)
-                               .where(respondents.c.token_hash == token_hash(token))
-                               ).one_or_none()
+            row = conn.execute(_FIND_BY_TOKEN, {"token_hash": token_hash(token)}).one_or_none()
         return Respondent(**row._mapping) if row is not None else None
 
     def get(self, respondent_id: int) -> Respondent | None:
@@ -210,9 +216,7 @@ class AssessmentStore:
         with self._transaction() as conn:
             by_id = isinstance(respondent, int) and not isinstance(respondent, bool)
             respondent_id = respondent if by_id else self._respondent_id(conn, respondent)
-            rows = conn.execute(select(answers.c.question_id, answers.c.value)
-                                .where(answers.c.respondent_id == respondent_id)
-                                .order_by(answers.c.question_id)).all()
+            rows = conn.execute(_ANSWERS_OF, {"respondent_id": respondent_id}).all()
             if by_id and not rows:
                 self._respondent_id(conn, respondent)  # no answers: is there a respondent?
         return {row.question_id: decode_value(row.value) for row in rows}
