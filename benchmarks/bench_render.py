@@ -39,11 +39,11 @@ PAGE_TARGET_CPU_MS = 8
 
 def timed(client: httpx.Client, srv: Served, path: str, kind: bytes | str) -> tuple[float, float]:
     """Wall and server CPU milliseconds of one GET, checked to give what was asked for."""
-    cpu = srv.cpu_seconds()
+    threads, ticks = srv.threads_cpu(), srv.cpu_seconds()
     t = time.perf_counter()
     res = client.get(path, headers={"Accept": "text/html"})
     wall = (time.perf_counter() - t) * 1000
-    cpu = (srv.cpu_seconds() - cpu) * 1000
+    cpu = srv.cpu_since(threads, ticks) * 1000
     ok = res.content.startswith(kind) if isinstance(kind, bytes) else kind in res.text
     if res.status_code != 200 or not ok:
         raise SystemExit(f"{path}: {res.status_code} {res.text[:300]}")

@@ -158,15 +158,30 @@ class Served:
         self.pid = pid
 
     def cpu_seconds(self) -> float:
-        """CPU time (all threads) the server process has used so far: the nanoseconds of
-        each thread's ``/proc/<pid>/task/<tid>/schedstat``, where the kernel has them, else
-        user + system time of ``/proc/<pid>/stat`` in clock ticks (10 ms)."""
-        try:
-            return sum(int(f.read_text().split()[0])
-                       for f in Path(f"/proc/{self.pid}/task").glob("*/schedstat")) / 1e9
-        except (OSError, ValueError, IndexError):
-            fields = Path(f"/proc/{self.pid}/stat").read_text().rpartition(")")[2].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """CPU time (user + system, all threads, the exited ones included) the server process
+        has used so far, in clock ticks of 10 ms: for long windows."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def threads_cpu(self) -> dict[str, int]:
+        """Each live thread's CPU time so far in nanoseconds (``schedstat``); empty where the
+        kernel has no schedstat."""
+        times = {}
+        for f in Path(f"/proc/{self.pid}/task").glob("*/schedstat"):
+            try:
+                times[f.parent.name] = int(f.read_text().split()[0])
+            except (OSError, ValueError, IndexError):
+                continue  # the thread ended meanwhile
+        return times
+
+    def cpu_since(self, before: dict[str, int], ticks: float) -> float:
+        """The server's CPU seconds since ``before`` (:meth:`threads_cpu`): per thread,
+        threads started since counted whole (one that ended meanwhile loses its last
+        part); without schedstat, since ``ticks`` (:meth:`cpu_seconds`)."""
+        if not before:
+            return self.cpu_seconds() - ticks
+        now = self.threads_cpu()
+        return sum(ns - before.get(tid, 0) for tid, ns in now.items()) / 1e9
 
 
 @contextmanager
