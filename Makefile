@@ -29,7 +29,7 @@ bench: install
 # Problem(where, MSGID), Message(MSGID), Counted(SINGULAR, PLURAL, n), and the helpers
 # fail(where, MSGID) and _fail(where, MSGID) (the table and export readers) and add(path,
 # MSGID) (the instrument checker).
-MESSAGE_KEYWORDS := tr:2 ntr:2,3 ptr:2c,3 t:1 Problem:2 Message:1 Counted:1,2 _fail:2 fail:2 add:2 nt:1,2
+MESSAGE_KEYWORDS := tr:2 ntr:2,3 ptr:2c,3 t:1 Problem:2 Message:1 Counted:1,2 _fail:2 fail:2 add:2 nt:1,2 help:1 _setting:2 output_option:2 table_output:1
 LOCALES := src/socialmaturity/i18n/locales
 
 # Extract every text into the template (.pot), fold any extra .po files of a language into

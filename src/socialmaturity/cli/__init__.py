@@ -16,7 +16,7 @@ import click
 from .. import __version__
 from ..i18n.catalog import tr
 from . import accounts, assess, org, server, team
-from .language import click_speaks, command_language
+from .language import click_speaks, command_language, help_speaks
 from .research import research
 
 
@@ -25,7 +25,8 @@ class Program(click.Group):
 
     def main(self, args=None, *rest, **kwargs):
         argv = sys.argv[1:] if args is None else list(args)
-        with click_speaks(command_language(argv)):
+        lang = command_language(argv)
+        with click_speaks(lang), help_speaks(lang, self):
             return super().main(argv, *rest, **kwargs)
 
 

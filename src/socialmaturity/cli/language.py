@@ -3,14 +3,22 @@ the language of the command: its ``--lang``, else the lang setting (``SOCIALMATU
 
 click words them with the standard library's gettext (``from gettext import gettext as _`` in
 each of its modules), so for one run the command line hands those modules the gettext of our
-catalog in that language, and gives them back their own afterwards. Texts click sets when a
-command is declared (the help of ``--help``) stay English, as the commands' help does.
+catalog in that language, and gives them back their own afterwards.
+
+The help of ``--help`` (each command's docstring, each option's and argument's ``help=``, the
+settings' help) is declared in English, and those English texts are the catalog's msgids
+(``make messages`` extracts them with the keyword ``help``, :mod:`..i18n.extract`). For one
+run :func:`help_speaks` walks the command tree and puts each help in the run's language,
+restoring the English afterwards; in English nothing is touched.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import inspect
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+
+import click
 
 from ..i18n.catalog import LANGUAGES, translations
 
@@ -36,7 +44,8 @@ CLICK_TEXTS = (
     t("No such option {name!r}."), t("No such command {name!r}."),
     t("Option {name!r} does not take a value."), t("Choose from:\n\t{choices}"),
     t("{value!r} is not a valid {number_type}."), t("{value} is not in the range {range}."),
-    t("Aborted!"),
+    t("Aborted!"), t("Show this message and exit."), t("Show the version and exit."),
+    t("Options"), t("Commands"), t("Arguments"),
     nt("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"),
     nt("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"),
     nt("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments."),
@@ -77,3 +86,40 @@ def click_speaks(lang: str):
     finally:
         for module, word, theirs in swapped:
             setattr(module, word, theirs)
+
+
+def commands(command: click.Command, parent: click.Context | None = None
+             ) -> Iterator[tuple[click.Command, click.Context]]:
+    """``command`` and, for a group, every command under it, each with a context as the
+    command line would give it (its help option's names)."""
+    ctx = click.Context(command, parent=parent, **command.context_settings)
+    yield command, ctx
+    for sub in getattr(command, "commands", {}).values():
+        yield from commands(sub, ctx)
+
+
+def helps(command: click.Command) -> Iterator[object]:
+    """Everything in the tree of ``command`` with a help text: the commands and all their
+    parameters, their help option too (click makes it once, in English)."""
+    for each, ctx in commands(command):
+        yield each
+        yield from each.params
+        if (help_option := each.get_help_option(ctx)) is not None:
+            yield help_option
+
+
+@contextmanager
+def help_speaks(lang: str, command: click.Command):
+    """The help of ``command``'s tree in ``lang`` while the block runs."""
+    swapped = []
+    if lang != "en":
+        gettext = translations(lang).gettext
+        for owner in helps(command):
+            if text := getattr(owner, "help", None):
+                swapped.append((owner, text))
+                owner.help = gettext(inspect.cleandoc(text))
+    try:
+        yield
+    finally:
+        for owner, text in swapped:
+            owner.help = text

@@ -12,7 +12,7 @@ import click
 
 from ..core.settings import Settings, setting
 from ..errors import DatabaseUnavailable, SocialMaturityError, shorten
-from ..i18n.catalog import LANGUAGES
+from ..i18n.catalog import LANGUAGES, tr
 
 #: Exit status of bad input (one ``error:`` line per problem).
 BAD_INPUT = 2
@@ -71,10 +71,11 @@ def fail(problems, total: int | None = None, lang: str = "en") -> None:
     from ..i18n.catalog import ntr
 
     for p in problems:
-        click.echo(f"error: {shorten(p.text(lang), 2000)}", err=True)  # never megabytes of a cell
+        click.echo(tr(lang, "error: {message}", message=shorten(p.text(lang), 2000)),
+                   err=True)  # never megabytes of a cell
     if total is not None and total > len(problems):
-        click.echo("error: " + ntr(lang, "… {n} more", "… {n} more", total - len(problems)),
-                   err=True)
+        click.echo(tr(lang, "error: {message}", message=ntr(lang, "… {n} more", "… {n} more",
+                                                            total - len(problems))), err=True)
     sys.exit(BAD_INPUT)
 
 
@@ -89,7 +90,8 @@ def handle_errors(f: Callable) -> Callable:
         except SocialMaturityError as exc:
             fail(exc.problems, exc.total, error_lang(kwargs))
         except DatabaseUnavailable as exc:
-            click.echo(f"error: {exc.message(error_lang(kwargs))}", err=True)
+            lang = error_lang(kwargs)
+            click.echo(tr(lang, "error: {message}", message=exc.message(lang)), err=True)
             sys.exit(DATABASE_UNAVAILABLE)
 
     return wrapper

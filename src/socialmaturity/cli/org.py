@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from ..errors import AnswersError, Problem
+from ..i18n.catalog import tr
 from .options import with_settings
 
 
@@ -35,11 +36,13 @@ def org_list(settings) -> None:
     """
     rows = _organizations(settings).dashboard(None)
     if not rows:
-        click.echo("no organizations", err=True)
+        click.echo(tr(settings.lang, "no organizations"), err=True)
     for s in rows:
         latest = f"{s.latest_round} ({s.latest_status})" if s.latest_round is not None else "-"
-        click.echo(f"{s.id}\t{s.name}\t{s.owner_email}\trounds {s.rounds}\t{latest}\t"
-                   f"{s.completed}/{s.invited} answered")
+        click.echo(f"{s.id}\t{s.name}\t{s.owner_email}\t"
+                   + tr(settings.lang, "rounds {n}", n=s.rounds) + f"\t{latest}\t"
+                   + tr(settings.lang, "{completed}/{invited} answered", completed=s.completed,
+                        invited=s.invited))
 
 
 @org.command("export")
@@ -62,7 +65,7 @@ def org_export(org_id, output, settings) -> None:
         from ..intake.writing import write_document
 
         write_document(data, output)
-        click.echo(f"wrote {output}", err=True)
+        click.echo(tr(settings.lang, "wrote {path}", path=output), err=True)
     else:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -79,8 +82,6 @@ def org_erase(org_id, yes, settings) -> None:
     Example: socialmaturity org erase 12
     Example: socialmaturity org erase 12 --yes
     """
-    from ..i18n.catalog import tr
-
     orgs = _organizations(settings)
     lang = settings.lang
     name = orgs.get(None, org_id, lang).name

@@ -130,21 +130,21 @@ def batch_outcome(outcome, output: str, skip_invalid: bool, listed: int,
 
     if outcome.problem_rows and not skip_invalid:
         shown = min(outcome.problem_rows, listed)
-        click.echo("error: " + ntr(lang, "{n} of {rows} rows is invalid; nothing was written. "
-                                         "The first {shown}:", "{n} of {rows} rows are "
-                                         "invalid; nothing was written. The first {shown}:",
-                                   outcome.problem_rows, rows=number(lang, outcome.rows, 0),
-                                   shown=shown), err=True)
+        def error(message: str) -> None:
+            click.echo(tr(lang, "error: {message}", message=message), err=True)
+
+        error(ntr(lang, "{n} of {rows} rows is invalid; nothing was written. The first {shown}:",
+                  "{n} of {rows} rows are invalid; nothing was written. The first {shown}:",
+                  outcome.problem_rows, rows=number(lang, outcome.rows, 0), shown=shown))
         for p in outcome.problems:
-            click.echo(f"error: {p.text(lang)}", err=True)
+            error(p.text(lang))
         more = outcome.problem_rows - shown
-        click.echo("error: " + (ntr(lang, "… and {n} more invalid row; ", "… and {n} more "
-                                "invalid rows; ", more) if more else "")
-                   + tr(lang, "fix them, or score the valid rows with --skip-invalid"), err=True)
+        error((ntr(lang, "… and {n} more invalid row; ", "… and {n} more invalid rows; ", more)
+               if more else "") + tr(lang, "fix them, or score the valid rows with --skip-invalid"))
         sys.exit(2)
     if outcome.skipped:
         for p in outcome.problems:
-            click.echo(f"skipped: {p.text(lang)}", err=True)
+            click.echo(tr(lang, "skipped: {message}", message=p.text(lang)), err=True)
         click.echo(ntr(lang, "skipped {n} invalid row", "skipped {n} invalid rows",
                        outcome.skipped), err=True)
     click.echo(ntr(lang, "wrote {n} scored row to {output}", "wrote {n} scored rows to {output}",

@@ -68,7 +68,7 @@ def import_(export, mapping_path, layout, output, recodes, instrument) -> None:
                  (result.recodes_frame() if recodes else None, recodes, "recodes"))
     lang = error_lang()
     for w in result.warnings:
-        click.echo(f"warning: {text(w, lang)}", err=True)
+        click.echo(tr(lang, "warning: {message}", message=text(w, lang)), err=True)
     recoded = number(lang, int(sum(r.count for r in result.recodes)), 0)
     click.echo(ntr(lang, "imported {n} response ({layout} layout, {format}) to {output}; "
                          "{recoded} values recoded{listed}, {dropped} columns left out",

@@ -83,9 +83,10 @@ def settings(settings) -> None:
     """
     for s, now in settings.shown():
         default = s.show(s.default)
-        click.echo(f"{s.flag}  {s.env}  default: {default}"
-                   + (f"  now: {now}" if now not in ("-", default) else ""))
-        click.echo(f"    {s.help}")
+        click.echo(f"{s.flag}  {s.env}  " + tr(settings.lang, "default: {default}", default=default)
+                   + ("  " + tr(settings.lang, "now: {now}", now=now)
+                      if now not in ("-", default) else ""))
+        click.echo(f"    {tr(settings.lang, s.help)}")
 
 
 COMMANDS = (serve, db, schema, settings)
