@@ -193,9 +193,9 @@ def test_cli_errors_in_the_chosen_language(tmp_path, monkeypatch):
     res = CliRunner().invoke(cli, ["score", str(answers), "--lang", "nl"])
     assert res.exit_code == 2 and "Traceback" not in res.output
     lines = res.stderr.splitlines()
-    assert f"error: {answers}:5:1: onbekende sleutel 'colour'; geldig: instrument, profile, " \
+    assert f"fout: {answers}:5:1: onbekende sleutel 'colour'; geldig: instrument, profile, " \
         "answers" in lines
-    assert any(line.startswith(f"error: {answers}:2:11: profile.sector: 'technolgy' is geen "
+    assert any(line.startswith(f"fout: {answers}:2:11: profile.sector: 'technolgy' is geen "
                                "antwoord van 'sector' (bedoelt u 'technology'?); geldig:")
                for line in lines), lines
     english = CliRunner().invoke(cli, ["score", str(answers)]).stderr
@@ -218,12 +218,12 @@ def test_answers_document_structure_in_dutch(tmp_path):
     (tmp_path / "list.yaml").write_text("- a\n- b\n")
     (tmp_path / "parts.yaml").write_text("profile: 3\nanswers: [1]\n")
     res = CliRunner().invoke(cli, ["score", str(tmp_path / "list.yaml"), "--lang", "nl"])
-    assert res.stderr == f"error: {tmp_path / 'list.yaml'}:1:1: verwacht een mapping met " \
+    assert res.stderr == f"fout: {tmp_path / 'list.yaml'}:1:1: verwacht een mapping met " \
         "profile: en answers:\n"
     res = CliRunner().invoke(cli, ["score", str(tmp_path / "parts.yaml"), "--lang", "nl"])
     assert res.stderr.splitlines() == [
-        f"error: {tmp_path / 'parts.yaml'}:1:10: profile moet een mapping van vraag-id naar "
-        "antwoord zijn", f"error: {tmp_path / 'parts.yaml'}:2:10: answers moet een mapping "
+        f"fout: {tmp_path / 'parts.yaml'}:1:10: profile moet een mapping van vraag-id naar "
+        "antwoord zijn", f"fout: {tmp_path / 'parts.yaml'}:2:10: answers moet een mapping "
         "van vraag-id naar antwoord zijn"]
 
 

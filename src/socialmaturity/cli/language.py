@@ -45,7 +45,7 @@ CLICK_TEXTS = (
     t("Option {name!r} does not take a value."), t("Choose from:\n\t{choices}"),
     t("{value!r} is not a valid {number_type}."), t("{value} is not in the range {range}."),
     t("Aborted!"), t("Show this message and exit."), t("Show the version and exit."),
-    t("Options"), t("Commands"), t("Arguments"),
+    t("Options"), t("Commands"), t("env var: {var}"),
     nt("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"),
     nt("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"),
     nt("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments."),
