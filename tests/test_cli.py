@@ -199,6 +199,12 @@ def test_batch_with_bad_rows_writes_nothing(tmp_path, responses_csv):
     res = run("score", "--batch", bad, "--output", out, "--skip-invalid")
     assert res.exit_code == 0
     assert len(pd.read_csv(out)) == 300 - 32
+    dutch = run("score", "--batch", bad, "--output", out, "--skip-invalid", "--lang", "nl")
+    assert dutch.exit_code == 0
+    assert dutch.stderr.startswith(f"overgeslagen: {bad}:4: rij 3") and "\nskipped" not in \
+        dutch.stderr
+    dutch = run_process("score", "--batch", bad, "--output", out, "--lang", "nl")
+    assert dutch.stderr.startswith("fout: 32 van de 300 rijen") and "\nerror:" not in dutch.stderr
 
 
 def test_batch_missing_column(tmp_path, responses_csv):

@@ -62,3 +62,17 @@ def test_bad_input(database_url):
         assert "Traceback" not in res.output
     res = run(database_url, "org", "export", "12", "--lang", "nl")
     assert res.exit_code == 2 and "geen organisatie met dit id" in res.output
+
+
+def test_list_and_export_in_dutch(orgs, people, database_url, tmp_path):
+    empty = run(database_url, "org", "list", "--lang", "nl")
+    assert empty.exit_code == 0 and empty.stderr == "geen organisaties\n"
+    assert run(database_url, "org", "list").stderr == "no organizations\n"
+    owner = people["owner"]
+    org_id, _, _ = northwind(orgs, owner)
+    listed = run(database_url, "org", "list", "--lang", "nl")
+    assert listed.stdout.startswith(f"{org_id}\tNorthwind Software\t{owner.email}\trondes 2\t"
+                                    f"2026 (open)\t7/7 beantwoord")
+    out = tmp_path / "northwind.json"
+    exported = run(database_url, "org", "export", org_id, "-o", out, "--lang", "nl")
+    assert exported.exit_code == 0 and exported.stderr == f"{out} geschreven\n"
