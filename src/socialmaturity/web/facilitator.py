@@ -17,7 +17,7 @@ from ..i18n.catalog import tr
 from ..services.accounts import EMAIL_LENGTH, Actor
 from ..services.organizations import NAME_LENGTH, Organizations
 from .deps import CurrentActor, PageLanguage
-from .pages import checked_form, forbid, page
+from .pages import checked_form, download, forbid, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -186,9 +186,7 @@ def export(request: Request, org_id: int, actor: CurrentActor) -> Response:
     """Everything of the organization as one JSON file (the service logs the export)."""
     data = organizations(request).export(actor, org_id, address(request))
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
-    return Response(body, media_type="application/json", headers={
-        "content-disposition": f'attachment; filename="organization-{org_id}.json"',
-        "cache-control": "no-store"})
+    return download(body, "application/json", f"organization-{org_id}.json")
 
 
 @router.get("/orgs/{org_id}/erase")

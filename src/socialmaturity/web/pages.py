@@ -93,6 +93,13 @@ def set_csrf_cookie(request: Request, response: Response, session: str | None = 
                         path="/")
 
 
+def download(body: bytes | str, media_type: str, name: str) -> Response:
+    """A file to save (``name``), never kept by a cache on the way."""
+    return Response(body, media_type=media_type,
+                    headers={"content-disposition": f'attachment; filename="{name}"',
+                             "cache-control": "no-store"})
+
+
 def forbid(request: Request, lang: str) -> Response:
     return page(request, "error.html", lang, status=403, title=tr(lang, "Form expired"),
                 message=tr(lang, "This form has expired or was sent from another site. Go back, "
@@ -436,7 +443,4 @@ def pdf_response(svc: Respondents, token: str, lang: str) -> Response:
     respondent, res = svc.result(token, lang)
     pdf = render_pdf(res, organization=res.profile.get("organization") or respondent.organization
                      or None)
-    name = tr(lang, "social-maturity-report.pdf")
-    return Response(pdf, media_type="application/pdf",
-                    headers={"content-disposition": f'attachment; filename="{name}"',
-                             "cache-control": "no-store"})
+    return download(pdf, "application/pdf", tr(lang, "social-maturity-report.pdf"))

@@ -17,7 +17,7 @@ from ..teams.progress import parse_targets
 from ..teams.round import DEPARTMENT
 from .deps import CurrentActor, PageLanguage
 from .facilitator import form_post, notice, organizations, redirect
-from .pages import page
+from .pages import download, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -213,11 +213,8 @@ def workbook(request: Request, round_id: int, actor: CurrentActor,
     service = organizations(request)
     rnd, found = service.team_round(actor, round_id, lang)
     data = xlsx_bytes(team_sheets(service.instrument, rnd, found))
-    name = tr(lang, "team-round-{id}.xlsx", id=round_id)
-    return Response(data, media_type="application/vnd.openxmlformats-officedocument."
-                                     "spreadsheetml.sheet",
-                    headers={"content-disposition": f'attachment; filename="{name}"',
-                             "cache-control": "no-store"})
+    return download(data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    tr(lang, "team-round-{id}.xlsx", id=round_id))
 
 
 @router.get("/rounds/{round_id}/report.pdf")
@@ -226,8 +223,5 @@ def report(request: Request, round_id: int, actor: CurrentActor, lang: PageLangu
 
     rnd = round_of(request, actor, round_id, lang)
     found = organizations(request).round_result(actor, round_id, lang)
-    name = tr(lang, "team-report-{id}.pdf", id=round_id)
     pdf = render_team_pdf(found, organization=rnd.organization_name)
-    return Response(pdf, media_type="application/pdf",
-                    headers={"content-disposition": f'attachment; filename="{name}"',
-                             "cache-control": "no-store"})
+    return download(pdf, "application/pdf", tr(lang, "team-report-{id}.pdf", id=round_id))
