@@ -230,3 +230,19 @@ def test_a_real_panel_has_no_synthetic_notice(result_en, tmp_path):
     assert report_view(r)["synthetic"] is None
     text = pdf_text(render_pdf(r, date=DATE), tmp_path)
     assert "Demo benchmark" not in text and "Survey 2024" in text
+
+
+def test_each_report_shows_its_own_data_and_survives_a_cleaned_temp_folder(result_en,
+                                                                           tmp_path):
+    """The compilers are reused with a new data.json each time: two organizations' reports in
+    a row show each its own name, also after the compilers' private folders were removed (a
+    long-running server's temporary files cleaned up)."""
+    from socialmaturity.reports import typst_compiler
+
+    first = pdf_text(render_pdf(result_en, organization="Acme First", date=DATE), tmp_path)
+    for pool in typst_compiler._pools.values():
+        for compiler in list(pool.idle.queue):  # the idle ones (the test makes one at a time)
+            shutil.rmtree(compiler.folder)
+    second = pdf_text(render_pdf(result_en, organization="Bolt Second", date=DATE), tmp_path)
+    assert "Acme First" in first and "Bolt Second" not in first
+    assert "Bolt Second" in second and "Acme First" not in second

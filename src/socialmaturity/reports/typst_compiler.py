@@ -45,13 +45,29 @@ def fonts_dir() -> Path:
 
 
 class _Compiler:
-    """A Typst compiler and the data file of its private folder."""
+    """A Typst compiler of one template, in a private folder holding a copy of the template's
+    folder and the data file."""
 
-    def __init__(self, compiler, data: Path):
-        self.compiler, self.data = compiler, data
+    def __init__(self, template: Path):
+        import typst
+
+        self.template = template
+        self.folder = Path(tempfile.mkdtemp(prefix="socialmaturity-typst-"))
+        atexit.register(shutil.rmtree, self.folder, ignore_errors=True)
+        self._copy()
+        self.compiler = typst.Compiler(str(self.folder / template.name), root=str(self.folder),
+                                       font_paths=[str(fonts_dir())], ignore_system_fonts=True)
+
+    def _copy(self) -> None:
+        self.folder.mkdir(mode=0o700, exist_ok=True)
+        for source in self.template.parent.glob("*.typ"):
+            shutil.copyfile(source, self.folder / source.name)
 
     def compile(self, data: dict) -> bytes:
-        self.data.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        if not (self.folder / self.template.name).exists():
+            self._copy()  # a long-running server's temporary files were cleaned up meanwhile
+        (self.folder / DATA_FILE).write_text(json.dumps(data, ensure_ascii=False),
+                                            encoding="utf-8")
         return self.compiler.compile()
 
 
@@ -65,16 +81,7 @@ class _Pool:
         self.lock = threading.Lock()
 
     def _new(self) -> _Compiler:
-        import typst
-
-        folder = Path(tempfile.mkdtemp(prefix="socialmaturity-typst-"))
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        for source in self.template.parent.glob("*.typ"):
-            shutil.copyfile(source, folder / source.name)
-        main = folder / self.template.name
-        return _Compiler(typst.Compiler(str(main), root=str(folder),
-                                        font_paths=[str(fonts_dir())],
-                                        ignore_system_fonts=True), folder / DATA_FILE)
+        return _Compiler(self.template)
 
     def take(self):
         """An idle compiler, a new one while fewer than ``MAX_COMPILERS`` exist, else the
