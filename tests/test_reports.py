@@ -199,7 +199,7 @@ def test_the_organization_prints_literally(result_en, tmp_path):
     check_valid(pdf, tmp_path)
     text = pdf_text(pdf, tmp_path)
     assert HOSTILE in text
-    assert text.count("<script>alert(1)</script>") >= 4  # cover, footers, tables, charts
+    assert text.count("<script>alert(1)</script>") >= 3  # cover, tables, charts
 
 
 def test_the_organization_defaults_to_the_profile(result_en):
@@ -246,3 +246,57 @@ def test_each_report_shows_its_own_data_and_survives_a_cleaned_temp_folder(resul
     second = pdf_text(render_pdf(result_en, organization="Bolt Second", date=DATE), tmp_path)
     assert "Acme First" in first and "Bolt Second" not in first
     assert "Bolt Second" in second and "Acme First" not in second
+
+
+def test_the_charts_texts_are_set_by_typst_over_the_graphics(result_en, tmp_path):
+    """The PDF's charts: each SVG's texts become labels (one per line, at the SVG's
+    coordinates, with its size, weight, colour and anchor) and leave the image; every word of
+    the web's chart is in the PDF as text."""
+    from socialmaturity.reports.pdf_charts import pdf_chart
+
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 100" font-size="15" '
+           'fill="#111111"><rect width="10" height="10"/>'
+           '<text x="5" y="20">A &amp; B</text>'
+           '<text x="50" y="40" font-size="12" font-weight="700" fill="#ff0000" '
+           'text-anchor="middle"><tspan x="50" dy="0.0">one</tspan>'
+           '<tspan x="50" dy="14">two</tspan></text>'
+           '<text x="9" y="60" text-anchor="end" transform="rotate(-90 9 60)">axis</text>'
+           '</svg>')
+    chart = pdf_chart(svg, "alt")
+    assert (chart["width"], chart["height"], chart["alt"]) == (200, 100, "alt")
+    assert "<text" not in chart["svg"] and "<rect" in chart["svg"]
+    ET.fromstring(chart["svg"])  # still well-formed
+    assert chart["labels"] == [
+        {"size": 15, "weight": 400, "fill": "#111111", "anchor": "start", "rotate": 0,
+         "x": 5, "y": 20, "text": "A & B"},
+        {"size": 12, "weight": 700, "fill": "#ff0000", "anchor": "middle", "rotate": 0,
+         "x": 50, "y": 40, "text": "one"},
+        {"size": 12, "weight": 700, "fill": "#ff0000", "anchor": "middle", "rotate": 0,
+         "x": 50, "y": 54, "text": "two"},
+        {"size": 15, "weight": 400, "fill": "#111111", "anchor": "end", "rotate": -90,
+         "x": 9, "y": 60, "text": "axis"}]
+
+    view = report_view(result_en)
+    for chart in view["charts"].values():
+        assert "<text" not in chart["svg"] and chart["labels"] and chart["alt"]
+    ladder = stage_ladder_svg(result_en, id_prefix="pdf-ladder")
+    words = {w for t in ET.fromstring(ladder).iter("{http://www.w3.org/2000/svg}text")
+             for w in " ".join(t.itertext()).split()}
+    assert words == {w for label in view["charts"]["ladder"]["labels"]
+                     for w in label["text"].split()}
+    text = pdf_text(render_pdf(result_en, date=DATE), tmp_path)
+    assert all(w in text for w in words), words
+
+
+def test_the_next_stage_asks_under_the_answers(result_en, tmp_path):
+    """In the dimensions in detail, each answer below the next stage's rung has the answer
+    that stage asks for under it (the engine's next_stage_asks), once, and only those."""
+    view = report_view(result_en)
+    for shown, dim in zip(view["dimensions"], result_en.dimensions, strict=True):
+        asked = {a.question: a.target_label for a in dim.next_stage_asks}
+        assert [q["target"] for q in shown["questions"]] == [asked.get(q.id)
+                                                             for q in dim.questions]
+    text = " ".join(pdf_text(render_pdf(result_en, date=DATE), tmp_path).split())
+    target = result_en.dimensions[0].next_stage_asks[0].target_label
+    assert f"→ {target.split()[0]}" in text and "What the next stage asks" in text
+    assert "now:" not in text

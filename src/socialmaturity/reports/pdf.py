@@ -18,6 +18,7 @@ from ..i18n.catalog import date as date_text
 from ..i18n.catalog import number, tr
 from .charts import distribution_svg, radar_svg, stage_ladder_svg
 from .format import alt_text, num
+from .pdf_charts import pdf_chart
 from .result import AssessmentResult
 from .team import TeamResult
 from .team_pdf import team_view
@@ -31,7 +32,7 @@ def render_pdf(result: AssessmentResult, *, organization: str | None = None,
                title: str | None = None) -> bytes:
     """The report as PDF bytes (A4), in ``result.language``.
 
-    ``organization`` is printed on the cover and in the footer; without it, the profile's
+    ``organization`` is printed on the cover and in the PDF's title; without it, the profile's
     ``organization`` answer is used when there is one. ``date`` is the report's date (today
     by default). ``title`` replaces the
     report's title (the instrument's ``report_title``, carried by the result).
@@ -125,7 +126,6 @@ def _labels(lang: str) -> dict[str, str]:
         "path_intro": tr(lang, "The fewest answer changes, one rung each, that together reach "
                                "the next stage, found by scoring your answers with each change. "
                                "The score after each change is shown."),
-        "now": tr(lang, "now"),
         "more_steps": tr(lang, "The ten most important steps are shown; the web page and the "
                                "JSON result list more."),
 
@@ -177,7 +177,7 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
         "organization": org,
         "date": _date(lang, day),
         "date_parts": [day.year, day.month, day.day],
-        "footer": title + (f" · {org}" if org else ""),
+        "footer": title,
         "instrument": tr(lang, "Instrument {id}, version {version}", id=result.instrument.id,
                          version=result.instrument.version),
         "synthetic": synthetic,
@@ -216,12 +216,13 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
 
 
 def _charts(result: AssessmentResult, caption: str) -> dict[str, dict[str, str]]:
-    """The ladder, the distribution and the radar, each with its alternative text."""
+    """The ladder, the distribution and the radar (graphics and labels, see
+    :mod:`.pdf_charts`), each with its alternative text."""
     out = {}
     for key, svg in (("ladder", stage_ladder_svg(result, id_prefix="pdf-ladder")),
                      ("distribution", distribution_svg(result, id_prefix="pdf-distribution")),
                      ("radar", radar_svg(result, id_prefix="pdf-radar"))):
-        out[key] = {"svg": svg, "alt": alt_text(svg)}
+        out[key] = pdf_chart(svg, alt_text(svg))
     out["distribution"]["caption"] = caption
     return out
 
@@ -285,8 +286,11 @@ def _dimension_views(result: AssessmentResult) -> tuple[list[dict], list[list[st
             [tr(lang, "Top quartile"), num(lang, x.top_quartile if x else None)],
             [tr(lang, "Answered"), f"{d.answered}/{d.asked}"],
         ]
+        # under each answer below the next stage's rung, the answer that stage asks for
+        targets = {a.question: a.target_label for a in d.next_stage_asks}
         questions = [{
             "text": q.text,
+            "target": targets.get(q.id),
             "answer": q.answer_label if q.answer_label is not None else tr(lang, "No answer"),
             "score": tr(lang, "n/a") if q.item_score is None
             else num(lang, 100 * q.item_score, 0),
@@ -296,9 +300,6 @@ def _dimension_views(result: AssessmentResult) -> tuple[list[dict], list[list[st
             "score": num(lang, d.score),
             "stage": tr(lang, "Stage {level}: {name}", level=d.stage.level, name=stage_name)
             if d.stage else "–",
-            "already": [{"text": a.text, "answer": a.answer_label or ""} for a in d.already],
-            "asks": [{"text": a.text, "answer": a.answer_label or tr(lang, "No answer"),
-                      "target": a.target_label or ""} for a in d.next_stage_asks],
             "facts": facts,
             "peers": tr(lang, "Peers: {peers}.", peers=tr(
                 lang, "{group}, n = {n}", group=g.label,
