@@ -37,8 +37,7 @@ def render_pdf(result: AssessmentResult, *, organization: str | None = None,
     by default). ``title`` replaces the
     report's title (the instrument's ``report_title``, carried by the result).
     """
-    view = report_view(result, organization=organization, date=date,
-                       title=title)
+    view = report_view(result, organization=organization, date=date, title=title)
     return compile_pdf(template_path("socialmaturity.reports", "report.typ"), view)
 
 
@@ -74,9 +73,6 @@ def _labels(lang: str) -> dict[str, str]:
         "score": tr(lang, "Score"),
         "stage": tr(lang, "Stage"),
         "percentile": tr(lang, "Percentile"),
-        "peer_median": tr(lang, "Peer median"),
-        "top_quartile": tr(lang, "Top quartile"),
-        "answered": tr(lang, "Answered"),
         "of_100": tr(lang, "out of 100"),
         "summary": tr(lang, "Summary"),
         "why_stage": tr(lang, "Why this stage"),
@@ -104,9 +100,6 @@ def _labels(lang: str) -> dict[str, str]:
                                           "step's effect and by how strongly the practice sets "
                                           "mature organizations apart."),
         "owner": tr(lang, "Owner"),
-        "action": tr(lang, "What to do"),
-        "why": tr(lang, "Why"),
-        "evidence": tr(lang, "Evidence"),
         "method": tr(lang, "Method"),
         "how_computed": tr(lang, "How scores and stages are computed"),
         "benchmark_data": tr(lang, "Benchmark and peer group"),
@@ -128,14 +121,11 @@ def _labels(lang: str) -> dict[str, str]:
                                "The score after each change is shown."),
         "more_steps": tr(lang, "The ten most important steps are shown; the web page and the "
                                "JSON result list more."),
-
-        "instrument": tr(lang, "Instrument"),
     }
 
 
 def report_view(result: AssessmentResult, *, organization: str | None = None,
-                date: dt.date | None = None,
-                 title: str | None = None) -> dict:
+                date: dt.date | None = None, title: str | None = None) -> dict:
     """What the PDF template prints, as JSON-ready data (texts translated, numbers formatted).
 
     Exposed for tests and for anyone who wants the same words in another output."""
@@ -237,7 +227,6 @@ def _step_views(result: AssessmentResult, stage_names: dict[str, str]
         "dimension": r.dimension_name,
         "owner": r.owner,
         "action": r.action,
-        "why": r.why,
         "evidence": r.evidence.statement,
         "change": tr(lang, "{question}: “{answer}”", question=r.change.question_text,
                      answer=r.change.answer_label),
