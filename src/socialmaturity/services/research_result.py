@@ -170,7 +170,12 @@ class ResearchResult:
     #: The study's headline findings with verdicts (``research.study.study_findings``).
     study: list = field(default_factory=list)
 
-    def findings_frame(self, lang: str | None = None) -> pd.DataFrame:
-        from ..research.findings import findings_frame
+    def label(self, indicator: str, lang: str) -> str:
+        """How tables and charts name an indicator: its label, else its column name."""
+        info = next((i for i in self.infos if i.name == indicator), None)
+        return info.label(lang) if info else indicator
 
-        return findings_frame(self.findings, lang or self.lang)
+    @property
+    def ranked_comparisons(self) -> int:
+        """The comparisons that may be findings: those no stage rule defines."""
+        return sum(i not in self.rule_defined for i in self.comparisons["indicator"])

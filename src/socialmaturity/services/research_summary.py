@@ -89,8 +89,7 @@ def terminal_lines(result, lang: str, show_all: bool = False) -> list[str]:
         out.append(tr(lang, "The study's findings:"))
         out += [f"  - {s.sentences.get(lang, '')}" for s in result.study]
         out.append("")
-    ranked = len(result.comparisons) - sum(
-        1 for i in result.comparisons["indicator"] if i in result.rule_defined)
+    ranked = result.ranked_comparisons
     out.append(tr(lang, "Findings: {k} of {m} comparisons significant after "
                         "Benjamini–Hochberg adjustment (n = {n}); {d} that the stage rules "
                         "define are shown by definition, not ranked.",
