@@ -25,6 +25,7 @@ import pandas as pd
 from ..i18n.catalog import number, tr
 from ..reports.format import alt_text, num, p_value, pct, ratio
 from .classify import MATURE_LEVEL
+from .cleaning import REPORT_COLUMNS
 from .findings import lower_first
 from .report_charts import comparison_svg, score_distribution_svg, stage_sector_svg
 from .report_design import (
@@ -240,8 +241,7 @@ def workbook_sheets(result: ResearchResult, lang: str | None = None) -> dict[str
     recodes = imp.recodes if imp is not None else pd.DataFrame(
         columns=["column", "from_value", "to_value", "count", "reason"])
     cleaning = result.cleaning.to_frame() if result.cleaning is not None else pd.DataFrame(
-        columns=["rule", "enabled", "applied", "criterion", "rows_before", "dropped",
-                 "rows_after", "respondent_ids", "note"])
+        columns=list(REPORT_COLUMNS))
     weights = result.weighting.table() if result.weighting is not None else pd.DataFrame(
         [("method", "none (unweighted)"), ("n", len(result.data))], columns=["measure", "value"])
     sheets = {

@@ -110,13 +110,10 @@ def _answer_share(inst: Instrument, qid: str, samples: list[str]) -> float | Non
 def _best_label(inst: Instrument, matcher: AnswerMatcher, label: str
                 ) -> tuple[float, str | None, str]:
     best: tuple[float, str | None, str] = (0.0, None, "")
-    for option in matcher.options:
-        for text in option.label.values():
-            score = text_similarity(label, text)
-            if score > best[0]:
-                best = (score, option.key, text)
-    for key in matcher.specials:
-        for text in inst.special_labels[key].values():  # type: ignore[index]
+    texts = [(o.key, o.label) for o in matcher.options] \
+        + [(k, inst.special_labels[k]) for k in matcher.specials]  # type: ignore[index]
+    for key, labels in texts:
+        for text in labels.values():
             score = text_similarity(label, text)
             if score > best[0]:
                 best = (score, key, text)
