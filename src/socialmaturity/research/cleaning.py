@@ -201,16 +201,11 @@ def _criterion(r: RuleResult, lang: str) -> str:
         median = number(lang, r.basis, 0) if r.basis is not None else "–"
         return tr(lang, "{n} speeders: under {cutoff} s, {fraction} of the median duration of "
                         "{median} s", n=n, cutoff=number(lang, r.value or 0, 0),
-                  fraction=_fraction(lang, r), median=median)
+                  fraction=percent(lang, r.value / r.basis) if r.value is not None and r.basis
+                  else "–", median=median)
     return tr(lang, "{n} straight-liners: the same answer to each of at least {items} "
                     "consecutive questions with the same answer options", n=n,
               items=number(lang, r.value or 0, 0))
-
-
-def _fraction(lang: str, r: RuleResult) -> str:
-    if r.value is None or not r.basis:
-        return "–"
-    return percent(lang, r.value / r.basis)
 
 
 def _straightline_runs(inst: Instrument, min_items: int) -> list[list[Question]]:

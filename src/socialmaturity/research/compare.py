@@ -76,7 +76,7 @@ from .checks import (
 from .describe import DomainSums, domain_sums, grouped_table, psu_influence, ratio_variance
 from .design import Design, column_blocks, group_sum, make_design, psu_sums
 
-__all__ = ["compare", "benjamini_hochberg", "ResearchInputError", "COLUMNS"]
+__all__ = ["compare", "benjamini_hochberg", "COLUMNS"]
 
 #: The columns of :func:`compare`'s result (the ``by_group`` column comes first when given).
 COLUMNS = ["indicator", "n_focus", "n_rest", "share_focus", "share_rest", "se_focus",
@@ -288,7 +288,7 @@ def _designed(s: DomainSums, design: Design, codes: np.ndarray, gcodes: np.ndarr
     for cols in column_blocks(ind.n, ind.k):
         ps = given if given is not None else psu_sums(design, codes, m, ind, cols)
         d, g = ps.domain, ps.domain // 2
-        z, _ = psu_influence(ps, s, cols)
+        z = psu_influence(ps, s, cols)
         var_dom[:, cols] = design.variance(ps.psu, d, z, m, unique=True)
         # log(p_f / p_r): z_f / p_f − z_r / p_r; the rows are sorted by (PSU, domain), so
         # (PSU, group) keys are sorted too

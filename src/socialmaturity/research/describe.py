@@ -160,9 +160,9 @@ def ratio_variance(s: DomainSums, n_total: int) -> tuple[np.ndarray, np.ndarray,
     return p, np.maximum(var, 0.0), sz
 
 
-def psu_influence(ps, s: DomainSums, cols: slice) -> tuple[np.ndarray, np.ndarray]:
+def psu_influence(ps, s: DomainSums, cols: slice) -> np.ndarray:
     """The PSU totals of the influence values of the domain shares, ``Z = (A − p_d B) / W_d``
-    for each (PSU, domain) row of ``ps``, and the shares ``p_d`` of those rows."""
+    for each (PSU, domain) row of ``ps``."""
     with np.errstate(invalid="ignore", divide="ignore"):
         p = (s.wy[:, cols] / s.wv[:, cols])
         inv_w = np.where(s.wv[:, cols] > 0, 1.0 / np.where(s.wv[:, cols] > 0, s.wv[:, cols],
@@ -170,7 +170,7 @@ def psu_influence(ps, s: DomainSums, cols: slice) -> tuple[np.ndarray, np.ndarra
     pd_ = np.nan_to_num(p)[ps.domain]
     z = ps.a - pd_ * ps.b
     z *= inv_w[ps.domain]
-    return z, pd_
+    return z
 
 
 def share_variance(design: Design, codes: np.ndarray, m: int, ind: Indicators,
@@ -181,7 +181,7 @@ def share_variance(design: Design, codes: np.ndarray, m: int, ind: Indicators,
     out = np.full(s.wv.shape, np.nan)
     for cols in column_blocks(ind.n, ind.k):
         ps = psu_sums(design, codes, m, ind, cols)
-        z, _ = psu_influence(ps, s, cols)
+        z = psu_influence(ps, s, cols)
         out[:, cols] = design.variance(ps.psu, ps.domain, z, m, unique=True)
     return np.where(s.wv > 0, np.maximum(out, 0.0), np.nan)
 

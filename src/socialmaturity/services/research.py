@@ -32,7 +32,7 @@ from ..core.settings import DEMO_SEED
 from ..errors import Message, Problem, SocialMaturityError
 from ..i18n.catalog import LANGUAGES, number, tr
 from ..instrument.model import Instrument
-from .research_files import WeightingSpec, _key
+from .research_files import WeightingSpec
 from .research_result import (
     ImportSummary,
     ResearchResult,
@@ -174,7 +174,7 @@ def weigh(frame: pd.DataFrame, spec: WeightingSpec | None, weights: str | None
           ) -> tuple[pd.DataFrame, str | None, WeightingSummary | None]:
     """Add the weight column by ``spec`` (or check the given ``weights`` column)."""
     from ..research.checks import check_weights, require_columns
-    from ..research.weighting import design_effect, effective_n, poststratify, rake
+    from ..research.weighting import design_effect, effective_n, poststratify, rake, value_text
 
     if spec is None and weights is None:
         return frame, None, None
@@ -195,7 +195,7 @@ def weigh(frame: pd.DataFrame, spec: WeightingSpec | None, weights: str | None
         series = poststratify(frame, list(spec.cells), spec.targets)
         w = series.to_numpy()
         extra = {}
-        key = frame[list(spec.cells)].map(_key).agg("\x1f".join, axis=1)
+        key = frame[list(spec.cells)].map(value_text).agg("\x1f".join, axis=1)
         frame["_cell"] = key
         targets = {" × ".join(spec.cells): {"\x1f".join(k): v
                                             for k, v in spec.targets.items()}}
@@ -203,7 +203,7 @@ def weigh(frame: pd.DataFrame, spec: WeightingSpec | None, weights: str | None
     rows = []
     for margin, values in targets.items():
         column = frame["_cell"] if margin not in frame.columns else frame[margin]
-        text = column.map(_key)
+        text = column.map(value_text)
         total = sum(values.values())
         for value, target in values.items():
             hit = (text == value).to_numpy()

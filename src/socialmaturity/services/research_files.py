@@ -21,6 +21,7 @@ import pandas as pd
 from ..errors import InputFileError, Message, Problem, SocialMaturityError
 from ..intake.tables import read_table
 from ..intake.writing import table_bytes, write_table
+from ..research.weighting import value_text
 
 if TYPE_CHECKING:
     from ..instrument.positions import Positions
@@ -132,7 +133,7 @@ def _rake_margins(margins: Any, pos: Positions) -> dict[str, dict[str, float]]:
                                         "valid: a share or count ≥ 0", column=column,
                                         value=value, target=target))
             else:
-                out[str(column)][_key(value)] = float(target)
+                out[str(column)][value_text(value)] = float(target)
     if problems:
         raise InputFileError(problems)
     return out
@@ -160,7 +161,7 @@ def _cell_targets(data: dict, pos: Positions) -> tuple[list[str], dict[tuple[str
             problems.append(Problem(where, "target {target!r} is not a share or count ≥ 0",
                                     target=row["target"]))
         else:
-            table[tuple(_key(row[c]) for c in cells)] = float(row["target"])
+            table[tuple(value_text(row[c]) for c in cells)] = float(row["target"])
     if problems:
         raise InputFileError(problems)
     return cells, table
@@ -169,12 +170,6 @@ def _cell_targets(data: dict, pos: Positions) -> tuple[list[str], dict[tuple[str
 def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) \
         and math.isfinite(value) and value >= 0
-
-
-def _key(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _trim_value(value: Any, where: str, problems: list[Problem]) -> tuple[float, float] | None:
