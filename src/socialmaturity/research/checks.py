@@ -36,6 +36,11 @@ COLUMN_ROLES = (Message("column"), Message("by column"), Message("by-group colum
                 Message("stratum column"), Message("cluster column"))
 
 
+def check_alpha(alpha: float) -> None:
+    if not 0 < alpha < 1:
+        raise ResearchInputError(Problem("alpha", "{alpha} is not between 0 and 1", alpha=alpha))
+
+
 def where(column: str, row: object | None = None) -> Message:
     """The place of a problem: ``column 'x'`` or ``column 'x', row 12`` (in every language)."""
     return Message("column {column!r}", column=column) if row is None \

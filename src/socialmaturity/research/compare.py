@@ -68,6 +68,7 @@ from scipy import special
 from ..errors import Message, Problem
 from .checks import (
     ResearchInputError,
+    check_alpha,
     grouping,
     indicator_matrix,
     require_columns,
@@ -355,8 +356,7 @@ def compare(frame: pd.DataFrame, by: str, focus: object, indicators: Sequence[st
     -----
     The method and the equivalent R call: the module docstring, "Method of :func:`compare`".
     """
-    if not 0 < alpha < 1:
-        raise ResearchInputError(Problem("alpha", "{alpha} is not between 0 and 1", alpha=alpha))
+    check_alpha(alpha)
     require_columns(frame, [by], "by column")
     if by_group is not None:
         require_columns(frame, [by_group], "by-group column")

@@ -80,6 +80,7 @@ from ..errors import Message, Problem
 from .checks import (
     Indicators,
     ResearchInputError,
+    check_alpha,
     grouping,
     indicator_matrix,
     numeric_column,
@@ -249,8 +250,7 @@ def shares(frame: pd.DataFrame, indicators: Sequence[str], weights: str | None =
          indicator  n  share
     0  uses_social  4   0.75
     """
-    if not 0 < alpha < 1:
-        raise ResearchInputError(Problem("alpha", "{alpha} is not between 0 and 1", alpha=alpha))
+    check_alpha(alpha)
     ind = indicator_matrix(frame, indicators)
     design = make_design(frame, weights, cluster, strata)
     n_total = len(frame)
@@ -367,8 +367,7 @@ def quantiles(frame: pd.DataFrame, value: str, by: str | None = None,
     p = np.asarray(list(probs), dtype=np.float64)
     if p.size == 0 or np.isnan(p).any() or (p < 0).any() or (p > 1).any():
         raise ResearchInputError(Problem("probs", "give probabilities between 0 and 1"))
-    if not 0 < alpha < 1:
-        raise ResearchInputError(Problem("alpha", "{alpha} is not between 0 and 1", alpha=alpha))
+    check_alpha(alpha)
     x = numeric_column(frame, value)
     design = make_design(frame, weights, cluster, strata) if ci else None
     w = design.w if design is not None else weights_array(frame, weights)

@@ -36,7 +36,7 @@ import pandas as pd
 
 from ..errors import Message, Problem
 from ..i18n.catalog import DEFAULT_LANGUAGE, LANGUAGES, number, percent, tr
-from .checks import ResearchInputError
+from .checks import ResearchInputError, check_alpha
 from .indicators import IndicatorInfo
 
 __all__ = ["Finding", "findings", "headline", "sentence", "Label", "label_text", "findings_frame",
@@ -212,8 +212,7 @@ def findings(compare_table: pd.DataFrame,
     if lang not in LANGUAGES:
         raise ResearchInputError(Problem("lang", "{lang!r} is not a language; valid: {valid}",
                                          lang=lang, valid=", ".join(LANGUAGES)))
-    if not 0 < alpha < 1:
-        raise ResearchInputError(Problem("alpha", "{alpha} is not between 0 and 1", alpha=alpha))
+    check_alpha(alpha)
     missing = [c for c in NEEDED if c not in compare_table.columns]
     if missing:
         raise ResearchInputError(Problem("compare table", "missing column(s) {missing}; "

@@ -210,11 +210,9 @@ def cronbach_alpha(frame: pd.DataFrame, items: Sequence[str], *, reverse: Sequen
     dropped = [n for n, ok in zip(names, keep, strict=True) if not ok]
     used = [n for n, ok in zip(names, keep, strict=True) if ok]
     if len(used) < 2:
+        why = Message(" (no variance: {items})", items=", ".join(dropped)) if dropped else ""
         raise ResearchInputError(Problem("items", "fewer than two items vary across "
-                                                  "respondents{dropped}", dropped=Message(
-                                                      " (no variance: {items})",
-                                                      items=", ".join(dropped))
-                                         if dropped else ""))
+                                                  "respondents{dropped}", dropped=why))
     x, answered = x[:, keep], answered[:, keep]
     k = len(used)
     pairs = answered.T.astype(np.int64) @ answered.astype(np.int64)

@@ -117,8 +117,7 @@ def prepare(frame: pd.DataFrame, inst: Instrument | None, *, columns: tuple[str,
     from ..research.classify import SCORE_COLUMNS, classify
     from ..research.indicators import describe_indicators, instrument_indicators
 
-    computed = set(SCORE_COLUMNS) | {f"{d.id}_score" for d in inst.dimensions} \
-        | {"stage_rule"}
+    computed = set(SCORE_COLUMNS) | {f"{d.id}_score" for d in inst.dimensions}
     questions = [q.id for q in inst.scored_questions]
     has_answers = all(q in frame.columns for q in questions)
     wanted = [c for c in columns if c and c not in frame.columns]
