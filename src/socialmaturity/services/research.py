@@ -1,21 +1,12 @@
 """Use case: the research workbench, from a survey export (or the demo panel) to the report.
 
-:func:`run` composes the research layer in the order of the study:
-
-import (:func:`~socialmaturity.intake.importing.read_export`) → clean
-(:func:`~socialmaturity.research.cleaning.clean`) → weight (raking or post-stratification,
-:mod:`~socialmaturity.research.weighting`) → classify with the scoring engine
-(:func:`~socialmaturity.research.classify.classify`, :func:`~socialmaturity.research.classify.
-roll_up`) → indicators (:func:`~socialmaturity.research.indicators.instrument_indicators`) →
-compare focus with rest, overall and per sector (:func:`~socialmaturity.research.compare.
-compare`) → describe (shares, stage distribution by sector, dimension score quantiles) →
-reliability per dimension → findings (:func:`~socialmaturity.research.findings.findings`),
-
-and returns every table in one :class:`ResearchResult`, which
-:func:`~socialmaturity.research.report.write_report` renders to HTML, PDF and XLSX.
+:func:`run` composes the research layer in the order of the study: import → clean → weight
+→ classify with the scoring engine → indicators → compare focus with rest, overall and per
+sector → describe (shares, stage distribution by sector, dimension score quantiles) →
+reliability per dimension → findings, and returns every table in one :class:`ResearchResult`,
+which :func:`~socialmaturity.research.report.write_report` renders to HTML, PDF and XLSX.
 :func:`run_demo` runs it on the synthetic demo panel and checks the study's findings
-(``socialmaturity.benchmark.calibration.TARGETS``). Reading and writing files:
-:mod:`socialmaturity.services.research_files`.
+(``socialmaturity.benchmark.calibration.TARGETS``).
 """
 
 from __future__ import annotations
@@ -307,27 +298,24 @@ def _analyse(frame: pd.DataFrame, inst: Instrument, o: RunOptions, wcol: str | N
     if chosen.level == "organization" and not chosen.rolled:
         keep = [c for c in (by, by_group, "sector", "size", "region", "synthetic") if c]
         data = to_organizations(data, inst, names, weights=wcol, keep=keep)
-    cl, st = chosen.cluster, chosen.strata
+    # every estimate with the same weights, design and confidence level
+    how = {"weights": wcol, "alpha": alpha, "cluster": chosen.cluster, "strata": chosen.strata}
     focus = focus_value(data, by, o.focus)
     mature = by == "mature" and focus is True
     focus_label, rest_label = group_labels(by, focus, mature)
-    comparisons = compare(data, by, focus, names, weights=wcol, alpha=alpha, cluster=cl,
-                          strata=st)
+    comparisons = compare(data, by, focus, names, **how)
     if by_group is not None and by_group not in data.columns:
         by_group = None
-    by_sector = (compare(data, by, focus, names, weights=wcol, by_group=by_group, alpha=alpha,
-                         cluster=cl, strata=st)
-                 if by_group else None)
+    by_sector = compare(data, by, focus, names, by_group=by_group, **how) if by_group else None
     t = _clock(timings, "compare", t)
 
     in_by = data[by].notna()
     is_focus = (data[by] == focus) | (data[by].astype(str) == str(focus))
     data[FOCUS_GROUP] = np.where(in_by, np.where(is_focus, "focus", "rest"), None)
-    shares_all = shares(data, names, weights=wcol, alpha=alpha, cluster=cl, strata=st)
-    shares_groups = shares(data, names, weights=wcol, by=FOCUS_GROUP, alpha=alpha, cluster=cl,
-                           strata=st)
-    shares_groups = shares_groups.rename(columns={FOCUS_GROUP: "group"})
-    described = _describe(data, frame, inst, wcol, chosen, alpha)
+    shares_all = shares(data, names, **how)
+    shares_groups = shares(data, names, by=FOCUS_GROUP, **how).rename(
+        columns={FOCUS_GROUP: "group"})
+    described = _describe(data, frame, inst, how)
     t = _clock(timings, "describe", t)
 
     defined = rule_defined(inst, infos, by)
@@ -349,19 +337,17 @@ def _analyse(frame: pd.DataFrame, inst: Instrument, o: RunOptions, wcol: str | N
         study=study_findings(comparisons, shares_all, shares_groups, defined) if mature else [])
 
 
-def _describe(data: pd.DataFrame, frame: pd.DataFrame, inst: Instrument, wcol: str | None,
-              chosen: Any, alpha: float) -> dict[str, pd.DataFrame]:
+def _describe(data: pd.DataFrame, frame: pd.DataFrame, inst: Instrument, how: dict[str, Any]
+              ) -> dict[str, pd.DataFrame]:
     """The stage distribution by sector, the score quantiles and the reliability."""
     from ..research.describe import quantiles
     from ..research.reliability import reliability_by_dimension
 
-    cl, st = chosen.cluster, chosen.strata
     score_columns = [f"{d.id}_score" for d in inst.dimensions] + ["overall_score"]
-    score_quantiles = pd.concat([quantiles(data, c, weights=wcol, probs=PROBS, cluster=cl,
-                                           strata=st, alpha=alpha)
+    score_quantiles = pd.concat([quantiles(data, c, probs=PROBS, **how)
                                  .assign(dimension=c.removesuffix("_score"))
                                  for c in score_columns], ignore_index=True)
-    return {"stage_by_sector": _stage_by_sector(data, inst, wcol),
+    return {"stage_by_sector": _stage_by_sector(data, inst, how["weights"]),
             "score_quantiles": score_quantiles[["dimension", "prob", "quantile", "ci_low",
                                                 "ci_high", "n"]],
             "reliability": reliability_by_dimension(frame, inst)}
@@ -452,7 +438,5 @@ def run_demo(seed: int = DEMO_SEED, respondents: int | None = None, *,
     return result
 
 
-
 __all__ = ["ResearchResult", "ImportSummary", "WeightingSummary", "RunOptions", "run",
-           "run_demo",
-           "focus_value", "prepare", "group_labels"]
+           "run_demo", "focus_value", "prepare", "group_labels"]
