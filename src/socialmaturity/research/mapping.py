@@ -300,29 +300,15 @@ def mapping_from_data(data: Any, positions: Positions | None = None,
     for key in ("instrument", "timezone"):
         if data.get(key) is not None and not isinstance(data[key], str):
             problems.append(Problem(mapping.where(key), "expected text"))
-    mapping.instrument = data.get("instrument") if isinstance(data.get("instrument"), str) \
-        else None
-    layout = data.get("layout")
-    if layout is not None:
-        if layout not in LAYOUTS:
-            problems.append(Problem(mapping.where("layout"), "unknown layout {layout!r}; "
-                                    "valid: {valid}", layout=layout, valid=", ".join(LAYOUTS)))
-        else:
-            mapping.layout = layout
-    dayfirst = data.get("dayfirst")
-    if dayfirst is not None:
-        if not isinstance(dayfirst, bool):
-            problems.append(Problem(mapping.where("dayfirst"), "expected true or false"))
-        else:
-            mapping.dayfirst = dayfirst
-    zone = data.get("timezone")
-    if isinstance(zone, str):
-        if valid_timezone(zone):
-            mapping.timezone = zone
-        else:
-            problems.append(Problem(mapping.where("timezone"),
-                                    "unknown time zone {zone!r}; valid: an IANA name such as "
-                                    "Europe/Amsterdam, or UTC", zone=zone))
+    layout, dayfirst, zone = data.get("layout"), data.get("dayfirst"), data.get("timezone")
+    if layout is not None and layout not in LAYOUTS:
+        problems.append(Problem(mapping.where("layout"), "unknown layout {layout!r}; valid: "
+                                "{valid}", layout=layout, valid=", ".join(LAYOUTS)))
+    if dayfirst is not None and not isinstance(dayfirst, bool):
+        problems.append(Problem(mapping.where("dayfirst"), "expected true or false"))
+    if isinstance(zone, str) and not valid_timezone(zone):
+        problems.append(Problem(mapping.where("timezone"), "unknown time zone {zone!r}; valid: "
+                                "an IANA name such as Europe/Amsterdam, or UTC", zone=zone))
     columns = data.get("columns") or {}
     if not isinstance(columns, dict):
         problems.append(Problem(mapping.where("columns"), "expected source column: target pairs"))
@@ -344,6 +330,9 @@ def mapping_from_data(data: Any, positions: Positions | None = None,
                 getattr(mapping, key).append(text)
     if problems:
         raise MappingError(problems)
+    # every setting is valid here (else the problems were raised)
+    mapping.instrument, mapping.layout, mapping.dayfirst, mapping.timezone = (
+        data.get("instrument"), layout, dayfirst, zone)
     return mapping
 
 
