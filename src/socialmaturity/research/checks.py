@@ -47,11 +47,12 @@ def where(column: str, row: object | None = None) -> Message:
         else Message("column {column!r}, row {row}", column=column, row=row)
 
 
-def rows_text(labels: Sequence[object], total: int) -> Message:
-    """``"row 3"`` or ``"rows 3, 7, 12 and 40 more"``: the first few labels of ``total`` bad
-    rows (in every language)."""
-    listed = ", ".join(str(label) for label in labels[:MAX_LISTED])
-    more = total - min(len(labels), MAX_LISTED)
+def rows_text(index: pd.Index, positions: np.ndarray) -> Message:
+    """``"row 3"`` or ``"rows 3, 7, 12 and 40 more"``: the labels in ``index`` of the first
+    few bad rows at ``positions`` (in every language)."""
+    total = len(positions)
+    listed = ", ".join(str(label) for label in index[positions[:MAX_LISTED]])
+    more = total - min(total, MAX_LISTED)
     if more:
         return Counted("rows {rows} and {n} more", "rows {rows} and {n} more", more, rows=listed)
     return Counted("row {rows}", "rows {rows}", total, rows=listed)
@@ -103,7 +104,6 @@ def check_weights(series: pd.Series, name: str = "weights") -> np.ndarray:
     bad = ~(np.isfinite(w) & (w > 0))
     if bad.any():
         idx = np.flatnonzero(bad)
-        labels = list(series.index[idx[:MAX_LISTED]])
         first = series.iloc[idx[0]]
         shown = Message("missing") if pd.isna(first) else str(first)
         raise ResearchInputError(Problem(
@@ -111,7 +111,7 @@ def check_weights(series: pd.Series, name: str = "weights") -> np.ndarray:
                                  "every weight must be a number > 0",
                                  "{n} weights missing or not > 0 ({rows}; first: {first}); "
                                  "every weight must be a number > 0", len(idx),
-                                 rows=rows_text(labels, len(idx)), first=shown)))
+                                 rows=rows_text(series.index, idx), first=shown)))
     return w
 
 
@@ -177,12 +177,11 @@ def indicator_matrix(frame: pd.DataFrame, indicators: Sequence[str]) -> Indicato
         missing = np.isnan(v[rest])
         if not missing.all():
             idx = rest[~missing]
-            labels = list(frame.index[idx[:MAX_LISTED]])
             raise ResearchInputError(Problem(where(name), Counted(
                 "{n} value not 0 or 1 ({rows}; first: {first}); an indicator column holds 0, "
                 "1 or an empty cell", "{n} values not 0 or 1 ({rows}; first: {first}); an "
                 "indicator column holds 0, 1 or an empty cell", len(idx),
-                rows=rows_text(labels, len(idx)), first=f"{v[idx[0]]:g}")))
+                rows=rows_text(frame.index, idx), first=f"{v[idx[0]]:g}")))
         y[rest, j] = 0.0
         miss_rows.append(rest)
         miss_cols.append(np.full(len(rest), j, dtype=np.int64))

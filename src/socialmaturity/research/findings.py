@@ -107,12 +107,6 @@ def _ratio_text(lang: str, ratio: float) -> str:
     return number(lang, ratio, decimals) + "×"
 
 
-def _phrase(info: IndicatorInfo | None, indicator: str, lang: str) -> str:
-    if info is not None:
-        return info.phrase(lang)
-    return tr(lang, "score 1 on “{indicator}”", indicator=indicator)
-
-
 def _split(phrase: str) -> tuple[str, str]:
     verb, _, complement = phrase.strip().partition(" ")
     return verb, complement
@@ -159,15 +153,6 @@ def headline(lang: str, phrase: str, *, share: float, n: int, share_focus: float
                           "{share_focus}, {rest} {share_rest}; n = {n}).", focus=focus,
                     rest=rest, share_focus=percent(lang, share_focus),
                     share_rest=percent(lang, share_rest), **fields))
-
-
-def _infos(infos: Sequence[IndicatorInfo] | Mapping[str, IndicatorInfo] | None
-           ) -> dict[str, IndicatorInfo]:
-    if infos is None:
-        return {}
-    if isinstance(infos, Mapping):
-        return dict(infos)
-    return {i.name: i for i in infos}
 
 
 def findings(compare_table: pd.DataFrame,
@@ -221,7 +206,7 @@ def findings(compare_table: pd.DataFrame,
     if group_column is None and len(compare_table.columns) and \
             compare_table.columns[0] != "indicator":
         group_column = str(compare_table.columns[0])
-    by_name = _infos(infos)
+    by_name = dict(infos) if isinstance(infos, Mapping) else {i.name: i for i in infos or ()}
     table = compare_table[compare_table["p_adjusted"].astype(float) < alpha].copy()
     table = table[table["ratio"].notna() & ~table["indicator"].isin(list(exclude))]
     table["_effect"] = -table["ratio"].astype(float).map(
@@ -233,7 +218,9 @@ def findings(compare_table: pd.DataFrame,
         group = r.get(group_column) if group_column else None
         texts = {}
         for language in LANGUAGES:
-            text = sentence(language, _phrase(info, r["indicator"], language),
+            phrase = info.phrase(language) if info is not None else tr(
+                language, "score 1 on “{indicator}”", indicator=r["indicator"])
+            text = sentence(language, phrase,
                             share_focus=r["share_focus"], share_rest=r["share_rest"],
                             ratio=float(r["ratio"]), n=int(r["n_focus"] + r["n_rest"]),
                             focus_label=focus_label, rest_label=rest_label)

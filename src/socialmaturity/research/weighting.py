@@ -67,12 +67,11 @@ def _codes(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, list[str]]:
     missing = series.isna().to_numpy()
     if missing.any():
         idx = np.flatnonzero(missing)
-        labels = list(frame.index[idx[:5]])
         raise ResearchInputError(Problem(where(column), Counted(
             "{n} empty cell ({rows}); every respondent needs a value to be weighted: fill it "
             "in or drop that row first", "{n} empty cells ({rows}); every respondent needs a "
             "value to be weighted: fill them in or drop those rows first", len(idx),
-            rows=rows_text(labels, len(idx)))))
+            rows=rows_text(frame.index, idx))))
     raw, uniques = pd.factorize(series)
     codes, texts = pd.factorize(pd.Series([value_text(u) for u in uniques], dtype=object),
                                 sort=True)
