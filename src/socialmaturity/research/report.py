@@ -31,6 +31,7 @@ from .report_charts import comparison_svg, score_distribution_svg, stage_sector_
 from .report_design import (
     bullets,
     design_blocks,
+    design_name,
     design_sheets,
     findings_blocks,
     heading,
@@ -114,8 +115,6 @@ def _facts(result: ResearchResult, lang: str, focus: str, rest: str) -> list[lis
                           neff=num(lang, result.weighting.effective_n, 0)
                           if result.weighting else "–")])
     if result.design is not None:
-        from ..services.research_summary import design_name
-
         facts.append([tr(lang, "Design"), design_name(lang, result.design.key)])
     facts.append([tr(lang, "Instrument"), f"{inst.id} {inst.version}"])
     return facts

@@ -2,7 +2,8 @@
 block, and those about the study's findings and the survey design: the study's headline
 findings with their verdicts, the findings grouped by dimension, the comparisons the stage
 rules define, the design effects and intra-class correlations, and the method text of the
-design."""
+design. The grouping and the design's sentence serve `research run`'s terminal summary too
+(:mod:`socialmaturity.services.research_summary`)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ if TYPE_CHECKING:
     from ..services.research_result import ResearchResult
 
 __all__ = ["findings_blocks", "study_blocks", "design_blocks", "design_method", "design_sheets",
-           "heading", "paragraph", "bullets", "table"]
+           "heading", "paragraph", "bullets", "table", "findings_by_section", "section_label",
+           "design_text", "design_name"]
 
 
 def heading(level: int, text: str) -> dict:
@@ -37,6 +39,65 @@ def table(head: list[str], rows: list[list[Any]], align: list[str] | None = None
     return {"type": "table", "head": head, "rows": [[str(c) for c in r] for r in rows],
             "align": align or ["left"] + ["right"] * (len(head) - 1), "caption": caption,
             "wide_first": wide_first}
+
+
+def section_label(inst, section: str | None, lang: str) -> str:
+    """A dimension's name, "Outcomes", or "Other"."""
+    if section == "outcomes":
+        return tr(lang, "Outcomes")
+    d = inst.index.dimensions.get(section) if section else None
+    return inst.text(d.name, lang) if d else tr(lang, "Other")
+
+
+def findings_by_section(result) -> list[tuple[str | None, list]]:
+    """The findings grouped by the indicator's dimension (in the instrument's order, outcomes
+    last), ranked within each group as overall."""
+    order = [d.id for d in result.instrument.dimensions] + ["outcomes", None]
+    groups: dict[str | None, list] = {}
+    for f in result.findings:
+        groups.setdefault(f.section if f.section in order else None, []).append(f)
+    return [(s, groups[s]) for s in order if s in groups]
+
+
+def design_name(lang: str, key: str) -> str:
+    """The name of a design (``simple``, ``clustered``, …) in ``lang``."""
+    return {"simple": tr(lang, "simple"), "clustered": tr(lang, "clustered"),
+            "stratified": tr(lang, "stratified"),
+            "organization": tr(lang, "organization")}.get(key, key)
+
+
+def design_text(result, lang: str) -> str:
+    """One sentence: the design used and why."""
+    d = result.design
+    if d is None:
+        return ""
+    facts = {"orgs": number(lang, d.organizations or 0, 0),
+             "n": number(lang, d.respondents, 0), "largest": number(lang, d.largest or 0, 0)}
+    if d.key == "clustered":
+        text = tr(lang, "Design: respondents clustered in organizations ({orgs} organizations, "
+                        "{n} respondents, up to {largest} per organization); standard errors, "
+                        "intervals and tests count organizations as the sampling units.",
+                  **facts)
+    elif d.key == "stratified":
+        text = tr(lang, "Design: respondents clustered in organizations ({orgs} organizations, "
+                        "{n} respondents) within sectors as strata.", **facts)
+    elif d.key == "organization":
+        text = tr(lang, "Design: organization level, one row per organization ({orgs} "
+                        "organizations from {n} respondents).", **facts)
+        if d.automatic:
+            return text + " " + tr(lang, "Chosen automatically: the data has one row per "
+                                         "organization, rolled up from its respondents' "
+                                         "answers (--design changes it).")
+    else:
+        text = tr(lang, "Design: every respondent an independent draw ({n} respondents).",
+                  **facts)
+    if d.automatic:
+        text += " " + (tr(lang, "Chosen automatically because organizations have several "
+                                "respondents (--design changes it).")
+                       if d.key != "simple" else
+                       tr(lang, "Chosen automatically: no organization has several "
+                                "respondents (--design changes it)."))
+    return text
 
 
 def study_blocks(result: ResearchResult, lang: str) -> list[dict]:
@@ -69,8 +130,6 @@ def significance_line(result: ResearchResult, lang: str, short: bool = False) ->
 def findings_blocks(result: ResearchResult, lang: str) -> list[dict]:
     """The findings as one table per dimension (most certain first), then the comparisons the
     stage rules define."""
-    from ..services.research_summary import findings_by_section, section_label
-
     out: list[dict] = [paragraph(significance_line(result, lang))]
     head = [tr(lang, "Finding"), tr(lang, "Focus"), tr(lang, "Rest"), tr(lang, "Ratio"),
             tr(lang, "95% CI"), "n"]
@@ -130,8 +189,6 @@ def design_blocks(result: ResearchResult, lang: str, dim_label) -> list[dict]:
 
 def design_method(result: ResearchResult, lang: str) -> str:
     """The method paragraph on the design, its variance estimator and its tests."""
-    from ..services.research_summary import design_text
-
     d = result.design
     text = design_text(result, lang)
     key = d.key if d is not None else "simple"
