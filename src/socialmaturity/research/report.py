@@ -288,16 +288,13 @@ def write_report(result: ResearchResult, out_dir: str | Path, lang: str | None =
 
     lang = lang or result.lang
     view = report_view(result, lang)
+    renderers = {"html": lambda: render_html(view).encode("utf-8"), "pdf": lambda: render_pdf(view),
+                 "xlsx": lambda: render_xlsx(result, lang)}
     rendered: dict[str, bytes] = {}
     for fmt in formats:
-        if fmt == "html":
-            rendered[fmt] = render_html(view).encode("utf-8")
-        elif fmt == "pdf":
-            rendered[fmt] = render_pdf(view)
-        elif fmt == "xlsx":
-            rendered[fmt] = render_xlsx(result, lang)
-        else:
+        if fmt not in renderers:
             raise ValueError(f"unknown report format {fmt!r}; valid: html, pdf, xlsx")
+        rendered[fmt] = renderers[fmt]()
     folder = Path(out_dir)
     created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)

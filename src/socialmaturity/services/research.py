@@ -109,11 +109,10 @@ def prepare(frame: pd.DataFrame, inst: Instrument | None, *, columns: tuple[str,
     from ..research.indicators import describe_indicators, instrument_indicators
 
     computed = set(SCORE_COLUMNS) | {f"{d.id}_score" for d in inst.dimensions}
-    questions = [q.id for q in inst.scored_questions]
-    has_answers = all(q in frame.columns for q in questions)
     wanted = [c for c in columns if c and c not in frame.columns]
     if wanted:
-        if all(c in computed for c in wanted) and has_answers:
+        if all(c in computed for c in wanted) and all(q.id in frame.columns
+                                                      for q in inst.scored_questions):
             frame = classify(frame, inst)
         else:
             valid = ", ".join(repr(str(c)) for c in list(frame.columns)[:20])
