@@ -240,11 +240,6 @@ class QuestionTexts:
             for text in q.text.values():
                 self.by_text.setdefault(normalize_label(text), q.id)
 
-    def option_by_label(self, qid: str, label: str) -> str | None:
-        """The option key (or special key) of ``qid`` whose label (or key) is ``label``."""
-        match = AnswerMatcher(self.inst, self.inst.index.questions[qid]).match(label)
-        return match.key if match else None
-
     def exact(self, name: str, text: str, choice: str | None) -> Target | None:
         """The target of a column whose name is a question id, or whose text is exactly a
         question's text (a one-column-per-choice column: and its choice an option label)."""
@@ -263,9 +258,9 @@ class QuestionTexts:
             if part is None:
                 return Target.question(qid)
             if q.type == "multi":
-                key = self.option_by_label(qid, part)
-                if key is not None:
-                    return Target.choice(qid, key)
+                match = AnswerMatcher(self.inst, q).match(part)  # its option (or special) key
+                if match is not None and match.key is not None:
+                    return Target.choice(qid, match.key)
         return None
 
 
