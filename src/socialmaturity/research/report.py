@@ -57,11 +57,8 @@ def _sector_label(result: ResearchResult, key: object, lang: str) -> str:
     if key == "all":
         return tr(lang, "All sectors")
     inst = result.instrument
-    if "sector" in inst.index.questions:
-        for o in inst.index.options["sector"]:
-            if o.key == key:
-                return inst.text(o.label, lang)
-    return str(key)
+    labels = inst.option_labels("sector", lang) if "sector" in inst.index.questions else {}
+    return labels.get(key, str(key))
 
 
 def _dimension_label(result: ResearchResult, key: str, lang: str) -> str:
@@ -95,11 +92,9 @@ def report_view(result: ResearchResult, lang: str | None = None) -> dict:
 
 def _facts(result: ResearchResult, lang: str, focus: str, rest: str) -> list[list[str]]:
     """The summary table: the data, the comparison, the weights, the design, the instrument."""
-    inst = result.instrument
-    data = result.data
-    n = len(data)
+    inst, data, w = result.instrument, result.data, result.weighting
     facts = [[tr(lang, "Data"), result.source],
-             [tr(lang, "Respondents analysed"), number(lang, n, 0)]]
+             [tr(lang, "Respondents analysed"), number(lang, len(data), 0)]]
     if result.organizations is not None:
         facts.append([tr(lang, "Organizations"), number(lang, len(result.organizations), 0)])
     if "mature" in data.columns:
@@ -109,11 +104,8 @@ def _facts(result: ResearchResult, lang: str, focus: str, rest: str) -> list[lis
                                                rest=rest)])
     facts.append([tr(lang, "Weights"), tr(lang, "none (unweighted)") if not result.weights
                   else tr(lang, "column {column}, design effect {deff}, effective n {neff}",
-                          column=result.weights,
-                          deff=num(lang, result.weighting.design_effect, 2)
-                          if result.weighting else "–",
-                          neff=num(lang, result.weighting.effective_n, 0)
-                          if result.weighting else "–")])
+                          column=result.weights, deff=num(lang, w.design_effect, 2) if w else "–",
+                          neff=num(lang, w.effective_n, 0) if w else "–")])
     if result.design is not None:
         facts.append([tr(lang, "Design"), design_name(lang, result.design.key)])
     facts.append([tr(lang, "Instrument"), f"{inst.id} {inst.version}"])

@@ -1,12 +1,7 @@
-"""Files of the research workbench: tables read and written, weighting targets, cleaning rules.
-
-:func:`read_data` reads a table (CSV, XLSX, SPSS or Parquet); :func:`write_table` and
-:func:`table_bytes` write one as CSV, JSON, XLSX or Parquet, whole or not at all (both from
-:mod:`socialmaturity.intake.tables`, the one reader and writer);
-:func:`load_margins` reads a weighting targets file into a :class:`WeightingSpec`,
-:func:`parse_trim` a ``--trim`` bound, and :func:`load_rules` a cleaning rules file. They are
-what the ``socialmaturity research …`` commands and :mod:`socialmaturity.services.research`
-use.
+"""Files of the research workbench: tables read and written (through
+:mod:`socialmaturity.intake.tables`, the one reader and writer, whole or not at all), weighting
+targets and cleaning rules, for the ``socialmaturity research …`` commands and
+:mod:`socialmaturity.services.research`.
 """
 
 from __future__ import annotations
@@ -25,9 +20,6 @@ from ..research.weighting import value_text
 
 if TYPE_CHECKING:
     from ..instrument.positions import Positions
-
-# --- reading and writing tables: one reader and one writer, in socialmaturity.intake.tables
-
 
 def read_data(path: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
     """A table for the research commands: CSV (UTF-8), XLSX (first sheet), SPSS ``.sav`` or
