@@ -71,13 +71,9 @@ class Design:
     stratum_of_psu: np.ndarray
     #: The number of PSUs of each stratum.
     n_h: np.ndarray
-    #: The column names, for the method text (None when not given).
+    #: The cluster and strata columns (None when not given).
     cluster: str | None = None
     strata: str | None = None
-
-    @property
-    def n(self) -> int:
-        return len(self.w)
 
     @property
     def n_psu(self) -> int:
