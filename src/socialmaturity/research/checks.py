@@ -191,27 +191,22 @@ def indicator_matrix(frame: pd.DataFrame, indicators: Sequence[str]) -> Indicato
                       np.concatenate(miss_cols) if miss_cols else empty)
 
 
-def group_codes(series: pd.Series) -> tuple[np.ndarray, list[object]]:
-    """Integer codes of a grouping column (−1 where missing) and the groups in sorted order
-    (in order of appearance when the values cannot be sorted)."""
-    try:
-        codes, uniques = pd.factorize(series, sort=True, use_na_sentinel=True)
-    except TypeError:
-        codes, uniques = pd.factorize(series, sort=False, use_na_sentinel=True)
-    return np.asarray(codes, dtype=np.int64), list(uniques)
-
-
 def grouping(frame: pd.DataFrame, by: str | None, role: str = "by column",
              empty: Message | None = None) -> tuple[np.ndarray, list[object]]:
-    """The rows' groups of column ``by`` (:func:`group_codes`); without ``by``, one population
-    (codes 0, no groups). ``empty``: the message when every value is empty (else allowed)."""
+    """The rows' groups of column ``by``: integer codes (−1 where missing) and the groups in
+    sorted order (in order of appearance when the values cannot be sorted); without ``by``,
+    one population (codes 0, no groups). ``empty``: the message when every value is empty
+    (else allowed)."""
     if by is None:
         return np.zeros(len(frame), dtype=np.int64), []
     require_columns(frame, [by], role)
-    codes, groups = group_codes(frame[by])
-    if empty is not None and not groups:
+    try:
+        codes, groups = pd.factorize(frame[by], sort=True, use_na_sentinel=True)
+    except TypeError:
+        codes, groups = pd.factorize(frame[by], sort=False, use_na_sentinel=True)
+    if empty is not None and not len(groups):
         raise ResearchInputError(Problem(where(by), empty))
-    return codes, groups
+    return np.asarray(codes, dtype=np.int64), list(groups)
 
 
 def numeric_column(frame: pd.DataFrame, column: str) -> np.ndarray:

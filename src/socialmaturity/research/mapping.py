@@ -30,7 +30,6 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -306,9 +305,13 @@ def mapping_from_data(data: Any, positions: Positions | None = None,
                                 "{valid}", layout=layout, valid=", ".join(LAYOUTS)))
     if dayfirst is not None and not isinstance(dayfirst, bool):
         problems.append(Problem(mapping.where("dayfirst"), "expected true or false"))
-    if isinstance(zone, str) and not valid_timezone(zone):
-        problems.append(Problem(mapping.where("timezone"), "unknown time zone {zone!r}; valid: "
-                                "an IANA name such as Europe/Amsterdam, or UTC", zone=zone))
+    if isinstance(zone, str):
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(Problem(mapping.where("timezone"), "unknown time zone {zone!r}; "
+                                    "valid: an IANA name such as Europe/Amsterdam, or UTC",
+                                    zone=zone))
     columns = data.get("columns") or {}
     if not isinstance(columns, dict):
         problems.append(Problem(mapping.where("columns"), "expected source column: target pairs"))
@@ -417,15 +420,6 @@ def dump_mapping(mapping: Mapping) -> str:
             shown = f": {_comment(text)}" if text and text != column else ""
             lines.append(f"#   {_comment(column)}{shown}"[:200])
     return "\n".join(lines) + "\n"
-
-
-@lru_cache(maxsize=512)
-def valid_timezone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
 
 
 __all__ = [
