@@ -197,10 +197,6 @@ def split_choices(text: str, labels: Iterable[str]) -> tuple[list[str], list[str
 _WORD = re.compile(r"\w+")
 
 
-def _tokens(text: str) -> set[str]:
-    return set(_WORD.findall(normalize_label(text)))
-
-
 def text_similarity(a: str, b: str) -> float:
     """How alike two texts are, 0–1: the mean of difflib's ratio and the Dice overlap of their
     words (both after :func:`normalize_label`)."""
@@ -210,7 +206,7 @@ def text_similarity(a: str, b: str) -> float:
     if na == nb:
         return 1.0
     ratio = difflib.SequenceMatcher(None, na, nb, autojunk=False).ratio()
-    ta, tb = _tokens(na), _tokens(nb)
+    ta, tb = (set(_WORD.findall(normalize_label(t))) for t in (na, nb))
     dice = 2 * len(ta & tb) / (len(ta) + len(tb)) if ta and tb else 0.0
     return (ratio + dice) / 2
 
