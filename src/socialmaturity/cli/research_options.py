@@ -141,8 +141,11 @@ def pipeline_options(f):
     return f
 
 
-def pipeline_settings(margins_path, trim, rules_path, no_clean):
+def pipeline_settings(margins_path, trim, rules_path, no_clean, by_group, **options):
+    """The :class:`~socialmaturity.services.research_result.RunOptions` of `research report`
+    and `research run`: the targets and rules files read and checked, with ``options``."""
     from ..services.research_files import load_margins, load_rules, parse_trim
+    from ..services.research_result import RunOptions
 
     trim_value = parse_trim(trim)
     if trim_value and not margins_path:
@@ -151,6 +154,7 @@ def pipeline_settings(margins_path, trim, rules_path, no_clean):
     margins = load_margins(margins_path, trim_value) if margins_path else None
     if no_clean and rules_path:
         raise SocialMaturityError(Problem("--rules", "give --rules or --no-clean, not both"))
-    rules = load_rules(rules_path) if rules_path else None
-    return margins, rules
+    return RunOptions(rules=load_rules(rules_path) if rules_path else None,
+                      clean_data=not no_clean, margins=margins, by_group=by_group or None,
+                      **options)
 
