@@ -135,8 +135,7 @@ def prepare(frame: pd.DataFrame, inst: Instrument | None, *, columns: tuple[str,
         frame = pd.concat([frame.drop(columns=[c for c in names if c in frame.columns]),
                            ind[names]], axis=1)
         return frame, names, infos
-    missing = [c for c in indicators if c not in frame.columns]
-    from_answers = [c for c in missing if c in known]
+    from_answers = [c for c in indicators if c not in frame.columns and c in known]
     if from_answers:
         qids = list(dict.fromkeys(known[c].question for c in from_answers))
         ind, _ = instrument_indicators(frame, inst, questions=qids)
