@@ -53,7 +53,7 @@ def test_writes_html_pdf_and_xlsx(result, tmp_path):
     assert result.study[0].sentences["en"] in html
     assert html.index("The leading findings") < html.index("Findings</h2>")
     first = result.findings[0]
-    assert rep._label(result, first.indicator, "en") in html
+    assert result.label(first.indicator, "en") in html
 
 
 def test_workbook_has_one_sheet_per_table(result, tmp_path):

@@ -122,6 +122,11 @@ def mapping_suggest(export, layout, output, instrument) -> None:
 
 # -- clean, weight, classify --------------------------------------------------------------------
 
+#: The rules --skip switches off: the name of each in CleaningRules.
+SKIPPABLE = {"incomplete": "incomplete", "duplicate-id": "duplicate_ids",
+             "duplicate-answers": "duplicate_answers", "speeders": "speeders",
+             "straight-liners": "straightliners"}
+
 
 @click.command()
 @data_argument
@@ -138,9 +143,7 @@ def mapping_suggest(export, layout, output, instrument) -> None:
               help="Shortest run of same answers that counts as straight-lining [8].")
 @click.option("--require-finished", is_flag=True, default=None,
               help="Drop responses whose progress is under 100%.")
-@click.option("--skip", multiple=True, metavar="RULE",
-              type=click.Choice(["incomplete", "duplicate-id", "duplicate-answers", "speeders",
-                                 "straight-liners"]),
+@click.option("--skip", multiple=True, metavar="RULE", type=click.Choice(list(SKIPPABLE)),
               help="Switch a rule off (repeatable).")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), metavar="CSV",
               help="Also write the dropped respondents with the rule that dropped them.")
@@ -157,13 +160,10 @@ def clean(data, output, rules_path, min_completion, speeder_fraction, straightli
     from ..research.cleaning import clean as clean_frame
     from ..services.research_files import load_rules, read_data
 
-    off = {"incomplete": "incomplete", "duplicate-id": "duplicate_ids",
-           "duplicate-answers": "duplicate_answers", "speeders": "speeders",
-           "straight-liners": "straightliners"}
     rules = load_rules(rules_path, min_completion=min_completion,
                        speeder_fraction=speeder_fraction,
                        straightline_min_items=straightline_min,
-                       require_finished=require_finished, **{off[r]: False for r in skip})
+                       require_finished=require_finished, **{SKIPPABLE[r]: False for r in skip})
     kept, report = clean_frame(read_data(data), load_instrument(instrument), rules)
     write_tables((kept, output, "clean"),
                  (report.dropped_frame() if report_path else None, report_path, "dropped"))
@@ -237,7 +237,6 @@ def classify(data, output, roll_up_by, organizations, instrument) -> None:
     if bool(roll_up_by) != bool(organizations):
         raise SocialMaturityError(Problem("--roll-up", "give --roll-up COLUMN and "
                                                        "--organizations FILE together"))
-
     inst = load_instrument(instrument)
     frame = read_data(data)
     scored = classify_frame(frame, inst)

@@ -71,25 +71,30 @@ def at_level(frame, inst, level: str, cluster: str | None, strata: str | None,
     return orgs, None
 
 
-def used_columns(level: str, indicators: list[str] | None, *columns: str | None
-                 ) -> list[str] | None:
-    """The columns of DATA an analysis at the respondent level uses (the named ones and the
-    indicators: a wide table's other columns are then not read); None, every column, when it
-    rolls respondents up to organizations or takes every instrument indicator."""
-    if level != "respondent" or indicators is None:
-        return None
-    return list(dict.fromkeys([*indicators, *(c for c in columns if c)]))
+def analysis_frame(data: str, instrument: str | None, level: str, org_rule: str,
+                   weights: str | None, cluster: str | None, strata: str | None,
+                   columns: tuple[str | None, ...], indicators: list[str] | None = None,
+                   numeric: tuple[str, ...] = ()):
+    """DATA ready for an analysis of the ``columns`` it names (``--by``, ``--value``) and the
+    ``indicators`` (:func:`~socialmaturity.services.research.prepare`), at ``level``: the
+    table, the indicator names, their infos and the cluster (:func:`at_level`).
 
+    At the respondent level only the columns used are read when the indicators are named (a
+    wide table's other columns are not), and the instrument only when the table lacks a
+    column it names (:func:`~socialmaturity.services.research.uses_instrument`)."""
+    from ..services.research import prepare, uses_instrument
+    from ..services.research_files import read_data
 
-def analysis_instrument(instrument: str | None, frame, level: str,
-                        indicators: list[str] | None, *columns: str | None):
-    """The instrument an analysis needs, read then; None when the table has every column it
-    names at the respondent level (:func:`~socialmaturity.services.research.uses_instrument`)."""
-    from ..services.research import uses_instrument
-
-    if level == "respondent" and not uses_instrument(frame, columns, indicators):
-        return None
-    return load_instrument(instrument)
+    used = None if level != "respondent" or indicators is None else list(dict.fromkeys(
+        c for c in (*indicators, *columns, weights, cluster, strata) if c))
+    frame = read_data(data, used)
+    inst = None if level == "respondent" and not uses_instrument(frame, columns, indicators) \
+        else load_instrument(instrument)
+    frame, names, infos = prepare(frame, inst, columns=columns, indicators=indicators,
+                                  want_indicators=not numeric)
+    frame, cluster = at_level(frame, inst, level, cluster, strata, names, org_rule, weights,
+                              numeric=numeric, keep=columns)
+    return frame, names, infos, cluster
 
 
 def layout_option(f):
@@ -136,8 +141,11 @@ def pipeline_options(f):
     return f
 
 
-def pipeline_settings(margins_path, trim, rules_path, no_clean):
+def pipeline_settings(margins_path, trim, rules_path, no_clean, by_group, **options):
+    """The :class:`~socialmaturity.services.research_result.RunOptions` of `research report`
+    and `research run`: the targets and rules files read and checked, with ``options``."""
     from ..services.research_files import load_margins, load_rules, parse_trim
+    from ..services.research_result import RunOptions
 
     trim_value = parse_trim(trim)
     if trim_value and not margins_path:
@@ -146,6 +154,7 @@ def pipeline_settings(margins_path, trim, rules_path, no_clean):
     margins = load_margins(margins_path, trim_value) if margins_path else None
     if no_clean and rules_path:
         raise SocialMaturityError(Problem("--rules", "give --rules or --no-clean, not both"))
-    rules = load_rules(rules_path) if rules_path else None
-    return margins, rules
+    return RunOptions(rules=load_rules(rules_path) if rules_path else None,
+                      clean_data=not no_clean, margins=margins, by_group=by_group or None,
+                      **options)
 

@@ -122,17 +122,16 @@ def report(data, output_dir, margins_path, trim, rules_path, no_clean, alpha, by
 
     Example: socialmaturity research report tidy.csv --margins m.yaml --output-dir report/
     """
-    from ..services.research import RunOptions, run
+    from ..services.research import run
     from ..services.research_files import read_data
 
     if weights and margins_path:
         raise SocialMaturityError(Problem("--weights", "give --weights COLUMN or --margins "
                                                        "YAML, not both"))
-    margins, rules = pipeline_settings(margins_path, trim, rules_path, no_clean)
-    result = run(frame=read_data(data), inst=load_instrument(instrument), options=RunOptions(
-        rules=rules, clean_data=not no_clean, margins=margins, weights=weights, by=by,
-        focus=focus, by_group=by_group or None, lang=lang, alpha=alpha, source_label=str(data),
-        design=design))
+    options = pipeline_settings(margins_path, trim, rules_path, no_clean, by_group,
+                                weights=weights, by=by, focus=focus, lang=lang, alpha=alpha,
+                                source_label=str(data), design=design)
+    result = run(frame=read_data(data), inst=load_instrument(instrument), options=options)
     write_report_and_say(result, output_dir, lang, show_all)
 
 
@@ -165,8 +164,8 @@ def run(export, demo, seed, respondents, mapping_path, layout, output_dir, margi
     """
     from dataclasses import replace
 
-    from ..services.research import RunOptions, run_demo
     from ..services.research import run as run_pipeline
+    from ..services.research import run_demo
 
     if demo == bool(export):
         raise SocialMaturityError(Problem("EXPORT", "give an EXPORT file (with --mapping) or "
@@ -174,9 +173,8 @@ def run(export, demo, seed, respondents, mapping_path, layout, output_dir, margi
     if demo and (mapping_path or layout):
         raise SocialMaturityError(Problem("--mapping", "--mapping and --layout go with an "
                                                        "EXPORT, not with --demo"))
-    margins, rules = pipeline_settings(margins_path, trim, rules_path, no_clean)
-    options = RunOptions(rules=rules, clean_data=not no_clean, margins=margins,
-                         by_group=by_group or None, alpha=alpha, design=design, lang=lang)
+    options = pipeline_settings(margins_path, trim, rules_path, no_clean, by_group, alpha=alpha,
+                                design=design, lang=lang)
     inst = load_instrument(instrument)
     if demo:
         result = run_demo(seed, respondents, inst=inst, options=options)

@@ -8,8 +8,7 @@ from ..errors import Problem, SocialMaturityError
 from .options import format_option, handle_errors, instrument_option
 from .render import compare_view, console, emit, rich_table
 from .research_options import (
-    analysis_instrument,
-    at_level,
+    analysis_frame,
     by_focus_options,
     data_argument,
     design_options,
@@ -17,7 +16,6 @@ from .research_options import (
     load_instrument,
     output_option,
     split,
-    used_columns,
     weights_option,
 )
 
@@ -58,16 +56,11 @@ def compare(data, by, focus, indicators, weights, cluster, strata, level, org_ru
              --strata sector --format json
     """
     from ..research.compare import compare as compare_frames
-    from ..services.research import focus_value, prepare
-    from ..services.research_files import read_data
+    from ..services.research import focus_value
 
-    wanted = split(indicators)
-    frame = read_data(data, used_columns(level, wanted, by, by_group, weights, cluster, strata))
-    inst = analysis_instrument(instrument, frame, level, wanted, by, by_group)
-    frame, names, infos = prepare(frame, inst, columns=(by, by_group or ""),
-                                  indicators=wanted, want_indicators=True)
-    frame, cluster = at_level(frame, inst, level, cluster, strata, names, org_rule, weights,
-                               keep=(by, by_group or ""))
+    frame, names, infos, cluster = analysis_frame(data, instrument, level, org_rule, weights,
+                                                  cluster, strata, (by, by_group),
+                                                  split(indicators))
     table = compare_frames(frame, by, focus_value(frame, by, focus), names, weights=weights,
                            by_group=by_group, alpha=alpha, cluster=cluster, strata=strata)
     if fmt == "table" and not output:
@@ -93,16 +86,9 @@ def shares(data, indicators, by, weights, cluster, strata, level, org_rule, fmt,
     Example: socialmaturity research shares scored.csv --by sector --weights weight
     """
     from ..research.describe import shares as shares_of
-    from ..services.research import prepare
-    from ..services.research_files import read_data
 
-    wanted = split(indicators)
-    frame = read_data(data, used_columns(level, wanted, by, weights, cluster, strata))
-    inst = analysis_instrument(instrument, frame, level, wanted, by)
-    frame, names, _ = prepare(frame, inst, columns=(by or "",), indicators=wanted,
-                              want_indicators=True)
-    frame, cluster = at_level(frame, inst, level, cluster, strata, names, org_rule, weights,
-                               keep=(by or "",))
+    frame, names, _, cluster = analysis_frame(data, instrument, level, org_rule, weights,
+                                              cluster, strata, (by,), split(indicators))
     emit(shares_of(frame, names, weights=weights, by=by, cluster=cluster, strata=strata),
           fmt, output, "Shares", "shares")
 
@@ -127,8 +113,6 @@ def quantiles(data, value, by, weights, cluster, strata, level, org_rule, probs,
     Example: socialmaturity research quantiles scored.csv --value overall_score --by sector
     """
     from ..research.describe import quantiles as quantiles_of
-    from ..services.research import prepare
-    from ..services.research_files import read_data
 
     try:
         p = [float(x) for x in split(probs) or []]
@@ -136,11 +120,8 @@ def quantiles(data, value, by, weights, cluster, strata, level, org_rule, probs,
         raise SocialMaturityError(Problem("--probs", "{value!r} is not a list of numbers; "
                                                      "valid: e.g. 0.1,0.5,0.9",
                                           value=probs)) from None
-    frame = read_data(data, used_columns(level, [], value, by, weights, cluster, strata))
-    inst = analysis_instrument(instrument, frame, level, [], value, by)
-    frame, _, _ = prepare(frame, inst, columns=(value, by or ""))
-    frame, cluster = at_level(frame, inst, level, cluster, strata, [], org_rule, weights,
-                               numeric=(value,), keep=(by or "",))
+    frame, _, _, cluster = analysis_frame(data, instrument, level, org_rule, weights, cluster,
+                                          strata, (value, by), [], numeric=(value,))
     emit(quantiles_of(frame, value, by=by, weights=weights, probs=p, rule=rule,
                        cluster=cluster, strata=strata), fmt, output, f"Quantiles of {value}",
           "quantiles")

@@ -36,17 +36,23 @@ COLUMN_ROLES = (Message("column"), Message("by column"), Message("by-group colum
                 Message("stratum column"), Message("cluster column"))
 
 
+def check_alpha(alpha: float) -> None:
+    if not 0 < alpha < 1:
+        raise ResearchInputError(Problem("alpha", "{alpha} is not between 0 and 1", alpha=alpha))
+
+
 def where(column: str, row: object | None = None) -> Message:
     """The place of a problem: ``column 'x'`` or ``column 'x', row 12`` (in every language)."""
     return Message("column {column!r}", column=column) if row is None \
         else Message("column {column!r}, row {row}", column=column, row=row)
 
 
-def rows_text(labels: Sequence[object], total: int) -> Message:
-    """``"row 3"`` or ``"rows 3, 7, 12 and 40 more"``: the first few labels of ``total`` bad
-    rows (in every language)."""
-    listed = ", ".join(str(label) for label in labels[:MAX_LISTED])
-    more = total - min(len(labels), MAX_LISTED)
+def rows_text(index: pd.Index, positions: np.ndarray) -> Message:
+    """``"row 3"`` or ``"rows 3, 7, 12 and 40 more"``: the labels in ``index`` of the first
+    few bad rows at ``positions`` (in every language)."""
+    total = len(positions)
+    listed = ", ".join(str(label) for label in index[positions[:MAX_LISTED]])
+    more = total - min(total, MAX_LISTED)
     if more:
         return Counted("rows {rows} and {n} more", "rows {rows} and {n} more", more, rows=listed)
     return Counted("row {rows}", "rows {rows}", total, rows=listed)
@@ -98,7 +104,6 @@ def check_weights(series: pd.Series, name: str = "weights") -> np.ndarray:
     bad = ~(np.isfinite(w) & (w > 0))
     if bad.any():
         idx = np.flatnonzero(bad)
-        labels = list(series.index[idx[:MAX_LISTED]])
         first = series.iloc[idx[0]]
         shown = Message("missing") if pd.isna(first) else str(first)
         raise ResearchInputError(Problem(
@@ -106,7 +111,7 @@ def check_weights(series: pd.Series, name: str = "weights") -> np.ndarray:
                                  "every weight must be a number > 0",
                                  "{n} weights missing or not > 0 ({rows}; first: {first}); "
                                  "every weight must be a number > 0", len(idx),
-                                 rows=rows_text(labels, len(idx)), first=shown)))
+                                 rows=rows_text(series.index, idx), first=shown)))
     return w
 
 
@@ -172,12 +177,11 @@ def indicator_matrix(frame: pd.DataFrame, indicators: Sequence[str]) -> Indicato
         missing = np.isnan(v[rest])
         if not missing.all():
             idx = rest[~missing]
-            labels = list(frame.index[idx[:MAX_LISTED]])
             raise ResearchInputError(Problem(where(name), Counted(
                 "{n} value not 0 or 1 ({rows}; first: {first}); an indicator column holds 0, "
                 "1 or an empty cell", "{n} values not 0 or 1 ({rows}; first: {first}); an "
                 "indicator column holds 0, 1 or an empty cell", len(idx),
-                rows=rows_text(labels, len(idx)), first=f"{v[idx[0]]:g}")))
+                rows=rows_text(frame.index, idx), first=f"{v[idx[0]]:g}")))
         y[rest, j] = 0.0
         miss_rows.append(rest)
         miss_cols.append(np.full(len(rest), j, dtype=np.int64))
@@ -187,27 +191,22 @@ def indicator_matrix(frame: pd.DataFrame, indicators: Sequence[str]) -> Indicato
                       np.concatenate(miss_cols) if miss_cols else empty)
 
 
-def group_codes(series: pd.Series) -> tuple[np.ndarray, list[object]]:
-    """Integer codes of a grouping column (−1 where missing) and the groups in sorted order
-    (in order of appearance when the values cannot be sorted)."""
-    try:
-        codes, uniques = pd.factorize(series, sort=True, use_na_sentinel=True)
-    except TypeError:
-        codes, uniques = pd.factorize(series, sort=False, use_na_sentinel=True)
-    return np.asarray(codes, dtype=np.int64), list(uniques)
-
-
 def grouping(frame: pd.DataFrame, by: str | None, role: str = "by column",
              empty: Message | None = None) -> tuple[np.ndarray, list[object]]:
-    """The rows' groups of column ``by`` (:func:`group_codes`); without ``by``, one population
-    (codes 0, no groups). ``empty``: the message when every value is empty (else allowed)."""
+    """The rows' groups of column ``by``: integer codes (−1 where missing) and the groups in
+    sorted order (in order of appearance when the values cannot be sorted); without ``by``,
+    one population (codes 0, no groups). ``empty``: the message when every value is empty
+    (else allowed)."""
     if by is None:
         return np.zeros(len(frame), dtype=np.int64), []
     require_columns(frame, [by], role)
-    codes, groups = group_codes(frame[by])
-    if empty is not None and not groups:
+    try:
+        codes, groups = pd.factorize(frame[by], sort=True, use_na_sentinel=True)
+    except TypeError:
+        codes, groups = pd.factorize(frame[by], sort=False, use_na_sentinel=True)
+    if empty is not None and not len(groups):
         raise ResearchInputError(Problem(where(by), empty))
-    return codes, groups
+    return np.asarray(codes, dtype=np.int64), list(groups)
 
 
 def numeric_column(frame: pd.DataFrame, column: str) -> np.ndarray:

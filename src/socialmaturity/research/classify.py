@@ -55,18 +55,6 @@ def _row_label(frame: pd.DataFrame, row: int) -> object:
     return frame.index[row]
 
 
-def _rules(inst: Instrument) -> np.ndarray:
-    return np.array(["threshold"] + [f"gate:{g.id}" for g in inst.rules.gates]
-                    + [f"weakest-link:{d.id}" for d in inst.dimensions], dtype=object)
-
-
-def _stage_keys(inst: Instrument) -> np.ndarray:
-    keys = np.array([""] * (max(s.level for s in inst.stages) + 1), dtype=object)
-    for s in inst.stages:
-        keys[s.level] = s.key
-    return keys
-
-
 def classify(frame: pd.DataFrame, inst: Instrument, *, mature_level: int = MATURE_LEVEL,
              progress: Callable[[int], None] | None = None) -> pd.DataFrame:
     """Score and classify every respondent with the scoring engine.
@@ -104,10 +92,15 @@ def classify(frame: pd.DataFrame, inst: Instrument, *, mature_level: int = MATUR
 
 def _with_scores(frame: pd.DataFrame, inst: Instrument, scores: BatchScores,
                  mature_level: int) -> pd.DataFrame:
+    stage_keys = np.array([""] * (max(s.level for s in inst.stages) + 1), dtype=object)
+    for s in inst.stages:
+        stage_keys[s.level] = s.key
+    rules = np.array(["threshold"] + [f"gate:{g.id}" for g in inst.rules.gates]
+                     + [f"weakest-link:{d.id}" for d in inst.dimensions], dtype=object)
     added = {"overall_score": scores.overall,
-             "stage": _stage_keys(inst)[scores.level],
+             "stage": stage_keys[scores.level],
              "stage_level": scores.level.astype(np.int64),
-             "stage_rule": _rules(inst)[scores.decided_by],
+             "stage_rule": rules[scores.decided_by],
              "mature": scores.level >= mature_level}
     for d in inst.dimensions:
         added[f"{d.id}_score"] = scores.dimensions[d.id]

@@ -49,6 +49,9 @@ from .checks import encoded_answers
 
 RULES = ("incomplete", "unfinished", "duplicate-id", "duplicate-answers", "speeders",
          "straight-liners")
+#: The columns of :meth:`CleaningReport.to_frame`.
+REPORT_COLUMNS = ("rule", "enabled", "applied", "criterion", "rows_before", "dropped",
+                  "rows_after", "respondent_ids", "note")
 MAX_LISTED = 20
 
 
@@ -136,15 +139,9 @@ class CleaningReport:
         """One row per rule, in the order applied: ``rule``, ``enabled``, ``applied``,
         ``criterion`` (in English), ``rows_before``, ``dropped``, ``rows_after``,
         ``respondent_ids`` (joined by ``;``), ``note``."""
-        rows = []
-        for r in self.results:
-            rows.append({"rule": r.rule, "enabled": r.enabled, "applied": r.applied,
-                         "criterion": _criterion(r, "en"), "rows_before": r.rows_before,
-                         "dropped": r.dropped, "rows_after": r.rows_before - r.dropped,
-                         "respondent_ids": ";".join(r.respondent_ids), "note": r.note})
-        return pd.DataFrame(rows, columns=["rule", "enabled", "applied", "criterion",
-                                           "rows_before", "dropped", "rows_after",
-                                           "respondent_ids", "note"])
+        return pd.DataFrame([(r.rule, r.enabled, r.applied, _criterion(r, "en"), r.rows_before,
+                              r.dropped, r.rows_before - r.dropped, ";".join(r.respondent_ids),
+                              r.note) for r in self.results], columns=list(REPORT_COLUMNS))
 
     def dropped_frame(self) -> pd.DataFrame:
         """One row per dropped respondent: ``respondent_id``, ``rule``."""
@@ -204,16 +201,11 @@ def _criterion(r: RuleResult, lang: str) -> str:
         median = number(lang, r.basis, 0) if r.basis is not None else "–"
         return tr(lang, "{n} speeders: under {cutoff} s, {fraction} of the median duration of "
                         "{median} s", n=n, cutoff=number(lang, r.value or 0, 0),
-                  fraction=_fraction(lang, r), median=median)
+                  fraction=percent(lang, r.value / r.basis) if r.value is not None and r.basis
+                  else "–", median=median)
     return tr(lang, "{n} straight-liners: the same answer to each of at least {items} "
                     "consecutive questions with the same answer options", n=n,
               items=number(lang, r.value or 0, 0))
-
-
-def _fraction(lang: str, r: RuleResult) -> str:
-    if r.value is None or not r.basis:
-        return "–"
-    return percent(lang, r.value / r.basis)
 
 
 def _straightline_runs(inst: Instrument, min_items: int) -> list[list[Question]]:

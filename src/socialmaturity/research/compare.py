@@ -68,6 +68,7 @@ from scipy import special
 from ..errors import Message, Problem
 from .checks import (
     ResearchInputError,
+    check_alpha,
     grouping,
     indicator_matrix,
     require_columns,
@@ -76,7 +77,7 @@ from .checks import (
 from .describe import DomainSums, domain_sums, grouped_table, psu_influence, ratio_variance
 from .design import Design, column_blocks, group_sum, make_design, psu_sums
 
-__all__ = ["compare", "benjamini_hochberg", "ResearchInputError", "COLUMNS"]
+__all__ = ["compare", "benjamini_hochberg", "COLUMNS"]
 
 #: The columns of :func:`compare`'s result (the ``by_group`` column comes first when given).
 COLUMNS = ["indicator", "n_focus", "n_rest", "share_focus", "share_rest", "se_focus",
@@ -130,18 +131,40 @@ def _focus_mask(series: pd.Series, by: str, focus: object) -> np.ndarray:
     return mask
 
 
+def _ratio_ci(pf: np.ndarray, pr: np.ndarray, se: np.ndarray, alpha: float
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ratio ``pf / pr`` and its log interval ``ratio · exp(±z se)`` (NaN unless both
+    shares are > 0)."""
+    z = special.ndtri(1 - alpha / 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = pf / pr
+        ok = (pf > 0) & (pr > 0)
+        return (ratio, np.where(ok, ratio * np.exp(-z * se), np.nan),
+                np.where(ok, ratio * np.exp(z * se), np.nan))
+
+
+def _weighted_columns(s: DomainSums, pf: np.ndarray, pr: np.ndarray, var_f: np.ndarray,
+                      var_r: np.ndarray, var_log: np.ndarray, f: np.ndarray, nu: np.ndarray,
+                      alpha: float) -> dict[str, np.ndarray]:
+    """The weighted comparison's columns from the variances of the shares and of the log
+    ratio, and the Rao–Scott ``f`` on (1, ``nu``) degrees of freedom (one per group)."""
+    ratio, lo, hi = _ratio_ci(pf, pr, np.sqrt(np.maximum(var_log, 0.0)), alpha)
+    with np.errstate(invalid="ignore"):
+        pval = special.fdtrc(1.0, np.broadcast_to(nu[:, None], f.shape), f)
+    empty = (s.nv[1::2] == 0) | (s.nv[0::2] == 0)
+    return {"share_focus": pf, "share_rest": pr, "se_focus": np.sqrt(var_f),
+            "se_rest": np.sqrt(var_r), "ratio": ratio, "ci_low": lo, "ci_high": hi,
+            "p_value": np.where(empty, np.nan, pval),
+            "test": np.where(empty, "none", "rao-scott").astype(object)}
+
+
 def _unweighted(s: DomainSums, alpha: float) -> dict[str, np.ndarray]:
     a, n1 = s.ny[1::2], s.nv[1::2]  # focus: yes, answered
     c, n2 = s.ny[0::2], s.nv[0::2]  # rest
     b, d = n1 - a, n2 - c
     with np.errstate(invalid="ignore", divide="ignore"):
         p1, p2 = a / n1, c / n2
-        ratio = p1 / p2
-        se = np.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
-        z = special.ndtri(1 - alpha / 2)
-        ok = (a > 0) & (c > 0)
-        lo = np.where(ok, ratio * np.exp(-z * se), np.nan)
-        hi = np.where(ok, ratio * np.exp(z * se), np.nan)
+        ratio, lo, hi = _ratio_ci(p1, p2, np.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2), alpha)
         n = n1 + n2
         yes, no = a + c, b + d
         # the smallest expected count: smallest row total × smallest column total / n
@@ -171,24 +194,10 @@ def _weighted(s: DomainSums, n_total: int, pop_rows: np.ndarray, alpha: float
     # Covariance of the two domain estimates from their influence values: the cross-products
     # vanish (no respondent is in both domains), the centering term is (Σz_f)(Σz_r)/n.
     cov = scale * (0.0 - sz[1::2] * sz[0::2] / n_total)
-    z = special.ndtri(1 - alpha / 2)
     with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = pf / pr
         var_log = vf / pf**2 + vr / pr**2 - 2 * cov / (pf * pr)
-        se = np.sqrt(np.maximum(var_log, 0.0))
-        ok = (pf > 0) & (pr > 0)
-        lo = np.where(ok, ratio * np.exp(-z * se), np.nan)
-        hi = np.where(ok, ratio * np.exp(z * se), np.nan)
-    f = _rao_scott(s, n_total)
-    nu = np.broadcast_to((pop_rows - 1)[:, None], f.shape)
-    with np.errstate(invalid="ignore"):
-        pval = special.fdtrc(1.0, nu, f)
-    empty = (s.nv[1::2] == 0) | (s.nv[0::2] == 0)
-    pval = np.where(empty, np.nan, pval)
-    test = np.where(empty, "none", "rao-scott").astype(object)
-    return {"share_focus": pf, "share_rest": pr, "se_focus": np.sqrt(vf),
-            "se_rest": np.sqrt(vr), "ratio": ratio, "ci_low": lo, "ci_high": hi,
-            "p_value": pval, "test": test}
+    return _weighted_columns(s, pf, pr, vf, vr, var_log, _rao_scott(s, n_total), pop_rows - 1,
+                             alpha)
 
 
 def _cells(s: DomainSums) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -261,20 +270,18 @@ def _designed(s: DomainSums, design: Design, codes: np.ndarray, gcodes: np.ndarr
     (:meth:`~socialmaturity.research.design.Design.variance`) and the design's degrees of
     freedom for the test."""
     m = 2 * n_groups
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = s.wy / s.wv
     _, _, a_c, abar = _cells(s)
     total = s.wv[1::2] + s.wv[0::2]
+    sign = np.where(np.arange(m) % 2 == 1, 1.0, -1.0)[:, None]
     with np.errstate(invalid="ignore", divide="ignore"):
+        p = s.wy / s.wv
         inv_total = np.where(total > 0, 1.0 / np.where(total > 0, total, 1.0), 0.0)
+        inv_p = sign * np.where(p > 0, 1.0 / np.where(p > 0, p, 1.0), 0.0)
     # per domain (rest 2g, focus 2g+1): the contrast coefficients of a yes and a no answer
     coef_yes = np.empty_like(s.wv)
     coef_no = np.empty_like(s.wv)
     coef_yes[1::2], coef_yes[0::2] = a_c[0] - abar, a_c[2] - abar
     coef_no[1::2], coef_no[0::2] = a_c[1] - abar, a_c[3] - abar
-    sign = np.where(np.arange(m) % 2 == 1, 1.0, -1.0)[:, None]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        inv_p = sign * np.where(p > 0, 1.0 / np.where(p > 0, p, 1.0), 0.0)
     var_dom = np.full((m, ind.k), np.nan)
     var_log = np.full((n_groups, ind.k), np.nan)
     numer = np.full((n_groups, ind.k), np.nan)
@@ -282,7 +289,7 @@ def _designed(s: DomainSums, design: Design, codes: np.ndarray, gcodes: np.ndarr
     for cols in column_blocks(ind.n, ind.k):
         ps = given if given is not None else psu_sums(design, codes, m, ind, cols)
         d, g = ps.domain, ps.domain // 2
-        z, _ = psu_influence(ps, s, cols)
+        z = psu_influence(ps, s, cols)
         var_dom[:, cols] = design.variance(ps.psu, d, z, m, unique=True)
         # log(p_f / p_r): z_f / p_f − z_r / p_r; the rows are sorted by (PSU, domain), so
         # (PSU, group) keys are sorted too
@@ -293,23 +300,8 @@ def _designed(s: DomainSums, design: Design, codes: np.ndarray, gcodes: np.ndarr
         c *= inv_total[:, cols][g]
         numer[:, cols] = design.variance(ps.psu, g, c, n_groups)
     var_dom = np.where(s.wv > 0, np.maximum(var_dom, 0.0), np.nan)
-    pf, pr = p[1::2], p[0::2]
-    zq = special.ndtri(1 - alpha / 2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = pf / pr
-        se = np.sqrt(np.maximum(var_log, 0.0))
-        ok = (pf > 0) & (pr > 0)
-        lo = np.where(ok, ratio * np.exp(-zq * se), np.nan)
-        hi = np.where(ok, ratio * np.exp(zq * se), np.nan)
-        f = _f_statistic(s, numer)
-        nu = np.broadcast_to(design.domain_df(gcodes, n_groups)[:, None], f.shape)
-        pval = special.fdtrc(1.0, nu, f)
-    empty = (s.nv[1::2] == 0) | (s.nv[0::2] == 0)
-    pval = np.where(empty, np.nan, pval)
-    test = np.where(empty, "none", "rao-scott").astype(object)
-    return {"share_focus": pf, "share_rest": pr, "se_focus": np.sqrt(var_dom[1::2]),
-            "se_rest": np.sqrt(var_dom[0::2]), "ratio": ratio, "ci_low": lo, "ci_high": hi,
-            "p_value": pval, "test": test}
+    return _weighted_columns(s, p[1::2], p[0::2], var_dom[1::2], var_dom[0::2], var_log,
+                             _f_statistic(s, numer), design.domain_df(gcodes, n_groups), alpha)
 
 
 def compare(frame: pd.DataFrame, by: str, focus: object, indicators: Sequence[str],
@@ -364,8 +356,7 @@ def compare(frame: pd.DataFrame, by: str, focus: object, indicators: Sequence[st
     -----
     The method and the equivalent R call: the module docstring, "Method of :func:`compare`".
     """
-    if not 0 < alpha < 1:
-        raise ResearchInputError(Problem("alpha", "{alpha} is not between 0 and 1", alpha=alpha))
+    check_alpha(alpha)
     require_columns(frame, [by], "by column")
     if by_group is not None:
         require_columns(frame, [by_group], "by-group column")

@@ -80,6 +80,7 @@ from ..errors import Message, Problem
 from .checks import (
     Indicators,
     ResearchInputError,
+    check_alpha,
     grouping,
     indicator_matrix,
     numeric_column,
@@ -160,9 +161,9 @@ def ratio_variance(s: DomainSums, n_total: int) -> tuple[np.ndarray, np.ndarray,
     return p, np.maximum(var, 0.0), sz
 
 
-def psu_influence(ps, s: DomainSums, cols: slice) -> tuple[np.ndarray, np.ndarray]:
+def psu_influence(ps, s: DomainSums, cols: slice) -> np.ndarray:
     """The PSU totals of the influence values of the domain shares, ``Z = (A − p_d B) / W_d``
-    for each (PSU, domain) row of ``ps``, and the shares ``p_d`` of those rows."""
+    for each (PSU, domain) row of ``ps``."""
     with np.errstate(invalid="ignore", divide="ignore"):
         p = (s.wy[:, cols] / s.wv[:, cols])
         inv_w = np.where(s.wv[:, cols] > 0, 1.0 / np.where(s.wv[:, cols] > 0, s.wv[:, cols],
@@ -170,7 +171,7 @@ def psu_influence(ps, s: DomainSums, cols: slice) -> tuple[np.ndarray, np.ndarra
     pd_ = np.nan_to_num(p)[ps.domain]
     z = ps.a - pd_ * ps.b
     z *= inv_w[ps.domain]
-    return z, pd_
+    return z
 
 
 def share_variance(design: Design, codes: np.ndarray, m: int, ind: Indicators,
@@ -181,7 +182,7 @@ def share_variance(design: Design, codes: np.ndarray, m: int, ind: Indicators,
     out = np.full(s.wv.shape, np.nan)
     for cols in column_blocks(ind.n, ind.k):
         ps = psu_sums(design, codes, m, ind, cols)
-        z, _ = psu_influence(ps, s, cols)
+        z = psu_influence(ps, s, cols)
         out[:, cols] = design.variance(ps.psu, ps.domain, z, m, unique=True)
     return np.where(s.wv > 0, np.maximum(out, 0.0), np.nan)
 
@@ -249,8 +250,7 @@ def shares(frame: pd.DataFrame, indicators: Sequence[str], weights: str | None =
          indicator  n  share
     0  uses_social  4   0.75
     """
-    if not 0 < alpha < 1:
-        raise ResearchInputError(Problem("alpha", "{alpha} is not between 0 and 1", alpha=alpha))
+    check_alpha(alpha)
     ind = indicator_matrix(frame, indicators)
     design = make_design(frame, weights, cluster, strata)
     n_total = len(frame)
@@ -367,8 +367,7 @@ def quantiles(frame: pd.DataFrame, value: str, by: str | None = None,
     p = np.asarray(list(probs), dtype=np.float64)
     if p.size == 0 or np.isnan(p).any() or (p < 0).any() or (p > 1).any():
         raise ResearchInputError(Problem("probs", "give probabilities between 0 and 1"))
-    if not 0 < alpha < 1:
-        raise ResearchInputError(Problem("alpha", "{alpha} is not between 0 and 1", alpha=alpha))
+    check_alpha(alpha)
     x = numeric_column(frame, value)
     design = make_design(frame, weights, cluster, strata) if ci else None
     w = design.w if design is not None else weights_array(frame, weights)

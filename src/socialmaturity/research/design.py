@@ -71,14 +71,9 @@ class Design:
     stratum_of_psu: np.ndarray
     #: The number of PSUs of each stratum.
     n_h: np.ndarray
-    #: The column names, for the method text (None when not given).
+    #: The cluster and strata columns (None when not given).
     cluster: str | None = None
     strata: str | None = None
-    weights_name: str | None = None
-
-    @property
-    def n(self) -> int:
-        return len(self.w)
 
     @property
     def n_psu(self) -> int:
@@ -211,7 +206,7 @@ def make_design(frame: pd.DataFrame, weights: str | None = None, cluster: str | 
                 "primary sampling units: merge small strata or leave out --strata",
                 len(lonely), unit=unit, shown=shown)))
     return Design(w=w, weighted=weighted, psu=psu, stratum_of_psu=stratum_of_psu, n_h=n_h,
-                  cluster=cluster, strata=strata, weights_name=weights)
+                  cluster=cluster, strata=strata)
 
 
 @dataclass

@@ -36,7 +36,7 @@ import pandas as pd
 
 from ..errors import Message, Problem
 from ..i18n.catalog import DEFAULT_LANGUAGE, LANGUAGES, number, percent, tr
-from .checks import ResearchInputError
+from .checks import ResearchInputError, check_alpha
 from .indicators import IndicatorInfo
 
 __all__ = ["Finding", "findings", "headline", "sentence", "Label", "label_text", "findings_frame",
@@ -107,16 +107,6 @@ def _ratio_text(lang: str, ratio: float) -> str:
     return number(lang, ratio, decimals) + "×"
 
 
-def _percent(lang: str, share: float) -> str:
-    return percent(lang, share)
-
-
-def _phrase(info: IndicatorInfo | None, indicator: str, lang: str) -> str:
-    if info is not None:
-        return info.phrase(lang)
-    return tr(lang, "score 1 on “{indicator}”", indicator=indicator)
-
-
 def _split(phrase: str) -> tuple[str, str]:
     verb, _, complement = phrase.strip().partition(" ")
     return verb, complement
@@ -128,8 +118,8 @@ def sentence(lang: str, phrase: str, *, share_focus: float, share_rest: float, r
     focus = label_text(focus_label, lang, tr(lang, "Mature organizations"))
     rest = label_text(rest_label, lang, tr(lang, "less mature ones"))
     verb, complement = _split(phrase)
-    fields = {"verb": verb, "complement": complement, "share_focus": _percent(lang, share_focus),
-              "share_rest": _percent(lang, share_rest), "n": number(lang, n, 0)}
+    fields = {"verb": verb, "complement": complement, "share_focus": percent(lang, share_focus),
+              "share_rest": percent(lang, share_rest), "n": number(lang, n, 0)}
     if math.isinf(ratio):
         text = tr(lang, "Only {focus} {verb} {complement} ({share_focus} vs {share_rest}, "
                         "n = {n}).", focus=lower_first(focus), **fields)
@@ -151,7 +141,7 @@ def headline(lang: str, phrase: str, *, share: float, n: int, share_focus: float
     shares when given: "84% of all respondents say … (mature organizations 93%, less mature
     ones 80%; n = 2,162)."."""
     verb, complement = _split(phrase)
-    fields = {"share": _percent(lang, share), "verb": verb, "complement": complement,
+    fields = {"share": percent(lang, share), "verb": verb, "complement": complement,
               "n": number(lang, n, 0)}
     if share_focus is None or share_rest is None or math.isnan(share_focus) \
             or math.isnan(share_rest):
@@ -161,17 +151,8 @@ def headline(lang: str, phrase: str, *, share: float, n: int, share_focus: float
     rest = label_text(rest_label, lang, tr(lang, "less mature ones"))
     return _tidy(tr(lang, "{share} of all respondents {verb} {complement} ({focus} "
                           "{share_focus}, {rest} {share_rest}; n = {n}).", focus=focus,
-                    rest=rest, share_focus=_percent(lang, share_focus),
-                    share_rest=_percent(lang, share_rest), **fields))
-
-
-def _infos(infos: Sequence[IndicatorInfo] | Mapping[str, IndicatorInfo] | None
-           ) -> dict[str, IndicatorInfo]:
-    if infos is None:
-        return {}
-    if isinstance(infos, Mapping):
-        return dict(infos)
-    return {i.name: i for i in infos}
+                    rest=rest, share_focus=percent(lang, share_focus),
+                    share_rest=percent(lang, share_rest), **fields))
 
 
 def findings(compare_table: pd.DataFrame,
@@ -216,8 +197,7 @@ def findings(compare_table: pd.DataFrame,
     if lang not in LANGUAGES:
         raise ResearchInputError(Problem("lang", "{lang!r} is not a language; valid: {valid}",
                                          lang=lang, valid=", ".join(LANGUAGES)))
-    if not 0 < alpha < 1:
-        raise ResearchInputError(Problem("alpha", "{alpha} is not between 0 and 1", alpha=alpha))
+    check_alpha(alpha)
     missing = [c for c in NEEDED if c not in compare_table.columns]
     if missing:
         raise ResearchInputError(Problem("compare table", "missing column(s) {missing}; "
@@ -226,7 +206,7 @@ def findings(compare_table: pd.DataFrame,
     if group_column is None and len(compare_table.columns) and \
             compare_table.columns[0] != "indicator":
         group_column = str(compare_table.columns[0])
-    by_name = _infos(infos)
+    by_name = dict(infos) if isinstance(infos, Mapping) else {i.name: i for i in infos or ()}
     table = compare_table[compare_table["p_adjusted"].astype(float) < alpha].copy()
     table = table[table["ratio"].notna() & ~table["indicator"].isin(list(exclude))]
     table["_effect"] = -table["ratio"].astype(float).map(
@@ -238,7 +218,9 @@ def findings(compare_table: pd.DataFrame,
         group = r.get(group_column) if group_column else None
         texts = {}
         for language in LANGUAGES:
-            text = sentence(language, _phrase(info, r["indicator"], language),
+            phrase = info.phrase(language) if info is not None else tr(
+                language, "score 1 on “{indicator}”", indicator=r["indicator"])
+            text = sentence(language, phrase,
                             share_focus=r["share_focus"], share_rest=r["share_rest"],
                             ratio=float(r["ratio"]), n=int(r["n_focus"] + r["n_rest"]),
                             focus_label=focus_label, rest_label=rest_label)
@@ -258,19 +240,10 @@ def findings_frame(items: Sequence[Finding], lang: str | None = None) -> pd.Data
     """The findings as a table: ``rank, [group,] indicator, ratio, ci_low, ci_high,
     share_focus, share_rest, n_focus, n_rest, p_value, p_adjusted, test, sentence`` (the
     sentence in ``lang``, default the one each finding was made in)."""
-    rows = []
     has_group = any(f.group is not None for f in items)
-    for f in items:
-        row: dict[str, object] = {"rank": f.rank}
-        if has_group:
-            row["group"] = f.group
-        row |= {"indicator": f.indicator, "ratio": f.ratio, "ci_low": f.ci_low,
-                "ci_high": f.ci_high, "share_focus": f.share_focus,
-                "share_rest": f.share_rest, "n_focus": f.n_focus, "n_rest": f.n_rest,
-                "p_value": f.p_value, "p_adjusted": f.p_adjusted, "test": f.test,
-                "sentence": f.sentences.get(lang, f.sentence) if lang else f.sentence}
-        rows.append(row)
     columns = ["rank"] + (["group"] if has_group else []) + [
         "indicator", "ratio", "ci_low", "ci_high", "share_focus", "share_rest", "n_focus",
-        "n_rest", "p_value", "p_adjusted", "test", "sentence"]
-    return pd.DataFrame(rows, columns=columns)
+        "n_rest", "p_value", "p_adjusted", "test"]
+    return pd.DataFrame([[getattr(f, c) for c in columns]
+                         + [f.sentences.get(lang, f.sentence) if lang else f.sentence]
+                         for f in items], columns=[*columns, "sentence"])

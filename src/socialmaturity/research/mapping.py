@@ -30,7 +30,6 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -300,29 +299,19 @@ def mapping_from_data(data: Any, positions: Positions | None = None,
     for key in ("instrument", "timezone"):
         if data.get(key) is not None and not isinstance(data[key], str):
             problems.append(Problem(mapping.where(key), "expected text"))
-    mapping.instrument = data.get("instrument") if isinstance(data.get("instrument"), str) \
-        else None
-    layout = data.get("layout")
-    if layout is not None:
-        if layout not in LAYOUTS:
-            problems.append(Problem(mapping.where("layout"), "unknown layout {layout!r}; "
-                                    "valid: {valid}", layout=layout, valid=", ".join(LAYOUTS)))
-        else:
-            mapping.layout = layout
-    dayfirst = data.get("dayfirst")
-    if dayfirst is not None:
-        if not isinstance(dayfirst, bool):
-            problems.append(Problem(mapping.where("dayfirst"), "expected true or false"))
-        else:
-            mapping.dayfirst = dayfirst
-    zone = data.get("timezone")
+    layout, dayfirst, zone = data.get("layout"), data.get("dayfirst"), data.get("timezone")
+    if layout is not None and layout not in LAYOUTS:
+        problems.append(Problem(mapping.where("layout"), "unknown layout {layout!r}; valid: "
+                                "{valid}", layout=layout, valid=", ".join(LAYOUTS)))
+    if dayfirst is not None and not isinstance(dayfirst, bool):
+        problems.append(Problem(mapping.where("dayfirst"), "expected true or false"))
     if isinstance(zone, str):
-        if valid_timezone(zone):
-            mapping.timezone = zone
-        else:
-            problems.append(Problem(mapping.where("timezone"),
-                                    "unknown time zone {zone!r}; valid: an IANA name such as "
-                                    "Europe/Amsterdam, or UTC", zone=zone))
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(Problem(mapping.where("timezone"), "unknown time zone {zone!r}; "
+                                    "valid: an IANA name such as Europe/Amsterdam, or UTC",
+                                    zone=zone))
     columns = data.get("columns") or {}
     if not isinstance(columns, dict):
         problems.append(Problem(mapping.where("columns"), "expected source column: target pairs"))
@@ -344,6 +333,9 @@ def mapping_from_data(data: Any, positions: Positions | None = None,
                 getattr(mapping, key).append(text)
     if problems:
         raise MappingError(problems)
+    # every setting is valid here (else the problems were raised)
+    mapping.instrument, mapping.layout, mapping.dayfirst, mapping.timezone = (
+        data.get("instrument"), layout, dayfirst, zone)
     return mapping
 
 
@@ -428,15 +420,6 @@ def dump_mapping(mapping: Mapping) -> str:
             shown = f": {_comment(text)}" if text and text != column else ""
             lines.append(f"#   {_comment(column)}{shown}"[:200])
     return "\n".join(lines) + "\n"
-
-
-@lru_cache(maxsize=512)
-def valid_timezone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
 
 
 __all__ = [

@@ -197,10 +197,6 @@ def split_choices(text: str, labels: Iterable[str]) -> tuple[list[str], list[str
 _WORD = re.compile(r"\w+")
 
 
-def _tokens(text: str) -> set[str]:
-    return set(_WORD.findall(normalize_label(text)))
-
-
 def text_similarity(a: str, b: str) -> float:
     """How alike two texts are, 0–1: the mean of difflib's ratio and the Dice overlap of their
     words (both after :func:`normalize_label`)."""
@@ -210,7 +206,7 @@ def text_similarity(a: str, b: str) -> float:
     if na == nb:
         return 1.0
     ratio = difflib.SequenceMatcher(None, na, nb, autojunk=False).ratio()
-    ta, tb = _tokens(na), _tokens(nb)
+    ta, tb = (set(_WORD.findall(normalize_label(t))) for t in (na, nb))
     dice = 2 * len(ta & tb) / (len(ta) + len(tb)) if ta and tb else 0.0
     return (ratio + dice) / 2
 
@@ -240,11 +236,6 @@ class QuestionTexts:
             for text in q.text.values():
                 self.by_text.setdefault(normalize_label(text), q.id)
 
-    def option_by_label(self, qid: str, label: str) -> str | None:
-        """The option key (or special key) of ``qid`` whose label (or key) is ``label``."""
-        match = AnswerMatcher(self.inst, self.inst.index.questions[qid]).match(label)
-        return match.key if match else None
-
     def exact(self, name: str, text: str, choice: str | None) -> Target | None:
         """The target of a column whose name is a question id, or whose text is exactly a
         question's text (a one-column-per-choice column: and its choice an option label)."""
@@ -263,9 +254,9 @@ class QuestionTexts:
             if part is None:
                 return Target.question(qid)
             if q.type == "multi":
-                key = self.option_by_label(qid, part)
-                if key is not None:
-                    return Target.choice(qid, key)
+                match = AnswerMatcher(self.inst, q).match(part)  # its option (or special) key
+                if match is not None and match.key is not None:
+                    return Target.choice(qid, match.key)
         return None
 
 

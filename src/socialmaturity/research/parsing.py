@@ -87,15 +87,11 @@ def _utc(text: str, dayfirst: bool, tz: str) -> datetime | None:
                 return None
             tzinfo = timezone(sign * delta)
     else:
-        tzinfo = _zone(tz)
+        tzinfo = UTC if tz == "UTC" else ZoneInfo(tz)
     try:
         return datetime(year, month, day, hour, minute, second, micro, tzinfo).astimezone(UTC)
     except ValueError:
         return None
-
-
-def _zone(name: str) -> Any:
-    return UTC if name == "UTC" else ZoneInfo(name)
 
 
 def parse_timestamp(text: str, *, dayfirst: bool = False, tz: str = "UTC") -> pd.Timestamp | None:

@@ -48,6 +48,10 @@ __all__ = ["cronbach_alpha", "ReliabilityResult", "reliability_table",
            "dimension_reliability", "reliability_by_dimension", "feldt_interval",
            "omega_total"]
 
+#: The columns of a reliability table (:func:`reliability_table`).
+TABLE_COLUMNS = ["scale", "k", "n", "n_complete", "alpha", "std_alpha", "ci_low", "ci_high",
+                 "omega"]
+
 
 @dataclass
 class ReliabilityResult:
@@ -84,9 +88,7 @@ class ReliabilityResult:
 
     def summary(self) -> dict[str, object]:
         """One row of a reliability table."""
-        return {"k": self.k, "n": self.n, "n_complete": self.n_complete,
-                "alpha": self.alpha, "std_alpha": self.std_alpha, "ci_low": self.ci_low,
-                "ci_high": self.ci_high, "omega": self.omega}
+        return {c: getattr(self, c) for c in TABLE_COLUMNS[1:]}
 
 
 def _alpha_from(c: np.ndarray) -> tuple[float, float]:
@@ -208,11 +210,9 @@ def cronbach_alpha(frame: pd.DataFrame, items: Sequence[str], *, reverse: Sequen
     dropped = [n for n, ok in zip(names, keep, strict=True) if not ok]
     used = [n for n, ok in zip(names, keep, strict=True) if ok]
     if len(used) < 2:
+        why = Message(" (no variance: {items})", items=", ".join(dropped)) if dropped else ""
         raise ResearchInputError(Problem("items", "fewer than two items vary across "
-                                                  "respondents{dropped}", dropped=Message(
-                                                      " (no variance: {items})",
-                                                      items=", ".join(dropped))
-                                         if dropped else ""))
+                                                  "respondents{dropped}", dropped=why))
     x, answered = x[:, keep], answered[:, keep]
     k = len(used)
     pairs = answered.T.astype(np.int64) @ answered.astype(np.int64)
@@ -280,8 +280,7 @@ def reliability_table(results: Mapping[str, ReliabilityResult]) -> pd.DataFrame:
     """One row per scale: ``scale, k, n, n_complete, alpha, std_alpha, ci_low, ci_high,
     omega``."""
     return pd.DataFrame([{"scale": name} | r.summary() for name, r in results.items()],
-                        columns=["scale", "k", "n", "n_complete", "alpha", "std_alpha",
-                                 "ci_low", "ci_high", "omega"])
+                        columns=TABLE_COLUMNS)
 
 
 def dimension_reliability(frame: pd.DataFrame, inst: Instrument, level: float = 0.95
@@ -317,9 +316,7 @@ def reliability_by_dimension(frame: pd.DataFrame, inst: Instrument, level: float
     rows = []
     for d in inst.dimensions:
         r = results[d.id]
-        rows.append({"scale": d.id} | (r.summary() if r is not None else {
-            "k": sum(q.id in frame.columns for q in d.questions), "n": 0, "n_complete": 0,
-            "alpha": np.nan, "std_alpha": np.nan, "ci_low": np.nan, "ci_high": np.nan,
-            "omega": np.nan}))
-    return pd.DataFrame(rows, columns=["scale", "k", "n", "n_complete", "alpha", "std_alpha",
-                                       "ci_low", "ci_high", "omega"])
+        rows.append({"scale": d.id} | (r.summary() if r is not None else dict.fromkeys(
+            TABLE_COLUMNS[1:], np.nan) | {"k": sum(q.id in frame.columns for q in d.questions),
+                                          "n": 0, "n_complete": 0}))
+    return pd.DataFrame(rows, columns=TABLE_COLUMNS)

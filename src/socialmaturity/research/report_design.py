@@ -1,11 +1,13 @@
-"""Report blocks about the study's findings and the survey design (used by
-:func:`~socialmaturity.research.report.report_view`): the study's headline findings with
-their verdicts, the findings grouped by dimension, the comparisons the stage rules define,
-the design effects and intra-class correlations, and the method text of the design."""
+"""Report blocks (used by :func:`~socialmaturity.research.report.report_view`): the kinds of
+block, and those about the study's findings and the survey design: the study's headline
+findings with their verdicts, the findings grouped by dimension, the comparisons the stage
+rules define, the design effects and intra-class correlations, and the method text of the
+design. The grouping and the design's sentence serve `research run`'s terminal summary too
+(:mod:`socialmaturity.services.research_summary`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -15,55 +17,126 @@ from ..reports.format import pct
 if TYPE_CHECKING:
     from ..services.research_result import ResearchResult
 
-__all__ = ["findings_blocks", "study_blocks", "design_blocks", "design_method", "design_sheets"]
+__all__ = ["findings_blocks", "study_blocks", "design_blocks", "design_method", "design_sheets",
+           "heading", "paragraph", "bullets", "table", "findings_by_section", "section_label",
+           "design_text", "design_name"]
+
+
+def heading(level: int, text: str) -> dict:
+    return {"type": "heading", "level": level, "text": text}
+
+
+def paragraph(text: str) -> dict:
+    return {"type": "paragraph", "text": text}
+
+
+def bullets(items: list[str]) -> dict:
+    return {"type": "list", "ordered": False, "items": items}
+
+
+def table(head: list[str], rows: list[list[Any]], align: list[str] | None = None, *,
+          caption: str | None = None, wide_first: bool = True) -> dict:
+    return {"type": "table", "head": head, "rows": [[str(c) for c in r] for r in rows],
+            "align": align or ["left"] + ["right"] * (len(head) - 1), "caption": caption,
+            "wide_first": wide_first}
+
+
+def section_label(inst, section: str | None, lang: str) -> str:
+    """A dimension's name, "Outcomes", or "Other"."""
+    if section == "outcomes":
+        return tr(lang, "Outcomes")
+    d = inst.index.dimensions.get(section) if section else None
+    return inst.text(d.name, lang) if d else tr(lang, "Other")
+
+
+def findings_by_section(result) -> list[tuple[str | None, list]]:
+    """The findings grouped by the indicator's dimension (in the instrument's order, outcomes
+    last), ranked within each group as overall."""
+    order = [d.id for d in result.instrument.dimensions] + ["outcomes", None]
+    groups: dict[str | None, list] = {}
+    for f in result.findings:
+        groups.setdefault(f.section if f.section in order else None, []).append(f)
+    return [(s, groups[s]) for s in order if s in groups]
+
+
+def design_name(lang: str, key: str) -> str:
+    """The name of a design (``simple``, ``clustered``, …) in ``lang``."""
+    return {"simple": tr(lang, "simple"), "clustered": tr(lang, "clustered"),
+            "stratified": tr(lang, "stratified"),
+            "organization": tr(lang, "organization")}.get(key, key)
+
+
+def design_text(result, lang: str) -> str:
+    """One sentence: the design used and why."""
+    d = result.design
+    if d is None:
+        return ""
+    facts = {"orgs": number(lang, d.organizations or 0, 0),
+             "n": number(lang, d.respondents, 0), "largest": number(lang, d.largest or 0, 0)}
+    if d.key == "clustered":
+        text = tr(lang, "Design: respondents clustered in organizations ({orgs} organizations, "
+                        "{n} respondents, up to {largest} per organization); standard errors, "
+                        "intervals and tests count organizations as the sampling units.",
+                  **facts)
+    elif d.key == "stratified":
+        text = tr(lang, "Design: respondents clustered in organizations ({orgs} organizations, "
+                        "{n} respondents) within sectors as strata.", **facts)
+    elif d.key == "organization":
+        text = tr(lang, "Design: organization level, one row per organization ({orgs} "
+                        "organizations from {n} respondents).", **facts)
+        if d.automatic:
+            return text + " " + tr(lang, "Chosen automatically: the data has one row per "
+                                         "organization, rolled up from its respondents' "
+                                         "answers (--design changes it).")
+    else:
+        text = tr(lang, "Design: every respondent an independent draw ({n} respondents).",
+                  **facts)
+    if d.automatic:
+        text += " " + (tr(lang, "Chosen automatically because organizations have several "
+                                "respondents (--design changes it).")
+                       if d.key != "simple" else
+                       tr(lang, "Chosen automatically: no organization has several "
+                                "respondents (--design changes it)."))
+    return text
 
 
 def study_blocks(result: ResearchResult, lang: str) -> list[dict]:
     """The study's headline findings with their verdicts (the executive summary's core)."""
     if not result.study:
         return []
-    return [{"type": "heading", "level": 3, "text": tr(lang, "The study's findings")},
-            {"type": "paragraph", "text": tr(
-                lang, "Each headline number of the published study, observed on these data with "
-                      "its 95% interval and a verdict: re-created, weaker than published, or not "
-                      "re-created.")},
-            {"type": "list", "ordered": False,
-             "items": [s.sentences.get(lang, "") for s in result.study]}]
+    return [heading(3, tr(lang, "The study's findings")),
+            paragraph(tr(lang, "Each headline number of the published study, observed on these "
+                               "data with its 95% interval and a verdict: re-created, weaker than "
+                               "published, or not re-created.")),
+            bullets([s.sentences.get(lang, "") for s in result.study])]
 
 
-def significance_line(result: ResearchResult, lang: str, short: bool = False) -> dict:
-    """How many comparisons stay significant, in one paragraph (``short``: without announcing
+def significance_line(result: ResearchResult, lang: str, short: bool = False) -> str:
+    """How many comparisons stay significant, in one sentence (``short``: without announcing
     the list by dimension)."""
     if not result.findings:
-        return {"type": "paragraph", "text": tr(
-            lang, "No comparison stays significant after the Benjamini–Hochberg adjustment "
-                  "(false discovery rate {alpha}).", alpha=pct(lang, result.alpha))}
-    ranked = len(result.comparisons) - sum(
-        1 for i in result.comparisons["indicator"] if i in result.rule_defined)
-    fields = dict(k=number(lang, len(result.findings), 0), m=number(lang, ranked, 0),
-                  alpha=pct(lang, result.alpha))
+        return tr(lang, "No comparison stays significant after the Benjamini–Hochberg "
+                        "adjustment (false discovery rate {alpha}).", alpha=pct(lang, result.alpha))
+    fields = dict(k=number(lang, len(result.findings), 0),
+                  m=number(lang, result.ranked_comparisons, 0), alpha=pct(lang, result.alpha))
     if short:
-        return {"type": "paragraph", "text": tr(
-            lang, "{k} of {m} comparisons stay significant after the Benjamini–Hochberg "
-                  "adjustment (false discovery rate {alpha}).", **fields)}
-    return {"type": "paragraph", "text": tr(
-        lang, "{k} of {m} comparisons stay significant after the Benjamini–Hochberg "
-              "adjustment (false discovery rate {alpha}); by dimension, most certain "
-              "first:", **fields)}
+        return tr(lang, "{k} of {m} comparisons stay significant after the Benjamini–Hochberg "
+                        "adjustment (false discovery rate {alpha}).", **fields)
+    return tr(lang, "{k} of {m} comparisons stay significant after the Benjamini–Hochberg "
+                    "adjustment (false discovery rate {alpha}); by dimension, most certain "
+                    "first:", **fields)
 
 
-def findings_blocks(result: ResearchResult, lang: str, label, table) -> list[dict]:
+def findings_blocks(result: ResearchResult, lang: str) -> list[dict]:
     """The findings as one table per dimension (most certain first), then the comparisons the
     stage rules define."""
-    from ..services.research_summary import findings_by_section, section_label
-
-    out: list[dict] = [significance_line(result, lang)]
+    out: list[dict] = [paragraph(significance_line(result, lang))]
     head = [tr(lang, "Finding"), tr(lang, "Focus"), tr(lang, "Rest"), tr(lang, "Ratio"),
             tr(lang, "95% CI"), "n"]
+    label = result.label
     for section, items in findings_by_section(result):
-        out.append({"type": "heading", "level": 3,
-                    "text": section_label(result.instrument, section, lang)})
-        out.append(table(head, [[label(f.indicator), pct(lang, f.share_focus),
+        out.append(heading(3, section_label(result.instrument, section, lang)))
+        out.append(table(head, [[label(f.indicator, lang), pct(lang, f.share_focus),
                                  pct(lang, f.share_rest), number(lang, f.ratio, 1) + "×",
                                  f"{number(lang, f.ci_low, 1)}–{number(lang, f.ci_high, 1)}",
                                  number(lang, f.n_focus + f.n_rest, 0)] for f in items]))
@@ -75,24 +148,23 @@ def findings_blocks(result: ResearchResult, lang: str, label, table) -> list[dic
                 continue
             r = comp.loc[name]
             items.append(tr(lang, "{label}: {focus} against {rest} (stage rule {gates})",
-                            label=label(name), focus=pct(lang, r["share_focus"]),
+                            label=label(name, lang), focus=pct(lang, r["share_focus"]),
                             rest=pct(lang, r["share_rest"]), gates=", ".join(gates)))
         if items:
-            out.append({"type": "heading", "level": 3, "text": tr(lang, "By definition")})
-            out.append({"type": "paragraph", "text": tr(
-                lang, "The stage rules ask these questions, so the difference between the "
-                      "groups follows partly or wholly from the classification itself; they "
-                      "are not ranked as findings.")})
-            out.append({"type": "list", "ordered": False, "items": items})
+            out += [heading(3, tr(lang, "By definition")),
+                    paragraph(tr(lang, "The stage rules ask these questions, so the difference "
+                                       "between the groups follows partly or wholly from the "
+                                       "classification itself; they are not ranked as "
+                                       "findings.")),
+                    bullets(items)]
     return out
 
 
-def design_blocks(result: ResearchResult, lang: str, table, dim_label) -> list[dict]:
+def design_blocks(result: ResearchResult, lang: str, dim_label) -> list[dict]:
     """The intra-class correlations and the design effects of the shares."""
-    out: list[dict] = []
     if result.icc is None and "deff" not in result.shares_all:
-        return out
-    out.append({"type": "heading", "level": 2, "text": tr(lang, "Design effects")})
+        return []
+    out = [heading(2, tr(lang, "Design effects"))]
     if result.icc is not None and len(result.icc):
         out.append(table(
             [tr(lang, "Score"), "ICC(1)", tr(lang, "Organizations"), tr(lang, "Respondents"),
@@ -105,20 +177,18 @@ def design_blocks(result: ResearchResult, lang: str, table, dim_label) -> list[d
                              "design effect 1 + (n̄ − 1)·ICC it implies for a mean.")))
     deff = result.shares_all.dropna(subset=["deff"])
     if len(deff):
-        out.append({"type": "paragraph", "text": tr(
+        out.append(paragraph(tr(
             lang, "Design effects of the shares (the variance under the design over that of "
                   "a simple random sample of the same size): median {median}, from {low} to "
                   "{high}; each share's is in the workbook (sheet “Shares”).",
             median=number(lang, float(deff["deff"].median()), 2),
             low=number(lang, float(deff["deff"].min()), 2),
-            high=number(lang, float(deff["deff"].max()), 2))})
+            high=number(lang, float(deff["deff"].max()), 2))))
     return out
 
 
 def design_method(result: ResearchResult, lang: str) -> str:
     """The method paragraph on the design, its variance estimator and its tests."""
-    from ..services.research_summary import design_text
-
     d = result.design
     text = design_text(result, lang)
     key = d.key if d is not None else "simple"

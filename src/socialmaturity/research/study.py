@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import partial
 
 import pandas as pd
 
@@ -129,10 +130,7 @@ def verdict_text(lang: str, verdict: str) -> str:
 
 def _text(lang: str, c: Claim, est: float, lo: float, hi: float, verdict: str,
           gates: tuple[str, ...]) -> str:
-    if c.kind == "ratio":
-        fmt = (lambda x: number(lang, x, 1) + "×")  # noqa: E731
-    else:
-        fmt = (lambda x: percent(lang, x))  # noqa: E731
+    fmt = (lambda x: number(lang, x, 1) + "×") if c.kind == "ratio" else partial(percent, lang)
     text = tr(lang, "{claim} Here: {estimate} (95% CI {low}–{high}): {verdict}.",
               claim=c.text.text(lang), estimate=fmt(est), low=fmt(lo),
               high=fmt(hi), verdict=verdict_text(lang, verdict))
@@ -153,17 +151,11 @@ def study_findings(comparisons: pd.DataFrame, shares_all: pd.DataFrame,
     focus = shares_groups[shares_groups["group"] == "focus"].set_index("indicator")
     out = []
     for c in CLAIMS:
-        if c.kind == "ratio":
-            if c.indicator not in comp.index:
-                continue
-            r = comp.loc[c.indicator]
-            est, lo, hi = float(r["ratio"]), float(r["ci_low"]), float(r["ci_high"])
-        else:
-            table = alls if c.group == "all" else focus
-            if c.indicator not in table.index:
-                continue
-            r = table.loc[c.indicator]
-            est, lo, hi = float(r["share"]), float(r["ci_low"]), float(r["ci_high"])
+        table, column = (comp, "ratio") if c.kind == "ratio" \
+            else (alls if c.group == "all" else focus, "share")
+        if c.indicator not in table.index:
+            continue
+        est, lo, hi = (float(table.loc[c.indicator, k]) for k in (column, "ci_low", "ci_high"))
         if any(math.isnan(v) for v in (est, lo, hi)):
             verdict = "not re-created"
         else:

@@ -110,13 +110,10 @@ def _answer_share(inst: Instrument, qid: str, samples: list[str]) -> float | Non
 def _best_label(inst: Instrument, matcher: AnswerMatcher, label: str
                 ) -> tuple[float, str | None, str]:
     best: tuple[float, str | None, str] = (0.0, None, "")
-    for option in matcher.options:
-        for text in option.label.values():
-            score = text_similarity(label, text)
-            if score > best[0]:
-                best = (score, option.key, text)
-    for key in matcher.specials:
-        for text in inst.special_labels[key].values():  # type: ignore[index]
+    texts = [(o.key, o.label) for o in matcher.options] \
+        + [(k, inst.special_labels[k]) for k in matcher.specials]  # type: ignore[index]
+    for key, labels in texts:
+        for text in labels.values():
             score = text_similarity(label, text)
             if score > best[0]:
                 best = (score, key, text)
@@ -190,16 +187,11 @@ def _candidates(inst: Instrument, raw: Any, suggestions: dict[str, ColumnSuggest
     candidates: list[tuple[float, str, Target, str, str]] = []
     for col in raw.columns:
         default = raw.system.get(col.name, False)
-        if default is not False:
+        if default is not False or col.name in raw.free_text:
             system.append(col.name)
-            target = Target.metadata(default) if default else None
-            suggestions[col.name] = ColumnSuggestion(col.name, col.text, target, col.name, 1.0,
-                                                     "system column")
-            continue
-        if col.name in raw.free_text:
-            system.append(col.name)
-            suggestions[col.name] = ColumnSuggestion(col.name, col.text, None, "", 1.0,
-                                                     "system column")
+            suggestions[col.name] = ColumnSuggestion(
+                col.name, col.text, Target.metadata(default) if default else None,
+                "" if default is False else col.name, 1.0, "system column")
             continue
         exact = texts.exact(col.name, col.text, col.choice)
         if exact is not None:
@@ -276,14 +268,12 @@ def _suggest_labels(inst: Instrument, raw: Any, suggestions: list[ColumnSuggesti
                     continue
                 seen.add((q.id, piece))
                 score, key, matched = _best_label(inst, matcher, piece)
-                if key is not None and score >= LABEL_CONFIDENCE:
+                if key is None or score < LABEL_CONFIDENCE:
+                    key = None
+                else:
                     mapping.values.setdefault(q.id, {})[piece] = key
                     mapping.label_comments[(q.id, piece)] = f"{score:.0%} like {matched!r}"
-                    out.append(LabelSuggestion(q.id, piece, key, matched, round(score, 3),
-                                               int(rows)))
-                else:
-                    out.append(LabelSuggestion(q.id, piece, None, matched, round(score, 3),
-                                               int(rows)))
+                out.append(LabelSuggestion(q.id, piece, key, matched, round(score, 3), int(rows)))
     return out
 
 

@@ -52,7 +52,10 @@ class RakeResult:
         return effective_n(self.weights)
 
 
-def _text(value: object) -> str:
+def value_text(value: object) -> str:
+    """A value as targets name it: ``3.0`` → ``"3"``; a tuple (a cell) joined by ``\x1f``."""
+    if isinstance(value, tuple):
+        return "\x1f".join(value_text(v) for v in value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -64,14 +67,13 @@ def _codes(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, list[str]]:
     missing = series.isna().to_numpy()
     if missing.any():
         idx = np.flatnonzero(missing)
-        labels = list(frame.index[idx[:5]])
         raise ResearchInputError(Problem(where(column), Counted(
             "{n} empty cell ({rows}); every respondent needs a value to be weighted: fill it "
             "in or drop that row first", "{n} empty cells ({rows}); every respondent needs a "
             "value to be weighted: fill them in or drop those rows first", len(idx),
-            rows=rows_text(labels, len(idx)))))
+            rows=rows_text(frame.index, idx))))
     raw, uniques = pd.factorize(series)
-    codes, texts = pd.factorize(pd.Series([_text(u) for u in uniques], dtype=object),
+    codes, texts = pd.factorize(pd.Series([value_text(u) for u in uniques], dtype=object),
                                 sort=True)
     return np.asarray(codes, dtype=np.int64)[raw], [str(t) for t in texts]
 
@@ -88,18 +90,12 @@ def _shares(targets: Mapping[object, float], what: str) -> dict[str, float]:
             raise ResearchInputError(Problem(what, "target for {key!r} is {value!r}; "
                                                    "targets are shares or counts ≥ 0", key=key,
                                              value=value))
-        values[_key_text(key)] = number
+        values[value_text(key)] = number
     total = sum(values.values())
     if total <= 0:
         raise ResearchInputError(Problem(what, "the targets add up to 0; give shares or counts "
                                                "with a positive total"))
     return {k: v / total for k, v in values.items()}
-
-
-def _key_text(key: object) -> str:
-    if isinstance(key, tuple):
-        return "\x1f".join(_text(k) for k in key)
-    return _text(key)
 
 
 def _show_cell(cells: Sequence[str], key: str) -> str:

@@ -20,6 +20,7 @@ def xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
     row, frozen; names cut to Excel's 31 characters and made unique."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
     bold = Font(bold=True)
@@ -36,13 +37,8 @@ def xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
         columns = [_cell_values(table[c]) for c in table.columns]
         for j, (c, values) in enumerate(zip(table.columns, columns, strict=True)):
             width = max([len(str(c))] + [len(str(v)) for v in values[:200] if v is not None])
-            ws.column_dimensions[_letter(j)].width = min(max(width + 2, 8), 80)
-        header = []
-        for c in table.columns:
-            cell = _text_cell(ws, str(c))
-            cell.font = bold
-            header.append(cell)
-        ws.append(header)
+            ws.column_dimensions[get_column_letter(j + 1)].width = min(max(width + 2, 8), 80)
+        ws.append([_text_cell(ws, str(c), bold) for c in table.columns])
         for row in zip(*columns, strict=True) if columns else ():
             ws.append([_text_cell(ws, v) if isinstance(v, str) and v.startswith("=") else v
                        for v in row])
@@ -51,20 +47,16 @@ def xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
     return buffer.getvalue()
 
 
-def _text_cell(ws: Any, text: str) -> Any:
+def _text_cell(ws: Any, text: str, font: Any = None) -> Any:
     """A cell that holds ``text`` as a string even when it starts with ``=`` (openpyxl would
     otherwise write a formula)."""
     from openpyxl.cell import WriteOnlyCell
 
     cell = WriteOnlyCell(ws, value=text)
     cell.data_type = "s"
+    if font is not None:
+        cell.font = font
     return cell
-
-
-def _letter(j: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(j + 1)
 
 
 def _cell_values(series: pd.Series) -> list[Any]:

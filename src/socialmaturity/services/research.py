@@ -1,21 +1,12 @@
 """Use case: the research workbench, from a survey export (or the demo panel) to the report.
 
-:func:`run` composes the research layer in the order of the study:
-
-import (:func:`~socialmaturity.intake.importing.read_export`) → clean
-(:func:`~socialmaturity.research.cleaning.clean`) → weight (raking or post-stratification,
-:mod:`~socialmaturity.research.weighting`) → classify with the scoring engine
-(:func:`~socialmaturity.research.classify.classify`, :func:`~socialmaturity.research.classify.
-roll_up`) → indicators (:func:`~socialmaturity.research.indicators.instrument_indicators`) →
-compare focus with rest, overall and per sector (:func:`~socialmaturity.research.compare.
-compare`) → describe (shares, stage distribution by sector, dimension score quantiles) →
-reliability per dimension → findings (:func:`~socialmaturity.research.findings.findings`),
-
-and returns every table in one :class:`ResearchResult`, which
-:func:`~socialmaturity.research.report.write_report` renders to HTML, PDF and XLSX.
+:func:`run` composes the research layer in the order of the study: import → clean → weight
+→ classify with the scoring engine → indicators → compare focus with rest, overall and per
+sector → describe (shares, stage distribution by sector, dimension score quantiles) →
+reliability per dimension → findings, and returns every table in one :class:`ResearchResult`,
+which :func:`~socialmaturity.research.report.write_report` renders to HTML, PDF and XLSX.
 :func:`run_demo` runs it on the synthetic demo panel and checks the study's findings
-(``socialmaturity.benchmark.calibration.TARGETS``). Reading and writing files:
-:mod:`socialmaturity.services.research_files`.
+(``socialmaturity.benchmark.calibration.TARGETS``).
 """
 
 from __future__ import annotations
@@ -32,7 +23,7 @@ from ..core.settings import DEMO_SEED
 from ..errors import Message, Problem, SocialMaturityError
 from ..i18n.catalog import LANGUAGES, number, tr
 from ..instrument.model import Instrument
-from .research_files import WeightingSpec, _key
+from .research_files import WeightingSpec
 from .research_result import (
     ImportSummary,
     ResearchResult,
@@ -117,13 +108,11 @@ def prepare(frame: pd.DataFrame, inst: Instrument | None, *, columns: tuple[str,
     from ..research.classify import SCORE_COLUMNS, classify
     from ..research.indicators import describe_indicators, instrument_indicators
 
-    computed = set(SCORE_COLUMNS) | {f"{d.id}_score" for d in inst.dimensions} \
-        | {"stage_rule"}
-    questions = [q.id for q in inst.scored_questions]
-    has_answers = all(q in frame.columns for q in questions)
+    computed = set(SCORE_COLUMNS) | {f"{d.id}_score" for d in inst.dimensions}
     wanted = [c for c in columns if c and c not in frame.columns]
     if wanted:
-        if all(c in computed for c in wanted) and has_answers:
+        if all(c in computed for c in wanted) and all(q.id in frame.columns
+                                                      for q in inst.scored_questions):
             frame = classify(frame, inst)
         else:
             valid = ", ".join(repr(str(c)) for c in list(frame.columns)[:20])
@@ -146,8 +135,7 @@ def prepare(frame: pd.DataFrame, inst: Instrument | None, *, columns: tuple[str,
         frame = pd.concat([frame.drop(columns=[c for c in names if c in frame.columns]),
                            ind[names]], axis=1)
         return frame, names, infos
-    missing = [c for c in indicators if c not in frame.columns]
-    from_answers = [c for c in missing if c in known]
+    from_answers = [c for c in indicators if c not in frame.columns and c in known]
     if from_answers:
         qids = list(dict.fromkeys(known[c].question for c in from_answers))
         ind, _ = instrument_indicators(frame, inst, questions=qids)
@@ -174,7 +162,7 @@ def weigh(frame: pd.DataFrame, spec: WeightingSpec | None, weights: str | None
           ) -> tuple[pd.DataFrame, str | None, WeightingSummary | None]:
     """Add the weight column by ``spec`` (or check the given ``weights`` column)."""
     from ..research.checks import check_weights, require_columns
-    from ..research.weighting import design_effect, effective_n, poststratify, rake
+    from ..research.weighting import design_effect, effective_n, poststratify, rake, value_text
 
     if spec is None and weights is None:
         return frame, None, None
@@ -195,7 +183,7 @@ def weigh(frame: pd.DataFrame, spec: WeightingSpec | None, weights: str | None
         series = poststratify(frame, list(spec.cells), spec.targets)
         w = series.to_numpy()
         extra = {}
-        key = frame[list(spec.cells)].map(_key).agg("\x1f".join, axis=1)
+        key = frame[list(spec.cells)].map(value_text).agg("\x1f".join, axis=1)
         frame["_cell"] = key
         targets = {" × ".join(spec.cells): {"\x1f".join(k): v
                                             for k, v in spec.targets.items()}}
@@ -203,7 +191,7 @@ def weigh(frame: pd.DataFrame, spec: WeightingSpec | None, weights: str | None
     rows = []
     for margin, values in targets.items():
         column = frame["_cell"] if margin not in frame.columns else frame[margin]
-        text = column.map(_key)
+        text = column.map(value_text)
         total = sum(values.values())
         for value, target in values.items():
             hit = (text == value).to_numpy()
@@ -308,27 +296,24 @@ def _analyse(frame: pd.DataFrame, inst: Instrument, o: RunOptions, wcol: str | N
     if chosen.level == "organization" and not chosen.rolled:
         keep = [c for c in (by, by_group, "sector", "size", "region", "synthetic") if c]
         data = to_organizations(data, inst, names, weights=wcol, keep=keep)
-    cl, st = chosen.cluster, chosen.strata
+    # every estimate with the same weights, design and confidence level
+    how = {"weights": wcol, "alpha": alpha, "cluster": chosen.cluster, "strata": chosen.strata}
     focus = focus_value(data, by, o.focus)
     mature = by == "mature" and focus is True
     focus_label, rest_label = group_labels(by, focus, mature)
-    comparisons = compare(data, by, focus, names, weights=wcol, alpha=alpha, cluster=cl,
-                          strata=st)
+    comparisons = compare(data, by, focus, names, **how)
     if by_group is not None and by_group not in data.columns:
         by_group = None
-    by_sector = (compare(data, by, focus, names, weights=wcol, by_group=by_group, alpha=alpha,
-                         cluster=cl, strata=st)
-                 if by_group else None)
+    by_sector = compare(data, by, focus, names, by_group=by_group, **how) if by_group else None
     t = _clock(timings, "compare", t)
 
     in_by = data[by].notna()
     is_focus = (data[by] == focus) | (data[by].astype(str) == str(focus))
     data[FOCUS_GROUP] = np.where(in_by, np.where(is_focus, "focus", "rest"), None)
-    shares_all = shares(data, names, weights=wcol, alpha=alpha, cluster=cl, strata=st)
-    shares_groups = shares(data, names, weights=wcol, by=FOCUS_GROUP, alpha=alpha, cluster=cl,
-                           strata=st)
-    shares_groups = shares_groups.rename(columns={FOCUS_GROUP: "group"})
-    described = _describe(data, frame, inst, wcol, chosen, alpha)
+    shares_all = shares(data, names, **how)
+    shares_groups = shares(data, names, by=FOCUS_GROUP, **how).rename(
+        columns={FOCUS_GROUP: "group"})
+    described = _describe(data, frame, inst, how)
     t = _clock(timings, "describe", t)
 
     defined = rule_defined(inst, infos, by)
@@ -350,19 +335,17 @@ def _analyse(frame: pd.DataFrame, inst: Instrument, o: RunOptions, wcol: str | N
         study=study_findings(comparisons, shares_all, shares_groups, defined) if mature else [])
 
 
-def _describe(data: pd.DataFrame, frame: pd.DataFrame, inst: Instrument, wcol: str | None,
-              chosen: Any, alpha: float) -> dict[str, pd.DataFrame]:
+def _describe(data: pd.DataFrame, frame: pd.DataFrame, inst: Instrument, how: dict[str, Any]
+              ) -> dict[str, pd.DataFrame]:
     """The stage distribution by sector, the score quantiles and the reliability."""
     from ..research.describe import quantiles
     from ..research.reliability import reliability_by_dimension
 
-    cl, st = chosen.cluster, chosen.strata
     score_columns = [f"{d.id}_score" for d in inst.dimensions] + ["overall_score"]
-    score_quantiles = pd.concat([quantiles(data, c, weights=wcol, probs=PROBS, cluster=cl,
-                                           strata=st, alpha=alpha)
+    score_quantiles = pd.concat([quantiles(data, c, probs=PROBS, **how)
                                  .assign(dimension=c.removesuffix("_score"))
                                  for c in score_columns], ignore_index=True)
-    return {"stage_by_sector": _stage_by_sector(data, inst, wcol),
+    return {"stage_by_sector": _stage_by_sector(data, inst, how["weights"]),
             "score_quantiles": score_quantiles[["dimension", "prob", "quantile", "ci_low",
                                                 "ci_high", "n"]],
             "reliability": reliability_by_dimension(frame, inst)}
@@ -453,7 +436,5 @@ def run_demo(seed: int = DEMO_SEED, respondents: int | None = None, *,
     return result
 
 
-
 __all__ = ["ResearchResult", "ImportSummary", "WeightingSummary", "RunOptions", "run",
-           "run_demo",
-           "focus_value", "prepare", "group_labels"]
+           "run_demo", "focus_value", "prepare", "group_labels"]

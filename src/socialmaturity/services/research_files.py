@@ -1,12 +1,7 @@
-"""Files of the research workbench: tables read and written, weighting targets, cleaning rules.
-
-:func:`read_data` reads a table (CSV, XLSX, SPSS or Parquet); :func:`write_table` and
-:func:`table_bytes` write one as CSV, JSON, XLSX or Parquet, whole or not at all (both from
-:mod:`socialmaturity.intake.tables`, the one reader and writer);
-:func:`load_margins` reads a weighting targets file into a :class:`WeightingSpec`,
-:func:`parse_trim` a ``--trim`` bound, and :func:`load_rules` a cleaning rules file. They are
-what the ``socialmaturity research …`` commands and :mod:`socialmaturity.services.research`
-use.
+"""Files of the research workbench: tables read and written (through
+:mod:`socialmaturity.intake.tables`, the one reader and writer, whole or not at all), weighting
+targets and cleaning rules, for the ``socialmaturity research …`` commands and
+:mod:`socialmaturity.services.research`.
 """
 
 from __future__ import annotations
@@ -21,12 +16,10 @@ import pandas as pd
 from ..errors import InputFileError, Message, Problem, SocialMaturityError
 from ..intake.tables import read_table
 from ..intake.writing import table_bytes, write_table
+from ..research.weighting import value_text
 
 if TYPE_CHECKING:
     from ..instrument.positions import Positions
-
-# --- reading and writing tables: one reader and one writer, in socialmaturity.intake.tables
-
 
 def read_data(path: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
     """A table for the research commands: CSV (UTF-8), XLSX (first sheet), SPSS ``.sav`` or
@@ -132,7 +125,7 @@ def _rake_margins(margins: Any, pos: Positions) -> dict[str, dict[str, float]]:
                                         "valid: a share or count ≥ 0", column=column,
                                         value=value, target=target))
             else:
-                out[str(column)][_key(value)] = float(target)
+                out[str(column)][value_text(value)] = float(target)
     if problems:
         raise InputFileError(problems)
     return out
@@ -160,7 +153,7 @@ def _cell_targets(data: dict, pos: Positions) -> tuple[list[str], dict[tuple[str
             problems.append(Problem(where, "target {target!r} is not a share or count ≥ 0",
                                     target=row["target"]))
         else:
-            table[tuple(_key(row[c]) for c in cells)] = float(row["target"])
+            table[tuple(value_text(row[c]) for c in cells)] = float(row["target"])
     if problems:
         raise InputFileError(problems)
     return cells, table
@@ -169,12 +162,6 @@ def _cell_targets(data: dict, pos: Positions) -> tuple[list[str], dict[tuple[str
 def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) \
         and math.isfinite(value) and value >= 0
-
-
-def _key(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _trim_value(value: Any, where: str, problems: list[Problem]) -> tuple[float, float] | None:

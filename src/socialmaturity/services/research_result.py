@@ -19,55 +19,39 @@ __all__ = ["RunOptions", "ResearchResult", "ImportSummary", "WeightingSummary"]
 
 @dataclass(frozen=True, kw_only=True)
 class RunOptions:
-    """How :func:`~socialmaturity.services.research.run` reads and analyses the data.
+    """How :func:`~socialmaturity.services.research.run` reads and analyses the data."""
 
-    Attributes
-    ----------
-    mapping, layout
-        With an export: its mapping (object or YAML path) and layout
-        (:func:`~socialmaturity.intake.importing.read_export`).
-    rules, clean_data
-        Cleaning rules (:class:`~socialmaturity.research.cleaning.CleaningRules`, default
-        rules when None); ``clean_data=False`` skips cleaning.
-    margins, weights
-        Weighting targets (:func:`~socialmaturity.services.research_files.load_margins`), or
-        an existing weight column; neither: unweighted.
-    by, focus
-        The comparison: rows with ``by == focus`` against the rest (default: mature against
-        less mature, after classification).
-    by_group
-        Also compare within each value of this column (default ``sector``; None: not).
-    lang, alpha
-        The report's language; the false discovery rate for the findings.
-    design
-        ``auto`` (default), ``simple``, ``clustered``, ``stratified`` or ``organization``
-        (:mod:`~socialmaturity.services.research_design`): auto clusters on
-        ``organization_id`` when organizations have several respondents.
-    respondents
-        With a table of organizations (rolled up before): the respondents it was rolled up
-        from, for the intra-class correlations.
-    source_label, synthetic
-        What the report calls the data (default: the file name); whether it is generated
-        (default: when every row says so in a ``synthetic`` column).
-    progress
-        Called with the number of rows read, as an export is imported.
-    """
-
+    #: With an export: its mapping (object or YAML path) and layout
+    #: (:func:`~socialmaturity.intake.importing.read_export`).
     mapping: Any = None
     layout: str | None = None
+    #: Cleaning rules (:class:`~socialmaturity.research.cleaning.CleaningRules`, default rules
+    #: when None); ``clean_data=False`` skips cleaning.
     rules: Any = None
     clean_data: bool = True
+    #: Weighting targets (:func:`~socialmaturity.services.research_files.load_margins`), or an
+    #: existing weight column; neither: unweighted.
     margins: WeightingSpec | None = None
     weights: str | None = None
+    #: The comparison: rows with ``by == focus`` against the rest (default: mature against less
+    #: mature, after classification); also within each value of ``by_group`` (None: not).
     by: str = "mature"
     focus: object = True
     by_group: str | None = "sector"
+    #: The report's language; the false discovery rate for the findings.
     lang: str = "en"
     alpha: float = 0.05
+    #: ``auto``, ``simple``, ``clustered``, ``stratified`` or ``organization``
+    #: (:mod:`~socialmaturity.services.research_design`).
     design: str = "auto"
+    #: With a table of organizations (rolled up before): the respondents it was rolled up
+    #: from, for the intra-class correlations.
     respondents: pd.DataFrame | None = None
+    #: What the report calls the data (default: the file name); whether it is generated
+    #: (default: when every row says so in a ``synthetic`` column).
     source_label: str | None = None
     synthetic: bool | None = None
+    #: Called with the number of rows read, as an export is imported.
     progress: Callable[[int], None] | None = None
 
 
@@ -170,7 +154,12 @@ class ResearchResult:
     #: The study's headline findings with verdicts (``research.study.study_findings``).
     study: list = field(default_factory=list)
 
-    def findings_frame(self, lang: str | None = None) -> pd.DataFrame:
-        from ..research.findings import findings_frame
+    def label(self, indicator: str, lang: str) -> str:
+        """How tables and charts name an indicator: its label, else its column name."""
+        info = next((i for i in self.infos if i.name == indicator), None)
+        return info.label(lang) if info else indicator
 
-        return findings_frame(self.findings, lang or self.lang)
+    @property
+    def ranked_comparisons(self) -> int:
+        """The comparisons that may be findings: those no stage rule defines."""
+        return sum(i not in self.rule_defined for i in self.comparisons["indicator"])

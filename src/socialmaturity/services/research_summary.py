@@ -2,77 +2,18 @@
 then the findings grouped by dimension, the design and its effects, in the report's language.
 
 It points at nothing outside the repository and carries the synthetic-data caveat when the
-data is synthetic. The same grouping feeds the report (:func:`findings_by_section`).
+data is synthetic.
 """
 
 from __future__ import annotations
 
 from ..i18n.catalog import number, tr
+from ..research.report_design import design_text, findings_by_section, section_label
 
-__all__ = ["terminal_lines", "findings_by_section", "section_label", "design_text",
-           "design_name"]
+__all__ = ["terminal_lines"]
 
 #: Findings printed per dimension without --all.
 PER_SECTION = 3
-
-
-def section_label(inst, section: str | None, lang: str) -> str:
-    """A dimension's name, "Outcomes", or "Other"."""
-    if section == "outcomes":
-        return tr(lang, "Outcomes")
-    d = inst.index.dimensions.get(section) if section else None
-    return inst.text(d.name, lang) if d else tr(lang, "Other")
-
-
-def findings_by_section(result) -> list[tuple[str | None, list]]:
-    """The findings grouped by the indicator's dimension (in the instrument's order, outcomes
-    last), ranked within each group as overall."""
-    order = [d.id for d in result.instrument.dimensions] + ["outcomes", None]
-    groups: dict[str | None, list] = {}
-    for f in result.findings:
-        groups.setdefault(f.section if f.section in order else None, []).append(f)
-    return [(s, groups[s]) for s in order if s in groups]
-
-
-def design_name(lang: str, key: str) -> str:
-    """The name of a design (``simple``, ``clustered``, …) in ``lang``."""
-    return {"simple": tr(lang, "simple"), "clustered": tr(lang, "clustered"),
-            "stratified": tr(lang, "stratified"),
-            "organization": tr(lang, "organization")}.get(key, key)
-
-
-def design_text(result, lang: str) -> str:
-    """One sentence: the design used and why."""
-    d = result.design
-    if d is None:
-        return ""
-    facts = {"orgs": number(lang, d.organizations or 0, 0),
-             "n": number(lang, d.respondents, 0), "largest": number(lang, d.largest or 0, 0)}
-    if d.key == "clustered":
-        text = tr(lang, "Design: respondents clustered in organizations ({orgs} organizations, "
-                        "{n} respondents, up to {largest} per organization); standard errors, "
-                        "intervals and tests count organizations as the sampling units.",
-                  **facts)
-    elif d.key == "stratified":
-        text = tr(lang, "Design: respondents clustered in organizations ({orgs} organizations, "
-                        "{n} respondents) within sectors as strata.", **facts)
-    elif d.key == "organization":
-        text = tr(lang, "Design: organization level, one row per organization ({orgs} "
-                        "organizations from {n} respondents).", **facts)
-        if d.automatic:
-            return text + " " + tr(lang, "Chosen automatically: the data has one row per "
-                                         "organization, rolled up from its respondents' "
-                                         "answers (--design changes it).")
-    else:
-        text = tr(lang, "Design: every respondent an independent draw ({n} respondents).",
-                  **facts)
-    if d.automatic:
-        text += " " + (tr(lang, "Chosen automatically because organizations have several "
-                                "respondents (--design changes it).")
-                       if d.key != "simple" else
-                       tr(lang, "Chosen automatically: no organization has several "
-                                "respondents (--design changes it)."))
-    return text
 
 
 def terminal_lines(result, lang: str, show_all: bool = False) -> list[str]:
@@ -89,8 +30,7 @@ def terminal_lines(result, lang: str, show_all: bool = False) -> list[str]:
         out.append(tr(lang, "The study's findings:"))
         out += [f"  - {s.sentences.get(lang, '')}" for s in result.study]
         out.append("")
-    ranked = len(result.comparisons) - sum(
-        1 for i in result.comparisons["indicator"] if i in result.rule_defined)
+    ranked = result.ranked_comparisons
     out.append(tr(lang, "Findings: {k} of {m} comparisons significant after "
                         "Benjamini–Hochberg adjustment (n = {n}); {d} that the stage rules "
                         "define are shown by definition, not ranked.",
