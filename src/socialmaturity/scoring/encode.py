@@ -18,11 +18,9 @@ exclusive option ("none of these") only alone. A number is a JSON/YAML number or
 ``value`` (the option's index for a single choice, a bit mask of the chosen options for a
 multi-select, the number for a numeric question; 0 otherwise).
 
-**Columns, fast.** ``encode_column(inst, question, values) -> (Column, [CellProblem])`` takes a
-column (numpy/pandas/pyarrow array of ``str | None``, or a pandas Categorical), checks each
-*distinct* value once (:func:`distinct`) and maps the codes back to the rows; each
-``CellProblem`` has the 0-based ``rows`` holding one bad value and its ``bad``
-(:class:`Invalid`). ``encode_frame`` does that for every question column of a table.
+**Columns, fast.** :func:`encode_column` checks each *distinct* value of a column once
+(:func:`distinct`) and maps the codes back to the rows; :func:`encode_frame` does that for
+every question column of a table.
 """
 
 from __future__ import annotations
@@ -307,12 +305,8 @@ def check(inst: Instrument, q: Question, raw: Any) -> tuple[int, Any] | Invalid:
 
 def _positions(inst: Instrument, q: Question) -> dict[str, int]:
     """Option key → its index (its bit in a multi-select's mask), kept on the index."""
-    try:
-        return inst.index.__dict__["_key_positions"][q.id]
-    except KeyError:
-        found = inst.index.__dict__.setdefault("_key_positions", {})[q.id] = {
-            k: i for i, k in enumerate(inst.index.option_keys(q.id))}
-        return found
+    return inst.index.kept("_key_positions", q.id, lambda: {
+        k: i for i, k in enumerate(inst.index.option_keys(q.id))})
 
 
 def _check_multi(inst: Instrument, q: Question, raw: Any, position: dict[str, int]

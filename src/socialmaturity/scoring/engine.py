@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -38,50 +39,20 @@ EPSILON = 1e-9
 _NONE_LEVEL = 127  # "no dimension stage" while looking for the weakest link
 
 
-class _Many:
-    """numpy columns."""
-
-    first_level = np.int8(1)  # stage levels as int8: nine of them per million rows
-    minimum = staticmethod(np.minimum)
-    maximum = staticmethod(np.maximum)
-    floor = staticmethod(np.floor)
-
-    @staticmethod
-    def take(table: tuple, index):
-        return np.asarray(table)[np.clip(index, 0, len(table) - 1)]
-
-    @staticmethod
-    def isin(value, items: tuple):
-        return np.isin(value, items)
-
-
-class _One:
-    """The plain numbers of one respondent."""
-
-    first_level = 1
-    minimum = staticmethod(min)
-    maximum = staticmethod(max)
-    floor = staticmethod(math.floor)
-
-    @staticmethod
-    def take(table: tuple, index):
-        return table[index]
-
-    @staticmethod
-    def isin(value, items: tuple):
-        return value in items
-
-
-MANY, ONE = _Many(), _One()
+#: numpy columns (stage levels as int8: nine of them per million rows) ...
+MANY = SimpleNamespace(
+    first_level=np.int8(1), minimum=np.minimum, maximum=np.maximum, floor=np.floor,
+    take=lambda table, index: np.asarray(table)[np.clip(index, 0, len(table) - 1)],
+    isin=np.isin)
+#: ... and the plain numbers of one respondent
+ONE = SimpleNamespace(first_level=1, minimum=min, maximum=max, floor=math.floor,
+                      take=lambda table, index: table[index],
+                      isin=lambda value, items: value in items)
 
 
 def round_score(x, ops: Any = ONE):
     """Round half up to one decimal."""
     return ops.floor(x * 10 + 0.5 + EPSILON) / 10
-
-
-def multi_cap(inst: Instrument, q: Question) -> float:
-    return q.max_points or sum(max(o.points or 0.0, 0.0) for o in inst.index.options[q.id])
 
 
 @dataclass(frozen=True)
@@ -100,22 +71,14 @@ class ItemRule:
 
 def item_rules(inst: Instrument, d) -> tuple[ItemRule, ...]:
     """The item rules of dimension ``d``'s questions, in question order (kept on the index)."""
-    try:
-        return inst.index.__dict__["_item_rules"][d.id]
-    except KeyError:
-        cache = inst.index.__dict__.setdefault("_item_rules", {})
-        found = cache[d.id] = tuple(item_rule(inst, q) for q in d.questions)
-        return found
+    return inst.index.kept("_item_rules", d.id,
+                           lambda: tuple(item_rule(inst, q) for q in d.questions))
 
 
 def rule_of(inst: Instrument, qid: str) -> ItemRule:
     """The item rule of one scored question."""
-    try:
-        return inst.index.__dict__["_item_rule"][qid]
-    except KeyError:
-        inst.index.__dict__["_item_rule"] = {
-            r.id: r for d in inst.dimensions for r in item_rules(inst, d)}
-        return inst.index.__dict__["_item_rule"][qid]
+    return inst.index.kept("_item_rule", None, lambda: {
+        r.id: r for d in inst.dimensions for r in item_rules(inst, d)})[qid]
 
 
 def item_rule(inst: Instrument, q: Question) -> ItemRule:
@@ -125,8 +88,9 @@ def item_rule(inst: Instrument, q: Question) -> ItemRule:
         lo, hi = min(points), max(points)
         return ItemRule(q.id, q.weight, "single", tuple((p - lo) / (hi - lo) for p in points))
     if q.type == "multi":
+        cap = q.max_points or sum(max(p, 0.0) for p in points)
         return ItemRule(q.id, q.weight, "multi", bits=tuple(
-            (i, p) for i, p in enumerate(points) if p), cap=multi_cap(inst, q))
+            (i, p) for i, p in enumerate(points) if p), cap=cap)
     a, b = q.score_range  # type: ignore[misc]
     return ItemRule(q.id, q.weight, "numeric", low=a, span=b - a)
 
@@ -199,19 +163,21 @@ class StageRules:
 
 
 def stage_rules(inst: Instrument) -> StageRules:
-    found = inst.index.__dict__.get("_stage_rules")
-    if found is None:
-        levels = {s.key: s.level for s in inst.stages}
-        wl = inst.rules.weakest_link
-        found = inst.index.__dict__["_stage_rules"] = StageRules(
-            tuple(s.min_score - EPSILON for s in inst.stages[1:]),
-            tuple((g.id, gate_dimension(inst, g), levels[g.stage] - 1) for g in inst.rules.gates),
-            None if wl is None else wl.max_above, tuple(d.id for d in inst.dimensions),
-            frozenset(x for g in inst.rules.gates
-                      for x in (g.condition.question, g.condition.dimension) if x),
-            tuple((d.id, d.weight) for d in inst.dimensions),
-            tuple(g.id for g in inst.rules.gates))
-    return found
+    return inst.index.kept("_stage_rules", None, lambda: _stage_rules(inst))
+
+
+def _stage_rules(inst: Instrument) -> StageRules:
+    levels = {s.key: s.level for s in inst.stages}
+    wl = inst.rules.weakest_link
+    gates = inst.rules.gates
+    # a gate on a question also caps the stage of the dimension that holds the question
+    return StageRules(
+        tuple(s.min_score - EPSILON for s in inst.stages[1:]),
+        tuple((g.id, inst.index.dimension_of.get(g.condition.question or ""),
+               levels[g.stage] - 1) for g in gates),
+        None if wl is None else wl.max_above, tuple(d.id for d in inst.dimensions),
+        frozenset(x for g in gates for x in (g.condition.question, g.condition.dimension) if x),
+        tuple((d.id, d.weight) for d in inst.dimensions), tuple(g.id for g in gates))
 
 
 def level_of(ops: Any, rules: StageRules, score, has=True):
@@ -243,13 +209,6 @@ def gate_met(ops: Any, inst: Instrument, gate, cols: dict[str, tuple],
     return answered & (count >= (c.min_selected or 0))
 
 
-def gate_dimension(inst: Instrument, gate) -> str | None:
-    """The dimension whose stage a gate also caps: the one holding its question."""
-    if gate.condition.question is None:
-        return None
-    return inst.index.dimension_of.get(gate.condition.question)
-
-
 def decide(ops: Any, rules: StageRules, threshold, gates: dict[str, Any],
            dim_levels: dict[str, Any]):
     """Threshold, gates and weakest link → (stage level, deciding rule code, the dimension
@@ -277,17 +236,6 @@ def decide(ops: Any, rules: StageRules, threshold, gates: dict[str, Any],
     return level, decided, capped
 
 
-def decide_one(inst: Instrument, rules: StageRules, threshold: int, gates: dict[str, Any],
-               dim_levels: dict[str, Any]) -> tuple:
-    """:func:`decide` for one respondent, remembered per combination of its inputs (it reads
-    nothing else; a what-if meets the same few combinations again and again). The capped
-    stages returned are shared: read them, do not change them."""
-    key = (threshold, *map(gates.__getitem__, rules.gate_ids),
-           *map(dim_levels.__getitem__, rules.dimensions))
-    return inst.index.kept("_decide_one", key,
-                           lambda: decide(ONE, rules, threshold, gates, dim_levels), 20_000)
-
-
 def finish(ops: Any, inst: Instrument, cols: dict[str, tuple], dims: dict[str, tuple],
            known: tuple | None = None) -> dict:
     """(Unrounded dimension score, has one) per dimension → rounded scores, stages, gates
@@ -310,8 +258,12 @@ def finish(ops: Any, inst: Instrument, cols: dict[str, tuple], dims: dict[str, t
         x = round_score(r, ops)
         rounded = {**rounded, changed: (x, has)}
         levels = {**levels, changed: level_of(ops, rules, x, has)}
-    if ops is ONE:
-        level, decided, capped = decide_one(inst, rules, threshold, gates, levels)
+    if ops is ONE:  # remembered per combination of decide's inputs (a what-if meets the same
+        # few again and again); the capped stages are shared: read them, do not change them
+        key = (threshold, *map(gates.__getitem__, rules.gate_ids),
+               *map(levels.__getitem__, rules.dimensions))
+        level, decided, capped = inst.index.kept(
+            "_decide_one", key, lambda: decide(ONE, rules, threshold, gates, levels), 20_000)
     else:
         level, decided, capped = decide(ops, rules, threshold, gates, levels)
     return {"overall": overall, "threshold": threshold, "level": level, "decided": decided,
@@ -359,12 +311,9 @@ class Scores:
 
 def decision(inst: Instrument, code: int) -> Decision:
     """The deciding rule code of :func:`decide` as a :class:`Decision`."""
-    found = inst.index.__dict__.get("_decisions")
-    if found is None:
-        found = inst.index.__dict__["_decisions"] = (
-            [Decision("threshold")] + [Decision("gate", g.id) for g in inst.rules.gates]
-            + [Decision("weakest-link", d.id) for d in inst.dimensions])
-    return found[code]
+    return inst.index.kept("_decisions", None, lambda: (
+        [Decision("threshold")] + [Decision("gate", g.id) for g in inst.rules.gates]
+        + [Decision("weakest-link", d.id) for d in inst.dimensions]))[code]
 
 
 def shown(f: dict, ids: tuple) -> tuple[tuple, tuple]:
@@ -385,8 +334,16 @@ def shown_item(s, counted):
     return s if counted else None
 
 
-def _scores(inst: Instrument, cols: dict[str, tuple], items: dict[str, tuple],
-            dims: dict[str, tuple], answered: dict[str, int]) -> Scores:
+def score_responses(inst: Instrument, responses: Responses) -> Scores:
+    """Score one respondent's validated answers (:class:`~.answers.Responses`)."""
+    answers = responses.answers
+    cols = {q.id: encode_answer(inst, q, answers.get(q.id)) for q in inst.scored_questions}
+    items: dict[str, tuple] = {}
+    dims: dict[str, tuple] = {}
+    answered: dict[str, int] = {}
+    for d in inst.dimensions:
+        its, dims[d.id], answered[d.id] = dimension(ONE, inst, d, cols)
+        items.update(its)
     f = finish(ONE, inst, cols, dims)
     scores, levels = shown(f, stage_rules(inst).dimensions)
     out = [DimensionScore(d.id, x, lv, answered[d.id], len(d.questions))
@@ -394,24 +351,6 @@ def _scores(inst: Instrument, cols: dict[str, tuple], items: dict[str, tuple],
     public = {q: shown_item(s, counted) for q, (s, counted) in items.items()}
     return Scores(f["overall"], f["level"], f["threshold"], decision(inst, f["decided"]), out,
                   f["gates"], public, cols, (items, dims, f["rounded"], f["levels"]))
-
-
-def score_encoded_one(inst: Instrument, cols: dict[str, tuple]) -> Scores:
-    """Score one respondent's encoded answers (question id → (status, value))."""
-    items: dict[str, tuple] = {}
-    dims: dict[str, tuple] = {}
-    answered: dict[str, int] = {}
-    for d in inst.dimensions:
-        its, dims[d.id], answered[d.id] = dimension(ONE, inst, d, cols)
-        items.update(its)
-    return _scores(inst, cols, items, dims, answered)
-
-
-def score_responses(inst: Instrument, responses: Responses) -> Scores:
-    """Score one respondent's validated answers (:class:`~.answers.Responses`)."""
-    answers = responses.answers
-    return score_encoded_one(inst, {q.id: encode_answer(inst, q, answers.get(q.id))
-                                    for q in inst.scored_questions})
 
 
 def item_score(inst: Instrument, q: Question, value: Value | None) -> float | None:
