@@ -1,25 +1,17 @@
-"""One reader for every table the program takes in (the writer is
-:mod:`socialmaturity.intake.writing`).
+"""One reader for every table the program takes in (the writer is :mod:`.writing`):
+:func:`read_table` a table with a header row, CSV (UTF-8), XLSX (first sheet), SPSS ``.sav`` or
+Parquet by the file's suffix; :func:`read_batches` the same in chunks of rows, parsed ahead in a
+thread (``score --batch``; a CSV in pieces, :mod:`.pieces`). A survey export's CSV, with one to
+three header rows, is read by :func:`.grid.read_grid` with the same parser.
 
-:func:`read_table` reads a table with a header row: CSV (UTF-8), XLSX (first sheet), SPSS
-``.sav`` or Parquet, chosen by the file's suffix. (A survey export's CSV, with one to three
-header rows, is read by :func:`socialmaturity.intake.grid.read_grid` with the same parser.)
+CSV is parsed by Apache Arrow's multi-threaded reader into dictionary-encoded text: each
+distinct cell is one string however many rows hold it, and every later step works once per
+distinct value. Measured on the 1,000,000-row batch CSV of ``benchmarks/bench_intake.py`` (607
+MB, 53 columns, 2 cores): pyarrow 1.1 s, pandas' C engine 3.6 s (``dtype="category"``).
 
-CSV is parsed by Apache Arrow's multi-threaded reader (``pyarrow.csv``), every column into
-dictionary-encoded text: each distinct cell is one string however many rows hold it, and every
-later step (validation, number parsing) works once per distinct value. Measured on the
-1,000,000-row batch CSV of ``benchmarks/bench_intake.py`` (607 MB, 53 columns, 2 cores):
-pyarrow 1.1 s, pandas' C engine 3.6 s (``dtype="category"``).
-
-Limits are checked before a file is parsed: an XLSX must unpack to at most the setting
-``xlsx-max-unpacked-mb`` and hold at most ``xlsx-max-cells`` cells
-(:func:`~socialmaturity.research.workbook.check_workbook`). A header with a column name twice is
-refused (one pass over the names, naming both positions). Errors name the file, and the line,
-row and column where they can.
-
-:func:`read_batches` reads a batch table in chunks of rows as Arrow tables, parsed ahead in a
-thread while the caller works on the previous chunk (``score --batch``; a CSV in pieces,
-:mod:`.pieces`).
+An XLSX's limits (settings ``xlsx-max-unpacked-mb``, ``xlsx-max-cells``) are checked before it
+is parsed; a header with a name twice is refused. Errors name the file, and the line, row and
+column where they can.
 """
 
 from __future__ import annotations
@@ -45,6 +37,7 @@ PARQUET_SUFFIXES = (".parquet", ".pq")
 BLOCK_BYTES = 1 << 22
 #: Rows in a chunk of :func:`read_batches`.
 BATCH_ROWS = 100_000
+EXPECTED = Message("a header row and one row per respondent")
 
 #: Makes the error of a reader: ``fail(where, msgid, **fields)`` (a Problem's message).
 Fail = Callable[..., SocialMaturityError]
@@ -61,15 +54,15 @@ def _arrow():
     return pa, pacsv
 
 
-def check_names(names: Iterable[str], where: str, fail: Fail = _input_error) -> None:
+def check_names(names: Iterable[str], where: str) -> None:
     """Refuse a header that holds a name twice, naming both positions (one pass)."""
     seen: dict[str, int] = {}
     for position, name in enumerate(names, start=1):
         first = seen.setdefault(name, position)
         if first != position:
-            raise fail(where, "column {column} appears twice in the header (columns {first} "
-                              "and {second}): every column needs its own name",
-                       column=shown(name), first=f"{first:,}", second=f"{position:,}")
+            raise _input_error(where, "column {column} appears twice in the header (columns "
+                                      "{first} and {second}): every column needs its own name",
+                               column=shown(name), first=f"{first:,}", second=f"{position:,}")
 
 
 def _file(path: str | Path, fail: Fail) -> Path:
@@ -83,8 +76,7 @@ def _file(path: str | Path, fail: Fail) -> Path:
 
 
 def read_table(path: str | Path, *, text: bool = False, columns: Iterable[str] | None = None,
-               fail: Fail = _input_error,
-               expected: str = Message("a header row and one row per respondent")) -> pd.DataFrame:
+               expected: str = EXPECTED) -> pd.DataFrame:
     """A table with a header row. Empty cells are missing (NaN); column names are trimmed.
 
     With ``text`` every column is categorical text (the batch layout: option keys and numbers
@@ -96,20 +88,23 @@ def read_table(path: str | Path, *, text: bool = False, columns: Iterable[str] |
     CSV's or Parquet file's other columns are not parsed); else every column, for the caller
     to compute the missing one or name what the table has. The whole header is checked.
     """
-    path = _file(path, fail)
+    path = _file(path, _input_error)
     suffix = path.suffix.lower()
-    name = str(path)
     wanted = None if columns is None else set(columns)
     if suffix in XLSX_SUFFIXES:
-        frame = _xlsx_table(path, name, fail, expected)
+        grid = read_xlsx_grid(path, str(path), _input_error, expected)
+        frame = grid.iloc[1:].reset_index(drop=True)
+        frame.columns = [cell_text(c) for c in grid.iloc[0].astype(object)]
     elif suffix in SAV_SUFFIXES:
-        frame = _categorical(read_sav(path, name, fail)[0])
+        frame = _categorical(read_sav(path, str(path), _input_error)[0])
     elif suffix in PARQUET_SUFFIXES:
-        frame = _parquet_table(path, name, fail, text, wanted)
+        frame = _parquet(path, lambda pq, schema, strings: _parquet_table(
+            pq, path, schema, strings if text else None, wanted))
+        frame = _categorical(frame) if text else frame.to_pandas()
     else:
-        frame = _csv_table(path, name, fail, expected, text, wanted)
+        frame = _csv_table(path, expected, text, wanted)
     frame.columns = [str(c).strip() for c in frame.columns]
-    check_names(frame.columns, f"{name}:1", fail)
+    check_names(frame.columns, f"{path}:1")
     keep = _only(frame.columns, wanted)
     if keep is not None and len(keep) < frame.shape[1]:  # XLSX, SPSS: read whole
         frame = frame[keep]
@@ -128,20 +123,19 @@ def _only(names: Iterable[str], wanted: set[str] | None) -> list[str] | None:
     return keep if len(keep) == len(wanted) else None
 
 
-def _csv_table(path: Path, name: str, fail: Fail, expected: str, text: bool,
-               wanted: set[str] | None = None) -> pd.DataFrame:
+def _csv_table(path: Path, expected: str, text: bool, wanted: set[str] | None) -> pd.DataFrame:
     """A CSV as categorical text (``text``), else with the types Arrow infers over the whole
     column: int64 (float64 with an empty cell), float64, bool, else text; dates and times are
     kept as the text they were. Only the ``wanted`` columns when it has them all."""
     pa, _ = _arrow()
-    header = _csv_header(path, name, fail, expected)
+    header = _csv_header(path, expected)
     only = _only(header, wanted)
     if text:
-        return _categorical(_arrow_csv(path, name, fail, dict.fromkeys(header, TEXT()), only))
-    table = _arrow_csv(path, name, fail, {}, only)
+        return _categorical(_arrow_csv(path, dict.fromkeys(header, TEXT()), only))
+    table = _arrow_csv(path, {}, only)
     when = [f.name for f in table.schema if pa.types.is_temporal(f.type)]
     if when:  # read as text again: a date stays the text it was, as in every other format
-        again = _arrow_csv(path, name, fail, dict.fromkeys(when, pa.string()), when)
+        again = _arrow_csv(path, dict.fromkeys(when, pa.string()), when)
         for column in when:
             table = table.set_column(table.schema.get_field_index(column), column,
                                      again.column(column))
@@ -154,8 +148,7 @@ def TEXT() -> Any:  # noqa: N802 - a type, as Arrow spells them
     return pa.dictionary(pa.int32(), pa.string())
 
 
-def _arrow_csv(path: Path, name: str, fail: Fail, types: dict[str, Any],
-               only: list[str] | None = None) -> Any:
+def _arrow_csv(path: Path, types: dict[str, Any], only: list[str] | None) -> Any:
     """The CSV parsed by Arrow (multi-threaded): ``types`` by column, the rest inferred over the
     whole column; empty cells null; dates and times not inferred."""
     pa, pacsv = _arrow()
@@ -169,11 +162,12 @@ def _arrow_csv(path: Path, name: str, fail: Fail, types: dict[str, Any],
                 true_values=["true", "True", "TRUE"], false_values=["false", "False", "FALSE"],
                 timestamp_parsers=[]))
     except (pa.ArrowInvalid, OSError) as exc:
-        raise _csv_problem(path, name, str(exc), fail) from None
+        raise _csv_problem(path, str(path), str(exc), _input_error) from None
 
 
-def _csv_header(path: Path, name: str, fail: Fail, expected: str) -> list[str]:
+def _csv_header(path: Path, expected: str) -> list[str]:
     """The header row of a CSV (names as written), checked for a name twice."""
+    name, fail = str(path), _input_error
     with path.open("rb") as f:
         head = f.read(1 << 20)
     if not head.replace(b"\xef\xbb\xbf", b"").strip():
@@ -188,7 +182,7 @@ def _csv_header(path: Path, name: str, fail: Fail, expected: str) -> list[str]:
                                                        "UTF-8") from None
     except (StopIteration, csv.Error) as exc:
         raise fail(name, "not a valid CSV file: {error}", error=exc) from None
-    check_names([h.strip() for h in header], f"{name}:1", fail)
+    check_names([h.strip() for h in header], f"{name}:1")
     return header
 
 
@@ -206,37 +200,29 @@ class Batches:
         return self.chunks
 
 
-def read_batches(path: str | Path, *, fail: Fail = _input_error,
-                 expected: str = Message("a header row and one row per respondent")) -> Batches:
+def read_batches(path: str | Path, *, expected: str = EXPECTED) -> Batches:
     """A table in chunks of at most ``BATCH_ROWS`` rows, each an Arrow table of
     dictionary-encoded text (empty cells null; a cell of another type as :func:`cell_text`).
     The file is parsed in a thread (a CSV in pieces by Arrow's multi-threaded reader,
     :mod:`.pieces`; a Parquet file batch by batch) while the caller works on the chunk
     before."""
-    path = _file(path, fail)
-    name, suffix = str(path), path.suffix.lower()
+    path = _file(path, _input_error)
+    suffix = path.suffix.lower()
     if suffix in (*XLSX_SUFFIXES, *SAV_SUFFIXES):
         import pyarrow as pa
 
-        frame = read_table(path, text=True, fail=fail, expected=expected)
+        frame = read_table(path, text=True, expected=expected)
         table = pa.Table.from_pandas(frame, preserve_index=False)
         return Batches(list(frame.columns), iter([_text_table(table, list(frame.columns))]),
                        len(frame))
     if suffix in PARQUET_SUFFIXES:
-        import pyarrow.parquet as pq
-
-        try:
-            schema = pq.read_schema(path)
-            strings = [f.name for f in schema if str(f.type) in ("string", "large_string")]
-            file = pq.ParquetFile(path, read_dictionary=strings)
-        except Exception as exc:  # ArrowInvalid, OSError: not Parquet or damaged
-            raise fail(name, "not a readable Parquet file ({error})",
-                       error=shorten(str(exc))) from None
-        names = list(schema.names)
+        file = _parquet(path, lambda pq, schema, strings: pq.ParquetFile(
+            path, read_dictionary=strings))
+        names = list(file.schema_arrow.names)
     else:
-        names = _csv_header(path, name, fail, expected)
+        names = _csv_header(path, expected)
     batches = Batches([n.strip() for n in names], iter(()))
-    check_names(batches.names, f"{name}:1", fail)
+    check_names(batches.names, f"{path}:1")
 
     def parts() -> Iterator[tuple[Any, float]]:
         if suffix in PARQUET_SUFFIXES:
@@ -249,8 +235,8 @@ def read_batches(path: str | Path, *, fail: Fail = _input_error,
 
         yield from csv_pieces(
             path, names, batches.names,
-            lambda message: _csv_problem(path, name, message, fail),
-            lambda: _csv_problem(path, name, "UTF-8", fail))
+            lambda message: _csv_problem(path, str(path), message, _input_error),
+            lambda: _csv_problem(path, str(path), "UTF-8", _input_error))
 
     def chunks() -> Iterator[Any]:
         import pyarrow as pa
@@ -428,14 +414,6 @@ def _typed(series: pd.Series) -> pd.Series:
     return pd.Series(np.append(numbers.astype(np.float64), np.nan)[codes])
 
 
-def _xlsx_table(path: Path, name: str, fail: Fail, expected: str) -> pd.DataFrame:
-    grid = read_xlsx_grid(path, name, fail, expected)
-    header = [cell_text(c).strip() for c in grid.iloc[0].astype(object)]
-    body = grid.iloc[1:].reset_index(drop=True)
-    body.columns = header
-    return body
-
-
 def read_xlsx_grid(path: Path, name: str, fail: Fail,
                    expected: str = Message("header rows and one row per respondent")
                    ) -> pd.DataFrame:
@@ -480,20 +458,26 @@ def read_sav(path: Path, name: str, fail: Fail) -> tuple[pd.DataFrame, Any]:
         raise fail(name, "not a readable SPSS .sav file ({error})", error=exc) from None
 
 
-def _parquet_table(path: Path, name: str, fail: Fail, text: bool,
-                   wanted: set[str] | None = None) -> pd.DataFrame:
+def _parquet(path: Path, read: Callable[[Any, Any, list[str]], Any]) -> Any:
+    """``read(pyarrow.parquet, the file's schema, its text columns)``; what Arrow refuses (not
+    Parquet, damaged) is the user's error."""
     import pyarrow.parquet as pq
 
     try:
         schema = pq.read_schema(path)
-        strings = [f.name for f in schema if str(f.type) in ("string", "large_string")]
-        names = {n.strip() for n in schema.names}  # a name twice: read all, to be refused
-        only = _only(schema.names, wanted) if len(names) == len(schema.names) else None
-        table = pq.read_table(path, columns=only, read_dictionary=strings if text else None)
+        return read(pq, schema, [f.name for f in schema
+                                 if str(f.type) in ("string", "large_string")])
     except Exception as exc:  # ArrowInvalid, OSError: not Parquet or damaged
-        raise fail(name, "not a readable Parquet file ({error})",
-                       error=shorten(str(exc))) from None
-    return _categorical(table) if text else table.to_pandas()
+        raise _input_error(str(path), "not a readable Parquet file ({error})",
+                           error=shorten(str(exc))) from None
+
+
+def _parquet_table(pq: Any, path: Path, schema: Any, dictionary: list[str] | None,
+                   wanted: set[str] | None) -> Any:
+    """The Arrow table of a Parquet file: only the ``wanted`` columns when it has each, once."""
+    names = {n.strip() for n in schema.names}  # a name twice: read all, to be refused
+    only = _only(schema.names, wanted) if len(names) == len(schema.names) else None
+    return pq.read_table(path, columns=only, read_dictionary=dictionary)
 
 
 __all__ = ["cell_text", "check_names", "read_batches", "read_sav", "read_table",
