@@ -235,7 +235,7 @@ class Converter:
                 valid = "; ".join(repr(v) for v in self.matchers[qid].valid_labels(
                     self._language(column, qid), self.inst))
                 out.append(Problem(
-                    Message("{file}, column {column!r}", file=self.raw.name, column=column),
+                    self.raw.at(column),
                     Counted("{value} ({n} row, first row {first}) is not an answer to {qid!r}; "
                             "valid: {valid}; add it to the mapping under values: {qid}:",
                             "{value} ({n} rows, first row {first}) is not an answer to "
@@ -249,6 +249,10 @@ class Converter:
                 out.append(Problem(self.raw.where(rows[0], column), "{error}{more}",
                                    error=message, more=more))
         return out
+
+
+def _how_many(rows: np.ndarray) -> Message | str:
+    return Message(" ({n} rows)", n=f"{len(rows):,}") if len(rows) > 1 else ""
 
 
 def metadata_numbers(raw: RawExport, column: str, name: str, low: float, high: float | None,
@@ -268,8 +272,7 @@ def metadata_numbers(raw: RawExport, column: str, name: str, low: float, high: f
             problems.append(Problem(raw.where(int(rows[0]), column),
                                     "{value} is not a valid {name}; valid: {valid}{rows}",
                                     value=shown(text), name=name, valid=valid,
-                                    rows=Message(" ({n} rows)", n=f"{len(rows):,}")
-                                    if len(rows) > 1 else ""))
+                                    rows=_how_many(rows)))
             continue
         values[k] = number
         if not _PLAIN_NUMBER.fullmatch(text):
@@ -313,8 +316,7 @@ def metadata_times(raw: RawExport, column: str, mapping: Mapping, dayfirst: bool
                                 "{value} is not a date and time we can read; valid: e.g. "
                                 "2026-11-27 10:03:12, 11/27/2026 10:03:12 AM, "
                                 "27-11-2026 10:03:12{rows}", value=shown(texts[i]),
-                                rows=Message(" ({n} rows)", n=f"{len(rows):,}")
-                                    if len(rows) > 1 else ""))
+                                rows=_how_many(rows)))
     return pd.Series(pd.DatetimeIndex(stamps)[codes].astype("datetime64[ns, UTC]"))
 
 

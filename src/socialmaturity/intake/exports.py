@@ -81,6 +81,8 @@ GOOGLE_SYSTEM: dict[str, str | None] = {
 SYSTEM_COLUMNS = {"qualtrics": QUALTRICS_SYSTEM, "surveymonkey": SURVEYMONKEY_SYSTEM,
                   "google-forms": GOOGLE_SYSTEM, "plain": {}}
 SURVEYMONKEY_RESPONSE = ("Response", "Open-Ended Response")
+#: Header rows above the data, by layout (else 1).
+HEADER_ROWS = {"qualtrics": 3, "surveymonkey": 2}
 SURVEYMONKEY_OTHER = re.compile(r"^other\b.*\(please specify\)", re.IGNORECASE)
 
 
@@ -149,6 +151,10 @@ class RawExport:
     def column(self, name: str) -> SourceColumn:
         return next(c for c in self.columns if c.name == name)
 
+    def at(self, column: str) -> Message:
+        """``file, column 'C'``: the place of a problem with a whole column."""
+        return Message("{file}, column {column!r}", file=self.name, column=column)
+
     def where(self, row: int, column: str) -> Message:
         """``file:line: row N, column 'C'`` of a 0-based data row."""
         if self.header_rows is None:
@@ -194,45 +200,32 @@ def _stripped(values: pd.Series) -> np.ndarray:
     return table[codes]
 
 
-def _text_column(values: pd.Series, convert: Callable[[Any], str] | None = None
-                 ) -> tuple[pd.Categorical, list[Any], np.ndarray]:
-    """A column of cell values as categorical text, each distinct value converted once
-    (default: :func:`_cell_text`); also the distinct values and how many cells hold each."""
-    convert = convert or cell_text
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    uniques = list(uniques)
-    tally = np.bincount(codes[codes >= 0], minlength=len(uniques))
-    index: dict[str, int] = {"": 0}
-    remap = np.array([index.setdefault(convert(u), len(index)) for u in uniques] + [0],
-                     dtype=np.int64)
-    return (pd.Categorical.from_codes(remap[codes], categories=pd.Index(list(index),
-                                                                          dtype=object)),
-            uniques, tally)
-
-
 def _read_sav(path: Path, name: str) -> RawExport:
+    """Value labels applied, user-defined missing values made missing: each distinct value
+    once, each change a recode."""
     frame, meta = read_sav(path, name, _fail)
     recodes: list[Recode] = []
     data: dict[str, pd.Categorical] = {}
     for col in frame.columns:
         labels = meta.variable_value_labels.get(col, {})
         ranges = meta.missing_ranges.get(col, [])
-
-        def convert(value: Any, labels: dict = labels, ranges: list = ranges) -> str:
-            text = cell_text(value)
-            if text and any(_in_range(value, r) for r in ranges):
-                return ""
-            return str(labels[value]) if text and value in labels else text
-
-        data[col], uniques, tally = _text_column(frame[col], convert)
+        codes, uniques = pd.factorize(frame[col], use_na_sentinel=True)
+        tally = np.bincount(codes[codes >= 0], minlength=len(uniques))
+        index: dict[str, int] = {"": 0}
+        remap = []
         for value, count in zip(uniques, tally, strict=True):
-            text = cell_text(value)
+            text = new = cell_text(value)
             if text and any(_in_range(value, r) for r in ranges):
                 label = labels.get(value)
+                new = ""
                 recodes.append(Recode(col, text + (f" ({label})" if label else ""), "",
                                       int(count), "user-defined missing"))
             elif text and value in labels:
-                recodes.append(Recode(col, text, str(labels[value]), int(count), "value label"))
+                new = str(labels[value])
+                recodes.append(Recode(col, text, new, int(count), "value label"))
+            remap.append(index.setdefault(new, len(index)))
+        data[col] = pd.Categorical.from_codes(np.array(remap + [0], dtype=np.int64)[codes],
+                                              categories=pd.Index(list(index), dtype=object))
     texts = meta.column_names_to_labels or {}
     columns = [SourceColumn(c, texts.get(c) or "") for c in frame.columns]
     raw = RawExport(name, "sav", "qualtrics", columns, pd.DataFrame(data), header_rows=None,
@@ -362,7 +355,7 @@ def read_raw(path: str | Path, *, layout: str | None = None, inst: Instrument | 
         def header_rows(rows: list[list[str]]) -> int:
             signs = _layout_signs(rows, inst)
             chosen = layout or next((c for c in LAYOUTS if c in signs), "plain")
-            return {"qualtrics": 3, "surveymonkey": 2}.get(chosen, 1)
+            return HEADER_ROWS.get(chosen, 1)
 
         grid, encoding, warnings = read_grid(path, name, _fail, progress=progress,
                                              header_rows=header_rows)
@@ -392,12 +385,17 @@ def read_raw(path: str | Path, *, layout: str | None = None, inst: Instrument | 
         raise _fail(name, "not a {layout} export: it has the header rows of {found} ({signs})",
                     layout=layout, signs="; ".join(signs.values()),
                     found=" / ".join(sorted({"qualtrics", "surveymonkey"} & set(signs))))
+    rows = HEADER_ROWS.get(layout, 1)
+    head = [_row(grid, i) for i in range(rows)]
     builder = {"qualtrics": _qualtrics, "surveymonkey": _surveymonkey}.get(layout, _one_header)
-    raw = builder(name, grid, warnings)
-    raw.file_format, raw.encoding, raw.layout = fmt, encoding, layout
-    raw.reported = fmt == "csv" and progress is not None
-    raw.system = _system([c.name for c in raw.columns], SYSTEM_COLUMNS[layout])
-    return raw
+    columns, free, embedded = builder(name, head, warnings)
+    names = [c.name for c in columns]
+    data = grid.iloc[rows:].reset_index(drop=True)
+    data.columns = names
+    return RawExport(name, fmt, layout, columns, data, rows,
+                     rows + sum(c.count("\n") for row in head for c in row), encoding,
+                     _system(names, SYSTEM_COLUMNS[layout]), free, embedded, warnings,
+                     reported=fmt == "csv" and progress is not None)
 
 
 def _detected(signs: dict[str, str]) -> Message | str:
@@ -407,22 +405,16 @@ def _detected(signs: dict[str, str]) -> Message | str:
     return Message("; it looks like {layout} ({why})", layout=layout, why=why)
 
 
-def _frame(grid: pd.DataFrame, skip: int, names: list[str]) -> pd.DataFrame:
-    body = grid.iloc[skip:].reset_index(drop=True)
-    body.columns = names
-    return body
-
-
 def _row(grid: pd.DataFrame, i: int) -> list[str]:
     return ["" if pd.isna(v) else str(v) for v in grid.iloc[i].tolist()]
 
 
-def _breaks(rows: list[list[str]]) -> int:
-    return sum(str(c).count("\n") for row in rows for c in row)
+#: A layout's columns from its header rows: (columns, free-text columns, embedded data).
+Columns = tuple[list[SourceColumn], set[str], set[str]]
 
 
-def _qualtrics(name: str, grid: pd.DataFrame, warnings: list[str]) -> RawExport:
-    tags, texts, ids = (_row(grid, i) for i in range(3))
+def _qualtrics(name: str, rows: list[list[str]], warnings: list[str]) -> Columns:
+    tags, texts, ids = rows
     names = _unique(tags, warnings, name)
     columns: list[SourceColumn] = []
     embedded: set[str] = set()
@@ -439,13 +431,11 @@ def _qualtrics(name: str, grid: pd.DataFrame, warnings: list[str]) -> RawExport:
                 free.add(col)
             elif not import_id.startswith("QID"):
                 embedded.add(col)
-    return RawExport(name, "csv", "qualtrics", columns, _frame(grid, 3, names), 3,
-                     3 + _breaks([_row(grid, i) for i in range(3)]), free_text=free,
-                     embedded=embedded, warnings=warnings)
+    return columns, free, embedded
 
 
-def _surveymonkey(name: str, grid: pd.DataFrame, warnings: list[str]) -> RawExport:
-    first, second = (_row(grid, i) for i in range(2))
+def _surveymonkey(name: str, rows: list[list[str]], warnings: list[str]) -> Columns:
+    first, second = rows
     columns: list[SourceColumn] = []
     free: set[str] = set()
     question = ""
@@ -464,16 +454,11 @@ def _surveymonkey(name: str, grid: pd.DataFrame, warnings: list[str]) -> RawExpo
         if unique != col.name:
             free.discard(col.name)
             col.name = unique
-    return RawExport(name, "csv", "surveymonkey", columns, _frame(grid, 2, names), 2,
-                     2 + _breaks([_row(grid, i) for i in range(2)]), free_text=free,
-                     warnings=warnings)
+    return columns, free, set()
 
 
-def _one_header(name: str, grid: pd.DataFrame, warnings: list[str]) -> RawExport:
-    names = _unique(_row(grid, 0), warnings, name)
-    columns = [SourceColumn(n, n) for n in names]
-    return RawExport(name, "csv", "plain", columns, _frame(grid, 1, names), 1,
-                     1 + _breaks([_row(grid, 0)]), warnings=warnings)
+def _one_header(name: str, rows: list[list[str]], warnings: list[str]) -> Columns:
+    return [SourceColumn(n, n) for n in _unique(rows[0], warnings, name)], set(), set()
 
 
 __all__ = ["CHUNK_ROWS", "RawExport", "Recode", "SourceColumn", "SurveyImportError", "read_raw"]

@@ -33,6 +33,7 @@ def plan_columns(raw: RawExport, mapping: Mapping, inst: Instrument) -> Plan:
     present = {c.name for c in raw.columns}
     unmapped: list[SourceColumn] = []
     kept: list[str] = []
+    system = f"{raw.layout} system column"
     for col in raw.columns:
         name = col.name
         if name in mapping.columns:
@@ -43,7 +44,7 @@ def plan_columns(raw: RawExport, mapping: Mapping, inst: Instrument) -> Plan:
             if raw.system[name]:
                 plan.targets[name] = Target.metadata(raw.system[name])  # type: ignore[arg-type]
             else:
-                plan.dropped[name] = f"{raw.layout} system column"
+                plan.dropped[name] = system
         elif name in raw.free_text:
             plan.dropped[name] = "free text of an 'Other' choice"
         elif (exact := texts.exact(name, col.text, col.choice)) is not None:
@@ -61,11 +62,11 @@ def plan_columns(raw: RawExport, mapping: Mapping, inst: Instrument) -> Plan:
         if target.kind == "metadata" and name not in mapping.columns and \
                 target.name in mapped_meta:
             del plan.targets[name]
-            plan.dropped[name] = f"{raw.layout} system column"
+            plan.dropped[name] = system
     meta = {t.name: c for c, t in plan.targets.items() if t.kind == "metadata"}
     if "started_at" in meta and "duration_seconds" in meta:  # only needed for a duration
         del plan.targets[meta["started_at"]]
-        plan.dropped[meta["started_at"]] = f"{raw.layout} system column"
+        plan.dropped[meta["started_at"]] = system
     missing = [c for c in (*mapping.columns, *mapping.ignore) if c not in present]
     if missing:
         plan.warnings.append(Counted("the mapping names {n} column the export does not have: "
@@ -90,9 +91,8 @@ def plan_columns(raw: RawExport, mapping: Mapping, inst: Instrument) -> Plan:
         hint = col.label() or col.name
         near = _close_id(col.name, idx.questions)
         plan.problems.append(Problem(
-            Message("{file}, column {column!r}", file=raw.name, column=col.name),
-            "{problem}map it under columns: or ignore: in the mapping (`research mapping "
-            "suggest` proposes one)",
+            raw.at(col.name), "{problem}map it under columns: or ignore: in the mapping "
+                              "(`research mapping suggest` proposes one)",
             problem=Message("looks like question id {near!r} but is not one; ", near=near) if near
             else Message("not mapped to a question ({label!r}); ", label=hint[:70])
             if hint != col.name else Message("not mapped to a question; ")))
@@ -122,25 +122,21 @@ def _conflicts(raw: RawExport, plan: Plan, inst: Instrument) -> None:
             what = Message("option {option!r} of {name!r}", option=option, name=name) \
                 if option else Message("question {name!r}", name=name) if kind == "question" \
                 else Message("metadata {name!r}", name=name)
-            plan.problems.append(Problem(Message("{file}, column {column!r}", file=raw.name,
-                                                 column=columns[1]),
-                                         "columns {columns} all map to {what}: map one, ignore "
-                                         "the others", columns=short_list(columns), what=what))
+            plan.problems.append(Problem(raw.at(columns[1]), "columns {columns} all map to "
+                                         "{what}: map one, ignore the others",
+                                         columns=short_list(columns), what=what))
     whole = {n for (k, n, o) in by if k == "question" and o is None}
     for (kind, name, option) in by:
         if option is not None and name in whole:
-            plan.problems.append(Problem(Message("{file}, column {column!r}", file=raw.name,
-                                                 column=by[(kind, name, option)][0]),
+            plan.problems.append(Problem(raw.at(by[(kind, name, option)][0]),
                                          "question {name!r} has both a column of its own and "
                                          "one column per choice: map one of the two", name=name))
             break
     names = set(inst.index.questions) | set(METADATA_TARGETS)
     for column, target in plan.targets.items():
         if target.kind == "keep" and target.name in names:
-            plan.problems.append(Problem(Message("{file}, column {column!r}", file=raw.name,
-                                                 column=column),
-                                         "cannot keep it as {name!r}: that is a question or "
-                                         "metadata name", name=target.name))
+            plan.problems.append(Problem(raw.at(column), "cannot keep it as {name!r}: that is "
+                                         "a question or metadata name", name=target.name))
 
 
 __all__ = ["Plan", "plan_columns", "short_list"]
