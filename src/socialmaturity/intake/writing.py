@@ -62,14 +62,12 @@ def format_of(path: str | Path, fmt: str | None = None) -> str:
 
 
 def write_table(frame: pd.DataFrame, path: str | Path, fmt: str | None = None,
-                sheet: str = "table", *, decimals: int | None = None) -> Path:
+                sheet: str = "table") -> Path:
     """Write a table whole or not at all as CSV, JSON, XLSX or Parquet (by ``fmt``, else by
-    the file suffix). A big CSV is written by Arrow's writer; float columns of a CSV with
-    ``decimals`` digits when given."""
+    the file suffix). Parquet and a big CSV are written by Arrow's writers."""
     fmt = format_of(path, fmt)
-    if fmt in ("csv", "parquet") and (len(frame) > 10_000 or decimals is not None
-                                      or fmt == "parquet"):
-        with TableWriter(path, fmt, decimals=decimals) as writer:
+    if fmt == "parquet" or (fmt == "csv" and len(frame) > 10_000):
+        with TableWriter(path, fmt) as writer:
             writer.write(frame)
         return Path(path)
     return write_bytes_atomically(path, table_bytes(frame, fmt, sheet))
@@ -82,14 +80,13 @@ class TableWriter:
     CSV and Parquet chunks go straight to the temporary file (Arrow's writers); XLSX chunks are
     gathered and written at the end."""
 
-    def __init__(self, path: str | Path, fmt: str | None = None, *, sheet: str = "table",
-                 decimals: int | None = None):
+    def __init__(self, path: str | Path, fmt: str | None = None, *, decimals: int | None = None):
         self.path, self.fmt = Path(path), format_of(path, fmt)
         if self.fmt not in ("csv", "parquet", "xlsx"):
             raise SocialMaturityError(Problem(str(path), "{format} is not written in chunks; "
                                                          "valid: csv, parquet, xlsx",
                                               format=self.fmt))
-        self.sheet, self.decimals = sheet, decimals
+        self.decimals = decimals
         self._chunks: list[pd.DataFrame] = []
         self._parquet: Any = None
         self._header = True
@@ -157,7 +154,7 @@ class TableWriter:
         if self.fmt == "xlsx":
             chunks = [c if isinstance(c, pd.DataFrame) else c.to_pandas() for c in self._chunks]
             frame = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
-            self._file.write(xlsx_bytes({self.sheet: frame}))
+            self._file.write(xlsx_bytes({"table": frame}))
         elif self._parquet is not None:
             self._parquet.close()
 
@@ -170,9 +167,11 @@ def _arrow_table(frame: Any, *, csv_text: bool, decimals: int | None = None) -> 
     import pyarrow as pa
 
     if hasattr(frame, "column_names"):  # Arrow
+        names = frame.column_names
         columns = [c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c
                    for c in frame.columns]
     else:
+        names = list(frame.columns)
         columns = [_arrow_column(frame[c]) for c in frame.columns]
     arrays = []
     for series in columns:
@@ -191,12 +190,7 @@ def _arrow_table(frame: Any, *, csv_text: bool, decimals: int | None = None) -> 
                          for t in texts]
             arrays.append(pa.DictionaryArray.from_arrays(series.indices,
                                                          pa.array(texts, type=pa.string())))
-    names = [str(neutral_text(str(c)) if csv_text else c) for c in _names(frame)]
-    return pa.table(arrays, names=names)
-
-
-def _names(frame: Any) -> list:
-    return frame.column_names if hasattr(frame, "column_names") else list(frame.columns)
+    return pa.table(arrays, names=[str(neutral_text(str(c)) if csv_text else c) for c in names])
 
 
 def _arrow_column(series: pd.Series) -> Any:
@@ -220,6 +214,7 @@ def _float_text(values: np.ndarray, decimals: int | None) -> Any:
 
     ok = np.isfinite(values)
     codes = np.full(len(values), -1, dtype=np.int32)
+    uniques = None
     if decimals is not None and ok.any():
         steps = np.rint(values[ok] * 10.0**decimals).astype(np.int64)
         low, high = int(steps.min()), int(steps.max())
@@ -227,13 +222,10 @@ def _float_text(values: np.ndarray, decimals: int | None) -> Any:
             present = np.bincount(steps - low, minlength=high - low + 1) > 0
             uniques = (np.flatnonzero(present) + low) / 10.0**decimals
             codes[ok] = (np.cumsum(present) - 1)[steps - low]
-            texts = [f"{u:.{decimals}f}" for u in uniques]
-            return pa.DictionaryArray.from_arrays(pa.array(codes, mask=~ok),
-                                                  pa.array(texts, type=pa.string()))
-    rounded = np.round(values[ok], decimals) if decimals is not None else values[ok]
-    uniques, inverse = np.unique(rounded, return_inverse=True)
+    if uniques is None:
+        rounded = np.round(values[ok], decimals) if decimals is not None else values[ok]
+        uniques, codes[ok] = np.unique(rounded, return_inverse=True)
     texts = [f"{u:.{decimals}f}" if decimals is not None else repr(float(u)) for u in uniques]
-    codes[ok] = inverse
     return pa.DictionaryArray.from_arrays(pa.array(codes, mask=~ok),
                                           pa.array(texts, type=pa.string()))
 
