@@ -361,12 +361,25 @@ def read_raw(path: str | Path, *, layout: str | None = None, inst: Instrument | 
                                              header_rows=header_rows)
         fmt = "csv"
     signs = _layout_signs([_row(grid, i) for i in range(min(4, len(grid)))], inst)
+    layout = _checked_layout(name, signs, layout)
+    rows = HEADER_ROWS.get(layout, 1)
+    head = [_row(grid, i) for i in range(rows)]
+    builder = {"qualtrics": _qualtrics, "surveymonkey": _surveymonkey}.get(layout, _one_header)
+    columns, free, embedded = builder(name, head, warnings)
+    names = [c.name for c in columns]
+    data = grid.iloc[rows:].reset_index(drop=True)
+    data.columns = names
+    return RawExport(name, fmt, layout, columns, data, rows,
+                     rows + sum(c.count("\n") for row in head for c in row), encoding,
+                     _system(names, SYSTEM_COLUMNS[layout]), free, embedded, warnings,
+                     reported=fmt == "csv" and progress is not None)
+
+
+def _checked_layout(name: str, signs: dict[str, str], layout: str | None) -> str:
+    """The layout the signs tell, or the one named when they fit it."""
     if layout is None:
-        for candidate in LAYOUTS:
-            if candidate in signs:
-                layout = candidate
-                break
-        else:
+        layout = next((c for c in LAYOUTS if c in signs), None)
+        if layout is None:
             raise _fail(name, "cannot tell which tool made this export: expected Qualtrics "
                               "(three header rows, the third ImportId JSON), SurveyMonkey (two "
                               "header rows), Google Forms (a Timestamp column first) or a plain "
@@ -385,17 +398,7 @@ def read_raw(path: str | Path, *, layout: str | None = None, inst: Instrument | 
         raise _fail(name, "not a {layout} export: it has the header rows of {found} ({signs})",
                     layout=layout, signs="; ".join(signs.values()),
                     found=" / ".join(sorted({"qualtrics", "surveymonkey"} & set(signs))))
-    rows = HEADER_ROWS.get(layout, 1)
-    head = [_row(grid, i) for i in range(rows)]
-    builder = {"qualtrics": _qualtrics, "surveymonkey": _surveymonkey}.get(layout, _one_header)
-    columns, free, embedded = builder(name, head, warnings)
-    names = [c.name for c in columns]
-    data = grid.iloc[rows:].reset_index(drop=True)
-    data.columns = names
-    return RawExport(name, fmt, layout, columns, data, rows,
-                     rows + sum(c.count("\n") for row in head for c in row), encoding,
-                     _system(names, SYSTEM_COLUMNS[layout]), free, embedded, warnings,
-                     reported=fmt == "csv" and progress is not None)
+    return layout
 
 
 def _detected(signs: dict[str, str]) -> Message | str:
