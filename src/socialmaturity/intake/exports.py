@@ -43,6 +43,7 @@ from ..errors import Counted, Message, Problem, SocialMaturityError
 from ..instrument.model import Instrument
 from ..research.mapping import LAYOUTS, METADATA_TARGETS
 from ..research.matching import split_choice_text
+from ..scoring.encode import distinct
 from .grid import read_grid
 from .tables import cell_text, read_sav, read_xlsx_grid
 
@@ -181,12 +182,8 @@ def _fail(where: str, message: str, **fields: object) -> SurveyImportError:
 
 def _factorize(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Codes and distinct texts of a column (categorical or not); code -1 never occurs."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        codes = values.cat.codes.to_numpy()
-        uniques = [str(c) for c in values.cat.categories]
-    else:
-        codes, found = pd.factorize(values.to_numpy(dtype=object))
-        uniques = ["" if u is None else str(u) for u in found]
+    codes, found = distinct(values)
+    uniques = [str(u) for u in found]
     if (codes < 0).any():
         codes = np.where(codes < 0, len(uniques), codes)
         uniques.append("")

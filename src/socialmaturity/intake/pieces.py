@@ -1,18 +1,14 @@
-"""A big CSV parsed piece by piece for :func:`socialmaturity.intake.tables.read_batches`
-(``score --batch``): each piece is some tens of MB of whole rows, parsed by Arrow's
-multi-threaded reader while the caller checks, scores and writes the rows of the piece before.
+"""A big CSV parsed piece by piece for :func:`.tables.read_batches` (``score --batch``): each
+piece is some tens of MB of whole rows, ending after a line end outside quotes (an even number
+of ``"`` since its start), parsed by Arrow while the caller works on the piece before.
 
-Cheaper than one ``pyarrow.csv.read_csv`` of the file as text, for the same table:
-
-- cells are read as dictionary-encoded bytes and only each column's *distinct* values are
-  checked to be UTF-8 (as text Arrow checks every cell);
-- a piece without a ``"`` cannot hold a line break inside a value, so Arrow may cut it into
-  blocks at any line end (``newlines_in_values`` off); a piece with quotes is parsed with it on;
-- a piece ends only after a line end outside quotes (an even number of ``"`` since its start).
-
-Measured on the 1,000,000-row batch CSV of ``benchmarks/bench_intake.py`` (607 MB, 53 columns,
-no quotes), CPU seconds of the parse on a shared 2-core machine, least of 3: text with line
-breaks in values allowed 5.9 s, bytes with them refused 3.9 s.
+Cheaper than one ``pyarrow.csv.read_csv`` of the file as text: cells are read as
+dictionary-encoded bytes and only each column's *distinct* values are checked to be UTF-8; a
+piece without a ``"`` cannot hold a line break inside a value, so Arrow may cut it into blocks
+at any line end (``newlines_in_values`` off). Measured on the 1,000,000-row batch CSV of
+``benchmarks/bench_intake.py`` (607 MB, 53 columns, no quotes), CPU seconds on a shared 2-core
+machine, least of 3: text with line breaks in values allowed 5.9 s, bytes with them refused
+3.9 s.
 """
 
 from __future__ import annotations
@@ -22,7 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .tables import BLOCK_BYTES
+from .tables import BLOCK_BYTES, TEXT
 
 #: Bytes of CSV in a piece (about 100,000 rows of the batch layout); Arrow parses its blocks of
 #: ``BLOCK_BYTES`` in parallel.
@@ -54,38 +50,31 @@ def csv_pieces(path: Path, names: list[str], columns: list[str],
     the share of the file read so far. ``error(arrow's message)`` and ``bad_text()`` make the
     errors of a file Arrow refuses and of one that is not UTF-8."""
     import pyarrow as pa
+    import pyarrow.csv as pacsv
 
     with path.open("rb") as f:
         if f.seek(0, 2) == 0:
             return
         data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
     whole = pa.py_buffer(data)
+    read = pacsv.ReadOptions(column_names=names, block_size=BLOCK_BYTES)
+    cells = pacsv.ConvertOptions(
+        column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.binary())),
+        strings_can_be_null=True, quoted_strings_can_be_null=True, null_values=[""])
     start = cut(data, 0, 0)  # after the header row
     while start < len(data):
         end = cut(data, start, PIECE_BYTES)
-        table = _parse(pa.BufferReader(whole.slice(start, end - start)), names,
-                       data.find(b'"', start, end) >= 0, error)
+        quoted = pacsv.ParseOptions(newlines_in_values=data.find(b'"', start, end) >= 0)
+        try:
+            table = pacsv.read_csv(pa.BufferReader(whole.slice(start, end - start)),
+                                   read_options=read, parse_options=quoted,
+                                   convert_options=cells)
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise error(str(exc)) from None
         if hasattr(data, "madvise"):  # the pages parsed leave the process's memory
             data.madvise(mmap.MADV_DONTNEED, 0, end - end % mmap.PAGESIZE)
         yield _text(table, columns, bad_text), end / len(data)
         start = end
-
-
-def _parse(source: Any, names: list[str], quoted: bool, error: Callable[[str], Exception]
-           ) -> Any:
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    cells = pa.dictionary(pa.int32(), pa.binary())
-    try:
-        return pacsv.read_csv(
-            source, read_options=pacsv.ReadOptions(column_names=names, block_size=BLOCK_BYTES),
-            parse_options=pacsv.ParseOptions(newlines_in_values=quoted),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, cells), strings_can_be_null=True,
-                quoted_strings_can_be_null=True, null_values=[""]))
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise error(str(exc)) from None
 
 
 def _text(table: Any, columns: list[str], bad_text: Callable[[], Exception]) -> Any:
@@ -97,7 +86,7 @@ def _text(table: Any, columns: list[str], bad_text: Callable[[], Exception]) -> 
     for column in table.columns:
         chunks = column.unify_dictionaries().chunks if column.num_chunks > 1 else column.chunks
         if not chunks:
-            arrays.append(pa.array([], pa.dictionary(pa.int32(), pa.string())))
+            arrays.append(pa.array([], TEXT()))
             continue
         indices = pa.concat_arrays([c.indices for c in chunks])
         try:

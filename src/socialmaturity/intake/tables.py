@@ -167,21 +167,21 @@ def _arrow_csv(path: Path, types: dict[str, Any], only: list[str] | None) -> Any
 
 def _csv_header(path: Path, expected: str) -> list[str]:
     """The header row of a CSV (names as written), checked for a name twice."""
-    name, fail = str(path), _input_error
+    name = str(path)
     with path.open("rb") as f:
         head = f.read(1 << 20)
     if not head.replace(b"\xef\xbb\xbf", b"").strip():
-        raise fail(name, "the file is empty: expected {expected}", expected=expected)
+        raise _input_error(name, "the file is empty: expected {expected}", expected=expected)
     try:
         header = next(csv.reader(io.StringIO(head.decode("utf-8-sig", errors="strict")
                                              if len(head) < 1 << 20 else
                                              head.decode("utf-8-sig", errors="ignore"))))
     except UnicodeDecodeError:
         line = _bad_text_line(path)
-        raise fail(f"{name}:{line}" if line else name, "not UTF-8 text: save the CSV as "
-                                                       "UTF-8") from None
+        raise _input_error(f"{name}:{line}" if line else name,
+                           "not UTF-8 text: save the CSV as UTF-8") from None
     except (StopIteration, csv.Error) as exc:
-        raise fail(name, "not a valid CSV file: {error}", error=exc) from None
+        raise _input_error(name, "not a valid CSV file: {error}", error=exc) from None
     check_names([h.strip() for h in header], f"{name}:1")
     return header
 
@@ -202,10 +202,9 @@ class Batches:
 
 def read_batches(path: str | Path, *, expected: str = EXPECTED) -> Batches:
     """A table in chunks of at most ``BATCH_ROWS`` rows, each an Arrow table of
-    dictionary-encoded text (empty cells null; a cell of another type as :func:`cell_text`).
-    The file is parsed in a thread (a CSV in pieces by Arrow's multi-threaded reader,
-    :mod:`.pieces`; a Parquet file batch by batch) while the caller works on the chunk
-    before."""
+    dictionary-encoded text (empty cells null; a cell of another type as :func:`cell_text`),
+    parsed in a thread (a CSV in pieces, :mod:`.pieces`; a Parquet file batch by batch) while
+    the caller works on the chunk before."""
     path = _file(path, _input_error)
     suffix = path.suffix.lower()
     if suffix in (*XLSX_SUFFIXES, *SAV_SUFFIXES):
@@ -275,13 +274,13 @@ def _text_table(table: Any, names: list[str]) -> Any:
     return pa.Table.from_arrays(arrays, names=names)
 
 
-def _ahead(chunks: Iterator[Any], depth: int = 2) -> Iterator[Any]:
+def _ahead(chunks: Iterator[Any]) -> Iterator[Any]:
     """The chunks, each made in a thread while the one before is used (Arrow parses without
     holding the GIL); an error is raised where the chunk would have been."""
     import queue
     import threading
 
-    box: queue.Queue = queue.Queue(depth)
+    box: queue.Queue = queue.Queue(2)
     done = object()
     stop = threading.Event()
 
