@@ -103,7 +103,7 @@ class Converter:
     """Converts the planned columns chunk by chunk, counting recodes and problems."""
 
     def __init__(self, raw: RawExport, inst: Instrument, mapping: Mapping, plan: Plan):
-        self.raw, self.inst, self.mapping = raw, inst, mapping
+        self.raw, self.inst = raw, inst
         self.n = len(raw.data)
         self.out: dict[str, np.ndarray] = {}
         #: (column, cell text) → converted cell, and how many cells held it

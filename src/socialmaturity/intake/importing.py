@@ -1,8 +1,5 @@
-"""Import survey exports into the tidy table every research step uses.
-
-:func:`read_export` reads an export (:func:`~socialmaturity.intake.exports.read_raw`: CSV,
-XLSX or SPSS ``.sav``, in the Qualtrics, SurveyMonkey, Google Forms or plain layout, see
-:mod:`socialmaturity.intake.exports`) and applies a mapping to it.
+"""Import survey exports into the tidy table every research step uses: :func:`read_export`
+reads an export (:func:`.exports.read_raw`) and applies a mapping to it.
 
 The **tidy table** (the batch-CSV layout, see the README): one row per respondent;
 ``respondent_id`` (the export's, else ``row-00001``…), ``organization_id`` when mapped, one column
@@ -94,12 +91,6 @@ def read_export(path: str | Path, *, layout: str | None = None,
     dayfirst
         Read ``03-04-2026`` as 3 April (True) or March 4 (False); default: the mapping's, else
         told from the data.
-
-    Returns
-    -------
-    ImportResult
-        ``frame`` (the tidy table), ``layout``, ``source_columns``, ``recodes``,
-        ``dropped_columns``, ``warnings``, ``column_map``.
 
     Raises
     ------

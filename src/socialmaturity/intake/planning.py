@@ -1,9 +1,6 @@
 """Planning an import: which column of an export becomes which question, metadata or kept
-column, and which are dropped (and why); conflicts between them are problems.
-
-Columns are tied to questions by the mapping (:mod:`socialmaturity.research.mapping`), by a
-header that is a question id, or by a question text equal to the instrument's (any locale);
-system columns of the layout become metadata or are dropped.
+column (the rules: :mod:`.importing`), and which are dropped (and why); conflicts between them
+are problems.
 """
 
 from __future__ import annotations

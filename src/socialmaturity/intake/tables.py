@@ -43,7 +43,7 @@ EXPECTED = Message("a header row and one row per respondent")
 Fail = Callable[..., SocialMaturityError]
 
 
-def _input_error(where: str, message: str, **fields: object) -> SocialMaturityError:
+def _fail(where: str, message: str, **fields: object) -> SocialMaturityError:
     return InputFileError(Problem(where, message, **fields))
 
 
@@ -60,19 +60,16 @@ def check_names(names: Iterable[str], where: str) -> None:
     for position, name in enumerate(names, start=1):
         first = seen.setdefault(name, position)
         if first != position:
-            raise _input_error(where, "column {column} appears twice in the header (columns "
-                                      "{first} and {second}): every column needs its own name",
-                               column=shown(name), first=f"{first:,}", second=f"{position:,}")
+            raise _fail(where, "column {column} appears twice in the header (columns {first} "
+                               "and {second}): every column needs its own name",
+                        column=shown(name), first=f"{first:,}", second=f"{position:,}")
 
 
-def _file(path: str | Path, fail: Fail) -> Path:
+def _file(path: str | Path) -> Path:
     path = Path(path)
     if not path.is_file():
-        raise fail(str(path), "no such file" if not path.exists() else "is a folder, not a file")
+        raise _fail(str(path), "no such file" if not path.exists() else "is a folder, not a file")
     return path
-
-
-# --- tables with a header row ---------------------------------------------------------------
 
 
 def read_table(path: str | Path, *, text: bool = False, columns: Iterable[str] | None = None,
@@ -88,15 +85,15 @@ def read_table(path: str | Path, *, text: bool = False, columns: Iterable[str] |
     CSV's or Parquet file's other columns are not parsed); else every column, for the caller
     to compute the missing one or name what the table has. The whole header is checked.
     """
-    path = _file(path, _input_error)
+    path = _file(path)
     suffix = path.suffix.lower()
     wanted = None if columns is None else set(columns)
     if suffix in XLSX_SUFFIXES:
-        grid = read_xlsx_grid(path, str(path), _input_error, expected)
+        grid = read_xlsx_grid(path, str(path), _fail, expected)
         frame = grid.iloc[1:].reset_index(drop=True)
         frame.columns = [cell_text(c) for c in grid.iloc[0].astype(object)]
     elif suffix in SAV_SUFFIXES:
-        frame = _categorical(read_sav(path, str(path), _input_error)[0])
+        frame = _categorical(read_sav(path, str(path), _fail)[0])
     elif suffix in PARQUET_SUFFIXES:
         frame = _parquet(path, lambda pq, schema, strings: _parquet_table(
             pq, path, schema, strings if text else None, wanted))
@@ -162,7 +159,7 @@ def _arrow_csv(path: Path, types: dict[str, Any], only: list[str] | None) -> Any
                 true_values=["true", "True", "TRUE"], false_values=["false", "False", "FALSE"],
                 timestamp_parsers=[]))
     except (pa.ArrowInvalid, OSError) as exc:
-        raise _csv_problem(path, str(path), str(exc), _input_error) from None
+        raise _csv_problem(path, str(path), str(exc), _fail) from None
 
 
 def _csv_header(path: Path, expected: str) -> list[str]:
@@ -171,17 +168,17 @@ def _csv_header(path: Path, expected: str) -> list[str]:
     with path.open("rb") as f:
         head = f.read(1 << 20)
     if not head.replace(b"\xef\xbb\xbf", b"").strip():
-        raise _input_error(name, "the file is empty: expected {expected}", expected=expected)
+        raise _fail(name, "the file is empty: expected {expected}", expected=expected)
     try:
         header = next(csv.reader(io.StringIO(head.decode("utf-8-sig", errors="strict")
                                              if len(head) < 1 << 20 else
                                              head.decode("utf-8-sig", errors="ignore"))))
     except UnicodeDecodeError:
         line = _bad_text_line(path)
-        raise _input_error(f"{name}:{line}" if line else name,
-                           "not UTF-8 text: save the CSV as UTF-8") from None
+        raise _fail(f"{name}:{line}" if line else name,
+                    "not UTF-8 text: save the CSV as UTF-8") from None
     except (StopIteration, csv.Error) as exc:
-        raise _input_error(name, "not a valid CSV file: {error}", error=exc) from None
+        raise _fail(name, "not a valid CSV file: {error}", error=exc) from None
     check_names([h.strip() for h in header], f"{name}:1")
     return header
 
@@ -205,7 +202,7 @@ def read_batches(path: str | Path, *, expected: str = EXPECTED) -> Batches:
     dictionary-encoded text (empty cells null; a cell of another type as :func:`cell_text`),
     parsed in a thread (a CSV in pieces, :mod:`.pieces`; a Parquet file batch by batch) while
     the caller works on the chunk before."""
-    path = _file(path, _input_error)
+    path = _file(path)
     suffix = path.suffix.lower()
     if suffix in (*XLSX_SUFFIXES, *SAV_SUFFIXES):
         import pyarrow as pa
@@ -234,8 +231,8 @@ def read_batches(path: str | Path, *, expected: str = EXPECTED) -> Batches:
 
         yield from csv_pieces(
             path, names, batches.names,
-            lambda message: _csv_problem(path, str(path), message, _input_error),
-            lambda: _csv_problem(path, str(path), "UTF-8", _input_error))
+            lambda message: _csv_problem(path, str(path), message, _fail),
+            lambda: _csv_problem(path, str(path), "UTF-8", _fail))
 
     def chunks() -> Iterator[Any]:
         import pyarrow as pa
@@ -467,8 +464,8 @@ def _parquet(path: Path, read: Callable[[Any, Any, list[str]], Any]) -> Any:
         return read(pq, schema, [f.name for f in schema
                                  if str(f.type) in ("string", "large_string")])
     except Exception as exc:  # ArrowInvalid, OSError: not Parquet or damaged
-        raise _input_error(str(path), "not a readable Parquet file ({error})",
-                           error=shorten(str(exc))) from None
+        raise _fail(str(path), "not a readable Parquet file ({error})",
+                    error=shorten(str(exc))) from None
 
 
 def _parquet_table(pq: Any, path: Path, schema: Any, dictionary: list[str] | None,
