@@ -353,21 +353,17 @@ def _categorical(table: Any) -> pd.DataFrame:
         if not isinstance(series.dtype, pd.CategoricalDtype) or \
                 not isinstance(series.cat.categories, pd.Index) or \
                 series.cat.categories.inferred_type not in ("string", "empty"):
-            series = _text_categories(series)
+            # any other column as categorical text, each distinct value converted once
+            codes, uniques = pd.factorize(series, use_na_sentinel=True)
+            index: dict[str, int] = {"": -1}
+            remap = np.array([index.setdefault(cell_text(u), len(index) - 1) for u in uniques]
+                             + [-1], dtype=np.int64)
+            series = pd.Series(pd.Categorical.from_codes(
+                remap[codes], categories=pd.Index([k for k in index if k], dtype=object)))
         elif (series.cat.categories == "").any():
             series = series.cat.remove_categories([""])
         columns[name] = series
     return pd.DataFrame(columns)
-
-
-def _text_categories(values: pd.Series) -> pd.Series:
-    """Any column as categorical text, each distinct value converted once (``cell_text``)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    index: dict[str, int] = {"": -1}
-    remap = np.array([index.setdefault(cell_text(u), len(index) - 1) for u in uniques] + [-1],
-                     dtype=np.int64)
-    categories = pd.Index([k for k in index if k], dtype=object)
-    return pd.Series(pd.Categorical.from_codes(remap[codes], categories=categories))
 
 
 def cell_text(value: Any) -> str:

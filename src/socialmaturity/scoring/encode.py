@@ -234,11 +234,6 @@ def text_message(bad: Invalid, limit: int, lang: str = "en") -> str:
 # --- checking one value -------------------------------------------------------------------
 
 
-def _is_empty(raw: Any) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip()) or (
-        isinstance(raw, list) and not raw)
-
-
 def check_text_value(value: Any, limit: int) -> str | Invalid:
     """A text answer: a string (or a whole number) of at most ``limit`` characters, valid
     Unicode without control characters other than tab and newline."""
@@ -277,7 +272,8 @@ def _number(q: Question, raw: Any) -> float | Invalid:
 def check(inst: Instrument, q: Question, raw: Any) -> tuple[int, Any] | Invalid:
     """A raw answer to ``q`` as ``(status, value)`` (see the module docstring), or why not.
     For a text question the value is the text."""
-    if _is_empty(raw):
+    if raw is None or (isinstance(raw, str) and not raw.strip()) or (
+            isinstance(raw, list) and not raw):
         return MISSING, 0
     if isinstance(raw, str):
         raw = raw.strip()

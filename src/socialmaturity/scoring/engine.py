@@ -321,12 +321,8 @@ def shown(f: dict, ids: tuple) -> tuple[tuple, tuple]:
     rounded score (None without one) and the stage capped by its own gates (None without
     one), from :func:`finish`'s result."""
     rounded, capped = f["rounded"], f["dimension_levels"]
-    scores, levels = [], []
-    for d in ids:
-        x, has = rounded[d]
-        scores.append(x if has else None)
-        levels.append(capped[d] or None)
-    return tuple(scores), tuple(levels)
+    return (tuple(rounded[d][0] if rounded[d][1] else None for d in ids),
+            tuple(capped[d] or None for d in ids))
 
 
 def shown_item(s, counted):
