@@ -45,8 +45,6 @@ class ImportResult:
 
     frame: pd.DataFrame
     layout: str
-    #: Every column of the export, in order (SurveyMonkey: ``question | choice``).
-    source_columns: list[str]
     recodes: list[Recode]
     dropped_columns: list[str]
     warnings: list[str]
@@ -124,12 +122,9 @@ def read_export(path: str | Path, *, layout: str | None = None,
     first = dayfirst if dayfirst is not None else mapping.dayfirst
     columns.update(_metadata_columns(raw, meta, mapping, first, recodes, warnings, problems))
     _raise(problems)
-    frame = _tidy_frame(columns, inst)
     return ImportResult(
-        frame=frame, layout=raw.layout, source_columns=[c.name for c in raw.columns],
-        recodes=recodes, dropped_columns=list(plan.dropped), warnings=warnings,
-        column_map={c: t.describe() for c, t in plan.targets.items()},
-        file_format=raw.file_format, encoding=raw.encoding)
+        _tidy_frame(columns, inst), raw.layout, recodes, list(plan.dropped), warnings,
+        {c: t.describe() for c, t in plan.targets.items()}, raw.file_format, raw.encoding)
 
 
 def _id_columns(raw: RawExport, meta: dict[str, str], problems: list[Problem],

@@ -44,8 +44,6 @@ def encode_answers(inst: Instrument, rows: list[dict]) -> Encoded:
     return Encoded(n, columns)
 
 
-
-
 def _lower_median(values: np.ndarray, groups: np.ndarray, m: int) -> tuple[np.ndarray,
                                                                             np.ndarray]:
     """Per group, the lower median of ``values`` and whether the group has any value."""
