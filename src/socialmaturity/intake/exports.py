@@ -111,12 +111,11 @@ class Recode:
 @dataclass
 class SourceColumn:
     """One column of an export: its name, question text, and for a one-column-per-choice
-    column the choice label; Qualtrics' ImportId and the time zone of its dates."""
+    column the choice label; the time zone of its dates (Qualtrics)."""
 
     name: str
     text: str = ""
     choice: str | None = None
-    import_id: str | None = None
     time_zone: str | None = None
 
     def label(self) -> str:
@@ -425,7 +424,7 @@ def _qualtrics(name: str, rows: list[list[str]], warnings: list[str]) -> Columns
         choice = None
         if "choiceId" in info and (split := split_choice_text(text)):
             text, choice = split
-        columns.append(SourceColumn(col, text.strip(), choice, import_id, info.get("timeZone")))
+        columns.append(SourceColumn(col, text.strip(), choice, info.get("timeZone")))
         if import_id and col not in QUALTRICS_SYSTEM:
             if import_id.upper().endswith("_TEXT") or col.upper().endswith("_TEXT"):
                 free.add(col)
