@@ -55,7 +55,6 @@ def read_grid(path: Path, name: str, fail: Fail, *,
     sep = sniff_delimiter(sample)
     width = max((len(r) for r in _rows(sample, sep, 1)), default=1)
     names = [f"c{j}" for j in range(width)]
-    text = pa.dictionary(pa.int32(), pa.string())
     batches = []
     try:
         reader = pacsv.open_csv(
@@ -63,7 +62,7 @@ def read_grid(path: Path, name: str, fail: Fail, *,
                                                  encoding="utf8" if encoding == "utf-8-sig"
                                                  else encoding),
             parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, text),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, tables.TEXT()),
                                                  strings_can_be_null=False))
         skip = header_rows(_rows(sample, sep, 4)) if progress and header_rows else 0
         for batch in reader:

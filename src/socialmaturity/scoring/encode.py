@@ -143,7 +143,7 @@ class Invalid:
     """Why a raw value was refused: ``kind`` and the offending ``value`` (worded by
     :func:`message`)."""
 
-    kind: str  # see _MESSAGES
+    kind: str  # see message()
     value: Any = None
 
 
