@@ -105,9 +105,6 @@ class Recode:
     reason: str = ""
 
 
-# --- reading files ------------------------------------------------------------------------
-
-
 @dataclass
 class SourceColumn:
     """One column of an export: its name, question text, and for a one-column-per-choice

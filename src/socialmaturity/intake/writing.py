@@ -54,11 +54,8 @@ def write_document(data: Any, path: str | Path) -> Path:
 
 def format_of(path: str | Path, fmt: str | None = None) -> str:
     """``fmt``, else the format the file's suffix names (CSV when it names none)."""
-    if fmt not in (None, "table"):
-        return fmt  # type: ignore[return-value]
-    suffix = Path(path).suffix.lower()
-    return {".json": "json", ".xlsx": "xlsx", ".parquet": "parquet", ".pq": "parquet"}.get(
-        suffix, "csv")
+    return fmt or {".json": "json", ".xlsx": "xlsx", ".parquet": "parquet",
+                   ".pq": "parquet"}.get(Path(path).suffix.lower(), "csv")
 
 
 def write_table(frame: pd.DataFrame, path: str | Path, fmt: str | None = None,
