@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from ..i18n.catalog import ntr, number, tr
 from .format import num
@@ -47,11 +47,6 @@ def _fit(text: str, limit: int) -> str:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:·-–")
     return cut + "…"
-
-
-def _get(obj: Any, name: str, default: Any = None) -> Any:
-    """A field that newer results carry (strengths, effects, the path to the next stage)."""
-    return getattr(obj, name, default) if obj is not None else default
 
 
 class _Deck:
@@ -121,29 +116,8 @@ class _Deck:
         return out.getvalue()
 
 
-def _strengths(result: AssessmentResult) -> list[tuple[str, list]]:
-    """(dimension, lines) for up to three strengths: the result's own (the dimensions furthest
-    ahead of peers, with their best answers) when it has them, else the dimensions furthest
-    above the peer median."""
-    lang = result.language
-    given = _get(result, "strengths")
-    if given:
-        out = []
-        for x in given[:3]:
-            head = tr(lang, "Score {score}", score=num(lang, x.score, 0))
-            if x.percentile is not None:
-                head += " · " + tr(lang, "percentile {p}", p=num(lang, x.percentile, 0))
-            lines: list = [[(head, True, MUTED)]]
-            lines += [_fit(a.answer_label or "", 110) for a in x.best[:2] if a.answer_label]
-            out.append((x.name, lines))
-        return out
-    return [(name, [tr(lang, "Score {score} against a peer median of {median}.",
-                       score=num(lang, score, 0), median=num(lang, median, 0))])
-            for name, score, median in _ranked(result)[:3]]
-
-
 def _provisional(result: AssessmentResult) -> str | None:
-    if not _get(result, "provisional"):
+    if not result.provisional:
         return None
     lang = result.language
     return tr(lang, "Provisional result.") + " " + tr(
@@ -157,12 +131,16 @@ def _check(lang: str, met: bool, text: str, limit: int) -> list:
     return [mark, (" · " + _fit(text, limit), False, INK)]
 
 
-def _ranked(result: AssessmentResult) -> list[tuple[str, float, float]]:
-    """Dimensions with a score and a peer median, best against the median first."""
+def _ranked(result: AssessmentResult) -> list[tuple[str, str]]:
+    """Dimensions with a score and a peer median, best against the median first: (name, the
+    score against the median in words)."""
+    lang = result.language
     bench = {b.id: b for b in result.benchmark.dimensions}
     rows = [(d.name, d.score, bench[d.id].median) for d in result.dimensions
             if d.score is not None and d.id in bench and bench[d.id].median is not None]
-    return sorted(rows, key=lambda r: r[1] - r[2], reverse=True)
+    return [(name, tr(lang, "Score {score} against a peer median of {median}.",
+                      score=num(lang, score, 0), median=num(lang, median, 0)))
+            for name, score, median in sorted(rows, key=lambda r: r[1] - r[2], reverse=True)]
 
 
 def render_pptx(result: AssessmentResult, *, organization: str | None = None,
@@ -176,9 +154,9 @@ def render_pptx(result: AssessmentResult, *, organization: str | None = None,
     stage = result.overall.stage
     org = organization if organization is not None else result.profile.get("organization")
     org = (org or "").strip() or None
-    day = date or dt.date.today()
+    day = _date(lang, date or dt.date.today())
     title = result.instrument.report_title
-    deck = _Deck(lang, " · ".join(x for x in (title, org, _date(lang, day)) if x))
+    deck = _Deck(lang, " · ".join(x for x in (title, org, day) if x))
     ctx = _Context(
         lang=lang, total=len(b.stage_distribution) or stage.level, org=org, day=day,
         title=title, peers=tr(lang, "{group}, n = {n}", group=g.label, n=number(lang, g.n, 0)),
@@ -197,7 +175,7 @@ class _Context(NamedTuple):
     lang: str
     total: int
     org: str | None
-    day: dt.date
+    day: str
     title: str
     peers: str
     synthetic: str | None
@@ -205,8 +183,6 @@ class _Context(NamedTuple):
 
 def _title_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
     """The title: the organization, the date, the stage and the score."""
-    from .pdf import _date
-
     lang = ctx.lang
     stage = result.overall.stage
     s = deck.slide(None)
@@ -214,7 +190,7 @@ def _title_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
               name="Kicker")
     deck.text(s, ctx.org or tr(lang, "Your organization"), MARGIN, 1.7, 11.5, 1.3, size=40,
               bold=True, limit=50, name="Organization")
-    deck.text(s, _date(lang, ctx.day), MARGIN, 3.0, 8, 0.5, size=18, colour=MUTED, name="Date")
+    deck.text(s, ctx.day, MARGIN, 3.0, 8, 0.5, size=18, colour=MUTED, name="Date")
     deck.text(s, [[(tr(lang, "Stage {level} of {total}", level=stage.level, total=ctx.total) + ": ",
                     False, INK), (stage.name, True, ACCENT)],
                   tr(lang, "Overall score {score} of 100", score=num(lang, result.overall.score,
@@ -234,9 +210,8 @@ def _stage_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
     s = deck.slide(tr(lang, "Where you stand: {stage}", stage=stage.name))
     left: list = [[(tr(lang, "Stage {level} of {total}", level=stage.level, total=ctx.total), True,
                     ACCENT)]]
-    meaning = list(_get(result, "meaning") or [])
-    if meaning:
-        left += [_fit(m, 160) for m in meaning[:5]]
+    if result.meaning:
+        left += [_fit(m, 160) for m in result.meaning[:5]]
     else:
         left.append(_fit(stage.decided_by.explanation, 240))
     if b.overall_percentile is not None:
@@ -244,8 +219,8 @@ def _stage_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
                        p=num(lang, b.overall_percentile, 0), peers=ctx.peers))
     deck.text(s, left, MARGIN, 1.4, 6.4, 5.3, size=16, limit=240, name="Meaning")
     right: list = []
-    upcoming = _get(result, "next_stage")
-    path = list(_get(result, "path_to_next_stage") or [])
+    upcoming = result.next_stage
+    path = result.path_to_next_stage
     if upcoming is not None:
         right.append([(tr(lang, "What {stage} asks", stage=upcoming.name), True, INK)])
         for c in upcoming.conditions[:4]:
@@ -283,11 +258,10 @@ def _scores_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
     data = CategoryChartData()
     dims = list(reversed(result.dimensions))  # a bar chart draws its first category lowest
     bench = {x.id: x for x in b.dimensions}
+    peers = [bench.get(d.id) for d in dims]
     data.categories = [_fit(d.name, 34) for d in dims]
-    data.add_series(tr(lang, "Peer top quartile"),
-                    [bench[d.id].top_quartile if d.id in bench else None for d in dims])
-    data.add_series(tr(lang, "Peer median"),
-                    [bench[d.id].median if d.id in bench else None for d in dims])
+    data.add_series(tr(lang, "Peer top quartile"), [p.top_quartile if p else None for p in peers])
+    data.add_series(tr(lang, "Peer median"), [p.median if p else None for p in peers])
     data.add_series(tr(lang, "Your organization"), [d.score for d in dims])
     frame = s.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, Inches(MARGIN), Inches(1.3),
                                Inches(8.9), Inches(5.6), data)
@@ -331,20 +305,27 @@ def _scores_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
 
 
 def _strengths_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
-    """The strengths to build on."""
+    """Up to three strengths: the result's own (the dimensions furthest ahead of peers, with
+    their best answers) when it has them, else the dimensions furthest above the peer median."""
     lang = ctx.lang
     s = deck.slide(tr(lang, "Strengths to build on"))
-    _cards(deck, s, _strengths(result), ACCENT)
+    cards: list = []
+    for x in result.strengths[:3]:
+        head = tr(lang, "Score {score}", score=num(lang, x.score, 0))
+        if x.percentile is not None:
+            head += " · " + tr(lang, "percentile {p}", p=num(lang, x.percentile, 0))
+        lines: list = [[(head, True, MUTED)]]
+        lines += [_fit(a.answer_label or "", 110) for a in x.best[:2] if a.answer_label]
+        cards.append((x.name, lines))
+    _cards(deck, s, cards or [(name, [text]) for name, text in _ranked(result)[:3]], ACCENT)
 
 
 def _gaps_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
     """The largest gaps."""
     lang = ctx.lang
     s = deck.slide(tr(lang, "The largest gaps"))
-    gaps = [(name, tr(lang, "Score {score} against a peer median of {median}.",
-                      score=num(lang, score, 0), median=num(lang, median, 0)))
-            for name, score, median in reversed(_ranked(result)[-3:])]
-    upcoming = _get(result, "next_stage")
+    gaps = list(reversed(_ranked(result)[-3:]))
+    upcoming = result.next_stage
     unmet = [c.text for c in upcoming.conditions if not c.met] if upcoming is not None else []
     if unmet and len(gaps) == 3:
         gaps[2] = (tr(lang, "Not met: a condition for {stage}", stage=upcoming.name), unmet[0])
@@ -357,20 +338,13 @@ def _steps_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
     s = deck.slide(tr(lang, "Three next steps"))
     steps = []
     for r in result.recommendations[:3]:
-        lines: list = [[(tr(lang, "Owner: {owner}", owner=r.owner), True, MUTED)]]
-        change = _get(r, "change")
-        effect = _get(r, "effect")
-        if change is not None:
-            lines.append(_fit(f"{change.question_text} → {change.answer_label}", 150))
-        else:
-            lines.append(_fit(r.action, 190))
-        if effect is not None:
-            text = tr(lang, "Effect: overall {o0} → {o1}", o0=num(lang, effect.overall_before, 1),
-                      o1=num(lang, effect.overall_after, 1))
-            if _get(r, "lifts_stage"):
-                text += " · " + tr(lang, "lifts your stage")
-            lines.append([(text, True, OK)])
-        steps.append((r.title, lines))
+        text = tr(lang, "Effect: overall {o0} → {o1}", o0=num(lang, r.effect.overall_before, 1),
+                  o1=num(lang, r.effect.overall_after, 1))
+        if r.lifts_stage:
+            text += " · " + tr(lang, "lifts your stage")
+        steps.append((r.title, [[(tr(lang, "Owner: {owner}", owner=r.owner), True, MUTED)],
+                                _fit(f"{r.change.question_text} → {r.change.answer_label}", 150),
+                                [(text, True, OK)]]))
     if not steps:
         steps = [(tr(lang, "No recommendations: every dimension is at its highest stage."),
                   [""])]
