@@ -56,13 +56,10 @@ class Layout:
 
 
 def layout(inst: Instrument) -> Layout:
-    found = inst.index.__dict__.get("_scorecard_layout")
-    if found is None:
-        found = inst.index.__dict__["_scorecard_layout"] = Layout(
-            tuple(d.id for d in inst.dimensions), tuple(d.weight for d in inst.dimensions),
-            tuple(tuple((q.id, q.weight) for q in d.questions) for d in inst.dimensions),
-            {q.id: i for i, d in enumerate(inst.dimensions) for q in d.questions})
-    return found
+    return inst.index.kept("_scorecard_layout", None, lambda: Layout(
+        tuple(d.id for d in inst.dimensions), tuple(d.weight for d in inst.dimensions),
+        tuple(tuple((q.id, q.weight) for q in d.questions) for d in inst.dimensions),
+        {q.id: i for i, d in enumerate(inst.dimensions) for q in d.questions}))
 
 
 class Trial(NamedTuple):

@@ -69,20 +69,16 @@ def _best_rung(inst: Instrument, question: str, value: Value | None, old: float,
     proportion to the overall score's change: ``factor`` = W_d · w_q, ``den`` = the
     dimension's Σ w); None at the top. It depends on the question, the answer and ``den``
     only, so it is found once per combination."""
-    cache = inst.index.__dict__.setdefault("_best_rungs", {})
-    key = (question, answer_key(value), den)
-    if key in cache:
-        return cache[key]
-    if len(cache) > 50_000:
-        cache.clear()
-    q = inst.index.questions[question]
-    best = None
-    for rung in next_rungs(inst, q, value):
-        gain = factor * ((item_score(inst, q, rung) or 0.0) - old) / den
-        if gain > 0 and (best is None or gain > best[0]):
-            best = (gain, rung)
-    cache[key] = best
-    return best
+    def make() -> tuple[float, Value] | None:
+        q = inst.index.questions[question]
+        best = None
+        for rung in next_rungs(inst, q, value):
+            gain = factor * ((item_score(inst, q, rung) or 0.0) - old) / den
+            if gain > 0 and (best is None or gain > best[0]):
+                best = (gain, rung)
+        return best
+
+    return inst.index.kept("_best_rungs", (question, answer_key(value), den), make)
 
 
 class _Candidates:
