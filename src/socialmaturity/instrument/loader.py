@@ -45,9 +45,7 @@ def _text_paths(value: Any, path: tuple) -> list[tuple[tuple, dict]]:
             if key in ("label", "text", "help", "name", "summary", "description", "title",
                        "action", "owner", "phrase", "unit", "finding") and isinstance(item, dict):
                 found.append((path + (key,), item))
-            elif key == "stage_descriptions" and isinstance(item, dict):
-                found.extend((path + (key, k), v) for k, v in item.items() if isinstance(v, dict))
-            elif key == "special_labels" and isinstance(item, dict):
+            elif key in ("stage_descriptions", "special_labels") and isinstance(item, dict):
                 found.extend((path + (key, k), v) for k, v in item.items() if isinstance(v, dict))
             else:
                 found.extend(_text_paths(item, path + (key,)))
@@ -73,7 +71,7 @@ class _Checker:
         self.gates()
         self.dimensions()
         self.benchmark()
-        return sorted(self.problems, key=lambda p: _sort_key(p.where))
+        return self.problems
 
     def _unique(self, items: list[tuple[tuple, str]], what: Message) -> None:
         seen: dict[str, tuple] = {}
@@ -217,14 +215,9 @@ class _Checker:
             if c.question not in idx.questions:
                 self.add(cpath + ("question",), "unknown question {qid!r}", qid=c.question)
                 continue
-            keys = idx.option_keys(c.question)
             q = idx.questions[c.question]
             if c.any_of is not None:
-                for k, key in enumerate(c.any_of):
-                    if key not in keys:
-                        self.add(cpath + ("any_of", k), "question {qid!r} has no option "
-                                 "{option!r}; valid: {valid}", qid=c.question, option=key,
-                                 valid=", ".join(keys))
+                self._known_options(cpath + ("any_of",), c.question, c.any_of)
             if c.min_selected is not None:
                 if q.type != "multi":
                     self.add(cpath + ("min_selected",), "min_selected needs a multi-select "
@@ -273,12 +266,14 @@ class _Checker:
                     self.add(epath, "evidence on {qid!r} needs favorable: [option keys]",
                              qid=ev.question)
                     continue
-                keys = idx.option_keys(ev.question)
-                for k, key in enumerate(ev.favorable):
-                    if key not in keys:
-                        self.add(epath + ("favorable", k), "question {qid!r} has no option "
-                                 "{option!r}; valid: {valid}", qid=ev.question, option=key,
-                                 valid=", ".join(keys))
+                self._known_options(epath + ("favorable",), ev.question, ev.favorable)
+
+    def _known_options(self, path: tuple, qid: str, given: list[str]) -> None:
+        keys = self.inst.index.option_keys(qid)
+        for k, key in enumerate(given):
+            if key not in keys:
+                self.add(path + (k,), "question {qid!r} has no option {option!r}; valid: "
+                         "{valid}", qid=qid, option=key, valid=", ".join(keys))
 
     def benchmark(self) -> None:
         idx = self.inst.index
@@ -329,7 +324,9 @@ def validate_raw(raw: Any, pos: Positions) -> Instrument:
     problems = translation_problems(raw, pos)
     try:
         inst = Instrument.model_validate(raw)
+        problems += _Checker(inst, raw, pos).run()
     except ValidationError as exc:
+        inst = None
         for err in exc.errors():
             loc = tuple(err["loc"])
             if err["type"] == "string_type" and len(loc) > 1 and isinstance(loc[-1], str) \
@@ -337,9 +334,7 @@ def validate_raw(raw: Any, pos: Positions) -> Instrument:
                 continue  # a text's value: reported by translation_problems
             problems.append(Problem(pos.where(loc, key=err["type"] == "extra_forbidden"),
                                     _describe_pydantic(err)))
-        raise InstrumentError(sorted(set(problems), key=lambda p: _sort_key(p.where))) from None
-    problems += _Checker(inst, raw, pos).run()
-    if problems:
+    if problems or inst is None:
         raise InstrumentError(sorted(set(problems), key=lambda p: _sort_key(p.where)))
     return inst
 

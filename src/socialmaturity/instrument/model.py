@@ -246,18 +246,10 @@ class Instrument(Strict):
     def scored_questions(self) -> list[Question]:
         return [q for d in self.dimensions for q in d.questions]
 
-    @cached_property
-    def label_cache(self) -> dict[tuple[str, str], dict[str, str]]:
-        return {}
-
     def option_labels(self, question_id: str, lang: str) -> dict[str, str]:
         """Option key → label of a question in ``lang`` (kept after the first call)."""
-        key = (question_id, lang)
-        labels = self.label_cache.get(key)
-        if labels is None:
-            labels = self.label_cache[key] = {
-                o.key: self.text(o.label, lang) for o in self.index.options[question_id]}
-        return labels
+        return self.index.kept("_option_labels", (question_id, lang), lambda: {
+            o.key: self.text(o.label, lang) for o in self.index.options[question_id]})
 
     def text(self, value: Text | None, lang: str) -> str:
         """The text in ``lang``, falling back to the instrument's first locale."""
