@@ -114,10 +114,7 @@ class DimensionBenchmark(Out):
     n: int
 
 
-class StageShare(Out):
-    level: int
-    key: str
-    name: str
+class StageShare(Stage):
     min_score: float = Field(description="the lowest score that reaches this stage")
     count: int
     share: float
@@ -198,12 +195,9 @@ class Condition(Out):
     met: bool
 
 
-class NextStage(Out):
+class NextStage(Stage):
     """What the next stage asks of the organization as a whole, each condition checked."""
 
-    level: int
-    key: str
-    name: str
     conditions: list[Condition]
 
 
