@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import NamedTuple
 
 from ..i18n.catalog import ntr, number, tr
 from .format import num
@@ -50,14 +49,30 @@ def _fit(text: str, limit: int) -> str:
 
 
 class _Deck:
-    """A presentation with the few shapes the slides use."""
+    """A presentation with the few shapes the slides use, and what several slides print: the
+    language, the stage as "stage 2 of 4", the organization, the date, the deck's title, the peer
+    group in words, the synthetic-data notice."""
 
-    def __init__(self, lang: str, footer: str):
+    def __init__(self, result: AssessmentResult, organization: str | None, date: dt.date | None):
         from pptx import Presentation
         from pptx.util import Inches
 
-        self.lang = lang
-        self.footer = footer
+        from .pdf import _date
+
+        lang = self.lang = result.language
+        b = result.benchmark
+        org = organization if organization is not None else result.profile.get("organization")
+        self.org = (org or "").strip() or None
+        self.day = _date(lang, date or dt.date.today())
+        self.title = result.instrument.report_title
+        self.footer = " · ".join(x for x in (self.title, self.org, self.day) if x)
+        self.level = tr(lang, "Stage {level} of {total}", level=result.overall.stage.level,
+                        total=len(b.stage_distribution) or result.overall.stage.level)
+        self.peers = tr(lang, "{group}, n = {n}", group=b.peer_group.label,
+                        n=number(lang, b.peer_group.n, 0))
+        self.synthetic = tr(lang, "Demo benchmark (synthetic): the peers in this deck are "
+                                  "generated data, not real organizations.") \
+            if b.panel.synthetic else None
         self.prs = Presentation()
         self.prs.slide_width = Inches(WIDTH)
         self.prs.slide_height = Inches(HEIGHT)
@@ -146,77 +161,46 @@ def _ranked(result: AssessmentResult) -> list[tuple[str, str]]:
 def render_pptx(result: AssessmentResult, *, organization: str | None = None,
                 date: dt.date | None = None) -> bytes:
     """The board deck as .pptx bytes, in ``result.language``."""
-    from .pdf import _date
-
-    lang = result.language
-    b = result.benchmark
-    g = b.peer_group
-    stage = result.overall.stage
-    org = organization if organization is not None else result.profile.get("organization")
-    org = (org or "").strip() or None
-    day = _date(lang, date or dt.date.today())
-    title = result.instrument.report_title
-    deck = _Deck(lang, " · ".join(x for x in (title, org, day) if x))
-    ctx = _Context(
-        lang=lang, total=len(b.stage_distribution) or stage.level, org=org, day=day,
-        title=title, peers=tr(lang, "{group}, n = {n}", group=g.label, n=number(lang, g.n, 0)),
-        synthetic=tr(lang, "Demo benchmark (synthetic): the peers in this deck are generated "
-                           "data, not real organizations.") if b.panel.synthetic else None)
+    deck = _Deck(result, organization, date)
     for slide in (_title_slide, _stage_slide, _scores_slide, _strengths_slide, _gaps_slide,
                   _steps_slide, _method_slide):
-        slide(deck, result, ctx)
+        slide(deck, result)
     return deck.bytes()
 
 
-class _Context(NamedTuple):
-    """What several slides print: the language, the number of stages, the organization, the
-    date, the deck's title, the peer group in words, the synthetic-data notice."""
-
-    lang: str
-    total: int
-    org: str | None
-    day: str
-    title: str
-    peers: str
-    synthetic: str | None
-
-
-def _title_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
+def _title_slide(deck: _Deck, result: AssessmentResult) -> None:
     """The title: the organization, the date, the stage and the score."""
-    lang = ctx.lang
+    lang = deck.lang
     stage = result.overall.stage
     s = deck.slide(None)
-    deck.text(s, ctx.title.upper(), MARGIN, 1.2, 9, 0.4, size=14, bold=True, colour=MUTED,
+    deck.text(s, deck.title.upper(), MARGIN, 1.2, 9, 0.4, size=14, bold=True, colour=MUTED,
               name="Kicker")
-    deck.text(s, ctx.org or tr(lang, "Your organization"), MARGIN, 1.7, 11.5, 1.3, size=40,
+    deck.text(s, deck.org or tr(lang, "Your organization"), MARGIN, 1.7, 11.5, 1.3, size=40,
               bold=True, limit=50, name="Organization")
-    deck.text(s, ctx.day, MARGIN, 3.0, 8, 0.5, size=18, colour=MUTED, name="Date")
-    deck.text(s, [[(tr(lang, "Stage {level} of {total}", level=stage.level, total=ctx.total) + ": ",
-                    False, INK), (stage.name, True, ACCENT)],
-                  tr(lang, "Overall score {score} of 100", score=num(lang, result.overall.score,
-                                                                    1))],
+    deck.text(s, deck.day, MARGIN, 3.0, 8, 0.5, size=18, colour=MUTED, name="Date")
+    score = tr(lang, "Overall score {score} of 100", score=num(lang, result.overall.score, 1))
+    deck.text(s, [[(deck.level + ": ", False, INK), (stage.name, True, ACCENT)], score],
               MARGIN, 4.0, 8.5, 1.3, size=24, fill=SOFT, name="Stage")
-    notes = [x for x in (ctx.synthetic, _provisional(result)) if x]
+    notes = [x for x in (deck.synthetic, _provisional(result)) if x]
     if notes:
         deck.text(s, notes, MARGIN, 5.7, 11.5, 1.0, size=13, fill=WARN_BG, name="Notes",
                   spacing=2)
 
 
-def _stage_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
+def _stage_slide(deck: _Deck, result: AssessmentResult) -> None:
     """The stage and what it means, and what the next stage asks."""
-    lang = ctx.lang
+    lang = deck.lang
     b = result.benchmark
     stage = result.overall.stage
     s = deck.slide(tr(lang, "Where you stand: {stage}", stage=stage.name))
-    left: list = [[(tr(lang, "Stage {level} of {total}", level=stage.level, total=ctx.total), True,
-                    ACCENT)]]
+    left: list = [[(deck.level, True, ACCENT)]]
     if result.meaning:
         left += [_fit(m, 160) for m in result.meaning[:5]]
     else:
         left.append(_fit(stage.decided_by.explanation, 240))
     if b.overall_percentile is not None:
         left.append(tr(lang, "You score higher than {p}% of your peers ({peers}).",
-                       p=num(lang, b.overall_percentile, 0), peers=ctx.peers))
+                       p=num(lang, b.overall_percentile, 0), peers=deck.peers))
     deck.text(s, left, MARGIN, 1.4, 6.4, 5.3, size=16, limit=240, name="Meaning")
     right: list = []
     upcoming = result.next_stage
@@ -244,14 +228,14 @@ def _stage_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
                   limit=200, name="Path")
 
 
-def _scores_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
+def _scores_slide(deck: _Deck, result: AssessmentResult) -> None:
     """The scores against peers: a native bar chart."""
     from pptx.chart.data import CategoryChartData
     from pptx.dml.color import RGBColor
     from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
     from pptx.util import Inches, Pt
 
-    lang = ctx.lang
+    lang = deck.lang
     b = result.benchmark
     g = result.benchmark.peer_group
     s = deck.slide(tr(lang, "Scores against peers"))
@@ -304,10 +288,10 @@ def _scores_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
               name="Peers")
 
 
-def _strengths_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
+def _strengths_slide(deck: _Deck, result: AssessmentResult) -> None:
     """Up to three strengths: the result's own (the dimensions furthest ahead of peers, with
     their best answers) when it has them, else the dimensions furthest above the peer median."""
-    lang = ctx.lang
+    lang = deck.lang
     s = deck.slide(tr(lang, "Strengths to build on"))
     cards: list = []
     for x in result.strengths[:3]:
@@ -320,9 +304,9 @@ def _strengths_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> No
     _cards(deck, s, cards or [(name, [text]) for name, text in _ranked(result)[:3]], ACCENT)
 
 
-def _gaps_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
+def _gaps_slide(deck: _Deck, result: AssessmentResult) -> None:
     """The largest gaps."""
-    lang = ctx.lang
+    lang = deck.lang
     s = deck.slide(tr(lang, "The largest gaps"))
     gaps = list(reversed(_ranked(result)[-3:]))
     upcoming = result.next_stage
@@ -332,9 +316,9 @@ def _gaps_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
     _cards(deck, s, gaps, BAD)
 
 
-def _steps_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
+def _steps_slide(deck: _Deck, result: AssessmentResult) -> None:
     """Three next steps."""
-    lang = ctx.lang
+    lang = deck.lang
     s = deck.slide(tr(lang, "Three next steps"))
     steps = []
     for r in result.recommendations[:3]:
@@ -351,9 +335,9 @@ def _steps_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
     _cards(deck, s, steps, OK, numbered=True)
 
 
-def _method_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
+def _method_slide(deck: _Deck, result: AssessmentResult) -> None:
     """The method and the data."""
-    lang = ctx.lang
+    lang = deck.lang
     b = result.benchmark
     g = result.benchmark.peer_group
     s = deck.slide(tr(lang, "Method and data"))
@@ -371,8 +355,8 @@ def _method_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
         rows.append(_fit(g.widened_because, 220))
     deck.text(s, rows, MARGIN, 1.4, WIDTH - 2 * MARGIN, 3.9, size=16, bullets=True,
               limit=260, name="Method")
-    if ctx.synthetic:
-        deck.text(s, ctx.synthetic, MARGIN, 5.6, WIDTH - 2 * MARGIN, 0.7, size=15, fill=WARN_BG,
+    if deck.synthetic:
+        deck.text(s, deck.synthetic, MARGIN, 5.6, WIDTH - 2 * MARGIN, 0.7, size=15, fill=WARN_BG,
                   name="Synthetic")
 
 
