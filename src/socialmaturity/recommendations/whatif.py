@@ -144,9 +144,8 @@ def _choose(inst: Instrument, card: Scorecard, target: int, levels: dict[str, in
             wanted = [r for r in rungs if g.condition.any_of is None
                       or any(k in g.condition.any_of for k in (r if isinstance(r, list)
                                                                 else [r]))]
-            pick = (wanted or rungs or [None])[0]
-            if pick is not None:
-                return q.id, pick
+            if wanted or rungs:
+                return q.id, (wanted or rungs)[0]
     positions = range(len(card.scores))
     wl = inst.rules.weakest_link
     if wl is not None and card.threshold_level >= target:
@@ -155,13 +154,7 @@ def _choose(inst: Instrument, card: Scorecard, target: int, levels: dict[str, in
         if low:  # only the weakest dimension can lift the stage
             positions = [min(low, key=lambda i: (card.levels[i], card.scores[i] or 0.0))]
     # the largest gain; of equal gains, the lower dimension's, then the first question's
-    best: tuple[float, float, str, Value] | None = None
-    for i in positions:
-        found = candidates.best[i]
-        if found is None:
-            continue
-        score = card.scores[i]
-        key = (found[0], -(score if score is not None else 101.0))
-        if best is None or key > best[:2]:
-            best = (found[0], key[1], found[1], found[2])
+    found = [(c[0], -(card.scores[i] if card.scores[i] is not None else 101.0), c[1], c[2])
+             for i in positions if (c := candidates.best[i]) is not None]
+    best = max(found, key=lambda f: f[:2], default=None)  # the first of equal ones
     return None if best is None else (best[2], best[3])
