@@ -3,16 +3,9 @@
 A what-if changes one answer, so only its item, its dimension's score, the overall score and
 the stage can change. :class:`Scorecard` keeps the engine's own numbers of the answers
 (:attr:`~socialmaturity.scoring.engine.Scores.state`) and re-computes exactly those parts by
-the engine's rule functions on the one-respondent backend
-(:data:`~socialmaturity.scoring.engine.ONE`, :mod:`socialmaturity.scoring.engine`):
-
-- the answer encoded by :func:`~socialmaturity.scoring.encode.encode_answer`, its item score
-  by :func:`~socialmaturity.scoring.engine.item`;
-- its dimension's score by :func:`~socialmaturity.scoring.engine.dimension_raw`;
-- the overall score, the rounding, the stages, the gates (only when a gate reads the changed
-  question or dimension, else they are kept) and the deciding rule by
-  :func:`~socialmaturity.scoring.engine.finish`, shown by
-  :func:`~socialmaturity.scoring.engine.shown`.
+the engine's own rule functions on the one-respondent backend
+(:data:`~socialmaturity.scoring.engine.ONE`); the gates are read again only when one reads the
+changed question or dimension.
 
 So a :meth:`Scorecard.trial` gives what :func:`~socialmaturity.scoring.engine.score_responses`
 gives on the changed answers (the same lines, the same sums in the same order);

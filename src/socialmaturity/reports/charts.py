@@ -200,7 +200,7 @@ def distribution_svg(result: AssessmentResult, *, id_prefix: str = "sm-distribut
                      width: float = 760.0) -> str:
     """The peers' overall scores as bars per band of 0–100, with lines for your score (solid,
     labelled with its value and percentile), the peer median (dashed) and the start of the top
-    quartile (dotted); the peer group and n in the caption. ``width`` 340 suits a phone.
+    quartile (dotted); the peer group and n in the caption. ``width`` 320 suits a phone.
 
     What shows the peers only (the bars, axes, caption) is drawn once per peer group, language
     and width (:func:`_peer_bars`); the lines and their labels on top of it per result."""
@@ -242,8 +242,9 @@ def _peer_bars(lang: str, hist: tuple[int, ...], peers: str, width: float) -> Vi
         return y_bottom - (y_bottom - y_top) * count / y_max
 
     band = 100 / len(hist)
+    band_text = number(lang, band, 0)
     desc_head = tr(lang, "Number of peers per band of {band} points of the overall score "
-                         "({peers}).", band=number(lang, band, 0), peers=peers) + " "
+                         "({peers}).", band=band_text, peers=peers) + " "
     desc_tail = " " + "; ".join(
         f"{number(lang, i * band, 0)}–{number(lang, (i + 1) * band, 0)}: {c}"
         for i, c in enumerate(hist)) + "."
@@ -254,15 +255,13 @@ def _peer_bars(lang: str, hist: tuple[int, ...], peers: str, width: float) -> Vi
     for i, count in enumerate(hist):
         left, right = sx(i * band) + 3, sx((i + 1) * band) - 3
         label = number(lang, count, 0)
-        bars.append(View(count=count, left=left, right=right, y=sy(count),
-                     label=label, cx=(left + right) / 2,
-                     lw=text_width(label, 13) + 6))
+        bars.append(View(count=count, left=left, right=right, y=sy(count), label=label,
+                         cx=(left + right) / 2, lw=text_width(label, 13) + 6))
     every = 1 if (x1 - x0) / len(hist) >= 40 else 2  # tick labels that do not touch
     ticks = [View(x=sx(tick * band),
               label=number(lang, tick * band, 0) if tick % every == 0 else None)
              for tick in range(len(hist) + 1)]
-    caption = tr(lang, "Peers: {peers}. Bands of {band} points.", peers=peers,
-                 band=number(lang, band, 0))
+    caption = tr(lang, "Peers: {peers}. Bands of {band} points.", peers=peers, band=band_text)
     view = dict(x0=x0, x1=x1, y_bottom=y_bottom, mid_y=(y_top + y_bottom) / 2, bars=bars)
     under = template("distribution_under.svg.j2").render(
         gridlines=gridlines, ticks=ticks, x_axis=tr(lang, "Overall score (0–100)"),
@@ -281,13 +280,12 @@ def _markers(result: AssessmentResult, width: float) -> list[dict]:
     lang = result.language
     b = result.benchmark
     score, p = result.overall.score, b.overall_percentile
-    markers = []
     if p is None:
         own = tr(lang, "Your score {score}", score=num(lang, score))
     else:
         own = tr(lang, "Your score {score} · percentile {p}", score=num(lang, score),
                  p=num(lang, p, 0))
-    markers.append((score, own, OWN_STROKE, ORG, "600"))
+    markers = [(score, own, OWN_STROKE, ORG, "600")]
     if b.overall_median is not None:
         markers.append((b.overall_median, tr(lang, "Peer median {value}",
                                              value=num(lang, b.overall_median)),

@@ -1,13 +1,7 @@
-"""SVG charts for narrow screens (phones): the same data as :mod:`.charts`, drawn 340 units
-wide so that a chart shown at 300–440 px keeps its text at about its nominal size.
-
-- :func:`stage_ladder_vertical_svg`: the stages as a vertical ladder, the highest on top;
-- :func:`dimension_bars_svg`: one bar a dimension, with the peer median and top quartile,
-  instead of the radar (whose labels need a wide page).
-
-Same conventions as :mod:`.charts`: a ``viewBox`` and no fixed size, ``role="img"`` with a
-``<title>`` and ``<desc>`` in the result's language, values written as text, series told
-apart by line style as well as colour, every text escaped.
+"""SVG charts for narrow screens (phones): the same data as :mod:`.charts`, by its conventions,
+drawn 320 units wide so that a chart shown at 300–440 px keeps its text at about its nominal
+size: the stages as a vertical ladder, and one bar a dimension instead of the radar (whose
+labels need a wide page).
 """
 
 from __future__ import annotations

@@ -169,7 +169,6 @@ def render_pptx(result: AssessmentResult, *, organization: str | None = None,
 
 
 def _title_slide(deck: _Deck, result: AssessmentResult) -> None:
-    """The title: the organization, the date, the stage and the score."""
     lang = deck.lang
     stage = result.overall.stage
     s = deck.slide(None)
@@ -188,7 +187,6 @@ def _title_slide(deck: _Deck, result: AssessmentResult) -> None:
 
 
 def _stage_slide(deck: _Deck, result: AssessmentResult) -> None:
-    """The stage and what it means, and what the next stage asks."""
     lang = deck.lang
     b = result.benchmark
     stage = result.overall.stage
@@ -229,7 +227,6 @@ def _stage_slide(deck: _Deck, result: AssessmentResult) -> None:
 
 
 def _scores_slide(deck: _Deck, result: AssessmentResult) -> None:
-    """The scores against peers: a native bar chart."""
     from pptx.chart.data import CategoryChartData
     from pptx.dml.color import RGBColor
     from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
@@ -305,7 +302,6 @@ def _strengths_slide(deck: _Deck, result: AssessmentResult) -> None:
 
 
 def _gaps_slide(deck: _Deck, result: AssessmentResult) -> None:
-    """The largest gaps."""
     lang = deck.lang
     s = deck.slide(tr(lang, "The largest gaps"))
     gaps = list(reversed(_ranked(result)[-3:]))
@@ -317,7 +313,6 @@ def _gaps_slide(deck: _Deck, result: AssessmentResult) -> None:
 
 
 def _steps_slide(deck: _Deck, result: AssessmentResult) -> None:
-    """Three next steps."""
     lang = deck.lang
     s = deck.slide(tr(lang, "Three next steps"))
     steps = []
@@ -336,7 +331,6 @@ def _steps_slide(deck: _Deck, result: AssessmentResult) -> None:
 
 
 def _method_slide(deck: _Deck, result: AssessmentResult) -> None:
-    """The method and the data."""
     lang = deck.lang
     b = result.benchmark
     g = result.benchmark.peer_group
