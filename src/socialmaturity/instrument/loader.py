@@ -56,8 +56,8 @@ def _text_paths(value: Any, path: tuple) -> list[tuple[tuple, dict]]:
 
 
 class _Checker:
-    def __init__(self, inst: Instrument, raw: dict, pos: Positions):
-        self.inst, self.raw, self.pos = inst, raw, pos
+    def __init__(self, inst: Instrument, pos: Positions):
+        self.inst, self.pos = inst, pos
         self.problems: list[Problem] = []
 
     def add(self, path: tuple, message: str, *, key: bool = False, **fields: object) -> None:
@@ -73,15 +73,17 @@ class _Checker:
         self.benchmark()
         return self.problems
 
-    def _unique(self, items: list[tuple[tuple, str]], what: Message) -> None:
+    def _unique(self, what: Message, found: list[tuple[tuple, list]], attr: str = "id") -> None:
+        """Each ``attr`` once among the items of every (path, items) in ``found``."""
         seen: dict[str, tuple] = {}
-        for path, ident in items:
-            if ident in seen:
-                first = self.pos.where(seen[ident])
-                self.add(path, "duplicate {what} {id!r} (first at {first}): ids must be unique",
-                         what=what, id=ident, first=first)
-            else:
-                seen[ident] = path
+        for base, items in found:
+            for n, x in enumerate(items):
+                ident, path = getattr(x, attr), base + (n, attr)
+                if ident in seen:
+                    self.add(path, "duplicate {what} {id!r} (first at {first}): ids must be "
+                             "unique", what=what, id=ident, first=self.pos.where(seen[ident]))
+                else:
+                    seen[ident] = path
 
     def _sections(self) -> list[tuple[tuple, list[Question]]]:
         return (
@@ -93,29 +95,19 @@ class _Checker:
 
     def ids(self) -> None:
         i = self.inst
-        self._unique([(("answer_sets", n, "id"), s.id) for n, s in enumerate(i.answer_sets)],
-                     Message("answer set id"))
-        self._unique([(("dimensions", n, "id"), d.id) for n, d in enumerate(i.dimensions)],
-                     Message("dimension id"))
-        self._unique([(("stages", n, "key"), s.key) for n, s in enumerate(i.stages)],
-                     Message("stage key"))
-        self._unique([(("rules", "gates", n, "id"), g.id) for n, g in enumerate(i.rules.gates)],
-                     Message("gate id"))
-        self._unique(
-            [(base + (n, "id"), q.id) for base, qs in self._sections() for n, q in enumerate(qs)],
-            Message("question id"),
-        )
-        self._unique(
-            [(("dimensions", d, "recommendations", n, "id"), r.id)
-             for d, dim in enumerate(i.dimensions) for n, r in enumerate(dim.recommendations)],
-            Message("recommendation id"),
-        )
+        self._unique(Message("answer set id"), [(("answer_sets",), i.answer_sets)])
+        self._unique(Message("dimension id"), [(("dimensions",), i.dimensions)])
+        self._unique(Message("stage key"), [(("stages",), i.stages)], "key")
+        self._unique(Message("gate id"), [(("rules", "gates"), i.rules.gates)])
+        self._unique(Message("question id"), self._sections())
+        self._unique(Message("recommendation id"), [
+            (("dimensions", d, "recommendations"), dim.recommendations)
+            for d, dim in enumerate(i.dimensions)])
         for n, s in enumerate(i.answer_sets):
             self._options(("answer_sets", n, "options"), s.options, scored=None)
 
     def _options(self, path: tuple, options: list, scored: bool | None) -> None:
-        self._unique([(path + (n, "key"), o.key) for n, o in enumerate(options)],
-                     Message("option key"))
+        self._unique(Message("option key"), [(path, options)], "key")
         for n, o in enumerate(options):
             if o.key in RESERVED_KEYS:
                 self.add(path + (n, "key"), "option key {option!r} is reserved: set "
@@ -324,7 +316,7 @@ def validate_raw(raw: Any, pos: Positions) -> Instrument:
     problems = translation_problems(raw, pos)
     try:
         inst = Instrument.model_validate(raw)
-        problems += _Checker(inst, raw, pos).run()
+        problems += _Checker(inst, pos).run()
     except ValidationError as exc:
         inst = None
         for err in exc.errors():
