@@ -342,10 +342,9 @@ def bundled_instrument(name: str = DEFAULT_INSTRUMENT) -> Instrument:
     if name not in BUNDLED:
         raise InstrumentError(Problem("--instrument", "no bundled instrument {name!r}; "
                                       "bundled: {valid}", name=name, valid=", ".join(BUNDLED)))
-    ref = resources.files("socialmaturity.instrument") / "bundled" / BUNDLED[name]
-    text = ref.read_text(encoding="utf-8")
-    raw, pos = parse_with_positions(text, f"<bundled>/{BUNDLED[name]}")
-    return validate_raw(raw, pos)
+    text = (resources.files("socialmaturity.instrument") / "bundled" / BUNDLED[name]).read_text(
+        encoding="utf-8")
+    return validate_raw(*parse_with_positions(text, f"<bundled>/{BUNDLED[name]}"))
 
 
 def resolve_instrument(path_or_name: str | None) -> Instrument:

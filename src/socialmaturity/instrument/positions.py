@@ -136,9 +136,8 @@ def parse_with_positions(text: str, filename: str) -> tuple[Any, Positions]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{filename}:{mark.line + 1}:{mark.column + 1}" if mark else filename
-        raise InputFileError(
-            Problem(where, "not valid YAML/JSON: {error}", error=exc.problem or exc.context)
-        ) from None
+        raise InputFileError(Problem(where, "not valid YAML/JSON: {error}",
+                                     error=exc.problem or exc.context)) from None
     except yaml.YAMLError as exc:
         raise InputFileError(Problem(filename, "not valid YAML/JSON: {error}",
                                      error=_short(str(exc), 200))) from None
@@ -171,10 +170,8 @@ def _load(path: Path) -> tuple[Any, Positions]:
     except IsADirectoryError:
         raise InputFileError(Problem(str(path), "is a folder, not a file")) from None
     except UnicodeDecodeError as exc:
-        raise InputFileError(
-            Problem(str(path), "not UTF-8 text (byte {byte}): save it as UTF-8 YAML or JSON",
-                    byte=exc.start)
-        ) from None
+        raise InputFileError(Problem(str(path), "not UTF-8 text (byte {byte}): save it as UTF-8 "
+                                     "YAML or JSON", byte=exc.start)) from None
     except OSError as exc:
         raise InputFileError(Problem(str(path), "cannot be read: {error}",
                                      error=exc.strerror)) from None

@@ -51,7 +51,6 @@ class RankedRecommendation(NamedTuple):
     next_stage: str
     gap_next: float
     gap_peers: float
-    separation: float
     #: the rule the change relieves when the what-if shows the overall stage rising:
     #: "threshold", "gate" or "weakest-link"; else None
     holds_back: str | None
@@ -101,8 +100,8 @@ def rank(inst: Instrument, scores: Scores, responses: Responses, index: PeerInde
                 boost = weights.lifts_dimension_stage
             priority = (gap_next + gap_peers + dim_gain) * separation * boost
             found.append((priority, RankedRecommendation(
-                0, dim.id, rec, ds.score, nxt.key, round(gap_next, 1), round(gap_peers, 1),
-                round(separation, 3), holds, holds_id, round(priority, 3), figures, answer, eff)))
+                0, dim.id, rec, ds.score, nxt.key, round(gap_next, 1), round(gap_peers, 1), holds,
+                holds_id, round(priority, 3), figures, answer, eff)))
     found.sort(key=lambda t: -t[0])
     return [r._replace(rank=i + 1)
             for i, r in enumerate(_spread([r for _, r in found], weights.distinct_first))]
