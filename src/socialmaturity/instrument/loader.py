@@ -86,12 +86,10 @@ class _Checker:
                     seen[ident] = path
 
     def _sections(self) -> list[tuple[tuple, list[Question]]]:
-        return (
-            [(("profile",), self.inst.profile)]
-            + [(("dimensions", i, "questions"), d.questions)
-               for i, d in enumerate(self.inst.dimensions)]
-            + [(("outcomes",), self.inst.outcomes)]
-        )
+        return ([(("profile",), self.inst.profile)]
+                + [(("dimensions", i, "questions"), d.questions)
+                   for i, d in enumerate(self.inst.dimensions)]
+                + [(("outcomes",), self.inst.outcomes)])
 
     def ids(self) -> None:
         i = self.inst

@@ -237,9 +237,8 @@ class Instrument(Strict):
     @cached_property
     def content_hash(self) -> str:
         """``sha256:`` of the canonical JSON of the content: layout and comments do not count."""
-        canonical = json.dumps(
-            self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        )
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"),
+                               ensure_ascii=False)
         return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
     @property
@@ -268,16 +267,12 @@ class QuestionIndex:
         self.options: dict[str, list[Option]] = {}
         self.section: dict[str, str] = {}
         self.dimension_of: dict[str, str] = {}
-        for section, questions in (
-            [("profile", instrument.profile)]
-            + [(d.id, d.questions) for d in instrument.dimensions]
-            + [("outcomes", instrument.outcomes)]
-        ):
+        for section, questions in ([("profile", instrument.profile)]
+                                   + [(d.id, d.questions) for d in instrument.dimensions]
+                                   + [("outcomes", instrument.outcomes)]):
             for q in questions:
                 self.questions.setdefault(q.id, q)
-                self.options.setdefault(
-                    q.id, list(q.options or sets.get(q.answer_set or "", []))
-                )
+                self.options.setdefault(q.id, list(q.options or sets.get(q.answer_set or "", [])))
                 self.section.setdefault(q.id, section)
                 if section not in ("profile", "outcomes"):
                     self.dimension_of.setdefault(q.id, section)
