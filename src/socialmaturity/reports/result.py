@@ -84,8 +84,7 @@ class GateResult(Out):
 
 class Filters(Out):
     filters: dict[str, str]
-    label: str = Field(default="", description="the filters in words, as the peer group's "
-                                               "label")
+    label: str = Field(default="", description="the filters in words, as the peer group's label")
     n: int
 
 
@@ -239,9 +238,8 @@ class AssessmentResult(Out):
                                                      "null at the top stage")
     meaning: list[str] = Field(description="what the stage means for this organization, in "
                                            "sentences computed from its scores")
-    recommendations: list[RecommendationOut] = Field(description="the most important next "
-                                                                 "steps, at most the "
-                                                                 "instrument's max_steps")
+    recommendations: list[RecommendationOut] = Field(
+        description="the most important next steps, at most the instrument's max_steps")
     steps_offered: int = Field(description="next steps on offer in all, listed or not")
     path_to_next_stage: list[PathStep] = Field(description="the fewest one-rung answer changes "
                                                            "that reach the next stage, in order; "
