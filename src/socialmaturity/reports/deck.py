@@ -289,7 +289,6 @@ def _strengths_slide(deck: _Deck, result: AssessmentResult) -> None:
     """Up to three strengths: the result's own (the dimensions furthest ahead of peers, with
     their best answers) when it has them, else the dimensions furthest above the peer median."""
     lang = deck.lang
-    s = deck.slide(tr(lang, "Strengths to build on"))
     cards: list = []
     for x in result.strengths[:3]:
         head = tr(lang, "Score {score}", score=num(lang, x.score, 0))
@@ -298,23 +297,22 @@ def _strengths_slide(deck: _Deck, result: AssessmentResult) -> None:
         lines: list = [[(head, True, MUTED)]]
         lines += [_fit(a.answer_label or "", 110) for a in x.best[:2] if a.answer_label]
         cards.append((x.name, lines))
-    _cards(deck, s, cards or [(name, [text]) for name, text in _ranked(result)[:3]], ACCENT)
+    _cards(deck, tr(lang, "Strengths to build on"),
+           cards or [(name, [text]) for name, text in _ranked(result)[:3]], ACCENT)
 
 
 def _gaps_slide(deck: _Deck, result: AssessmentResult) -> None:
     lang = deck.lang
-    s = deck.slide(tr(lang, "The largest gaps"))
     gaps = list(reversed(_ranked(result)[-3:]))
     upcoming = result.next_stage
     unmet = [c.text for c in upcoming.conditions if not c.met] if upcoming is not None else []
     if unmet and len(gaps) == 3:
         gaps[2] = (tr(lang, "Not met: a condition for {stage}", stage=upcoming.name), unmet[0])
-    _cards(deck, s, gaps, BAD)
+    _cards(deck, tr(lang, "The largest gaps"), gaps, BAD)
 
 
 def _steps_slide(deck: _Deck, result: AssessmentResult) -> None:
     lang = deck.lang
-    s = deck.slide(tr(lang, "Three next steps"))
     steps = []
     for r in result.recommendations[:3]:
         text = tr(lang, "Effect: overall {o0} → {o1}", o0=num(lang, r.effect.overall_before, 1),
@@ -327,7 +325,7 @@ def _steps_slide(deck: _Deck, result: AssessmentResult) -> None:
     if not steps:
         steps = [(tr(lang, "No recommendations: every dimension is at its highest stage."),
                   [""])]
-    _cards(deck, s, steps, OK, numbered=True)
+    _cards(deck, tr(lang, "Three next steps"), steps, OK, numbered=True)
 
 
 def _method_slide(deck: _Deck, result: AssessmentResult) -> None:
@@ -354,8 +352,9 @@ def _method_slide(deck: _Deck, result: AssessmentResult) -> None:
                   name="Synthetic")
 
 
-def _cards(deck: _Deck, slide, items: list, colour, numbered: bool = False) -> None:
-    """Up to three cards side by side: a heading and a few lines each."""
+def _cards(deck: _Deck, title: str, items: list, colour, numbered: bool = False) -> None:
+    """A slide of up to three cards side by side: a heading and a few lines each."""
+    slide = deck.slide(title)
     gap = 0.3
     width = (WIDTH - 2 * MARGIN - 2 * gap) / 3
     for i, (head, body) in enumerate(items[:3]):
