@@ -43,11 +43,8 @@ def _next_rungs(inst: Instrument, q: Question, value: Value | None) -> list[Valu
         points = _points(inst, q.id)
         lowest = min(points.values())
         current = points[value] if isinstance(value, str) and value in points else lowest
-        above = sorted((p, i) for i, p in enumerate(points.values()) if p > current)
-        if not above:
-            return []
-        step = above[0][0]
-        return [options[i].key for p, i in above if p == step][:1]
+        above = [(p, i) for i, p in enumerate(points.values()) if p > current]
+        return [options[min(above)[1]].key] if above else []  # the lowest, the first of equal
     if q.type == "multi":
         chosen = value if isinstance(value, list) else []
         return [_added(inst, q.id, chosen, o.key) for o in options
