@@ -58,6 +58,7 @@ def _text_paths(value: Any, path: tuple) -> list[tuple[tuple, dict]]:
 class _Checker:
     def __init__(self, inst: Instrument, pos: Positions):
         self.inst, self.pos = inst, pos
+        self.stage_keys = [s.key for s in inst.stages]
         self.problems: list[Problem] = []
 
     def add(self, path: tuple, message: str, *, key: bool = False, **fields: object) -> None:
@@ -177,13 +178,12 @@ class _Checker:
                          "{previous}", stage=s.key, min=f"{s.min_score:g}",
                          previous=f"{st[n - 1].min_score:g}")
         mature = self.inst.benchmark.mature_stage
-        if mature is not None and mature not in [s.key for s in st]:
+        if mature is not None and mature not in self.stage_keys:
             self.add(("benchmark", "mature_stage"), "unknown stage {stage!r}; valid: {valid}",
-                     stage=mature, valid=", ".join(s.key for s in st))
+                     stage=mature, valid=", ".join(self.stage_keys))
 
     def gates(self) -> None:
-        idx = self.inst.index
-        stages = [s.key for s in self.inst.stages]
+        idx, stages = self.inst.index, self.stage_keys
         for n, g in enumerate(self.inst.rules.gates):
             path = ("rules", "gates", n)
             if g.stage not in stages:
@@ -221,8 +221,7 @@ class _Checker:
                                  min=c.min_selected)
 
     def dimensions(self) -> None:
-        idx = self.inst.index
-        stages = [s.key for s in self.inst.stages]
+        idx, stages = self.inst.index, self.stage_keys
         for d, dim in enumerate(self.inst.dimensions):
             path = ("dimensions", d)
             missing = [s for s in stages if s not in dim.stage_descriptions]
