@@ -131,15 +131,6 @@ class _Deck:
         return out.getvalue()
 
 
-def _provisional(result: AssessmentResult) -> str | None:
-    if not result.provisional:
-        return None
-    lang = result.language
-    return tr(lang, "Provisional result.") + " " + tr(
-        lang, "{answered} of {asked} questions answered; a result counts from 80%, and only "
-              "then is it compared with peers.", answered=result.answered, asked=result.asked)
-
-
 def _check(lang: str, met: bool, text: str, limit: int) -> list:
     """A condition with its verdict: ✓ met or ✗ not met."""
     mark = ("✓ " + tr(lang, "Met"), True, OK) if met else ("✗ " + tr(lang, "Not met"), True, BAD)
@@ -180,7 +171,11 @@ def _title_slide(deck: _Deck, result: AssessmentResult) -> None:
     score = tr(lang, "Overall score {score} of 100", score=num(lang, result.overall.score, 1))
     deck.text(s, [[(deck.level + ": ", False, INK), (stage.name, True, ACCENT)], score],
               MARGIN, 4.0, 8.5, 1.3, size=24, fill=SOFT, name="Stage")
-    notes = [x for x in (deck.synthetic, _provisional(result)) if x]
+    notes = [deck.synthetic] if deck.synthetic else []
+    if result.provisional:
+        notes.append(tr(lang, "Provisional result.") + " " + tr(
+            lang, "{answered} of {asked} questions answered; a result counts from 80%, and only "
+                  "then is it compared with peers.", answered=result.answered, asked=result.asked))
     if notes:
         deck.text(s, notes, MARGIN, 5.7, 11.5, 1.0, size=13, fill=WARN_BG, name="Notes",
                   spacing=2)
