@@ -94,22 +94,19 @@ def _steps(r: AssessmentResult, all_recommendations: bool) -> list:
     if recs:
         parts.append(Text(tr(lang, "Next steps, most important first"), style="bold underline"))
     for rec in recs:
-        body = Text()
-        body.append(f"{rec.rank}. {rec.title}", style="bold")
-        body.append(f"  ({rec.dimension_name} · {rec.owner})\n", style="dim")
-        body.append(rec.action + "\n")
-        body.append(tr(lang, "Change: {question} “{current}” → “{answer}”",
-                       question=rec.change.question_text,
-                       current=rec.change.current_label or tr(lang, "not answered"),
-                       answer=rec.change.answer_label) + "\n")
-        body.append(tr(lang, "Effect: overall {o0} → {o1}", o0=num(lang, rec.effect.overall_before),
-                       o1=num(lang, rec.effect.overall_after))
-                    + (" · " + tr(lang, "lifts your stage") if rec.lifts_stage else "") + "\n",
-                    style="green")
-        body.append(tr(lang, "Why: {why}", why=rec.why) + "\n", style="italic")
-        body.append(tr(lang, "Evidence: {statement}", statement=rec.evidence.statement),
-                    style="cyan")
-        parts.append(body)
+        effect = tr(lang, "Effect: overall {o0} → {o1}", o0=num(lang, rec.effect.overall_before),
+                    o1=num(lang, rec.effect.overall_after))
+        if rec.lifts_stage:
+            effect += " · " + tr(lang, "lifts your stage")
+        parts.append(Text.assemble(
+            (f"{rec.rank}. {rec.title}", "bold"),
+            (f"  ({rec.dimension_name} · {rec.owner})\n", "dim"), rec.action + "\n",
+            tr(lang, "Change: {question} “{current}” → “{answer}”",
+               question=rec.change.question_text,
+               current=rec.change.current_label or tr(lang, "not answered"),
+               answer=rec.change.answer_label) + "\n", (effect + "\n", "green"),
+            (tr(lang, "Why: {why}", why=rec.why) + "\n", "italic"),
+            (tr(lang, "Evidence: {statement}", statement=rec.evidence.statement), "cyan")))
     if not all_recommendations and len(r.recommendations) > len(recs):
         more = len(r.recommendations) - len(recs)
         parts.append(Text(ntr(lang, "{n} more recommendation in the JSON result (--format json).",
