@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from ..i18n.catalog import number, tr
 from .format import num
@@ -139,9 +139,7 @@ def _radar_frame(lang: str, names: tuple[str, ...], top_q: tuple, median: tuple)
     cx, cy = width / 2, reach_up + 10
     height = cy + reach_down + 60
 
-    def point(i: int, value: float) -> tuple[float, float]:
-        return _radar_point(cx, cy, n, i, value)
-
+    point = partial(_radar_point, cx, cy, n)
     # grid: rings every 20 points, spokes, ring values along the first spoke
     under = template("radar_under.svg.j2").render(
         cx=cx, cy=cy, rings=[[point(i, ring) for i in range(n)] for ring in (20, 40, 60, 80, 100)],

@@ -44,13 +44,11 @@ def render_result(r: AssessmentResult, *, all_recommendations: bool = False) -> 
                           style="yellow"))
 
     table = Table(title=tr(lang, "Dimensions"), title_justify="left")
-    table.add_column(tr(lang, "Dimension"))
-    table.add_column(tr(lang, "Score"), justify="right")
-    table.add_column(tr(lang, "Stage"))
-    table.add_column(tr(lang, "Percentile"), justify="right")
-    table.add_column(tr(lang, "Peer median"), justify="right")
-    table.add_column(tr(lang, "Top quartile"), justify="right")
-    table.add_column(tr(lang, "Answered"), justify="right")
+    for column, justify in ((tr(lang, "Dimension"), "left"), (tr(lang, "Score"), "right"),
+                            (tr(lang, "Stage"), "left"), (tr(lang, "Percentile"), "right"),
+                            (tr(lang, "Peer median"), "right"), (tr(lang, "Top quartile"), "right"),
+                            (tr(lang, "Answered"), "right")):
+        table.add_column(column, justify=justify)
     for d, bd in zip(r.dimensions, b.dimensions, strict=True):
         table.add_row(d.name, num(lang, d.score), d.stage.name if d.stage else "–",
                       num(lang, bd.percentile, 0), num(lang, bd.median), num(lang, bd.top_quartile),
