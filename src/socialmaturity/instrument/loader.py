@@ -45,9 +45,7 @@ def _text_paths(value: Any, path: tuple) -> list[tuple[tuple, dict]]:
             if key in ("label", "text", "help", "name", "summary", "description", "title",
                        "action", "owner", "phrase", "unit", "finding") and isinstance(item, dict):
                 found.append((path + (key,), item))
-            elif key == "stage_descriptions" and isinstance(item, dict):
-                found.extend((path + (key, k), v) for k, v in item.items() if isinstance(v, dict))
-            elif key == "special_labels" and isinstance(item, dict):
+            elif key in ("stage_descriptions", "special_labels") and isinstance(item, dict):
                 found.extend((path + (key, k), v) for k, v in item.items() if isinstance(v, dict))
             else:
                 found.extend(_text_paths(item, path + (key,)))
@@ -58,8 +56,9 @@ def _text_paths(value: Any, path: tuple) -> list[tuple[tuple, dict]]:
 
 
 class _Checker:
-    def __init__(self, inst: Instrument, raw: dict, pos: Positions):
-        self.inst, self.raw, self.pos = inst, raw, pos
+    def __init__(self, inst: Instrument, pos: Positions):
+        self.inst, self.pos = inst, pos
+        self.stage_keys = [s.key for s in inst.stages]
         self.problems: list[Problem] = []
 
     def add(self, path: tuple, message: str, *, key: bool = False, **fields: object) -> None:
@@ -73,51 +72,41 @@ class _Checker:
         self.gates()
         self.dimensions()
         self.benchmark()
-        return sorted(self.problems, key=lambda p: _sort_key(p.where))
+        return self.problems
 
-    def _unique(self, items: list[tuple[tuple, str]], what: Message) -> None:
+    def _unique(self, what: Message, found: list[tuple[tuple, list]], attr: str = "id") -> None:
+        """Each ``attr`` once among the items of every (path, items) in ``found``."""
         seen: dict[str, tuple] = {}
-        for path, ident in items:
-            if ident in seen:
-                first = self.pos.where(seen[ident])
-                self.add(path, "duplicate {what} {id!r} (first at {first}): ids must be unique",
-                         what=what, id=ident, first=first)
-            else:
-                seen[ident] = path
+        for base, items in found:
+            for n, x in enumerate(items):
+                ident, path = getattr(x, attr), base + (n, attr)
+                if ident in seen:
+                    self.add(path, "duplicate {what} {id!r} (first at {first}): ids must be "
+                             "unique", what=what, id=ident, first=self.pos.where(seen[ident]))
+                else:
+                    seen[ident] = path
 
     def _sections(self) -> list[tuple[tuple, list[Question]]]:
-        return (
-            [(("profile",), self.inst.profile)]
-            + [(("dimensions", i, "questions"), d.questions)
-               for i, d in enumerate(self.inst.dimensions)]
-            + [(("outcomes",), self.inst.outcomes)]
-        )
+        return ([(("profile",), self.inst.profile)]
+                + [(("dimensions", i, "questions"), d.questions)
+                   for i, d in enumerate(self.inst.dimensions)]
+                + [(("outcomes",), self.inst.outcomes)])
 
     def ids(self) -> None:
         i = self.inst
-        self._unique([(("answer_sets", n, "id"), s.id) for n, s in enumerate(i.answer_sets)],
-                     Message("answer set id"))
-        self._unique([(("dimensions", n, "id"), d.id) for n, d in enumerate(i.dimensions)],
-                     Message("dimension id"))
-        self._unique([(("stages", n, "key"), s.key) for n, s in enumerate(i.stages)],
-                     Message("stage key"))
-        self._unique([(("rules", "gates", n, "id"), g.id) for n, g in enumerate(i.rules.gates)],
-                     Message("gate id"))
-        self._unique(
-            [(base + (n, "id"), q.id) for base, qs in self._sections() for n, q in enumerate(qs)],
-            Message("question id"),
-        )
-        self._unique(
-            [(("dimensions", d, "recommendations", n, "id"), r.id)
-             for d, dim in enumerate(i.dimensions) for n, r in enumerate(dim.recommendations)],
-            Message("recommendation id"),
-        )
+        self._unique(Message("answer set id"), [(("answer_sets",), i.answer_sets)])
+        self._unique(Message("dimension id"), [(("dimensions",), i.dimensions)])
+        self._unique(Message("stage key"), [(("stages",), i.stages)], "key")
+        self._unique(Message("gate id"), [(("rules", "gates"), i.rules.gates)])
+        self._unique(Message("question id"), self._sections())
+        self._unique(Message("recommendation id"), [
+            (("dimensions", d, "recommendations"), dim.recommendations)
+            for d, dim in enumerate(i.dimensions)])
         for n, s in enumerate(i.answer_sets):
             self._options(("answer_sets", n, "options"), s.options, scored=None)
 
     def _options(self, path: tuple, options: list, scored: bool | None) -> None:
-        self._unique([(path + (n, "key"), o.key) for n, o in enumerate(options)],
-                     Message("option key"))
+        self._unique(Message("option key"), [(path, options)], "key")
         for n, o in enumerate(options):
             if o.key in RESERVED_KEYS:
                 self.add(path + (n, "key"), "option key {option!r} is reserved: set "
@@ -189,13 +178,12 @@ class _Checker:
                          "{previous}", stage=s.key, min=f"{s.min_score:g}",
                          previous=f"{st[n - 1].min_score:g}")
         mature = self.inst.benchmark.mature_stage
-        if mature is not None and mature not in [s.key for s in st]:
+        if mature is not None and mature not in self.stage_keys:
             self.add(("benchmark", "mature_stage"), "unknown stage {stage!r}; valid: {valid}",
-                     stage=mature, valid=", ".join(s.key for s in st))
+                     stage=mature, valid=", ".join(self.stage_keys))
 
     def gates(self) -> None:
-        idx = self.inst.index
-        stages = [s.key for s in self.inst.stages]
+        idx, stages = self.inst.index, self.stage_keys
         for n, g in enumerate(self.inst.rules.gates):
             path = ("rules", "gates", n)
             if g.stage not in stages:
@@ -217,14 +205,9 @@ class _Checker:
             if c.question not in idx.questions:
                 self.add(cpath + ("question",), "unknown question {qid!r}", qid=c.question)
                 continue
-            keys = idx.option_keys(c.question)
             q = idx.questions[c.question]
             if c.any_of is not None:
-                for k, key in enumerate(c.any_of):
-                    if key not in keys:
-                        self.add(cpath + ("any_of", k), "question {qid!r} has no option "
-                                 "{option!r}; valid: {valid}", qid=c.question, option=key,
-                                 valid=", ".join(keys))
+                self._known_options(cpath + ("any_of",), c.question, c.any_of)
             if c.min_selected is not None:
                 if q.type != "multi":
                     self.add(cpath + ("min_selected",), "min_selected needs a multi-select "
@@ -238,8 +221,7 @@ class _Checker:
                                  min=c.min_selected)
 
     def dimensions(self) -> None:
-        idx = self.inst.index
-        stages = [s.key for s in self.inst.stages]
+        idx, stages = self.inst.index, self.stage_keys
         for d, dim in enumerate(self.inst.dimensions):
             path = ("dimensions", d)
             missing = [s for s in stages if s not in dim.stage_descriptions]
@@ -273,12 +255,14 @@ class _Checker:
                     self.add(epath, "evidence on {qid!r} needs favorable: [option keys]",
                              qid=ev.question)
                     continue
-                keys = idx.option_keys(ev.question)
-                for k, key in enumerate(ev.favorable):
-                    if key not in keys:
-                        self.add(epath + ("favorable", k), "question {qid!r} has no option "
-                                 "{option!r}; valid: {valid}", qid=ev.question, option=key,
-                                 valid=", ".join(keys))
+                self._known_options(epath + ("favorable",), ev.question, ev.favorable)
+
+    def _known_options(self, path: tuple, qid: str, given: list[str]) -> None:
+        keys = self.inst.index.option_keys(qid)
+        for k, key in enumerate(given):
+            if key not in keys:
+                self.add(path + (k,), "question {qid!r} has no option {option!r}; valid: "
+                         "{valid}", qid=qid, option=key, valid=", ".join(keys))
 
     def benchmark(self) -> None:
         idx = self.inst.index
@@ -329,7 +313,9 @@ def validate_raw(raw: Any, pos: Positions) -> Instrument:
     problems = translation_problems(raw, pos)
     try:
         inst = Instrument.model_validate(raw)
+        problems += _Checker(inst, pos).run()
     except ValidationError as exc:
+        inst = None
         for err in exc.errors():
             loc = tuple(err["loc"])
             if err["type"] == "string_type" and len(loc) > 1 and isinstance(loc[-1], str) \
@@ -337,9 +323,7 @@ def validate_raw(raw: Any, pos: Positions) -> Instrument:
                 continue  # a text's value: reported by translation_problems
             problems.append(Problem(pos.where(loc, key=err["type"] == "extra_forbidden"),
                                     _describe_pydantic(err)))
-        raise InstrumentError(sorted(set(problems), key=lambda p: _sort_key(p.where))) from None
-    problems += _Checker(inst, raw, pos).run()
-    if problems:
+    if problems or inst is None:
         raise InstrumentError(sorted(set(problems), key=lambda p: _sort_key(p.where)))
     return inst
 
@@ -355,10 +339,9 @@ def bundled_instrument(name: str = DEFAULT_INSTRUMENT) -> Instrument:
     if name not in BUNDLED:
         raise InstrumentError(Problem("--instrument", "no bundled instrument {name!r}; "
                                       "bundled: {valid}", name=name, valid=", ".join(BUNDLED)))
-    ref = resources.files("socialmaturity.instrument") / "bundled" / BUNDLED[name]
-    text = ref.read_text(encoding="utf-8")
-    raw, pos = parse_with_positions(text, f"<bundled>/{BUNDLED[name]}")
-    return validate_raw(raw, pos)
+    text = (resources.files("socialmaturity.instrument") / "bundled" / BUNDLED[name]).read_text(
+        encoding="utf-8")
+    return validate_raw(*parse_with_positions(text, f"<bundled>/{BUNDLED[name]}"))
 
 
 def resolve_instrument(path_or_name: str | None) -> Instrument:

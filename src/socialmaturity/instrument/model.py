@@ -237,27 +237,18 @@ class Instrument(Strict):
     @cached_property
     def content_hash(self) -> str:
         """``sha256:`` of the canonical JSON of the content: layout and comments do not count."""
-        canonical = json.dumps(
-            self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        )
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"),
+                               ensure_ascii=False)
         return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
     @property
     def scored_questions(self) -> list[Question]:
         return [q for d in self.dimensions for q in d.questions]
 
-    @cached_property
-    def label_cache(self) -> dict[tuple[str, str], dict[str, str]]:
-        return {}
-
     def option_labels(self, question_id: str, lang: str) -> dict[str, str]:
         """Option key → label of a question in ``lang`` (kept after the first call)."""
-        key = (question_id, lang)
-        labels = self.label_cache.get(key)
-        if labels is None:
-            labels = self.label_cache[key] = {
-                o.key: self.text(o.label, lang) for o in self.index.options[question_id]}
-        return labels
+        return self.index.kept("_option_labels", (question_id, lang), lambda: {
+            o.key: self.text(o.label, lang) for o in self.index.options[question_id]})
 
     def text(self, value: Text | None, lang: str) -> str:
         """The text in ``lang``, falling back to the instrument's first locale."""
@@ -276,16 +267,12 @@ class QuestionIndex:
         self.options: dict[str, list[Option]] = {}
         self.section: dict[str, str] = {}
         self.dimension_of: dict[str, str] = {}
-        for section, questions in (
-            [("profile", instrument.profile)]
-            + [(d.id, d.questions) for d in instrument.dimensions]
-            + [("outcomes", instrument.outcomes)]
-        ):
+        for section, questions in ([("profile", instrument.profile)]
+                                   + [(d.id, d.questions) for d in instrument.dimensions]
+                                   + [("outcomes", instrument.outcomes)]):
             for q in questions:
                 self.questions.setdefault(q.id, q)
-                self.options.setdefault(
-                    q.id, list(q.options or sets.get(q.answer_set or "", []))
-                )
+                self.options.setdefault(q.id, list(q.options or sets.get(q.answer_set or "", [])))
                 self.section.setdefault(q.id, section)
                 if section not in ("profile", "outcomes"):
                     self.dimension_of.setdefault(q.id, section)

@@ -45,6 +45,10 @@ class Positions:
         line, col = table.get(path, (1, 1))
         return f"{self.filename}:{line}:{col}"
 
+    def at(self, node: yaml.Node) -> str:
+        """``file:line:col`` where ``node`` starts."""
+        return "{}:{}:{}".format(self.filename, *_mark(node))
+
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
@@ -60,8 +64,7 @@ def _check_node(node: yaml.Node, path: PathKey, pos: Positions, seen: set[int]) 
     """Refuse what plain data does not need, before anything is built: a node met twice (an
     alias: ``*a``; the "billion laughs" expansion is never made), a tag, nesting deeper than
     ``MAX_DEPTH``."""
-    line, col = _mark(node)
-    where = f"{pos.filename}:{line}:{col}"
+    where = pos.at(node)
     if id(node) in seen:
         raise InputFileError(Problem(where, "an alias (*name) is not allowed: write the value "
                                             "out (anchors and aliases are refused)"))
@@ -87,18 +90,15 @@ def _scalar(node: yaml.Node, pos: Positions, constructor: Any) -> Any:
     try:
         return constructor.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
-        line, col = _mark(node)
         what = getattr(exc, "problem", None) or str(exc)
         if "digits" in str(what):
             what = "a number with more than 4,300 digits"
-        raise InputFileError(Problem(f"{pos.filename}:{line}:{col}", "cannot read this value: "
-                                     "{error}", error=shorten(str(what), 120))) from None
+        raise InputFileError(Problem(pos.at(node), "cannot read this value: {error}",
+                                     error=shorten(str(what), 120))) from None
 
 
-def _build(
-    node: yaml.Node, path: PathKey, pos: Positions, problems: list[Problem], constructor: Any,
-    seen: set[int],
-) -> Any:
+def _build(node: yaml.Node, path: PathKey, pos: Positions, problems: list[Problem],
+           constructor: Any, seen: set[int]) -> Any:
     _check_node(node, path, pos, seen)
     pos.values[path] = _mark(node)
     if isinstance(node, yaml.MappingNode):
@@ -115,20 +115,15 @@ def _build(
                 problems.append(Problem(pos.where(path), "mapping keys must be plain text"))
                 continue
             if key in out:
-                line, col = _mark(key_node)
-                problems.append(
-                    Problem(f"{pos.filename}:{line}:{col}", "duplicate key {key!r}: each key once",
-                            key=key)
-                )
+                problems.append(Problem(pos.at(key_node), "duplicate key {key!r}: each key once",
+                                        key=key))
                 continue
             pos.keys[path + (key,)] = _mark(key_node)
             out[key] = _build(value_node, path + (key,), pos, problems, constructor, seen)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [
-            _build(item, path + (i,), pos, problems, constructor, seen)
-            for i, item in enumerate(node.value)
-        ]
+        return [_build(item, path + (i,), pos, problems, constructor, seen)
+                for i, item in enumerate(node.value)]
     return _scalar(node, pos, constructor)
 
 
@@ -141,9 +136,8 @@ def parse_with_positions(text: str, filename: str) -> tuple[Any, Positions]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{filename}:{mark.line + 1}:{mark.column + 1}" if mark else filename
-        raise InputFileError(
-            Problem(where, "not valid YAML/JSON: {error}", error=exc.problem or exc.context)
-        ) from None
+        raise InputFileError(Problem(where, "not valid YAML/JSON: {error}",
+                                     error=exc.problem or exc.context)) from None
     except yaml.YAMLError as exc:
         raise InputFileError(Problem(filename, "not valid YAML/JSON: {error}",
                                      error=_short(str(exc), 200))) from None
@@ -176,10 +170,8 @@ def _load(path: Path) -> tuple[Any, Positions]:
     except IsADirectoryError:
         raise InputFileError(Problem(str(path), "is a folder, not a file")) from None
     except UnicodeDecodeError as exc:
-        raise InputFileError(
-            Problem(str(path), "not UTF-8 text (byte {byte}): save it as UTF-8 YAML or JSON",
-                    byte=exc.start)
-        ) from None
+        raise InputFileError(Problem(str(path), "not UTF-8 text (byte {byte}): save it as UTF-8 "
+                                     "YAML or JSON", byte=exc.start)) from None
     except OSError as exc:
         raise InputFileError(Problem(str(path), "cannot be read: {error}",
                                      error=exc.strerror)) from None

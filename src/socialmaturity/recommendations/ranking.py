@@ -51,7 +51,6 @@ class RankedRecommendation(NamedTuple):
     next_stage: str
     gap_next: float
     gap_peers: float
-    separation: float
     #: the rule the change relieves when the what-if shows the overall stage rising:
     #: "threshold", "gate" or "weakest-link"; else None
     holds_back: str | None
@@ -100,27 +99,23 @@ def rank(inst: Instrument, scores: Scores, responses: Responses, index: PeerInde
             elif (eff.dimension_stage_after or 0) > (eff.dimension_stage_before or 0):
                 boost = weights.lifts_dimension_stage
             priority = (gap_next + gap_peers + dim_gain) * separation * boost
-            found.append((priority, dim.id, ds.score, nxt.key, gap_next, gap_peers, separation,
-                          holds, holds_id, rec, figures, answer, eff))
+            found.append((priority, RankedRecommendation(
+                0, dim.id, rec, ds.score, nxt.key, round(gap_next, 1), round(gap_peers, 1), holds,
+                holds_id, round(priority, 3), figures, answer, eff)))
     found.sort(key=lambda t: -t[0])
-    found = _spread(found, weights.distinct_first)
-    return [
-        RankedRecommendation(i + 1, d, rec, score, nk, round(gn, 1), round(gp, 1),
-                             round(sep, 3), holds, hid, round(p, 3), fig, answer, eff)
-        for i, (p, d, score, nk, gn, gp, sep, holds, hid, rec, fig, answer, eff)
-        in enumerate(found)
-    ]
+    return [r._replace(rank=i + 1)
+            for i, r in enumerate(_spread([r for _, r in found], weights.distinct_first))]
 
 
-def _spread(found: list, first: int) -> list:
+def _spread(found: list[RankedRecommendation], first: int) -> list[RankedRecommendation]:
     """The first ``first`` steps from different dimensions (the best of each, in priority
     order), then the rest in priority order."""
     head: list = []
     seen: set[str] = set()
     for item in found:
-        if len(head) < first and item[1] not in seen:
+        if len(head) < first and item.dimension not in seen:
             head.append(item)
-            seen.add(item[1])
+            seen.add(item.dimension)
     return head + [x for x in found if not any(x is h for h in head)]
 
 

@@ -27,12 +27,6 @@ def _points(inst: Instrument, qid: str) -> dict[str, float]:
         o.key: o.points or 0.0 for o in inst.index.options[qid]})
 
 
-def _numeric_value(value: Value | None) -> float | None:
-    if value is None or value in (DONT_KNOW, NOT_APPLICABLE):
-        return None
-    return float(value)  # type: ignore[arg-type]
-
-
 def next_rungs(inst: Instrument, q: Question, value: Value | None) -> list[Value]:
     """Every answer one rung above ``value`` (several for a multi-select: one per option that
     could be added); empty at the top or for "not applicable". (The list is shared: do not
@@ -49,21 +43,15 @@ def _next_rungs(inst: Instrument, q: Question, value: Value | None) -> list[Valu
         points = _points(inst, q.id)
         lowest = min(points.values())
         current = points[value] if isinstance(value, str) and value in points else lowest
-        above = sorted((p, i) for i, p in enumerate(points.values()) if p > current)
-        if not above:
-            return []
-        step = above[0][0]
-        return [options[i].key for p, i in above if p == step][:1]
+        above = [(p, i) for i, p in enumerate(points.values()) if p > current]
+        return [options[min(above)[1]].key] if above else []  # the lowest, the first of equal
     if q.type == "multi":
         chosen = value if isinstance(value, list) else []
-        keys = [o.key for o in options]
-        return [[k for k in keys if (k in chosen or k == o.key)
-                 and not inst_exclusive(inst, q.id, k)]
-                for o in options if not o.exclusive and o.key not in chosen
-                and (o.points or 0.0) > 0]
+        return [_added(inst, q.id, chosen, o.key) for o in options
+                if not o.exclusive and o.key not in chosen and (o.points or 0.0) > 0]
     if q.type == "numeric":
         lo, hi = q.score_range  # type: ignore[misc]
-        current = _numeric_value(value)
+        current = None if value in (None, DONT_KNOW, NOT_APPLICABLE) else float(value)
         s = 0.0 if current is None else min(max((current - lo) / (hi - lo), 0.0), 1.0)
         if s >= 1.0:
             return []
@@ -72,8 +60,12 @@ def _next_rungs(inst: Instrument, q: Question, value: Value | None) -> list[Valu
     return []
 
 
-def inst_exclusive(inst: Instrument, qid: str, key: str) -> bool:
-    return any(o.key == key and o.exclusive for o in inst.index.options[qid])
+def _added(inst: Instrument, qid: str, chosen: list, key: str) -> list[str]:
+    """A multi-select's ``chosen`` options with ``key`` added, in the question's order, its
+    exclusive options left out."""
+    exclusive = {o.key for o in inst.index.options[qid] if o.exclusive}
+    return [k for k in inst.index.option_keys(qid)
+            if (k in chosen or k == key) and k not in exclusive]
 
 
 def meets(inst: Instrument, rec: Recommendation, value: Value | None) -> bool:
@@ -101,10 +93,7 @@ def rung(inst: Instrument, rec: Recommendation, value: Value | None) -> Value | 
         return float(ev.min_value)
     if q.type == "multi":
         chosen = value if isinstance(value, list) else []
-        target = next(k for k in (ev.favorable or []) if k not in chosen)
-        keys = inst.index.option_keys(q.id)
-        return [k for k in keys if (k in chosen or k == target)
-                and not inst_exclusive(inst, q.id, k)]
+        return _added(inst, q.id, chosen, next(k for k in ev.favorable or [] if k not in chosen))
     points = _points(inst, q.id)
     return min(ev.favorable or [], key=lambda k: points[k])
 
@@ -126,10 +115,8 @@ def offered(inst: Instrument, recs: list[Recommendation], answers: dict[str, Val
     to their questions only, so it is found once per combination; the list is shared: do not
     change it.)"""
     ids = tuple(r.id for r in recs)
-    questions = inst.index.__dict__.setdefault("_offer_questions", {}).get(ids)
-    if questions is None:
-        questions = inst.index.__dict__["_offer_questions"][ids] = tuple(
-            dict.fromkeys(r.evidence.question for r in recs))
+    questions = inst.index.kept("_offer_questions", ids, lambda: tuple(
+        dict.fromkeys(r.evidence.question for r in recs)))
     key = (ids, tuple(answer_key(answers.get(q)) for q in questions))
     return inst.index.kept("_offered", key, lambda: _offered(inst, recs, answers), 10_000)
 
@@ -143,16 +130,10 @@ def _offered(inst: Instrument, recs: list[Recommendation], answers: dict[str, Va
              ) -> list[tuple[Recommendation, Value]]:
     lowest: dict[str, tuple[float, Recommendation, Value]] = {}
     out: list[tuple[Recommendation, Value]] = []
-    rungs = inst.index.__dict__.setdefault("_rungs", {})  # (recommendation, answer) → rung
     for rec in recs:
         value = answers.get(rec.evidence.question)
-        key = (rec.id, answer_key(value))
-        if key in rungs:
-            target = rungs[key]
-        else:
-            if len(rungs) > 50_000:
-                rungs.clear()
-            target = rungs[key] = rung(inst, rec, value)
+        target = inst.index.kept("_rungs", (rec.id, answer_key(value)),
+                                 lambda rec=rec, value=value: rung(inst, rec, value))
         if target is None:
             continue
         q = inst.index.questions[rec.evidence.question]

@@ -3,16 +3,9 @@
 A what-if changes one answer, so only its item, its dimension's score, the overall score and
 the stage can change. :class:`Scorecard` keeps the engine's own numbers of the answers
 (:attr:`~socialmaturity.scoring.engine.Scores.state`) and re-computes exactly those parts by
-the engine's rule functions on the one-respondent backend
-(:data:`~socialmaturity.scoring.engine.ONE`, :mod:`socialmaturity.scoring.engine`):
-
-- the answer encoded by :func:`~socialmaturity.scoring.encode.encode_answer`, its item score
-  by :func:`~socialmaturity.scoring.engine.item`;
-- its dimension's score by :func:`~socialmaturity.scoring.engine.dimension_raw`;
-- the overall score, the rounding, the stages, the gates (only when a gate reads the changed
-  question or dimension, else they are kept) and the deciding rule by
-  :func:`~socialmaturity.scoring.engine.finish`, shown by
-  :func:`~socialmaturity.scoring.engine.shown`.
+the engine's own rule functions on the one-respondent backend
+(:data:`~socialmaturity.scoring.engine.ONE`); the gates are read again only when one reads the
+changed question or dimension.
 
 So a :meth:`Scorecard.trial` gives what :func:`~socialmaturity.scoring.engine.score_responses`
 gives on the changed answers (the same lines, the same sums in the same order);
@@ -25,22 +18,10 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..instrument.model import Instrument
+from ..scoring import engine
 from ..scoring.answers import Responses, Value
 from ..scoring.encode import encode_answer
-from ..scoring.engine import (
-    ONE,
-    Decision,
-    Scores,
-    decision,
-    dimension_raw,
-    finish,
-    item,
-    item_rules,
-    rule_of,
-    shown,
-    shown_item,
-    stage_rules,
-)
+from ..scoring.engine import ONE, Decision, Scores
 
 
 @dataclass(frozen=True)
@@ -56,13 +37,10 @@ class Layout:
 
 
 def layout(inst: Instrument) -> Layout:
-    found = inst.index.__dict__.get("_scorecard_layout")
-    if found is None:
-        found = inst.index.__dict__["_scorecard_layout"] = Layout(
-            tuple(d.id for d in inst.dimensions), tuple(d.weight for d in inst.dimensions),
-            tuple(tuple((q.id, q.weight) for q in d.questions) for d in inst.dimensions),
-            {q.id: i for i, d in enumerate(inst.dimensions) for q in d.questions})
-    return found
+    return inst.index.kept("_scorecard_layout", None, lambda: Layout(
+        tuple(d.id for d in inst.dimensions), tuple(d.weight for d in inst.dimensions),
+        tuple(tuple((q.id, q.weight) for q in d.questions) for d in inst.dimensions),
+        {q.id: i for i, d in enumerate(inst.dimensions) for q in d.questions}))
 
 
 class Trial(NamedTuple):
@@ -96,10 +74,8 @@ class Scorecard:
         self.cols = dict(scores.encoded)
         items, dims, self._rounded, self._levels = scores.state
         self._items, self._dims = dict(items), dict(dims)
-        self.overall = scores.overall
-        self.level = scores.level
-        self.threshold_level = scores.threshold_level
-        self.decided_by = scores.decided_by
+        self.overall, self.level = scores.overall, scores.level
+        self.threshold_level, self.decided_by = scores.threshold_level, scores.decided_by
         self.scores = tuple(d.score for d in scores.dimensions)
         self.levels = tuple(d.level for d in scores.dimensions)
         self.gates = scores.gates
@@ -110,18 +86,19 @@ class Scorecard:
         at = lay.position[question]
         dim = lay.dimension_ids[at]
         code = encode_answer(inst, inst.index.questions[question], value)
-        new = item(ONE, rule_of(inst, question), *code)
-        raw = dimension_raw(ONE, item_rules(inst, inst.dimensions[at]),
-                            {**self._items, question: new})
+        new = engine.item(ONE, engine.rule_of(inst, question), *code)
+        raw = engine.dimension_raw(ONE, engine.item_rules(inst, inst.dimensions[at]),
+                                   {**self._items, question: new})
         dims = {**self._dims, dim: raw}
-        gated = stage_rules(inst).gated
+        gated = engine.stage_rules(inst).gated
         if question in gated or dim in gated:  # the gates are read again from the answers
-            f = finish(ONE, inst, {**self.cols, question: code}, dims)
+            f = engine.finish(ONE, inst, {**self.cols, question: code}, dims)
         else:
-            f = finish(ONE, inst, self.cols, dims, (dim, self._rounded, self._levels, self.gates))
-        scores, levels = shown(f, lay.dimension_ids)
-        return Trial(f["overall"], f["level"], f["threshold"], decision(inst, f["decided"]),
-                     scores, levels, f["gates"], shown_item(*new), at, (code, new, raw, f))
+            kept = (dim, self._rounded, self._levels, self.gates)
+            f = engine.finish(ONE, inst, self.cols, dims, kept)
+        scores, levels = engine.shown(f, lay.dimension_ids)
+        return Trial(f["overall"], f["level"], f["threshold"], engine.decision(inst, f["decided"]),
+                     scores, levels, f["gates"], engine.shown_item(*new), at, (code, new, raw, f))
 
     def apply(self, question: str, value: Value) -> Trial:
         """Make the change; return its :meth:`trial`."""

@@ -69,53 +69,34 @@ def _best_rung(inst: Instrument, question: str, value: Value | None, old: float,
     proportion to the overall score's change: ``factor`` = W_d · w_q, ``den`` = the
     dimension's Σ w); None at the top. It depends on the question, the answer and ``den``
     only, so it is found once per combination."""
-    cache = inst.index.__dict__.setdefault("_best_rungs", {})
-    key = (question, answer_key(value), den)
-    if key in cache:
-        return cache[key]
-    if len(cache) > 50_000:
-        cache.clear()
-    q = inst.index.questions[question]
-    best = None
-    for rung in next_rungs(inst, q, value):
-        gain = factor * ((item_score(inst, q, rung) or 0.0) - old) / den
-        if gain > 0 and (best is None or gain > best[0]):
-            best = (gain, rung)
-    cache[key] = best
-    return best
-
-
-class _Candidates:
-    """Each dimension's best next rung: (gain, question, rung), or None; the largest gain,
-    of equal ones the first question's. (A change never makes a question "not applicable",
-    so a dimension's weight sum stays as it is.)"""
-
-    def __init__(self, inst: Instrument, card: Scorecard):
-        self.inst, self.card = inst, card
-        lay = card.layout
-        self.dens = [sum(w for qid, w in qs if card.items[qid] is not None)
-                     for qs in lay.questions]
-        self.best = [self._best(i) for i in range(len(lay.questions))]
-
-    def _best(self, at: int) -> tuple[float, str, Value] | None:
-        card, den = self.card, self.dens[at]
-        if den <= 0:
-            return None
-        answers, items = card.answers, card.items
-        weight = card.layout.dimension_weights[at]
+    def make() -> tuple[float, Value] | None:
+        q = inst.index.questions[question]
         best = None
-        for qid, w in card.layout.questions[at]:
-            item = items[qid]
-            if item is None:
-                continue
-            found = _best_rung(self.inst, qid, answers.get(qid), item, weight * w, den)
-            if found is not None and (best is None or found[0] > best[0]):
-                best = (found[0], qid, found[1])
+        for rung in next_rungs(inst, q, value):
+            gain = factor * ((item_score(inst, q, rung) or 0.0) - old) / den
+            if gain > 0 and (best is None or gain > best[0]):
+                best = (gain, rung)
         return best
 
-    def changed(self, question: str) -> None:
-        at = self.card.layout.position[question]
-        self.best[at] = self._best(at)
+    return inst.index.kept("_best_rungs", (question, answer_key(value), den), make)
+
+
+def _candidate(inst: Instrument, card: Scorecard, at: int, den: float
+               ) -> tuple[float, str, Value] | None:
+    """Dimension ``at``'s best next rung: (gain, question, rung), or None; the largest gain,
+    of equal ones the first question's. ``den``: the dimension's Σ w."""
+    if den <= 0:
+        return None
+    weight = card.layout.dimension_weights[at]
+    best = None
+    for qid, w in card.layout.questions[at]:
+        item = card.items[qid]
+        if item is None:
+            continue
+        found = _best_rung(inst, qid, card.answers.get(qid), item, weight * w, den)
+        if found is not None and (best is None or found[0] > best[0]):
+            best = (found[0], qid, found[1])
+    return best
 
 
 def path_to_next_stage(inst: Instrument, responses: Responses, scores: Scores) -> list[Step]:
@@ -125,7 +106,9 @@ def path_to_next_stage(inst: Instrument, responses: Responses, scores: Scores) -
     target = scores.level + 1
     levels = {s.key: s.level for s in inst.stages}
     card = Scorecard(inst, responses, scores)
-    candidates = _Candidates(inst, card)
+    # a change never makes a question "not applicable", so a dimension's Σ w stays as it is
+    dens = [sum(w for qid, w in qs if card.items[qid] is not None) for qs in card.layout.questions]
+    candidates = [_candidate(inst, card, at, den) for at, den in enumerate(dens)]
     steps: list[Step] = []
     while card.level < target and len(steps) < MAX_PATH:
         choice = _choose(inst, card, target, levels, candidates)
@@ -134,12 +117,13 @@ def path_to_next_stage(inst: Instrument, responses: Responses, scores: Scores) -
         question, value = choice
         card.apply(question, value)
         steps.append(Step(question, value, card.overall, card.level))
-        candidates.changed(question)
+        at = card.layout.position[question]
+        candidates[at] = _candidate(inst, card, at, dens[at])
     return steps if card.level >= target else []
 
 
 def _choose(inst: Instrument, card: Scorecard, target: int, levels: dict[str, int],
-            candidates: _Candidates) -> tuple[str, Value] | None:
+            candidates: list) -> tuple[str, Value] | None:
     answers = card.answers
     for g in inst.rules.gates:
         if levels[g.stage] <= target and not card.gates[g.id] and g.condition.question:
@@ -148,9 +132,8 @@ def _choose(inst: Instrument, card: Scorecard, target: int, levels: dict[str, in
             wanted = [r for r in rungs if g.condition.any_of is None
                       or any(k in g.condition.any_of for k in (r if isinstance(r, list)
                                                                 else [r]))]
-            pick = (wanted or rungs or [None])[0]
-            if pick is not None:
-                return q.id, pick
+            if wanted or rungs:
+                return q.id, (wanted or rungs)[0]
     positions = range(len(card.scores))
     wl = inst.rules.weakest_link
     if wl is not None and card.threshold_level >= target:
@@ -159,13 +142,7 @@ def _choose(inst: Instrument, card: Scorecard, target: int, levels: dict[str, in
         if low:  # only the weakest dimension can lift the stage
             positions = [min(low, key=lambda i: (card.levels[i], card.scores[i] or 0.0))]
     # the largest gain; of equal gains, the lower dimension's, then the first question's
-    best: tuple[float, float, str, Value] | None = None
-    for i in positions:
-        found = candidates.best[i]
-        if found is None:
-            continue
-        score = card.scores[i]
-        key = (found[0], -(score if score is not None else 101.0))
-        if best is None or key > best[:2]:
-            best = (found[0], key[1], found[1], found[2])
+    found = [(c[0], -(card.scores[i] if card.scores[i] is not None else 101.0), c[1], c[2])
+             for i in positions if (c := candidates[i]) is not None]
+    best = max(found, key=lambda f: f[:2], default=None)  # the first of equal ones
     return None if best is None else (best[2], best[3])

@@ -19,13 +19,17 @@ from __future__ import annotations
 
 import itertools
 import math
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from ..i18n.catalog import number, tr
 from .format import num
 from .result import AssessmentResult
-from .svg import MUTED, ORG, TOP, View, render, text_width, wrap_label
+from .svg import MUTED, ORG, TOP, View, render, scale, text_width, wrap_label
 from .templating import Raw, template
+
+OWN_STROKE = f'stroke="{ORG}" stroke-width="3"'
+MEDIAN_STROKE = f'stroke="{MUTED}" stroke-width="2.5" stroke-dasharray="9 6"'
+TOP_STROKE = f'stroke="{TOP}" stroke-width="2.5" stroke-dasharray="2 5" stroke-linecap="round"'
 
 
 def _peers_phrase(result: AssessmentResult) -> str:
@@ -35,6 +39,17 @@ def _peers_phrase(result: AssessmentResult) -> str:
     return text.replace("n = ", "n\u00a0=\u00a0")  # never wrapped inside "n = 65"
 
 
+def peers_of(result: AssessmentResult) -> list:
+    """The peers' figures of each dimension (a ``DimensionBenchmark``, or None), in order."""
+    bench = {b.id: b for b in result.benchmark.dimensions}
+    return [bench.get(d.id) for d in result.dimensions]
+
+
+def score_text(lang: str, score: float | None, decimals: int = 1) -> str:
+    """A dimension's score as a chart writes it; "not applicable" when it has none."""
+    return num(lang, score, decimals) if score is not None else tr(lang, "not applicable")
+
+
 # -- dimension profile: radar ---------------------------------------------------------------
 
 
@@ -42,10 +57,8 @@ def dimension_chart_text(result: AssessmentResult) -> tuple[str, str]:
     """The title and description (alternative text) of a chart of the dimension scores
     against peers: the radar, the dot plot and the phone's bars say the same."""
     lang = result.language
-    bench = {b.id: b for b in result.benchmark.dimensions}
     parts = []
-    for d in result.dimensions:
-        b = bench.get(d.id)
+    for d, b in zip(result.dimensions, peers_of(result), strict=True):
         parts.append(tr(lang, "{name}: {score} (peer median {median}, top quartile from {q3})",
                         name=d.name, score=num(lang, d.score),
                         median=num(lang, b.median if b else None),
@@ -70,17 +83,15 @@ def radar_svg(result: AssessmentResult, *, id_prefix: str = "sm-radar") -> str:
     title, desc = dimension_chart_text(result)
     if len(dims) < 3:
         return _dot_plot(result, id_prefix, title, desc)
-    bench = {b.id: b for b in result.benchmark.dimensions}
-    frame = _radar_frame(
-        lang, tuple(d.name for d in dims),
-        tuple(bench[d.id].top_quartile if d.id in bench else None for d in dims),
-        tuple(bench[d.id].median if d.id in bench else None for d in dims))
-    not_applicable = tr(lang, "not applicable")
+    peers = peers_of(result)
+    frame = _radar_frame(lang, tuple(d.name for d in dims),
+                         tuple(b.top_quartile if b else None for b in peers),
+                         tuple(b.median if b else None for b in peers))
     return render(
         "radar.svg.j2", width=RADAR_WIDTH, height=frame.height, prefix=id_prefix, title=title,
         desc=desc, under=frame.under, legend=frame.legend,
         own=_radar_series(frame.cx, frame.cy, [d.score for d in dims]),
-        labels=[View(label, score=num(lang, d.score) if d.score is not None else not_applicable)
+        labels=[View(label, score=score_text(lang, d.score))
                 for label, d in zip(frame.labels, dims, strict=True)])
 
 
@@ -128,9 +139,7 @@ def _radar_frame(lang: str, names: tuple[str, ...], top_q: tuple, median: tuple)
     cx, cy = width / 2, reach_up + 10
     height = cy + reach_down + 60
 
-    def point(i: int, value: float) -> tuple[float, float]:
-        return _radar_point(cx, cy, n, i, value)
-
+    point = partial(_radar_point, cx, cy, n)
     # grid: rings every 20 points, spokes, ring values along the first spoke
     under = template("radar_under.svg.j2").render(
         cx=cx, cy=cy, rings=[[point(i, ring) for i in range(n)] for ring in (20, 40, 60, 80, 100)],
@@ -150,14 +159,9 @@ def _radar_frame(lang: str, names: tuple[str, ...], top_q: tuple, median: tuple)
 
 def _legend(lang: str, width: float) -> list[dict]:
     """The legend's items, each with where it starts, centred on the chart."""
-    items = [
-        (tr(lang, "Your organization"), f'stroke="{ORG}" stroke-width="3"', True),
-        (tr(lang, "Peer median"),
-         f'stroke="{MUTED}" stroke-width="2.5" stroke-dasharray="9 6"', False),
-        (tr(lang, "Peer top quartile"),
-         f'stroke="{TOP}" stroke-width="2.5" stroke-dasharray="2 5" stroke-linecap="round"',
-         False),
-    ]
+    items = [(tr(lang, "Your organization"), OWN_STROKE, True),
+             (tr(lang, "Peer median"), MEDIAN_STROKE, False),
+             (tr(lang, "Peer top quartile"), TOP_STROKE, False)]
     sample, gap, size = 40.0, 28.0, 14.0
     total = sum(sample + 8 + text_width(label, size) for label, _, _ in items) + \
         gap * (len(items) - 1)
@@ -173,23 +177,14 @@ def _dot_plot(result: AssessmentResult, prefix: str, title: str, desc: str) -> s
     """One row per dimension on a 0–100 scale: your score (dot), the peer median (dashed
     tick) and top quartile (dotted tick)."""
     lang = result.language
-    bench = {b.id: b for b in result.benchmark.dimensions}
     width, row = 760.0, 70.0
-    x0, x1 = 250.0, 720.0
-    top = 30.0
+    x0, top = 250.0, 30.0
     height = top + row * len(result.dimensions) + 75
-
-    def sx(v: float | None) -> float | None:
-        return None if v is None else x0 + (x1 - x0) * max(0.0, min(100.0, v)) / 100
-
-    rows = []
-    for i, d in enumerate(result.dimensions):
-        b = bench.get(d.id)
-        rows.append({
-            "y": top + row * i + row / 2, "lines": wrap_label(d.name, 14, x0 - 30, 2),
-            "score": num(lang, d.score) if d.score is not None else tr(lang, "not applicable"),
-            "top_q": sx(b.top_quartile) if b else None, "median": sx(b.median) if b else None,
-            "own": sx(d.score)})
+    sx = scale(x0, 720.0)
+    rows = [{"y": top + row * i + row / 2, "lines": wrap_label(d.name, 14, x0 - 30, 2),
+             "score": score_text(lang, d.score), "top_q": sx(b.top_quartile) if b else None,
+             "median": sx(b.median) if b else None, "own": sx(d.score)}
+            for i, (d, b) in enumerate(zip(result.dimensions, peers_of(result), strict=True))]
     return render("dot_plot.svg.j2", width=width, height=height, prefix=prefix, title=title,
                   desc=desc, top=top, axis_y=top + row * len(result.dimensions), x0=x0,
                   ticks=[View(x=sx(t), value=t) for t in range(0, 101, 20)], rows=rows,
@@ -203,18 +198,13 @@ def distribution_svg(result: AssessmentResult, *, id_prefix: str = "sm-distribut
                      width: float = 760.0) -> str:
     """The peers' overall scores as bars per band of 0–100, with lines for your score (solid,
     labelled with its value and percentile), the peer median (dashed) and the start of the top
-    quartile (dotted); the peer group and n in the caption. ``width`` 340 suits a phone.
+    quartile (dotted); the peer group and n in the caption. ``width`` 320 suits a phone.
 
     What shows the peers only (the bars, axes, caption) is drawn once per peer group, language
     and width (:func:`_peer_bars`); the lines and their labels on top of it per result."""
     lang = result.language
     b = result.benchmark
     score = result.overall.score
-    x0, x1 = _x_range(width)
-
-    def sx(v: float) -> float:
-        return x0 + (x1 - x0) * max(0.0, min(100.0, v)) / 100
-
     peers = _peer_bars(lang, tuple(b.overall_histogram) or (0,) * 10, _peers_phrase(result),
                        width)
     p = b.overall_percentile
@@ -228,7 +218,7 @@ def distribution_svg(result: AssessmentResult, *, id_prefix: str = "sm-distribut
     return render("distribution.svg.j2", width=width, height=440.0, prefix=id_prefix,
                   title=tr(lang, "Overall scores of your peers"),
                   desc=peers.desc_head + own + peers.desc_tail, y_bottom=340.0,
-                  under=peers.under, over=peers.over, markers=_markers(result, sx, width, x1))
+                  under=peers.under, over=peers.over, markers=_markers(result, width))
 
 
 def _x_range(width: float) -> tuple[float, float]:
@@ -244,16 +234,15 @@ def _peer_bars(lang: str, hist: tuple[int, ...], peers: str, width: float) -> Vi
     peak = max(hist)
     step = _nice_step(peak)
     y_max = max(step, math.ceil(peak / step) * step)
-
-    def sx(v: float) -> float:
-        return x0 + (x1 - x0) * max(0.0, min(100.0, v)) / 100
+    sx = scale(x0, x1)
 
     def sy(count: float) -> float:
         return y_bottom - (y_bottom - y_top) * count / y_max
 
     band = 100 / len(hist)
+    band_text = number(lang, band, 0)
     desc_head = tr(lang, "Number of peers per band of {band} points of the overall score "
-                         "({peers}).", band=number(lang, band, 0), peers=peers) + " "
+                         "({peers}).", band=band_text, peers=peers) + " "
     desc_tail = " " + "; ".join(
         f"{number(lang, i * band, 0)}–{number(lang, (i + 1) * band, 0)}: {c}"
         for i, c in enumerate(hist)) + "."
@@ -264,15 +253,13 @@ def _peer_bars(lang: str, hist: tuple[int, ...], peers: str, width: float) -> Vi
     for i, count in enumerate(hist):
         left, right = sx(i * band) + 3, sx((i + 1) * band) - 3
         label = number(lang, count, 0)
-        bars.append(View(count=count, left=left, right=right, y=sy(count),
-                     label=label, cx=(left + right) / 2,
-                     lw=text_width(label, 13) + 6))
+        bars.append(View(count=count, left=left, right=right, y=sy(count), label=label,
+                         cx=(left + right) / 2, lw=text_width(label, 13) + 6))
     every = 1 if (x1 - x0) / len(hist) >= 40 else 2  # tick labels that do not touch
     ticks = [View(x=sx(tick * band),
               label=number(lang, tick * band, 0) if tick % every == 0 else None)
              for tick in range(len(hist) + 1)]
-    caption = tr(lang, "Peers: {peers}. Bands of {band} points.", peers=peers,
-                 band=number(lang, band, 0))
+    caption = tr(lang, "Peers: {peers}. Bands of {band} points.", peers=peers, band=band_text)
     view = dict(x0=x0, x1=x1, y_bottom=y_bottom, mid_y=(y_top + y_bottom) / 2, bars=bars)
     under = template("distribution_under.svg.j2").render(
         gridlines=gridlines, ticks=ticks, x_axis=tr(lang, "Overall score (0–100)"),
@@ -283,30 +270,28 @@ def _peer_bars(lang: str, hist: tuple[int, ...], peers: str, width: float) -> Vi
     return View(desc_head=desc_head, desc_tail=desc_tail, under=Raw(under), over=Raw(over))
 
 
-def _markers(result: AssessmentResult, sx, width: float, x1: float) -> list[dict]:
+def _markers(result: AssessmentResult, width: float) -> list[dict]:
     """The lines at your score, the peer median and the top quartile, each with its label on
     a row of its own above the bars."""
+    x1 = _x_range(width)[1]
+    sx = scale(*_x_range(width))
     lang = result.language
     b = result.benchmark
     score, p = result.overall.score, b.overall_percentile
-    markers = []
     if p is None:
         own = tr(lang, "Your score {score}", score=num(lang, score))
     else:
         own = tr(lang, "Your score {score} · percentile {p}", score=num(lang, score),
                  p=num(lang, p, 0))
-    markers.append((score, own, f'stroke="{ORG}" stroke-width="3"', ORG, "600"))
+    markers = [(score, own, OWN_STROKE, ORG, "600")]
     if b.overall_median is not None:
-        markers.append((b.overall_median,
-                        tr(lang, "Peer median {value}", value=num(lang, b.overall_median)),
-                        f'stroke="{MUTED}" stroke-width="2.5" stroke-dasharray="9 6"',
-                        MUTED, None))
+        markers.append((b.overall_median, tr(lang, "Peer median {value}",
+                                             value=num(lang, b.overall_median)),
+                        MEDIAN_STROKE, MUTED, None))
     if b.overall_top_quartile is not None:
-        markers.append((b.overall_top_quartile,
-                        tr(lang, "Top quartile from {value}",
-                           value=num(lang, b.overall_top_quartile)),
-                        f'stroke="{TOP}" stroke-width="2.5" stroke-dasharray="2 5" '
-                        f'stroke-linecap="round"', TOP, None))
+        markers.append((b.overall_top_quartile, tr(lang, "Top quartile from {value}",
+                                                   value=num(lang, b.overall_top_quartile)),
+                        TOP_STROKE, TOP, None))
     out = []
     for (value, label, stroke, colour, weight), row, anchor in zip(
             markers, *_place_labels([sx(m[0]) for m in markers],
@@ -384,51 +369,51 @@ def ladder_key(result: AssessmentResult) -> tuple:
             _peers_phrase(result))
 
 
+def ladder_texts(lang: str, current: tuple[int, str], dist: tuple, peers: str
+                 ) -> tuple[list[tuple], dict, str]:
+    """What both stage ladders (this one and ``charts_narrow``'s) show: the stages (level,
+    name, share, starting score; the current stage added, without share and start, when no
+    peer is at it), their title, description's first sentence and "You are here", and the
+    caption."""
+    level_now, name_now = current
+    stages = list(dist)
+    if not any(level == level_now for level, *_ in stages):
+        stages = sorted(stages + [(level_now, name_now, None, None)])
+    texts = dict(title=tr(lang, "Maturity stages"), here_label=tr(lang, "You are here"),
+                 desc=tr(lang, "Your organization is at stage {level} of {total}: {name}.",
+                         level=level_now, total=len(stages), name=name_now))
+    return stages, texts, tr(lang, "Share of peers at each stage: {peers}.", peers=peers)
+
+
 @lru_cache(maxsize=512)
 def _stage_ladder(lang: str, current: tuple[int, str], dist: tuple, peers: str,
                   id_prefix: str) -> str:
-    level_now, name_now = current
-    stages = [(level, name, share) for level, name, share, _ in dist]
-    if not any(level == level_now for level, _, _ in stages):
-        stages = sorted(stages + [(level_now, name_now, None)])
+    stages, texts, caption = ladder_texts(lang, current, dist, peers)
     n = len(stages)
-    thresholds: list[float] | None = [start for *_, start in dist]
-    if len(thresholds) != n:
-        thresholds = None
     width, height = 760.0, 345.0
     margin, gap = 20.0, 10.0
     base = 262.0
     w = (width - 2 * margin - gap * (n - 1)) / n
     low, high = 96.0, 196.0
-
-    title = tr(lang, "Maturity stages")
-    steps_desc = []
-    for i, (level, name, share) in enumerate(stages):
-        text = f"{level}. {name}"
-        if thresholds is not None:
-            text += " (" + tr(lang, "from {score}", score=num(lang, thresholds[i], 0)) + ")"
+    size = 16.0 if w >= 150 else 14.0
+    steps_desc, steps = [], []
+    for i, (level, name, share, start) in enumerate(stages):
+        # with the current stage added, no step tells where it starts
+        start = None if n != len(dist) else tr(lang, "from {score}", score=num(lang, start, 0))
+        text = f"{level}. {name}" + ("" if start is None else f" ({start})")
         if share is not None:
             text += ": " + tr(lang, "{share}% of peers", share=num(lang, 100 * share, 0))
         steps_desc.append(text)
-    desc = tr(lang, "Your organization is at stage {level} of {total}: {name}.",
-              level=level_now, total=n, name=name_now) + " " + "; ".join(steps_desc) + "."
-
-    size = 16.0 if w >= 150 else 14.0
-    steps = []
-    for i, (level, name, share) in enumerate(stages):
         h = low + (high - low) * (i / (n - 1) if n > 1 else 1)
         steps.append({
-            "x": margin + i * (w + gap), "y": base - h, "h": h, "here": level == level_now,
+            "x": margin + i * (w + gap), "y": base - h, "h": h, "here": level == current[0],
             "label": tr(lang, "Stage {level}", level=level),
-            "lines": wrap_label(name, size, w - 24, 2),
-            "start": None if thresholds is None
-            else tr(lang, "from {score}", score=num(lang, thresholds[i], 0)),
+            "lines": wrap_label(name, size, w - 24, 2), "start": start,
             # a bare share: the caption says what it counts, and the phrase runs into its
             # neighbours in Dutch
             "share": None if share is None else num(lang, 100 * share, 0) + "%",
         })
-    caption = tr(lang, "Share of peers at each stage: {peers}.", peers=peers)
-    return render("ladder.svg.j2", width=width, height=height, prefix=id_prefix, title=title,
-                  desc=desc, steps=steps, w=w, pad=12.0, size=size, base=base, margin=margin,
-                  here_label=tr(lang, "You are here"),
-                  caption=wrap_label(caption, 13, width - 2 * margin, 2, em=0.5))
+    texts["desc"] += " " + "; ".join(steps_desc) + "."
+    return render("ladder.svg.j2", width=width, height=height, prefix=id_prefix, steps=steps,
+                  w=w, pad=12.0, size=size, base=base, margin=margin,
+                  caption=wrap_label(caption, 13, width - 2 * margin, 2, em=0.5), **texts)

@@ -1,13 +1,7 @@
-"""SVG charts for narrow screens (phones): the same data as :mod:`.charts`, drawn 340 units
-wide so that a chart shown at 300–440 px keeps its text at about its nominal size.
-
-- :func:`stage_ladder_vertical_svg`: the stages as a vertical ladder, the highest on top;
-- :func:`dimension_bars_svg`: one bar a dimension, with the peer median and top quartile,
-  instead of the radar (whose labels need a wide page).
-
-Same conventions as :mod:`.charts`: a ``viewBox`` and no fixed size, ``role="img"`` with a
-``<title>`` and ``<desc>`` in the result's language, values written as text, series told
-apart by line style as well as colour, every text escaped.
+"""SVG charts for narrow screens (phones): the same data as :mod:`.charts`, by its conventions,
+drawn 320 units wide so that a chart shown at 300–440 px keeps its text at about its nominal
+size: the stages as a vertical ladder, and one bar a dimension instead of the radar (whose
+labels need a wide page).
 """
 
 from __future__ import annotations
@@ -15,10 +9,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..i18n.catalog import tr
-from .charts import dimension_chart_text, ladder_key
+from .charts import dimension_chart_text, ladder_key, ladder_texts, peers_of, score_text
 from .format import num
 from .result import AssessmentResult
-from .svg import MUTED, TOP, View, render, wrap_label
+from .svg import MUTED, TOP, View, render, scale, wrap_label
 from .templating import Raw, template
 
 WIDTH = 320.0
@@ -36,19 +30,13 @@ def stage_ladder_vertical_svg(result: AssessmentResult, *,
 @lru_cache(maxsize=512)
 def _vertical_ladder(lang: str, current: tuple[int, str], dist: tuple, peers: str,
                      id_prefix: str) -> str:
-    level_now, name_now = current
-    stages = list(dist)
-    if not any(level == level_now for level, *_ in stages):
-        stages = sorted(stages + [(level_now, name_now, None, None)])
+    stages, texts, caption = ladder_texts(lang, current, dist, peers)
     n = len(stages)
-    title = tr(lang, "Maturity stages")
-    desc = tr(lang, "Your organization is at stage {level} of {total}: {name}.",
-              level=level_now, total=n, name=name_now)
-    row, gap, top = 62.0, 8.0, 8.0
+    row, gap = 62.0, 8.0
     rows = []
-    y = top
+    y = 8.0
     for i, (level, name, share, start) in enumerate(reversed(stages)):
-        here = level == level_now
+        here = level == current[0]
         indent = 14.0 * (n - 1 - i)  # the lower the stage, the further it steps in
         w = WIDTH - 20 - indent
         head = tr(lang, "Stage {level}", level=level)
@@ -58,11 +46,9 @@ def _vertical_ladder(lang: str, current: tuple[int, str], dist: tuple, peers: st
                      lines=wrap_label(name, 16, w - 20 - (96 if here else 0), 1),
                      share=None if share is None else num(lang, 100 * share, 0) + "%"))
         y += row + gap
-    caption = tr(lang, "Share of peers at each stage: {peers}.", peers=peers)
     lines = wrap_label(caption, 13, WIDTH - 20, 3, em=0.5)
     return render("ladder_narrow.svg.j2", width=WIDTH, height=y + 14 + 17 * len(lines),
-                  prefix=id_prefix, title=title, desc=desc, rows=rows, row=row,
-                  here_label=tr(lang, "You are here"), caption=lines, caption_y=y + 14)
+                  prefix=id_prefix, rows=rows, row=row, caption=lines, caption_y=y + 14, **texts)
 
 
 MEDIAN_STROKE = f'stroke="{MUTED}" stroke-width="2.5" stroke-dasharray="5 3"'
@@ -75,21 +61,16 @@ def dimension_bars_svg(result: AssessmentResult, *, id_prefix: str = "sm-bars") 
     one item a line, at the top. Where each bar goes, its name and the peers' ticks are
     drawn once per dimensions' names and peer values (:func:`_bar_rows`)."""
     lang = result.language
-    bench = {b.id: b for b in result.benchmark.dimensions}
     title, desc = dimension_chart_text(result)
     x0, x1 = 10.0, WIDTH - 10
-
-    def sx(v: float | None) -> float | None:
-        return None if v is None else x0 + (x1 - x0) * max(0.0, min(100.0, v)) / 100
-
+    sx = scale(x0, x1)
     legend = [(tr(lang, "Your organization"), 18.0), (tr(lang, "Peer median"), 38.0),
               (tr(lang, "Peer top quartile"), 58.0)]
     rows, height = _bar_rows(
         tuple(d.name for d in result.dimensions),
-        tuple((sx(b.median), sx(b.top_quartile)) if (b := bench.get(d.id)) else (None, None)
-              for d in result.dimensions))
-    bars = [View(row, score=num(lang, d.score, 0) if d.score is not None
-                 else tr(lang, "not applicable"),
+        tuple((sx(b.median), sx(b.top_quartile)) if b else (None, None)
+              for b in peers_of(result)))
+    bars = [View(row, score=score_text(lang, d.score, 0),
                  w=None if d.score is None else sx(d.score) - x0)
             for d, row in zip(result.dimensions, rows, strict=True)]
     return render("bars_narrow.svg.j2", width=WIDTH, height=height, prefix=id_prefix,

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any, NamedTuple
 
 from ..i18n.catalog import ntr, number, tr
 from .format import num
@@ -49,20 +48,31 @@ def _fit(text: str, limit: int) -> str:
     return cut + "…"
 
 
-def _get(obj: Any, name: str, default: Any = None) -> Any:
-    """A field that newer results carry (strengths, effects, the path to the next stage)."""
-    return getattr(obj, name, default) if obj is not None else default
-
-
 class _Deck:
-    """A presentation with the few shapes the slides use."""
+    """A presentation with the few shapes the slides use, and what several slides print: the
+    language, the stage as "stage 2 of 4", the organization, the date, the deck's title, the peer
+    group in words, the synthetic-data notice."""
 
-    def __init__(self, lang: str, footer: str):
+    def __init__(self, result: AssessmentResult, organization: str | None, date: dt.date | None):
         from pptx import Presentation
         from pptx.util import Inches
 
-        self.lang = lang
-        self.footer = footer
+        from .pdf import _date
+
+        lang = self.lang = result.language
+        b = result.benchmark
+        org = organization if organization is not None else result.profile.get("organization")
+        self.org = (org or "").strip() or None
+        self.day = _date(lang, date or dt.date.today())
+        self.title = result.instrument.report_title
+        self.footer = " · ".join(x for x in (self.title, self.org, self.day) if x)
+        self.level = tr(lang, "Stage {level} of {total}", level=result.overall.stage.level,
+                        total=len(b.stage_distribution) or result.overall.stage.level)
+        self.peers = tr(lang, "{group}, n = {n}", group=b.peer_group.label,
+                        n=number(lang, b.peer_group.n, 0))
+        self.synthetic = tr(lang, "Demo benchmark (synthetic): the peers in this deck are "
+                                  "generated data, not real organizations.") \
+            if b.panel.synthetic else None
         self.prs = Presentation()
         self.prs.slide_width = Inches(WIDTH)
         self.prs.slide_height = Inches(HEIGHT)
@@ -121,131 +131,73 @@ class _Deck:
         return out.getvalue()
 
 
-def _strengths(result: AssessmentResult) -> list[tuple[str, list]]:
-    """(dimension, lines) for up to three strengths: the result's own (the dimensions furthest
-    ahead of peers, with their best answers) when it has them, else the dimensions furthest
-    above the peer median."""
-    lang = result.language
-    given = _get(result, "strengths")
-    if given:
-        out = []
-        for x in given[:3]:
-            head = tr(lang, "Score {score}", score=num(lang, x.score, 0))
-            if x.percentile is not None:
-                head += " · " + tr(lang, "percentile {p}", p=num(lang, x.percentile, 0))
-            lines: list = [[(head, True, MUTED)]]
-            lines += [_fit(a.answer_label or "", 110) for a in x.best[:2] if a.answer_label]
-            out.append((x.name, lines))
-        return out
-    return [(name, [tr(lang, "Score {score} against a peer median of {median}.",
-                       score=num(lang, score, 0), median=num(lang, median, 0))])
-            for name, score, median in _ranked(result)[:3]]
-
-
-def _provisional(result: AssessmentResult) -> str | None:
-    if not _get(result, "provisional"):
-        return None
-    lang = result.language
-    return tr(lang, "Provisional result.") + " " + tr(
-        lang, "{answered} of {asked} questions answered; a result counts from 80%, and only "
-              "then is it compared with peers.", answered=result.answered, asked=result.asked)
-
-
 def _check(lang: str, met: bool, text: str, limit: int) -> list:
     """A condition with its verdict: ✓ met or ✗ not met."""
     mark = ("✓ " + tr(lang, "Met"), True, OK) if met else ("✗ " + tr(lang, "Not met"), True, BAD)
     return [mark, (" · " + _fit(text, limit), False, INK)]
 
 
-def _ranked(result: AssessmentResult) -> list[tuple[str, float, float]]:
-    """Dimensions with a score and a peer median, best against the median first."""
+def _ranked(result: AssessmentResult) -> list[tuple[str, str]]:
+    """Dimensions with a score and a peer median, best against the median first: (name, the
+    score against the median in words)."""
+    lang = result.language
     bench = {b.id: b for b in result.benchmark.dimensions}
     rows = [(d.name, d.score, bench[d.id].median) for d in result.dimensions
             if d.score is not None and d.id in bench and bench[d.id].median is not None]
-    return sorted(rows, key=lambda r: r[1] - r[2], reverse=True)
+    return [(name, tr(lang, "Score {score} against a peer median of {median}.",
+                      score=num(lang, score, 0), median=num(lang, median, 0)))
+            for name, score, median in sorted(rows, key=lambda r: r[1] - r[2], reverse=True)]
 
 
 def render_pptx(result: AssessmentResult, *, organization: str | None = None,
                 date: dt.date | None = None) -> bytes:
     """The board deck as .pptx bytes, in ``result.language``."""
-    from .pdf import _date
-
-    lang = result.language
-    b = result.benchmark
-    g = b.peer_group
-    stage = result.overall.stage
-    org = organization if organization is not None else result.profile.get("organization")
-    org = (org or "").strip() or None
-    day = date or dt.date.today()
-    title = result.instrument.report_title
-    deck = _Deck(lang, " · ".join(x for x in (title, org, _date(lang, day)) if x))
-    ctx = _Context(
-        lang=lang, total=len(b.stage_distribution) or stage.level, org=org, day=day,
-        title=title, peers=tr(lang, "{group}, n = {n}", group=g.label, n=number(lang, g.n, 0)),
-        synthetic=tr(lang, "Demo benchmark (synthetic): the peers in this deck are generated "
-                           "data, not real organizations.") if b.panel.synthetic else None)
+    deck = _Deck(result, organization, date)
     for slide in (_title_slide, _stage_slide, _scores_slide, _strengths_slide, _gaps_slide,
                   _steps_slide, _method_slide):
-        slide(deck, result, ctx)
+        slide(deck, result)
     return deck.bytes()
 
 
-class _Context(NamedTuple):
-    """What several slides print: the language, the number of stages, the organization, the
-    date, the deck's title, the peer group in words, the synthetic-data notice."""
-
-    lang: str
-    total: int
-    org: str | None
-    day: dt.date
-    title: str
-    peers: str
-    synthetic: str | None
-
-
-def _title_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
-    """The title: the organization, the date, the stage and the score."""
-    from .pdf import _date
-
-    lang = ctx.lang
+def _title_slide(deck: _Deck, result: AssessmentResult) -> None:
+    lang = deck.lang
     stage = result.overall.stage
     s = deck.slide(None)
-    deck.text(s, ctx.title.upper(), MARGIN, 1.2, 9, 0.4, size=14, bold=True, colour=MUTED,
+    deck.text(s, deck.title.upper(), MARGIN, 1.2, 9, 0.4, size=14, bold=True, colour=MUTED,
               name="Kicker")
-    deck.text(s, ctx.org or tr(lang, "Your organization"), MARGIN, 1.7, 11.5, 1.3, size=40,
+    deck.text(s, deck.org or tr(lang, "Your organization"), MARGIN, 1.7, 11.5, 1.3, size=40,
               bold=True, limit=50, name="Organization")
-    deck.text(s, _date(lang, ctx.day), MARGIN, 3.0, 8, 0.5, size=18, colour=MUTED, name="Date")
-    deck.text(s, [[(tr(lang, "Stage {level} of {total}", level=stage.level, total=ctx.total) + ": ",
-                    False, INK), (stage.name, True, ACCENT)],
-                  tr(lang, "Overall score {score} of 100", score=num(lang, result.overall.score,
-                                                                    1))],
+    deck.text(s, deck.day, MARGIN, 3.0, 8, 0.5, size=18, colour=MUTED, name="Date")
+    score = tr(lang, "Overall score {score} of 100", score=num(lang, result.overall.score, 1))
+    deck.text(s, [[(deck.level + ": ", False, INK), (stage.name, True, ACCENT)], score],
               MARGIN, 4.0, 8.5, 1.3, size=24, fill=SOFT, name="Stage")
-    notes = [x for x in (ctx.synthetic, _provisional(result)) if x]
+    notes = [deck.synthetic] if deck.synthetic else []
+    if result.provisional:
+        notes.append(tr(lang, "Provisional result.") + " " + tr(
+            lang, "{answered} of {asked} questions answered; a result counts from 80%, and only "
+                  "then is it compared with peers.", answered=result.answered, asked=result.asked))
     if notes:
         deck.text(s, notes, MARGIN, 5.7, 11.5, 1.0, size=13, fill=WARN_BG, name="Notes",
                   spacing=2)
 
 
-def _stage_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
-    """The stage and what it means, and what the next stage asks."""
-    lang = ctx.lang
+def _stage_slide(deck: _Deck, result: AssessmentResult) -> None:
+    lang = deck.lang
     b = result.benchmark
     stage = result.overall.stage
     s = deck.slide(tr(lang, "Where you stand: {stage}", stage=stage.name))
-    left: list = [[(tr(lang, "Stage {level} of {total}", level=stage.level, total=ctx.total), True,
-                    ACCENT)]]
-    meaning = list(_get(result, "meaning") or [])
-    if meaning:
-        left += [_fit(m, 160) for m in meaning[:5]]
+    left: list = [[(deck.level, True, ACCENT)]]
+    if result.meaning:
+        left += [_fit(m, 160) for m in result.meaning[:5]]
     else:
         left.append(_fit(stage.decided_by.explanation, 240))
     if b.overall_percentile is not None:
         left.append(tr(lang, "You score higher than {p}% of your peers ({peers}).",
-                       p=num(lang, b.overall_percentile, 0), peers=ctx.peers))
+                       p=num(lang, b.overall_percentile, 0), peers=deck.peers))
     deck.text(s, left, MARGIN, 1.4, 6.4, 5.3, size=16, limit=240, name="Meaning")
     right: list = []
-    upcoming = _get(result, "next_stage")
-    path = list(_get(result, "path_to_next_stage") or [])
+    upcoming = result.next_stage
+    path = result.path_to_next_stage
     if upcoming is not None:
         right.append([(tr(lang, "What {stage} asks", stage=upcoming.name), True, INK)])
         for c in upcoming.conditions[:4]:
@@ -269,25 +221,23 @@ def _stage_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
                   limit=200, name="Path")
 
 
-def _scores_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
-    """The scores against peers: a native bar chart."""
+def _scores_slide(deck: _Deck, result: AssessmentResult) -> None:
     from pptx.chart.data import CategoryChartData
     from pptx.dml.color import RGBColor
     from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
     from pptx.util import Inches, Pt
 
-    lang = ctx.lang
+    lang = deck.lang
     b = result.benchmark
     g = result.benchmark.peer_group
     s = deck.slide(tr(lang, "Scores against peers"))
     data = CategoryChartData()
     dims = list(reversed(result.dimensions))  # a bar chart draws its first category lowest
     bench = {x.id: x for x in b.dimensions}
+    peers = [bench.get(d.id) for d in dims]
     data.categories = [_fit(d.name, 34) for d in dims]
-    data.add_series(tr(lang, "Peer top quartile"),
-                    [bench[d.id].top_quartile if d.id in bench else None for d in dims])
-    data.add_series(tr(lang, "Peer median"),
-                    [bench[d.id].median if d.id in bench else None for d in dims])
+    data.add_series(tr(lang, "Peer top quartile"), [p.top_quartile if p else None for p in peers])
+    data.add_series(tr(lang, "Peer median"), [p.median if p else None for p in peers])
     data.add_series(tr(lang, "Your organization"), [d.score for d in dims])
     frame = s.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, Inches(MARGIN), Inches(1.3),
                                Inches(8.9), Inches(5.6), data)
@@ -330,56 +280,51 @@ def _scores_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
               name="Peers")
 
 
-def _strengths_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
-    """The strengths to build on."""
-    lang = ctx.lang
-    s = deck.slide(tr(lang, "Strengths to build on"))
-    _cards(deck, s, _strengths(result), ACCENT)
+def _strengths_slide(deck: _Deck, result: AssessmentResult) -> None:
+    """Up to three strengths: the result's own (the dimensions furthest ahead of peers, with
+    their best answers) when it has them, else the dimensions furthest above the peer median."""
+    lang = deck.lang
+    cards: list = []
+    for x in result.strengths[:3]:
+        head = tr(lang, "Score {score}", score=num(lang, x.score, 0))
+        if x.percentile is not None:
+            head += " · " + tr(lang, "percentile {p}", p=num(lang, x.percentile, 0))
+        lines: list = [[(head, True, MUTED)]]
+        lines += [_fit(a.answer_label or "", 110) for a in x.best[:2] if a.answer_label]
+        cards.append((x.name, lines))
+    _cards(deck, tr(lang, "Strengths to build on"),
+           cards or [(name, [text]) for name, text in _ranked(result)[:3]], ACCENT)
 
 
-def _gaps_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
-    """The largest gaps."""
-    lang = ctx.lang
-    s = deck.slide(tr(lang, "The largest gaps"))
-    gaps = [(name, tr(lang, "Score {score} against a peer median of {median}.",
-                      score=num(lang, score, 0), median=num(lang, median, 0)))
-            for name, score, median in reversed(_ranked(result)[-3:])]
-    upcoming = _get(result, "next_stage")
+def _gaps_slide(deck: _Deck, result: AssessmentResult) -> None:
+    lang = deck.lang
+    gaps = list(reversed(_ranked(result)[-3:]))
+    upcoming = result.next_stage
     unmet = [c.text for c in upcoming.conditions if not c.met] if upcoming is not None else []
     if unmet and len(gaps) == 3:
         gaps[2] = (tr(lang, "Not met: a condition for {stage}", stage=upcoming.name), unmet[0])
-    _cards(deck, s, gaps, BAD)
+    _cards(deck, tr(lang, "The largest gaps"), gaps, BAD)
 
 
-def _steps_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
-    """Three next steps."""
-    lang = ctx.lang
-    s = deck.slide(tr(lang, "Three next steps"))
+def _steps_slide(deck: _Deck, result: AssessmentResult) -> None:
+    lang = deck.lang
     steps = []
     for r in result.recommendations[:3]:
-        lines: list = [[(tr(lang, "Owner: {owner}", owner=r.owner), True, MUTED)]]
-        change = _get(r, "change")
-        effect = _get(r, "effect")
-        if change is not None:
-            lines.append(_fit(f"{change.question_text} → {change.answer_label}", 150))
-        else:
-            lines.append(_fit(r.action, 190))
-        if effect is not None:
-            text = tr(lang, "Effect: overall {o0} → {o1}", o0=num(lang, effect.overall_before, 1),
-                      o1=num(lang, effect.overall_after, 1))
-            if _get(r, "lifts_stage"):
-                text += " · " + tr(lang, "lifts your stage")
-            lines.append([(text, True, OK)])
-        steps.append((r.title, lines))
+        text = tr(lang, "Effect: overall {o0} → {o1}", o0=num(lang, r.effect.overall_before, 1),
+                  o1=num(lang, r.effect.overall_after, 1))
+        if r.lifts_stage:
+            text += " · " + tr(lang, "lifts your stage")
+        steps.append((r.title, [[(tr(lang, "Owner: {owner}", owner=r.owner), True, MUTED)],
+                                _fit(f"{r.change.question_text} → {r.change.answer_label}", 150),
+                                [(text, True, OK)]]))
     if not steps:
         steps = [(tr(lang, "No recommendations: every dimension is at its highest stage."),
                   [""])]
-    _cards(deck, s, steps, OK, numbered=True)
+    _cards(deck, tr(lang, "Three next steps"), steps, OK, numbered=True)
 
 
-def _method_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
-    """The method and the data."""
-    lang = ctx.lang
+def _method_slide(deck: _Deck, result: AssessmentResult) -> None:
+    lang = deck.lang
     b = result.benchmark
     g = result.benchmark.peer_group
     s = deck.slide(tr(lang, "Method and data"))
@@ -397,13 +342,14 @@ def _method_slide(deck: _Deck, result: AssessmentResult, ctx: _Context) -> None:
         rows.append(_fit(g.widened_because, 220))
     deck.text(s, rows, MARGIN, 1.4, WIDTH - 2 * MARGIN, 3.9, size=16, bullets=True,
               limit=260, name="Method")
-    if ctx.synthetic:
-        deck.text(s, ctx.synthetic, MARGIN, 5.6, WIDTH - 2 * MARGIN, 0.7, size=15, fill=WARN_BG,
+    if deck.synthetic:
+        deck.text(s, deck.synthetic, MARGIN, 5.6, WIDTH - 2 * MARGIN, 0.7, size=15, fill=WARN_BG,
                   name="Synthetic")
 
 
-def _cards(deck: _Deck, slide, items: list, colour, numbered: bool = False) -> None:
-    """Up to three cards side by side: a heading and a few lines each."""
+def _cards(deck: _Deck, title: str, items: list, colour, numbered: bool = False) -> None:
+    """A slide of up to three cards side by side: a heading and a few lines each."""
+    slide = deck.slide(title)
     gap = 0.3
     width = (WIDTH - 2 * MARGIN - 2 * gap) / 3
     for i, (head, body) in enumerate(items[:3]):

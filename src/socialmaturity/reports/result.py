@@ -84,8 +84,7 @@ class GateResult(Out):
 
 class Filters(Out):
     filters: dict[str, str]
-    label: str = Field(default="", description="the filters in words, as the peer group's "
-                                               "label")
+    label: str = Field(default="", description="the filters in words, as the peer group's label")
     n: int
 
 
@@ -114,10 +113,7 @@ class DimensionBenchmark(Out):
     n: int
 
 
-class StageShare(Out):
-    level: int
-    key: str
-    name: str
+class StageShare(Stage):
     min_score: float = Field(description="the lowest score that reaches this stage")
     count: int
     share: float
@@ -198,12 +194,9 @@ class Condition(Out):
     met: bool
 
 
-class NextStage(Out):
+class NextStage(Stage):
     """What the next stage asks of the organization as a whole, each condition checked."""
 
-    level: int
-    key: str
-    name: str
     conditions: list[Condition]
 
 
@@ -245,9 +238,8 @@ class AssessmentResult(Out):
                                                      "null at the top stage")
     meaning: list[str] = Field(description="what the stage means for this organization, in "
                                            "sentences computed from its scores")
-    recommendations: list[RecommendationOut] = Field(description="the most important next "
-                                                                 "steps, at most the "
-                                                                 "instrument's max_steps")
+    recommendations: list[RecommendationOut] = Field(
+        description="the most important next steps, at most the instrument's max_steps")
     steps_offered: int = Field(description="next steps on offer in all, listed or not")
     path_to_next_stage: list[PathStep] = Field(description="the fewest one-rung answer changes "
                                                            "that reach the next stage, in order; "

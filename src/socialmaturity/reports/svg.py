@@ -39,6 +39,12 @@ def wrap_label(text: str, font_size: float, max_width: float, max_lines: int = 3
     return lines
 
 
+def scale(x0: float, x1: float):
+    """The x of a 0–100 value (clipped to it) on an axis from ``x0`` to ``x1``; None stays
+    None."""
+    return lambda v: None if v is None else x0 + (x1 - x0) * max(0.0, min(100.0, v)) / 100
+
+
 def text_width(text: str, font_size: float) -> float:
     """The estimated width of a short label (0.55 em a character)."""
     return 0.55 * font_size * len(text)

@@ -35,12 +35,10 @@ def text(value: object) -> str:
     kind = type(value)
     if kind is Raw:
         return value
-    if kind is float:
+    if isinstance(value, float):  # numpy's float64 too
         return f"{value:.1f}"
     if kind is int or isinstance(value, Markup):
         return str(value)
-    if isinstance(value, float):  # numpy's float64
-        return f"{value:.1f}"
     return escape(_INVALID_XML.sub("", str(value)), quote=False)
 
 

@@ -44,13 +44,11 @@ def render_result(r: AssessmentResult, *, all_recommendations: bool = False) -> 
                           style="yellow"))
 
     table = Table(title=tr(lang, "Dimensions"), title_justify="left")
-    table.add_column(tr(lang, "Dimension"))
-    table.add_column(tr(lang, "Score"), justify="right")
-    table.add_column(tr(lang, "Stage"))
-    table.add_column(tr(lang, "Percentile"), justify="right")
-    table.add_column(tr(lang, "Peer median"), justify="right")
-    table.add_column(tr(lang, "Top quartile"), justify="right")
-    table.add_column(tr(lang, "Answered"), justify="right")
+    for column, justify in ((tr(lang, "Dimension"), "left"), (tr(lang, "Score"), "right"),
+                            (tr(lang, "Stage"), "left"), (tr(lang, "Percentile"), "right"),
+                            (tr(lang, "Peer median"), "right"), (tr(lang, "Top quartile"), "right"),
+                            (tr(lang, "Answered"), "right")):
+        table.add_column(column, justify=justify)
     for d, bd in zip(r.dimensions, b.dimensions, strict=True):
         table.add_row(d.name, num(lang, d.score), d.stage.name if d.stage else "–",
                       num(lang, bd.percentile, 0), num(lang, bd.median), num(lang, bd.top_quartile),
@@ -94,22 +92,19 @@ def _steps(r: AssessmentResult, all_recommendations: bool) -> list:
     if recs:
         parts.append(Text(tr(lang, "Next steps, most important first"), style="bold underline"))
     for rec in recs:
-        body = Text()
-        body.append(f"{rec.rank}. {rec.title}", style="bold")
-        body.append(f"  ({rec.dimension_name} · {rec.owner})\n", style="dim")
-        body.append(rec.action + "\n")
-        body.append(tr(lang, "Change: {question} “{current}” → “{answer}”",
-                       question=rec.change.question_text,
-                       current=rec.change.current_label or tr(lang, "not answered"),
-                       answer=rec.change.answer_label) + "\n")
-        body.append(tr(lang, "Effect: overall {o0} → {o1}", o0=num(lang, rec.effect.overall_before),
-                       o1=num(lang, rec.effect.overall_after))
-                    + (" · " + tr(lang, "lifts your stage") if rec.lifts_stage else "") + "\n",
-                    style="green")
-        body.append(tr(lang, "Why: {why}", why=rec.why) + "\n", style="italic")
-        body.append(tr(lang, "Evidence: {statement}", statement=rec.evidence.statement),
-                    style="cyan")
-        parts.append(body)
+        effect = tr(lang, "Effect: overall {o0} → {o1}", o0=num(lang, rec.effect.overall_before),
+                    o1=num(lang, rec.effect.overall_after))
+        if rec.lifts_stage:
+            effect += " · " + tr(lang, "lifts your stage")
+        parts.append(Text.assemble(
+            (f"{rec.rank}. {rec.title}", "bold"),
+            (f"  ({rec.dimension_name} · {rec.owner})\n", "dim"), rec.action + "\n",
+            tr(lang, "Change: {question} “{current}” → “{answer}”",
+               question=rec.change.question_text,
+               current=rec.change.current_label or tr(lang, "not answered"),
+               answer=rec.change.answer_label) + "\n", (effect + "\n", "green"),
+            (tr(lang, "Why: {why}", why=rec.why) + "\n", "italic"),
+            (tr(lang, "Evidence: {statement}", statement=rec.evidence.statement), "cyan")))
     if not all_recommendations and len(r.recommendations) > len(recs):
         more = len(r.recommendations) - len(recs)
         parts.append(Text(ntr(lang, "{n} more recommendation in the JSON result (--format json).",

@@ -72,36 +72,31 @@ class _Compiler:
 
 
 class _Pool:
-    """Idle compilers of one template, and how many were made (never more than the bound)."""
+    """Idle compilers of one template, and a slot for each of the ``MAX_COMPILERS`` that may
+    be in use at once."""
 
     def __init__(self, template: Path):
         self.template = template
         self.idle: queue.LifoQueue = queue.LifoQueue()
-        self.made = 0
-        self.lock = threading.Lock()
+        self.slots = threading.BoundedSemaphore(MAX_COMPILERS)
 
-    def _new(self) -> _Compiler:
-        return _Compiler(self.template)
-
-    def take(self):
-        """An idle compiler, a new one while fewer than ``MAX_COMPILERS`` exist, else the
-        next one given back."""
+    def take(self) -> _Compiler:
+        """A free slot's compiler: an idle one, else a new one (there are never more than the
+        slots). Waits for a slot while all are in use; :meth:`give` hands it back."""
+        self.slots.acquire()
         try:
             return self.idle.get_nowait()
         except queue.Empty:
             pass
-        with self.lock:
-            make = self.made < MAX_COMPILERS
-            if make:
-                self.made += 1
-        if not make:
-            return self.idle.get()
         try:
-            return self._new()
+            return _Compiler(self.template)
         except BaseException:
-            with self.lock:
-                self.made -= 1
+            self.slots.release()
             raise
+
+    def give(self, compiler: _Compiler) -> None:
+        self.idle.put(compiler)
+        self.slots.release()
 
 
 _pools: dict[Path, _Pool] = {}
@@ -121,7 +116,7 @@ def compile_pdf(template: Path, data: dict) -> bytes:
     try:
         pdf = compiler.compile(data)
     finally:
-        pool.idle.put(compiler)
+        pool.give(compiler)
         _release_free_memory()
     return without_false_suspects(pdf)
 
