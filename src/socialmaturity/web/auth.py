@@ -37,12 +37,9 @@ def client_address(request: Request) -> str:
 
 
 def login_page(request: Request, lang: str, next: str, *, status: int = 200,
-               error: str | None = None, email: str = "", headers: dict | None = None
-               ) -> Response:
-    response = page(request, "login.html", lang, status=status, next=next, error=error,
-                    email=email)
-    response.headers.update(headers or {})
-    return response
+               error: str | None = None, email: str = "") -> Response:
+    return page(request, "login.html", lang, status=status, next=next, error=error,
+                email=email)
 
 
 @router.get("/login")
@@ -70,9 +67,10 @@ async def log_in(request: Request, lang: PageLanguage, accounts: AccountsService
         return login_page(request, lang, target, status=422, email=email,
                           error=exc.problems[0].message_in(lang))
     except TooManyAttempts as exc:
-        return login_page(request, lang, target, status=429, email=email,
-                          error=exc.problems[0].message_in(lang),
-                          headers={"retry-after": str(exc.retry_after)})
+        response = login_page(request, lang, target, status=429, email=email,
+                              error=exc.problems[0].message_in(lang))
+        response.headers["retry-after"] = str(exc.retry_after)
+        return response
     address = client_address(request)
     if cookie_token(request):
         await run_in_threadpool(accounts.logout, cookie_token(request), address)

@@ -6,35 +6,30 @@ hides the controls a viewer may not use."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from ..errors import AnswersError, Forbidden, Problem
+from ..errors import AnswersError
 from ..i18n.catalog import tr
 from ..services.accounts import EMAIL_LENGTH, Actor
-from ..services.organizations import NAME_LENGTH, Organizations
+from ..services.organizations import NAME_LENGTH, PROFILE_FIELDS, read_only
 from .deps import CurrentActor, PageLanguage
+from .deps import get_organizations as organizations
 from .pages import checked_form, download, forbid, page
 
 router = APIRouter(include_in_schema=False)
 
-#: The organization's profile fields a facilitator chooses, as the instrument's profile
-#: questions name them.
-PROFILE_FIELDS = ("sector", "size", "region")
 #: The notices a page may be sent to show (``?notice=``), by key: nothing else is echoed.
 NOTICES = {"erased": "The organization and all its data were erased.",
            "shared": "Shared: they can now see this organization's results.",
            "unshared": "The share was removed.",
            "round-closed": "The round is closed: it takes no more answers.",
            "targets-saved": "The targets were saved."}
-
-
-def organizations(request: Request) -> Organizations:
-    """The organizations service of the app."""
-    return request.app.state.organizations
 
 
 def creates(actor: Actor) -> bool:
@@ -52,16 +47,29 @@ def notice(request: Request, lang: str) -> str | None:
     return tr(lang, NOTICES[key]) if key in NOTICES else None
 
 
-def profile_options(request: Request, lang: str) -> list[dict]:
-    """The organization's profile questions with their options, for the new-organization
-    form's selects."""
-    inst = organizations(request).instrument
-    return [{"id": qid, "label": inst.text(inst.index.questions[qid].text, lang),
-             "options": inst.option_labels(qid, lang)} for qid in PROFILE_FIELDS]
-
-
 def redirect(path: str) -> RedirectResponse:
     return RedirectResponse(path, status_code=303)
+
+
+def form_post(router: APIRouter, path: str):
+    """Register ``work(request, form, ..., lang)`` as the POST of a form at ``path``: the CSRF
+    check, then ``work`` in the thread pool (the database work never runs on the event loop).
+    The route takes ``work``'s parameters but ``form``."""
+    def register(work):
+        signature = inspect.signature(work, eval_str=True)
+
+        @functools.wraps(work)
+        async def route(request: Request, **params) -> Response:
+            form, ok = await checked_form(request)
+            if not ok:
+                return forbid(request, params["lang"])
+            return await run_in_threadpool(work, request, form, **params)
+
+        route.__signature__ = signature.replace(parameters=[  # type: ignore[attr-defined]
+            p for p in signature.parameters.values() if p.name != "form"])
+        router.post(path)(route)
+        return work
+    return register
 
 
 # -- the dashboard and a new organization --------------------------------------------------------
@@ -85,22 +93,20 @@ def organization_form(request: Request, actor: Actor, lang: str, values: dict | 
         return page(request, "error.html", lang, status=403, title=tr(lang, "Not allowed"),
                     message=tr(lang, "A viewer account can read the organizations shared "
                                      "with it, not create one."))
-    return page(request, "org_new.html", lang, status=status,
-                fields=profile_options(request, lang), values=values or {},
-                errors=errors or {}, name_limit=NAME_LENGTH)
+    inst = organizations(request).instrument
+    fields = [{"id": qid, "label": inst.text(inst.index.questions[qid].text, lang),
+               "options": inst.option_labels(qid, lang)} for qid in PROFILE_FIELDS]
+    return page(request, "org_new.html", lang, status=status, fields=fields,
+                values=values or {}, errors=errors or {}, name_limit=NAME_LENGTH)
 
 
-@router.post("/orgs/new")
-async def create_organization(request: Request, actor: CurrentActor,
-                              lang: PageLanguage) -> Response:
-    form, ok = await checked_form(request)
-    if not ok:
-        return forbid(request, lang)
+@form_post(router, "/orgs/new")
+def create_organization(request: Request, form, actor: CurrentActor,
+                        lang: PageLanguage) -> Response:
     values = {k: str(form.get(k) or "") for k in ("name", *PROFILE_FIELDS)}
     try:
-        org_id = await run_in_threadpool(organizations(request).create, actor,
-                                         values["name"], values["sector"], values["size"],
-                                         values["region"])
+        org_id = organizations(request).create(actor, values["name"], values["sector"],
+                                               values["size"], values["region"])
     except AnswersError as exc:
         errors = {p.where: p.message_in(lang) for p in exc.problems}
         values["name"] = values["name"][:NAME_LENGTH]
@@ -127,22 +133,9 @@ def organization_page(request: Request, org_id: int, actor: Actor, lang: str,
                 email_limit=EMAIL_LENGTH)
 
 
-async def form_post(request: Request, lang: str, work, *args) -> Response:
-    """A form's POST: the CSRF check, then ``work(request, form, *args)`` in the thread
-    pool (the database work never runs on the event loop)."""
-    form, ok = await checked_form(request)
-    if not ok:
-        return forbid(request, lang)
-    return await run_in_threadpool(work, request, form, *args)
-
-
-@router.post("/orgs/{org_id}/rounds")
-async def create_round(request: Request, org_id: int, actor: CurrentActor,
-                       lang: PageLanguage) -> Response:
-    return await form_post(request, lang, _create_round, org_id, actor, lang)
-
-
-def _create_round(request: Request, form, org_id: int, actor: Actor, lang: str) -> Response:
+@form_post(router, "/orgs/{org_id}/rounds")
+def create_round(request: Request, form, org_id: int, actor: CurrentActor,
+                 lang: PageLanguage) -> Response:
     name = str(form.get("name") or "")
     try:
         round_id = organizations(request).create_round(actor, org_id, name)
@@ -153,13 +146,9 @@ def _create_round(request: Request, form, org_id: int, actor: Actor, lang: str) 
     return redirect(f"/rounds/{round_id}")
 
 
-@router.post("/orgs/{org_id}/shares")
-async def share(request: Request, org_id: int, actor: CurrentActor,
-                lang: PageLanguage) -> Response:
-    return await form_post(request, lang, _share, org_id, actor, lang)
-
-
-def _share(request: Request, form, org_id: int, actor: Actor, lang: str) -> Response:
+@form_post(router, "/orgs/{org_id}/shares")
+def share(request: Request, form, org_id: int, actor: CurrentActor,
+          lang: PageLanguage) -> Response:
     email = str(form.get("email") or "")
     try:
         organizations(request).share(actor, org_id, email, address(request))
@@ -170,13 +159,9 @@ def _share(request: Request, form, org_id: int, actor: Actor, lang: str) -> Resp
     return redirect(f"/orgs/{org_id}?notice=shared")
 
 
-@router.post("/orgs/{org_id}/shares/{user_id}/remove")
-async def unshare(request: Request, org_id: int, user_id: int, actor: CurrentActor,
-                  lang: PageLanguage) -> Response:
-    return await form_post(request, lang, _unshare, org_id, user_id, actor)
-
-
-def _unshare(request: Request, form, org_id: int, user_id: int, actor: Actor) -> Response:
+@form_post(router, "/orgs/{org_id}/shares/{user_id}/remove")
+def unshare(request: Request, form, org_id: int, user_id: int, actor: CurrentActor,
+            lang: PageLanguage) -> Response:
     organizations(request).unshare(actor, org_id, user_id, address(request))
     return redirect(f"/orgs/{org_id}?notice=unshared")
 
@@ -199,28 +184,19 @@ def erase_page(request: Request, org_id: int, actor: Actor, lang: str, error: st
                typed: str = "") -> Response:
     view = organizations(request).get(actor, org_id, lang)
     if not view.can_edit:
-        raise_forbidden()
+        raise read_only("organization")
     return page(request, "org_erase.html", lang, status=422 if error else 200,
                 org=view, error=error, typed=typed, name_limit=NAME_LENGTH)
 
 
-def raise_forbidden():
-    raise Forbidden(Problem("organization", "this organization is shared with you to read; "
-                                            "only its facilitator can change it"))
-
-
-@router.post("/orgs/{org_id}/erase")
-async def erase(request: Request, org_id: int, actor: CurrentActor,
-                lang: PageLanguage) -> Response:
-    return await form_post(request, lang, _erase, org_id, actor, lang)
-
-
-def _erase(request: Request, form, org_id: int, actor: Actor, lang: str) -> Response:
+@form_post(router, "/orgs/{org_id}/erase")
+def erase(request: Request, form, org_id: int, actor: CurrentActor,
+          lang: PageLanguage) -> Response:
     service = organizations(request)
     view = service.get(actor, org_id, lang)
     typed = str(form.get("name") or "")
     if not view.can_edit:
-        raise_forbidden()
+        raise read_only("organization")
     if typed != view.name:
         return erase_page(request, org_id, actor, lang, typed=typed[:NAME_LENGTH], error=tr(
             lang, "Type the organization's name exactly as shown to erase it."))

@@ -10,13 +10,15 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ..errors import AnswersError, Forbidden, Problem
+from ..errors import AnswersError, Problem
 from ..i18n.catalog import tr
 from ..services.accounts import Actor
+from ..services.organizations import RoundRow, read_only
 from ..teams.progress import parse_targets
 from ..teams.round import DEPARTMENT
 from .deps import CurrentActor, PageLanguage
-from .facilitator import form_post, notice, organizations, redirect
+from .deps import get_organizations as organizations
+from .facilitator import form_post, notice, redirect
 from .pages import download, page
 
 router = APIRouter(include_in_schema=False)
@@ -27,30 +29,20 @@ MAX_INVITES = 50
 SHOWN_MOVES = 10
 
 
-def departments(request: Request, lang: str) -> dict[str, str]:
-    """Department option key → label, in the instrument's order."""
-    return organizations(request).instrument.option_labels(DEPARTMENT, lang)
-
-
 @dataclass(frozen=True)
-class RoundPage:
-    """What a round's pages show of it: the round (with counts), its organization's name,
-    and whether the actor may change it."""
+class RoundPage(RoundRow):
+    """A round as its pages show it: with its organization's name and whether the actor may
+    change it."""
 
-    id: int
-    name: str
-    status: str
-    organization_id: int
     organization_name: str
     can_edit: bool
-    row: object
 
 
 def round_of(request: Request, actor: Actor, round_id: int, lang: str) -> RoundPage:
     service = organizations(request)
     found = service.get_round(actor, round_id)
     org = service.get(actor, found.organization_id, lang)
-    return RoundPage(found.id, found.name, found.status, org.id, org.name, org.can_edit, found)
+    return RoundPage(**vars(found), organization_name=org.name, can_edit=org.can_edit)
 
 
 @router.get("/rounds/{round_id}")
@@ -64,7 +56,7 @@ def invitations_page(request: Request, round_id: int, actor: Actor, lang: str,
                      status: int = 200) -> Response:
     service = organizations(request)
     rnd = round_of(request, actor, round_id, lang)
-    rows = service.invitations(actor, round_id, lang) if rnd.can_edit else []
+    rows = service.invitations(actor, round_id) if rnd.can_edit else []
     base = str(request.base_url)
     groups = []
     for count in service.department_counts(actor, round_id, lang):
@@ -73,14 +65,14 @@ def invitations_page(request: Request, round_id: int, actor: Actor, lang: str,
         groups.append({"key": count.department, "label": count.label, "links": links,
                        "invited": count.invited, "completed": count.completed})
     inst = service.instrument
-    return page(request, "round.html", lang, status=status, rnd=rnd,
-                groups=groups, departments=departments(request, lang), writes=rnd.can_edit,
+    return page(request, "round.html", lang, status=status, rnd=rnd, groups=groups,
+                departments=inst.option_labels(DEPARTMENT, lang), writes=rnd.can_edit,
                 errors=errors or {}, values=values or {}, notice=notice(request, lang),
                 max_invites=MAX_INVITES, dimensions=[
                     {"id": d.id, "name": inst.text(d.name, lang)} for d in inst.dimensions],
                 stages=[{"key": s.key, "name": inst.text(s.name, lang), "min": s.min_score}
                         for s in inst.stages],
-                targets=_target_values(inst, service.targets(rnd.row)))
+                targets=_target_values(inst, service.targets(rnd)))
 
 
 def _target_values(inst, targets) -> dict[str, dict]:
@@ -90,13 +82,9 @@ def _target_values(inst, targets) -> dict[str, dict]:
             else {"stage": None, "score": f"{t.score:g}"} for t in targets or []}
 
 
-@router.post("/rounds/{round_id}/invitations")
-async def invite(request: Request, round_id: int, actor: CurrentActor,
-                 lang: PageLanguage) -> Response:
-    return await form_post(request, lang, _invite, round_id, actor, lang)
-
-
-def _invite(request: Request, form, round_id: int, actor: Actor, lang: str) -> Response:
+@form_post(router, "/rounds/{round_id}/invitations")
+def invite(request: Request, form, round_id: int, actor: CurrentActor,
+           lang: PageLanguage) -> Response:
     department = str(form.get("department") or "")
     raw = str(form.get("count") or "").strip()
     try:
@@ -117,14 +105,9 @@ def _invite(request: Request, form, round_id: int, actor: Actor, lang: str) -> R
     return redirect(f"/rounds/{round_id}#department-{department}")
 
 
-@router.post("/rounds/{round_id}/invitations/{invitation_id}/revoke")
-async def revoke(request: Request, round_id: int, invitation_id: int, actor: CurrentActor,
-                 lang: PageLanguage) -> Response:
-    return await form_post(request, lang, _revoke, round_id, invitation_id, actor)
-
-
-def _revoke(request: Request, form, round_id: int, invitation_id: int,
-            actor: Actor) -> Response:
+@form_post(router, "/rounds/{round_id}/invitations/{invitation_id}/revoke")
+def revoke(request: Request, form, round_id: int, invitation_id: int, actor: CurrentActor,
+           lang: PageLanguage) -> Response:
     organizations(request).revoke(actor, invitation_id, round_id)
     return redirect(f"/rounds/{round_id}")
 
@@ -134,29 +117,20 @@ def close_confirmation(request: Request, round_id: int, actor: CurrentActor,
                        lang: PageLanguage) -> Response:
     rnd = round_of(request, actor, round_id, lang)
     if not rnd.can_edit:
-        raise Forbidden(Problem("round", "this organization is shared with you to read; only "
-                                         "its facilitator can change it"))
+        raise read_only("round")
     return page(request, "round_close.html", lang, rnd=rnd)
 
 
-@router.post("/rounds/{round_id}/close")
-async def close(request: Request, round_id: int, actor: CurrentActor,
-                lang: PageLanguage) -> Response:
-    return await form_post(request, lang, _close, round_id, actor)
-
-
-def _close(request: Request, form, round_id: int, actor: Actor) -> Response:
+@form_post(router, "/rounds/{round_id}/close")
+def close(request: Request, form, round_id: int, actor: CurrentActor,
+          lang: PageLanguage) -> Response:
     organizations(request).close_round(actor, round_id)
     return redirect(f"/rounds/{round_id}?notice=round-closed")
 
 
-@router.post("/rounds/{round_id}/targets")
-async def set_targets(request: Request, round_id: int, actor: CurrentActor,
-                      lang: PageLanguage) -> Response:
-    return await form_post(request, lang, _set_targets, round_id, actor, lang)
-
-
-def _set_targets(request: Request, form, round_id: int, actor: Actor, lang: str) -> Response:
+@form_post(router, "/rounds/{round_id}/targets")
+def set_targets(request: Request, form, round_id: int, actor: CurrentActor,
+                lang: PageLanguage) -> Response:
     service = organizations(request)
     inst = service.instrument
     wanted, problems = {}, []

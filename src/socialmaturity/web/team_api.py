@@ -35,16 +35,18 @@ WRITE: dict = {**READ, 403: {"model": Problems, "description": "A viewer cannot 
                422: {"model": Problems}}
 
 
+def _option_key(question: str):
+    return Field(max_length=PROFILE_LENGTH,
+                 description=f"option key of the profile question {question}")
+
+
 class OrganizationIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"name": "Acme Retail", "sector": "retail", "size": "250-999", "region": "emea"}]})
     name: StrictStr = Field(min_length=1, max_length=NAME_LENGTH)
-    sector: StrictStr = Field(max_length=PROFILE_LENGTH,
-                              description="option key of the profile question sector")
-    size: StrictStr = Field(max_length=PROFILE_LENGTH,
-                            description="option key of the profile question size")
-    region: StrictStr = Field(max_length=PROFILE_LENGTH,
-                              description="option key of the profile question region")
+    sector: StrictStr = _option_key("sector")
+    size: StrictStr = _option_key("size")
+    region: StrictStr = _option_key("region")
 
 
 class Created(BaseModel):
@@ -78,8 +80,7 @@ class RoundIn(BaseModel):
 class InvitationIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"department": "customer-service", "language": "nl"}]})
-    department: StrictStr = Field(max_length=PROFILE_LENGTH,
-                                  description="option key of the profile question department")
+    department: StrictStr = _option_key("department")
     language: Lang = Field("en", description="the language the respondent answers in")
 
 
@@ -156,8 +157,7 @@ def list_invitations(round_id: int, request: Request, actor: ApiActor,
 
 @router.get("/rounds/{round_id}/result", response_model=RoundResultOut,
             responses={**READ, 422: WRITE[422]}, tags=["rounds"])
-def round_result(round_id: int, actor: ApiActor, orgs: OrganizationService,
-                       lang: Lang = "en"):
+def round_result(round_id: int, actor: ApiActor, orgs: OrganizationService, lang: Lang = "en"):
     """The organization's result of the round from its completed respondents (roll-up rule:
     README, "Team assessments"), with ``respondents`` (count), ``departments`` (only groups
     of at least ``team-min-group``), ``agreement`` per dimension, the largest disagreements,
