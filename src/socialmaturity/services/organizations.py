@@ -19,6 +19,7 @@ import json
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from ..errors import AnswersError, Forbidden, NotFound, Problem, shown
@@ -27,6 +28,7 @@ from ..instrument.model import Instrument
 from ..reports.team import TeamResult
 from ..scoring.answers import checked_when_saved
 from ..storage.organizations import (
+    DashboardRow,
     OrganizationRow,
     OrganizationStore,
     RoundRow,
@@ -50,37 +52,22 @@ PROFILE_FIELDS = ("sector", "size", "region")
 
 
 @dataclass(frozen=True)
-class OrganizationSummary:
-    """An organization on a dashboard: profile (keys and labels), rounds, the latest round's
-    name and status, and how many of its invited have answered."""
+class OrganizationSummary(DashboardRow):
+    """An organization on a dashboard (its profile with labels in the page's language)."""
 
-    id: int
-    name: str
-    owner_email: str
-    sector: str | None
-    size: str | None
-    region: str | None
     sector_label: str | None
     size_label: str | None
     region_label: str | None
-    rounds: int
-    latest_round: str | None
-    latest_status: str | None
-    invited: int
-    completed: int
 
 
 @dataclass(frozen=True)
 class OrganizationView:
-    """One organization: profile, owner, rounds with counts; its shares for the owner and
-    admins (None for a viewer), and whether the actor may change it."""
+    """One organization: its profile's labels, rounds with counts; its shares for the owner
+    and admins (None for a viewer), and whether the actor may change it."""
 
     id: int
     name: str
-    profile: dict[str, str | None]
     labels: dict[str, str | None]
-    owner_email: str | None
-    created_at: datetime
     rounds: list[RoundRow]
     shares: list[ShareRow] | None
     can_edit: bool
@@ -101,7 +88,6 @@ class InvitationRow:
 
     id: int
     department: str
-    department_label: str
     status: str
     token: str | None
     created_at: datetime
@@ -114,6 +100,16 @@ class DepartmentCount:
     label: str
     invited: int
     completed: int
+
+
+def read_only(where: str) -> Forbidden:
+    """The refusal of a change to what is shared with the actor only to read."""
+    return Forbidden(Problem(where, "this organization is shared with you to read; only its "
+                                    "facilitator can change it"))
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _name(value: Any, where: str) -> str:
@@ -147,7 +143,6 @@ class Organizations:
         self.accounts = accounts
         self.min_group = min_group
         self.respondents = Respondents(self.store, assessor)
-        self._secret: str | None = None
         self._results: OrderedDict = OrderedDict()
 
     @property
@@ -160,7 +155,7 @@ class Organizations:
         """The organization if ``actor`` may read it (``None``: the command line, every
         organization); ``NotFound`` otherwise."""
         row = self.store.organization(org_id, actor.user_id if actor else None) \
-            if isinstance(org_id, int) and not isinstance(org_id, bool) else None
+            if _is_id(org_id) else None
         if row is not None and (actor is None or row.owner_id is not None and (
                 actor.admin or row.owner_id == actor.user_id or row.shared)):
             return row
@@ -172,19 +167,23 @@ class Organizations:
         row = self._readable(actor, org_id)
         if actor is None or actor.admin or row.owner_id == actor.user_id:
             return row
-        raise Forbidden(Problem("organization", "this organization is shared with you to "
-                                                "read; only its facilitator can change it"))
+        raise read_only("organization")
+
+    def _within(self, actor: Actor, found, write: bool, missing: NotFound):
+        """``found`` (a round or an invitation, None when there is none) if ``actor`` may
+        read (``write``: change) its organization; else ``missing``."""
+        try:
+            if found is not None:
+                (self._writable if write else self._readable)(actor, found.organization_id)
+                return found
+        except NotFound:
+            pass
+        raise missing
 
     def _round(self, actor: Actor, round_id: int, write: bool) -> RoundRow:
-        found = self.store.round(round_id) \
-            if isinstance(round_id, int) and not isinstance(round_id, bool) else None
-        if found is None:
-            raise NotFound(Problem("round", "no round with this id"))
-        try:
-            (self._writable if write else self._readable)(actor, found.organization_id)
-        except NotFound:
-            raise NotFound(Problem("round", "no round with this id")) from None
-        return found
+        found = self.store.round(round_id) if _is_id(round_id) else None
+        return self._within(actor, found, write,
+                            NotFound(Problem("round", "no round with this id")))
 
     def _audit(self, action: str, actor: Actor | None, org_id: int | None,
                address: str | None = None, detail: str = "") -> None:
@@ -197,14 +196,11 @@ class Organizations:
         """A new organization owned by ``actor`` (a facilitator or admin)."""
         if actor.role not in ("facilitator", "admin"):
             raise Forbidden(Problem("organization", "only a facilitator can create organizations"))
-        inst = self.instrument
-        problems = []
-        values = {}
-        for qid, value in (("name", name), ("sector", sector), ("size", size),
-                           ("region", region)):
+        problems, values = [], {}
+        for qid, value in (("name", name), ("sector", sector), ("size", size), ("region", region)):
             try:
                 values[qid] = _name(value, qid) if qid == "name" \
-                    else _option(inst, qid, value)
+                    else _option(self.instrument, qid, value)
             except AnswersError as exc:
                 problems += exc.problems
         if problems:
@@ -218,28 +214,23 @@ class Organizations:
             rows = self.store.dashboard(None)
         else:
             rows = self.store.dashboard(actor.user_id, shared_only=actor.role == "viewer")
+        labels = self._profile_labels(lang)
+        return [OrganizationSummary(**vars(r), **{f"{f}_label": labels[f].get(getattr(r, f))
+                                                  for f in PROFILE_FIELDS}) for r in rows]
+
+    def _profile_labels(self, lang: str) -> dict[str, dict[str, str]]:
         inst = self.instrument
-        labels = {f: inst.option_labels(f, lang) if f in inst.index.questions else {}
-                  for f in PROFILE_FIELDS}
-        return [OrganizationSummary(
-            id=r.id, name=r.name, owner_email=r.owner_email, sector=r.sector, size=r.size,
-            region=r.region, sector_label=labels["sector"].get(r.sector),
-            size_label=labels["size"].get(r.size),
-            region_label=labels["region"].get(r.region), rounds=r.rounds,
-            latest_round=r.latest_round, latest_status=r.latest_status, invited=r.invited,
-            completed=r.completed) for r in rows]
+        return {f: inst.option_labels(f, lang) if f in inst.index.questions else {}
+                for f in PROFILE_FIELDS}
 
     def get(self, actor: Actor | None, org_id: int, lang: str = "en") -> OrganizationView:
         """The organization (``None``: the command line, any organization)."""
         row = self._readable(actor, org_id)
         owner = actor is None or actor.admin or row.owner_id == actor.user_id
-        inst = self.instrument
-        profile = {f: getattr(row, f) for f in PROFILE_FIELDS}
+        labels = self._profile_labels(lang)
         return OrganizationView(
-            id=row.id, name=row.name, profile=profile,
-            labels={f: inst.option_labels(f, lang).get(v) if v and f in inst.index.questions
-                    else None for f, v in profile.items()},
-            owner_email=row.owner_email, created_at=row.created_at,
+            id=row.id, name=row.name,
+            labels={f: labels[f].get(getattr(row, f)) for f in PROFILE_FIELDS},
             rounds=self.store.rounds(row.id), shares=self.store.shares(row.id) if owner else None,
             can_edit=owner)
 
@@ -293,10 +284,9 @@ class Organizations:
 
     # -- invitations ----------------------------------------------------------------------
 
+    @cached_property
     def _invitation_secret(self) -> str:
-        if self._secret is None:
-            self._secret = self.store.server_secret("invitations")
-        return self._secret
+        return self.store.server_secret("invitations")
 
     def invite(self, actor: Actor, round_id: int, department: str,
                lang: str = "en") -> Invitation:
@@ -324,21 +314,17 @@ class Organizations:
         if q is not None and q.type == "text" and org.name:
             profile["organization"] = org.name[:q.text_limit]
         made = self.store.invite(found.assessment_id, department, lang,
-                                 self._invitation_secret(), profile, count)
+                                 self._invitation_secret, profile, count)
         return [Invitation(respondent_id, token, department) for respondent_id, token in made]
 
-    def invitations(self, actor: Actor, round_id: int, lang: str = "en"
-                    ) -> list[InvitationRow]:
+    def invitations(self, actor: Actor, round_id: int) -> list[InvitationRow]:
         """The round's invitations with their links (owner and admins only: a link lets
         one answer)."""
         found = self._round(actor, round_id, write=True)
-        labels = self.instrument.option_labels(DEPARTMENT, lang)
-        secret = self._invitation_secret()
+        secret = self._invitation_secret
         return [InvitationRow(
-            id=i.id, department=i.department, department_label=labels.get(i.department,
-                                                                          i.department),
-            status=i.status, created_at=i.created_at, completed_at=i.completed_at,
-            token=invitation_token(secret, i.invite_nonce)
+            id=i.id, department=i.department, status=i.status, created_at=i.created_at,
+            completed_at=i.completed_at, token=invitation_token(secret, i.invite_nonce)
             if i.status != "revoked" and i.invite_nonce else None)
             for i in self.store.invitations(found.id)]
 
@@ -355,16 +341,11 @@ class Organizations:
         """Take an invitation back: its link answers like an unknown one; its answers no
         longer count. With ``round_id`` (a page's address), an invitation of another round is
         not found."""
-        found = self.store.invitation(invitation_id) \
-            if isinstance(invitation_id, int) and not isinstance(invitation_id, bool) else None
-        if found is None or round_id is not None and found.round_id != round_id:
-            raise NotFound(Problem("invitation", "no invitation with this id"))
-        try:
-            self._writable(actor, found.organization_id)
-        except NotFound:
-            raise NotFound(Problem("invitation", "no invitation with this id")) \
-                from None
-        self.store.revoke(found.id)
+        found = self.store.invitation(invitation_id) if _is_id(invitation_id) else None
+        if found is not None and round_id is not None and found.round_id != round_id:
+            found = None
+        self.store.revoke(self._within(actor, found, True, NotFound(
+            Problem("invitation", "no invitation with this id"))).id)
 
     # -- shares ---------------------------------------------------------------------------
 
