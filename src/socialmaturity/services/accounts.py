@@ -101,6 +101,12 @@ def _actor(user: UserRow) -> Actor:
     return Actor(user_id=user.user_id, email=user.email, role=user.role)
 
 
+def _holder(token: str | None, user_of: Callable[[str], UserRow | None]) -> Actor | None:
+    """The actor ``user_of`` finds by the token's hash; a longer token is refused unread."""
+    user = user_of(token_hash(token)) if token and len(token) <= TOKEN_MAX else None
+    return None if user is None else _actor(user)
+
+
 class Accounts:
     """Accounts, logins, sessions, API tokens and the audit log on ``store``, with the login
     limits, session lifetime and argon2 parameters of ``settings`` (default: the settings in
@@ -214,10 +220,7 @@ class Accounts:
     def session_actor(self, token: str | None) -> Actor | None:
         """Who holds this session token; ``None`` when it is unknown, expired or its account
         disabled."""
-        if not token or len(token) > TOKEN_MAX:
-            return None
-        user = self.store.session_user(token_hash(token), self.clock())
-        return None if user is None else _actor(user)
+        return _holder(token, lambda hashed: self.store.session_user(hashed, self.clock()))
 
     def logout(self, token: str | None, address: str | None = None) -> None:
         """End the session (nothing happens for an unknown token)."""
@@ -227,10 +230,7 @@ class Accounts:
 
     def token_actor(self, bearer: str | None) -> Actor | None:
         """Who holds this API token; ``None`` when it is unknown or its account disabled."""
-        if not bearer or len(bearer) > TOKEN_MAX:
-            return None
-        user = self.store.token_user(token_hash(bearer))
-        return None if user is None else _actor(user)
+        return _holder(bearer, self.store.token_user)
 
     # -- the audit log --------------------------------------------------------------------
 

@@ -9,8 +9,6 @@ and PostgreSQL); a refused write raises ``StorageError`` and writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -106,10 +104,12 @@ class AccountStore:
     def __init__(self, engine: Engine):
         self.engine = engine
 
-    @contextmanager
-    def _transaction(self, write: bool = False) -> Iterator[Connection]:
-        with transaction(self.engine, write) as connection:
-            yield connection
+    def _transaction(self, write: bool = False):
+        return transaction(self.engine, write)
+
+    @staticmethod
+    def _user_of(conn: Connection, user_id: int) -> UserRow:
+        return _user(conn.execute(select(*_USER_COLUMNS).where(users.c.id == user_id)).one())
 
     # -- accounts -------------------------------------------------------------------------
 
@@ -127,8 +127,7 @@ class AccountStore:
                                      active=True, created_at=at).returning(users.c.id)
             ).scalar_one()
             self._audit(conn, audit, user_id)
-            row = conn.execute(select(*_USER_COLUMNS).where(users.c.id == user_id)).one()
-        return _user(row)
+            return self._user_of(conn, user_id)
 
     def users(self) -> list[UserRow]:
         """Every account, by e-mail."""
@@ -158,8 +157,7 @@ class AccountStore:
                          .values(api_token_hash=None))
             conn.execute(delete(sessions).where(sessions.c.user_id == user_id))
             self._audit(conn, audit, user_id)
-            row = conn.execute(select(*_USER_COLUMNS).where(users.c.id == user_id)).one()
-        return _user(row)
+            return self._user_of(conn, user_id)
 
     def set_token(self, email: str, token_hash: str, audit: Audit) -> UserRow | None:
         """Give the active account a new API token (its SHA-256; the old token stops
@@ -172,8 +170,7 @@ class AccountStore:
             conn.execute(update(users).where(users.c.id == user_id)
                          .values(api_token_hash=token_hash))
             self._audit(conn, audit, user_id)
-            row = conn.execute(select(*_USER_COLUMNS).where(users.c.id == user_id)).one()
-        return _user(row)
+            return self._user_of(conn, user_id)
 
     def token_user(self, token_hash: str) -> UserRow | None:
         """The active account whose API token has this SHA-256."""

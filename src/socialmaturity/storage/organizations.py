@@ -51,25 +51,36 @@ def invitation_token(secret: str, nonce: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
-def _counts(round_column):
-    """(invited, completed) of the round in ``round_column``: respondents of its assessment
+#: Respondents with their assessment (and so its round).
+_RESPONDENTS = respondents.join(assessments, respondents.c.assessment_id == assessments.c.id)
+
+
+def _counts():
+    """(invited, completed) of the round in the outer query: respondents of its assessment
     that are not revoked, and those completed."""
-    joined = respondents.join(assessments, respondents.c.assessment_id == assessments.c.id)
-    invited = (select(func.count()).select_from(joined)
-               .where(assessments.c.round_id == round_column,
-                      respondents.c.status != "revoked").correlate(rounds).scalar_subquery())
-    completed = (select(func.count()).select_from(joined)
-                 .where(assessments.c.round_id == round_column,
-                        respondents.c.status == "completed").correlate(rounds)
-                 .scalar_subquery())
-    return invited, completed
+    def count(status):
+        return (select(func.count()).select_from(_RESPONDENTS)
+                .where(assessments.c.round_id == rounds.c.id, status)
+                .correlate(rounds).scalar_subquery())
+
+    return count(respondents.c.status != "revoked"), count(respondents.c.status == "completed")
+
+
+#: An organization's profile and owner, as every read of organizations gives them.
+_ORGANIZATION = (organizations.c.id, organizations.c.name, organizations.c.sector,
+                 organizations.c.size, organizations.c.region, organizations.c.owner_id,
+                 users.c.email.label("owner_email"))
+
+
+def _shared_with(user_id: int | None):
+    return exists().where(shares.c.organization_id == organizations.c.id,
+                          shares.c.user_id == user_id)
 
 
 _INVITATION = (respondents.c.id, assessments.c.round_id, rounds.c.organization_id,
                respondents.c.department, respondents.c.status, respondents.c.invite_nonce,
                respondents.c.created_at, respondents.c.completed_at)
-_INVITATION_JOIN = (respondents.join(assessments, respondents.c.assessment_id == assessments.c.id)
-                    .join(rounds, rounds.c.id == assessments.c.round_id))
+_INVITATION_JOIN = _RESPONDENTS.join(rounds, rounds.c.id == assessments.c.round_id)
 
 
 class OrganizationStore(AssessmentStore):
@@ -86,15 +97,10 @@ class OrganizationStore(AssessmentStore):
 
     def organization(self, org_id: int, user_id: int | None = None) -> OrganizationRow | None:
         """The organization, with ``shared`` telling whether ``user_id`` has a share of it."""
-        shared = exists().where(shares.c.organization_id == organizations.c.id,
-                                shares.c.user_id == user_id) if user_id is not None \
-            else literal(False)
+        shared = _shared_with(user_id) if user_id is not None else literal(False)
         with self._transaction() as conn:
             row = conn.execute(
-                select(organizations.c.id, organizations.c.name, organizations.c.sector,
-                       organizations.c.size, organizations.c.region, organizations.c.owner_id,
-                       users.c.email.label("owner_email"), organizations.c.created_at,
-                       shared.label("shared"))
+                select(*_ORGANIZATION, organizations.c.created_at, shared.label("shared"))
                 .select_from(organizations.outerjoin(users,
                                                      users.c.id == organizations.c.owner_id))
                 .where(organizations.c.id == org_id)).one_or_none()
@@ -111,13 +117,9 @@ class OrganizationStore(AssessmentStore):
                           .label("invited"),
                           func.sum(case((respondents.c.status == "completed", 1), else_=0))
                           .label("completed"))
-                   .select_from(assessments.join(
-                       respondents, respondents.c.assessment_id == assessments.c.id))
+                   .select_from(_RESPONDENTS)
                    .group_by(assessments.c.round_id).subquery())
-        stmt = (select(organizations.c.id, organizations.c.name, organizations.c.sector,
-                       organizations.c.size, organizations.c.region, organizations.c.owner_id,
-                       users.c.email.label("owner_email"),
-                       func.coalesce(latest.c.rounds, 0).label("rounds"),
+        stmt = (select(*_ORGANIZATION, func.coalesce(latest.c.rounds, 0).label("rounds"),
                        rounds.c.name.label("latest_round"),
                        rounds.c.status.label("latest_status"),
                        func.coalesce(counted.c.invited, 0).label("invited"),
@@ -130,8 +132,7 @@ class OrganizationStore(AssessmentStore):
                 .where(organizations.c.owner_id.is_not(None))
                 .order_by(func.lower(organizations.c.name), organizations.c.id))
         if shared_only:
-            stmt = stmt.where(exists().where(shares.c.organization_id == organizations.c.id,
-                                             shares.c.user_id == user_id))
+            stmt = stmt.where(_shared_with(user_id))
         elif user_id is not None:
             stmt = stmt.where(organizations.c.owner_id == user_id)
         with self._transaction() as conn:
@@ -154,7 +155,7 @@ class OrganizationStore(AssessmentStore):
         return round_id
 
     def _round_select(self):
-        invited, completed = _counts(rounds.c.id)
+        invited, completed = _counts()
         first = (select(func.min(assessments.c.id)).where(assessments.c.round_id == rounds.c.id)
                  .correlate(rounds).scalar_subquery())
         return (select(rounds.c.id, rounds.c.organization_id, rounds.c.name, rounds.c.status,
@@ -182,10 +183,8 @@ class OrganizationStore(AssessmentStore):
         """The organization's latest round before ``round_id`` with a completed respondent."""
         with self._transaction() as conn:
             org_id = select(rounds.c.organization_id).where(rounds.c.id == round_id)
-            done = (exists().select_from(respondents.join(
-                assessments, respondents.c.assessment_id == assessments.c.id))
-                .where(assessments.c.round_id == rounds.c.id,
-                       respondents.c.status == "completed"))
+            done = exists().select_from(_RESPONDENTS).where(
+                assessments.c.round_id == rounds.c.id, respondents.c.status == "completed")
             row = conn.execute(self._round_select()
                                .where(rounds.c.organization_id == org_id.scalar_subquery(),
                                       rounds.c.id < round_id, done)
@@ -212,9 +211,8 @@ class OrganizationStore(AssessmentStore):
             rows = conn.execute(
                 select(respondents.c.id, respondents.c.department,
                        cast(gathered, Text).label("answers"))
-                .select_from(respondents.join(assessments,
-                                              respondents.c.assessment_id == assessments.c.id)
-                             .join(answers, answers.c.respondent_id == respondents.c.id))
+                .select_from(_RESPONDENTS.join(answers,
+                                               answers.c.respondent_id == respondents.c.id))
                 .where(assessments.c.round_id == round_id,
                        respondents.c.status == "completed")
                 .group_by(respondents.c.id, respondents.c.department)
@@ -225,12 +223,11 @@ class OrganizationStore(AssessmentStore):
         """What the round's result depends on in the database, cheaply: its completed
         respondents (how many, the last change), status and targets. Equal versions give
         equal results."""
-        joined = respondents.join(assessments, respondents.c.assessment_id == assessments.c.id)
         with self._transaction() as conn:
             row = conn.execute(
                 select(func.count(), func.max(respondents.c.updated_at),
                        func.max(respondents.c.id))
-                .select_from(joined)
+                .select_from(_RESPONDENTS)
                 .where(assessments.c.round_id == round_id,
                        respondents.c.status == "completed")).one()
         return tuple(row)
@@ -289,8 +286,7 @@ class OrganizationStore(AssessmentStore):
                 select(respondents.c.department, func.count().label("invited"),
                        func.sum(case((respondents.c.status == "completed", 1), else_=0))
                        .label("completed"))
-                .select_from(respondents.join(assessments,
-                                              respondents.c.assessment_id == assessments.c.id))
+                .select_from(_RESPONDENTS)
                 .where(assessments.c.round_id == round_id, respondents.c.status != "revoked",
                        respondents.c.department.is_not(None))
                 .group_by(respondents.c.department)).all()
