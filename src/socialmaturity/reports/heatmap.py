@@ -13,6 +13,7 @@ its cell (≥ 4.5:1), cell borders ≥ 3:1 on white, every text escaped by the t
 from __future__ import annotations
 
 from ..i18n.catalog import number, tr
+from .format import num
 from .result import AssessmentResult
 from .svg import INK, MUTED, View, render, wrap_label
 from .team import TeamOut
@@ -24,10 +25,6 @@ EMPTY = ("#ffffff", MUTED)
 LABEL_W, CELL_W, CELL_H, GAP, HEAD_H, TOP = 230.0, 104.0, 44.0, 14.0, 64.0, 14.0
 
 
-def _n(lang: str, x: float | None) -> str:
-    return "–" if x is None else number(lang, x)
-
-
 def _band(score: float | None, starts: list[float]) -> tuple[str, str]:
     if score is None:
         return EMPTY
@@ -35,24 +32,19 @@ def _band(score: float | None, starts: list[float]) -> tuple[str, str]:
     return BANDS[min(band, len(BANDS) - 1)]
 
 
-def heatmap_text(result: AssessmentResult, team: TeamOut) -> tuple[str, str]:
+def heatmap_text(result: AssessmentResult, team: TeamOut, columns: list) -> tuple[str, str]:
     """The heatmap's title and description (every value in words)."""
     lang = result.language
     title = tr(lang, "Scores per department and dimension")
     if not team.departments:
         return title, tr(lang, "No department has at least {k} respondents, so none is shown; "
                                "the organization's scores: {scores}.", k=team.min_group,
-                         scores="; ".join(f"{d.name} {_n(lang, d.score)}"
+                         scores="; ".join(f"{d.name} {num(lang, d.score)}"
                                           for d in result.dimensions))
-    parts = []
-    for dep in team.departments:
-        cells = ", ".join(f"{d.name} {_n(lang, c.score)}"
-                          for d, c in zip(result.dimensions, dep.dimensions, strict=True))
-        parts.append(tr(lang, "{department} (n = {n}): {cells}", department=dep.label,
-                        n=dep.n, cells=cells))
-    whole = ", ".join(f"{d.name} {_n(lang, d.score)}" for d in result.dimensions)
-    parts.append(tr(lang, "{department} (n = {n}): {cells}",
-                    department=tr(lang, "Organization"), n=team.respondents, cells=whole))
+    parts = [tr(lang, "{department} (n = {n}): {cells}", department=label, n=n,
+                cells=", ".join(f"{d.name} {num(lang, x)}"
+                                for d, x in zip(result.dimensions, scores, strict=True)))
+             for label, n, scores in columns]
     desc = tr(lang, "Scores from 0 to 100 of each department's answers rolled up; departments "
                     "of fewer than {k} respondents are not shown.", k=team.min_group)
     return title, desc + " " + "; ".join(parts) + "."
@@ -62,10 +54,10 @@ def heatmap_svg(result: AssessmentResult, team: TeamOut, *, id_prefix: str = "sm
                 ) -> str:
     """The heatmap of a round (see the module docstring)."""
     lang = result.language
-    title, desc = heatmap_text(result, team)
     columns = [(d.label, d.n, [c.score for c in d.dimensions]) for d in team.departments]
     columns.append((tr(lang, "Organization"), team.respondents,
                     [d.score for d in result.dimensions]))
+    title, desc = heatmap_text(result, team, columns)
     starts = [s.min_score for s in result.benchmark.stage_distribution]
     width = LABEL_W + CELL_W * len(columns) + GAP + 16
     heads, cells = [], []
@@ -77,7 +69,7 @@ def heatmap_svg(result: AssessmentResult, team: TeamOut, *, id_prefix: str = "sm
         for i, score in enumerate(scores):
             fill, ink = _band(score, starts)
             cells.append(View(x=x + 1, y=TOP + HEAD_H + CELL_H * i + 1, fill=fill, ink=ink,
-                              value=_n(lang, score)))
+                              value=num(lang, score)))
     rows = []
     for i, d in enumerate(result.dimensions):
         lines = wrap_label(d.name, 13, LABEL_W - 16, 2, em=0.55)

@@ -21,8 +21,7 @@ def _change(lang: str, x: float | None) -> str:
     """A change with its sign: +4.3, 0.0, −1.2."""
     if x is None:
         return num(lang, x)
-    text = num(lang, abs(x))
-    return ("+" if x > 0 else "−" if x < 0 else "") + text
+    return ("+" if x > 0 else "−" if x < 0 else "") + num(lang, abs(x))
 
 
 def _scored(lang: str, score: float | None, stage: Stage | None) -> str:

@@ -8,13 +8,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..i18n.catalog import number, tr
+from ..i18n.catalog import tr
+from .format import num
 from .result import AssessmentResult
 from .team import DimensionProgress, ProgressOut, TeamOut
-
-
-def _n(lang: str, x: float | None, decimals: int = 1) -> str:
-    return "–" if x is None else number(lang, x, decimals)
 
 
 def render_team(team: TeamOut, result: AssessmentResult) -> Group:
@@ -65,8 +62,8 @@ def _heatmap(team: TeamOut, result: AssessmentResult) -> Table:
     table.add_column(tr(lang, "Spread"), justify="right")
     table.add_column(tr(lang, "Agreement"), justify="right")
     for i, (d, a) in enumerate(zip(result.dimensions, team.agreement, strict=True)):
-        table.add_row(d.name, *(_n(lang, dep.dimensions[i].score) for dep in team.departments),
-                      _n(lang, d.score), _n(lang, a.spread), _n(lang, a.agreement, 2))
+        table.add_row(d.name, *(num(lang, dep.dimensions[i].score) for dep in team.departments),
+                      num(lang, d.score), num(lang, a.spread), num(lang, a.agreement, 2))
     table.caption = tr(lang, "Spread: highest − lowest department score. Agreement: 1 − SD of "
                              "the respondents' scores / 50 (1: all agree, 0: widest split).")
     table.caption_justify = "left"
@@ -82,7 +79,7 @@ def _disagreements(team: TeamOut, lang: str) -> Text:
     for i, d in enumerate(team.disagreements, 1):
         text.append(f"{i}. {d.text}", style="bold")
         text.append(" " + tr(lang, "({dimension}; spread {spread})",
-                             dimension=d.dimension_name, spread=_n(lang, d.spread, 0)) + "\n",
+                             dimension=d.dimension_name, spread=num(lang, d.spread, 0)) + "\n",
                     style="dim")
         for dep in d.departments:  # the rolled-up answer, then the answers given
             text.append(f"   {dep.label} (n = {dep.n}): ")
@@ -95,7 +92,7 @@ def _disagreements(team: TeamOut, lang: str) -> Text:
 
 def _cell(lang: str, r) -> str:
     stage = f" ({r.stage.name})" if r.stage else ""
-    return _n(lang, r.score) + stage
+    return num(lang, r.score) + stage
 
 
 def _progress(p: ProgressOut, lang: str) -> list:
@@ -107,7 +104,7 @@ def _progress(p: ProgressOut, lang: str) -> list:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
 
     def row(r: DimensionProgress, style: str = "") -> None:
-        change = "–" if r.change is None else ("+" if r.change > 0 else "") + _n(lang, r.change)
+        change = "–" if r.change is None else ("+" if r.change > 0 else "") + num(lang, r.change)
         table.add_row(r.name, _cell(lang, r.before), _cell(lang, r.after), change, style=style)
 
     row(p.overall, "bold")
@@ -121,8 +118,8 @@ def _progress(p: ProgressOut, lang: str) -> list:
         moves.append(f"\u201c{m.before_label or tr(lang, 'not answered')}\u201d → "
                      f"\u201c{m.after_label or tr(lang, 'not answered')}\u201d", style="cyan")
         moves.append("  " + tr(lang, "overall {o0} → {o1}, dimension {d0} → {d1}",
-                               o0=_n(lang, e.overall_before), o1=_n(lang, e.overall_after),
-                               d0=_n(lang, e.dimension_before), d1=_n(lang, e.dimension_after))
+                               o0=num(lang, e.overall_before), o1=num(lang, e.overall_after),
+                               d0=num(lang, e.dimension_before), d1=num(lang, e.dimension_after))
                      + "\n", style="green" if e.overall_after >= e.overall_before else "red")
     return [table, moves]
 
@@ -134,11 +131,10 @@ def _targets(team: TeamOut, lang: str) -> Table:
                           (tr(lang, "Met"), "left")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for t in team.targets:
-        goal = t.target_stage.name if t.target_stage else _n(lang, t.target_score)
-        now = _n(lang, t.score) + (f" ({t.stage.name})" if t.stage else "")
+        goal = t.target_stage.name if t.target_stage else num(lang, t.target_score)
         before = "" if t.previous_gap is None else " " + tr(lang, "(was {gap})",
-                                                            gap=_n(lang, t.previous_gap))
-        table.add_row(t.name, goal, now, _n(lang, t.gap) + before,
+                                                            gap=num(lang, t.previous_gap))
+        table.add_row(t.name, goal, _cell(lang, t), num(lang, t.gap) + before,
                       tr(lang, "yes") if t.met else tr(lang, "no"),
                       style="green" if t.met else "")
     return table

@@ -13,6 +13,7 @@ from ..instrument.model import Instrument
 from ..reports import team as out
 from ..reports.format import rounded
 from ..reports.result import Effect
+from ..scoring.encode import MULTI_SEPARATOR
 from ..scoring.engine import score_responses
 from ..teams.gaps import OTHER, Gaps, perception_gaps
 from ..teams.progress import Target, progress, target_progress
@@ -29,11 +30,6 @@ def department_label(inst: Instrument, key: str, pooled: tuple[str, ...] | list[
         return tr(lang, "Other (pooled: {departments})",
                   departments=", ".join(labels.get(p, p) for p in pooled))
     return labels.get(key) or tr(lang, "Other departments")
-
-
-def value_label(inst: Instrument, qid: str, value, lang: str) -> str:
-    """One answer (or one option of a multi-select) in words; None: not answered."""
-    return answer_label(inst, qid, value, lang) or tr(lang, "not answered")
 
 
 def assess_round(assessor: Assessor, rnd: Round, lang: str, k: int,
@@ -109,8 +105,8 @@ def _disagreements(inst: Instrument, gaps: Gaps, lang: str) -> list[out.Disagree
                 n=g.n, answer=g.answer, answer_label=answer_label(inst, d.question, g.answer,
                                                                   lang),
                 item_score=rounded(g.item_score),
-                answers=[out.AnswerCountOut(answer=c.answer, count=c.count,
-                                            label=value_label(inst, d.question, c.answer, lang))
+                answers=[out.AnswerCountOut(answer=c.answer, count=c.count, label=answer_label(
+                    inst, d.question, c.answer, lang) or tr(lang, "not answered"))
                          for c in g.counts])
                 for g in d.groups]))
     return items
@@ -155,18 +151,12 @@ def _targets(inst: Instrument, found, lang: str) -> list[out.TargetOut]:
         previous_score=t.previous_score, previous_gap=t.previous_gap) for t in found]
 
 
-
-
 # -- the workbook ------------------------------------------------------------------------------
 
 
 def _cell(value) -> object:
     """An answer as a batch-layout cell: the key, ``;``-joined keys, the number."""
-    from ..scoring.encode import MULTI_SEPARATOR
-
-    if isinstance(value, list):
-        return MULTI_SEPARATOR.join(value)
-    return value
+    return MULTI_SEPARATOR.join(value) if isinstance(value, list) else value
 
 
 def team_sheets(inst: Instrument, rnd: Round, found: out.TeamResult) -> dict:

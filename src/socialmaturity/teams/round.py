@@ -131,12 +131,9 @@ def stored_round(inst: Instrument, stored: Sequence[tuple[str, str, Mapping[str,
         for qid, value in values.items():
             if qid in section:
                 data["profile" if section[qid] == "profile" else "answers"][qid] = value
-        if checked:
-            respondents.append(Respondent(source, department,
-                                          Responses(data["profile"], data["answers"])))
-            continue
         try:
-            responses = validate_responses(inst, data, require_profile=False, lang=lang)
+            responses = Responses(data["profile"], data["answers"]) if checked \
+                else validate_responses(inst, data, require_profile=False, lang=lang)
         except AnswersError as exc:
             problems += [Problem(source, p.text(lang)) for p in exc.problems]
             continue
@@ -193,13 +190,10 @@ def answers_files(paths: Sequence[str | Path], lang: str = "en") -> list[Path]:
             found.append(p)
     if problems:
         raise InputFileError(problems)
-    seen: set[Path] = set()
-    unique = []
+    unique: dict[Path, Path] = {}
     for f in found:
-        if f.resolve() not in seen:
-            seen.add(f.resolve())
-            unique.append(f)
-    return unique
+        unique.setdefault(f.resolve(), f)
+    return list(unique.values())
 
 
 def load_round(inst: Instrument, paths: Sequence[str | Path], label: str | None = None,
