@@ -18,7 +18,6 @@ class OrganizationRow:
     region: str | None
     owner_id: int | None
     owner_email: str | None
-    created_at: datetime
     shared: bool
 
 

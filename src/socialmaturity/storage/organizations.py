@@ -100,7 +100,7 @@ class OrganizationStore(AssessmentStore):
         shared = _shared_with(user_id) if user_id is not None else literal(False)
         with self._transaction() as conn:
             row = conn.execute(
-                select(*_ORGANIZATION, organizations.c.created_at, shared.label("shared"))
+                select(*_ORGANIZATION, shared.label("shared"))
                 .select_from(organizations.outerjoin(users,
                                                      users.c.id == organizations.c.owner_id))
                 .where(organizations.c.id == org_id)).one_or_none()
