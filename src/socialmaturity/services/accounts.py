@@ -71,6 +71,11 @@ class Actor:
     def admin(self) -> bool:
         return self.role == "admin"
 
+    @property
+    def creates(self) -> bool:
+        """Whether the actor may create organizations (a viewer only reads)."""
+        return self.role in ("facilitator", "admin")
+
 
 class LoginRefused(SocialMaturityError):
     """A login that did not succeed: an unknown e-mail, a wrong password or a disabled account,

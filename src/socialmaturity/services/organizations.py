@@ -194,7 +194,7 @@ class Organizations:
 
     def create(self, actor: Actor, name: str, sector: str, size: str, region: str) -> int:
         """A new organization owned by ``actor`` (a facilitator or admin)."""
-        if actor.role not in ("facilitator", "admin"):
+        if not actor.creates:
             raise Forbidden(Problem("organization", "only a facilitator can create organizations"))
         problems, values = [], {}
         for qid, value in (("name", name), ("sector", sector), ("size", size), ("region", region)):

@@ -212,15 +212,11 @@ def disagreements(rnd: Round, scores: GroupScores, top: int = TOP_DISAGREEMENTS
     ranked.sort()
     out = []
     for *_, qid, spread, sd in ranked[:top]:
-        column = scores.combined.columns[qid]
-        groups = []
-        for g, group in enumerate(shown):
-            real = column.status[g] == ANSWERED
-            groups.append(GroupAnswers(
-                group.key, group.n, scores.answers[g].get(qid),
-                100.0 * float(scores.group_items(qid)[g]) if real else None,
-                answer_counts(rnd, qid, group.members)))
-        out.append(Disagreement(qid, spread, sd, tuple(groups)))
+        real = scores.combined.columns[qid].status == ANSWERED
+        out.append(Disagreement(qid, spread, sd, tuple(GroupAnswers(
+            group.key, group.n, scores.answers[g].get(qid),
+            100.0 * float(scores.group_items(qid)[g]) if real[g] else None,
+            answer_counts(rnd, qid, group.members)) for g, group in enumerate(shown))))
     return out
 
 

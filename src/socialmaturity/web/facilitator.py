@@ -32,11 +32,6 @@ NOTICES = {"erased": "The organization and all its data were erased.",
            "targets-saved": "The targets were saved."}
 
 
-def creates(actor: Actor) -> bool:
-    """Whether the actor may create organizations (a viewer only reads)."""
-    return actor.role in ("facilitator", "admin")
-
-
 def address(request: Request) -> str | None:
     """The client's address, for the audit log."""
     return request.client.host if request.client else None
@@ -79,7 +74,7 @@ def form_post(router: APIRouter, path: str):
 def dashboard(request: Request, actor: CurrentActor, lang: PageLanguage) -> Response:
     rows = organizations(request).dashboard(actor, lang)
     return page(request, "orgs.html", lang, organizations=rows,
-                writes=creates(actor), notice=notice(request, lang))
+                writes=actor.creates, notice=notice(request, lang))
 
 
 @router.get("/orgs/new")
@@ -89,7 +84,7 @@ def new_organization(request: Request, actor: CurrentActor, lang: PageLanguage) 
 
 def organization_form(request: Request, actor: Actor, lang: str, values: dict | None = None,
                       errors: dict | None = None, status: int = 200) -> Response:
-    if not creates(actor):
+    if not actor.creates:
         return page(request, "error.html", lang, status=403, title=tr(lang, "Not allowed"),
                     message=tr(lang, "A viewer account can read the organizations shared "
                                      "with it, not create one."))
