@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -44,9 +44,8 @@ from .demo_model import (
 if TYPE_CHECKING:
     import pandas as pd
 
-
-
-# --- generation ---------------------------------------------------------------------------
+#: Profile fields drawn from fixed shares of their option keys (unlisted keys 1).
+PROFILE_SHARES = {"sector": SECTOR_SHARES, "role": ROLE_SHARES, "department": DEPARTMENT_SHARES}
 
 
 def _logistic(x: np.ndarray) -> np.ndarray:
@@ -63,18 +62,18 @@ def _hash_offset(text: str, spread: float) -> float:
     return (zlib.crc32(text.encode()) / 0xFFFFFFFF * 2.0 - 1.0) * spread
 
 
-def _pick(rng: np.random.Generator, weights: Sequence[float], n: int) -> np.ndarray:
-    """n indices drawn with the given relative weights."""
+def _pick(weights: Sequence[float], u: np.ndarray) -> np.ndarray:
+    """The index each uniform draw in ``u`` picks, by the given relative weights."""
     p = np.asarray(weights, dtype=float)
     cum = np.cumsum(p / p.sum())
     cum[-1] = 1.0
-    return np.searchsorted(cum, rng.random(n), side="right")
+    return np.searchsorted(cum, u, side="right")
 
 
 def _organization_sizes(rng: np.random.Generator, respondents: int,
                         organizations: int) -> np.ndarray:
     top = len(ORGANIZATION_SIZE_SHARES)
-    sizes = _pick(rng, ORGANIZATION_SIZE_SHARES, organizations) + 1
+    sizes = _pick(ORGANIZATION_SIZE_SHARES, rng.random(organizations)) + 1
     while (diff := int(sizes.sum()) - respondents) != 0:
         eligible = np.flatnonzero(sizes > 1 if diff > 0 else sizes < top)
         chosen = rng.choice(eligible, size=min(abs(diff), len(eligible)), replace=False)
@@ -88,68 +87,49 @@ def _ids(prefix: str, n: int, width: int) -> np.ndarray:
 
 
 def _key_weight(key: str, table: Mapping[str, float], default: float = 1.0) -> float:
-    for word, weight in table.items():
-        if word in key:
-            return weight
-    return default
-
-
-def _region_word(key: str) -> str | None:
-    for word in COUNTRIES:
-        if word in key:
-            return word
-    return None
-
-
-class _Profile(NamedTuple):
-    columns: dict[str, np.ndarray]
-    theta_shift: np.ndarray  # per organization
+    """The value of the first word of ``table`` found in an option key."""
+    return next((weight for word, weight in table.items() if word in key), default)
 
 
 def _profile(inst: Instrument, model: PanelModel, rng: np.random.Generator, org_of: np.ndarray,
-             n_org: int) -> _Profile:
-    idx = inst.index
-    n = len(org_of)
+             n_org: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The profile columns, and the latent shift per organization from its sector, size and
+    region."""
     columns: dict[str, np.ndarray] = {}
     shift = np.zeros(n_org)
     region_keys: np.ndarray | None = None
     for q in inst.profile:
         per_org = q.id in ORGANIZATION_FIELDS
-        count = n_org if per_org else n
-        if q.type in ("single", "multi"):
-            keys = idx.option_keys(q.id)
-            if q.id == "country" and region_keys is not None:
-                values = _countries(rng, keys, region_keys)
+        count = n_org if per_org else len(org_of)
+        keys = inst.index.option_keys(q.id) if q.type in ("single", "multi") else None
+        if q.id == "country" and region_keys is not None:
+            values = _countries(rng, keys, region_keys)
+        elif keys is not None:
+            if q.id in PROFILE_SHARES:
+                weights = [PROFILE_SHARES[q.id].get(k, 1.0) for k in keys]
+            elif q.id == "size" and len(keys) == len(SIZE_SHARES):
+                weights = list(SIZE_SHARES)
+            elif q.id == "region":
+                weights = [_key_weight(k, REGION_SHARES) for k in keys]
             else:
-                if q.id in ("sector", "role", "department"):
-                    table = {"sector": SECTOR_SHARES, "role": ROLE_SHARES,
-                             "department": DEPARTMENT_SHARES}[q.id]
-                    weights = [table.get(k, 1.0) for k in keys]
-                elif q.id == "size" and len(keys) == len(SIZE_SHARES):
-                    weights = list(SIZE_SHARES)
-                elif q.id == "region":
-                    weights = [_key_weight(k, REGION_SHARES) for k in keys]
-                else:
-                    weights = [1.0] * len(keys)
-                choice = _pick(rng, weights, count)
-                values = np.array(keys, dtype=object)[choice]
-                if q.id == "sector":
-                    shift += np.array([model.sector_effects.get(k, 0.0) for k in keys])[choice]
-                elif q.id == "size" and len(keys) == len(model.size_effects):
-                    shift += np.asarray(model.size_effects)[choice]
-                elif q.id == "region":
-                    shift += np.array([_key_weight(k, model.region_effects, 0.0)
-                                       for k in keys])[choice]
-                    region_keys = values
-        elif q.id == "country" and region_keys is not None:
-            values = _countries(rng, None, region_keys)
+                weights = [1.0] * len(keys)
+            choice = _pick(weights, rng.random(count))
+            values = np.array(keys, dtype=object)[choice]
+            if q.id == "sector":
+                shift += np.array([model.sector_effects.get(k, 0.0) for k in keys])[choice]
+            elif q.id == "size" and len(keys) == len(model.size_effects):
+                shift += np.asarray(model.size_effects)[choice]
+            elif q.id == "region":
+                shift += np.array([_key_weight(k, model.region_effects, 0.0)
+                                   for k in keys])[choice]
+                region_keys = values
         elif q.id == "organization":
             values = np.array([f"Demo organization {i:04d}" for i in range(1, n_org + 1)],
                               dtype=object)
         else:
             values = np.full(count, None, dtype=object)
         columns[q.id] = values[org_of] if per_org else values
-    return _Profile(columns, shift)
+    return columns, shift
 
 
 def _countries(rng: np.random.Generator, keys: list[str] | None,
@@ -158,7 +138,7 @@ def _countries(rng: np.random.Generator, keys: list[str] | None,
     out = np.empty(len(region_keys), dtype=object)
     u = rng.random(len(region_keys))
     for region in sorted(set(region_keys.tolist())):
-        table = COUNTRIES.get(_region_word(region) or "", {})
+        table = COUNTRIES.get(next((w for w in COUNTRIES if w in region), ""), {})
         codes = [c for c in table if keys is None or c in keys or c.lower() in keys]
         if keys is not None:
             codes = [c if c in keys else c.lower() for c in codes]
@@ -318,19 +298,12 @@ def _outcomes(inst: Instrument, model: PanelModel, rng: np.random.Generator,
         agrees = u[:, 0] < _logistic(logit)
         strong = np.where(mature, model.strongly_agree[0], model.strongly_agree[1])
         top = np.where(u[:, 1] < strong, agree[-1], agree[0])
-        split = np.asarray(model.disagree_split[: len(rest)], dtype=float)
-        low = np.array(rest, dtype=object)[_pick_from(split, u[:, 1])]
+        low = np.array(rest, dtype=object)[_pick(model.disagree_split[: len(rest)], u[:, 1])]
         values = np.where(agrees, top, low).astype(object)
         if q.dont_know:
             values[~agrees & (u[:, 2] < model.outcome_dont_know)] = DONT_KNOW
         columns[q.id] = values
     return columns
-
-
-def _pick_from(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
-    cum = np.cumsum(weights / weights.sum())
-    cum[-1] = 1.0
-    return np.searchsorted(cum, u, side="right")
 
 
 def generate_panel(inst: Instrument, seed: int = DEFAULT_SEED,
@@ -366,9 +339,8 @@ def generate_columns(inst: Instrument, seed: int = DEFAULT_SEED,
     rng = np.random.default_rng(seed)
     sizes = _organization_sizes(rng, respondents, organizations)
     org_of = np.repeat(np.arange(organizations), sizes)
-    profile = _profile(inst, model, rng, org_of, organizations)
-    theta_org = model.mean + profile.theta_shift + model.sd_organization * rng.standard_normal(
-        organizations)
+    profile, shift = _profile(inst, model, rng, org_of, organizations)
+    theta_org = model.mean + shift + model.sd_organization * rng.standard_normal(organizations)
     theta = theta_org[org_of] + model.sd_respondent * rng.standard_normal(respondents)
     scored = _scored(inst, model, rng, theta)
     enc, _ = encode_frame(inst, scored, respondents, inst.scored_questions)
@@ -376,4 +348,4 @@ def generate_columns(inst: Instrument, seed: int = DEFAULT_SEED,
     outcomes = {q: v[org_of] for q, v in _outcomes(inst, model, rng, scores).items()}
     return {"respondent_id": _ids("r", respondents, 5),
             "organization_id": _ids("o", organizations, 4)[org_of],
-            **profile.columns, **scored, **outcomes}
+            **profile, **scored, **outcomes}
