@@ -72,14 +72,6 @@ class EvidenceFigures:
         return math.exp(math.log(ratio) - Z95 * se), math.exp(math.log(ratio) + Z95 * se)
 
 
-def defining_stage(inst: Instrument, ev: Evidence) -> str | None:
-    """The stage a gate on the evidence's question makes it a condition of, if any."""
-    for g in inst.rules.gates:
-        if g.condition.question == ev.question:
-            return g.stage
-    return None
-
-
 def evidence_figures(inst: Instrument, index: PeerIndex, group: PeerGroup,
                      ev: Evidence) -> EvidenceFigures:
     """The evidence for ``ev`` among the organizations of ``group`` (widened as needed); made
@@ -91,8 +83,10 @@ def evidence_figures(inst: Instrument, index: PeerIndex, group: PeerGroup,
         if len(index.figures) > 100_000:
             index.figures.clear()
         ev_group, (nm, ym, nl, yl) = index.evidence_group(group, ek)
-        need = inst.benchmark.min_evidence
+        # the stage a gate on the evidence's question makes it a condition of, if any
+        defined = next((g.stage for g in inst.rules.gates if g.condition.question == ev.question),
+                       None)
         found = index.figures[key] = EvidenceFigures(
-            ev_group, nm, ym, nl, yl, defining_stage(inst, ev), min(nm, nl) >= need,
+            ev_group, nm, ym, nl, yl, defined, min(nm, nl) >= inst.benchmark.min_evidence,
             ev_group.level < group.level)
     return found

@@ -111,13 +111,9 @@ class Panel:
         _, first = np.unique(codes, return_index=True)  # each organization's first row
         if m != enc.n:
             enc = combine(inst, enc, codes, m)
-        profile: dict[str, np.ndarray] = {}
-        for field in inst.benchmark.peer_group:
-            keys = inst.index.option_keys(field)
-            if field in frame:
-                profile[field] = option_codes(frame[field], keys)[first]
-            else:
-                profile[field] = np.full(enc.n, -1, dtype=np.int16)
+        profile = {field: option_codes(frame[field], inst.index.option_keys(field))[first]
+                   if field in frame else np.full(enc.n, -1, dtype=np.int16)
+                   for field in inst.benchmark.peer_group}
         evidence = {}
         for d in inst.dimensions:
             for r in d.recommendations:

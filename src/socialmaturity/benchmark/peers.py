@@ -123,11 +123,6 @@ class PeerIndex:
         hi = np.searchsorted(sorted_keys, key, side="right")
         return order[lo:hi]
 
-    def _count(self, level: int, key: int) -> int:
-        _, sorted_keys = self._orders[level]
-        return int(np.searchsorted(sorted_keys, key, side="right")
-                   - np.searchsorted(sorted_keys, key, side="left"))
-
     def _level_key(self, profile: dict[str, str], level: int) -> int | None:
         codes = []
         for f in self.fields[:level]:
@@ -145,7 +140,7 @@ class PeerIndex:
             if key is None:
                 continue
             filters = {f: profile[f] for f in self.fields[:level]}
-            n = self._count(level, key)
+            n = len(self.rows(level, key))
             if n >= self.min_group_size or level == 0:
                 return PeerGroup(filters, n, tried, self.min_group_size, level, key)
             tried.append((filters, n))
@@ -158,7 +153,7 @@ class PeerIndex:
         level = group.level - 1
         filters = dict(list(group.filters.items())[:level])
         key = self._level_key(filters, level)
-        return PeerGroup(filters, self._count(level, key), [], self.min_group_size, level, key)
+        return PeerGroup(filters, len(self.rows(level, key)), [], self.min_group_size, level, key)
 
     def stats(self, group: PeerGroup) -> GroupStats:
         return self._stats(group.level, group.key)
