@@ -79,8 +79,7 @@ class Assessor:
     instrument: Instrument
     panel: Panel
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE
-    #: (group, the groups tried first, language) → the parts of a result that speak of the
-    #: group only
+    #: (group, the groups tried first, language) → :meth:`group_view`
     _views: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
@@ -95,15 +94,54 @@ class Assessor:
         path = path_to_next_stage(inst, responses, scores)
         return build_result(self, responses, scores, group, ranked, path, lang)
 
-    def group_view(self, group: PeerGroup, lang: str) -> GroupView:
+    def group_view(self, group: PeerGroup, lang: str
+                   ) -> tuple[GroupStats, out.BenchmarkOut, dict[str, float | None]]:
+        """What a result says of its peer group, the same for every organization in it: the
+        group's statistics, the benchmark without this organization's percentiles, and each
+        dimension's 75th percentile unrounded."""
         key = (group.level, group.key, tuple(tuple(f.items()) for f, _ in group.widened_from),
                lang)
         found = self._views.get(key)
         if found is None:
             if len(self._views) > 2_000:
                 self._views.clear()
-            found = self._views[key] = group_view(self, group, lang)
+            found = self._views[key] = self._group_view(group, lang)
         return found
+
+    def _group_view(self, group: PeerGroup, lang: str):
+        inst, panel = self.instrument, self.panel
+        stats = self.index.stats(group)
+        widened_because = None
+        if group.widened_from:
+            first, n_first = group.widened_from[0]
+            widened_because = tr(lang, "Fewer than {min} peer organizations in {first} (n = {n}), "
+                                       "so the group was widened to {group}.",
+                                 min=group.min_group_size, first=group_label(inst, first, lang),
+                                 n=n_first, group=group_label(inst, group.filters, lang))
+        dims = {d.id: stats.dimensions[d.id] for d in inst.dimensions}
+        bench = out.BenchmarkOut(
+            panel=out.PanelOut(label=panel_label(panel, lang), synthetic=panel.synthetic,
+                               n=panel.n, respondents=panel.respondents or panel.n,
+                               instrument_version=panel.instrument_version),
+            peer_group=out.PeerGroupOut(
+                filters=group.filters, label=group_label(inst, group.filters, lang), n=group.n,
+                min_group_size=group.min_group_size,
+                widened_from=[out.Filters(filters=f, label=group_label(inst, f, lang), n=n)
+                              for f, n in group.widened_from],
+                widened_because=widened_because),
+            overall_percentile=None,
+            overall_median=rounded(stats.overall.quantile(0.5)),
+            overall_top_quartile=rounded(stats.overall.quantile(0.75)),
+            overall_histogram=stats.overall.histogram(),
+            dimensions=[out.DimensionBenchmark(
+                id=d, percentile=None, median=rounded(dist.quantile(0.5)),
+                top_quartile=rounded(dist.quantile(0.75)), n=dist.n) for d, dist in dims.items()],
+            stage_distribution=[
+                out.StageShare(level=s.level, key=s.key, name=inst.text(s.name, lang),
+                               min_score=s.min_score, count=stats.stages[s.level],
+                               share=round(stats.stages[s.level] / stats.n, 4) if stats.n else 0)
+                for s in inst.stages])
+        return stats, bench, {d: dist.quantile(0.75) for d, dist in dims.items()}
 
 
 def panel_label(panel: Panel, lang: str) -> str:
@@ -112,62 +150,10 @@ def panel_label(panel: Panel, lang: str) -> str:
     return panel.label
 
 
-@dataclass(frozen=True)
-class GroupView:
-    """What a result says of its peer group, the same for every organization in it."""
-
-    stats: GroupStats
-    panel: out.PanelOut
-    peer_group: out.PeerGroupOut
-    overall_median: float | None
-    overall_top_quartile: float | None
-    overall_histogram: list[int]
-    #: dimension id → (median, top quartile, n)
-    dimensions: dict[str, tuple[float | None, float | None, int]]
-    #: dimension id → the peers' 75th percentile, unrounded
-    p75: dict[str, float | None]
-    stage_distribution: list[out.StageShare]
-
-
-def group_view(assessor: Assessor, group: PeerGroup, lang: str) -> GroupView:
-    inst, panel = assessor.instrument, assessor.panel
-    stats = assessor.index.stats(group)
-    widened_because = None
-    if group.widened_from:
-        first, n_first = group.widened_from[0]
-        widened_because = tr(lang, "Fewer than {min} peer organizations in {first} (n = {n}), "
-                                   "so the group was widened to {group}.",
-                             min=group.min_group_size, first=group_label(inst, first, lang),
-                             n=n_first, group=group_label(inst, group.filters, lang))
-    return GroupView(
-        stats=stats,
-        panel=out.PanelOut(label=panel_label(panel, lang), synthetic=panel.synthetic,
-                           n=panel.n, respondents=panel.respondents or panel.n,
-                           instrument_version=panel.instrument_version),
-        peer_group=out.PeerGroupOut(
-            filters=group.filters, label=group_label(inst, group.filters, lang), n=group.n,
-            min_group_size=group.min_group_size,
-            widened_from=[out.Filters(filters=f, label=group_label(inst, f, lang), n=n)
-                          for f, n in group.widened_from],
-            widened_because=widened_because),
-        overall_median=rounded(stats.overall.quantile(0.5)),
-        overall_top_quartile=rounded(stats.overall.quantile(0.75)),
-        overall_histogram=stats.overall.histogram(),
-        dimensions={d: (rounded(dist.quantile(0.5)), rounded(dist.quantile(0.75)), dist.n)
-                    for d, dist in stats.dimensions.items()},
-        p75={d: dist.quantile(0.75) for d, dist in stats.dimensions.items()},
-        stage_distribution=[
-            out.StageShare(level=s.level, key=s.key, name=inst.text(s.name, lang),
-                           min_score=s.min_score, count=stats.stages[s.level],
-                           share=round(stats.stages[s.level] / stats.n, 4) if stats.n else 0)
-            for s in inst.stages])
-
-
 def build_result(assessor: Assessor, responses: Responses, scores: Scores, group: PeerGroup,
                  ranked: list[RankedRecommendation], path, lang: str) -> out.AssessmentResult:
     inst = assessor.instrument
-    view = assessor.group_view(group, lang)
-    stats = view.stats
+    stats, bench, p75 = assessor.group_view(group, lang)
     stage = inst.stages[scores.level - 1]
     provisional, answered, asked = verdict.is_provisional(scores)
 
@@ -176,13 +162,9 @@ def build_result(assessor: Assessor, responses: Responses, scores: Scores, group
 
     dims = [verdict.dimension_result(inst, d, responses, scores, ds, lang)
             for d, ds in zip(inst.dimensions, scores.dimensions, strict=True)]
-    bench_dims = []
-    for ds in scores.dimensions:
-        median, top, n = view.dimensions[ds.id]
-        bench_dims.append(out.DimensionBenchmark(
-            id=ds.id, percentile=pct(stats.dimensions[ds.id], ds.score), median=median,
-            top_quartile=top, n=n))
-    recs = [verdict.recommendation_out(inst, r, responses, view.p75[r.dimension], lang)
+    bench_dims = [b.model_copy(update={"percentile": pct(stats.dimensions[ds.id], ds.score)})
+                  for b, ds in zip(bench.dimensions, scores.dimensions, strict=True)]
+    recs = [verdict.recommendation_out(inst, r, responses, p75[r.dimension], lang)
             for r in ranked[:inst.ranking.max_steps]]
     return out.AssessmentResult(
         language=lang,
@@ -197,12 +179,8 @@ def build_result(assessor: Assessor, responses: Responses, scores: Scores, group
                                     explanation=explain(inst, scores, lang)))),
         dimensions=dims,
         gates=verdict.gate_results(inst, scores, lang),
-        benchmark=out.BenchmarkOut(
-            panel=view.panel, peer_group=view.peer_group,
-            overall_percentile=pct(stats.overall, scores.overall),
-            overall_median=view.overall_median, overall_top_quartile=view.overall_top_quartile,
-            overall_histogram=view.overall_histogram, dimensions=bench_dims,
-            stage_distribution=view.stage_distribution),
+        benchmark=bench.model_copy(update={
+            "overall_percentile": pct(stats.overall, scores.overall), "dimensions": bench_dims}),
         provisional=provisional, answered=answered, asked=asked,
         strengths=verdict.strengths(dims, bench_dims),
         next_stage=verdict.next_stage(inst, scores, lang),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..errors import Problem, SocialMaturityError
 from ..i18n.catalog import number, tr
 from ..reports.format import rounded
-from .assessment import Assessor, group_label, panel_label
+from .assessment import Assessor
 
 QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
 
@@ -23,28 +23,22 @@ def describe_peers(assessor: Assessor, filters: dict[str, str], lang: str) -> di
             raise SocialMaturityError(Problem(f"--{field}", "{value!r} is not a {field}; valid: "
                                                             "{valid}", value=value, field=field,
                                               valid=", ".join(keys)))
-    group = assessor.index.peer_group(filters)
-    stats = assessor.index.stats(group)
+    stats, bench, _ = assessor.group_view(assessor.index.peer_group(filters), lang)
 
     def dist(d) -> dict:
         return {"n": d.n, **{f"p{round(100 * p)}": rounded(d.quantile(p)) for p in QUANTILES}}
 
     return {
         "language": lang,
-        "panel": {"label": panel_label(assessor.panel, lang), "synthetic": assessor.panel.synthetic,
-                  "n": assessor.panel.n},
+        "panel": bench.panel.model_dump(include={"label", "synthetic", "n"}),
         "requested": filters,
-        "peer_group": {"filters": group.filters, "label": group_label(inst, group.filters, lang),
-                       "n": group.n, "min_group_size": group.min_group_size,
-                       "widened_from": [{"filters": f, "n": n} for f, n in group.widened_from]},
+        "peer_group": bench.peer_group.model_dump(
+            exclude={"widened_because": True, "widened_from": {"__all__": {"label"}}}),
         "overall": dist(stats.overall),
         "dimensions": [{"id": d.id, "name": inst.text(d.name, lang),
                         **dist(stats.dimensions[d.id])} for d in inst.dimensions],
-        "stage_distribution": [
-            {"level": s.level, "key": s.key, "name": inst.text(s.name, lang),
-             "count": stats.stages[s.level],
-             "share": round(stats.stages[s.level] / stats.n, 4) if stats.n else 0.0}
-            for s in inst.stages],
+        "stage_distribution": [s.model_dump(exclude={"min_score"})
+                               for s in bench.stage_distribution],
         "mature_share": round(stats.mature / stats.n, 4) if stats.n else 0.0,
     }
 

@@ -72,29 +72,9 @@ def stage_rung(inst: Instrument, q: Question, value: Value | None, min_score: fl
     return float(math.ceil(target - EPSILON) if hi >= lo else math.floor(target + EPSILON))
 
 
-def dimension_lines(inst: Instrument, dim_id: str, responses: Responses, scores: Scores,
-                    level: int | None, lang: str) -> tuple[list[out.AnswerLine],
-                                                           list[out.AnswerLine]]:
-    """(already, next stage asks) for one dimension at stage ``level``."""
-    if level is None:
-        return [], []
-    ref = inst.stages[min(level, len(inst.stages) - 1)]  # the next stage, or the top one
-    already, asks = [], []
-    for q in inst.index.dimensions[dim_id].questions:
-        value = responses.answers.get(q.id)
-        s = scores.items.get(q.id)
-        if s is None:  # not applicable
-            continue
-        done = s * 100.0 >= ref.min_score - EPSILON and value not in (None, DONT_KNOW)
-        line = _line(inst, q, value, ref.min_score, done, lang)
-        (already if done else asks).append(line)
-    return already, asks
-
-
 def _line(inst: Instrument, q: Question, value: Value | None, min_score: float, done: bool,
           lang: str) -> out.AnswerLine:
-    """One line of "already" or "next stage asks": it depends on the question, the answer, the
-    stage's threshold and the language only, so it is made once per combination."""
+    """One line of "already" or "next stage asks" (made once per combination)."""
     key = (q.id, tuple(value) if isinstance(value, list) else value, min_score, done, lang)
     def make():
         target = None if done else answer_label(inst, q.id,
@@ -107,18 +87,24 @@ def _line(inst: Instrument, q: Question, value: Value | None, min_score: float, 
 
 def dimension_result(inst: Instrument, d, responses: Responses, scores: Scores, ds,
                      lang: str) -> out.DimensionResult:
-    """One dimension as the result shows it. It depends on the answers to its questions, its
-    stage (which the gates may cap) and the language only, so it is made once per
-    combination."""
+    """One dimension as the result shows it: what it already does and what the next stage (or
+    the top one) asks, each answered question against that stage's rung. It depends on the
+    answers to its questions, its stage (which the gates may cap) and the language only, so it
+    is made once per combination."""
     answers = responses.answers
     key = (d.id, tuple(answer_key(answers.get(q.id)) for q in d.questions), ds.level, lang)
     def make():
-        already, asks = dimension_lines(inst, d.id, responses, scores, ds.level, lang)
-        level = ds.level
+        already, asks = [], []
+        ref = inst.stages[min(ds.level or 0, len(inst.stages) - 1)]
+        for q in d.questions:
+            value, item = answers.get(q.id), scores.items.get(q.id)
+            if ds.level is None or item is None:  # no stage, or not applicable
+                continue
+            done = item * 100.0 >= ref.min_score - EPSILON and value not in (None, DONT_KNOW)
+            (already if done else asks).append(_line(inst, q, value, ref.min_score, done, lang))
         return out.DimensionResult.model_construct(
             id=d.id, name=inst.text(d.name, lang), description=inst.text(d.description, lang),
-            score=ds.score,
-            stage=stage_out(inst, level, lang),
+            score=ds.score, stage=stage_out(inst, ds.level, lang),
             already=already, next_stage_asks=asks, answered=ds.answered, asked=ds.asked,
             questions=[question_answer(inst, q, answers.get(q.id), scores, lang)
                        for q in d.questions])
@@ -127,9 +113,7 @@ def dimension_result(inst: Instrument, d, responses: Responses, scores: Scores, 
 
 def question_answer(inst: Instrument, q: Question, value: Value | None, scores: Scores,
                     lang: str) -> out.QuestionAnswer:
-    """One question and its answer: it depends on nothing else, so it is made once per
-    combination (``model_construct``: every field is computed here, from validated answers;
-    the result's schema test checks the output)."""
+    """One question and its answer (made once per combination)."""
     key = (q.id, answer_key(value), lang)
     def make():
         item = scores.items.get(q.id)
@@ -186,14 +170,12 @@ def stage_out(inst: Instrument, level: int | None, lang: str) -> out.Stage | Non
 
 
 def path_out(inst: Instrument, steps: list[Step], lang: str) -> list[out.PathStep]:
-    out_ = []
-    for s in steps:
-        change = _change(inst, s.question, s.answer, None, lang)
-        out_.append(out.PathStep(
-            question=s.question, answer=s.answer, question_text=change.question_text,
-            answer_label=change.answer_label, dimension=inst.index.dimension_of[s.question],
-            overall_after=s.overall_after, stage_after=stage_key(inst, s.stage_after)))
-    return out_
+    changes = [_change(inst, s.question, s.answer, None, lang) for s in steps]
+    return [out.PathStep(
+        question=s.question, answer=s.answer, question_text=c.question_text,
+        answer_label=c.answer_label, dimension=inst.index.dimension_of[s.question],
+        overall_after=s.overall_after, stage_after=stage_key(inst, s.stage_after))
+        for s, c in zip(steps, changes, strict=True)]
 
 
 def _pct(x: float | None) -> str:
@@ -259,8 +241,7 @@ def why(inst: Instrument, r: RankedRecommendation, responses: Responses, p75: fl
 
 
 def _gaps(inst: Instrument, r: RankedRecommendation, p75: float | None, lang: str) -> str:
-    """The dimension's gaps in words (shared by a dimension's steps: made once per
-    combination)."""
+    """The dimension's gaps in words (made once per combination)."""
     key = (r.dimension, r.score, r.gap_next, r.gap_peers, p75, r.next_stage, lang)
     def make():
         nxt = inst.index.stages[r.next_stage]
@@ -278,33 +259,28 @@ def _gaps(inst: Instrument, r: RankedRecommendation, p75: float | None, lang: st
 def explain(inst: Instrument, scores: Scores, lang: str) -> str:
     """Why the overall stage is what it is, in words."""
     stage = inst.stages[scores.level - 1]
-    name = inst.text(stage.name, lang)
+    said = dict(score=number(lang, scores.overall), stage=inst.text(stage.name, lang))
     d = scores.decided_by
     if d.rule == "threshold":
         text = tr(lang, "The overall score {score} reaches {stage} (from {min}).",
-                  score=number(lang, scores.overall), stage=name,
-                  min=number(lang, stage.min_score, 0))
+                  min=number(lang, stage.min_score, 0), **said)
         if scores.level < len(inst.stages):
             nxt = inst.stages[scores.level]
             text += " " + tr(lang, "{stage} starts at {min}.", stage=inst.text(nxt.name, lang),
                              min=number(lang, nxt.min_score, 0))
         return text
-    reached = inst.text(inst.stages[scores.threshold_level - 1].name, lang)
+    said["reached"] = stage_name(inst, scores.threshold_level, lang)
     if d.rule == "gate":
         gate = next(g for g in inst.rules.gates if g.id == d.rule_id)
         return tr(lang, "The overall score {score} would reach {reached}, but a rule is not met: "
-                        "{gate} So the stage is {stage}.", score=number(lang, scores.overall),
-                  reached=reached, gate=inst.text(gate.text, lang), stage=name)
-    dim = inst.index.dimensions[d.rule_id or ""]
-    ds = next(x for x in scores.dimensions if x.id == dim.id)
+                        "{gate} So the stage is {stage}.", gate=inst.text(gate.text, lang), **said)
+    ds = next(x for x in scores.dimensions if x.id == d.rule_id)
     return tr(lang, "The overall score {score} would reach {reached}, but the weakest dimension, "
                     "{dimension}, is {dim_stage}, and the overall stage can be at most {above} "
                     "above the weakest dimension. So the stage is {stage}.",
-              score=number(lang, scores.overall), reached=reached,
-              dimension=inst.text(dim.name, lang),
-              dim_stage=inst.text(inst.stages[(ds.level or 1) - 1].name, lang),
-              above=inst.rules.weakest_link.max_above if inst.rules.weakest_link else 0,
-              stage=name)
+              dimension=inst.text(inst.index.dimensions[ds.id].name, lang),
+              dim_stage=stage_name(inst, ds.level or 1, lang),
+              above=inst.rules.weakest_link.max_above if inst.rules.weakest_link else 0, **said)
 
 
 def next_stage(inst: Instrument, scores: Scores, lang: str) -> out.NextStage | None:
@@ -358,9 +334,10 @@ def meaning(inst: Instrument, scores: Scores, steps: list[Step], lang: str) -> l
 
 def recommendation_out(inst: Instrument, r: RankedRecommendation, responses: Responses,
                        p75: float | None, lang: str) -> out.RecommendationOut:
-    """One next step as the result shows it. Every field is computed here from the ranking and
-    the what-if (``model_construct``: nothing to validate; the result's schema test checks the
-    output)."""
+    """One next step as the result shows it, from the ranking and the what-if.
+
+    The parts made once per combination are built with ``model_construct``: every field is
+    computed from validated answers, and the result's schema test checks the output."""
     rec, e = r.recommendation, r.effect
     question = rec.evidence.question
     return out.RecommendationOut.model_construct(
@@ -393,8 +370,7 @@ def _change(inst: Instrument, question: str, answer: Value, current: Value | Non
 
 
 def evidence_out(inst: Instrument, rec, ev: EvidenceFigures, lang: str) -> out.EvidenceOut:
-    """The evidence as the result shows it: it depends on the recommendation, the evidence's
-    group and counts and the language only, so it is made once per combination."""
+    """The evidence as the result shows it (made once per combination)."""
     key = (rec.id, ev.group.level, ev.group.key, ev.group.n, ev.n_mature, ev.yes_mature,
            ev.n_less, ev.yes_less, ev.widened, lang)
     def make():
