@@ -3,7 +3,6 @@ CSV), take the assessment in the terminal, peer distributions, demo and scored p
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
@@ -11,7 +10,7 @@ import click
 from ..core.settings import DEMO_RESPONDENTS, DEMO_SEED
 from ..i18n.catalog import ntr, number, tr
 from .options import ASSESSMENT, error_lang, format_option, handle_errors, with_settings
-from .render import console, is_big, print_result
+from .render import batch_outcome, console, is_big, print_result, show
 
 
 @click.group()
@@ -48,10 +47,7 @@ def instrument_show(fmt: str, settings) -> None:
     from ..services.instruments import describe, render_text
 
     inst = resolve_instrument(settings.instrument)
-    if fmt == "json":
-        click.echo(json.dumps(describe(inst, settings.lang), ensure_ascii=False, indent=2))
-    else:
-        console().print(render_text(inst, settings.lang))
+    show(fmt, describe(inst, settings.lang), lambda: render_text(inst, settings.lang))
 
 
 @click.command()
@@ -90,7 +86,18 @@ def score(answers, batch, output, skip_invalid, show_all, pdf, pptx, fmt, settin
                                                      "ANSWERS file, not of --batch"))
         if not output:
             raise click.UsageError(tr(settings.lang, "--batch needs --output SCORES.csv"))
-        _score_batch(batch, output, skip_invalid, settings.instrument, settings.lang)
+        from rich.progress import Progress
+
+        from ..instrument.loader import resolve_instrument
+        from ..services.batch import MAX_LISTED, score_csv
+
+        inst = resolve_instrument(settings.instrument)
+        with Progress(console=console(err=True), transient=True,
+                      disable=not is_big(batch)) as bar:
+            task = bar.add_task("Scoring", total=len(inst.scored_questions))
+            outcome = score_csv(inst, batch, output, skip_invalid=skip_invalid,
+                                progress=lambda k: bar.advance(task, k), lang=settings.lang)
+        batch_outcome(outcome, output, skip_invalid, MAX_LISTED, settings.lang)
         return
     if not answers:
         raise click.UsageError(tr(settings.lang, "give an ANSWERS file, or --batch CSV --output "
@@ -114,22 +121,6 @@ def score(answers, batch, output, skip_invalid, show_all, pdf, pptx, fmt, settin
     for written in (pdf, pptx):
         if written:
             click.echo(tr(settings.lang, "wrote {path}", path=written), err=True)
-
-
-def _score_batch(source: str, output: str, skip_invalid: bool, instrument: str,
-                 lang: str = "en") -> None:
-    from rich.progress import Progress
-
-    from ..instrument.loader import resolve_instrument
-    from ..services.batch import MAX_LISTED, score_csv
-    from .render import batch_outcome
-
-    inst = resolve_instrument(instrument)
-    with Progress(console=console(err=True), transient=True, disable=not is_big(source)) as bar:
-        task = bar.add_task("Scoring", total=len(inst.scored_questions))
-        outcome = score_csv(inst, source, output, skip_invalid=skip_invalid,
-                            progress=lambda k: bar.advance(task, k), lang=lang)
-    batch_outcome(outcome, output, skip_invalid, MAX_LISTED, lang)
 
 
 @click.command()
@@ -178,10 +169,7 @@ def benchmark(sector, size, region, fmt, settings) -> None:
     assessor = make_assessor(settings.instrument, settings.panel, settings.min_group_size)
     filters = {k: v for k, v in (("sector", sector), ("size", size), ("region", region)) if v}
     view = describe_peers(assessor, filters, settings.lang)
-    if fmt == "json":
-        click.echo(json.dumps(view, ensure_ascii=False, indent=2))
-    else:
-        console().print(render_peers(view))
+    show(fmt, view, lambda: render_peers(view))
 
 
 @click.group()

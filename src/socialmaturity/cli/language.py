@@ -88,24 +88,17 @@ def click_speaks(lang: str):
             setattr(module, word, theirs)
 
 
-def commands(command: click.Command, parent: click.Context | None = None
-             ) -> Iterator[tuple[click.Command, click.Context]]:
-    """``command`` and, for a group, every command under it, each with a context as the
-    command line would give it (its help option's names)."""
-    ctx = click.Context(command, parent=parent, **command.context_settings)
-    yield command, ctx
-    for sub in getattr(command, "commands", {}).values():
-        yield from commands(sub, ctx)
-
-
-def helps(command: click.Command) -> Iterator[object]:
+def helps(command: click.Command, parent: click.Context | None = None) -> Iterator[object]:
     """Everything in the tree of ``command`` with a help text: the commands and all their
-    parameters, their help option too (click makes it once, in English)."""
-    for each, ctx in commands(command):
-        yield each
-        yield from each.params
-        if (help_option := each.get_help_option(ctx)) is not None:
-            yield help_option
+    parameters, their help option too (click makes it once, in English, for a context as the
+    command line would give it: its help option's names)."""
+    ctx = click.Context(command, parent=parent, **command.context_settings)
+    yield command
+    yield from command.params
+    if (help_option := command.get_help_option(ctx)) is not None:
+        yield help_option
+    for sub in getattr(command, "commands", {}).values():
+        yield from helps(sub, ctx)
 
 
 @contextmanager

@@ -3,7 +3,9 @@ the format asked for."""
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -24,14 +26,20 @@ def is_big(path: str) -> bool:
     return Path(path).is_file() and Path(path).stat().st_size > BIG_FILE
 
 
+def show(fmt: str, data, text: Callable[[], object]) -> None:
+    """``data`` (a dict, or a result model) as JSON, or the renderable ``text()``."""
+    if fmt == "json":
+        click.echo(data.model_dump_json(indent=2) if hasattr(data, "model_dump_json")
+                   else json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        console().print(text())
+
+
 def print_result(result, fmt: str, show_all: bool = False) -> None:
     """An assessment result as JSON or as text."""
-    if fmt == "json":
-        click.echo(result.model_dump_json(indent=2))
-    else:
-        from ..reports.text import render_result
+    from ..reports.text import render_result
 
-        console().print(render_result(result, all_recommendations=show_all))
+    show(fmt, result, lambda: render_result(result, all_recommendations=show_all))
 
 
 def row_bar(path: str):

@@ -112,13 +112,10 @@ def run_interview(iv: Interview, save_to: str | Path) -> bool:
             if low == "b":
                 iv.position = max(iv.position - 1, 0)
                 continue
-            if low == "s" or (raw == "" and current is not None):
+            if low == "s" or (raw == "" and (current is not None or not q.required)):
                 iv.position += 1
                 continue
             if raw == "":
-                if not q.required:
-                    iv.position += 1
-                    continue
                 click.secho(tr(lang, "Please answer, or type s to skip."), fg="yellow")
                 continue
             value, err = _parse(iv, q, raw, items)
