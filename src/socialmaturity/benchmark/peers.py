@@ -146,10 +146,8 @@ class PeerIndex:
             tried.append((filters, n))
         raise AssertionError("level 0 always matches")  # pragma: no cover
 
-    def wider(self, group: PeerGroup) -> PeerGroup | None:
-        """The next wider group (one field fewer), or None for the whole panel."""
-        if group.level == 0:
-            return None
+    def wider(self, group: PeerGroup) -> PeerGroup:
+        """The next wider group (one field fewer) of a group that is not the whole panel."""
         level = group.level - 1
         filters = dict(list(group.filters.items())[:level])
         key = self._level_key(filters, level)
@@ -189,13 +187,11 @@ class PeerIndex:
         if found is not None:
             return found
         need = self.inst.benchmark.min_evidence
-        current: PeerGroup | None = group
-        while current is not None:
-            counts = self.stats(current).evidence[ek]
-            if min(counts[0], counts[2]) >= need or current.level == 0:
-                if len(self._evidence_groups) > 100_000:
-                    self._evidence_groups.clear()
-                self._evidence_groups[key] = (current, counts)
-                return current, counts
+        current, counts = group, self.stats(group).evidence[ek]
+        while min(counts[0], counts[2]) < need and current.level > 0:
             current = self.wider(current)
-        raise AssertionError("the whole panel always answers")  # pragma: no cover
+            counts = self.stats(current).evidence[ek]
+        if len(self._evidence_groups) > 100_000:
+            self._evidence_groups.clear()
+        self._evidence_groups[key] = (current, counts)
+        return current, counts

@@ -1,15 +1,10 @@
-"""click's own messages (usage errors: a missing argument, an unknown option, a bad choice) in
-the language of the command: its ``--lang``, else the lang setting (``SOCIALMATURITY_LANG``).
+"""The command line in the language of the command (its ``--lang``, else the lang setting).
 
-click words them with the standard library's gettext (``from gettext import gettext as _`` in
-each of its modules), so for one run the command line hands those modules the gettext of our
-catalog in that language, and gives them back their own afterwards.
-
-The help of ``--help`` (each command's docstring, each option's and argument's ``help=``, the
-settings' help) is declared in English, and those English texts are the catalog's msgids
-(``make messages`` extracts them with the keyword ``help``, :mod:`..i18n.extract`). For one
-run :func:`help_speaks` walks the command tree and puts each help in the run's language,
-restoring the English afterwards; in English nothing is touched.
+click's own messages (usage errors) are worded with the standard library's gettext in each of
+its modules, so for one run those modules get our catalog's gettext (:func:`click_speaks`).
+The help of ``--help`` is declared in English, the catalog's msgids (``make messages`` extracts
+them with the keyword ``help``, :mod:`..i18n.extract`); for one run :func:`help_speaks` puts
+each help in the run's language. Both give the English back afterwards.
 """
 
 from __future__ import annotations

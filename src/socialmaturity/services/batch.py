@@ -22,7 +22,6 @@ from ..intake.writing import TableWriter
 from ..scoring.batch import BatchScores, score_encoded
 from ..scoring.encode import (
     MISSING,
-    MULTI_SEPARATOR,
     add_problems,
     encode_column,
     encode_frame,
@@ -184,6 +183,3 @@ def score_csv(inst: Instrument, source: str | Path, output: str | Path, *,
         if progress and told < steps:
             progress(steps - told)
     return BatchOutcome(rows, written, rows - written, shown, bad)
-
-
-__all__ = ["MULTI_SEPARATOR", "read_table", "score_csv", "BatchOutcome"]

@@ -97,12 +97,9 @@ def check_answers(inst: Instrument, values: dict[str, Any], lang: str = "en", *,
 
 
 def form_values(inst: Instrument, questions: list[Question], getlist) -> dict[str, Any]:
-    """Raw answers from an HTML form (``getlist(name) -> list[str]``) for these questions.
-
-    A multi-select sends its ticked boxes; a numeric field its text (read by the one number
-    parser, :func:`~socialmaturity.scoring.encode.parse_number`), or the special answer from
-    its "don't know"/"not applicable" box; a number and a ticked box together, or both boxes,
-    come as a list, which the check refuses (the answers exclude each other)."""
+    """Raw answers from an HTML form (``getlist(name) -> list[str]``) for these questions: a
+    multi-select's ticked boxes as a list; else the one value, and several values (a number
+    and a special answer's box) as a list, which the check refuses."""
     values: dict[str, Any] = {}
     for q in questions:
         given = [v.strip() for v in getlist(q.id) if v is not None and v.strip() != ""]
@@ -143,14 +140,12 @@ class Respondents:
     def start(self, organization: str, lang: str, round_name: str = "") -> str:
         inst = self.instrument
         organization = self.check_organization(organization, lang)
-        new = self.store.create(organization=organization,
-                                round_name=round_name, instrument_id=inst.id,
-                                instrument_version=inst.version,
+        new = self.store.create(organization=organization, round_name=round_name,
+                                instrument_id=inst.id, instrument_version=inst.version,
                                 instrument_hash=inst.content_hash, language=lang)
-        name = organization
         q = inst.index.questions.get("organization")
-        if name and q is not None and q.type == "text":
-            self.store.save_answers(new.respondent_id, {"organization": name})
+        if organization and q is not None and q.type == "text":
+            self.store.save_answers(new.respondent_id, {"organization": organization})
         return new.token
 
     def find(self, token: str):
