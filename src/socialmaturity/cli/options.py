@@ -20,7 +20,7 @@ BAD_INPUT = 2
 DATABASE_UNAVAILABLE = 3
 
 
-def setting_option(name: str, *flags: str, **overrides):
+def setting_option(name: str, **overrides):
     """The option of the setting ``name``: its flag, variable, type, default and help."""
     s = setting(name)
     kwargs: dict = {"default": s.default, "envvar": s.env, "show_envvar": True,
@@ -33,7 +33,7 @@ def setting_option(name: str, *flags: str, **overrides):
     kwargs.update(overrides)
     if kwargs["metavar"] is None:
         del kwargs["metavar"]
-    return click.option(*(flags or (s.flag,)), s.name, **kwargs)
+    return click.option(s.flag, s.name, **kwargs)
 
 
 #: Options with something to add to the setting's declaration.

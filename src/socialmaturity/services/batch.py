@@ -89,15 +89,14 @@ class BatchOutcome:
     problem_rows: int
 
 
-def score_table(inst: Instrument, frame, progress: Callable[[int], None] | None = None,
-                lang: str = "en", known: dict[str, dict] | None = None
+def score_table(inst: Instrument, frame, lang: str = "en", known: dict[str, dict] | None = None
                 ) -> tuple[BatchScores, dict[int, list[tuple[str, str]]]]:
     """Check and score a table (an Arrow table or a DataFrame; ``known`` as in
     :func:`encode_frame`, for the chunks of one table)."""
     n = len(frame)
     if hasattr(frame, "column_names"):  # Arrow
         frame = dict(zip(frame.column_names, frame.columns, strict=True))
-    enc, problems = encode_frame(inst, frame, n, inst.scored_questions, progress, lang, known)
+    enc, problems = encode_frame(inst, frame, n, inst.scored_questions, lang=lang, known=known)
     for row, items in profile_problems(inst, frame, lang, known).items():
         problems.setdefault(row, []).extend(items)
     return score_encoded(inst, enc), problems
@@ -157,7 +156,7 @@ def score_csv(inst: Instrument, source: str | Path, output: str | Path, *,
         with TableWriter(output, decimals=1) as writer:
             for frame in batches:
                 scores, problems = score_table(inst, frame, lang=lang, known=known)
-                for row in sorted(problems)[:max(0, MAX_LISTED - min(bad, MAX_LISTED))]:
+                for row in sorted(problems)[:max(0, MAX_LISTED - bad)]:
                     at = rows + row
                     for column, text in problems[row]:  # the header is line 1
                         shown.append(Problem(f"{source}:{at + 2}" if lines else str(source), tr(

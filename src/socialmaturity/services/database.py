@@ -39,21 +39,17 @@ def upgrade(settings: Settings) -> str | None:
     return current_revision(url)
 
 
-def open_store(settings: Settings, *, migrate: bool = True) -> AssessmentStore:
-    """The assessment store on the settings' database, migrated first unless ``migrate`` is
-    false (migrating is idempotent and safe when several workers start at once)."""
+def open_store(settings: Settings) -> AssessmentStore:
+    """The assessment store on the settings' database, migrated first (migrating is idempotent
+    and safe when several workers start at once)."""
     url = database_url(settings)
-    if migrate:
-        upgrade_url(url)
+    upgrade_url(url)
     return AssessmentStore(make_engine(url))
 
 
-def open_accounts(settings: Settings, store: AssessmentStore | None = None, *,
-                  migrate: bool = True) -> Accounts:
+def open_accounts(settings: Settings, store: AssessmentStore | None = None) -> Accounts:
     """The accounts (logins, sessions, API tokens, the audit log) on the settings' database,
     with its login limits, session lifetime and argon2 parameters. ``store``: the open
-    assessment store whose engine to share (the web app's); else the database is opened
-    (and migrated first unless ``migrate`` is false)."""
-    if store is None:
-        store = open_store(settings, migrate=migrate)
+    assessment store whose engine to share (the web app's); else the database is opened."""
+    store = store if store is not None else open_store(settings)
     return Accounts(AccountStore(store.engine), settings)
