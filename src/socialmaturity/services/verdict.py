@@ -216,17 +216,15 @@ def evidence_statement(inst: Instrument, rec, ev: EvidenceFigures, lang: str) ->
                     "{nl} less mature ones.", **fields) + widened
 
 
-def why(inst: Instrument, r: RankedRecommendation, responses: Responses, p75: float | None,
-        lang: str) -> str:
+def why(inst: Instrument, r: RankedRecommendation, p75: float | None, lang: str) -> str:
     """Why this step, in words: the dimension's gaps, then the what-if."""
     dim_name = inst.text(inst.index.dimensions[r.dimension].name, lang)
-    text = _gaps(inst, r, p75, lang)
     e = r.effect
-    text += tr(lang, "Moving up to this answer raises {dimension} from {d0} to {d1} and your "
-                     "overall score from {o0} to {o1}.", dimension=dim_name,
-               d0=number(lang, e.dimension_before or 0.0), d1=number(lang, e.dimension_after
-                                                                   or 0.0),
-               o0=number(lang, e.overall_before), o1=number(lang, e.overall_after))
+    text = _gaps(inst, r, p75, lang) + tr(
+        lang, "Moving up to this answer raises {dimension} from {d0} to {d1} and your overall "
+              "score from {o0} to {o1}.", dimension=dim_name,
+        d0=number(lang, e.dimension_before or 0.0), d1=number(lang, e.dimension_after or 0.0),
+        o0=number(lang, e.overall_before), o1=number(lang, e.overall_after))
     if e.stage_after > e.stage_before:
         text += " " + tr(lang, "On its own, it lifts your overall stage to {stage}.",
                          stage=stage_name(inst, e.stage_after, lang))
@@ -344,7 +342,7 @@ def recommendation_out(inst: Instrument, r: RankedRecommendation, responses: Res
         rank=r.rank, id=rec.id, dimension=r.dimension,
         dimension_name=inst.text(inst.index.dimensions[r.dimension].name, lang),
         title=inst.text(rec.title, lang), action=inst.text(rec.action, lang),
-        owner=inst.text(rec.owner, lang), why=why(inst, r, responses, p75, lang),
+        owner=inst.text(rec.owner, lang), why=why(inst, r, p75, lang),
         priority=r.priority, gap_to_next_stage=r.gap_next, gap_to_peer_top_quartile=r.gap_peers,
         change=_change(inst, question, r.answer, responses.answers.get(question), lang),
         effect=out.Effect.model_construct(
