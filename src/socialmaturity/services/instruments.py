@@ -20,7 +20,6 @@ def validate_file(path: str | Path) -> Instrument:
 
 
 def _question(inst: Instrument, q: Question, dimension: str | None, lang: str) -> dict:
-    idx = inst.index
     entry: dict = {
         "id": q.id, "type": q.type, "dimension": dimension, "text": inst.text(q.text, lang),
         "required": q.required,
@@ -31,13 +30,11 @@ def _question(inst: Instrument, q: Question, dimension: str | None, lang: str) -
         entry["options"] = [
             {"key": o.key, "points": o.points, "label": inst.text(o.label, lang)}
             | ({"exclusive": True} if o.exclusive else {})
-            for o in idx.options[q.id]
+            for o in inst.index.options[q.id]
         ]
     if q.type == "numeric":
         entry.update({"min": q.min, "max": q.max, "unit": inst.text(q.unit, lang) or None})
-    entry["dont_know"] = q.dont_know
-    entry["not_applicable"] = q.not_applicable
-    return entry
+    return entry | {"dont_know": q.dont_know, "not_applicable": q.not_applicable}
 
 
 def describe(inst: Instrument, lang: str) -> dict:
@@ -71,9 +68,9 @@ def render_text(inst: Instrument, lang: str):
     from ..i18n.catalog import tr
 
     data = describe(inst, lang)
-    parts = [Text(f"{data['title']} · {inst.id} {inst.version}", style="bold")]
-    parts.append(Text(tr(lang, "Stages") + ": " + ", ".join(
-        f"{s['level']}. {s['name']} (≥ {s['min_score']:g})" for s in data["stages"])))
+    parts = [Text(f"{data['title']} · {inst.id} {inst.version}", style="bold"),
+             Text(tr(lang, "Stages") + ": " + ", ".join(
+                 f"{s['level']}. {s['name']} (≥ {s['min_score']:g})" for s in data["stages"]))]
     for g in data["gates"]:
         parts.append(Text(f"  {tr(lang, 'Rule')} {g['id']}: {g['text']}", style="dim"))
     section = None
