@@ -20,8 +20,7 @@ from ..scoring.answers import Responses, load_responses
 
 @dataclass(frozen=True)
 class Step:
-    section: str  # "profile", a dimension id, or "outcomes"
-    section_name: str
+    section_name: str  # "Profile", a dimension's name, or "Outcomes"
     position: int  # 1-based within the section
     section_size: int
     question: Question
@@ -30,12 +29,11 @@ class Step:
 def steps(inst: Instrument, lang: str) -> list[Step]:
     from ..i18n.catalog import tr
 
-    sections = [("profile", tr(lang, "Profile"), inst.profile)]
-    sections += [(d.id, inst.text(d.name, lang), d.questions) for d in inst.dimensions]
+    sections = [(tr(lang, "Profile"), inst.profile)]
+    sections += [(inst.text(d.name, lang), d.questions) for d in inst.dimensions]
     if inst.outcomes:
-        sections.append(("outcomes", tr(lang, "Outcomes"), inst.outcomes))
-    return [Step(sid, name, i + 1, len(qs), q)
-            for sid, name, qs in sections for i, q in enumerate(qs)]
+        sections.append((tr(lang, "Outcomes"), inst.outcomes))
+    return [Step(name, i + 1, len(qs), q) for name, qs in sections for i, q in enumerate(qs)]
 
 
 @dataclass
@@ -53,7 +51,9 @@ class Interview:
         """Continue from a saved answers file, at the first unanswered question."""
         responses = load_responses(inst, path, require_profile=False)
         interview = cls(inst, lang, responses)
-        interview.position = interview.first_unanswered()
+        interview.position = next((i for i, step in enumerate(interview.steps)
+                                   if interview.answer_of(step.question) is None),
+                                  len(interview.steps))
         return interview
 
     def answer_of(self, q: Question) -> Any:
@@ -68,12 +68,6 @@ class Interview:
             target.pop(q.id, None)
         else:
             target[q.id] = value
-
-    def first_unanswered(self) -> int:
-        for i, step in enumerate(self.steps):
-            if self.answer_of(step.question) is None:
-                return i
-        return len(self.steps)
 
     @property
     def done(self) -> bool:
