@@ -26,11 +26,9 @@ def _bar(done: int, total: int) -> str:
 def _choices(iv: Interview, q) -> list[tuple[str, str]]:
     inst, lang = iv.instrument, iv.lang
     items = [(o.key, inst.text(o.label, lang)) for o in inst.index.options.get(q.id, [])]
-    if q.dont_know:
-        items.append((DONT_KNOW, inst.text(inst.special_labels[DONT_KNOW], lang)))
-    if q.not_applicable:
-        items.append((NOT_APPLICABLE, inst.text(inst.special_labels[NOT_APPLICABLE], lang)))
-    return items
+    return items + [(v, inst.text(inst.special_labels[v], lang))
+                    for v, on in ((DONT_KNOW, q.dont_know), (NOT_APPLICABLE, q.not_applicable))
+                    if on]
 
 
 def _parse(iv: Interview, q, raw: str, items: list[tuple[str, str]]):
