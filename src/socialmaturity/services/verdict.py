@@ -291,10 +291,8 @@ def next_stage(inst: Instrument, scores: Scores, lang: str) -> out.NextStage | N
         text=tr(lang, "An overall score of at least {min} (now {score})",
                 min=number(lang, nxt.min_score, 0), score=number(lang, scores.overall)),
         met=scores.overall >= nxt.min_score - EPSILON)]
-    levels = {s.key: s.level for s in inst.stages}
-    for g in inst.rules.gates:
-        if levels[g.stage] <= nxt.level:
-            conditions.append(out.Condition(text=inst.text(g.text, lang), met=scores.gates[g.id]))
+    conditions += [out.Condition(text=inst.text(g.text, lang), met=scores.gates[g.id])
+                   for g in inst.rules.gates if inst.index.stages[g.stage].level <= nxt.level]
     wl = inst.rules.weakest_link
     if wl is not None and nxt.level - wl.max_above > 1:
         floor = inst.stages[nxt.level - wl.max_above - 1]
