@@ -37,9 +37,12 @@ def show(fmt: str, data, text: Callable[[], object]) -> None:
 
 def print_result(result, fmt: str, show_all: bool = False) -> None:
     """An assessment result as JSON or as text."""
-    from ..reports.text import render_result
+    def text():
+        from ..reports.text import render_result
 
-    show(fmt, result, lambda: render_result(result, all_recommendations=show_all))
+        return render_result(result, all_recommendations=show_all)
+
+    show(fmt, result, text)
 
 
 def row_bar(path: str):
