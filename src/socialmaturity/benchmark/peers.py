@@ -103,8 +103,6 @@ class PeerIndex:
             order = np.argsort(key, kind="stable")
             self._orders.append((order, key[order]))
         self._stats = lru_cache(maxsize=4096)(self._compute)
-        #: (group level, group key, evidence key) → the evidence group and its counts
-        self._evidence_groups: dict[tuple[int, int, str], tuple[PeerGroup, tuple]] = {}
         #: (group level, group key, evidence key) → its figures
         #: (:func:`~socialmaturity.benchmark.evidence.evidence_figures` fills it)
         self.figures: dict[tuple[int, int, str], object] = {}
@@ -181,17 +179,10 @@ class PeerIndex:
     def evidence_group(self, group: PeerGroup, ek: str) -> tuple[PeerGroup, tuple[int, ...]]:
         """The narrowest group, from ``group`` outwards, with at least the instrument's
         ``min_evidence`` mature and less mature organizations answering evidence ``ek`` (the
-        whole panel when none has)."""
-        key = (group.level, group.key, ek)
-        found = self._evidence_groups.get(key)
-        if found is not None:
-            return found
+        whole panel when none has); its figures are kept in :attr:`figures`."""
         need = self.inst.benchmark.min_evidence
         current, counts = group, self.stats(group).evidence[ek]
         while min(counts[0], counts[2]) < need and current.level > 0:
             current = self.wider(current)
             counts = self.stats(current).evidence[ek]
-        if len(self._evidence_groups) > 100_000:
-            self._evidence_groups.clear()
-        self._evidence_groups[key] = (current, counts)
         return current, counts
