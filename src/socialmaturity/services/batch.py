@@ -51,12 +51,10 @@ def check_columns(inst: Instrument, names, path: str | Path, *,
     present = set(names)
     missing = [c for c in needed if c not in present]
     if missing:
-        shown = ", ".join(missing[:10]) + (f", … ({len(missing)})" if len(missing) > 10
-                                           else "")
         raise InputFileError(Problem(f"{path}:1", "missing column(s): {columns}. The header "
                                                    "needs the profile fields and every question "
                                                    "id (`socialmaturity instrument show` lists "
-                                                   "them)", columns=shown))
+                                                   "them)", columns=listed(missing, 10)))
 
 
 def profile_problems(inst: Instrument, frame, lang: str = "en",
