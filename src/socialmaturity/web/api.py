@@ -6,22 +6,28 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
 from ..errors import AnswersError
 from ..i18n.catalog import LANGUAGES
 from ..reports.result import AssessmentResult
-from ..services.respondents import Respondents, missing
+from ..services.respondents import Respondents, check_answers, missing
 from .deps import MessageLanguage, PageLanguage, Service
 from .errors import Problems
-from .pages import pdf_response
+from .pages import pdf_response, render
 
 router = APIRouter(prefix="/api")
 
 #: Every route may answer 503 when the database cannot be reached.
 OUTAGE: dict = {503: {"model": Problems, "description": "The database cannot be reached."}}
+
+
+def refusals(*statuses: int) -> dict:
+    """A route's error answers for OpenAPI: the outage and ``statuses``, in the one shape."""
+    return {**OUTAGE, **{status: {"model": Problems} for status in statuses}}
+
 
 Lang = Literal[LANGUAGES]
 
@@ -81,14 +87,12 @@ def flatten(body: AnswersIn) -> dict[str, Any]:
 
 
 @router.post("/assessments", status_code=201, response_model=AssessmentOut,
-             responses={**OUTAGE, 422: {"model": Problems}}, tags=["assessments"])
+             responses=refusals(422), tags=["assessments"])
 def create_assessment(body: AssessmentIn, svc: Service, lang: MessageLanguage):
     """Start an assessment, optionally with a first set of answers. Messages are in
     ``?lang=``, else Accept-Language, else English."""
     values = flatten(body)
     if values:
-        from ..services.respondents import check_answers
-
         _, problems = check_answers(svc.instrument, values, lang)
         if problems:
             raise AnswersError(problems)
@@ -99,15 +103,14 @@ def create_assessment(body: AssessmentIn, svc: Service, lang: MessageLanguage):
 
 
 @router.get("/assessments/{token}", response_model=AssessmentOut,
-            responses={**OUTAGE, 404: {"model": Problems}}, tags=["assessments"])
+            responses=refusals(404), tags=["assessments"])
 def get_assessment(token: str, svc: Service):
     """The answers so far and what is still missing."""
     return describe(svc, token)
 
 
 @router.put("/assessments/{token}/answers", response_model=AssessmentOut,
-            responses={**OUTAGE, 404: {"model": Problems}, 422: {"model": Problems}},
-            tags=["assessments"])
+            responses=refusals(404, 422), tags=["assessments"])
 def put_answers(token: str, body: AnswersIn, svc: Service, lang: MessageLanguage):
     """Save answers (all or nothing): 422 names each bad field and what is valid (in
     ``?lang=`` or Accept-Language)."""
@@ -116,8 +119,7 @@ def put_answers(token: str, body: AnswersIn, svc: Service, lang: MessageLanguage
 
 
 @router.get("/assessments/{token}/result", response_model=AssessmentResult,
-            responses={**OUTAGE, 404: {"model": Problems}, 422: {"model": Problems}},
-            tags=["assessments"])
+            responses=refusals(404, 422), tags=["assessments"])
 def get_result(token: str, svc: Service, lang: Lang = "en"):
     """The result: scores, stage and the rule that decided it, peers, recommendations."""
     _, result = svc.result(token, lang)
@@ -125,35 +127,14 @@ def get_result(token: str, svc: Service, lang: Lang = "en"):
 
 
 @router.get("/assessments/{token}/report.pdf", tags=["assessments"],
-            responses={**OUTAGE, 200: {"content": {"application/pdf": {}}},
-                       404: {"model": Problems}, 422: {"model": Problems}})
+            responses={**refusals(404, 422), 200: {"content": {"application/pdf": {}}}})
 def get_report(token: str, svc: Service, lang: Lang = "en"):
     """The PDF report."""
     return pdf_response(svc, token, lang)
 
 
 @router.get("/docs", include_in_schema=False)
-def docs(lang: PageLanguage) -> HTMLResponse:
+def docs(request: Request, lang: PageLanguage) -> HTMLResponse:
     """Swagger UI over /api/openapi.json; without JavaScript, a link to the JSON itself."""
-    from html import escape
-
-    from ..i18n.catalog import tr
-
-    back = escape(tr(lang, "Back to the assessment"))
-    title = escape(tr(lang, "socialmaturity API"))
-    nojs = escape(tr(lang, "This page needs JavaScript to show the interactive documentation. "
-                           "The API is described in"))
-    return HTMLResponse(
-        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<title>{title}</title><link rel="icon" href="data:,">'
-        '<link rel="stylesheet" href="/static/swagger/swagger-ui.css">'
-        '<link rel="stylesheet" href="/static/apidocs.css"></head><body>'
-        f'<header class="api-head"><a href="/">← {back}</a></header>'
-        f'<main><h1 class="visually-hidden">{title}</h1>'
-        f'<noscript><p>{nojs} <a href="/api/openapi.json">/api/openapi.json</a> '
-        '(OpenAPI 3).</p></noscript>'
-        '<div id="swagger-ui" data-openapi="/api/openapi.json"></div></main>'
-        '<script src="/static/swagger/swagger-ui-bundle.js"></script>'
-        '<script src="/static/swagger/init.js"></script></body></html>',
-        headers={"cache-control": "no-store"})
+    return HTMLResponse(render(request, "api_docs.html", lang, forms=False),
+                        headers={"cache-control": "no-store"})
