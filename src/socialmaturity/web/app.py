@@ -11,8 +11,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from .. import __version__
 from ..core.settings import Settings
-from ..i18n.catalog import language_name, number, tr
+from ..i18n.catalog import language_name, number
 from ..services import database
 from ..services.assessment import make_assessor
 from ..services.organizations import Organizations
@@ -28,8 +29,7 @@ def templates() -> Environment:
     env = Environment(loader=FileSystemLoader(str(WEB / "templates")),
                       autoescape=select_autoescape(["html", "xml"]), trim_blocks=True,
                       lstrip_blocks=True)
-    env.globals["number"] = number
-    env.globals["language_name"] = language_name
+    env.globals.update(number=number, language_name=language_name)
     return env
 
 
@@ -41,7 +41,7 @@ def create_app(settings: Settings, assessor=None) -> FastAPI:
         assessor = make_assessor(settings.instrument, settings.panel, settings.min_group_size)
     assessor.index  # build the peer index before the first request  # noqa: B018
 
-    app = FastAPI(title="socialmaturity", version=_version(), docs_url=None, redoc_url=None,
+    app = FastAPI(title="socialmaturity", version=__version__, docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json",
                   description="Take the Social Maturity Assessment through JSON: create an "
                               "assessment, put answers, get the result and the PDF report; "
@@ -62,23 +62,12 @@ def create_app(settings: Settings, assessor=None) -> FastAPI:
 
     from . import api, auth, facilitator, pages, rounds, team_api
 
-    app.include_router(pages.router)
-    app.include_router(auth.router)
-    app.include_router(facilitator.router)
-    app.include_router(rounds.router)
-    app.include_router(api.router)
-    app.include_router(team_api.router)
+    for routes in (pages, auth, facilitator, rounds, api, team_api):
+        app.include_router(routes.router)
     errors.register(app)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict:
         return {"ok": True}
 
-    app.state.tr = tr
     return app
-
-
-def _version() -> str:
-    from .. import __version__
-
-    return __version__

@@ -1,11 +1,8 @@
 """What a route needs, as ``Annotated`` dependency aliases: the assessment service (which
 holds the store and the assessor), the page language, and who is acting::
 
-    @router.get("/a/{token}")
-    def resume(token: str, svc: Service, lang: PageLanguage) -> Response: ...
-
     @router.get("/orgs")
-    def dashboard(actor: CurrentActor, lang: PageLanguage) -> Response: ...
+    def dashboard(actor: CurrentActor, svc: Service, lang: PageLanguage) -> Response: ...
 
 ``CurrentActor`` is the account of the page's session cookie (none: ``Unauthorized``, which
 sends a page to the login page); ``OptionalActor`` the same or ``None``; ``ApiActor`` the
@@ -26,9 +23,6 @@ from ..services.organizations import Organizations
 from ..services.respondents import Respondents
 
 LANG_COOKIE = "sm_lang"
-#: The session cookie's name; over HTTPS ``__Host-sm_session`` (see ``session_cookie_name``).
-SESSION_COOKIE = "sm_session"
-SESSION_COOKIE_HTTPS = "__Host-sm_session"
 
 
 def get_service(request: Request) -> Respondents:
@@ -63,6 +57,7 @@ def message_language(request: Request) -> str:
         return asked
     return negotiate(request) if request.headers.get("accept-language") else "en"
 
+
 def get_organizations(request: Request) -> Organizations:
     return request.app.state.organizations
 
@@ -74,11 +69,10 @@ def get_accounts(request: Request) -> Accounts:
 def session_cookie_name(scheme: str) -> str:
     """``__Host-sm_session`` over HTTPS (browsers refuse it from a subdomain or without
     ``Secure`` and ``Path=/``), ``sm_session`` otherwise."""
-    return SESSION_COOKIE_HTTPS if scheme == "https" else SESSION_COOKIE
+    return "__Host-sm_session" if scheme == "https" else "sm_session"
 
 
 def session_token(request: Request) -> str | None:
-    """The value of the request's session cookie, if any."""
     return request.cookies.get(session_cookie_name(request.url.scheme))
 
 
@@ -113,26 +107,21 @@ def api_actor(request: Request) -> Actor:
     return actor
 
 
-async def _service(request: Request) -> Respondents:
-    return get_service(request)
+def _read(get):
+    """``get`` as an ``async def`` dependency: it only reads the request, and FastAPI runs a
+    plain ``def`` dependency in its thread pool (a thread hop per dependency and request).
+    The actors stay plain: they query the database."""
+    async def dependency(request: Request):
+        return get(request)
+
+    return Depends(dependency)
 
 
-async def _page_language(request: Request) -> str:
-    return negotiate(request)
-
-
-async def _message_language(request: Request) -> str:
-    return message_language(request)
-
-
-# The service and the languages are ``async def`` dependencies (they only read the request):
-# FastAPI runs a plain ``def`` dependency in its thread pool, a thread hop per dependency and
-# request. The actors stay plain: they query the database.
-Service = Annotated[Respondents, Depends(_service)]
+Service = Annotated[Respondents, _read(get_service)]
 AccountsService = Annotated[Accounts, Depends(get_accounts)]
 OrganizationService = Annotated[Organizations, Depends(get_organizations)]
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 OptionalActor = Annotated[Actor | None, Depends(optional_actor)]
 ApiActor = Annotated[Actor, Depends(api_actor)]
-PageLanguage = Annotated[str, Depends(_page_language)]
-MessageLanguage = Annotated[str, Depends(_message_language)]
+PageLanguage = Annotated[str, _read(negotiate)]
+MessageLanguage = Annotated[str, _read(message_language)]

@@ -54,15 +54,11 @@ class Problems(BaseModel):
     detail: list[FieldProblem]
 
 
-def problems_body(problems: list[Problem], lang: str = "en") -> dict:
-    return {"detail": [{"field": p.where, "message": p.message_in(lang)} for p in problems]}
-
-
 def problems_response(problems: list[Problem], status: int = 422, lang: str = "en",
                       **headers: str) -> JSONResponse:
     """The one error shape, each message in ``lang``."""
-    return JSONResponse(problems_body(problems, lang), status_code=status,
-                        headers=headers or None)
+    body = {"detail": [{"field": p.where, "message": p.message_in(lang)} for p in problems]}
+    return JSONResponse(body, status_code=status, headers=headers or None)
 
 
 def _lang(request: Request) -> str:
@@ -91,12 +87,10 @@ _KINDS = {"string_type": Message("text"), "list_type": Message("a list"),
 
 def _either(kinds: list[Message]) -> Message:
     """``a, b or c`` in the language it is shown in."""
-    if len(kinds) == 1:
-        return kinds[0]
     listed = kinds[0]
     for kind in kinds[1:-1]:
         listed = Message("{items}, {item}", items=listed, item=kind)
-    return Message("{items} or {last}", items=listed, last=kinds[-1])
+    return Message("{items} or {last}", items=listed, last=kinds[-1]) if kinds[1:] else listed
 
 
 def _said(error: dict) -> Message:
@@ -126,8 +120,8 @@ def validation_problems(exc: RequestValidationError) -> list[Problem]:
             loc = []
         field = shorten(".".join(p for p in loc if not _UNION_MEMBER.match(p)) or "body")
         kind = _KINDS.get(error.get("type"))
-        found = kinds.setdefault(field, []) if kind is not None else said.setdefault(field, [])
-        message = kind if kind is not None else _said(error)
+        found = (kinds if kind is not None else said).setdefault(field, [])
+        message = kind or _said(error)
         if message not in found:
             found.append(message)
     problems = [Problem(field, "expected {kinds}", kinds=_either(k)) for field, k in kinds.items()]
@@ -157,11 +151,8 @@ def register(app: FastAPI) -> None:
         return HTMLResponse(render(request, "not_found.html", negotiate(request)),
                             status_code=404)
 
-    async def access_error(request: Request, exc: SocialMaturityError) -> Response:
-        return access_response(request, exc)
-
     for kind in ACCESS_STATUS:
-        app.add_exception_handler(kind, access_error)
+        app.add_exception_handler(kind, access_response)
 
     @app.exception_handler(SocialMaturityError)
     async def bad_input(request: Request, exc: SocialMaturityError) -> Response:
@@ -184,7 +175,7 @@ def register(app: FastAPI) -> None:
         return HTMLResponse(html, status_code=503, headers=headers)
 
 
-def access_response(request: Request, exc: SocialMaturityError) -> Response:
+async def access_response(request: Request, exc: SocialMaturityError) -> Response:
     """The answer to an access error (``ACCESS_STATUS``): JSON for the API, for a page the
     login page (``Unauthorized``), the not-found page or an error page."""
     status = next(code for kind, code in ACCESS_STATUS.items() if isinstance(exc, kind))

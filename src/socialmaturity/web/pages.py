@@ -41,10 +41,6 @@ from .security import csrf_token as sign_session
 router = APIRouter(include_in_schema=False)
 
 
-#: The service of a request, for the functions that run in the thread pool.
-service = get_service
-
-
 def session_id(request: Request) -> str | None:
     """The browser's session id (the CSRF cookie), or the new one this response sets."""
     return request.cookies.get(csrf_cookie_name(request.url.scheme)) or getattr(
@@ -129,12 +125,11 @@ def landing(request: Request, lang: PageLanguage) -> Response:
 
 def landing_page(request: Request, lang: str, error: str | None = None,
                  organization: str = "") -> Response:
-    inst = service(request).instrument
-    assessor = service(request).assessor
+    svc = get_service(request)
+    inst = svc.instrument
     q = inst.index.questions.get("organization")
     return page(request, "landing.html", lang, status=422 if error else 200, offer_login=True,
-                inst=inst,
-                panel=assessor.panel, questions=len(inst.scored_questions),
+                inst=inst, panel=svc.assessor.panel, questions=len(inst.scored_questions),
                 dimensions=inst.dimensions, error=error, organization=organization,
                 org_limit=q.text_limit if q is not None else TEXT_MAX_LENGTH)
 
@@ -166,9 +161,10 @@ async def start(request: Request, lang: PageLanguage, svc: Service) -> Response:
 # -- the questionnaire --------------------------------------------------------------------------
 
 
-def progress(svc: Respondents, lang: str, have: dict) -> tuple[list[dict], int, int]:
+def progress(svc: Respondents, lang: str, responses) -> tuple[list[dict], int, int]:
     """Answered and asked per section, and the questionnaire's one question count: the scored
     questions (the landing page's number), answered of all."""
+    have = responses.profile | responses.answers
     rows = []
     done = total = 0
     scored = {d.id for d in svc.instrument.dimensions}
@@ -224,7 +220,7 @@ def invitation_page(request: Request, token: str, respondent, responses, lang: s
                     start: str) -> Response:
     """An invited respondent's first page: who will see what (the organization, its
     facilitator's e-mail, the smallest department shown), the profile filled in for them."""
-    svc = service(request)
+    svc = get_service(request)
     inst = svc.instrument
     values = locked_values(svc, respondent, responses, lang)
     invited = {"organization": respondent.organization or tr(lang, "your organization"),
@@ -241,25 +237,30 @@ def invitation_page(request: Request, token: str, respondent, responses, lang: s
 def section_page(request: Request, token: str, section_id: str, lang: str,
                  errors: dict[str, str] | None = None, values: dict | None = None,
                  status: int = 200) -> Response:
-    svc = service(request)
+    svc = get_service(request)
     respondent, responses = svc.responses(token)
     have = responses.profile | responses.answers | (values or {})
-    all_sections = sections(svc.instrument, lang)
-    ids = [s.id for s in all_sections]
-    if section_id not in ids:
+    all_sections = {s.id: s for s in sections(svc.instrument, lang)}
+    if section_id not in all_sections:
         return page(request, "not_found.html", lang, status=404)
-    i = ids.index(section_id)
-    rows, done, total = progress(svc, lang, responses.profile | responses.answers)
-    section = all_sections[i]
+    ids = list(all_sections)
+    rows, done, total = progress(svc, lang, responses)
+    section = all_sections[section_id]
     locked = locked_values(svc, respondent, responses, lang) if section_id == "profile" else {}
     return page(request, "section.html", lang, status=status, token=token,
                 respondent=respondent, inst=svc.instrument, section=section,
                 locked_values=locked,
                 as_scale=section.id == "outcomes" and on_one_scale(svc.instrument,
                                                                    section.questions),
-                number=i + 1, count_sections=len(ids), previous=ids[i - 1] if i else None,
-                next=ids[i + 1] if i + 1 < len(ids) else None, values=have,
-                errors=errors or {}, sections=rows, done=done, total=total)
+                number=ids.index(section_id) + 1, count_sections=len(ids),
+                previous=neighbour(ids, section_id, -1), next=neighbour(ids, section_id, 1),
+                values=have, errors=errors or {}, sections=rows, done=done, total=total)
+
+
+def neighbour(ids: list[str], section_id: str, step: int) -> str | None:
+    """The section ``step`` away from ``section_id`` (-1 before, 1 after), if any."""
+    i = ids.index(section_id) + step
+    return ids[i] if 0 <= i < len(ids) else None
 
 
 @router.get("/a/{token}/s/{section_id}")
@@ -277,7 +278,7 @@ async def save_section(request: Request, token: str, section_id: str) -> Respons
 
 def save_section_form(request: Request, token: str, section_id: str, form, ok: bool) -> Response:
     lang = negotiate(request)
-    svc = service(request)
+    svc = get_service(request)
     if not ok:
         svc.find(token)
         return forbid(request, lang)
@@ -303,16 +304,10 @@ def save_section_form(request: Request, token: str, section_id: str, form, ok: b
         if errors:
             return section_page(request, token, section_id, lang, errors=errors, status=422)
     ids = list(all_sections)
-    i = ids.index(section_id)
-    if go == "back" and i:
-        target = f"/a/{quote(token)}/s/{ids[i - 1]}"
-    elif go == "next" and i + 1 < len(ids):
-        target = f"/a/{quote(token)}/s/{ids[i + 1]}"
-    elif go in ids:
-        target = f"/a/{quote(token)}/s/{go}"
-    else:
-        target = f"/a/{quote(token)}/review"
-    return RedirectResponse(target, status_code=303)
+    to = {"back": -1, "next": 1}
+    target = neighbour(ids, section_id, to[go]) if go in to else go if go in ids else None
+    return RedirectResponse(f"/a/{quote(token)}/" + (f"s/{target}" if target else "review"),
+                            status_code=303)
 
 
 @router.post("/a/{token}/answer")
@@ -324,7 +319,7 @@ async def save_answer(request: Request, token: str) -> Response:
 
 def save_answer_form(request: Request, token: str, form, ok: bool) -> Response:
     lang = negotiate(request)
-    svc = service(request)
+    svc = get_service(request)
     if not ok:
         svc.find(token)
         return HTMLResponse(tr(lang, "Not saved: reload the page."), status_code=403)
@@ -339,8 +334,7 @@ def save_answer_form(request: Request, token: str, form, ok: bool) -> Response:
                                    error=exc.problems[0].message_in(lang), sections=None),
                             status_code=422)
     # the progress bar and the section's count, swapped out of band (live progress)
-    _, responses = svc.responses(token)
-    rows, done, total = progress(svc, lang, responses.profile | responses.answers)
+    rows, done, total = progress(svc, lang, svc.responses(token)[1])
     here = svc.instrument.index.section.get(q.id)
     return HTMLResponse(render(request, "_answer.html", lang, error=None, done=done,
                                total=total, sections=[r for r in rows if r["id"] == here]))
@@ -352,7 +346,7 @@ def review(request: Request, token: str, svc: Service, lang: PageLanguage) -> Re
     respondent, responses = svc.responses(token)
     have = responses.profile | responses.answers
     gaps = missing(inst, responses)
-    rows, done, total = progress(svc, lang, have)
+    rows, done, total = progress(svc, lang, responses)
     listed = [{"id": s.id, "name": s.name,
                "answers": [{"id": q.id, "text": inst.text(q.text, lang),
                             "answer": answer_label(inst, q.id, have.get(q.id), lang),
@@ -374,7 +368,7 @@ async def complete(request: Request, token: str) -> Response:
 
 
 def complete_form(request: Request, token: str, ok: bool) -> Response:
-    svc = service(request)
+    svc = get_service(request)
     svc.find(token)  # an unknown link is 404 before a stale form is 403
     lang = negotiate(request)
     if not ok:

@@ -73,10 +73,10 @@ class SecurityMiddleware:
             await _plain(send, 431, f"Request headers too large: at most {self.max_head // 1024}"
                                     " kB.")
             return
-        headers = dict(raw_headers)
-        length = headers.get(b"content-length")
+        length = dict(raw_headers).get(b"content-length")
+        too_large = f"Request too large: at most {self.max_body // 1024} kB."
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
-            await _plain(send, 413, f"Request too large: at most {self.max_body // 1024} kB.")
+            await _plain(send, 413, too_large)
             return
         # Read the whole body first (at most max_body): a chunked body over the limit gets
         # 413 here, before any parser sees it.
@@ -88,19 +88,14 @@ class SecurityMiddleware:
                     return
                 body += message.get("body", b"")
                 if len(body) > self.max_body:
-                    await _plain(send, 413, f"Request too large: at most "
-                                            f"{self.max_body // 1024} kB.")
+                    await _plain(send, 413, too_large)
                     return
                 if not message.get("more_body", False):
                     break
-        replayed = False
+        pending = [{"type": "http.request", "body": bytes(body), "more_body": False}]
 
         async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": bytes(body), "more_body": False}
-            return await receive()
+            return pending.pop() if pending else await receive()
 
         api = scope.get("path", "").startswith("/api/")
         started = False
