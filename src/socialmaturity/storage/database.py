@@ -148,23 +148,17 @@ def _sqlite_engine(url: URL, **kwargs) -> Engine:
     return engine
 
 
-def describe_error(url: str | URL, error: BaseException) -> str:
-    """One line naming the database (without password) and what went wrong."""
+def _detail(error: BaseException) -> str:
+    """The first line of what the driver said (or the error's kind)."""
     original = getattr(error, "orig", None) or error
     lines = str(original).strip().splitlines()
-    detail = " ".join(lines[0].split()) if lines else type(original).__name__
-    hint = ""
-    if "no such table" in detail or ("relation" in detail and "does not exist" in detail):
-        hint = " (is the database migrated? run upgrade)"
-    return f"database {safe_url(url)!r}: {detail}{hint}"
+    return " ".join(lines[0].split()) if lines else type(original).__name__
 
 
 def unavailable(url: str | URL, error: BaseException) -> DatabaseUnavailable:
     """The outage ``error`` of the database at ``url``, saying which one and how to check."""
     parsed = url if isinstance(url, URL) else parse_url(url)
-    original = getattr(error, "orig", None) or error
-    lines = str(original).strip().splitlines()
-    detail = " ".join(lines[0].split()) if lines else type(original).__name__
+    detail = _detail(error)
     folder = ""
     if parsed.get_backend_name() == "sqlite" and parsed.database:
         folder = str(Path(parsed.database).expanduser().resolve().parent)
@@ -189,10 +183,12 @@ def storage_errors(url: str | URL) -> Iterator[None]:
     except (StorageError, DatabaseUnavailable):
         raise
     except exc.SQLAlchemyError as e:
-        message = describe_error(url, e)
-        if _is_outage(e) and "is the database migrated" not in message:
+        detail = _detail(e)
+        if "no such table" in detail or ("relation" in detail and "does not exist" in detail):
+            detail += " (is the database migrated? run upgrade)"
+        elif _is_outage(e):
             raise unavailable(url, e) from e
-        raise StorageError(message) from e
+        raise StorageError(f"database {safe_url(url)!r}: {detail}") from e
 
 
 @contextmanager
@@ -230,33 +226,45 @@ def alembic_config(connection=None) -> Iterator[object]:
         yield config
 
 
+@contextmanager
+def _connection(url: str | URL) -> Iterator[Connection]:
+    """A connection on an engine of its own, disposed of after the block; driver errors as
+    :func:`storage_errors` says."""
+    engine = make_engine(url)
+    try:
+        with storage_errors(url), engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()
+
+
 def upgrade(url: str | URL, revision: str = "head") -> None:
     """Migrate the database at ``url`` to ``revision`` (the newest by default), in one
     transaction; running it again when up to date does nothing. Safe when several processes
     start at once: SQLite takes its write lock and PostgreSQL an advisory lock first."""
     from alembic import command
 
-    engine = make_engine(url)
-    try:
-        with storage_errors(url), engine.connect() as connection:
-            connection.execution_options(**{WRITE_OPTION: True})
-            sqlite = connection.dialect.name == "sqlite"
-            if sqlite:  # see _foreign_keys
-                _foreign_keys(connection, False)
-            try:
-                with connection.begin():
-                    if not sqlite:
-                        connection.exec_driver_sql(
-                            f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
-                    with alembic_config(connection) as config:
-                        command.upgrade(config, revision)
-                    if sqlite:
-                        _check_foreign_keys(connection, url)
-            finally:
-                if sqlite:
-                    _foreign_keys(connection, True)
-    finally:
-        engine.dispose()
+    with _connection(url) as connection:
+        connection.execution_options(**{WRITE_OPTION: True})
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # see _foreign_keys
+            _foreign_keys(connection, False)
+        try:
+            with connection.begin():
+                if not sqlite:
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
+                with alembic_config(connection) as config:
+                    command.upgrade(config, revision)
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all() \
+                    if sqlite else ()
+                if broken:
+                    tables = ", ".join(sorted({str(row[0]) for row in broken}))
+                    raise StorageError(f"database {safe_url(url)!r}: the migration would leave "
+                                       f"rows whose references are missing (in {tables}); "
+                                       "nothing was changed")
+        finally:
+            if sqlite:
+                _foreign_keys(connection, True)
 
 
 def _foreign_keys(connection, on: bool) -> None:
@@ -269,24 +277,12 @@ def _foreign_keys(connection, on: bool) -> None:
         f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
 
 
-def _check_foreign_keys(connection, url) -> None:
-    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
-    if broken:
-        tables = ", ".join(sorted({str(row[0]) for row in broken}))
-        raise StorageError(f"database {safe_url(url)!r}: the migration would leave rows "
-                           f"whose references are missing (in {tables}); nothing was changed")
-
-
 def current_revision(url: str | URL) -> str | None:
     """The revision the database is at; ``None`` when it was never migrated."""
     from alembic.runtime.migration import MigrationContext
 
-    engine = make_engine(url)
-    try:
-        with storage_errors(url), engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
-    finally:
-        engine.dispose()
+    with _connection(url) as connection:
+        return MigrationContext.configure(connection).get_current_revision()
 
 
 def head_revision() -> str:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -119,10 +119,10 @@ _RESPONDENT_JOIN = (
     .join(organizations, rounds.c.organization_id == organizations.c.id)
 )
 
+_SELECT_RESPONDENT = select(*_RESPONDENT_COLUMNS).select_from(_RESPONDENT_JOIN)
 #: The reads of every page of a respondent, built once: on SQLite, building a select and
 #: working out its cache key took longer than running it.
-_FIND_BY_TOKEN = (select(*_RESPONDENT_COLUMNS).select_from(_RESPONDENT_JOIN)
-                  .where(respondents.c.token_hash == bindparam("token_hash")))
+_FIND_BY_TOKEN = _SELECT_RESPONDENT.where(respondents.c.token_hash == bindparam("token_hash"))
 _ANSWERS_OF = (select(answers.c.question_id, answers.c.value)
                .where(answers.c.respondent_id == bindparam("respondent_id"))
                .order_by(answers.c.question_id))
@@ -141,11 +141,9 @@ class AssessmentStore:
             raise StorageError(f"unsupported database {engine.dialect.name!r}: "
                                "SQLite or PostgreSQL")
 
-    @contextmanager
-    def _transaction(self, write: bool = False) -> Iterator[Connection]:
+    def _transaction(self, write: bool = False) -> AbstractContextManager[Connection]:
         """One transaction: committed when the block ends, rolled back when it raises."""
-        with transaction(self.engine, write) as connection:
-            yield connection
+        return transaction(self.engine, write)
 
     def server_secret(self, name: str) -> str:
         """The server's secret called ``name`` (a 256-bit random key), made on first use and
@@ -206,15 +204,15 @@ class AssessmentStore:
     def get(self, respondent_id: int) -> Respondent | None:
         """The respondent with this id; ``None`` when there is none."""
         with self._transaction() as conn:
-            row = conn.execute(select(*_RESPONDENT_COLUMNS).select_from(_RESPONDENT_JOIN)
-                               .where(respondents.c.id == respondent_id)).one_or_none()
+            row = conn.execute(_SELECT_RESPONDENT.where(respondents.c.id == respondent_id)
+                               ).one_or_none()
         return Respondent(**row._mapping) if row is not None else None
 
     def answers(self, respondent: int | str) -> dict[str, object]:
         """The stored answers (question id → decoded value) of a respondent, given by id (int)
         or resume token (str), sorted by question id. ``RespondentNotFound`` when unknown."""
         with self._transaction() as conn:
-            by_id = isinstance(respondent, int) and not isinstance(respondent, bool)
+            by_id = isinstance(respondent, int)
             respondent_id = respondent if by_id else self._respondent_id(conn, respondent)
             rows = conn.execute(_ANSWERS_OF, {"respondent_id": respondent_id}).all()
             if by_id and not rows:
@@ -223,14 +221,10 @@ class AssessmentStore:
 
     @staticmethod
     def _respondent_id(conn: Connection, respondent: int | str) -> int:
-        if isinstance(respondent, str):
-            where = respondents.c.token_hash == token_hash(respondent)
-            label = "this token"
-        elif isinstance(respondent, int) and not isinstance(respondent, bool):
-            where = respondents.c.id == respondent
-            label = f"id {respondent}"
+        if isinstance(respondent, int):
+            where, label = respondents.c.id == respondent, f"id {respondent}"
         else:
-            raise TypeError(f"respondent: an id (int) or a token (str), not {respondent!r}")
+            where, label = respondents.c.token_hash == token_hash(respondent), "this token"
         found = conn.execute(select(respondents.c.id).where(where)).scalar_one_or_none()
         if found is None:
             raise RespondentNotFound(f"no respondent with {label}")
@@ -243,14 +237,10 @@ class AssessmentStore:
         transaction, replacing earlier answers to the same questions, and bump the
         respondent's ``updated_at``. Returns that time. On any error nothing is written."""
         at = now()
-        rows = []
-        deleted = []
-        for question_id, value in values.items():
-            if value is None:
-                deleted.append(question_id)
-            else:
-                rows.append({"respondent_id": respondent_id, "question_id": question_id,
-                             "value": encode_value(question_id, value), "updated_at": at})
+        deleted = [question_id for question_id, value in values.items() if value is None]
+        rows = [{"respondent_id": respondent_id, "question_id": question_id,
+                 "value": encode_value(question_id, value), "updated_at": at}
+                for question_id, value in values.items() if value is not None]
         with self._transaction(write=True) as conn:
             # The respondent row first: it locks out a concurrent save of the same respondent
             # (PostgreSQL) and tells an unknown id.
