@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .i18n.catalog import ntr, tr
+
 
 class Message(str):
     """A text for a user, kept as its English msgid and fields and translated when shown:
@@ -21,13 +23,11 @@ class Message(str):
     fields: dict[str, object]
 
     def __new__(cls, msgid: str, /, **fields: object):
-        self = super().__new__(cls, _fill(msgid, fields))
+        self = super().__new__(cls, msgid.format(**fields) if fields else msgid)
         self.msgid, self.fields = msgid, fields
         return self
 
     def text(self, lang: str = "en") -> str:
-        from .i18n.catalog import tr
-
         return tr(lang, self.msgid, **_fields(self.fields, lang))
 
     def __str__(self) -> str:
@@ -48,16 +48,11 @@ class Counted(Message):
     n: int
 
     def __new__(cls, singular: str, plural: str, n: int, /, **fields: object):
-        from .i18n.catalog import number
-
-        english = singular if n == 1 else plural
-        self = str.__new__(cls, _fill(english, {"n": number("en", n, 0), **fields}))
+        self = str.__new__(cls, ntr("en", singular, plural, n, **fields))
         self.msgid, self.fields, self.plural, self.n = singular, fields, plural, n
         return self
 
     def text(self, lang: str = "en") -> str:
-        from .i18n.catalog import ntr
-
         return ntr(lang, self.msgid, self.plural, self.n, **_fields(self.fields, lang))
 
 
@@ -65,10 +60,6 @@ def _message(cls: type, english: str, state: dict) -> Message:
     self = str.__new__(cls, english)
     self.__dict__.update(state)
     return self
-
-
-def _fill(msgid: str, fields: dict) -> str:
-    return msgid.format(**fields) if fields else msgid
 
 
 def _fields(fields: dict, lang: str) -> dict:
@@ -93,8 +84,7 @@ class Problem:
 
     def __init__(self, where: str | Message, message: str | Message, /, **fields: object):
         self._where = where
-        self._message = message if isinstance(message, Message) or not fields \
-            else Message(message, **fields)
+        self._message = message if isinstance(message, Message) else Message(message, **fields)
 
     @property
     def where(self) -> str:
@@ -102,26 +92,21 @@ class Problem:
 
     @property
     def message(self) -> str:
-        return text(self._message)
+        return self._message.text()
 
     @property
-    def raw_message(self) -> str | Message:
-        """The message as given (a :class:`Message` keeps its msgid and fields), to hand on
-        to another Problem untranslated."""
+    def raw_message(self) -> Message:
+        """The message as given (its msgid and fields), to hand on to another Problem
+        untranslated."""
         return self._message
-
-    def where_in(self, lang: str) -> str:
-        """The place in ``lang``."""
-        return text(self._where, lang)
 
     def message_in(self, lang: str) -> str:
         """What is wrong, in ``lang``."""
-        return text(self._message if isinstance(self._message, Message)
-                    else Message(self._message), lang)
+        return self._message.text(lang)
 
     def text(self, lang: str = "en") -> str:
         """``where: message`` in ``lang``."""
-        where = self.where_in(lang)
+        where = text(self._where, lang)
         return f"{where}: {self.message_in(lang)}" if where else self.message_in(lang)
 
     def __str__(self) -> str:
@@ -203,8 +188,6 @@ class DatabaseUnavailable(Exception):
 
     def message(self, lang: str = "en") -> str:
         """Which database, that it could not be reached, and how to check, in ``lang``."""
-        from .i18n.catalog import tr
-
         env = "SOCIALMATURITY_DATABASE_URL"
         if self.backend == "sqlite":
             return tr(lang, "the database {url} could not be opened: {detail}. Check that the "

@@ -1,20 +1,14 @@
-"""Every setting, declared once: name, type, default, help and environment variable.
+"""Every setting, declared once as a field of :class:`Settings` (type, default, help); the
+command line's options, ``socialmaturity settings`` and the README's table derive from it (a
+test fails when one is missing from the README). Values come from a command's flag, else the
+environment variable ``SOCIALMATURITY_<NAME>``, else the default::
 
-:class:`Settings` is the one typed settings object. The command line's options
-(``cli/options.py``), ``socialmaturity settings`` and the README's table are derived from its
-fields; a test fails when one is missing from the README. Values come from, in this order: a
-command's flag, the environment variable ``SOCIALMATURITY_<NAME>``, the default::
-
-    settings = Settings.from_env()              # the environment, else the defaults
     settings = Settings.from_env(lang="nl")     # a flag given on the command line wins
     settings.min_group_size                      # 30, an int
 
-Secrets (``secret=True``: the database URL's password) are masked wherever a value is shown:
-``socialmaturity settings``, ``repr()``, messages and logs. ``socialmaturity serve`` hands its
-settings to the web workers as one serialized variable of this class (:meth:`Settings.export`),
-not by rewriting the individual variables.
-
-This module imports nothing heavy: the command line reads it to build ``--help``.
+Secrets (the database URL's password) are masked wherever a value is shown. ``serve`` hands its
+settings to the web workers as one serialized variable (:meth:`Settings.export`). This module
+imports nothing heavy: the command line reads it to build ``--help``.
 """
 
 from __future__ import annotations
@@ -203,15 +197,6 @@ class Settings:
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
 
-    @classmethod
-    def from_json(cls, text: str) -> Settings:
-        try:
-            values = json.loads(text)
-        except ValueError as e:
-            raise SettingsError(Problem(WORKER_SETTINGS, "not JSON ({error})", error=e)) from None
-        known = {s.name for s in declared()}
-        return cls(**{k: v for k, v in values.items() if k in known})
-
     def export(self) -> None:
         """Hand these settings to processes started from here on (``serve``'s workers): they
         get them in one variable of this class, read first by :meth:`from_env`."""
@@ -222,7 +207,12 @@ class Settings:
 def _handed(text: str) -> Settings:
     """The settings ``serve`` handed over (parsed once per process: the HTTP protocol asks for
     them at every connection)."""
-    return Settings.from_json(text)
+    try:
+        values = json.loads(text)
+    except ValueError as e:
+        raise SettingsError(Problem(WORKER_SETTINGS, "not JSON ({error})", error=e)) from None
+    known = {s.name for s in declared()}
+    return Settings(**{k: v for k, v in values.items() if k in known})
 
 
 @cache
@@ -239,11 +229,7 @@ def declared() -> tuple[Setting, ...]:
 
 def setting(name: str) -> Setting:
     """The declaration of the setting ``name`` (``min_group_size`` or ``min-group-size``)."""
-    name = name.replace("-", "_")
-    found = next((s for s in declared() if s.name == name), None)
-    if found is None:
-        raise KeyError(name)
-    return found
+    return {s.name: s for s in declared()}[name.replace("-", "_")]
 
 
 _ACTIVE: ContextVar[Settings | None] = ContextVar("socialmaturity_settings", default=None)

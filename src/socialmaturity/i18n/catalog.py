@@ -67,28 +67,6 @@ def translations(lang: str):
     return Translations(buffer, domain=DOMAIN)
 
 
-def catalog(lang: str) -> dict[str, str]:
-    """msgid → msgstr of ``lang``'s translated texts (no fuzzy or empty ones; a plural text
-    under its singular msgid with its first form; a context text as ``context\\x04msgid``)."""
-    if lang == DEFAULT_LANGUAGE or lang not in LANGUAGES:
-        return {}
-    return _catalog(lang)
-
-
-@lru_cache(maxsize=8)
-def _catalog(lang: str) -> dict[str, str]:
-    out = {}
-    for m in read_catalog(lang):
-        if not m.id or m.fuzzy or not m.string or not all(m.string if m.pluralizable
-                                                          else [m.string]):
-            continue
-        key = m.id[0] if m.pluralizable else m.id
-        if m.context:
-            key = f"{m.context}\x04{key}"
-        out[key] = m.string[0] if m.pluralizable else m.string
-    return out
-
-
 def _fill(text: str, fields: dict) -> str:
     return text.format(**fields) if fields else text
 
