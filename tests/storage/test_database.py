@@ -210,7 +210,7 @@ def test_migrations_ship_with_the_package():
 def test_upgrade_works_from_any_directory(tmp_path):
     """Run in a fresh interpreter in another folder: no alembic.ini or relative path needed."""
     url = "sqlite:///" + str(tmp_path / "elsewhere.sqlite")
-    script = ("import sys; from socialmaturity.storage import upgrade, current_revision; "
+    script = ("import sys; from socialmaturity.storage.database import upgrade, current_revision; "
               "upgrade(sys.argv[1]); print(current_revision(sys.argv[1]))")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     done = subprocess.run([sys.executable, "-c", script, url], cwd=tmp_path, env=env,

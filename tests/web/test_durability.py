@@ -44,7 +44,8 @@ import pytest
 
 from socialmaturity.instrument.loader import bundled_instrument
 from socialmaturity.instrument.model import DONT_KNOW, Instrument, Question
-from socialmaturity.storage import AssessmentStore, make_engine
+from socialmaturity.storage.database import make_engine
+from socialmaturity.storage.repository import AssessmentStore
 
 from .conftest import csrf_of
 from .server import Server

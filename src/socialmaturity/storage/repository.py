@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .database import RespondentNotFound, StorageError, transaction
@@ -94,32 +94,22 @@ def decode_value(text: str) -> object:
     return json.loads(text)
 
 
-_RESPONDENT_COLUMNS = (
-    respondents.c.id.label("respondent_id"),
-    respondents.c.assessment_id,
-    assessments.c.round_id,
-    rounds.c.organization_id,
-    organizations.c.name.label("organization"),
-    rounds.c.name.label("round_name"),
-    assessments.c.instrument_id,
-    assessments.c.instrument_version,
-    assessments.c.instrument_hash,
-    respondents.c.language,
-    respondents.c.status,
-    respondents.c.created_at,
-    respondents.c.updated_at,
-    respondents.c.completed_at,
-    respondents.c.department,
-    rounds.c.status.label("round_status"),
-)
+def new_id(conn: Connection, table: Table, **values: object) -> int:
+    """Insert one row into ``table``; its new ``id``."""
+    return conn.execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
 
-_RESPONDENT_JOIN = (
-    respondents.join(assessments, respondents.c.assessment_id == assessments.c.id)
-    .join(rounds, assessments.c.round_id == rounds.c.id)
-    .join(organizations, rounds.c.organization_id == organizations.c.id)
-)
 
-_SELECT_RESPONDENT = select(*_RESPONDENT_COLUMNS).select_from(_RESPONDENT_JOIN)
+#: A ``Respondent``'s fields, by name.
+_SELECT_RESPONDENT = select(
+    respondents.c.id.label("respondent_id"), respondents.c.assessment_id, assessments.c.round_id,
+    rounds.c.organization_id, organizations.c.name.label("organization"),
+    rounds.c.name.label("round_name"), assessments.c.instrument_id,
+    assessments.c.instrument_version, assessments.c.instrument_hash, respondents.c.language,
+    respondents.c.status, respondents.c.created_at, respondents.c.updated_at,
+    respondents.c.completed_at, respondents.c.department, rounds.c.status.label("round_status"),
+).select_from(respondents.join(assessments, respondents.c.assessment_id == assessments.c.id)
+              .join(rounds, assessments.c.round_id == rounds.c.id)
+              .join(organizations, rounds.c.organization_id == organizations.c.id))
 #: The reads of every page of a respondent, built once: on SQLite, building a select and
 #: working out its cache key took longer than running it.
 _FIND_BY_TOKEN = _SELECT_RESPONDENT.where(respondents.c.token_hash == bindparam("token_hash"))
@@ -162,34 +152,22 @@ class AssessmentStore:
         """A new organization, its round, an assessment on this instrument version and its
         first respondent, who answers in ``language``."""
         at = now()
+        token = secrets.token_urlsafe(TOKEN_BYTES)
         with self._transaction(write=True) as conn:
-            organization_id = conn.execute(
-                insert(organizations).values(name=organization, created_at=at)
-                .returning(organizations.c.id)).scalar_one()
-            round_id = conn.execute(
-                insert(rounds).values(organization_id=organization_id, name=round_name,
-                                      created_at=at)
-                .returning(rounds.c.id)).scalar_one()
-            assessment_id = conn.execute(
-                insert(assessments).values(round_id=round_id, instrument_id=instrument_id,
-                                           instrument_version=instrument_version,
-                                           instrument_hash=instrument_hash, created_at=at)
-                .returning(assessments.c.id)).scalar_one()
-            token, respondent_id = self._insert_respondent(conn, assessment_id, language, at)
+            organization_id = new_id(conn, organizations, name=organization, created_at=at)
+            round_id = new_id(conn, rounds, organization_id=organization_id, name=round_name,
+                              created_at=at)
+            assessment_id = new_id(conn, assessments, round_id=round_id,
+                                   instrument_id=instrument_id,
+                                   instrument_version=instrument_version,
+                                   instrument_hash=instrument_hash, created_at=at)
+            respondent_id = new_id(conn, respondents, assessment_id=assessment_id,
+                                   token_hash=token_hash(token), language=language,
+                                   status="open", created_at=at, updated_at=at,
+                                   completed_at=None)
         return NewRespondent(token=token, respondent_id=respondent_id,
                              assessment_id=assessment_id, organization_id=organization_id,
                              round_id=round_id)
-
-    @staticmethod
-    def _insert_respondent(conn: Connection, assessment_id: int, language: str,
-                           at: datetime) -> tuple[str, int]:
-        token = secrets.token_urlsafe(TOKEN_BYTES)
-        respondent_id = conn.execute(
-            insert(respondents).values(assessment_id=assessment_id, token_hash=token_hash(token),
-                                       language=language, status="open", created_at=at,
-                                       updated_at=at, completed_at=None)
-            .returning(respondents.c.id)).scalar_one()
-        return token, respondent_id
 
     # -- reading --------------------------------------------------------------------------
 

@@ -41,16 +41,12 @@ from .security import csrf_token as sign_session
 router = APIRouter(include_in_schema=False)
 
 
-def session_id(request: Request) -> str | None:
-    """The browser's session id (the CSRF cookie), or the new one this response sets."""
-    return request.cookies.get(csrf_cookie_name(request.url.scheme)) or getattr(
-        request.state, "new_csrf", None)
-
-
 def csrf_token(request: Request) -> str:
     """The token for this page's forms and htmx requests: the server's signature of the
-    session id, never the cookie itself."""
-    session = session_id(request)
+    browser's session id (the CSRF cookie, or the new one this response sets), never the
+    cookie itself."""
+    session = request.cookies.get(csrf_cookie_name(request.url.scheme)) or getattr(
+        request.state, "new_csrf", None)
     if not session or len(session) > 100:
         session = request.state.new_csrf = new_session_id()
     return sign_session(request.app.state.csrf_secret, session)
@@ -181,12 +177,8 @@ def on_one_scale(inst, questions) -> bool:
     """Several single-choice statements that share their options: shown as one scale."""
     if len(questions) < 2 or any(q.type != "single" for q in questions):
         return False
-    first = questions[0]
-
-    def shape(q):
-        return ([o.key for o in inst.index.options[q.id]], q.dont_know, q.not_applicable)
-
-    return all(shape(q) == shape(first) for q in questions)
+    return len({(tuple(o.key for o in inst.index.options[q.id]), q.dont_know, q.not_applicable)
+                for q in questions}) == 1
 
 
 @router.get("/a/{token}")
@@ -211,8 +203,7 @@ def resume(request: Request, token: str, svc: Service, lang: PageLanguage) -> Re
 def locked_values(svc: Respondents, respondent, responses, lang: str) -> dict[str, str]:
     """The profile fields an invitation set (question id → the answer in words), shown as
     text instead of inputs."""
-    have = responses.profile
-    return {qid: answer_label(svc.instrument, qid, have.get(qid), lang) or "–"
+    return {qid: answer_label(svc.instrument, qid, responses.profile.get(qid), lang) or "–"
             for qid in locked_fields(svc.instrument, respondent)}
 
 

@@ -18,21 +18,24 @@ config = context.config
 target_metadata = metadata
 
 
-def _configure(connection) -> None:
+def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )
+    with context.begin_transaction():
+        context.run_migrations()
 
 
-def _settings_url() -> str:
-    return current().database_url or default_database_url()
+def _url() -> str:
+    return config.get_main_option("sqlalchemy.url") or current().database_url \
+        or default_database_url()
 
 
 def run_migrations_offline() -> None:
-    url = config.get_main_option("sqlalchemy.url") or _settings_url()
+    url = _url()
     context.configure(url=url, target_metadata=target_metadata, literal_binds=True,
                       render_as_batch=url.startswith("sqlite"),
                       dialect_opts={"paramstyle": "named"})
@@ -43,17 +46,12 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
-        _configure(connection)
-        with context.begin_transaction():
-            context.run_migrations()
+        _run(connection)
         return
-    url = config.get_main_option("sqlalchemy.url") or _settings_url()
-    engine = make_engine(url)
+    engine = make_engine(_url())
     try:
         with engine.connect() as connection:
-            _configure(connection)
-            with context.begin_transaction():
-                context.run_migrations()
+            _run(connection)
     finally:
         engine.dispose()
 
