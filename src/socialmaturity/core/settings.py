@@ -71,11 +71,10 @@ class Setting:
     def env(self) -> str:
         return PREFIX + self.name.upper()
 
-    def parse(self, raw: object, where: str | None = None, lang: str = "en") -> Any:
+    def parse(self, raw: object, where: str, lang: str) -> Any:
         """``raw`` (text from the environment, or a value given in code) as this setting's
-        type; ``SettingsError`` naming ``where`` (default: the variable) and what is valid,
+        type; ``SettingsError`` naming ``where`` (the variable or flag) and what is valid,
         in ``lang``."""
-        where = where or self.env
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             if self.optional:
                 return None

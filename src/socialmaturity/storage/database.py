@@ -1,7 +1,4 @@
 """Engines and migrations: SQLite (WAL) by default, PostgreSQL by URL, the same migrations on both.
-
-``make_engine(url)`` gives an engine tuned for the backend; ``upgrade(url)`` brings the schema to
-the newest migration (safe to run at every start); ``current_revision(url)`` tells where it is.
 Which database to use is a setting (``core.settings``), resolved by ``services.database``.
 
 A malformed URL or a refused statement raises ``StorageError`` (bad input); a database that
@@ -76,9 +73,7 @@ def parse_url(url: str | URL) -> URL:
             raise StorageError(f"database URL {safe_url(url)!r} is malformed ({detail}): expected "
                                f"{_SUPPORTED}") from e
     backend, _, driver = parsed.drivername.partition("+")
-    if backend == "postgres":
-        backend = "postgresql"
-    if backend == "postgresql" and driver in ("", "psycopg"):
+    if backend in ("postgresql", "postgres") and driver in ("", "psycopg"):
         return parsed.set(drivername="postgresql+psycopg")
     if backend == "sqlite" and driver in ("", "pysqlite"):
         return parsed.set(drivername="sqlite")
@@ -87,17 +82,9 @@ def parse_url(url: str | URL) -> URL:
 
 
 def make_engine(url: str | URL, **kwargs) -> Engine:
-    """An engine for ``url``: SQLite in WAL mode with foreign keys, or PostgreSQL with a pool.
-
-    SQLite: every connection sets ``journal_mode=WAL``, ``synchronous=NORMAL``,
-    ``busy_timeout=10000`` and ``foreign_keys=ON``; the file's folder is created when missing;
-    a transaction started on a connection with the execution option ``socialmaturity_write``
-    begins with ``BEGIN IMMEDIATE`` (it takes the write lock at once, so a transaction that reads
-    and then writes waits for other writers instead of failing with "database is locked").
-    PostgreSQL (psycopg 3): ``pool_pre_ping``, a pool of 10 plus 20 overflow connections.
-    Both: ``hide_parameters``, so errors and logs never show the values of a statement.
-    ``kwargs`` go to ``sqlalchemy.create_engine``.
-    """
+    """An engine for ``url``: SQLite in WAL mode with foreign keys (its folder created when
+    missing), or PostgreSQL (psycopg 3) with a checked pool; ``kwargs`` go to
+    ``sqlalchemy.create_engine``."""
     parsed = parse_url(url)
     # SQL parameters (organization names, answers) never appear in errors or logs
     kwargs.setdefault("hide_parameters", True)
@@ -133,15 +120,17 @@ def _sqlite_engine(url: URL, **kwargs) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA busy_timeout=10000")
-            cursor.execute("PRAGMA foreign_keys=ON")
+            for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=10000",
+                           "foreign_keys=ON"):
+                cursor.execute(f"PRAGMA {pragma}")
         finally:
             cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
+        # With WRITE_OPTION: BEGIN IMMEDIATE takes the write lock at once, so a transaction
+        # that reads and then writes waits for other writers instead of failing with
+        # "database is locked".
         write = connection.get_execution_options().get(WRITE_OPTION, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
@@ -158,11 +147,10 @@ def _detail(error: BaseException) -> str:
 def unavailable(url: str | URL, error: BaseException) -> DatabaseUnavailable:
     """The outage ``error`` of the database at ``url``, saying which one and how to check."""
     parsed = url if isinstance(url, URL) else parse_url(url)
-    detail = _detail(error)
     folder = ""
     if parsed.get_backend_name() == "sqlite" and parsed.database:
         folder = str(Path(parsed.database).expanduser().resolve().parent)
-    return DatabaseUnavailable(safe_url(parsed), detail.rstrip("."),
+    return DatabaseUnavailable(safe_url(parsed), _detail(error).rstrip("."),
                                backend=parsed.get_backend_name(), host=parsed.host or "",
                                port=str(parsed.port or ""), folder=folder)
 

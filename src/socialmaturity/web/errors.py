@@ -115,9 +115,8 @@ def validation_problems(exc: RequestValidationError) -> list[Problem]:
     kinds: dict[str, list[Message]] = {}
     said: dict[str, list[Message]] = {}
     for error in exc.errors():
-        loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path")]
-        if error.get("type") == "json_invalid":
-            loc = []
+        loc = [] if error.get("type") == "json_invalid" else [
+            str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path")]
         field = shorten(".".join(p for p in loc if not _UNION_MEMBER.match(p)) or "body")
         kind = _KINDS.get(error.get("type"))
         found = (kinds if kind is not None else said).setdefault(field, [])

@@ -28,10 +28,6 @@ import secrets
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-CSRF_COOKIE = "sm_csrf"
-#: The cookie's name over HTTPS: the ``__Host-`` prefix makes browsers refuse it from a
-#: subdomain or without ``Secure`` and ``Path=/``.
-CSRF_COOKIE_HTTPS = "__Host-sm_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 MAX_BODY = 64 * 1024  # bytes; a complete questionnaire is a few kB
@@ -52,8 +48,7 @@ SECURITY_HEADERS = [
 
 
 class SecurityMiddleware:
-    """Adds the security headers to every response, refuses bodies over ``max_body`` (413)
-    and heads over ``max_head`` (431), and turns an unexpected error into a plain 500."""
+    """The headers, the limits and the plain 500 of the module's **Limits**."""
 
     def __init__(self, app: ASGIApp, max_body: int = MAX_BODY, max_head: int | None = None):
         from ..core.settings import current
@@ -145,7 +140,9 @@ def new_session_id() -> str:
 
 
 def csrf_cookie_name(scheme: str) -> str:
-    return CSRF_COOKIE_HTTPS if scheme == "https" else CSRF_COOKIE
+    """``__Host-sm_csrf`` over HTTPS (browsers refuse it from a subdomain or without
+    ``Secure`` and ``Path=/``), ``sm_csrf`` otherwise."""
+    return "__Host-sm_csrf" if scheme == "https" else "sm_csrf"
 
 
 def csrf_token(secret: str, session_id: str) -> str:
