@@ -30,9 +30,6 @@ class Message(str):
     def text(self, lang: str = "en") -> str:
         return tr(lang, self.msgid, **_fields(self.fields, lang))
 
-    def __str__(self) -> str:
-        return str.__str__(self)
-
     def __repr__(self) -> str:
         return f"Message({self.msgid!r}, **{self.fields!r})"
 
@@ -78,13 +75,14 @@ class Problem:
     (:meth:`text`): ``Problem("answers.q1", "{value} is not an option; valid: {valid}",
     value="'x'", valid="a, b")``. ``where`` is a place (``file.yaml:3:5``, a field) or a
     :class:`Message` when it has words (``row 3, column 'x'``). ``where`` and ``message``
-    as attributes are the English texts."""
+    as attributes are the English texts; ``raw_message`` is the :class:`Message` itself, to
+    hand on to another Problem untranslated."""
 
-    __slots__ = ("_where", "_message")
+    __slots__ = ("_where", "raw_message")
 
     def __init__(self, where: str | Message, message: str | Message, /, **fields: object):
         self._where = where
-        self._message = message if isinstance(message, Message) else Message(message, **fields)
+        self.raw_message = message if isinstance(message, Message) else Message(message, **fields)
 
     @property
     def where(self) -> str:
@@ -92,17 +90,11 @@ class Problem:
 
     @property
     def message(self) -> str:
-        return self._message.text()
-
-    @property
-    def raw_message(self) -> Message:
-        """The message as given (its msgid and fields), to hand on to another Problem
-        untranslated."""
-        return self._message
+        return self.raw_message.text()
 
     def message_in(self, lang: str) -> str:
         """What is wrong, in ``lang``."""
-        return self._message.text(lang)
+        return self.raw_message.text(lang)
 
     def text(self, lang: str = "en") -> str:
         """``where: message`` in ``lang``."""

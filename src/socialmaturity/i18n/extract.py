@@ -22,11 +22,8 @@ COMMAND_DECORATORS = {"command", "group"}
 
 
 def _name(func: ast.expr) -> str | None:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return None
+    """``tr`` of ``tr(…)`` and of ``catalog.tr(…)``."""
+    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
 
 
 def _literal(node: ast.expr) -> str | None:

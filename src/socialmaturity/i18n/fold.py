@@ -34,10 +34,9 @@ def fold(folder: Path, lang: str) -> int:
         for message in _read(other, lang):
             if not message.id or (message.id, message.context) in own:
                 continue
-            current = catalog.get(message.id, message.context)
-            if current is None or message.string and not message.fuzzy:
-                if current is not None:
-                    catalog.delete(message.id, message.context)
+            if message.string and not message.fuzzy or catalog.get(message.id,
+                                                                   message.context) is None:
+                catalog.delete(message.id, message.context)  # a no-op when it is not there
                 catalog[message.id] = message
     with main.open("wb") as f:
         write_po(f, catalog, width=0, omit_header=False)
