@@ -1,11 +1,9 @@
 """Translations of user-facing texts: gettext catalogs read with Babel, numbers through CLDR.
 
-English is the source language (the msgid); other languages come from their ``.po`` files
-(``locales/<lang>/LC_MESSAGES/*.po``, one per part of the program), read once with
-:func:`babel.messages.pofile.read_po` into one gettext-compatible
-:class:`babel.support.Translations`: fuzzy entries are left out (they wait for a translator),
-plurals follow the language's plural rule and ``msgctxt`` separates texts that read the same
-in English. Texts use ``str.format`` fields::
+English is the source language (the msgid); other languages come from their ``.po`` files,
+read once into one gettext :class:`babel.support.Translations` (fuzzy entries wait for a
+translator; plurals follow the language's rule; ``msgctxt`` separates texts that read the same
+in English). Texts use ``str.format`` fields::
 
     tr("nl", "all organizations in the benchmark")
     ntr("nl", "{n} organization", "{n} organizations", 3)       # "3 organisaties"
@@ -31,10 +29,6 @@ DEFAULT_LANGUAGE = "en"
 DOMAIN = "socialmaturity"
 
 
-def _folder(lang: str):
-    return resources.files("socialmaturity.i18n") / "locales" / lang / "LC_MESSAGES"
-
-
 def read_catalog(lang: str):
     """Every ``.po`` file of ``lang`` as one :class:`babel.messages.catalog.Catalog`
     (the same msgid in two files: the later file wins; files are read by name)."""
@@ -42,7 +36,8 @@ def read_catalog(lang: str):
     from babel.messages.pofile import read_po
 
     merged = Catalog(locale=lang, domain=DOMAIN)
-    for ref in sorted(_folder(lang).iterdir(), key=lambda r: r.name):
+    folder = resources.files("socialmaturity.i18n") / "locales" / lang / "LC_MESSAGES"
+    for ref in sorted(folder.iterdir(), key=lambda r: r.name):
         if ref.name.endswith(".po"):
             with ref.open("rb") as f:
                 for message in read_po(f, locale=lang):
