@@ -296,7 +296,7 @@ def save_section_form(request: Request, token: str, section_id: str, form, ok: b
             return section_page(request, token, section_id, lang, errors=errors, status=422)
     ids = list(all_sections)
     to = {"back": -1, "next": 1}
-    target = neighbour(ids, section_id, to[go]) if go in to else go if go in ids else None
+    target = neighbour(ids, section_id, to[go]) if go in to else (go if go in ids else None)
     return RedirectResponse(f"/a/{quote(token)}/" + (f"s/{target}" if target else "review"),
                             status_code=303)
 
