@@ -155,13 +155,6 @@ def unavailable(url: str | URL, error: BaseException) -> DatabaseUnavailable:
                                port=str(parsed.port or ""), folder=folder)
 
 
-def _is_outage(error: exc.SQLAlchemyError) -> bool:
-    """A connection that could not be made or was lost, a file that cannot be opened or
-    written, a lock that was not given: the database is unavailable, not the input bad."""
-    return isinstance(error, exc.OperationalError | exc.InterfaceError) or bool(
-        getattr(error, "connection_invalidated", False))
-
-
 @contextmanager
 def storage_errors(url: str | URL) -> Iterator[None]:
     """Turn errors of the database driver into ``DatabaseUnavailable`` (an outage) or
@@ -174,7 +167,10 @@ def storage_errors(url: str | URL) -> Iterator[None]:
         detail = _detail(e)
         if "no such table" in detail or ("relation" in detail and "does not exist" in detail):
             detail += " (is the database migrated? run upgrade)"
-        elif _is_outage(e):
+        elif isinstance(e, exc.OperationalError | exc.InterfaceError) or getattr(
+                e, "connection_invalidated", False):
+            # a connection that could not be made or was lost, a file that cannot be opened
+            # or written, a lock that was not given: the database is unavailable
             raise unavailable(url, e) from e
         raise StorageError(f"database {safe_url(url)!r}: {detail}") from e
 

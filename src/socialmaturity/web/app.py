@@ -25,14 +25,6 @@ WEB = Path(str(resources.files("socialmaturity.web")))
 FONTS = Path(str(resources.files("socialmaturity"))) / "fonts"
 
 
-def templates() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(WEB / "templates")),
-                      autoescape=select_autoescape(["html", "xml"]), trim_blocks=True,
-                      lstrip_blocks=True)
-    env.globals.update(number=number, language_name=language_name)
-    return env
-
-
 def create_app(settings: Settings, assessor=None) -> FastAPI:
     """The app on the settings' database, migrated first. ``assessor`` may be given to share
     one instrument and benchmark panel between several apps (the tests do)."""
@@ -54,7 +46,10 @@ def create_app(settings: Settings, assessor=None) -> FastAPI:
     app.state.organizations = Organizations(store, assessor, app.state.accounts,
                                             min_group=settings.team_min_group)
     app.state.csrf_secret = store.server_secret("csrf")
-    app.state.templates = templates()
+    app.state.templates = Environment(loader=FileSystemLoader(str(WEB / "templates")),
+                                      autoescape=select_autoescape(["html", "xml"]),
+                                      trim_blocks=True, lstrip_blocks=True)
+    app.state.templates.globals.update(number=number, language_name=language_name)
     app.add_middleware(SecurityMiddleware, max_head=settings.max_header_kb * 1024)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     if FONTS.is_dir():

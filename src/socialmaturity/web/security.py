@@ -110,17 +110,13 @@ class SecurityMiddleware:
             await self.app(scope, replay, send_with_headers)
         except Exception:
             log.exception("unexpected error on %s %s", scope.get("method"),
-                          _without_tokens(scope.get("path", "")))
+                          _TOKEN_IN_PATH.sub(r"\1…", scope.get("path", "")))
             if not started:
                 await _plain(send, 500, "Internal server error.")
 
 
+#: Resume tokens in a path, which the log leaves out: they are secrets.
 _TOKEN_IN_PATH = re.compile(r"(/a/|/api/assessments/)[^/]+")
-
-
-def _without_tokens(path: str) -> str:
-    """A path for the log: resume tokens are secrets."""
-    return _TOKEN_IN_PATH.sub(r"\1…", path)
 
 
 async def _plain(send: Send, status: int, text: str) -> None:
