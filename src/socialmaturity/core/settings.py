@@ -186,11 +186,9 @@ class Settings:
         return [(s, s.show(getattr(self, s.name))) for s in declared()]
 
     def __repr__(self) -> str:
-        def value(s: Setting) -> Any:
-            v = getattr(self, s.name)
-            return mask_password(v) if s.secret and v else v
-
-        inner = ", ".join(f"{s.name}={value(s)!r}" for s in declared())
+        values = ((s, getattr(self, s.name)) for s in declared())
+        inner = ", ".join(f"{s.name}={(mask_password(v) if s.secret and v else v)!r}"
+                          for s, v in values)
         return f"Settings({inner})"
 
     def to_json(self) -> str:

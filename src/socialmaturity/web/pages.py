@@ -70,11 +70,10 @@ def page(request: Request, template: str, lang: str, status: int = 200, **contex
 
 
 def html_response(request: Request, html: str, status: int = 200) -> Response:
-    response = HTMLResponse(html, status_code=status)
+    response = HTMLResponse(html, status_code=status, headers={"cache-control": "no-store"})
     new = getattr(request.state, "new_csrf", None)
     if new:
         set_csrf_cookie(request, response, new)
-    response.headers["cache-control"] = "no-store"
     return response
 
 
