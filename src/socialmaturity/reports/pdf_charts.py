@@ -6,8 +6,8 @@ kept between reports: the stage names, axis ticks and legends of a chart are the
 every organization of a peer group. The web shows the same SVG whole, texts included.
 
 Only what our chart templates write is read: ``<text>`` with ``x``, ``y``, ``font-size``,
-``font-weight``, ``fill``, ``text-anchor`` and a ``rotate(...)`` transform, lines as
-``<tspan x dy>``; the defaults come from the root ``<svg>``.
+``font-weight``, ``fill``, ``text-anchor`` and a ``rotate(...)`` transform about the text's
+own anchor point, lines as ``<tspan x dy>``; the defaults come from the root ``<svg>``.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def pdf_chart(svg: str, alt: str) -> dict:
                  "anchor": text.get("text-anchor", "start"),
                  "rotate": float(rotate.group(1)) if rotate else 0.0}
         x, y = float(text.get("x", 0)), float(text.get("y", 0))
-        lines = [(x, y, text.text or "")] if len(text) == 0 or (text.text or "").strip() else []
+        lines = [(x, y, text.text)] if (text.text or "").strip() else []
         for span in text:
             y += float(span.get("dy", 0))
             lines.append((float(span.get("x", x)), y, "".join(span.itertext())))
