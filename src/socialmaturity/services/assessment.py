@@ -98,7 +98,8 @@ class Assessor:
                    ) -> tuple[GroupStats, out.BenchmarkOut, dict[str, float | None]]:
         """What a result says of its peer group, the same for every organization in it: the
         group's statistics, the benchmark without this organization's percentiles, and each
-        dimension's 75th percentile unrounded."""
+        dimension's 75th percentile unrounded. Every result of the group shares these objects
+        (shallow copies): change a result only after ``model_copy(deep=True)``."""
         key = (group.level, group.key, tuple(tuple(f.items()) for f, _ in group.widened_from),
                lang)
         found = self._views.get(key)
