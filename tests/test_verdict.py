@@ -3,7 +3,8 @@
 Property tests over random answer sets (hypothesis): no next step for an answer already at its
 rung, every effect equal to a re-score, every "lifts your stage" true, every path reaching the
 next stage, no evidence ratio on fewer than 20 organizations a group or on a rule-defined item,
-no dimension text that contradicts an answer, provisional results without percentiles.
+no dimension text that contradicts an answer (nor a PDF target under the wrong answer),
+provisional results without percentiles.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from socialmaturity.benchmark.peers import PeerGroup
 from socialmaturity.cli import cli
 from socialmaturity.instrument.model import DONT_KNOW, NOT_APPLICABLE
 from socialmaturity.recommendations.rungs import meets, next_rungs, offered
+from socialmaturity.reports.pdf import report_view
 from socialmaturity.scoring.answers import Responses, check_value, validate_responses
 from socialmaturity.scoring.engine import score_responses
 from socialmaturity.services.assessment import Assessor, demo_panel
@@ -137,6 +139,11 @@ def check_claims(inst, assessor, responses):
             assert item is not None
             assert item < ref - 1e-9 or responses.answers.get(line.question) in (None,
                                                                                  DONT_KNOW)
+    # the PDF prints each of these asks under its own question's answer, and no other target
+    for shown, d in zip(report_view(res)["dimensions"], res.dimensions, strict=True):
+        asked = {line.question: line.target_label for line in d.next_stage_asks}
+        assert [q["target"] for q in shown["questions"]] == [asked.get(q.id)
+                                                             for q in d.questions]
     # -- the story: what the stage means, the next stage's conditions, strengths -------------
     dims = [d for d in scores.dimensions if d.level is not None]
     at_or_above = sum(d.level >= scores.level for d in dims)
