@@ -28,6 +28,23 @@ def test_language_switch_is_remembered(client):
         .headers["location"] == "/"
 
 
+def test_lang_in_the_query_chooses_the_language_of_that_request_alone(client):
+    assert 'lang="nl"' in client.get("/?lang=nl").text
+    assert 'lang="en"' in client.get("/").text  # not remembered
+    client.get("/lang/nl?next=/")
+    assert 'lang="en"' in client.get("/?lang=en").text  # over the cookie
+    assert 'lang="nl"' in client.get("/?lang=xx").text  # not a language: the cookie's
+
+
+def test_a_pdf_link_with_lang_gives_the_report_in_that_language(client):
+    token = start(client)
+    post_section(client, token, "profile", COMPLETE_PROFILE)
+    dutch = client.get(f"/a/{token}/report.pdf?lang=nl")
+    assert dutch.status_code == 200 and dutch.content.startswith(b"%PDF")
+    assert b"<rdf:li>nl</rdf:li>" in dutch.content  # the PDF's XMP language
+    assert b"<rdf:li>en</rdf:li>" in client.get(f"/a/{token}/report.pdf").content
+
+
 def test_security_headers(client):
     res = client.get("/")
     csp = res.headers["content-security-policy"]

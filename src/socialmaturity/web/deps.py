@@ -30,10 +30,11 @@ def get_service(request: Request) -> Respondents:
 
 
 def negotiate(request: Request) -> str:
-    """The page language: the ``sm_lang`` cookie, else Accept-Language, else English."""
-    chosen = request.cookies.get(LANG_COOKIE)
-    if chosen in LANGUAGES:
-        return chosen
+    """The page language: ``?lang=`` (for this page only, as in a link to a Dutch PDF), else
+    the ``sm_lang`` cookie, else Accept-Language, else English."""
+    for chosen in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if chosen in LANGUAGES:
+            return chosen
     best, best_q = "en", -1.0
     for part in request.headers.get("accept-language", "").split(","):
         tag, _, params = part.strip().partition(";")
