@@ -29,12 +29,18 @@ def get_service(request: Request) -> Respondents:
     return request.app.state.respondents
 
 
+def _asked(request: Request) -> str | None:
+    """The language of ``?lang=`` when it is one of ours."""
+    asked = request.query_params.get("lang")
+    return asked if asked in LANGUAGES else None
+
+
 def negotiate(request: Request) -> str:
     """The page language: ``?lang=`` (for this page only, as in a link to a Dutch PDF), else
     the ``sm_lang`` cookie, else Accept-Language, else English."""
-    for chosen in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
-        if chosen in LANGUAGES:
-            return chosen
+    chosen = _asked(request) or request.cookies.get(LANG_COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
     best, best_q = "en", -1.0
     for part in request.headers.get("accept-language", "").split(","):
         tag, _, params = part.strip().partition(";")
@@ -53,10 +59,8 @@ def negotiate(request: Request) -> str:
 def message_language(request: Request) -> str:
     """The language of the API's messages: ``?lang=``, else Accept-Language, else English
     (no cookie: an API client says what it wants)."""
-    asked = request.query_params.get("lang")
-    if asked in LANGUAGES:
-        return asked
-    return negotiate(request) if request.headers.get("accept-language") else "en"
+    return _asked(request) or (negotiate(request) if request.headers.get("accept-language")
+                               else "en")
 
 
 def get_organizations(request: Request) -> Organizations:
