@@ -12,10 +12,12 @@ from fastapi.testclient import TestClient
 
 from socialmaturity.core.settings import Settings
 from socialmaturity.i18n.catalog import number
+from socialmaturity.services.respondents import sections
 from socialmaturity.web.app import create_app
 
 from .conftest import csrf_of
 from .team import (
+    INSTRUMENT,
     DEPARTMENTS,
     account,
     answer,
@@ -289,6 +291,48 @@ def test_revoking_and_closing(app, people):
     page = owner.get(res.headers["location"]).text
     assert "takes no more answers" in page
     assert f'action="/rounds/{round_id}/invitations"' not in page
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_a_closed_round_shows_its_pages_read_only(app, people, lang):
+    """After the round closes, a respondent's link still opens every section and the review,
+    with their answers shown in a disabled form, the notice, and links instead of save
+    buttons; a form sent from a page loaded before it closed is refused and stores nothing."""
+    owner = people["owner"]
+    round_id = create_round(owner, create_organization(owner))
+    invite(owner, round_id, "marketing", 1)
+    token = links(owner, round_id)["marketing"][0]
+    respondent = TestClient(app)
+    respondent.cookies.set("sm_lang", lang)
+    first = respondent.get(f"/a/{token}/s/profile")
+    assert "<fieldset class=\"answers-set\">" in first.text
+    res = respondent.post(f"/a/{token}/s/profile",
+                          data={"role": "cmo", "go": "next", "csrf_token": csrf_of(first.text)},
+                          follow_redirects=False)
+    assert res.status_code == 303
+    assert post(owner, f"/rounds/{round_id}/close", {}, f"/rounds/{round_id}").status_code == 303
+    notice = {"en": "This round is closed: it takes no more answers.",
+              "nl": "Deze ronde is gesloten"}[lang]
+    stale = respondent.post(f"/a/{token}/s/profile",
+                            data={"role": "executive", "go": "next",
+                                  "csrf_token": csrf_of(first.text)}, follow_redirects=False)
+    assert stale.status_code == 422 and notice in html.unescape(stale.text)
+    section_ids = [s.id for s in sections(INSTRUMENT, lang)]
+    for section_id in section_ids:
+        page = respondent.get(f"/a/{token}/s/{section_id}")
+        text = html.unescape(page.text)
+        assert page.status_code == 200 and notice in text
+        assert '<fieldset class="answers-set" disabled>' in page.text
+        assert 'type="submit" name="go"' not in page.text  # nothing to save
+        after = section_ids[section_ids.index(section_id) + 1:]
+        assert (f'href="/a/{token}/s/{after[0]}"' if after
+                else f'href="/a/{token}/review"') in page.text
+    profile = respondent.get(f"/a/{token}/s/profile").text
+    assert re.search(r'value="cmo"[^>]*checked|checked[^>]*value="cmo"', profile)  # kept
+    review = respondent.get(f"/a/{token}/review")
+    assert notice in html.unescape(review.text)
+    assert f'action="/a/{token}/complete"' not in review.text
+    assert {"en": ">View<", "nl": ">Bekijken<"}[lang] in review.text
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])

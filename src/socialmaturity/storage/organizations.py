@@ -29,7 +29,7 @@ from .organization_rows import (
     ShareRow,
     UserRef,
 )
-from .repository import AssessmentStore, decode_value, encode_value, now, token_hash
+from .repository import AssessmentStore, decode_value, encode_value, new_id, now, token_hash
 from .tables import (
     answers,
     assessments,
@@ -91,9 +91,8 @@ class OrganizationStore(AssessmentStore):
     def create_organization(self, name: str, sector: str, size: str, region: str,
                             owner_id: int) -> int:
         with self._transaction(write=True) as conn:
-            return conn.execute(insert(organizations).values(
-                name=name, sector=sector, size=size, region=region, owner_id=owner_id,
-                created_at=now()).returning(organizations.c.id)).scalar_one()
+            return new_id(conn, organizations, name=name, sector=sector, size=size,
+                          region=region, owner_id=owner_id, created_at=now())
 
     def organization(self, org_id: int, user_id: int | None = None) -> OrganizationRow | None:
         """The organization, with ``shared`` telling whether ``user_id`` has a share of it."""
@@ -145,9 +144,8 @@ class OrganizationStore(AssessmentStore):
         """A round of the organization with its one assessment on this instrument version."""
         at = now()
         with self._transaction(write=True) as conn:
-            round_id = conn.execute(insert(rounds).values(
-                organization_id=org_id, name=name, created_at=at, status="open")
-                .returning(rounds.c.id)).scalar_one()
+            round_id = new_id(conn, rounds, organization_id=org_id, name=name, created_at=at,
+                              status="open")
             conn.execute(insert(assessments).values(
                 round_id=round_id, instrument_id=instrument_id,
                 instrument_version=instrument_version, instrument_hash=instrument_hash,
@@ -245,11 +243,10 @@ class OrganizationStore(AssessmentStore):
             for _ in range(count):
                 nonce = secrets.token_urlsafe(NONCE_BYTES)
                 token = invitation_token(secret, nonce)
-                respondent_id = conn.execute(insert(respondents).values(
-                    assessment_id=assessment_id, token_hash=token_hash(token),
+                respondent_id = new_id(
+                    conn, respondents, assessment_id=assessment_id, token_hash=token_hash(token),
                     language=language, status="open", created_at=at, updated_at=at,
-                    completed_at=None, department=department, invite_nonce=nonce
-                ).returning(respondents.c.id)).scalar_one()
+                    completed_at=None, department=department, invite_nonce=nonce)
                 rows = [{"respondent_id": respondent_id, "question_id": qid,
                          "value": encode_value(qid, value), "updated_at": at}
                         for qid, value in profile.items() if value is not None]

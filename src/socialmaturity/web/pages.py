@@ -244,7 +244,8 @@ def section_page(request: Request, token: str, section_id: str, lang: str,
                                                                    section.questions),
                 number=ids.index(section_id) + 1, count_sections=len(ids),
                 previous=neighbour(ids, section_id, -1), next=neighbour(ids, section_id, 1),
-                values=have, errors=errors or {}, sections=rows, done=done, total=total)
+                values=have, errors=errors or {}, sections=rows, done=done, total=total,
+                closed=respondent.round_status == "closed")
 
 
 def neighbour(ids: list[str], section_id: str, step: int) -> str | None:
@@ -348,7 +349,8 @@ def review(request: Request, token: str, svc: Service, lang: PageLanguage) -> Re
     return page(request, "review.html", lang, token=token, inst=inst, listed=listed,
                 gaps=total - done, sections=rows, done=done, total=total,
                 few=done < total / 2, first_gap=first_gap,
-                profile_missing=profile_missing, respondent=respondent)
+                profile_missing=profile_missing, respondent=respondent,
+                closed=respondent.round_status == "closed")
 
 
 @router.post("/a/{token}/complete")

@@ -28,6 +28,12 @@ def _timestamp(name: str, nullable: bool = False) -> sa.Column:
 
 
 def upgrade() -> None:
+    _accounts()
+    _teams()
+
+
+def _accounts() -> None:
+    """Users, their sessions, login attempts and the audit log."""
     op.create_table(
         "users",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -83,6 +89,9 @@ def upgrade() -> None:
     op.create_index(op.f("ix_audit_log_at"), "audit_log", ["at"])
     op.create_index(op.f("ix_audit_log_organization_id"), "audit_log", ["organization_id"])
 
+
+def _teams() -> None:
+    """Organizations' profile, owner and shares; rounds that close; respondents' departments."""
     with op.batch_alter_table("organizations") as batch:
         for name in ("sector", "size", "region"):
             batch.add_column(sa.Column(name, sa.String(60), nullable=True))
