@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 from ..i18n.catalog import ntr, number, tr
 from .format import num
@@ -40,8 +41,10 @@ MARGIN = 0.6
 
 
 def _fit(text: str, limit: int) -> str:
-    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
-    text = " ".join(str(text).split())
+    """``text`` with its white space one space (a run's leading or trailing space stays, so
+    runs do not run together) and cut at a word boundary to at most ``limit`` characters,
+    with an ellipsis."""
+    text = re.sub(r"\s+", " ", str(text))
     if len(text) <= limit:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:·-–")
@@ -115,10 +118,10 @@ class _Deck:
             p.space_after = Pt(spacing)
             runs = para if isinstance(para, list) else [(para, bold, colour)]
             if bullets:
-                runs = [("•  ", False, ACCENT), *runs]
+                runs = [("• ", False, ACCENT), *runs]
             for run_text, run_bold, run_colour in runs:
                 r = p.add_run()
-                r.text = _fit(run_text, limit) if run_text.strip() else run_text
+                r.text = _fit(run_text, limit)
                 r.font.size = Pt(size)
                 r.font.bold = run_bold
                 r.font.name = FONT
