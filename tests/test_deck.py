@@ -1,8 +1,8 @@
 """The board deck (``score --pptx``): it opens in python-pptx with the expected seven slides in
-English and Dutch, its chart is a native chart of the result's numbers, no two runs of text
-run together, and, rendered by LibreOffice (Debian's ``libreoffice-impress``) to PDF and PNG, no
-text runs out of its box or off a slide; for the example, every answer at the top and every
-answer at the bottom.
+English and Dutch, its chart is a native chart of the result's numbers, its strengths show
+question and answer, no two runs of text run together, and, rendered by LibreOffice (Debian's
+``libreoffice-impress``) to PDF and PNG, no text runs out of its box or off a slide; for the
+example, every answer at the top and every answer at the bottom.
 
 Without ``soffice`` the rendering test is skipped with a message; under ``CI=true`` (where
 ``.ci/run`` installs LibreOffice) it fails instead.
@@ -122,6 +122,19 @@ def test_scores_against_peers_is_a_native_chart_of_the_result(deck):
     median = series["Peer median" if lang == "en" else "Mediaan"]
     bench = {b.id: b.median for b in result.benchmark.dimensions}
     assert median == [bench[d.id] for d in reversed(result.dimensions)]
+
+
+def test_strength_evidence_gives_the_question_before_the_answer(deck):
+    _, result, data = deck
+    slide = Presentation(BytesIO(data)).slides[3]
+    for i, strength in enumerate(result.strengths[:3], 1):
+        card = next(s for s in slide.shapes if s.name == f"Card {i} text")
+        lines = [[r.text for r in p.runs] for p in card.text_frame.paragraphs[1:]]
+        best = [a for a in strength.best[:2] if a.answer_label]
+        assert len(lines) == len(best)
+        for (question, answer), a in zip(lines, best, strict=True):
+            assert a.text.startswith(question.strip().rstrip("…"))
+            assert a.answer_label.startswith(answer.rstrip("…"))
 
 
 def test_runs_do_not_run_together(deck):

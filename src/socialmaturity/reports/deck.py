@@ -285,7 +285,8 @@ def _scores_slide(deck: _Deck, result: AssessmentResult) -> None:
 
 def _strengths_slide(deck: _Deck, result: AssessmentResult) -> None:
     """Up to three strengths: the result's own (the dimensions furthest ahead of peers, with
-    their best answers) when it has them, else the dimensions furthest above the peer median."""
+    their best answers, question and answer) when it has them, else the dimensions furthest
+    above the peer median."""
     lang = deck.lang
     cards: list = []
     for x in result.strengths[:3]:
@@ -293,7 +294,8 @@ def _strengths_slide(deck: _Deck, result: AssessmentResult) -> None:
         if x.percentile is not None:
             head += " · " + tr(lang, "percentile {p}", p=num(lang, x.percentile, 0))
         lines: list = [[(head, True, MUTED)]]
-        lines += [_fit(a.answer_label or "", 110) for a in x.best[:2] if a.answer_label]
+        lines += [[(_fit(a.text, 80) + " ", False, MUTED), (_fit(a.answer_label, 90), True, INK)]
+                  for a in x.best[:2] if a.answer_label]
         cards.append((x.name, lines))
     _cards(deck, tr(lang, "Strengths to build on"),
            cards or [(name, [text]) for name, text in _ranked(result)[:3]], ACCENT)
