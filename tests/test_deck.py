@@ -1,6 +1,7 @@
 """The board deck (``score --pptx``): it opens in python-pptx with the expected seven slides in
-English and Dutch, its chart is a native chart of the result's numbers, its strengths show
-question and answer, no two runs of text run together, and, rendered by LibreOffice (Debian's
+English and Dutch, its chart is a native chart of the result's numbers, its gaps lie below the
+peer median, its strengths show question and answer, a slide with nothing to list says so in a
+sentence, no two runs of text run together, and, rendered by LibreOffice (Debian's
 ``libreoffice-impress``) to PDF and PNG, no text runs out of its box or off a slide; for the
 example, every answer at the top and every answer at the bottom.
 
@@ -24,6 +25,7 @@ from pptx import Presentation
 from pptx.util import Emu
 
 from socialmaturity.cli import cli
+from socialmaturity.i18n.catalog import tr
 from socialmaturity.reports.deck import render_pptx
 from socialmaturity.scoring.answers import Responses, load_responses
 from socialmaturity.services.assessment import make_assessor
@@ -124,6 +126,25 @@ def test_scores_against_peers_is_a_native_chart_of_the_result(deck):
     assert median == [bench[d.id] for d in reversed(result.dimensions)]
 
 
+def test_the_gaps_lie_below_the_peer_median(deck):
+    """The gap cards: the dimensions furthest below the peer median (none above it), the last
+    place an unmet condition for the next stage; no gap: a sentence saying so."""
+    lang, result, data = deck
+    slide = Presentation(BytesIO(data)).slides[4]
+    bench = {b.id: b.median for b in result.benchmark.dimensions}
+    behind = sorted(((d.score - bench[d.id], d.name) for d in result.dimensions
+                     if d.score is not None and d.score < bench[d.id]), key=lambda x: x[0])
+    unmet = [c.text for c in result.next_stage.conditions if not c.met] \
+        if result.next_stage else []
+    titles = [shape_text(slide, f"Card {i} title") for i in (1, 2, 3)]
+    titles = [t for t in titles if t is not None]
+    expected = [name for _, name in behind][:2 if unmet else 3]
+    assert titles[:len(expected)] == expected
+    assert len(titles) == len(expected) + bool(unmet)
+    if not titles:
+        assert shape_text(slide, "None") == tr(lang, "No dimension scores below the peer median.")
+
+
 def test_strength_evidence_gives_the_question_before_the_answer(deck):
     _, result, data = deck
     slide = Presentation(BytesIO(data)).slides[3]
@@ -135,6 +156,25 @@ def test_strength_evidence_gives_the_question_before_the_answer(deck):
         for (question, answer), a in zip(lines, best, strict=True):
             assert a.text.startswith(question.strip().rstrip("…"))
             assert a.answer_label.startswith(answer.rstrip("…"))
+
+
+def test_without_strengths_or_steps_the_slide_says_so(assessor):
+    """No strength (as the result has when no dimension is one) and no recommendation (at the
+    top stage): a sentence, not an empty or numbered card."""
+    result = assessor.assess(extreme(assessor.instrument, top=False), "en")
+    result = result.model_copy(update={"strengths": [], "recommendations": []})
+    slides = Presentation(BytesIO(render_pptx(result))).slides
+    bench = {b.id: b.median for b in result.benchmark.dimensions}
+    best = max((d for d in result.dimensions if d.score is not None),
+               key=lambda d: d.score - bench[d.id])
+    said = shape_text(slides[3], "None")
+    assert said.startswith("No dimension stands out as a strength yet. Best placed against the "
+                           f"peers: {best.name}. Score {best.score:.0f} against a peer median of "
+                           f"{bench[best.id]:.0f}."), said
+    assert shape_text(slides[5], "None") == ("No recommendations: every dimension is at its "
+                                             "highest stage.")
+    for slide in (slides[3], slides[5]):
+        assert not [s.name for s in slide.shapes if s.name.startswith("Card")]
 
 
 def test_runs_do_not_run_together(deck):
