@@ -1,7 +1,9 @@
 """The board deck (``score --pptx``): it opens in python-pptx with the expected seven slides in
-English and Dutch, its chart is a native chart of the result's numbers, and, rendered by
-LibreOffice (Debian's ``libreoffice-impress``) to PDF and PNG, no text runs out of its box or
-off a slide.
+English and Dutch, its chart is a native chart of the result's numbers, its gaps lie below the
+peer median, its strengths show question and answer, a slide with nothing to list says so in a
+sentence, no two runs of text run together, and, rendered by LibreOffice (Debian's
+``libreoffice-impress``) to PDF and PNG, no text runs out of its box or off a slide; for the
+example, every answer at the top and every answer at the bottom.
 
 Without ``soffice`` the rendering test is skipped with a message; under ``CI=true`` (where
 ``.ci/run`` installs LibreOffice) it fails instead.
@@ -23,8 +25,9 @@ from pptx import Presentation
 from pptx.util import Emu
 
 from socialmaturity.cli import cli
+from socialmaturity.i18n.catalog import tr
 from socialmaturity.reports.deck import render_pptx
-from socialmaturity.scoring.answers import load_responses
+from socialmaturity.scoring.answers import Responses, load_responses
 from socialmaturity.services.assessment import make_assessor
 
 from .test_report_text import keys_in
@@ -45,14 +48,42 @@ def assessor():
     return make_assessor()
 
 
-@pytest.fixture(scope="module", params=["en", "nl"])
+def extreme(inst, top: bool) -> Responses:
+    """Every scored question at its highest (``top``) or lowest answer."""
+    pick = max if top else min
+    answers = {}
+    for q in inst.scored_questions:
+        options = inst.index.options.get(q.id, [])
+        if q.type == "single":
+            answers[q.id] = pick(options, key=lambda o: o.points or 0.0).key
+        elif q.type == "multi":
+            answers[q.id] = [o.key for o in options if not o.exclusive] if top else \
+                [o.key for o in options if o.exclusive][:1]
+        else:
+            answers[q.id] = float(pick(q.score_range))
+    return Responses({"sector": "technology", "size": "1-99", "region": "emea"},
+                     {k: v for k, v in answers.items() if v != []})
+
+
+def responses(assessor, which: str) -> Responses:
+    inst = assessor.instrument
+    return load_responses(inst, EXAMPLE) if which == "example" else extreme(inst, which == "top")
+
+
+@pytest.fixture(scope="module", params=[("example", "en"), ("example", "nl"), ("top", "en"),
+                                        ("top", "nl"), ("lowest", "nl")])
 def deck(request, assessor):
-    result = assessor.assess(load_responses(assessor.instrument, EXAMPLE), request.param)
-    return request.param, result, render_pptx(result, organization="Northwind Software")
+    which, lang = request.param
+    result = assessor.assess(responses(assessor, which), lang)
+    return lang, result, render_pptx(result, organization="Northwind Software")
 
 
 def slide_texts(slide) -> str:
     return " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+
+
+def shape_text(slide, name: str) -> str | None:
+    return next((s.text_frame.text for s in slide.shapes if s.name == name), None)
 
 
 def test_the_deck_has_the_expected_slides(deck):
@@ -93,6 +124,72 @@ def test_scores_against_peers_is_a_native_chart_of_the_result(deck):
     median = series["Peer median" if lang == "en" else "Mediaan"]
     bench = {b.id: b.median for b in result.benchmark.dimensions}
     assert median == [bench[d.id] for d in reversed(result.dimensions)]
+
+
+def test_the_gaps_lie_below_the_peer_median(deck):
+    """The gap cards: the dimensions furthest below the peer median (none above it), the last
+    place an unmet condition for the next stage; no gap: a sentence saying so."""
+    lang, result, data = deck
+    slide = Presentation(BytesIO(data)).slides[4]
+    bench = {b.id: b.median for b in result.benchmark.dimensions}
+    behind = sorted(((d.score - bench[d.id], d.name) for d in result.dimensions
+                     if d.score is not None and d.score < bench[d.id]), key=lambda x: x[0])
+    unmet = [c.text for c in result.next_stage.conditions if not c.met] \
+        if result.next_stage else []
+    titles = [shape_text(slide, f"Card {i} title") for i in (1, 2, 3)]
+    titles = [t for t in titles if t is not None]
+    expected = [name for _, name in behind][:2 if unmet else 3]
+    assert titles[:len(expected)] == expected
+    assert len(titles) == len(expected) + bool(unmet)
+    if not titles:
+        assert shape_text(slide, "None") == tr(lang, "No dimension scores below the peer median.")
+
+
+def test_strength_evidence_gives_the_question_before_the_answer(deck):
+    _, result, data = deck
+    slide = Presentation(BytesIO(data)).slides[3]
+    for i, strength in enumerate(result.strengths[:3], 1):
+        card = next(s for s in slide.shapes if s.name == f"Card {i} text")
+        lines = [[r.text for r in p.runs] for p in card.text_frame.paragraphs[1:]]
+        best = [a for a in strength.best[:2] if a.answer_label]
+        assert len(lines) == len(best)
+        for (question, answer), a in zip(lines, best, strict=True):
+            assert a.text.startswith(question.strip().rstrip("…"))
+            assert a.answer_label.startswith(answer.rstrip("…"))
+
+
+def test_without_strengths_or_steps_the_slide_says_so(assessor):
+    """No strength (as the result has when no dimension is one) and no recommendation (at the
+    top stage): a sentence, not an empty or numbered card."""
+    result = assessor.assess(extreme(assessor.instrument, top=False), "en")
+    result = result.model_copy(update={"strengths": [], "recommendations": []})
+    slides = Presentation(BytesIO(render_pptx(result))).slides
+    bench = {b.id: b.median for b in result.benchmark.dimensions}
+    best = max((d for d in result.dimensions if d.score is not None),
+               key=lambda d: d.score - bench[d.id])
+    said = shape_text(slides[3], "None")
+    assert said.startswith("No dimension stands out as a strength yet. Best placed against the "
+                           f"peers: {best.name}. Score {best.score:.0f} against a peer median of "
+                           f"{bench[best.id]:.0f}."), said
+    assert shape_text(slides[5], "None") == ("No recommendations: every dimension is at its "
+                                             "highest stage.")
+    for slide in (slides[3], slides[5]):
+        assert not [s.name for s in slide.shapes if s.name.startswith("Card")]
+
+
+def test_runs_do_not_run_together(deck):
+    """Where a paragraph has several runs (a stage and its name, a verdict and its condition, a
+    bullet and its text), a space separates them."""
+    _, result, data = deck
+    slides = Presentation(BytesIO(data)).slides
+    assert f"{result.overall.stage.level} of " in shape_text(slides[0], "Stage") or \
+        f"{result.overall.stage.level} van " in shape_text(slides[0], "Stage")
+    for slide in slides:
+        for shape in slide.shapes:
+            for p in shape.text_frame.paragraphs if shape.has_text_frame else []:
+                runs = [r.text for r in p.runs]
+                for a, b in zip(runs, runs[1:], strict=False):
+                    assert a[-1:].isspace() or b[:1].isspace(), (shape.name, p.text)
 
 
 def test_no_option_key_in_the_deck(deck):

@@ -5,8 +5,10 @@ result's language.
 2. the stage and what it means, the conditions for the next stage, the path to it;
 3. scores against peers, a native (editable) bar chart of the dimensions against the peer
    median and top quartile;
-4. strengths; 5. gaps;
+4. strengths; 5. gaps: the dimensions furthest below the peer median and an unmet condition
+   for the next stage;
 6. three next steps with their owners (and the effect on the score, where the result has it);
+a slide with nothing to list (no strength, no gap, no step) says so in a sentence;
 7. method and data, with the synthetic-data note when the peers are generated.
 
 Every text box has a fixed size and font; texts are cut to what the box holds (``_fit``), so
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 from ..i18n.catalog import ntr, number, tr
 from .format import num
@@ -40,8 +43,10 @@ MARGIN = 0.6
 
 
 def _fit(text: str, limit: int) -> str:
-    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
-    text = " ".join(str(text).split())
+    """``text`` with its white space one space (a run's leading or trailing space stays, so
+    runs do not run together) and cut at a word boundary to at most ``limit`` characters,
+    with an ellipsis."""
+    text = re.sub(r"\s+", " ", str(text))
     if len(text) <= limit:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:·-–")
@@ -115,10 +120,10 @@ class _Deck:
             p.space_after = Pt(spacing)
             runs = para if isinstance(para, list) else [(para, bold, colour)]
             if bullets:
-                runs = [("•  ", False, ACCENT), *runs]
+                runs = [("• ", False, ACCENT), *runs]
             for run_text, run_bold, run_colour in runs:
                 r = p.add_run()
-                r.text = _fit(run_text, limit) if run_text.strip() else run_text
+                r.text = _fit(run_text, limit)
                 r.font.size = Pt(size)
                 r.font.bold = run_bold
                 r.font.name = FONT
@@ -137,15 +142,15 @@ def _check(lang: str, met: bool, text: str, limit: int) -> list:
     return [mark, (" · " + _fit(text, limit), False, INK)]
 
 
-def _ranked(result: AssessmentResult) -> list[tuple[str, str]]:
-    """Dimensions with a score and a peer median, best against the median first: (name, the
-    score against the median in words)."""
+def _ranked(result: AssessmentResult) -> list[tuple[str, float, str]]:
+    """Dimensions with a score and a peer median, best against the median first: (name, score
+    minus median, the score against the median in words)."""
     lang = result.language
     bench = {b.id: b for b in result.benchmark.dimensions}
     rows = [(d.name, d.score, bench[d.id].median) for d in result.dimensions
             if d.score is not None and d.id in bench and bench[d.id].median is not None]
-    return [(name, tr(lang, "Score {score} against a peer median of {median}.",
-                      score=num(lang, score, 0), median=num(lang, median, 0)))
+    return [(name, score - median, tr(lang, "Score {score} against a peer median of {median}.",
+                                      score=num(lang, score, 0), median=num(lang, median, 0)))
             for name, score, median in sorted(rows, key=lambda r: r[1] - r[2], reverse=True)]
 
 
@@ -281,8 +286,8 @@ def _scores_slide(deck: _Deck, result: AssessmentResult) -> None:
 
 
 def _strengths_slide(deck: _Deck, result: AssessmentResult) -> None:
-    """Up to three strengths: the result's own (the dimensions furthest ahead of peers, with
-    their best answers) when it has them, else the dimensions furthest above the peer median."""
+    """The result's strengths (up to three), each with its best answers, question and answer;
+    none: a sentence saying so, with the dimension best placed against the peer median."""
     lang = deck.lang
     cards: list = []
     for x in result.strengths[:3]:
@@ -290,20 +295,31 @@ def _strengths_slide(deck: _Deck, result: AssessmentResult) -> None:
         if x.percentile is not None:
             head += " · " + tr(lang, "percentile {p}", p=num(lang, x.percentile, 0))
         lines: list = [[(head, True, MUTED)]]
-        lines += [_fit(a.answer_label or "", 110) for a in x.best[:2] if a.answer_label]
+        lines += [[(_fit(a.text, 80) + " ", False, MUTED), (_fit(a.answer_label, 90), True, INK)]
+                  for a in x.best[:2] if a.answer_label]
         cards.append((x.name, lines))
-    _cards(deck, tr(lang, "Strengths to build on"),
-           cards or [(name, [text]) for name, text in _ranked(result)[:3]], ACCENT)
+    none = tr(lang, "No dimension stands out as a strength yet.")
+    ranked = _ranked(result)
+    if ranked:
+        none += " " + tr(lang, "Best placed against the peers: {dimension}. {score}",
+                         dimension=ranked[0][0], score=ranked[0][2])
+    _cards(deck, tr(lang, "Strengths to build on"), cards, ACCENT, empty=none)
 
 
 def _gaps_slide(deck: _Deck, result: AssessmentResult) -> None:
+    """The (up to three) dimensions furthest below the peer median (ties in dimension order),
+    the last place taken by an unmet condition for the next stage if there is one; none: a
+    sentence saying so."""
     lang = deck.lang
-    gaps = list(reversed(_ranked(result)[-3:]))
+    behind = sorted((r for r in _ranked(result) if r[1] < 0), key=lambda r: r[1])
+    gaps = [(name, text) for name, _, text in behind[:3]]
     upcoming = result.next_stage
     unmet = [c.text for c in upcoming.conditions if not c.met] if upcoming is not None else []
-    if unmet and len(gaps) == 3:
-        gaps[2] = (tr(lang, "Not met: a condition for {stage}", stage=upcoming.name), unmet[0])
-    _cards(deck, tr(lang, "The largest gaps"), gaps, BAD)
+    if unmet:
+        gaps = gaps[:2] + [(tr(lang, "Not met: a condition for {stage}", stage=upcoming.name),
+                            unmet[0])]
+    _cards(deck, tr(lang, "The largest gaps"), gaps, BAD,
+           empty=tr(lang, "No dimension scores below the peer median."))
 
 
 def _steps_slide(deck: _Deck, result: AssessmentResult) -> None:
@@ -317,10 +333,8 @@ def _steps_slide(deck: _Deck, result: AssessmentResult) -> None:
         steps.append((r.title, [[(tr(lang, "Owner: {owner}", owner=r.owner), True, MUTED)],
                                 _fit(f"{r.change.question_text} → {r.change.answer_label}", 150),
                                 [(text, True, OK)]]))
-    if not steps:
-        steps = [(tr(lang, "No recommendations: every dimension is at its highest stage."),
-                  [""])]
-    _cards(deck, tr(lang, "Three next steps"), steps, OK, numbered=True)
+    _cards(deck, tr(lang, "Three next steps"), steps, OK, numbered=True,
+           empty=tr(lang, "No recommendations: every dimension is at its highest stage."))
 
 
 def _method_slide(deck: _Deck, result: AssessmentResult) -> None:
@@ -347,9 +361,15 @@ def _method_slide(deck: _Deck, result: AssessmentResult) -> None:
                   name="Synthetic")
 
 
-def _cards(deck: _Deck, title: str, items: list, colour, numbered: bool = False) -> None:
-    """A slide of up to three cards side by side: a heading and a few lines each."""
+def _cards(deck: _Deck, title: str, items: list, colour, *, empty: str,
+           numbered: bool = False) -> None:
+    """A slide of up to three cards side by side: a heading and a few lines each; no items:
+    the sentence ``empty``."""
     slide = deck.slide(title)
+    if not items:
+        deck.text(slide, empty, MARGIN, 1.5, WIDTH - 2 * MARGIN, 1.25, size=18, fill=SOFT,
+                  name="None")
+        return
     gap = 0.3
     width = (WIDTH - 2 * MARGIN - 2 * gap) / 3
     for i, (head, body) in enumerate(items[:3]):
