@@ -347,6 +347,19 @@ def test_assess_stop_and_resume(tmp_path, social):
         len(social.outcomes)
 
 
+
+def test_assess_asks_again_for_a_required_profile_field(tmp_path, social):
+    """Sector, size and region choose the peers: s and Enter do not pass them, in Dutch too."""
+    keys = answers_input(social).splitlines()
+    keys[1:1] = ["s", ""]  # at the sector: skip, then Enter without an answer
+    res = run("assess", "--lang", "nl", "--save", tmp_path / "mine.yaml",
+              input="\n".join(keys) + "\n")
+    assert res.exit_code == 0, res.output
+    assert res.output.count("Kies een antwoord: het bepaalt met welke organisaties u wordt "
+                            "vergeleken.") == 2
+    assert "Totaal:" in res.output and "fout" not in res.output
+
+
 # -- settings and the database ------------------------------------------------------------------
 
 

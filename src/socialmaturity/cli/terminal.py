@@ -110,6 +110,10 @@ def run_interview(iv: Interview, save_to: str | Path) -> bool:
             if low == "b":
                 iv.position = max(iv.position - 1, 0)
                 continue
+            if (low == "s" or raw == "") and current is None and iv.needed(q):
+                click.secho(tr(lang, "Choose an answer: it decides which organizations you are "
+                                     "compared with."), fg="yellow")
+                continue
             if low == "s" or (raw == "" and (current is not None or not q.required)):
                 iv.position += 1
                 continue

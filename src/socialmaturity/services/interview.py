@@ -61,6 +61,10 @@ class Interview:
             return self.responses.profile.get(q.id)
         return self.responses.answers.get(q.id)
 
+    def needed(self, q: Question) -> bool:
+        """A required profile field: it chooses the peers, so it cannot be skipped."""
+        return q.required and self.instrument.index.section[q.id] == "profile"
+
     def set_answer(self, q: Question, value: Any) -> None:
         target = self.responses.profile if self.instrument.index.section[q.id] == "profile" \
             else self.responses.answers
