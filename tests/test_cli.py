@@ -360,6 +360,21 @@ def test_assess_asks_again_for_a_required_profile_field(tmp_path, social):
     assert "Totaal:" in res.output and "fout" not in res.output
 
 
+def shown_steps(output: str, n: int) -> list[tuple[str, str]]:
+    """(section · position, answered/of) of each question the terminal showed."""
+    lines = [line for line in output.splitlines() if " · " in line and line.endswith(f"/{n}")]
+    return [(line.split("   ")[0], line.rsplit(" ", 1)[1]) for line in lines]
+
+
+def test_assess_counts_the_scored_questions_as_the_web_does(tmp_path, social):
+    """One question count everywhere: the scored questions, answered of all."""
+    n, first = len(social.scored_questions), len(social.profile) + 1
+    res = run("assess", "--save", tmp_path / "mine.yaml",
+              input=answers_input(social, stop_after=first) + "q\n")
+    assert f"{n} questions in {len(social.dimensions)} dimensions" in res.output
+    assert [done for _, done in shown_steps(res.output, n)] == [f"0/{n}"] * first + [f"1/{n}"]
+
+
 # -- settings and the database ------------------------------------------------------------------
 
 
