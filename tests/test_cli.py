@@ -375,6 +375,25 @@ def test_assess_counts_the_scored_questions_as_the_web_does(tmp_path, social):
     assert [done for _, done in shown_steps(res.output, n)] == [f"0/{n}"] * first + [f"1/{n}"]
 
 
+def test_assess_resume_asks_only_the_open_questions(tmp_path, social):
+    """--resume starts at the first unanswered question, moves on past the answered ones and
+    counts what is answered; b still reaches the answered questions before it."""
+    save = tmp_path / "mine.yaml"
+    keys = answers_input(social).splitlines()
+    skipped, stop = len(social.profile) + 2, len(keys) - 2  # the third scored question
+    run("assess", "--save", save, input="\n".join(keys[:skipped] + ["s"] +
+                                           keys[skipped + 1:stop]) + "\nq\n")
+    again = ["b", "", keys[skipped], *keys[stop:]]
+    res = run("assess", "--resume", save, input="\n".join(again) + "\n")
+    assert res.exit_code == 0 and "Overall:" in res.output
+    n, dim, outcomes = len(social.scored_questions), social.dimensions[0], len(social.outcomes)
+    here = f"{social.text(dim.name, 'en')} · {{}}/{len(dim.questions)}"
+    assert shown_steps(res.output, n) == [
+        (here.format(3), f"{n - 1}/{n}"), (here.format(2), f"{n - 1}/{n}"),
+        (here.format(3), f"{n - 1}/{n}"), (f"Outcomes · {outcomes - 1}/{outcomes}", f"{n}/{n}"),
+        (f"Outcomes · {outcomes}/{outcomes}", f"{n}/{n}")]
+
+
 # -- settings and the database ------------------------------------------------------------------
 
 

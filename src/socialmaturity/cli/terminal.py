@@ -115,7 +115,7 @@ def run_interview(iv: Interview, save_to: str | Path) -> bool:
                                      "compared with."), fg="yellow")
                 continue
             if low == "s" or (raw == "" and (current is not None or not q.required)):
-                iv.position += 1
+                iv.advance()
                 continue
             if raw == "":
                 click.secho(tr(lang, "Please answer, or type s to skip."), fg="yellow")
@@ -125,7 +125,7 @@ def run_interview(iv: Interview, save_to: str | Path) -> bool:
                 click.secho(err, fg="red")
                 continue
             iv.set_answer(q, value)
-            iv.position += 1
+            iv.advance()
     except click.Abort:
         _save(iv, save_to)
         return False
