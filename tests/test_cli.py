@@ -347,6 +347,53 @@ def test_assess_stop_and_resume(tmp_path, social):
         len(social.outcomes)
 
 
+
+def test_assess_asks_again_for_a_required_profile_field(tmp_path, social):
+    """Sector, size and region choose the peers: s and Enter do not pass them, in Dutch too."""
+    keys = answers_input(social).splitlines()
+    keys[1:1] = ["s", ""]  # at the sector: skip, then Enter without an answer
+    res = run("assess", "--lang", "nl", "--save", tmp_path / "mine.yaml",
+              input="\n".join(keys) + "\n")
+    assert res.exit_code == 0, res.output
+    assert res.output.count("Kies een antwoord: het bepaalt met welke organisaties u wordt "
+                            "vergeleken.") == 2
+    assert "Totaal:" in res.output and "fout" not in res.output
+
+
+def shown_steps(output: str, n: int) -> list[tuple[str, str]]:
+    """(section · position, answered/of) of each question the terminal showed."""
+    lines = [line for line in output.splitlines() if " · " in line and line.endswith(f"/{n}")]
+    return [(line.split("   ")[0], line.rsplit(" ", 1)[1]) for line in lines]
+
+
+def test_assess_counts_the_scored_questions_as_the_web_does(tmp_path, social):
+    """One question count everywhere: the scored questions, answered of all."""
+    n, first = len(social.scored_questions), len(social.profile) + 1
+    res = run("assess", "--save", tmp_path / "mine.yaml",
+              input=answers_input(social, stop_after=first) + "q\n")
+    assert f"{n} questions in {len(social.dimensions)} dimensions" in res.output
+    assert [done for _, done in shown_steps(res.output, n)] == [f"0/{n}"] * first + [f"1/{n}"]
+
+
+def test_assess_resume_asks_only_the_open_questions(tmp_path, social):
+    """--resume starts at the first unanswered question, moves on past the answered ones and
+    counts what is answered; b still reaches the answered questions before it."""
+    save = tmp_path / "mine.yaml"
+    keys = answers_input(social).splitlines()
+    skipped, stop = len(social.profile) + 2, len(keys) - 2  # the third scored question
+    run("assess", "--save", save, input="\n".join(keys[:skipped] + ["s"] +
+                                           keys[skipped + 1:stop]) + "\nq\n")
+    again = ["b", "", keys[skipped], *keys[stop:]]
+    res = run("assess", "--resume", save, input="\n".join(again) + "\n")
+    assert res.exit_code == 0 and "Overall:" in res.output
+    n, dim, outcomes = len(social.scored_questions), social.dimensions[0], len(social.outcomes)
+    here = f"{social.text(dim.name, 'en')} · {{}}/{len(dim.questions)}"
+    assert shown_steps(res.output, n) == [
+        (here.format(3), f"{n - 1}/{n}"), (here.format(2), f"{n - 1}/{n}"),
+        (here.format(3), f"{n - 1}/{n}"), (f"Outcomes · {outcomes - 1}/{outcomes}", f"{n}/{n}"),
+        (f"Outcomes · {outcomes}/{outcomes}", f"{n}/{n}")]
+
+
 # -- settings and the database ------------------------------------------------------------------
 
 

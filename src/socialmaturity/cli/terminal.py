@@ -14,6 +14,7 @@ from ..i18n.catalog import ntr, tr
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE
 from ..scoring.encode import check_value
 from ..services.interview import Interview
+from ..services.respondents import scored_progress
 
 BAR_WIDTH = 24
 
@@ -65,11 +66,10 @@ def run_interview(iv: Interview, save_to: str | Path) -> bool:
     """Ask until every question has been seen; True when finished, False when stopped."""
     lang = iv.lang
     inst = iv.instrument
-    total = len(iv.steps)
     click.secho(inst.text(inst.title, lang), bold=True)
     click.echo(ntr(lang, "{n} question in {d} dimensions, about 15 minutes.",
-                   "{n} questions in {d} dimensions, about 15 minutes.", total,
-                   d=len(inst.dimensions)))
+                   "{n} questions in {d} dimensions, about 15 minutes.",
+                   len(inst.scored_questions), d=len(inst.dimensions)))
     click.echo(tr(lang, "Type the number of your answer. b = back, s = skip, q = save and stop "
                         "(Ctrl-C saves too)."))
     try:
@@ -78,7 +78,7 @@ def run_interview(iv: Interview, save_to: str | Path) -> bool:
             q = step.question
             click.echo()
             click.secho(f"{step.section_name} · {step.position}/{step.section_size}   "
-                        f"{_bar(iv.position, total)}", fg="cyan")
+                        f"{_bar(*scored_progress(inst, iv.responses))}", fg="cyan")
             click.secho(inst.text(q.text, lang), bold=True)
             if q.help:
                 click.secho(inst.text(q.help, lang), dim=True)
@@ -110,8 +110,12 @@ def run_interview(iv: Interview, save_to: str | Path) -> bool:
             if low == "b":
                 iv.position = max(iv.position - 1, 0)
                 continue
+            if (low == "s" or raw == "") and current is None and iv.needed(q):
+                click.secho(tr(lang, "Choose an answer: it decides which organizations you are "
+                                     "compared with."), fg="yellow")
+                continue
             if low == "s" or (raw == "" and (current is not None or not q.required)):
-                iv.position += 1
+                iv.advance()
                 continue
             if raw == "":
                 click.secho(tr(lang, "Please answer, or type s to skip."), fg="yellow")
@@ -121,7 +125,7 @@ def run_interview(iv: Interview, save_to: str | Path) -> bool:
                 click.secho(err, fg="red")
                 continue
             iv.set_answer(q, value)
-            iv.position += 1
+            iv.advance()
     except click.Abort:
         _save(iv, save_to)
         return False

@@ -49,17 +49,24 @@ class Interview:
     @classmethod
     def resume(cls, inst: Instrument, lang: str, path: str | Path) -> Interview:
         """Continue from a saved answers file, at the first unanswered question."""
-        responses = load_responses(inst, path, require_profile=False)
-        interview = cls(inst, lang, responses)
-        interview.position = next((i for i, step in enumerate(interview.steps)
-                                   if interview.answer_of(step.question) is None),
-                                  len(interview.steps))
+        interview = cls(inst, lang, load_responses(inst, path, require_profile=False), position=-1)
+        interview.advance()
         return interview
+
+    def advance(self) -> None:
+        """Move on to the next unanswered question (the end when there is none): the answered
+        ones are passed, and reached again by going back."""
+        self.position = next((i for i in range(self.position + 1, len(self.steps))
+                              if self.answer_of(self.steps[i].question) is None), len(self.steps))
 
     def answer_of(self, q: Question) -> Any:
         if self.instrument.index.section[q.id] == "profile":
             return self.responses.profile.get(q.id)
         return self.responses.answers.get(q.id)
+
+    def needed(self, q: Question) -> bool:
+        """A required profile field: it chooses the peers, so it cannot be skipped."""
+        return q.required and self.instrument.index.section[q.id] == "profile"
 
     def set_answer(self, q: Question, value: Any) -> None:
         target = self.responses.profile if self.instrument.index.section[q.id] == "profile" \

@@ -114,6 +114,13 @@ def missing(inst: Instrument, responses: Responses) -> list[Question]:
     return [q for q in order if q.required and have.get(q.id) is None]
 
 
+def scored_progress(inst: Instrument, responses: Responses) -> tuple[int, int]:
+    """The questionnaire's one question count: its scored questions (the dimensions'), as
+    answered and all; the landing page and the web's and the terminal's progress say these."""
+    scored = inst.scored_questions
+    return sum(responses.answers.get(q.id) is not None for q in scored), len(scored)
+
+
 class Respondents:
     """The store and the assessor together: what the web and the API call."""
 
@@ -179,9 +186,8 @@ class Respondents:
         """Fewer than 80% of the scored questions answered (the result's ``provisional``)."""
         from .verdict import PROVISIONAL_BELOW
 
-        scored = self.instrument.scored_questions
-        answered = sum(responses.answers.get(q.id) is not None for q in scored)
-        return answered < PROVISIONAL_BELOW * len(scored)
+        answered, scored = scored_progress(self.instrument, responses)
+        return answered < PROVISIONAL_BELOW * scored
 
     def save(self, token: str, values: dict[str, Any], lang: str = "en", *,
              labels: bool = False) -> dict[str, Any]:

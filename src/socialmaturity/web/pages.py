@@ -22,6 +22,7 @@ from ..services.respondents import (
     form_values,
     locked_fields,
     missing,
+    scored_progress,
     sections,
 )
 from ..services.verdict import answer_label
@@ -160,16 +161,10 @@ def progress(svc: Respondents, lang: str, responses) -> tuple[list[dict], int, i
     """Answered and asked per section, and the questionnaire's one question count: the scored
     questions (the landing page's number), answered of all."""
     have = responses.profile | responses.answers
-    rows = []
-    done = total = 0
-    scored = {d.id for d in svc.instrument.dimensions}
-    for s in sections(svc.instrument, lang):
-        answered = sum(1 for q in s.questions if have.get(q.id) is not None)
-        rows.append({"id": s.id, "name": s.name, "answered": answered, "asked": len(s.questions)})
-        if s.id in scored:
-            done += answered
-            total += len(s.questions)
-    return rows, done, total
+    rows = [{"id": s.id, "name": s.name, "asked": len(s.questions),
+             "answered": sum(1 for q in s.questions if have.get(q.id) is not None)}
+            for s in sections(svc.instrument, lang)]
+    return rows, *scored_progress(svc.instrument, responses)
 
 
 def on_one_scale(inst, questions) -> bool:
