@@ -319,7 +319,8 @@ def _analyse(frame: pd.DataFrame, inst: Instrument, o: RunOptions, wcol: str | N
     defined = rule_defined(inst, infos, by)
     found = findings(comparisons, infos, o.lang, focus_label=focus_label,
                      rest_label=rest_label, alpha=alpha, exclude=defined)
-    headlines = _headlines(infos, shares_all, shares_groups, focus_label, rest_label)
+    headlines = _headlines(infos, shares_all, shares_groups, focus_label, rest_label,
+                           organizations=chosen.level == "organization")
     _clock(timings, "findings", t)
     synthetic = o.synthetic
     if synthetic is None:
@@ -352,7 +353,7 @@ def _describe(data: pd.DataFrame, frame: pd.DataFrame, inst: Instrument, how: di
 
 
 def _headlines(infos: list, shares_all: pd.DataFrame, shares_groups: pd.DataFrame,
-               focus_label: Message, rest_label: Message
+               focus_label: Message, rest_label: Message, organizations: bool
                ) -> list[tuple[str, dict[str, str]]]:
     """A sentence in every language for each outcome and department indicator."""
     from ..research.findings import headline
@@ -367,7 +368,8 @@ def _headlines(infos: list, shares_all: pd.DataFrame, shares_groups: pd.DataFram
         texts = {lg: headline(lg, info.phrase(lg), share=float(row["share"]), n=int(row["n"]),
                               share_focus=_get(groups, info.name, "focus"),
                               share_rest=_get(groups, info.name, "rest"),
-                              focus_label=focus_label, rest_label=rest_label)
+                              focus_label=focus_label, rest_label=rest_label,
+                              organizations=organizations)
                  for lg in LANGUAGES}
         headlines.append((info.name, texts))
     return headlines

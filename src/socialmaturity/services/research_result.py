@@ -160,6 +160,21 @@ class ResearchResult:
         return info.label(lang) if info else indicator
 
     @property
+    def per_organization(self) -> bool:
+        """Each row of :attr:`data` is an organization (the organization-level design)."""
+        return self.design is not None and self.design.level == "organization"
+
+    def mature_share(self) -> float:
+        """The share of the rows of :attr:`data` that are mature, weighted by
+        :attr:`weights` when there are weights (NaN without a ``mature`` column)."""
+        if "mature" not in self.data.columns:
+            return float("nan")
+        mature = pd.to_numeric(self.data["mature"], errors="coerce")
+        ok = mature.notna()
+        w = self.data[self.weights].astype(float) if self.weights else pd.Series(1.0, mature.index)
+        return float((mature[ok] * w[ok]).sum() / w[ok].sum()) if ok.any() else float("nan")
+
+    @property
     def ranked_comparisons(self) -> int:
         """The comparisons that may be findings: those no stage rule defines."""
         return sum(i not in self.rule_defined for i in self.comparisons["indicator"])
