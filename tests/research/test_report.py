@@ -168,3 +168,10 @@ def test_a_weighted_summary_gives_the_weighted_share(social):
     assert facts["Mature (stage 3 or higher)"] == f"{weighted:.1%} of respondents, weighted"
     assert result.mature_share() == pytest.approx(weighted)
 
+
+def test_tables_and_charts_scroll_inside_a_narrow_page(result):
+    """Each table and chart is in its own scrolling box, the chart no narrower than 40rem."""
+    html = rep.render_html(rep.report_view(result, "en"))
+    assert html.count("<table>") == html.count('<div class="scroll" tabindex="0"><table>') > 10
+    assert html.count("<svg") == html.count('<div class="scroll" tabindex="0"><svg') == 3
+    assert "figure svg{width:100%;min-width:40rem" in html
