@@ -70,6 +70,22 @@ def test_import_writes_the_tidy_table_and_the_recodes(tmp_path):
                                                   "reason"]
 
 
+def test_import_counts_each_number_on_itself(tmp_path):
+    """One response, no recode, one column left out: each count has its own plural."""
+    source, mapping = tmp_path / "one.csv", tmp_path / "m.yaml"
+    pd.DataFrame([{"respondent_id": "r1", "sector": "technology", "note": "x"}]
+                 ).to_csv(source, index=False)
+    mapping.write_text("layout: plain\nignore: [note]\n")
+    res = run("import", source, "--mapping", mapping, "--output", tmp_path / "t.csv")
+    assert res.exit_code == 0, res.output
+    assert "imported 1 response (plain layout, csv)" in res.stdout
+    assert "; 0 values recoded, 1 column left out" in res.stdout
+    nl = CliRunner(env={"SOCIALMATURITY_LANG": "nl"}).invoke(
+        cli, ["research", "import", str(source), "--mapping", str(mapping), "--output",
+              str(tmp_path / "t.csv")])
+    assert "1 kolom weggelaten" in nl.stdout and "0 waarden omgezet" in nl.stdout, nl.output
+
+
 def test_import_bad_input_writes_nothing(tmp_path):
     out = tmp_path / "tidy.csv"
     bad(run("import", EXPORTS / "qualtrics.csv", "--output", out), "column 'Q2'",

@@ -175,3 +175,13 @@ def test_tables_and_charts_scroll_inside_a_narrow_page(result):
     assert html.count("<table>") == html.count('<div class="scroll" tabindex="0"><table>') > 10
     assert html.count("<svg") == html.count('<div class="scroll" tabindex="0"><svg') == 3
     assert "figure svg{width:100%;min-width:40rem" in html
+
+
+def test_the_terminal_counts_the_comparisons_by_definition(result):
+    from socialmaturity.services.research_summary import terminal_lines
+
+    defined = len(result.comparisons) - result.ranked_comparisons
+    assert defined == 1  # the CRM question a stage rule asks
+    text = "\n".join(terminal_lines(result, "en"))
+    assert "; 1 that the stage rules define is shown by definition, not ranked." in text
+    assert "; 1 die de faseregels bepalen" in "\n".join(terminal_lines(result, "nl"))

@@ -69,13 +69,15 @@ def import_(export, mapping_path, layout, output, recodes, instrument) -> None:
     lang = error_lang()
     for w in result.warnings:
         click.echo(tr(lang, "warning: {message}", message=text(w, lang)), err=True)
-    recoded = number(lang, int(sum(r.count for r in result.recodes)), 0)
+    recoded = int(sum(r.count for r in result.recodes))
     click.echo(ntr(lang, "imported {n} response ({layout} layout, {format}) to {output}; "
-                         "{recoded} values recoded{listed}, {dropped} columns left out",
-                   "imported {n} responses ({layout} layout, {format}) to {output}; {recoded} "
-                   "values recoded{listed}, {dropped} columns left out", len(result.frame),
+                         "{recoded}{listed}, {dropped}",
+                   "imported {n} responses ({layout} layout, {format}) to {output}; "
+                   "{recoded}{listed}, {dropped}", len(result.frame),
                    layout=result.layout, format=result.file_format, output=output,
-                   recoded=recoded, dropped=len(result.dropped_columns),
+                   recoded=ntr(lang, "{n} value recoded", "{n} values recoded", recoded),
+                   dropped=ntr(lang, "{n} column left out", "{n} columns left out",
+                               len(result.dropped_columns)),
                    listed=tr(lang, " (listed in {path})", path=recodes) if recodes else ""))
 
 
