@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..errors import Counted, Message, Problem
 from .checks import (
+    Number,
     ResearchInputError,
     check_weights,
     require_columns,
@@ -189,7 +190,7 @@ def poststratify(frame: pd.DataFrame, cells: str | Sequence[str],
             problems.append(Problem("targets", "cell {cell} has a target ({share} of the "
                                                "total) but no respondents; merge it with a "
                                                "neighbouring cell or drop its target",
-                                    cell=_show_cell(cells, key), share=f"{share:.4g}"))
+                                    cell=_show_cell(cells, key), share=Number(share)))
     if problems:
         raise ResearchInputError(problems[:10], total=len(problems))
     base_by_cell = np.bincount(codes, weights=b, minlength=len(present))
@@ -330,7 +331,7 @@ def _rake_plan(frame: pd.DataFrame, margins: Mapping[str, Mapping[object, float]
                 problems.append(Problem(where(column), "{value!r} has a target ({share}) but "
                                                        "no respondents; merge it with another "
                                                        "value or drop its target", value=v,
-                                        share=f"{s:.4g}"))
+                                        share=Number(s)))
         plan.append((codes, np.array([share.get(v, 0.0) for v in values])))
     if problems:
         raise ResearchInputError(problems[:10], total=len(problems))

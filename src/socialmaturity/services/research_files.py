@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..errors import InputFileError, Message, Problem, SocialMaturityError
+from ..errors import InputFileError, Message, Problem, SocialMaturityError, shown
 from ..intake.tables import read_table
 from ..intake.writing import table_bytes, write_table
 from ..research.weighting import value_text
@@ -165,13 +165,14 @@ def _number(value: Any) -> bool:
 
 
 def _trim_value(value: Any, where: str, problems: list[Problem]) -> tuple[float, float] | None:
+    given = value
     if isinstance(value, str):
         value = [v.strip() for v in value.split(",")]
     try:
         low, high = (float(v) for v in value)
     except (TypeError, ValueError):
-        problems.append(Problem(where, "{value!r} is not two bounds; valid: LOW,HIGH around "
-                                       "the mean weight, e.g. 0.3,3", value=value))
+        problems.append(Problem(where, "{value} is not two bounds; valid: LOW,HIGH around "
+                                       "the mean weight, e.g. 0.3,3", value=shown(given)))
         return None
     if not 0 <= low <= 1 <= high:
         problems.append(Problem(where, "{low},{high} are not bounds around the mean weight; "
