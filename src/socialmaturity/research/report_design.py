@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..i18n.catalog import number, tr
 from ..reports.format import pct
+from .study import MAX_RATIO_SPAN, MAX_SHARE_WIDTH
 
 if TYPE_CHECKING:
     from ..services.research_result import ResearchResult
@@ -107,7 +108,11 @@ def study_blocks(result: ResearchResult, lang: str) -> list[dict]:
     return [heading(3, tr(lang, "The study's findings")),
             paragraph(tr(lang, "Each headline number of the published study, observed on these "
                                "data with its 95% interval and a verdict: re-created, weaker than "
-                               "published, or not re-created.")),
+                               "published, or not re-created; too uncertain to say when the "
+                               "interval is wider than {width} percentage points (a share) or "
+                               "its upper end is more than {span} times its lower end (a "
+                               "ratio).", width=number(lang, MAX_SHARE_WIDTH * 100, 0),
+                         span=number(lang, MAX_RATIO_SPAN, 1))),
             bullets([s.sentences.get(lang, "") for s in result.study])]
 
 
