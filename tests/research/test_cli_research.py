@@ -138,6 +138,7 @@ def test_weight(tmp_path, panel_csv):
     res = run("weight", panel_csv, "--margins", margins, "--trim", "0.3,3", "--output", out)
     assert res.exit_code == 0, res.output
     assert "design effect" in res.stdout and "effective n" in res.stdout
+    assert ": raking, design effect" in res.stdout
     frame = pd.read_csv(out)
     assert (frame.groupby("size")["weight"].sum() / frame["weight"].sum()).round(6).eq(
         0.25).all()
@@ -158,6 +159,7 @@ def test_classify_with_roll_up(tmp_path, panel_csv):
     assert {"overall_score", "stage", "stage_level", "mature", "strategy_score"} <= set(scored)
     book = openpyxl.load_workbook(orgs, read_only=True)
     assert book.sheetnames == ["organizations"]
+    assert ": Emerging " in res.stdout and ", Strategic " in res.stdout  # names, not keys
     broken = tmp_path / "broken.csv"
     pd.read_csv(panel_csv).assign(**{"data-crm": "sometimes"}).to_csv(broken, index=False)
     bad(run("classify", broken, "--output", tmp_path / "s2.csv"), "column 'data-crm', row 1",
@@ -189,6 +191,27 @@ def test_compare_formats(tmp_path, panel_csv, small):
     res = run("compare", small, "--by", "g", "--focus", "a", "--indicators", "x",
               "--weights", "x", "--format", "csv")
     assert res.exit_code == 2  # weight 0 is not > 0
+
+
+def test_the_analysis_tables_speak_dutch(tmp_path, panel_csv):
+    """--lang nl: titles, column heads, labels and numbers of compare, shares, quantiles and
+    reliability in Dutch."""
+    res = CliRunner(env={"COLUMNS": "160"}).invoke(cli, [
+        "research", "compare", str(panel_csv), "--indicators",
+        "reach-departments=customer-service", "--lang", "nl"])
+    assert res.exit_code == 0, res.output
+    assert "mature = true (focus) tegenover de rest" in res.stdout
+    assert "57% van 129" in res.stdout and "2,65" in res.stdout and "verhouding" in res.stdout
+    assert "klantenservice" in res.stdout and " of 129" not in res.stdout
+    titles = {"shares": ("Aandelen", "--indicators", "reach-departments=sales"),
+              "quantiles": ("Kwantielen van overall_score", "--value", "overall_score"),
+              "reliability": ("Betrouwbaarheid",)}
+    for command, (title, *args) in titles.items():
+        res = run(command, panel_csv, *args, "--lang", "nl")
+        assert res.exit_code == 0, res.output
+        assert res.stdout.startswith(title), (command, res.stdout[:80])
+    res = run("quantiles", panel_csv, "--value", "overall_score", "--lang", "nl")
+    assert "0,250" in res.stdout and "0.250" not in res.stdout
 
 
 def test_compare_bad_input(tmp_path, small):

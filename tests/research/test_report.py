@@ -84,6 +84,16 @@ def test_dutch_report(result, tmp_path):
         assert text in html, text
     book = openpyxl.load_workbook(paths[1], read_only=True)
     assert "Vergelijkingen" in book.sheetnames and "Bevindingen" in book.sheetnames
+    # the texts in the sheets are Dutch too
+    criteria = [r[3] for r in list(book["Opschonen"].iter_rows(values_only=True))[1:]]
+    assert criteria[0].startswith("0 onvolledig: minder dan 50% van de 48 gescoorde vragen")
+    assert "niet toegepast: de gegevens hebben geen kolom duration_seconds" in criteria
+    assert list(book["Gewichten"].iter_rows(values_only=True))[1] == ("methode",
+                                                                      "geen (ongewogen)")
+    verdicts = {r[7] for r in list(book["De bevindingen van de studie"].iter_rows(
+        values_only=True))[1:]}
+    assert verdicts and verdicts <= {"teruggevonden", "zwakker dan gepubliceerd",
+                                     "niet teruggevonden", "te onzeker om iets te zeggen"}
 
 
 def test_pdf_in_dutch(result):

@@ -206,7 +206,7 @@ def weight(data, margins_path, trim, output) -> None:
                          "{low}–{high}{state}", "wrote {n} rows with column {column!r} to "
                          "{output}: {method}, design effect {deff}, effective n {effective} of "
                          "{total}, weights {low}–{high}{state}", len(frame), column=column,
-                   output=output, method=summary.method, state=state,
+                   output=output, method=summary.method_text(lang), state=state,
                    deff=number(lang, summary.design_effect, 2),
                    effective=number(lang, summary.effective_n, 0),
                    total=number(lang, int(summary.n), 0), low=number(lang, summary.min_weight, 2),
@@ -245,7 +245,7 @@ def classify(data, output, roll_up_by, organizations, instrument) -> None:
     orgs = roll_up(frame, inst, roll_up_by) if roll_up_by else None
     write_tables((scored, output, "classified"), (orgs, organizations, "organizations"))
     counts, lang = scored["stage"].value_counts(), error_lang()
-    stages = ", ".join(f"{s.key} {number(lang, int(counts.get(s.key, 0)), 0)}"
+    stages = ", ".join(f"{inst.text(s.name, lang)} {number(lang, int(counts.get(s.key, 0)), 0)}"
                        for s in inst.stages)
     click.echo(ntr(lang, "wrote {n} respondent to {output}: {stages}; mature {share}",
                    "wrote {n} respondents to {output}: {stages}; mature {share}", len(scored),

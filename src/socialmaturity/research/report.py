@@ -241,10 +241,11 @@ def workbook_sheets(result: ResearchResult, lang: str | None = None) -> dict[str
     imp = result.import_summary
     recodes = imp.recodes if imp is not None else pd.DataFrame(
         columns=["column", "from_value", "to_value", "count", "reason"])
-    cleaning = result.cleaning.to_frame() if result.cleaning is not None else pd.DataFrame(
+    cleaning = result.cleaning.to_frame(lang) if result.cleaning is not None else pd.DataFrame(
         columns=list(REPORT_COLUMNS))
-    weights = result.weighting.table() if result.weighting is not None else pd.DataFrame(
-        [("method", "none (unweighted)"), ("n", len(result.data))], columns=["measure", "value"])
+    weights = result.weighting.table(lang) if result.weighting is not None else pd.DataFrame(
+        [(tr(lang, "method"), tr(lang, "none (unweighted)")), ("n", len(result.data))],
+        columns=["measure", "value"])
     sheets = {
         tr(lang, "Import recodes"): recodes,
         tr(lang, "Cleaning"): cleaning,

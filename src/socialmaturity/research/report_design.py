@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..i18n.catalog import number, tr
 from ..reports.format import pct
-from .study import MAX_RATIO_SPAN, MAX_SHARE_WIDTH
+from .study import MAX_RATIO_SPAN, MAX_SHARE_WIDTH, verdict_text
 
 if TYPE_CHECKING:
     from ..services.research_result import ResearchResult
@@ -226,6 +226,7 @@ def design_sheets(result: ResearchResult, lang: str) -> dict[str, pd.DataFrame]:
         sheets[tr(lang, "The study's findings")] = pd.DataFrame(
             [{"claim": s.claim.id, "indicator": s.claim.indicator, "kind": s.claim.kind,
               "published": s.claim.published, "estimate": s.estimate, "ci_low": s.ci_low,
-              "ci_high": s.ci_high, "verdict": s.verdict, "gates": ", ".join(s.gates),
+              "ci_high": s.ci_high, "verdict": verdict_text(lang, s.verdict),
+              "gates": ", ".join(s.gates),
               "sentence": s.sentences.get(lang, "")} for s in result.study])
     return sheets
