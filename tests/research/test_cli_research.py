@@ -404,3 +404,26 @@ def test_organization_level(panel_csv):
     res = run("shares", panel_csv, "--indicators", "reach-departments=customer-service",
               "--level", "organization", "--format", "json")
     assert json.loads(res.stdout)[0]["share"] <= any_share
+
+
+def test_errors_name_the_file_the_line_and_every_problem(tmp_path, panel_csv):
+    """A problem in DATA names the file first; a margins problem its line of the margins
+    file; all of them are shown; a wrong indicator option lists the valid ones."""
+    bad(run("reliability", panel_csv, "--scale", "s=strategy-sponsor,i9"),
+        f"error: {panel_csv}: column 'i9': unknown item column")
+    broken = tmp_path / "broken.csv"
+    pd.read_csv(panel_csv).assign(**{"data-crm": "sometimes"}).to_csv(broken, index=False)
+    bad(run("classify", broken, "--output", tmp_path / "s.csv"),
+        f"error: {broken}: column 'data-crm', row 1 (")
+    bad(run("compare", panel_csv, "--weights", "sector", "--indicators",
+            "reach-departments=sales"), f"error: {panel_csv}: column 'sector': 300 weights")
+    margins = tmp_path / "m.yaml"
+    margins.write_text("margins:\n  size: {1-99: 1, 100-999: 1, 1000-9999: 1, 10000-plus: 1, "
+                       "huge: 1}\n  regio: {emea: 1}\n")
+    bad(run("weight", panel_csv, "--margins", margins, "--output", tmp_path / "w.csv"),
+        f"error: {margins}:2:60: column 'size': 'huge' has a target (0.2) but no respondents",
+        f"error: {margins}:3:3: column 'regio': unknown margin column")
+    assert not (tmp_path / "w.csv").exists()
+    bad(run("compare", panel_csv, "--indicators", "reach-departments=salez"),
+        "error: --indicators: 'reach-departments=salez': 'salez' is not an option of "
+        "reach-departments; valid: marketing, pr-communications, customer-service, ")

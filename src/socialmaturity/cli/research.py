@@ -20,6 +20,7 @@ from .research_options import (
     data_argument,
     layout_option,
     load_instrument,
+    names_the_data,
     output_option,
 )
 
@@ -152,6 +153,7 @@ SKIPPABLE = {"incomplete": "incomplete", "duplicate-id": "duplicate_ids",
 @lang_option
 @instrument_option
 @handle_errors
+@names_the_data
 def clean(data, output, rules_path, min_completion, speeder_fraction, straightline_min,
           require_finished, skip, report_path, lang, instrument) -> None:
     """Drop incomplete, unfinished, duplicate, speeding and straight-lining responses, and say
@@ -184,6 +186,7 @@ def clean(data, output, rules_path, min_completion, speeder_fraction, straightli
 @output_option(True, "Where to write the data with a weight column (CSV or .xlsx).",
                 "WEIGHTED.csv")
 @handle_errors
+@names_the_data
 def weight(data, margins_path, trim, output) -> None:
     """Add a weight column by raking to target margins (or post-stratification to target
     cells), with trimming; report the design effect and the effective n.
@@ -223,6 +226,7 @@ def weight(data, margins_path, trim, output) -> None:
               help="With --roll-up: where to write one row per organization.")
 @instrument_option
 @handle_errors
+@names_the_data
 def classify(data, output, roll_up_by, organizations, instrument) -> None:
     """Score and classify every respondent with the scoring engine (stage, mature = stage 3
     or higher), and roll respondents up to their organization.

@@ -15,6 +15,7 @@ from .research_options import (
     design_options,
     indicators_option,
     load_instrument,
+    names_the_data,
     output_option,
     split,
     weights_option,
@@ -25,8 +26,8 @@ def table_output(help: str):
     """--format (table, json, csv, xlsx), --output, --lang, --instrument, and errors as
     messages."""
     def wrap(f):
-        for option in (handle_errors, instrument_option, lang_option, output_option(False, help),
-                       format_option("table", "json", "csv", "xlsx")):
+        for option in (names_the_data, handle_errors, instrument_option, lang_option,
+                       output_option(False, help), format_option("table", "json", "csv", "xlsx")):
             f = option(f)
         return f
     return wrap

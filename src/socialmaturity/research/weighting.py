@@ -262,7 +262,6 @@ def rake(frame: pd.DataFrame, margins: Mapping[str, Mapping[object, float]], *,
     trimming, ``anesrake::anesrake(targets, frame, caseid, cap = 3)``.
     """
     low, high = _rake_settings(margins, max_iter, tol, trim)
-    require_columns(frame, list(margins), "margin column")
     b = weights_array(frame, base_weights, role="base_weights")
     w = np.ones(len(frame)) if b is None else b / b.mean()
     plan = _rake_plan(frame, margins)
@@ -315,6 +314,11 @@ def _rake_plan(frame: pd.DataFrame, margins: Mapping[str, Mapping[object, float]
     plan = []
     problems = []
     for column, targets in margins.items():
+        try:
+            require_columns(frame, [column], "margin column")
+        except ResearchInputError as exc:  # every problem of every margin, not the first
+            problems += exc.problems
+            continue
         codes, values = _codes(frame, column)
         share = _shares(targets, f"margins[{column!r}]")
         counts = np.bincount(codes, minlength=len(values))
