@@ -89,6 +89,11 @@ class Problem:
         return text(self._where)
 
     @property
+    def raw_where(self) -> str | Message:
+        """The place as given (a :class:`Message` stays untranslated), to hand on."""
+        return self._where
+
+    @property
     def message(self) -> str:
         return self.raw_message.text()
 

@@ -194,3 +194,14 @@ def test_an_imported_export_cleans(inst):
     kept, report = clean(frame, inst)
     assert report.result("speeders").applied
     assert len(kept) == report.rows_out
+
+
+def test_the_criteria_table_in_dutch_says_what_was_not_applied(inst, dirty):
+    _, report = clean(dirty.drop(columns=["duration_seconds"]), inst)
+    table = report.to_frame("nl").set_index("rule")["criterion"]
+    assert table["unfinished"] == "uitgeschakeld"
+    assert table["speeders"] == "niet toegepast: de gegevens hebben geen kolom duration_seconds"
+    assert table["incomplete"].startswith("2 onvolledig: minder dan 50% van de ")
+    _, report = clean(dirty.assign(duration_seconds=np.nan), inst)
+    assert report.to_frame("en").set_index("rule").loc["speeders", "criterion"] == \
+        "0 speeders: no response has a duration"

@@ -70,6 +70,22 @@ def test_import_writes_the_tidy_table_and_the_recodes(tmp_path):
                                                   "reason"]
 
 
+def test_import_counts_each_number_on_itself(tmp_path):
+    """One response, no recode, one column left out: each count has its own plural."""
+    source, mapping = tmp_path / "one.csv", tmp_path / "m.yaml"
+    pd.DataFrame([{"respondent_id": "r1", "sector": "technology", "note": "x"}]
+                 ).to_csv(source, index=False)
+    mapping.write_text("layout: plain\nignore: [note]\n")
+    res = run("import", source, "--mapping", mapping, "--output", tmp_path / "t.csv")
+    assert res.exit_code == 0, res.output
+    assert "imported 1 response (plain layout, csv)" in res.stdout
+    assert "; 0 values recoded, 1 column left out" in res.stdout
+    nl = CliRunner(env={"SOCIALMATURITY_LANG": "nl"}).invoke(
+        cli, ["research", "import", str(source), "--mapping", str(mapping), "--output",
+              str(tmp_path / "t.csv")])
+    assert "1 kolom weggelaten" in nl.stdout and "0 waarden omgezet" in nl.stdout, nl.output
+
+
 def test_import_bad_input_writes_nothing(tmp_path):
     out = tmp_path / "tidy.csv"
     bad(run("import", EXPORTS / "qualtrics.csv", "--output", out), "column 'Q2'",
@@ -122,6 +138,7 @@ def test_weight(tmp_path, panel_csv):
     res = run("weight", panel_csv, "--margins", margins, "--trim", "0.3,3", "--output", out)
     assert res.exit_code == 0, res.output
     assert "design effect" in res.stdout and "effective n" in res.stdout
+    assert ": raking, design effect" in res.stdout
     frame = pd.read_csv(out)
     assert (frame.groupby("size")["weight"].sum() / frame["weight"].sum()).round(6).eq(
         0.25).all()
@@ -142,6 +159,7 @@ def test_classify_with_roll_up(tmp_path, panel_csv):
     assert {"overall_score", "stage", "stage_level", "mature", "strategy_score"} <= set(scored)
     book = openpyxl.load_workbook(orgs, read_only=True)
     assert book.sheetnames == ["organizations"]
+    assert ": Emerging " in res.stdout and ", Strategic " in res.stdout  # names, not keys
     broken = tmp_path / "broken.csv"
     pd.read_csv(panel_csv).assign(**{"data-crm": "sometimes"}).to_csv(broken, index=False)
     bad(run("classify", broken, "--output", tmp_path / "s2.csv"), "column 'data-crm', row 1",
@@ -173,6 +191,27 @@ def test_compare_formats(tmp_path, panel_csv, small):
     res = run("compare", small, "--by", "g", "--focus", "a", "--indicators", "x",
               "--weights", "x", "--format", "csv")
     assert res.exit_code == 2  # weight 0 is not > 0
+
+
+def test_the_analysis_tables_speak_dutch(tmp_path, panel_csv):
+    """--lang nl: titles, column heads, labels and numbers of compare, shares, quantiles and
+    reliability in Dutch."""
+    res = CliRunner(env={"COLUMNS": "160"}).invoke(cli, [
+        "research", "compare", str(panel_csv), "--indicators",
+        "reach-departments=customer-service", "--lang", "nl"])
+    assert res.exit_code == 0, res.output
+    assert "mature = true (focus) tegenover de rest" in res.stdout
+    assert "57% van 129" in res.stdout and "2,65" in res.stdout and "verhouding" in res.stdout
+    assert "klantenservice" in res.stdout and " of 129" not in res.stdout
+    titles = {"shares": ("Aandelen", "--indicators", "reach-departments=sales"),
+              "quantiles": ("Kwantielen van overall_score", "--value", "overall_score"),
+              "reliability": ("Betrouwbaarheid",)}
+    for command, (title, *args) in titles.items():
+        res = run(command, panel_csv, *args, "--lang", "nl")
+        assert res.exit_code == 0, res.output
+        assert res.stdout.startswith(title), (command, res.stdout[:80])
+    res = run("quantiles", panel_csv, "--value", "overall_score", "--lang", "nl")
+    assert "0,250" in res.stdout and "0.250" not in res.stdout
 
 
 def test_compare_bad_input(tmp_path, small):
@@ -365,3 +404,26 @@ def test_organization_level(panel_csv):
     res = run("shares", panel_csv, "--indicators", "reach-departments=customer-service",
               "--level", "organization", "--format", "json")
     assert json.loads(res.stdout)[0]["share"] <= any_share
+
+
+def test_errors_name_the_file_the_line_and_every_problem(tmp_path, panel_csv):
+    """A problem in DATA names the file first; a margins problem its line of the margins
+    file; all of them are shown; a wrong indicator option lists the valid ones."""
+    bad(run("reliability", panel_csv, "--scale", "s=strategy-sponsor,i9"),
+        f"error: {panel_csv}: column 'i9': unknown item column")
+    broken = tmp_path / "broken.csv"
+    pd.read_csv(panel_csv).assign(**{"data-crm": "sometimes"}).to_csv(broken, index=False)
+    bad(run("classify", broken, "--output", tmp_path / "s.csv"),
+        f"error: {broken}: column 'data-crm', row 1 (")
+    bad(run("compare", panel_csv, "--weights", "sector", "--indicators",
+            "reach-departments=sales"), f"error: {panel_csv}: column 'sector': 300 weights")
+    margins = tmp_path / "m.yaml"
+    margins.write_text("margins:\n  size: {1-99: 1, 100-999: 1, 1000-9999: 1, 10000-plus: 1, "
+                       "huge: 1}\n  regio: {emea: 1}\n")
+    bad(run("weight", panel_csv, "--margins", margins, "--output", tmp_path / "w.csv"),
+        f"error: {margins}:2:60: column 'size': 'huge' has a target (0.2) but no respondents",
+        f"error: {margins}:3:3: column 'regio': unknown margin column")
+    assert not (tmp_path / "w.csv").exists()
+    bad(run("compare", panel_csv, "--indicators", "reach-departments=salez"),
+        "error: --indicators: 'reach-departments=salez': 'salez' is not an option of "
+        "reach-departments; valid: marketing, pr-communications, customer-service, ")

@@ -335,3 +335,9 @@ def test_nullable_and_boolean_indicators_are_read(small):
                          y=pd.array([1, None, 0, 1], dtype="Int8"))
     result = compare(frame, "g", "a", ["x", "y"]).set_index("indicator")
     assert result.loc["x", "n_focus"] == 1 and result.loc["y", "n_rest"] == 1
+
+
+def test_a_by_column_with_one_value_shows_it_as_written():
+    frame = pd.DataFrame({"g": np.ones(6, dtype=np.int64), "x": [0, 1] * 3})
+    with pytest.raises(ResearchInputError, match=r"^column 'g': has only 1; comparing needs"):
+        compare(frame, "g", 1, ["x"])

@@ -225,6 +225,14 @@ def test_bad_designs_name_the_problem(panel):
                                           panel["sector"]))
     with pytest.raises(ResearchInputError, match="single cluster.*'solo'"):
         make_design(lonely, "w", "organization_id", "sector")
+    # more than five: the first five and how many more, none left out silently
+    orgs = sorted(panel["organization_id"].unique())[:7]
+    seven = panel.assign(sector=panel["sector"].mask(panel["organization_id"].isin(orgs),
+                                                     panel["organization_id"]))
+    with pytest.raises(ResearchInputError, match=r"^column 'sector': 7 strata with a single "
+                       r"cluster \('org-\d+', 'org-\d+', 'org-\d+', 'org-\d+', 'org-\d+' "
+                       r"and 2 more\); "):
+        make_design(seven, "w", "organization_id", "sector")
     design = make_design(panel, "w", "organization_id", "sector")
     assert design.df == panel["organization_id"].nunique() - 3
 

@@ -187,3 +187,30 @@ def test_indicator_matrix_matches_the_calibration_counting(social):
     hits = _hits(panel, "reach-departments", ["customer-service"])
     ours = values["reach-departments=customer-service"].to_numpy()
     assert np.array_equal(np.nan_to_num(ours) == 1, hits)
+
+
+def test_a_too_wide_interval_is_too_uncertain_to_say():
+    """A share whose 95% interval touches the published value but is wider than 25 points, or
+    a ratio whose interval spans more than 2.5×, gets no verdict but "too uncertain"."""
+    import pandas as pd
+
+    from socialmaturity.research.study import study_findings
+
+    comparisons = pd.DataFrame([
+        {"indicator": "reach-departments=customer-service", "ratio": 7.9, "ci_low": 0.9,
+         "ci_high": 69.8},
+        {"indicator": "reach-departments=hr-recruiting", "ratio": 2.0, "ci_low": 1.3,
+         "ci_high": 3.2}])  # 3.2 / 1.3 = 2.46: precise enough
+    shares_all = pd.DataFrame([
+        {"indicator": "outcome-prospects:top2", "share": 0.43, "ci_low": 0.07, "ci_high": 0.88},
+        {"indicator": "outcome-disruption:top2", "share": 0.70, "ci_low": 0.58,
+         "ci_high": 0.82}])  # 24 points wide
+    groups = pd.DataFrame(columns=["group", "indicator", "share", "ci_low", "ci_high"])
+    found = {s.claim.id: s for s in study_findings(comparisons, shares_all, groups, {})}
+    assert found["customer-service"].verdict == "too uncertain to say"
+    assert found["prospects"].verdict == "too uncertain to say"
+    assert found["hr-recruiting"].verdict == "re-created"
+    assert found["disruption"].verdict == "re-created"
+    assert found["prospects"].sentences["en"].endswith(
+        "Here: 43% (95% CI 7%–88%): too uncertain to say.")
+    assert found["prospects"].sentences["nl"].endswith(": te onzeker om iets te zeggen.")

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from xml.etree import ElementTree as ET
 
+import numpy as np
 import openpyxl
 import pytest
 
+from socialmaturity.benchmark.demo import generate_panel
 from socialmaturity.research import report as rep
-from socialmaturity.services.research import run_demo
+from socialmaturity.research.classify import classify
+from socialmaturity.services.research import RunOptions, run, run_demo
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -81,6 +84,16 @@ def test_dutch_report(result, tmp_path):
         assert text in html, text
     book = openpyxl.load_workbook(paths[1], read_only=True)
     assert "Vergelijkingen" in book.sheetnames and "Bevindingen" in book.sheetnames
+    # the texts in the sheets are Dutch too
+    criteria = [r[3] for r in list(book["Opschonen"].iter_rows(values_only=True))[1:]]
+    assert criteria[0].startswith("0 onvolledig: minder dan 50% van de 48 gescoorde vragen")
+    assert "niet toegepast: de gegevens hebben geen kolom duration_seconds" in criteria
+    assert list(book["Gewichten"].iter_rows(values_only=True))[1] == ("methode",
+                                                                      "geen (ongewogen)")
+    verdicts = {r[7] for r in list(book["De bevindingen van de studie"].iter_rows(
+        values_only=True))[1:]}
+    assert verdicts and verdicts <= {"teruggevonden", "zwakker dan gepubliceerd",
+                                     "niet teruggevonden", "te onzeker om iets te zeggen"}
 
 
 def test_pdf_in_dutch(result):
@@ -130,3 +143,55 @@ def test_charts_escape_text_and_describe_the_numbers():
     root = ET.fromstring(svg)  # well-formed despite the label
     desc = root.findtext(f"{SVG}desc")
     assert "64%" in desc and "30%" in desc and "<b>&\"x\"</b>" in desc
+
+
+def _facts(view: dict) -> dict[str, str]:
+    summary = next(b for b in view["blocks"] if b["type"] == "table")
+    return dict(summary["rows"])
+
+
+def test_every_summary_number_says_what_it_counts(result):
+    """The demo analyses organizations: the summary, the shares and the method note say so."""
+    assert result.per_organization
+    view = rep.report_view(result, "en")
+    facts = _facts(view)
+    assert "Respondents analysed" not in facts and "Organizations" not in facts
+    assert facts["Organizations analysed"] == f"{len(result.data):,}"
+    mature = result.data["mature"].mean()
+    assert facts["Mature (stage 3 or higher)"] == f"{mature:.1%} of organizations"
+    html = rep.render_html(view)
+    assert "of all respondents" not in html and "of all organizations" in html
+    assert f"effective sample size is the {len(result.data):,} organizations" in html
+    nl = rep.render_html(rep.report_view(result, "nl"))
+    assert "van alle respondenten" not in nl and "van alle organisaties" in nl
+
+
+def test_a_weighted_summary_gives_the_weighted_share(social):
+    panel = generate_panel(social, seed=9, respondents=400)
+    mature = classify(panel, social)["mature"].to_numpy()
+    panel["w"] = np.where(mature, 3.0, 1.0)  # the mature count three times
+    result = run(frame=panel, inst=social, options=RunOptions(weights="w", by_group=None,
+                                                              clean_data=False))
+    weighted = 3 * mature.sum() / (3 * mature.sum() + (~mature).sum())
+    facts = _facts(rep.report_view(result, "en"))
+    assert facts["Respondents analysed"] == f"{len(panel):,}"
+    assert facts["Mature (stage 3 or higher)"] == f"{weighted:.1%} of respondents, weighted"
+    assert result.mature_share() == pytest.approx(weighted)
+
+
+def test_tables_and_charts_scroll_inside_a_narrow_page(result):
+    """Each table and chart is in its own scrolling box, the chart no narrower than 40rem."""
+    html = rep.render_html(rep.report_view(result, "en"))
+    assert html.count("<table>") == html.count('<div class="scroll" tabindex="0"><table>') > 10
+    assert html.count("<svg") == html.count('<div class="scroll" tabindex="0"><svg') == 3
+    assert "figure svg{width:100%;min-width:40rem" in html
+
+
+def test_the_terminal_counts_the_comparisons_by_definition(result):
+    from socialmaturity.services.research_summary import terminal_lines
+
+    defined = len(result.comparisons) - result.ranked_comparisons
+    assert defined == 1  # the CRM question a stage rule asks
+    text = "\n".join(terminal_lines(result, "en"))
+    assert "; 1 that the stage rules define is shown by definition, not ranked." in text
+    assert "; 1 die de faseregels bepalen" in "\n".join(terminal_lines(result, "nl"))

@@ -225,3 +225,20 @@ def test_kish_rejects_bad_weights(w):
         design_effect(w)
     with pytest.raises(ResearchInputError):
         effective_n(w)
+
+
+def test_a_target_without_respondents_writes_its_share_as_the_language_does(sample):
+    with pytest.raises(ResearchInputError) as err:
+        rake(sample, {"region": {"north": 1, "south": 1, "east": 1, "west": 8}})
+    problem = next(p for p in err.value.problems if "'west'" in p.text("en"))
+    assert "(0.7273)" in problem.text("en") and "(0,7273)" in problem.text("nl")
+
+
+def test_a_trim_that_is_not_two_bounds_shows_what_was_typed():
+    from socialmaturity.errors import SocialMaturityError
+    from socialmaturity.services.research_files import parse_trim
+
+    with pytest.raises(SocialMaturityError) as err:
+        parse_trim("0.3")
+    assert str(err.value.problems[0]) == ("--trim: '0.3' is not two bounds; valid: LOW,HIGH "
+                                          "around the mean weight, e.g. 0.3,3")

@@ -55,21 +55,21 @@ def row_bar(path: str):
                     console=console(err=True), transient=True, disable=not is_big(path))
 
 
-def emit(frame, fmt: str, output: str | None, title: str, sheet: str = "table") -> None:
-    """Print a table (rich, CSV or JSON) or write it to --output (atomically)."""
+def emit(frame, fmt: str, output: str | None, title: str, sheet: str = "table",
+         lang: str = "en") -> None:
+    """Print a table (rich, numbers as ``lang`` writes them; CSV or JSON) or write it to
+    --output (atomically)."""
     from ..i18n.catalog import ntr
     from ..services.research_files import table_bytes, write_table
-    from .options import error_lang
-
     if output:
         write_table(frame, output, None if fmt == "table" else fmt, sheet=sheet)
-        click.echo(ntr(error_lang(), "wrote {n} row to {output}", "wrote {n} rows to {output}",
+        click.echo(ntr(lang, "wrote {n} row to {output}", "wrote {n} rows to {output}",
                        len(frame), output=output))
         return
     if fmt == "xlsx":
         raise SocialMaturityError(Problem("--format xlsx", "needs --output FILE.xlsx"))
     if fmt == "table":
-        console().print(rich_table(frame, title))
+        console().print(rich_table(frame, title, lang))
     else:
         sys.stdout.write(table_bytes(frame, fmt).decode("utf-8"))
 
@@ -86,10 +86,12 @@ def write_tables(*tables) -> None:
         write_bytes_atomically(path, data)
 
 
-def rich_table(frame, title: str):
+def rich_table(frame, title: str, lang: str = "en"):
     import math
 
     from rich.table import Table
+
+    from ..i18n.catalog import number
 
     table = Table(title=title, title_justify="left", show_lines=False)
     for c in frame.columns:
@@ -100,36 +102,45 @@ def rich_table(frame, title: str):
         for v in row:
             if isinstance(v, float):
                 cells.append("" if math.isnan(v) else "∞" if math.isinf(v)
-                             else f"{v:.3g}" if abs(v) < 0.001 and v != 0 else f"{v:,.3f}")
+                             else f"{v:.3g}" if abs(v) < 0.001 and v != 0
+                             else number(lang, v, 3))
             else:
                 cells.append("" if v is None else str(v))
         table.add_row(*cells)
     return table
 
 
-def compare_view(table, labels: dict[str, str], by_group: str | None):
-    """The compare table for the terminal: percentages, the ratio with its CI, p adjusted."""
+def compare_view(table, labels: dict[str, str], by_group: str | None, lang: str = "en"):
+    """The compare table for the terminal, in ``lang``: percentages, the ratio with its CI,
+    p adjusted."""
     import math
 
     import pandas as pd
 
+    from ..i18n.catalog import number, percent, tr
+
     def pct(x: float) -> str:
-        return "" if math.isnan(x) else f"{100 * x:.0f}%"
+        return "" if math.isnan(x) else percent(lang, x)
 
     def num(x: float) -> str:
-        return "" if math.isnan(x) else "∞" if math.isinf(x) else f"{x:.2f}"
+        return "" if math.isnan(x) else "∞" if math.isinf(x) else number(lang, x, 2)
+
+    def of(share: float, n: int) -> str:
+        return tr(lang, "{share} of {n}", share=pct(share), n=number(lang, n, 0))
 
     rows = []
     for r in table.to_dict("records"):
         row = {by_group: r[by_group]} if by_group else {}
         p = r["p_adjusted"]
         rows.append(row | {
-            "indicator": labels.get(r["indicator"], r["indicator"]),
-            "focus": f"{pct(r['share_focus'])} of {r['n_focus']:,}",
-            "rest": f"{pct(r['share_rest'])} of {r['n_rest']:,}",
-            "ratio": num(r["ratio"]), "95% CI": f"{num(r['ci_low'])}–{num(r['ci_high'])}",
-            "p adj.": "" if math.isnan(p) else "<0.001" if p < 0.001 else f"{p:.3f}",
-            "test": r["test"]})
+            tr(lang, "indicator"): labels.get(r["indicator"], r["indicator"]),
+            tr(lang, "focus"): of(r["share_focus"], r["n_focus"]),
+            tr(lang, "rest"): of(r["share_rest"], r["n_rest"]),
+            tr(lang, "ratio"): num(r["ratio"]),
+            tr(lang, "95% CI"): f"{num(r['ci_low'])}–{num(r['ci_high'])}",
+            tr(lang, "p adj."): "" if math.isnan(p) else "<" + number(lang, 0.001, 3)
+            if p < 0.001 else number(lang, p, 3),
+            tr(lang, "test"): r["test"]})
     return pd.DataFrame(rows)
 
 

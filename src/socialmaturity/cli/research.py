@@ -20,6 +20,7 @@ from .research_options import (
     data_argument,
     layout_option,
     load_instrument,
+    names_the_data,
     output_option,
 )
 
@@ -69,13 +70,15 @@ def import_(export, mapping_path, layout, output, recodes, instrument) -> None:
     lang = error_lang()
     for w in result.warnings:
         click.echo(tr(lang, "warning: {message}", message=text(w, lang)), err=True)
-    recoded = number(lang, int(sum(r.count for r in result.recodes)), 0)
+    recoded = int(sum(r.count for r in result.recodes))
     click.echo(ntr(lang, "imported {n} response ({layout} layout, {format}) to {output}; "
-                         "{recoded} values recoded{listed}, {dropped} columns left out",
-                   "imported {n} responses ({layout} layout, {format}) to {output}; {recoded} "
-                   "values recoded{listed}, {dropped} columns left out", len(result.frame),
+                         "{recoded}{listed}, {dropped}",
+                   "imported {n} responses ({layout} layout, {format}) to {output}; "
+                   "{recoded}{listed}, {dropped}", len(result.frame),
                    layout=result.layout, format=result.file_format, output=output,
-                   recoded=recoded, dropped=len(result.dropped_columns),
+                   recoded=ntr(lang, "{n} value recoded", "{n} values recoded", recoded),
+                   dropped=ntr(lang, "{n} column left out", "{n} columns left out",
+                               len(result.dropped_columns)),
                    listed=tr(lang, " (listed in {path})", path=recodes) if recodes else ""))
 
 
@@ -150,6 +153,7 @@ SKIPPABLE = {"incomplete": "incomplete", "duplicate-id": "duplicate_ids",
 @lang_option
 @instrument_option
 @handle_errors
+@names_the_data
 def clean(data, output, rules_path, min_completion, speeder_fraction, straightline_min,
           require_finished, skip, report_path, lang, instrument) -> None:
     """Drop incomplete, unfinished, duplicate, speeding and straight-lining responses, and say
@@ -182,6 +186,7 @@ def clean(data, output, rules_path, min_completion, speeder_fraction, straightli
 @output_option(True, "Where to write the data with a weight column (CSV or .xlsx).",
                 "WEIGHTED.csv")
 @handle_errors
+@names_the_data
 def weight(data, margins_path, trim, output) -> None:
     """Add a weight column by raking to target margins (or post-stratification to target
     cells), with trimming; report the design effect and the effective n.
@@ -204,7 +209,7 @@ def weight(data, margins_path, trim, output) -> None:
                          "{low}–{high}{state}", "wrote {n} rows with column {column!r} to "
                          "{output}: {method}, design effect {deff}, effective n {effective} of "
                          "{total}, weights {low}–{high}{state}", len(frame), column=column,
-                   output=output, method=summary.method, state=state,
+                   output=output, method=summary.method_text(lang), state=state,
                    deff=number(lang, summary.design_effect, 2),
                    effective=number(lang, summary.effective_n, 0),
                    total=number(lang, int(summary.n), 0), low=number(lang, summary.min_weight, 2),
@@ -221,6 +226,7 @@ def weight(data, margins_path, trim, output) -> None:
               help="With --roll-up: where to write one row per organization.")
 @instrument_option
 @handle_errors
+@names_the_data
 def classify(data, output, roll_up_by, organizations, instrument) -> None:
     """Score and classify every respondent with the scoring engine (stage, mature = stage 3
     or higher), and roll respondents up to their organization.
@@ -243,7 +249,7 @@ def classify(data, output, roll_up_by, organizations, instrument) -> None:
     orgs = roll_up(frame, inst, roll_up_by) if roll_up_by else None
     write_tables((scored, output, "classified"), (orgs, organizations, "organizations"))
     counts, lang = scored["stage"].value_counts(), error_lang()
-    stages = ", ".join(f"{s.key} {number(lang, int(counts.get(s.key, 0)), 0)}"
+    stages = ", ".join(f"{inst.text(s.name, lang)} {number(lang, int(counts.get(s.key, 0)), 0)}"
                        for s in inst.stages)
     click.echo(ntr(lang, "wrote {n} respondent to {output}: {stages}; mature {share}",
                    "wrote {n} respondents to {output}: {stages}; mature {share}", len(scored),

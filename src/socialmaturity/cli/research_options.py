@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
+import functools
+
 import click
 
-from ..errors import Problem, SocialMaturityError
+from ..errors import Message, Problem, SocialMaturityError
 
 LAYOUTS = ["qualtrics", "surveymonkey", "google-forms", "plain"]
+
+
+def names_the_data(f):
+    """Errors about the columns and rows of the command's DATA (or EXPORT) name its file
+    first: ``scored.csv: column 'x', row 2: …``. Goes under ``handle_errors``."""
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except SocialMaturityError as exc:
+            path = kwargs.get("data") or kwargs.get("export")
+            if not path:
+                raise
+            problems = [Problem(Message("{file}: {place}", file=str(path),
+                                        place=p.raw_where), p.raw_message)
+                        if p.where.startswith(("column ", "row ")) else p
+                        for p in exc.problems]
+            raise SocialMaturityError(problems, total=exc.total) from None
+    return wrapper
 
 
 def data_argument(f):

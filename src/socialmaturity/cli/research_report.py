@@ -21,6 +21,7 @@ from .research_options import (
     indicators_option,
     layout_option,
     load_instrument,
+    names_the_data,
     output_option,
     pipeline_options,
     pipeline_settings,
@@ -44,6 +45,7 @@ from .research_options import (
 @lang_option
 @instrument_option
 @handle_errors
+@names_the_data
 def findings(data, by, focus, indicators, weights, cluster, strata, level, org_rule, alpha,
              fmt, output, lang, instrument) -> None:
     """The comparisons that stay significant after Benjamini–Hochberg adjustment, ranked, as
@@ -115,6 +117,7 @@ def write_report_and_say(result, output_dir: str, lang: str, show_all: bool) -> 
 @lang_option
 @instrument_option
 @handle_errors
+@names_the_data
 def report(data, output_dir, margins_path, trim, rules_path, no_clean, alpha, by_group, by,
            focus, weights, design, show_all, lang, instrument) -> None:
     """Run the analysis on a tidy table (imported, or a batch CSV) and write the report:
@@ -153,6 +156,7 @@ def report(data, output_dir, margins_path, trim, rules_path, no_clean, alpha, by
 @lang_option
 @instrument_option
 @handle_errors
+@names_the_data
 def run(export, demo, seed, respondents, mapping_path, layout, output_dir, margins_path, trim,
         rules_path, no_clean, alpha, by_group, design, show_all, lang, instrument) -> None:
     """Run the whole pipeline (import, clean, weight, classify, compare, reliability,

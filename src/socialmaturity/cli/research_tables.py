@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from ..errors import Problem, SocialMaturityError
-from .options import format_option, handle_errors, instrument_option
+from ..i18n.catalog import tr
+from .options import format_option, handle_errors, instrument_option, lang_option
 from .render import compare_view, console, emit, rich_table
 from .research_options import (
     analysis_frame,
@@ -14,6 +15,7 @@ from .research_options import (
     design_options,
     indicators_option,
     load_instrument,
+    names_the_data,
     output_option,
     split,
     weights_option,
@@ -21,10 +23,11 @@ from .research_options import (
 
 
 def table_output(help: str):
-    """--format (table, json, csv, xlsx), --output, --instrument, and errors as messages."""
+    """--format (table, json, csv, xlsx), --output, --lang, --instrument, and errors as
+    messages."""
     def wrap(f):
-        for option in (handle_errors, instrument_option, output_option(False, help),
-                       format_option("table", "json", "csv", "xlsx")):
+        for option in (names_the_data, handle_errors, instrument_option, lang_option,
+                       output_option(False, help), format_option("table", "json", "csv", "xlsx")):
             f = option(f)
         return f
     return wrap
@@ -45,7 +48,7 @@ def table_output(help: str):
               default=0.05, show_default=True, help="1 − the confidence level of the CIs.")
 @table_output("Write the table to this file (CSV, JSON or XLSX by --format).")
 def compare(data, by, focus, indicators, weights, cluster, strata, level, org_rule, by_group,
-            alpha, fmt, output, instrument) -> None:
+            alpha, fmt, output, lang, instrument) -> None:
     """Compare the rows where --by equals --focus with all the others on 0/1 indicators:
     shares, ratio ("× as likely") with its 95% CI, p-value and Benjamini–Hochberg adjusted
     p-value.
@@ -64,11 +67,12 @@ def compare(data, by, focus, indicators, weights, cluster, strata, level, org_ru
     table = compare_frames(frame, by, focus_value(frame, by, focus), names, weights=weights,
                            by_group=by_group, alpha=alpha, cluster=cluster, strata=strata)
     if fmt == "table" and not output:
-        labels = {i.name: i.label("en") for i in infos}
-        console().print(rich_table(compare_view(table, labels, by_group),
-                                    f"{by} = {focus} (focus) against the rest"))
+        labels = {i.name: i.label(lang) for i in infos}
+        console().print(rich_table(compare_view(table, labels, by_group, lang),
+                                    tr(lang, "{by} = {focus} (focus) against the rest", by=by,
+                                       focus=focus), lang))
         return
-    emit(table, fmt, output, f"{by} = {focus} against the rest", "compare")
+    emit(table, fmt, output, "", "compare", lang)
 
 
 @click.command()
@@ -78,7 +82,7 @@ def compare(data, by, focus, indicators, weights, cluster, strata, level, org_ru
 @weights_option
 @design_options
 @table_output("Write the table to this file.")
-def shares(data, indicators, by, weights, cluster, strata, level, org_rule, fmt, output,
+def shares(data, indicators, by, weights, cluster, strata, level, org_rule, fmt, output, lang,
            instrument) -> None:
     """Weighted shares of 0/1 indicators with their standard error and 95% logit CI (as R's
     survey package), overall or per group.
@@ -90,7 +94,7 @@ def shares(data, indicators, by, weights, cluster, strata, level, org_rule, fmt,
     frame, names, _, cluster = analysis_frame(data, instrument, level, org_rule, weights,
                                               cluster, strata, (by,), split(indicators))
     emit(shares_of(frame, names, weights=weights, by=by, cluster=cluster, strata=strata),
-          fmt, output, "Shares", "shares")
+         fmt, output, tr(lang, "Shares"), "shares", lang)
 
 
 @click.command()
@@ -107,7 +111,7 @@ def shares(data, indicators, by, weights, cluster, strata, level, org_rule, fmt,
                                       "default); interpolated: R's hf7.")
 @table_output("Write the table to this file.")
 def quantiles(data, value, by, weights, cluster, strata, level, org_rule, probs, rule, fmt,
-              output, instrument) -> None:
+              output, lang, instrument) -> None:
     """Weighted quantiles of a numeric column, overall or per group.
 
     Example: socialmaturity research quantiles scored.csv --value overall_score --by sector
@@ -123,8 +127,8 @@ def quantiles(data, value, by, weights, cluster, strata, level, org_rule, probs,
     frame, _, _, cluster = analysis_frame(data, instrument, level, org_rule, weights, cluster,
                                           strata, (value, by), [], numeric=(value,))
     emit(quantiles_of(frame, value, by=by, weights=weights, probs=p, rule=rule,
-                       cluster=cluster, strata=strata), fmt, output, f"Quantiles of {value}",
-          "quantiles")
+                       cluster=cluster, strata=strata), fmt, output,
+         tr(lang, "Quantiles of {value}", value=value), "quantiles", lang)
 
 
 @click.command()
@@ -137,7 +141,7 @@ def quantiles(data, value, by, weights, cluster, strata, level, org_rule, probs,
                                                             "reversing).")
 @click.option("--max", "high", type=float, metavar="N", help="Highest possible answer.")
 @table_output("Write the table to this file.")
-def reliability(data, scales, reverse, low, high, fmt, output, instrument) -> None:
+def reliability(data, scales, reverse, low, high, fmt, output, lang, instrument) -> None:
     """Cronbach's alpha per scale (pairwise-complete, as psych::alpha), standardized alpha,
     Feldt 95% CI and McDonald's omega; per dimension on instrument data.
 
@@ -175,6 +179,6 @@ def reliability(data, scales, reverse, low, high, fmt, output, instrument) -> No
         table = reliability_table({name: cronbach_alpha(frame, cols, reverse=rev, min=low,
                                                         max=high)
                                    for name, (cols, rev) in results.items()})
-    emit(table, fmt, output, "Reliability", "reliability")
+    emit(table, fmt, output, tr(lang, "Reliability"), "reliability", lang)
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Counted, Message, Problem, SocialMaturityError, shown
+from ..i18n.catalog import number
 from ..instrument.model import Instrument, Question
 from ..scoring.encode import Encoded, encode_frame
 
@@ -39,6 +40,25 @@ COLUMN_ROLES = (Message("column"), Message("by column"), Message("by-group colum
 def check_alpha(alpha: float) -> None:
     if not 0 < alpha < 1:
         raise ResearchInputError(Problem("alpha", "{alpha} is not between 0 and 1", alpha=alpha))
+
+
+class Number(Message):
+    """A number in a message, to ``digits`` significant digits, written as the language
+    writes numbers when shown: 0.09091 in English, 0,09091 in Dutch."""
+
+    value: float
+
+    def __new__(cls, value: float, digits: int = 4):
+        english = f"{float(value):.{digits}g}"
+        self = str.__new__(cls, english)
+        self.msgid, self.fields, self.value = english, {}, float(value)
+        return self
+
+    def text(self, lang: str = "en") -> str:
+        if "e" in self.msgid or "n" in self.msgid:  # 1e-07, inf, nan: as Python writes them
+            return self.msgid
+        decimals = len(self.msgid.partition(".")[2])
+        return number(lang, self.value, decimals)
 
 
 def where(column: str, row: object | None = None) -> Message:

@@ -135,11 +135,11 @@ class CleaningReport:
     def result(self, rule: str) -> RuleResult:
         return next(r for r in self.results if r.rule == rule)
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """One row per rule, in the order applied: ``rule``, ``enabled``, ``applied``,
-        ``criterion`` (in English), ``rows_before``, ``dropped``, ``rows_after``,
+        ``criterion`` (in ``lang``), ``rows_before``, ``dropped``, ``rows_after``,
         ``respondent_ids`` (joined by ``;``), ``note``."""
-        return pd.DataFrame([(r.rule, r.enabled, r.applied, _criterion(r, "en"), r.rows_before,
+        return pd.DataFrame([(r.rule, r.enabled, r.applied, _criterion(r, lang), r.rows_before,
                               r.dropped, r.rows_before - r.dropped, ";".join(r.respondent_ids),
                               r.note) for r in self.results], columns=list(REPORT_COLUMNS))
 
@@ -185,6 +185,12 @@ def _rule_name(rule: str, lang: str) -> str:
 
 def _criterion(r: RuleResult, lang: str) -> str:
     n = number(lang, r.dropped, 0)
+    if not r.enabled:
+        return tr(lang, "switched off")
+    if not r.applied:
+        return tr(lang, "not applied: the data have no {column} column", column=r.note)
+    if r.rule == "speeders" and (r.basis is None or r.value is None):
+        return tr(lang, "{n} speeders: no response has a duration", n=n)
     if r.rule == "incomplete":
         return tr(lang, "{n} incomplete: fewer than {share} of the {items} scored questions "
                         "answered", n=n, share=percent(lang, r.value or 0),
@@ -198,11 +204,10 @@ def _criterion(r: RuleResult, lang: str) -> str:
         return tr(lang, "{n} with the same answers to every scored question as an earlier "
                         "response (the first was kept)", n=n)
     if r.rule == "speeders":
-        median = number(lang, r.basis, 0) if r.basis is not None else "–"
         return tr(lang, "{n} speeders: under {cutoff} s, {fraction} of the median duration of "
-                        "{median} s", n=n, cutoff=number(lang, r.value or 0, 0),
-                  fraction=percent(lang, r.value / r.basis) if r.value is not None and r.basis
-                  else "–", median=median)
+                        "{median} s", n=n, cutoff=number(lang, r.value, 0),
+                  fraction=percent(lang, r.value / r.basis) if r.basis else "–",
+                  median=number(lang, r.basis, 0))
     return tr(lang, "{n} straight-liners: the same answer to each of at least {items} "
                     "consecutive questions with the same answer options", n=n,
               items=number(lang, r.value or 0, 0))

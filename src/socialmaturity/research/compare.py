@@ -115,7 +115,9 @@ def _focus_mask(series: pd.Series, by: str, focus: object) -> np.ndarray:
     values = series[present]
     distinct = pd.unique(values)
     if len(distinct) < 2:
-        shown = Message("only {value!r}", value=distinct[0]) if len(distinct) \
+        only = distinct[0].item() if len(distinct) and isinstance(distinct[0], np.generic) \
+            else distinct[0] if len(distinct) else None
+        shown = Message("only {value!r}", value=only) if len(distinct) \
             else Message("no values")
         raise ResearchInputError(Problem(where(by), "has {shown}; comparing needs a by "
                                                     "column with at least two values",

@@ -197,6 +197,9 @@ def make_design(frame: pd.DataFrame, weights: str | None = None, cluster: str | 
     lonely = np.flatnonzero(n_h < 2) if strata is not None else np.zeros(0, dtype=np.int64)
     if len(lonely):
         shown = ", ".join(repr(hnames[h]) for h in lonely[:5])
+        if len(lonely) > 5:
+            shown = Counted("{shown} and {n} more", "{shown} and {n} more", len(lonely) - 5,
+                            shown=shown)
         unit = Message("cluster") if cluster else Message("row")
         raise ResearchInputError(Problem(
             where(strata or "data"), Counted(

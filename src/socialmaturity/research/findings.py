@@ -136,23 +136,28 @@ def sentence(lang: str, phrase: str, *, share_focus: float, share_rest: float, r
 
 def headline(lang: str, phrase: str, *, share: float, n: int, share_focus: float | None = None,
              share_rest: float | None = None, focus_label: Label = None,
-             rest_label: Label = None) -> str:
-    """The share of all respondents with an indicator as a sentence, with the two groups'
-    shares when given: "84% of all respondents say … (mature organizations 93%, less mature
-    ones 80%; n = 2,162)."."""
+             rest_label: Label = None, organizations: bool = False) -> str:
+    """The share of all respondents (``organizations``: of all organizations, when each row
+    is one) with an indicator as a sentence, with the two groups' shares when given: "84% of
+    all respondents say … (mature organizations 93%, less mature ones 80%; n = 2,162)."."""
     verb, complement = _split(phrase)
     fields = {"share": percent(lang, share), "verb": verb, "complement": complement,
               "n": number(lang, n, 0)}
     if share_focus is None or share_rest is None or math.isnan(share_focus) \
             or math.isnan(share_rest):
-        return _tidy(tr(lang, "{share} of all respondents {verb} {complement} (n = {n}).",
+        return _tidy(tr(lang, "{share} of all organizations {verb} {complement} (n = {n}).",
+                        **fields) if organizations else
+                     tr(lang, "{share} of all respondents {verb} {complement} (n = {n}).",
                         **fields))
-    focus = lower_first(label_text(focus_label, lang, tr(lang, "Mature organizations")))
-    rest = label_text(rest_label, lang, tr(lang, "less mature ones"))
-    return _tidy(tr(lang, "{share} of all respondents {verb} {complement} ({focus} "
-                          "{share_focus}, {rest} {share_rest}; n = {n}).", focus=focus,
-                    rest=rest, share_focus=percent(lang, share_focus),
-                    share_rest=percent(lang, share_rest), **fields))
+    fields |= {"focus": lower_first(label_text(focus_label, lang,
+                                               tr(lang, "Mature organizations"))),
+               "rest": label_text(rest_label, lang, tr(lang, "less mature ones")),
+               "share_focus": percent(lang, share_focus), "share_rest": percent(lang, share_rest)}
+    return _tidy(tr(lang, "{share} of all organizations {verb} {complement} ({focus} "
+                          "{share_focus}, {rest} {share_rest}; n = {n}).", **fields)
+                 if organizations else
+                 tr(lang, "{share} of all respondents {verb} {complement} ({focus} "
+                          "{share_focus}, {rest} {share_rest}; n = {n}).", **fields))
 
 
 def findings(compare_table: pd.DataFrame,

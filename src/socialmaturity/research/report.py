@@ -93,13 +93,20 @@ def report_view(result: ResearchResult, lang: str | None = None) -> dict:
 def _facts(result: ResearchResult, lang: str, focus: str, rest: str) -> list[list[str]]:
     """The summary table: the data, the comparison, the weights, the design, the instrument."""
     inst, data, w = result.instrument, result.data, result.weighting
+    orgs = result.per_organization
     facts = [[tr(lang, "Data"), result.source],
-             [tr(lang, "Respondents analysed"), number(lang, len(data), 0)]]
-    if result.organizations is not None:
+             [tr(lang, "Organizations analysed") if orgs else tr(lang, "Respondents analysed"),
+              number(lang, len(data), 0)]]
+    if result.organizations is not None and not orgs:
         facts.append([tr(lang, "Organizations"), number(lang, len(result.organizations), 0)])
     if "mature" in data.columns:
+        share = pct(lang, result.mature_share(), 1)
+        of = {(True, False): tr(lang, "{share} of organizations", share=share),
+              (True, True): tr(lang, "{share} of organizations, weighted", share=share),
+              (False, False): tr(lang, "{share} of respondents", share=share),
+              (False, True): tr(lang, "{share} of respondents, weighted", share=share)}
         facts.append([tr(lang, "Mature (stage {level} or higher)", level=MATURE_LEVEL),
-                      pct(lang, float(data["mature"].mean()), 1)])
+                      of[orgs, bool(result.weights)]])
     facts.append([tr(lang, "Comparison"), tr(lang, "{focus} against {rest}", focus=focus,
                                                rest=rest)])
     facts.append([tr(lang, "Weights"), tr(lang, "none (unweighted)") if not result.weights
@@ -152,8 +159,11 @@ def _chart_blocks(result: ResearchResult, lang: str) -> list[dict]:
     thresholds = [(s.min_score, inst.text(s.name, lang)) for s in inst.stages if s.min_score > 0]
     return [heading(2, tr(lang, "Charts")), heading(3, tr(lang, "Stage distribution by sector")),
             _figure(stage_sector_svg(result.stage_by_sector, stages, sector_names, lang),
-                    tr(lang, "Share of respondents at each stage, per sector{weighted}.",
-                       weighted=tr(lang, " (weighted)") if result.weights else "")),
+                    (tr(lang, "Share of organizations at each stage, per sector{weighted}.",
+                        weighted=tr(lang, " (weighted)") if result.weights else "")
+                     if result.per_organization else
+                     tr(lang, "Share of respondents at each stage, per sector{weighted}.",
+                        weighted=tr(lang, " (weighted)") if result.weights else ""))),
             heading(3, tr(lang, "Dimension scores")),
             _figure(score_distribution_svg(result.score_quantiles,
                                            _dimension_names(result, lang), thresholds, lang),
@@ -170,8 +180,8 @@ def _finding_blocks(result: ResearchResult, lang: str) -> list[dict]:
                 "± " + num(lang, c.tolerance, 3), tr(lang, "yes") if c.ok else tr(lang, "no")]
                for c in result.calibration]
         blocks += [heading(3, tr(lang, "Demo panel calibration")), paragraph(tr(
-            lang, "Each published finding of the study, observed on the respondents analysed, "
-                  "against the demo panel's target and tolerance.")),
+            lang, "Each published finding of the study, observed on the demo panel's "
+                  "organizations, against the demo panel's target and tolerance.")),
             table([tr(lang, "Finding"), tr(lang, "Target"), tr(lang, "Observed"),
                    tr(lang, "Tolerance"), tr(lang, "Within")], cal)]
     if result.headlines:
@@ -231,10 +241,11 @@ def workbook_sheets(result: ResearchResult, lang: str | None = None) -> dict[str
     imp = result.import_summary
     recodes = imp.recodes if imp is not None else pd.DataFrame(
         columns=["column", "from_value", "to_value", "count", "reason"])
-    cleaning = result.cleaning.to_frame() if result.cleaning is not None else pd.DataFrame(
+    cleaning = result.cleaning.to_frame(lang) if result.cleaning is not None else pd.DataFrame(
         columns=list(REPORT_COLUMNS))
-    weights = result.weighting.table() if result.weighting is not None else pd.DataFrame(
-        [("method", "none (unweighted)"), ("n", len(result.data))], columns=["measure", "value"])
+    weights = result.weighting.table(lang) if result.weighting is not None else pd.DataFrame(
+        [(tr(lang, "method"), tr(lang, "none (unweighted)")), ("n", len(result.data))],
+        columns=["measure", "value"])
     sheets = {
         tr(lang, "Import recodes"): recodes,
         tr(lang, "Cleaning"): cleaning,

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..i18n.catalog import number, tr
 from ..reports.format import pct
+from .study import MAX_RATIO_SPAN, MAX_SHARE_WIDTH, verdict_text
 
 if TYPE_CHECKING:
     from ..services.research_result import ResearchResult
@@ -107,7 +108,11 @@ def study_blocks(result: ResearchResult, lang: str) -> list[dict]:
     return [heading(3, tr(lang, "The study's findings")),
             paragraph(tr(lang, "Each headline number of the published study, observed on these "
                                "data with its 95% interval and a verdict: re-created, weaker than "
-                               "published, or not re-created.")),
+                               "published, or not re-created; too uncertain to say when the "
+                               "interval is wider than {width} percentage points (a share) or "
+                               "its upper end is more than {span} times its lower end (a "
+                               "ratio).", width=number(lang, MAX_SHARE_WIDTH * 100, 0),
+                         span=number(lang, MAX_RATIO_SPAN, 1))),
             bullets([s.sentences.get(lang, "") for s in result.study])]
 
 
@@ -221,6 +226,7 @@ def design_sheets(result: ResearchResult, lang: str) -> dict[str, pd.DataFrame]:
         sheets[tr(lang, "The study's findings")] = pd.DataFrame(
             [{"claim": s.claim.id, "indicator": s.claim.indicator, "kind": s.claim.kind,
               "published": s.claim.published, "estimate": s.estimate, "ci_low": s.ci_low,
-              "ci_high": s.ci_high, "verdict": s.verdict, "gates": ", ".join(s.gates),
+              "ci_high": s.ci_high, "verdict": verdict_text(lang, s.verdict),
+              "gates": ", ".join(s.gates),
               "sentence": s.sentences.get(lang, "")} for s in result.study])
     return sheets

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..errors import text as text_in
-from ..i18n.catalog import number, tr
+from ..i18n.catalog import ntr, number, tr
 from ..reports.format import num
 from .classify import MATURE_LEVEL
 from .findings import lower_first
@@ -67,10 +67,18 @@ def _weighting(result: ResearchResult, lang: str) -> list[dict]:
     out = [heading(3, tr(lang, "Weighting"))]
     w = result.weighting
     if w is None:
-        return out + [paragraph(tr(lang, "The analysis is unweighted: every respondent counts "
-                                         "once, so Kish's design effect is 1 and the effective "
-                                         "sample size is the {n} respondents.",
-                                   n=number(lang, len(result.data), 0)))]
+        n = len(result.data)
+        return out + [paragraph(
+            ntr(lang, "The analysis is unweighted: every organization counts once, so Kish's "
+                      "design effect is 1 and the effective sample size is the {n} "
+                      "organization.",
+                "The analysis is unweighted: every organization counts once, so Kish's "
+                "design effect is 1 and the effective sample size is the {n} organizations.", n)
+            if result.per_organization else
+            ntr(lang, "The analysis is unweighted: every respondent counts once, so Kish's "
+                      "design effect is 1 and the effective sample size is the {n} respondent.",
+                "The analysis is unweighted: every respondent counts once, so Kish's design "
+                "effect is 1 and the effective sample size is the {n} respondents.", n))]
     margins = ", ".join(dict.fromkeys(w.targets["margin"])) if w.targets is not None else "–"
     if w.method == "rake":
         text = tr(lang, "Weights were made by raking (iterative proportional fitting) to the "
@@ -85,11 +93,18 @@ def _weighting(result: ResearchResult, lang: str) -> list[dict]:
                         "target share.", cells=margins)
     else:
         text = tr(lang, "The weights are the column {column} of the data.", column=w.column)
-    return out + [paragraph(text + " " + tr(
-        lang, "Kish's design effect of the weights is {deff}, so the effective sample size is "
-              "{neff} of {n} respondents (weights from {low} to {high}, mean 1).",
-        deff=num(lang, w.design_effect, 2), neff=num(lang, w.effective_n, 0),
-        n=number(lang, w.n, 0), low=num(lang, w.min_weight, 2), high=num(lang, w.max_weight, 2)))]
+    facts = {"deff": num(lang, w.design_effect, 2), "neff": num(lang, w.effective_n, 0),
+             "low": num(lang, w.min_weight, 2), "high": num(lang, w.max_weight, 2)}
+    return out + [paragraph(text + " " + (
+        ntr(lang, "Kish's design effect of the weights is {deff}, so the effective sample size "
+                  "is {neff} of {n} organization (weights from {low} to {high}, mean 1).",
+            "Kish's design effect of the weights is {deff}, so the effective sample size is "
+            "{neff} of {n} organizations (weights from {low} to {high}, mean 1).", w.n, **facts)
+        if result.design is not None and result.design.rolled else
+        ntr(lang, "Kish's design effect of the weights is {deff}, so the effective sample size "
+                  "is {neff} of {n} respondent (weights from {low} to {high}, mean 1).",
+            "Kish's design effect of the weights is {deff}, so the effective sample size is "
+            "{neff} of {n} respondents (weights from {low} to {high}, mean 1).", w.n, **facts)))]
 
 
 def _classification(result: ResearchResult, lang: str) -> list[dict]:

@@ -11,6 +11,10 @@ read from the instrument's gates, for any instrument.
 Altimeter study, each tied to an indicator of the bundled instrument, observed on the data with
 its 95% interval, and given a verdict:
 
+- first the precision: an interval wider than :data:`MAX_SHARE_WIDTH` (a share: 25
+  percentage points) or :data:`MAX_RATIO_SPAN` (a ratio: its upper end more than 2.5 times
+  its lower end) is **too uncertain to say**, whatever it touches: a small sample would
+  otherwise "re-create" everything;
 - a ratio ("2× as likely"): **re-created** when the interval's lower end is above 1 and its
   upper end reaches the published ratio; **weaker than published** when the lower end is
   above 1 but the upper end stays below the published ratio; **not re-created** when the
@@ -35,11 +39,15 @@ from ..i18n.catalog import LANGUAGES, number, percent, tr
 from ..instrument.model import Instrument
 
 __all__ = ["Claim", "CLAIMS", "StudyFinding", "study_findings", "rule_defined", "VERDICTS",
-           "STAGE_COLUMNS"]
+           "STAGE_COLUMNS", "MAX_SHARE_WIDTH", "MAX_RATIO_SPAN"]
 
 #: The group columns that are stages: gate questions define their comparisons.
 STAGE_COLUMNS = ("mature", "stage", "stage_level")
-VERDICTS = ("re-created", "weaker than published", "not re-created")
+VERDICTS = ("re-created", "weaker than published", "not re-created", "too uncertain to say")
+#: The widest 95% interval of a share (in shares) and the largest ratio of the upper to the
+#: lower end of a ratio's that still give a verdict.
+MAX_SHARE_WIDTH = 0.25
+MAX_RATIO_SPAN = 2.5
 
 
 @dataclass(frozen=True)
@@ -112,6 +120,8 @@ def rule_defined(inst: Instrument, infos: list, by: str) -> dict[str, tuple[str,
 
 
 def _verdict(kind: str, published: float, est: float, lo: float, hi: float) -> str:
+    if (hi - lo > MAX_SHARE_WIDTH) if kind == "share" else not hi <= MAX_RATIO_SPAN * lo:
+        return "too uncertain to say"
     if kind == "ratio":
         if not lo > 1:
             return "not re-created"
@@ -125,7 +135,8 @@ def verdict_text(lang: str, verdict: str) -> str:
     """A verdict in ``lang``."""
     return {"re-created": tr(lang, "re-created"),
             "weaker than published": tr(lang, "weaker than published"),
-            "not re-created": tr(lang, "not re-created")}.get(verdict, verdict)
+            "not re-created": tr(lang, "not re-created"),
+            "too uncertain to say": tr(lang, "too uncertain to say")}.get(verdict, verdict)
 
 
 def _text(lang: str, c: Claim, est: float, lo: float, hi: float, verdict: str,

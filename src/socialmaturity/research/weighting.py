@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..errors import Counted, Message, Problem
 from .checks import (
+    Number,
     ResearchInputError,
     check_weights,
     require_columns,
@@ -189,7 +190,7 @@ def poststratify(frame: pd.DataFrame, cells: str | Sequence[str],
             problems.append(Problem("targets", "cell {cell} has a target ({share} of the "
                                                "total) but no respondents; merge it with a "
                                                "neighbouring cell or drop its target",
-                                    cell=_show_cell(cells, key), share=f"{share:.4g}"))
+                                    cell=_show_cell(cells, key), share=Number(share)))
     if problems:
         raise ResearchInputError(problems[:10], total=len(problems))
     base_by_cell = np.bincount(codes, weights=b, minlength=len(present))
@@ -261,7 +262,6 @@ def rake(frame: pd.DataFrame, margins: Mapping[str, Mapping[object, float]], *,
     trimming, ``anesrake::anesrake(targets, frame, caseid, cap = 3)``.
     """
     low, high = _rake_settings(margins, max_iter, tol, trim)
-    require_columns(frame, list(margins), "margin column")
     b = weights_array(frame, base_weights, role="base_weights")
     w = np.ones(len(frame)) if b is None else b / b.mean()
     plan = _rake_plan(frame, margins)
@@ -314,6 +314,11 @@ def _rake_plan(frame: pd.DataFrame, margins: Mapping[str, Mapping[object, float]
     plan = []
     problems = []
     for column, targets in margins.items():
+        try:
+            require_columns(frame, [column], "margin column")
+        except ResearchInputError as exc:  # every problem of every margin, not the first
+            problems += exc.problems
+            continue
         codes, values = _codes(frame, column)
         share = _shares(targets, f"margins[{column!r}]")
         counts = np.bincount(codes, minlength=len(values))
@@ -330,7 +335,7 @@ def _rake_plan(frame: pd.DataFrame, margins: Mapping[str, Mapping[object, float]
                 problems.append(Problem(where(column), "{value!r} has a target ({share}) but "
                                                        "no respondents; merge it with another "
                                                        "value or drop its target", value=v,
-                                        share=f"{s:.4g}"))
+                                        share=Number(s)))
         plan.append((codes, np.array([share.get(v, 0.0) for v in values])))
     if problems:
         raise ResearchInputError(problems[:10], total=len(problems))

@@ -135,6 +135,18 @@ def prepare(frame: pd.DataFrame, inst: Instrument | None, *, columns: tuple[str,
         frame = pd.concat([frame.drop(columns=[c for c in names if c in frame.columns]),
                            ind[names]], axis=1)
         return frame, names, infos
+    options: dict[str, list[str]] = {}  # multi-select question → its indicator options
+    for name in known:
+        question, eq, option = name.partition("=")
+        if eq:
+            options.setdefault(question, []).append(option)
+    wrong = [c for c in indicators if c not in frame.columns and c not in known
+             and c.partition("=")[0] in options]
+    if wrong:
+        raise ResearchInputError([Problem(
+            "--indicators", "{value!r}: {option!r} is not an option of {question}; valid: "
+            "{valid}", value=c, option=c.partition("=")[2], question=c.partition("=")[0],
+            valid=", ".join(options[c.partition("=")[0]])) for c in wrong])
     from_answers = [c for c in indicators if c not in frame.columns and c in known]
     if from_answers:
         qids = list(dict.fromkeys(known[c].question for c in from_answers))
@@ -161,7 +173,7 @@ def _clock(timings: dict[str, float], name: str, start: float) -> float:
 def weigh(frame: pd.DataFrame, spec: WeightingSpec | None, weights: str | None
           ) -> tuple[pd.DataFrame, str | None, WeightingSummary | None]:
     """Add the weight column by ``spec`` (or check the given ``weights`` column)."""
-    from ..research.checks import check_weights, require_columns
+    from ..research.checks import ResearchInputError, check_weights, require_columns
     from ..research.weighting import design_effect, effective_n, poststratify, rake, value_text
 
     if spec is None and weights is None:
@@ -174,7 +186,10 @@ def weigh(frame: pd.DataFrame, spec: WeightingSpec | None, weights: str | None
                                                 float(w.min()), float(w.max()))
     frame = frame.copy()
     if spec.method == "rake":
-        fit = rake(frame, spec.margins, trim=spec.trim, max_iter=spec.max_iter)
+        try:
+            fit = rake(frame, spec.margins, trim=spec.trim, max_iter=spec.max_iter)
+        except ResearchInputError as exc:
+            raise spec.placed(exc) from None
         w = fit.weights.to_numpy()
         extra = {"trim": spec.trim, "iterations": fit.iterations, "converged": fit.converged,
                  "max_error": fit.max_error}
@@ -319,7 +334,8 @@ def _analyse(frame: pd.DataFrame, inst: Instrument, o: RunOptions, wcol: str | N
     defined = rule_defined(inst, infos, by)
     found = findings(comparisons, infos, o.lang, focus_label=focus_label,
                      rest_label=rest_label, alpha=alpha, exclude=defined)
-    headlines = _headlines(infos, shares_all, shares_groups, focus_label, rest_label)
+    headlines = _headlines(infos, shares_all, shares_groups, focus_label, rest_label,
+                           organizations=chosen.level == "organization")
     _clock(timings, "findings", t)
     synthetic = o.synthetic
     if synthetic is None:
@@ -352,7 +368,7 @@ def _describe(data: pd.DataFrame, frame: pd.DataFrame, inst: Instrument, how: di
 
 
 def _headlines(infos: list, shares_all: pd.DataFrame, shares_groups: pd.DataFrame,
-               focus_label: Message, rest_label: Message
+               focus_label: Message, rest_label: Message, organizations: bool
                ) -> list[tuple[str, dict[str, str]]]:
     """A sentence in every language for each outcome and department indicator."""
     from ..research.findings import headline
@@ -367,7 +383,8 @@ def _headlines(infos: list, shares_all: pd.DataFrame, shares_groups: pd.DataFram
         texts = {lg: headline(lg, info.phrase(lg), share=float(row["share"]), n=int(row["n"]),
                               share_focus=_get(groups, info.name, "focus"),
                               share_rest=_get(groups, info.name, "rest"),
-                              focus_label=focus_label, rest_label=rest_label)
+                              focus_label=focus_label, rest_label=rest_label,
+                              organizations=organizations)
                  for lg in LANGUAGES}
         headlines.append((info.name, texts))
     return headlines

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..errors import InputFileError, Message, Problem, SocialMaturityError
+from ..errors import InputFileError, Message, Problem, SocialMaturityError, shown
 from ..intake.tables import read_table
 from ..intake.writing import table_bytes, write_table
 from ..research.weighting import value_text
@@ -47,6 +47,22 @@ class WeightingSpec:
     targets: dict[tuple[str, ...], float] = field(default_factory=dict)
     trim: tuple[float, float] | None = None
     max_iter: int = 100
+    #: ``file:line:col`` of each margin ``(column,)`` and target ``(column, value)`` in the
+    #: file it was read from, for the messages about them.
+    places: dict[tuple[str, ...], str] = field(default_factory=dict, compare=False)
+
+    def placed(self, error: SocialMaturityError) -> SocialMaturityError:
+        """``error`` with each problem about a margin or one of its targets placed at its
+        line of the margins file: ``m.yaml:3:72: column 'size': 'huge' has a target …``."""
+        problems = []
+        for p in error.problems:
+            column = getattr(p.raw_where, "fields", {}).get("column")
+            value = p.raw_message.fields.get("value")
+            place = self.places.get((str(column), value_text(value))) \
+                or self.places.get((str(column),))
+            problems.append(Problem(Message("{file}: {place}", file=place, place=p.raw_where),
+                                    p.raw_message) if place else p)
+        return type(error)(problems, total=error.total)
 
 
 MARGINS_KEYS = ("margins", "cells", "targets", "trim", "max_iter")
@@ -95,8 +111,12 @@ def load_margins(path: str | Path, trim: tuple[float, float] | None = None) -> W
     if problems:
         raise InputFileError(problems)
     if "margins" in data:
-        return WeightingSpec("rake", _rake_margins(data["margins"], pos), trim=spec_trim,
-                             max_iter=max_iter)
+        margins = _rake_margins(data["margins"], pos)
+        places = {(c,): pos.where(("margins", c), key=True) for c in data["margins"]} | {
+            (str(c), value_text(v)): pos.where(("margins", c, v), key=True)
+            for c, targets in data["margins"].items() for v in targets}
+        return WeightingSpec("rake", margins, trim=spec_trim, max_iter=max_iter,
+                             places=places)
     cells, table = _cell_targets(data, pos)
     if spec_trim is not None:
         raise InputFileError(Problem(pos.where(("trim",)), "trimming works with raking "
@@ -165,13 +185,14 @@ def _number(value: Any) -> bool:
 
 
 def _trim_value(value: Any, where: str, problems: list[Problem]) -> tuple[float, float] | None:
+    given = value
     if isinstance(value, str):
         value = [v.strip() for v in value.split(",")]
     try:
         low, high = (float(v) for v in value)
     except (TypeError, ValueError):
-        problems.append(Problem(where, "{value!r} is not two bounds; valid: LOW,HIGH around "
-                                       "the mean weight, e.g. 0.3,3", value=value))
+        problems.append(Problem(where, "{value} is not two bounds; valid: LOW,HIGH around "
+                                       "the mean weight, e.g. 0.3,3", value=shown(given)))
         return None
     if not 0 <= low <= 1 <= high:
         problems.append(Problem(where, "{low},{high} are not bounds around the mean weight; "

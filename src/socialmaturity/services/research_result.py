@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import Message
+from ..i18n.catalog import number, tr
 from ..instrument.model import Instrument
 from .research_files import WeightingSpec
 
@@ -90,16 +91,27 @@ class WeightingSummary:
     #: post-stratification.
     targets: pd.DataFrame | None = None
 
-    def table(self) -> pd.DataFrame:
-        rows = [("method", self.method), ("weight column", self.column), ("n", self.n),
-                ("design effect (Kish)", self.design_effect),
-                ("effective n", self.effective_n), ("smallest weight", self.min_weight),
-                ("largest weight", self.max_weight)]
+    def method_text(self, lang: str) -> str:
+        """How the weights were made, in ``lang``."""
+        return {"rake": tr(lang, "raking"), "poststratify": tr(lang, "post-stratification"),
+                "column": tr(lang, "given in the data")}.get(self.method, self.method)
+
+    def table(self, lang: str = "en") -> pd.DataFrame:
+        """``measure, value``: the method, the column, n, the design effect and the rest, the
+        measures named in ``lang``."""
+        rows = [(tr(lang, "method"), self.method_text(lang)),
+                (tr(lang, "weight column"), self.column), ("n", self.n),
+                (tr(lang, "design effect (Kish)"), self.design_effect),
+                (tr(lang, "effective n"), self.effective_n),
+                (tr(lang, "smallest weight"), self.min_weight),
+                (tr(lang, "largest weight"), self.max_weight)]
         if self.trim:
-            rows.append(("trim bounds (× mean)", f"{self.trim[0]:g}–{self.trim[1]:g}"))
+            rows.append((tr(lang, "trim bounds (× mean)"),
+                         f"{number(lang, self.trim[0], 2)}–{number(lang, self.trim[1], 2)}"))
         if self.iterations is not None:
-            rows += [("iterations", self.iterations), ("converged", self.converged),
-                     ("largest margin error", self.max_error)]
+            rows += [(tr(lang, "iterations"), self.iterations),
+                     (tr(lang, "converged"), tr(lang, "yes") if self.converged else tr(lang, "no")),
+                     (tr(lang, "largest margin error"), self.max_error)]
         return pd.DataFrame(rows, columns=["measure", "value"])
 
 
@@ -158,6 +170,21 @@ class ResearchResult:
         """How tables and charts name an indicator: its label, else its column name."""
         info = next((i for i in self.infos if i.name == indicator), None)
         return info.label(lang) if info else indicator
+
+    @property
+    def per_organization(self) -> bool:
+        """Each row of :attr:`data` is an organization (the organization-level design)."""
+        return self.design is not None and self.design.level == "organization"
+
+    def mature_share(self) -> float:
+        """The share of the rows of :attr:`data` that are mature, weighted by
+        :attr:`weights` when there are weights (NaN without a ``mature`` column)."""
+        if "mature" not in self.data.columns:
+            return float("nan")
+        mature = pd.to_numeric(self.data["mature"], errors="coerce")
+        ok = mature.notna()
+        w = self.data[self.weights].astype(float) if self.weights else pd.Series(1.0, mature.index)
+        return float((mature[ok] * w[ok]).sum() / w[ok].sum()) if ok.any() else float("nan")
 
     @property
     def ranked_comparisons(self) -> int:

@@ -7,7 +7,7 @@ data is synthetic.
 
 from __future__ import annotations
 
-from ..i18n.catalog import number, tr
+from ..i18n.catalog import ntr, number, tr
 from ..research.report_design import design_text, findings_by_section, section_label
 
 __all__ = ["terminal_lines"]
@@ -31,12 +31,15 @@ def terminal_lines(result, lang: str, show_all: bool = False) -> list[str]:
         out += [f"  - {s.sentences.get(lang, '')}" for s in result.study]
         out.append("")
     ranked = result.ranked_comparisons
+    defined = len(result.comparisons) - ranked
     out.append(tr(lang, "Findings: {k} of {m} comparisons significant after "
-                        "Benjamini–Hochberg adjustment (n = {n}); {d} that the stage rules "
-                        "define are shown by definition, not ranked.",
+                        "Benjamini–Hochberg adjustment (n = {n}); {defined}.",
                   k=number(lang, len(result.findings), 0), m=number(lang, ranked, 0),
                   n=number(lang, len(result.data), 0),
-                  d=number(lang, len(result.comparisons) - ranked, 0)))
+                  defined=ntr(lang, "{n} that the stage rules define is shown by definition, "
+                                    "not ranked",
+                              "{n} that the stage rules define are shown by definition, "
+                              "not ranked", defined)))
     for section, items in findings_by_section(result):
         out.append(f"  {section_label(inst, section, lang)}")
         shown = items if show_all else items[:PER_SECTION]
