@@ -259,6 +259,27 @@ def test_a_generated_panel_can_be_built_and_used(tmp_path):
         assert result["benchmark"]["panel"]["synthetic"] is True
 
 
+def test_a_panel_with_invalid_cells_is_refused_as_score_batch_refuses_it(tmp_path,
+                                                                          responses_csv):
+    frame = pd.read_csv(responses_csv, dtype=str, keep_default_na=False)
+    frame.loc[2, "strategy-sponsor"] = "ceo"
+    frame.loc[5, "sector"] = "TECHNOLOGY"
+    bad, npz = tmp_path / "bad.csv", tmp_path / "bad.npz"
+    frame.to_csv(bad, index=False)
+    batch = run_process("score", "--batch", bad, "--output", tmp_path / "s.csv").stderr
+    for args in (("panel", "build", bad, "--output", npz),
+                 ("score", EXAMPLE, "--panel", bad), ("benchmark", "--panel", bad)):
+        proc = run_process(*args)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, args
+        lines = proc.stderr.splitlines()
+        assert lines == [line for line in batch.splitlines() if f"{bad}:" in line], args
+        assert lines[0].startswith(f"error: {bad}:4: row 3, column 'strategy-sponsor': 'ceo'")
+        assert lines[1].startswith(f"error: {bad}:7: row 6, column 'sector': 'TECHNOLOGY'")
+    assert not npz.exists()
+    dutch = run_process("score", EXAMPLE, "--panel", bad, "--lang", "nl")
+    assert dutch.stderr.startswith(f"fout: {bad}:4: rij 3, kolom 'strategy-sponsor'")
+
+
 def test_a_panel_built_for_another_instrument_is_refused(tmp_path):
     csv, npz = tmp_path / "p.csv", tmp_path / "p.npz"
     run("panel", "generate", "--respondents", "100", "--output", csv)

@@ -61,7 +61,8 @@ def team(answers, round_label, previous, targets, heatmap, xlsx, pdf, fmt, setti
     rnd = load_round(inst, answers, round_label, lang)  # bad input ends here, before the panel
     before = load_round(inst, previous, None, lang) if previous else None
     goals = load_targets(inst, targets) if targets else None
-    panel = load_panel(inst, settings.panel) if settings.panel else demo_panel(inst)
+    panel = (load_panel(inst, settings.panel, settings.lang) if settings.panel
+             else demo_panel(inst))
     assessor = Assessor(inst, panel, settings.min_group_size)
     found = assess_round(assessor, rnd, lang, settings.team_min_group, before, goals)
     if heatmap:
