@@ -216,6 +216,19 @@ def test_batch_missing_column(tmp_path, responses_csv):
     assert f"error: {bad}:1: missing column(s): data-crm" in proc.stderr
 
 
+def test_an_output_that_cannot_be_written_is_an_error_and_nothing_is_written(
+        tmp_path, responses_csv, unwritable_folder):
+    out = unwritable_folder / "scores.csv"
+    proc = run_process("score", "--batch", responses_csv, "--output", out)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr == f"error: {out}: the folder {unwritable_folder} cannot be written: " \
+        "Permission denied\n"
+    pdf, pptx = tmp_path / "report.pdf", tmp_path / "missing" / "deck.pptx"
+    proc = run_process("score", EXAMPLE, "--pdf", pdf, "--pptx", pptx)
+    assert proc.returncode == 2 and not pdf.exists()
+    assert proc.stderr == f"error: {pptx}: folder {pptx.parent} does not exist\n"
+
+
 def test_batch_needs_output(responses_csv):
     res = CliRunner().invoke(cli, ["score", "--batch", str(responses_csv)])
     assert res.exit_code == 2 and "--output" in res.output

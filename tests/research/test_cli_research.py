@@ -72,6 +72,15 @@ def test_an_export_of_header_rows_alone_is_refused(tmp_path, layout, header_rows
         assert not out.exists()
 
 
+def test_import_checks_every_output_before_it_writes_one(tmp_path, unwritable_folder):
+    out = tmp_path / "tidy.csv"
+    for recodes in (tmp_path / "missing" / "r.csv", unwritable_folder / "r.csv"):
+        bad(run("import", EXPORTS / "qualtrics.csv", "--mapping",
+                EXPORTS / "qualtrics-mapping.yaml", "--output", out, "--recodes", recodes),
+            f"error: {recodes}: ")
+        assert not out.exists()
+
+
 def test_import_writes_the_tidy_table_and_the_recodes(tmp_path):
     out, recodes = tmp_path / "tidy.csv", tmp_path / "recodes.csv"
     res = run("import", EXPORTS / "qualtrics.csv", "--mapping", EXPORTS / "qualtrics-mapping.yaml",

@@ -102,10 +102,11 @@ def score(answers, batch, output, skip_invalid, show_all, pdf, pptx, fmt, settin
     if not answers:
         raise click.UsageError(tr(settings.lang, "give an ANSWERS file, or --batch CSV --output "
                                                  "CSV"))
-    from ..files import write_bytes_atomically
+    from ..files import check_writable, write_bytes_atomically
     from ..scoring.answers import load_responses
     from ..services.assessment import make_assessor
 
+    check_writable(pdf, pptx)
     assessor = make_assessor(settings.instrument, settings.panel, settings.min_group_size,
                              settings.lang)
     responses = load_responses(assessor.instrument, answers, lang=settings.lang)
