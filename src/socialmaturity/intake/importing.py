@@ -93,8 +93,9 @@ def read_export(path: str | Path, *, layout: str | None = None,
     Raises
     ------
     SurveyImportError
-        Unreadable file, wrong layout, no responses, unmapped question columns, labels that fit no option,
-        numbers out of range, unreadable timestamps (the first 20 problems, with the total).
+        Unreadable file, wrong layout, no responses, unmapped question columns, labels that
+        fit no option, numbers out of range, unreadable timestamps (the first 20 problems,
+        with the total).
     MappingError
         A mapping that names questions or options the instrument lacks.
     """
