@@ -180,6 +180,21 @@ def test_batch_scores_every_row_in_input_order(tmp_path, responses_csv, social):
     assert set(scores["stage"]) <= {s.key for s in social.stages}
 
 
+def test_batch_csv_cells_are_quoted_text_as_the_readme_says(tmp_path, responses_csv):
+    frame = pd.read_csv(responses_csv, dtype=str, keep_default_na=False)
+    frame.loc[0, "organization"] = "=HYPERLINK(1)"
+    source, out = tmp_path / "in.csv", tmp_path / "scores.csv"
+    frame.to_csv(source, index=False)
+    assert run("score", "--batch", source, "--output", out).exit_code == 0
+    header, first = out.read_text().splitlines()[:2]
+    cells = first.split(",")
+    assert header.startswith('"row",') and cells[0] == "1"
+    assert all(c.startswith('"') and c.endswith('"') for c in cells[1:])
+    assert "\"'=HYPERLINK(1)\"" in cells
+    score = cells[header.split(",").index('"overall_score"')]
+    assert len(score.strip('"').split(".")[1]) == 1
+
+
 def test_batch_with_bad_rows_writes_nothing(tmp_path, responses_csv):
     frame = pd.read_csv(responses_csv, dtype=str, keep_default_na=False)
     frame.loc[2, "strategy-sponsor"] = "ceo"
