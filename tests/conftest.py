@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,14 @@ def kitchen_text(*replacements: tuple[str, str]) -> str:
         assert old in text, old
         text = text.replace(old, new)
     return text
+
+
+@pytest.fixture
+def unwritable_folder(tmp_path):
+    """A folder no file can be written in (read-only for a user; /sys, which not even root
+    can write, for root)."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    yield folder if not os.access(folder, os.W_OK) else Path("/sys")
+    folder.chmod(0o755)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -151,6 +152,21 @@ def test_a_column_named_twice_is_refused_with_both_positions(tmp_path):
     assert problem.where == f"{source}:1"
     assert problem.message.startswith(f"column 'region' appears twice in the header (columns "
                                       f"{names.index('region') + 1} and {second + 1})")
+
+
+@pytest.mark.parametrize(("sep", "said"), [(";", "';'"), ("\t", "tabs")])
+def test_a_table_of_another_delimiter_is_named_as_such(tmp_path, sep, said):
+    from socialmaturity.errors import InputFileError
+    from socialmaturity.intake.tables import read_batches, read_table
+
+    source = _panel_csv(tmp_path)
+    source.write_text(source.read_text().replace(",", sep))
+    for read in (read_table, read_batches):
+        with pytest.raises(InputFileError) as err:
+            read(source)
+        assert str(err.value) == f"{source}:1: the header is one column; the file seems to " \
+            f"use {said} between cells: save it as CSV with commas (research import reads " \
+            "it as it is)"
 
 
 def test_a_hundred_thousand_columns_are_checked_for_names_in_one_pass(tmp_path):

@@ -180,6 +180,21 @@ def test_batch_scores_every_row_in_input_order(tmp_path, responses_csv, social):
     assert set(scores["stage"]) <= {s.key for s in social.stages}
 
 
+def test_batch_csv_cells_are_quoted_text_as_the_readme_says(tmp_path, responses_csv):
+    frame = pd.read_csv(responses_csv, dtype=str, keep_default_na=False)
+    frame.loc[0, "organization"] = "=HYPERLINK(1)"
+    source, out = tmp_path / "in.csv", tmp_path / "scores.csv"
+    frame.to_csv(source, index=False)
+    assert run("score", "--batch", source, "--output", out).exit_code == 0
+    header, first = out.read_text().splitlines()[:2]
+    cells = first.split(",")
+    assert header.startswith('"row",') and cells[0] == "1"
+    assert all(c.startswith('"') and c.endswith('"') for c in cells[1:])
+    assert "\"'=HYPERLINK(1)\"" in cells
+    score = cells[header.split(",").index('"overall_score"')]
+    assert len(score.strip('"').split(".")[1]) == 1
+
+
 def test_batch_with_bad_rows_writes_nothing(tmp_path, responses_csv):
     frame = pd.read_csv(responses_csv, dtype=str, keep_default_na=False)
     frame.loc[2, "strategy-sponsor"] = "ceo"
@@ -214,6 +229,19 @@ def test_batch_missing_column(tmp_path, responses_csv):
     proc = run_process("score", "--batch", bad, "--output", tmp_path / "o.csv")
     assert proc.returncode == 2
     assert f"error: {bad}:1: missing column(s): data-crm" in proc.stderr
+
+
+def test_an_output_that_cannot_be_written_is_an_error_and_nothing_is_written(
+        tmp_path, responses_csv, unwritable_folder):
+    out = unwritable_folder / "scores.csv"
+    proc = run_process("score", "--batch", responses_csv, "--output", out)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr == f"error: {out}: the folder {unwritable_folder} cannot be written: " \
+        "Permission denied\n"
+    pdf, pptx = tmp_path / "report.pdf", tmp_path / "missing" / "deck.pptx"
+    proc = run_process("score", EXAMPLE, "--pdf", pdf, "--pptx", pptx)
+    assert proc.returncode == 2 and not pdf.exists()
+    assert proc.stderr == f"error: {pptx}: folder {pptx.parent} does not exist\n"
 
 
 def test_batch_needs_output(responses_csv):
@@ -257,6 +285,27 @@ def test_a_generated_panel_can_be_built_and_used(tmp_path):
         assert panel_out["respondents"] == 500  # rolled up to organizations
         assert 500 / 4 <= panel_out["n"] < 500
         assert result["benchmark"]["panel"]["synthetic"] is True
+
+
+def test_a_panel_with_invalid_cells_is_refused_as_score_batch_refuses_it(tmp_path,
+                                                                          responses_csv):
+    frame = pd.read_csv(responses_csv, dtype=str, keep_default_na=False)
+    frame.loc[2, "strategy-sponsor"] = "ceo"
+    frame.loc[5, "sector"] = "TECHNOLOGY"
+    bad, npz = tmp_path / "bad.csv", tmp_path / "bad.npz"
+    frame.to_csv(bad, index=False)
+    batch = run_process("score", "--batch", bad, "--output", tmp_path / "s.csv").stderr
+    for args in (("panel", "build", bad, "--output", npz),
+                 ("score", EXAMPLE, "--panel", bad), ("benchmark", "--panel", bad)):
+        proc = run_process(*args)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, args
+        lines = proc.stderr.splitlines()
+        assert lines == [line for line in batch.splitlines() if f"{bad}:" in line], args
+        assert lines[0].startswith(f"error: {bad}:4: row 3, column 'strategy-sponsor': 'ceo'")
+        assert lines[1].startswith(f"error: {bad}:7: row 6, column 'sector': 'TECHNOLOGY'")
+    assert not npz.exists()
+    dutch = run_process("score", EXAMPLE, "--panel", bad, "--lang", "nl")
+    assert dutch.stderr.startswith(f"fout: {bad}:4: rij 3, kolom 'strategy-sponsor'")
 
 
 def test_a_panel_built_for_another_instrument_is_refused(tmp_path):

@@ -344,11 +344,11 @@ def test_the_web_benchmark_is_made_without_pandas():
             "'pyarrow' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
-    from socialmaturity.benchmark.panel import Panel
     from socialmaturity.instrument.loader import bundled_instrument
+    from socialmaturity.services.assessment import checked_panel
 
     inst = bundled_instrument()
     frame = generate_panel(inst)
-    made = Panel.from_frame(inst, frame, len(frame), label="seed 2021", synthetic=True)
+    made = checked_panel(inst, frame, "seed 2021", label="seed 2021", synthetic=True)
     assert out == [str(made.n), str(round(float(made.scores.overall.mean()), 6)), "False",
                    "False"]

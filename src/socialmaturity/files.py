@@ -21,12 +21,9 @@ from .errors import InputFileError, Problem
 def atomic_file(path: str | Path, *, binary: bool = False) -> Iterator[IO[Any]]:
     """An open temporary file (text UTF-8, or bytes) beside ``path``, moved to ``path`` when
     the ``with`` block ends; on any error in it the temporary file is removed and ``path`` is
-    left as it was. The folder must exist."""
+    left as it was. A place that cannot be written is an :class:`InputFileError`."""
     path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputFileError(Problem(str(path), "folder {folder} does not exist", folder=folder))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    fd, tmp = _temporary(path)
     try:
         if binary:
             with os.fdopen(fd, "wb") as f:
@@ -39,6 +36,40 @@ def atomic_file(path: str | Path, *, binary: bool = False) -> Iterator[IO[Any]]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _temporary(path: Path) -> tuple[int, str]:
+    """A new temporary file beside ``path`` (its descriptor and name), or an
+    :class:`InputFileError` that names ``path`` and why it cannot be written there."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputFileError(Problem(str(path), "folder {folder} does not exist", folder=folder))
+    if path.is_dir():
+        raise InputFileError(Problem(str(path), "is a folder; give the name of a file"))
+    try:
+        return tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    except OSError as exc:
+        raise InputFileError(Problem(str(path), "the folder {folder} cannot be written: "
+                                                "{error}", folder=folder,
+                                     error=exc.strerror or exc)) from None
+
+
+def check_writable(*paths: str | Path | None) -> None:
+    """Refuse, before anything is written, the outputs (None: not asked for) that could not
+    be: one problem per path whose folder is missing or cannot be written."""
+    problems: list[Problem] = []
+    for path in paths:
+        if path is None:
+            continue
+        try:
+            fd, tmp = _temporary(Path(path))
+        except InputFileError as exc:
+            problems += exc.problems
+        else:
+            os.close(fd)
+            os.unlink(tmp)
+    if problems:
+        raise InputFileError(problems)
 
 
 def write_atomically(path: str | Path, write: Callable[[IO[Any]], object], *,

@@ -41,6 +41,24 @@ def test_classify_equals_score_batch_on_the_same_rows(social, panel, tmp_path):
     assert list(ours["mature"]) == [levels[s] >= MATURE_LEVEL for s in batch["stage"]]
 
 
+def test_classify_checks_a_given_profile_as_score_batch_does_and_needs_none(social, panel,
+                                                                             tmp_path):
+    rows = panel.head(20).copy()
+    rows.loc[3, "sector"] = "Technology"
+    source, out = tmp_path / "rows.csv", tmp_path / "scores.csv"
+    rows.to_csv(source, index=False)
+    res = CliRunner().invoke(cli, ["score", "--batch", str(source), "--output", str(out)])
+    batch = [line.split(": ", 3)[-1] for line in res.stderr.splitlines() if "'sector'" in line]
+    with pytest.raises(ResearchInputError) as caught:
+        classify(read_data(source), social)
+    assert [p.message for p in caught.value.problems] == batch
+    assert batch[0].startswith("'Technology' is not an option of 'sector'")
+    # the scores do not depend on the profile: research data may lack it (score --batch and
+    # panels, whose rows are peers, need it)
+    scored = classify(rows.drop(columns=["size", "region"]).drop(index=3), social)
+    assert len(scored) == 19 and scored["stage"].notna().all()
+
+
 def test_classify_keeps_the_rows_and_columns_and_replaces_old_scores(social, panel):
     once = classify(panel, social)
     twice = classify(once, social)

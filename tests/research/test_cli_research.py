@@ -58,6 +58,29 @@ def small(tmp_path):
 # -- import and mapping -------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(("layout", "header_rows"), [
+    ("qualtrics", 3), ("surveymonkey", 2), ("google-forms", 1), ("plain", 1)])
+def test_an_export_of_header_rows_alone_is_refused(tmp_path, layout, header_rows):
+    source = EXPORTS / f"{'qualtrics' if layout == 'plain' else layout}.csv"
+    export, out = tmp_path / "header.csv", tmp_path / "tidy.csv"
+    export.write_text("".join(source.read_text(encoding="utf-8-sig").splitlines(True)
+                              [:header_rows]), encoding="utf-8")
+    for args in (("--layout", layout),) + ((("--mapping", EXPORTS / f"{layout}-mapping.yaml"),)
+                                            if layout != "plain" else ()):
+        bad(run("import", export, *args, "--output", out), f"error: {export}: the export has "
+            f"no responses, only its header ({layout} layout): nothing to import")
+        assert not out.exists()
+
+
+def test_import_checks_every_output_before_it_writes_one(tmp_path, unwritable_folder):
+    out = tmp_path / "tidy.csv"
+    for recodes in (tmp_path / "missing" / "r.csv", unwritable_folder / "r.csv"):
+        bad(run("import", EXPORTS / "qualtrics.csv", "--mapping",
+                EXPORTS / "qualtrics-mapping.yaml", "--output", out, "--recodes", recodes),
+            f"error: {recodes}: ")
+        assert not out.exists()
+
+
 def test_import_writes_the_tidy_table_and_the_recodes(tmp_path):
     out, recodes = tmp_path / "tidy.csv", tmp_path / "recodes.csv"
     res = run("import", EXPORTS / "qualtrics.csv", "--mapping", EXPORTS / "qualtrics-mapping.yaml",

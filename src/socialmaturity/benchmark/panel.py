@@ -19,7 +19,7 @@ import numpy as np
 
 from ..instrument.model import Evidence, Instrument
 from ..scoring.batch import BatchScores, score_encoded
-from ..scoring.encode import ANSWERED, DK, Encoded, distinct, encode_frame
+from ..scoring.encode import ANSWERED, DK, Encoded, distinct
 from ..scoring.rollup import combine
 
 #: The column that says which organization a respondent answers for.
@@ -94,14 +94,6 @@ class Panel:
     evidence: dict[str, np.ndarray]
     #: respondents the organizations were rolled up from
     respondents: int = 0
-
-    @classmethod
-    def from_frame(cls, inst: Instrument, frame: Mapping[str, object], n: int, *, label: str,
-                   synthetic: bool) -> Panel:
-        """Score a batch-layout table into a panel of organizations; invalid cells count as
-        unanswered."""
-        enc, _problems = encode_frame(inst, frame, n, inst.scored_questions)
-        return cls.from_encoded(inst, enc, frame, label=label, synthetic=synthetic)
 
     @classmethod
     def from_encoded(cls, inst: Instrument, enc: Encoded, frame: Mapping[str, object], *,

@@ -102,11 +102,13 @@ def score(answers, batch, output, skip_invalid, show_all, pdf, pptx, fmt, settin
     if not answers:
         raise click.UsageError(tr(settings.lang, "give an ANSWERS file, or --batch CSV --output "
                                                  "CSV"))
-    from ..files import write_bytes_atomically
+    from ..files import check_writable, write_bytes_atomically
     from ..scoring.answers import load_responses
     from ..services.assessment import make_assessor
 
-    assessor = make_assessor(settings.instrument, settings.panel, settings.min_group_size)
+    check_writable(pdf, pptx)
+    assessor = make_assessor(settings.instrument, settings.panel, settings.min_group_size,
+                             settings.lang)
     responses = load_responses(assessor.instrument, answers, lang=settings.lang)
     result = assessor.assess(responses, settings.lang)
     if pdf:
@@ -147,7 +149,8 @@ def assess(resume, save_to, settings) -> None:
     interview = Interview.resume(inst, lang, resume) if resume else Interview(inst, lang)
     if not run_interview(interview, save_to if not resume else resume):
         sys.exit(130)
-    assessor = make_assessor(settings.instrument, settings.panel, settings.min_group_size)
+    assessor = make_assessor(settings.instrument, settings.panel, settings.min_group_size,
+                             settings.lang)
     responses = validate_responses(inst, interview.document())
     print_result(assessor.assess(responses, lang), "text")
 
@@ -166,7 +169,8 @@ def benchmark(sector, size, region, fmt, settings) -> None:
     from ..services.assessment import make_assessor
     from ..services.benchmarks import describe_peers, render_peers
 
-    assessor = make_assessor(settings.instrument, settings.panel, settings.min_group_size)
+    assessor = make_assessor(settings.instrument, settings.panel, settings.min_group_size,
+                             settings.lang)
     filters = {k: v for k, v in (("sector", sector), ("size", size), ("region", region)) if v}
     view = describe_peers(assessor, filters, settings.lang)
     show(fmt, view, lambda: render_peers(view))
@@ -214,7 +218,7 @@ def panel_build(source, output, settings) -> None:
     from ..services.assessment import load_panel, save_panel
 
     inst = resolve_instrument(settings.instrument)
-    built = load_panel(inst, source)
+    built = load_panel(inst, source, settings.lang)
     save_panel(inst, built, output)
     click.echo(ntr(settings.lang, "wrote {n} scored organization ({respondents} respondents) to "
                                   "{output}", "wrote {n} scored organizations ({respondents} "

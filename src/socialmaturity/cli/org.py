@@ -16,7 +16,8 @@ def _organizations(settings):
     from ..services.organizations import Organizations
 
     store = database.open_store(settings)
-    assessor = make_assessor(settings.instrument, settings.panel, settings.min_group_size)
+    assessor = make_assessor(settings.instrument, settings.panel, settings.min_group_size,
+                             settings.lang)
     return Organizations(store, assessor, database.open_accounts(settings, store),
                          min_group=settings.team_min_group)
 

@@ -76,10 +76,12 @@ def emit(frame, fmt: str, output: str | None, title: str, sheet: str = "table",
 
 def write_tables(*tables) -> None:
     """Write each ``(frame, path, sheet)`` whose frame is not None, in the format of its
-    path's suffix. Every table is made first: nothing is written when one cannot be."""
-    from ..files import write_bytes_atomically
+    path's suffix. Every path is checked and every table made first: nothing is written
+    when one cannot be."""
+    from ..files import check_writable, write_bytes_atomically
     from ..intake.writing import format_of, table_bytes
 
+    check_writable(*(path for frame, path, _ in tables if frame is not None))
     made = [(path, table_bytes(frame, format_of(path), sheet)) for frame, path, sheet in tables
             if frame is not None]
     for path, data in made:

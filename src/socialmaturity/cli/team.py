@@ -3,11 +3,8 @@ organization's result and where its departments see it differently."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from ..errors import InputFileError, Problem
 from ..i18n.catalog import tr
 from .options import ASSESSMENT, format_option, with_settings
 from .render import console, print_result
@@ -45,6 +42,7 @@ def team(answers, round_label, previous, targets, heatmap, xlsx, pdf, fmt, setti
     Example: socialmaturity team examples/team/2026 --heatmap heatmap.svg --xlsx round.xlsx
     Example: socialmaturity team examples/team/2026 --previous examples/team/2025 --pdf round.pdf
     """
+    from ..files import check_writable
     from ..instrument.loader import resolve_instrument
     from ..services.assessment import Assessor, demo_panel, load_panel
     from ..services.teams import assess_round, write_team_xlsx
@@ -52,16 +50,13 @@ def team(answers, round_label, previous, targets, heatmap, xlsx, pdf, fmt, setti
     from ..teams.round import load_round
 
     lang = settings.lang
-    for path in (heatmap, xlsx, pdf):
-        folder = Path(path).parent if path else None
-        if folder is not None and not folder.is_dir():
-            raise InputFileError(Problem(path, tr(lang, "the folder {folder} does not exist",
-                                                  folder=folder)))
+    check_writable(heatmap, xlsx, pdf)
     inst = resolve_instrument(settings.instrument)
     rnd = load_round(inst, answers, round_label, lang)  # bad input ends here, before the panel
     before = load_round(inst, previous, None, lang) if previous else None
     goals = load_targets(inst, targets) if targets else None
-    panel = load_panel(inst, settings.panel) if settings.panel else demo_panel(inst)
+    panel = (load_panel(inst, settings.panel, settings.lang) if settings.panel
+             else demo_panel(inst))
     assessor = Assessor(inst, panel, settings.min_group_size)
     found = assess_round(assessor, rnd, lang, settings.team_min_group, before, goals)
     if heatmap:

@@ -16,20 +16,7 @@ import pandas as pd
 
 from ..errors import Message
 from . import tables
-from .tables import Fail, _arrow, _csv_problem
-
-
-def sniff_delimiter(text: str) -> str:
-    """``,``, ``;`` or tab: whichever splits the first row into the most cells."""
-    best, count = ",", 0
-    for d in (",", ";", "\t"):
-        try:
-            first = next(csv.reader(io.StringIO(text), delimiter=d))
-        except (StopIteration, csv.Error):
-            continue
-        if len(first) > count:
-            best, count = d, len(first)
-    return best
+from .tables import Fail, _arrow, _csv_problem, sniff_delimiter
 
 
 def read_grid(path: Path, name: str, fail: Fail, *,
@@ -115,4 +102,4 @@ def _encoding(path: Path, name: str, fail: Fail) -> str:
                      "as CSV (UTF-8), XLSX or SPSS .sav", byte=failed_at)
 
 
-__all__ = ["read_grid", "sniff_delimiter"]
+__all__ = ["read_grid"]

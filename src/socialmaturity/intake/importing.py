@@ -93,8 +93,9 @@ def read_export(path: str | Path, *, layout: str | None = None,
     Raises
     ------
     SurveyImportError
-        Unreadable file, wrong layout, unmapped question columns, labels that fit no option,
-        numbers out of range, unreadable timestamps (the first 20 problems, with the total).
+        Unreadable file, wrong layout, no responses, unmapped question columns, labels that
+        fit no option, numbers out of range, unreadable timestamps (the first 20 problems,
+        with the total).
     MappingError
         A mapping that names questions or options the instrument lacks.
     """
@@ -109,6 +110,10 @@ def read_export(path: str | Path, *, layout: str | None = None,
     if problems:
         raise MappingError(problems)
     raw = read_raw(path, layout=layout or mapping.layout, inst=inst, progress=progress)
+    if not len(raw.data):  # a plain header row alike: every later step needs respondents
+        raise SurveyImportError(Problem(str(path), Message(
+            "the export has no responses, only its header ({layout} layout): nothing to "
+            "import", layout=raw.layout)))
     plan = plan_columns(raw, mapping, inst)
     _raise(plan.problems)
     converter = Converter(raw, inst, mapping, plan)

@@ -170,17 +170,34 @@ def _csv_header(path: Path, expected: str) -> list[str]:
     if not head.replace(b"\xef\xbb\xbf", b"").strip():
         raise _fail(name, "the file is empty: expected {expected}", expected=expected)
     try:
-        header = next(csv.reader(io.StringIO(head.decode("utf-8-sig", errors="strict")
-                                             if len(head) < 1 << 20 else
-                                             head.decode("utf-8-sig", errors="ignore"))))
+        text = head.decode("utf-8-sig", errors="strict" if len(head) < 1 << 20 else "ignore")
+        header = next(csv.reader(io.StringIO(text)))
     except UnicodeDecodeError:
         line = _bad_text_line(path)
         raise _fail(f"{name}:{line}" if line else name,
                     "not UTF-8 text: save the CSV as UTF-8") from None
     except (StopIteration, csv.Error) as exc:
         raise _fail(name, "not a valid CSV file: {error}", error=exc) from None
+    if len(header) == 1 and (sep := sniff_delimiter(text)) != ",":
+        raise _fail(f"{name}:1", "the header is one column; the file seems to use {sep} "
+                                 "between cells: save it as CSV with commas (research import "
+                                 "reads it as it is)", sep=Message("tabs") if sep == "\t"
+                    else repr(sep))
     check_names([h.strip() for h in header], f"{name}:1")
     return header
+
+
+def sniff_delimiter(text: str) -> str:
+    """``,``, ``;`` or tab: whichever splits the first row into the most cells."""
+    best, count = ",", 0
+    for d in (",", ";", "\t"):
+        try:
+            first = next(csv.reader(io.StringIO(text), delimiter=d))
+        except (StopIteration, csv.Error):
+            continue
+        if len(first) > count:
+            best, count = d, len(first)
+    return best
 
 
 @dataclass
@@ -473,4 +490,4 @@ def _parquet_table(pq: Any, path: Path, schema: Any, dictionary: list[str] | Non
 
 
 __all__ = ["cell_text", "check_names", "read_batches", "read_sav", "read_table",
-           "read_xlsx_grid"]
+           "read_xlsx_grid", "sniff_delimiter"]

@@ -39,8 +39,11 @@ MAX_LISTED = 20
 def score_frame(frame: pd.DataFrame, inst: Instrument,
                 progress: Callable[[int], None] | None = None) -> BatchScores:
     """Score the rows with the batch engine; raise naming the row and column of every
-    answer that does not fit the instrument (the first 20, with the total)."""
-    enc = encoded_answers(inst, frame, inst.scored_questions,
+    answer that does not fit the instrument (the first 20, with the total). A profile value
+    the table has is checked as ``score --batch`` checks it; an absent or empty one is no
+    error here (the scores do not depend on the profile; research data may lack it)."""
+    profile = [q for q in inst.profile if q.type in ("single", "text") and q.id in frame]
+    enc = encoded_answers(inst, frame, [*inst.scored_questions, *profile],
                           lambda row, column: where(column, _row_label(frame, row)),
                           limit=MAX_LISTED, progress=progress)
     return score_encoded(inst, enc)

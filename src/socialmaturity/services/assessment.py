@@ -27,13 +27,25 @@ def demo_panel(inst: Instrument, seed: int = DEMO_SEED,
     from ..benchmark.demo import generate_columns
 
     columns = generate_columns(inst, seed=seed, respondents=respondents)
-    return Panel.from_frame(inst, columns, respondents, synthetic=True, label=f"seed {seed}")
+    return checked_panel(inst, columns, f"seed {seed}", synthetic=True, label=f"seed {seed}")
 
 
-def load_panel(inst: Instrument, path: str | Path) -> Panel:
-    """A panel from a batch-layout CSV file (see ``score --batch``), scored on loading, or from
-    a pre-scored ``.npz`` file made by ``panel build``. A CSV whose ``synthetic`` column is 1
-    on every row (as ``panel generate`` writes) is labelled synthetic."""
+def checked_panel(inst: Instrument, frame, source: str | Path, *, label: str, synthetic: bool,
+                  lang: str = "en") -> Panel:
+    """A panel scored from a batch-layout table whose every cell is checked as
+    ``score --batch`` checks it: an invalid one is an :class:`InputFileError` naming its
+    ``source`` line, row and column, never an unanswered question."""
+    from .batch import check_table
+
+    enc = check_table(inst, frame, source, lang)
+    return Panel.from_encoded(inst, enc, frame, label=label, synthetic=synthetic)
+
+
+def load_panel(inst: Instrument, path: str | Path, lang: str = "en") -> Panel:
+    """A panel from a batch-layout CSV file (see ``score --batch``), checked and scored on
+    loading, or from a pre-scored ``.npz`` file made by ``panel build``. A CSV whose
+    ``synthetic`` column is 1 on every row (as ``panel generate`` writes) is labelled
+    synthetic."""
     if str(path).endswith(".npz"):
         return Panel.load(inst, path)
     from .batch import read_table
@@ -41,8 +53,8 @@ def load_panel(inst: Instrument, path: str | Path) -> Panel:
     frame = read_table(inst, path, require_questions=False)
     synthetic = "synthetic" in frame.columns and bool(
         (frame["synthetic"].astype(str).str.strip() == "1").all())
-    return Panel.from_frame(inst, frame, len(frame), synthetic=synthetic,
-                            label=Path(path).name)
+    return checked_panel(inst, frame, path, synthetic=synthetic, label=Path(path).name,
+                         lang=lang)
 
 
 def write_demo_panel(inst: Instrument, output: str | Path, seed: int = DEMO_SEED,
@@ -54,7 +66,7 @@ def write_demo_panel(inst: Instrument, output: str | Path, seed: int = DEMO_SEED
     frame = generate_panel(inst, seed=seed, respondents=respondents)
     frame.insert(0, "synthetic", 1)
     if str(output).endswith(".npz"):
-        panel = Panel.from_frame(inst, frame, len(frame), synthetic=True, label=f"seed {seed}")
+        panel = checked_panel(inst, frame, f"seed {seed}", synthetic=True, label=f"seed {seed}")
         save_panel(inst, panel, output)
     else:
         write_atomically(output, lambda f: neutral_frame(frame).to_csv(f, index=False))
@@ -191,10 +203,11 @@ def build_result(assessor: Assessor, responses: Responses, scores: Scores, group
 
 
 def make_assessor(instrument: str | None = None, panel: str | None = None,
-                  min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> Assessor:
-    """An assessor over an instrument (bundled id or file) and a panel (CSV, or the demo)."""
+                  min_group_size: int = DEFAULT_MIN_GROUP_SIZE, lang: str = "en") -> Assessor:
+    """An assessor over an instrument (bundled id or file) and a panel (CSV, or the demo);
+    a panel's problems in ``lang``."""
     from ..instrument.loader import resolve_instrument
 
     inst = resolve_instrument(instrument)
-    chosen = load_panel(inst, panel) if panel else demo_panel(inst)
+    chosen = load_panel(inst, panel, lang) if panel else demo_panel(inst)
     return Assessor(inst, chosen, min_group_size)

@@ -1,6 +1,7 @@
 """Use case: score a table of many respondents through the vectorized path.
 
-The table (CSV, XLSX, SPSS .sav or Parquet, read by :mod:`socialmaturity.intake.tables`) has a
+The table (CSV, XLSX, SPSS .sav or Parquet, read by :mod:`socialmaturity.intake.tables`,
+imported when a file is read: the demo panel is checked here without pandas) has a
 header row of profile fields and question ids, one respondent a row. A multi-select cell lists
 option keys separated by ``;``; an empty cell is unanswered. The scores are written as CSV,
 XLSX or Parquet by the output's suffix.
@@ -17,8 +18,6 @@ import numpy as np
 from ..errors import InputFileError, Message, Problem
 from ..i18n.catalog import tr
 from ..instrument.model import Instrument
-from ..intake import tables
-from ..intake.writing import TableWriter
 from ..scoring.batch import BatchScores, score_encoded
 from ..scoring.encode import (
     MISSING,
@@ -34,6 +33,8 @@ MAX_LISTED = 20
 def read_table(inst: Instrument, path: str | Path, *, require_questions: bool = True):
     """Read a batch table (CSV, XLSX, SPSS .sav or Parquet) as categorical text columns; check
     that the needed columns are there."""
+    from ..intake import tables
+
     frame = tables.read_table(path, text=True, expected=EXPECTED)
     check_columns(inst, frame.columns, path, require_questions=require_questions)
     return frame
@@ -51,7 +52,7 @@ def check_columns(inst: Instrument, names, path: str | Path, *,
     present = set(names)
     missing = [c for c in needed if c not in present]
     if missing:
-        raise InputFileError(Problem(f"{path}:1", "missing column(s): {columns}. The header "
+        raise InputFileError(Problem(place(path, 1), "missing column(s): {columns}. The header "
                                                    "needs the profile fields and every question "
                                                    "id (`socialmaturity instrument show` lists "
                                                    "them)", columns=listed(missing, 10)))
@@ -78,6 +79,37 @@ def profile_problems(inst: Instrument, frame, lang: str = "en",
     return problems
 
 
+def place(source: str | Path, line: int) -> str:
+    """``file:line`` in a text table (CSV, XLSX rows), the file alone in one without lines
+    (Parquet, SPSS ``.sav``)."""
+    from ..intake import tables
+
+    no_lines = (*tables.PARQUET_SUFFIXES, *tables.SAV_SUFFIXES)
+    return str(source) if Path(source).suffix.lower() in no_lines else f"{source}:{line}"
+
+
+def row_problems(source: str | Path, problems: dict[int, list[tuple[str, str]]],
+                 first_row: int = 0, limit: int = MAX_LISTED, lang: str = "en"
+                 ) -> list[Problem]:
+    """The problems of the first ``limit`` bad rows as ``file:line: row N, column 'q': …``;
+    ``problems`` keyed by 0-based row of a chunk whose first row is ``first_row``."""
+    return [Problem(place(source, at + 2), tr(  # the header is line 1
+                lang, "row {row}, column {column!r}: {message}", row=f"{at + 1:,}",
+                column=column, message=text))
+            for row in sorted(problems)[:max(0, limit)]
+            for at in (first_row + row,) for column, text in problems[row]]
+
+
+def check_table(inst: Instrument, frame, source: str | Path, lang: str = "en"):
+    """The table encoded, or :class:`InputFileError` with the same problems as
+    :func:`score_csv` lists (the first 20 bad rows, and how many problems there are)."""
+    enc, problems = encode_table(inst, frame, len(frame), lang)
+    if problems:
+        raise InputFileError(row_problems(source, problems, lang=lang),
+                             total=sum(map(len, problems.values())))
+    return enc
+
+
 @dataclass
 class BatchOutcome:
     rows: int
@@ -94,10 +126,18 @@ def score_table(inst: Instrument, frame, lang: str = "en", known: dict[str, dict
     n = len(frame)
     if hasattr(frame, "column_names"):  # Arrow
         frame = dict(zip(frame.column_names, frame.columns, strict=True))
+    enc, problems = encode_table(inst, frame, n, lang, known)
+    return score_encoded(inst, enc), problems
+
+
+def encode_table(inst: Instrument, frame, n: int, lang: str = "en",
+                 known: dict[str, dict] | None = None):
+    """The scored questions encoded, with every problem of a row (its questions' and its
+    profile's), keyed by 0-based row."""
     enc, problems = encode_frame(inst, frame, n, inst.scored_questions, lang=lang, known=known)
     for row, items in profile_problems(inst, frame, lang, known).items():
         problems.setdefault(row, []).extend(items)
-    return score_encoded(inst, enc), problems
+    return enc, problems
 
 
 def scores_table(inst: Instrument, table, scores: BatchScores, keep: np.ndarray,
@@ -142,10 +182,12 @@ def score_csv(inst: Instrument, source: str | Path, output: str | Path, *,
     thread meanwhile (:func:`~socialmaturity.intake.tables.read_batches`); ``progress`` is told
     its share of ``len(inst.scored_questions)`` steps as the chunks are done.
     """
+    from ..intake import tables
+    from ..intake.writing import TableWriter
+
     batches = tables.read_batches(source, expected=EXPECTED)
     check_columns(inst, batches.names, source)
     steps, told = len(inst.scored_questions), 0
-    lines = Path(source).suffix.lower() not in (*tables.PARQUET_SUFFIXES, *tables.SAV_SUFFIXES)
     shown: list[Problem] = []
     known: dict[str, dict] = {}  # the values checked in the chunks before
     rows = written = bad = 0
@@ -154,12 +196,7 @@ def score_csv(inst: Instrument, source: str | Path, output: str | Path, *,
         with TableWriter(output, decimals=1) as writer:
             for frame in batches:
                 scores, problems = score_table(inst, frame, lang=lang, known=known)
-                for row in sorted(problems)[:max(0, MAX_LISTED - bad)]:
-                    at = rows + row
-                    for column, text in problems[row]:  # the header is line 1
-                        shown.append(Problem(f"{source}:{at + 2}" if lines else str(source), tr(
-                            lang, "row {row}, column {column!r}: {message}",
-                            row=f"{at + 1:,}", column=column, message=text)))
+                shown += row_problems(source, problems, rows, MAX_LISTED - bad, lang)
                 bad += len(problems)
                 if skip_invalid or not bad:
                     keep = np.ones(len(frame), dtype=bool)
