@@ -67,6 +67,9 @@ def test_the_deck_has_the_expected_slides(deck):
     first = slide_texts(slides[0])
     assert "Northwind Software" in first and result.overall.stage.name in first
     assert result.overall.stage.name in slide_texts(slides[1])
+    strong = slide_texts(slides[3])  # the strengths, or the sentence saying there is none
+    assert all(s.name in strong for s in result.strengths)
+    assert result.strengths or result.no_strengths in strong
     steps = slide_texts(slides[5])
     for rec in result.recommendations[:3]:
         assert rec.owner in steps

@@ -281,8 +281,8 @@ def _scores_slide(deck: _Deck, result: AssessmentResult) -> None:
 
 
 def _strengths_slide(deck: _Deck, result: AssessmentResult) -> None:
-    """Up to three strengths: the result's own (the dimensions furthest ahead of peers, with
-    their best answers) when it has them, else the dimensions furthest above the peer median."""
+    """Up to three strengths: the result's own (dimensions above the peer median, with their
+    best answers) when it has them, else the result's sentence saying why there is none."""
     lang = deck.lang
     cards: list = []
     for x in result.strengths[:3]:
@@ -293,7 +293,7 @@ def _strengths_slide(deck: _Deck, result: AssessmentResult) -> None:
         lines += [_fit(a.answer_label or "", 110) for a in x.best[:2] if a.answer_label]
         cards.append((x.name, lines))
     _cards(deck, tr(lang, "Strengths to build on"),
-           cards or [(name, [text]) for name, text in _ranked(result)[:3]], ACCENT)
+           cards or [(tr(lang, "Strengths"), result.no_strengths or "")], ACCENT)
 
 
 def _gaps_slide(deck: _Deck, result: AssessmentResult) -> None:
