@@ -54,3 +54,17 @@ def unwritable_folder(tmp_path):
     folder.chmod(0o555)
     yield folder if not os.access(folder, os.W_OK) else Path("/sys")
     folder.chmod(0o755)
+
+
+def extreme_answers(inst, lowest: bool) -> dict:
+    """Every scored question at its lowest answer (``lowest``) or its highest."""
+    def pick(q):
+        if q.type == "multi":
+            plain = [o.key for o in inst.index.options[q.id] if not o.exclusive]
+            exclusive = [o.key for o in inst.index.options[q.id] if o.exclusive]
+            return exclusive[:1] if lowest else plain
+        if q.type == "numeric":
+            return float((min if lowest else max)(q.score_range))
+        ranked = sorted(inst.index.options[q.id], key=lambda o: o.points or 0.0)
+        return ranked[0 if lowest else -1].key
+    return {q.id: pick(q) for q in inst.scored_questions}

@@ -98,6 +98,9 @@ def test_the_deck_has_the_expected_slides(deck):
     first = slide_texts(slides[0])
     assert "Northwind Software" in first and result.overall.stage.name in first
     assert result.overall.stage.name in slide_texts(slides[1])
+    strong = slide_texts(slides[3])  # the strengths, or the sentence saying there is none
+    assert all(s.name in strong for s in result.strengths)
+    assert result.strengths or result.no_strengths in strong
     steps = slide_texts(slides[5])
     for rec in result.recommendations[:3]:
         assert rec.owner in steps
@@ -159,21 +162,14 @@ def test_strength_evidence_gives_the_question_before_the_answer(deck):
 
 
 def test_without_strengths_or_steps_the_slide_says_so(assessor):
-    """No strength (as the result has when no dimension is one) and no recommendation (at the
-    top stage): a sentence, not an empty or numbered card."""
-    result = assessor.assess(extreme(assessor.instrument, top=False), "en")
-    result = result.model_copy(update={"strengths": [], "recommendations": []})
-    slides = Presentation(BytesIO(render_pptx(result))).slides
-    bench = {b.id: b.median for b in result.benchmark.dimensions}
-    best = max((d for d in result.dimensions if d.score is not None),
-               key=lambda d: d.score - bench[d.id])
-    said = shape_text(slides[3], "None")
-    assert said.startswith("No dimension stands out as a strength yet. Best placed against the "
-                           f"peers: {best.name}. Score {best.score:.0f} against a peer median of "
-                           f"{bench[best.id]:.0f}."), said
-    assert shape_text(slides[5], "None") == ("No recommendations: every dimension is at its "
-                                             "highest stage.")
-    for slide in (slides[3], slides[5]):
+    """The result's own sentence where it has no strength (every answer at the lowest) or no
+    step (every answer at the top): one sentence, not an empty or numbered card."""
+    low = assessor.assess(extreme(assessor.instrument, top=False), "en")
+    top = assessor.assess(extreme(assessor.instrument, top=True), "en")
+    assert not low.strengths and not top.recommendations
+    for result, index, said in ((low, 3, low.no_strengths), (top, 5, top.no_steps)):
+        slide = Presentation(BytesIO(render_pptx(result))).slides[index]
+        assert said and shape_text(slide, "None") == said
         assert not [s.name for s in slide.shapes if s.name.startswith("Card")]
 
 

@@ -4,6 +4,7 @@ opens, reads in the right language, shows user text literally and carries only o
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import shutil
 import subprocess
@@ -15,9 +16,12 @@ import pytest
 from socialmaturity.reports.charts import distribution_svg, radar_svg, stage_ladder_svg
 from socialmaturity.reports.pdf import render_pdf, report_view
 from socialmaturity.reports.result import AssessmentResult
+from socialmaturity.reports.text import render_result
 from socialmaturity.reports.typst_compiler import fonts_dir
-from socialmaturity.scoring.answers import load_responses, validate_responses
+from socialmaturity.scoring.answers import Responses, load_responses, validate_responses
 from socialmaturity.services.assessment import Assessor, demo_panel, make_assessor
+
+from .conftest import extreme_answers
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "examples" / "answers.yaml"
@@ -25,6 +29,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = "<script>alert(1)</script> #set *bold* _x_ $a^2$ @ref [b] \\ `c` // d & \"e\""
 CHARTS = (radar_svg, distribution_svg, stage_ladder_svg)
 DATE = dt.date(2025, 3, 12)
+PROFILE = {"sector": "technology", "size": "1-99", "region": "emea"}
 
 
 @pytest.fixture(scope="module")
@@ -177,8 +182,8 @@ def test_the_pdf_in_english(result_en, tmp_path):
                      "Summary", "Why this stage", result_en.overall.stage.name,
                      "You are here", "Dimensions in detail", "Method", "Page 2 of",
                      "Demo benchmark (synthetic)", result_en.instrument.hash,
-                     "Executive summary", "Three strengths", "What we ask of the board",
-                     result_en.strengths[0].name, result_en.recommendations[0].title,
+                     "Executive summary", "Strengths", "What we ask of the board",
+                     result_en.no_strengths, result_en.recommendations[0].title,
                      "The shortest path to the next stage"):
         assert expected in text, expected
 
@@ -300,3 +305,30 @@ def test_the_next_stage_asks_under_the_answers(result_en, tmp_path):
     target = result_en.dimensions[0].next_stage_asks[0].target_label
     assert f"→ {target.split()[0]}" in text and "What the next stage asks" in text
     assert "now:" not in text
+
+
+def terminal_text(result: AssessmentResult) -> str:
+    from rich.console import Console
+
+    console = Console(width=400, file=io.StringIO())
+    console.print(render_result(result))
+    return " ".join(console.file.getvalue().split())
+
+
+def test_the_extremes_claim_only_what_holds_in_the_pdf_and_the_terminal(assessor, tmp_path):
+    """All lowest: no strength at a score of 0, a sentence instead; all highest: the empty
+    next steps say why, and 99.6 prints as 99 ("higher than 99%", never 100%)."""
+    inst = assessor.instrument
+    low = assessor.assess(Responses(PROFILE, extreme_answers(inst, lowest=True)), "en")
+    top = assessor.assess(Responses(PROFILE, extreme_answers(inst, lowest=False)), "en")
+    none_yet = "No dimension scores above your peers' median yet, so none is named a strength."
+    assert report_view(low)["strengths"] == [] and none_yet in report_view(low)["no_strengths"]
+    assert none_yet in terminal_text(low)
+    top_steps = "No recommendations: every dimension is at its highest stage."
+    view = report_view(top)
+    assert view["no_steps"] == top_steps and view["overall"]["percentile"] == "99"
+    assert "You score higher than 99% of your peers." == view["overall"]["percentile_line"]
+    shown = terminal_text(top)
+    assert top_steps in shown and "Percentile among peers: 99 " in shown
+    pdf = pdf_text(render_pdf(top, date=DATE), tmp_path)
+    assert pdf.count(top_steps) == 2 and "higher than 99%" in pdf and "100%" not in pdf

@@ -29,6 +29,8 @@ from socialmaturity.scoring.answers import Responses, check_value, validate_resp
 from socialmaturity.scoring.engine import score_responses
 from socialmaturity.services.assessment import Assessor, demo_panel
 
+from .conftest import extreme_answers
+
 EXAMPLE = "examples/answers.yaml"
 
 
@@ -160,13 +162,23 @@ def check_claims(inst, assessor, responses):
                 assert met == [scores.gates[g.id]], g.id
     else:
         assert res.next_stage is None
+    # strengths: at most three dimensions above the peers' median, highest percentile first
     pct = {b.id: b.percentile for b in res.benchmark.dimensions}
+    median = {b.id: b.median for b in res.benchmark.dimensions}
+    above = [d.id for d in res.dimensions
+             if d.score is not None and median[d.id] is not None and d.score > median[d.id]]
     named = [s.dimension for s in res.strengths]
-    if not res.provisional:
+    assert set(named) <= set(above) and len(named) == min(3, len(above))
+    assert all(s.score > 0 for s in res.strengths)
+    assert (res.no_strengths is None) == bool(named)
+    if not res.provisional and named:
         keys = [pct[d] for d in named]
         assert keys == sorted(keys, reverse=True)
-        others = [pct[d.id] for d in res.dimensions if d.score is not None and d.id not in named]
-        assert all(p <= min(keys) for p in others)
+        assert all(pct[d] <= min(keys) for d in above if d not in named)
+    # no step: a sentence says why, and "every dimension is at its highest stage" only if so
+    assert (res.no_steps is None) == bool(res.recommendations)
+    if res.no_steps and "highest stage" in res.no_steps:
+        assert all(d.level in (None, len(inst.stages)) for d in scores.dimensions)
     for s in res.strengths:
         answered = {q.id: q for q in next(d for d in res.dimensions
                                           if d.id == s.dimension).questions}
@@ -178,6 +190,14 @@ def check_claims(inst, assessor, responses):
     if res.provisional:
         assert res.benchmark.overall_percentile is None
         assert all(b.percentile is None for b in res.benchmark.dimensions)
+    else:  # whole percent, never rounded up: "higher than p%" holds
+        stats = assessor.index.stats(assessor.index.peer_group(responses.profile))
+        shown = [(res.benchmark.overall_percentile, stats.overall, scores.overall)] + [
+            (b.percentile, stats.dimensions[b.id], ds.score)
+            for b, ds in zip(res.benchmark.dimensions, scores.dimensions, strict=True)]
+        for p, dist, score in shown:
+            exact = dist.percentile(score) if score is not None else None
+            assert p is None if exact is None else p == int(p) and 0 <= exact - p < 1
     return res
 
 
@@ -194,16 +214,16 @@ def test_the_example_and_the_extremes(social, assessor):
     res = check_claims(social, assessor, load_responses(social, EXAMPLE))
     assert res.recommendations and res.path_to_next_stage and not res.provisional
     top = Responses({"sector": "technology", "size": "1-99", "region": "emea"},
-                    {q.id: (max(social.index.option_keys(q.id),
-                                key=lambda k: next(o.points for o in social.index.options[q.id]
-                                                   if o.key == k))
-                            if q.type == "single" else
-                            [o.key for o in social.index.options[q.id] if not o.exclusive]
-                            if q.type == "multi" else float(max(q.score_range)))
-                     for q in social.scored_questions})
+                    extreme_answers(social, lowest=False))
     best = check_claims(social, assessor, top)
     assert best.overall.stage.level == len(social.stages)
     assert best.path_to_next_stage == [] and best.next_stage is None
+    assert best.no_steps == "No recommendations: every dimension is at its highest stage."
+    assert best.benchmark.overall_percentile == 99  # 99.6: higher than 99%, not 100%
+    lowest = check_claims(social, assessor,
+                          Responses(top.profile, extreme_answers(social, lowest=True)))
+    assert lowest.overall.score == 0 and lowest.strengths == []
+    assert lowest.no_strengths.startswith("No dimension scores above your peers' median yet")
     empty = check_claims(social, assessor, Responses(top.profile, {}))
     assert empty.provisional and empty.path_to_next_stage
 
@@ -304,3 +324,29 @@ def test_each_panel_gets_its_own_evidence_sentences(social):
             if ev.by_definition is None:
                 assert f"{ev.n_mature} " in ev.statement, (seed, rec.id, ev.statement)
                 assert f"{ev.n_less_mature} " in ev.statement, (seed, rec.id, ev.statement)
+
+
+def test_without_a_step_the_result_says_why_and_names_the_dimensions_below_the_top(social,
+                                                                                  assessor):
+    """Every question at the lowest answer that meets each of its recommendations: nothing is
+    on offer, yet three dimensions are Strategic, so "every dimension is at its highest stage"
+    would be false."""
+    recs = [r for d in social.dimensions for r in d.recommendations]
+
+    def just_enough(q):
+        mine = [r for r in recs if r.evidence.question == q.id]
+        if q.type == "multi":
+            return [o.key for o in social.index.options[q.id] if not o.exclusive]
+        if q.type == "numeric":
+            return float(max([r.evidence.min_value for r in mine], default=min(q.score_range)))
+        ranked = sorted(social.index.options[q.id], key=lambda o: o.points or 0)
+        return next(o.key for o in ranked if all(meets(social, r, o.key) for r in mine))
+
+    res = check_claims(social, assessor, Responses(
+        {"sector": "technology", "size": "1-99", "region": "emea"},
+        {q.id: just_enough(q) for q in social.scored_questions}))
+    assert res.recommendations == [] and res.overall.stage.key == "transformative"
+    below = [d.name for d in res.dimensions if d.stage.key != "transformative"]
+    assert below and res.no_steps == (
+        "No recommendations: your answers already meet each one, or its question does not "
+        f"apply. Not yet at Transformative: {', '.join(below)}.")

@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 
 import jsonschema
+import yaml
 
 from socialmaturity.reports.result import result_schema
 
+from ..conftest import extreme_answers
 from .conftest import COMPLETE_PROFILE, csrf, post_section, start
+
+EXAMPLE = yaml.safe_load(open("examples/answers.yaml"))
 
 
 def test_landing_in_english_and_dutch(client):
@@ -186,3 +190,31 @@ def test_errors_on_a_dutch_page_are_in_dutch(client):
                       headers=headers)
     assert res.status_code == 422
     assert "185 valt buiten het bereik; geldig: een getal van 0 tot 100" in res.text
+
+
+def _result_page(client, answers, lang="en"):
+    """The result page of a finished assessment with ``answers`` (every scored question)."""
+    token = client.post("/api/assessments", json={"profile": {
+        "sector": "technology", "size": "1-99", "region": "emea"}}).json()["token"]
+    assert client.put(f"/api/assessments/{token}/answers",
+                      json={"answers": answers}).status_code == 200
+    return client.get(f"/a/{token}/result?lang={lang}").text
+
+
+def test_the_result_page_claims_nothing_its_numbers_do_not_hold(client, assessor):
+    low = _result_page(client, extreme_answers(assessor.instrument, lowest=True), "nl")
+    assert 'class="strengths"' not in low  # a score of 0 is no strength
+    assert ("Geen dimensie scoort al boven de mediaan van vergelijkbare organisaties, dus geen "
+            "enkele heet een sterk punt. Het dichtst erbij: Data &amp; integratie, 0,0 "
+            "tegenover een mediaan van 55,0.") in low
+    top = _result_page(client, extreme_answers(assessor.instrument, lowest=False))
+    # the next steps' heading is not left empty, and 99.6 is "higher than 99%", not 100%
+    steps = top.split('<h2 id="top-title">Your next three steps</h2>', 1)[1]
+    assert steps.lstrip().startswith('<p data-testid="top-steps">No recommendations: every '
+                                     "dimension is at its highest stage.</p>")
+    assert "You score higher than 99% of your peers" in top
+    # each strength's evidence is a question and its answer
+    assert ('<span class="answer">Does your organization have an employee advocacy program? '
+            "<strong>A formal program open to all") in top
+    mid = _result_page(client, EXAMPLE["answers"])  # ranked by more than the effect
+    assert "27 further, lower-ranked steps are not listed." in mid

@@ -286,8 +286,8 @@ def _scores_slide(deck: _Deck, result: AssessmentResult) -> None:
 
 
 def _strengths_slide(deck: _Deck, result: AssessmentResult) -> None:
-    """The result's strengths (up to three), each with its best answers, question and answer;
-    none: a sentence saying so, with the dimension best placed against the peer median."""
+    """The result's strengths (dimensions above the peer median, up to three), each with its
+    best answers, question and answer; none: the result's sentence saying why."""
     lang = deck.lang
     cards: list = []
     for x in result.strengths[:3]:
@@ -298,12 +298,7 @@ def _strengths_slide(deck: _Deck, result: AssessmentResult) -> None:
         lines += [[(_fit(a.text, 80) + " ", False, MUTED), (_fit(a.answer_label, 90), True, INK)]
                   for a in x.best[:2] if a.answer_label]
         cards.append((x.name, lines))
-    none = tr(lang, "No dimension stands out as a strength yet.")
-    ranked = _ranked(result)
-    if ranked:
-        none += " " + tr(lang, "Best placed against the peers: {dimension}. {score}",
-                         dimension=ranked[0][0], score=ranked[0][2])
-    _cards(deck, tr(lang, "Strengths to build on"), cards, ACCENT, empty=none)
+    _cards(deck, tr(lang, "Strengths to build on"), cards, ACCENT, empty=result.no_strengths)
 
 
 def _gaps_slide(deck: _Deck, result: AssessmentResult) -> None:
@@ -334,7 +329,7 @@ def _steps_slide(deck: _Deck, result: AssessmentResult) -> None:
                                 _fit(f"{r.change.question_text} → {r.change.answer_label}", 150),
                                 [(text, True, OK)]]))
     _cards(deck, tr(lang, "Three next steps"), steps, OK, numbered=True,
-           empty=tr(lang, "No recommendations: every dimension is at its highest stage."))
+           empty=result.no_steps)
 
 
 def _method_slide(deck: _Deck, result: AssessmentResult) -> None:

@@ -103,12 +103,10 @@ def _labels(lang: str) -> dict[str, str]:
         "method": tr(lang, "Method"),
         "how_computed": tr(lang, "How scores and stages are computed"),
         "benchmark_data": tr(lang, "Benchmark and peer group"),
-        "no_recommendations": tr(lang, "No recommendations: every dimension is at its highest "
-                                       "stage."),
         "page": tr(lang, "Page {page} of {total}"),
         "executive_summary": tr(lang, "Executive summary"),
         "what_it_means": tr(lang, "What it means"),
-        "strengths": tr(lang, "Three strengths"),
+        "strengths": tr(lang, "Strengths"),
         "priorities": tr(lang, "Three priorities"),
         "board_ask": tr(lang, "What we ask of the board"),
         "effect": tr(lang, "Effect"),
@@ -157,7 +155,6 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
         percentile = tr(lang, "No peers to compare with.")
         peer_line = tr(lang, "Peer group: {peers}.", peers=peers)
 
-
     dimensions, overview = _dimension_views(result)
     recommendations, path, strengths, gates = _step_views(result, stage_names)
     method_rows, method_text = _method(result, day)
@@ -190,6 +187,8 @@ def report_view(result: AssessmentResult, *, organization: str | None = None,
         if result.provisional else None,
         "meaning": result.meaning,
         "strengths": strengths,
+        "no_strengths": result.no_strengths,
+        "no_steps": result.no_steps,
         "board": _board(result, stage_names),
         "path": path,
         "charts": _charts(result, tr(lang, "Peers: {peers}.", peers=peers)),

@@ -233,7 +233,10 @@ class AssessmentResult(Out):
                                           "percentile is given")
     answered: int = Field(description="scored questions answered")
     asked: int = Field(description="scored questions")
-    strengths: list[Strength] = Field(description="the three dimensions furthest ahead of peers")
+    strengths: list[Strength] = Field(description="at most three dimensions scoring above the "
+                                                  "peers' median, the highest percentile first")
+    no_strengths: str | None = Field(description="when no dimension is a strength, why, in a "
+                                                 "sentence")
     next_stage: NextStage | None = Field(description="the next stage's conditions, met or not; "
                                                      "null at the top stage")
     meaning: list[str] = Field(description="what the stage means for this organization, in "
@@ -241,6 +244,8 @@ class AssessmentResult(Out):
     recommendations: list[RecommendationOut] = Field(
         description="the most important next steps, at most the instrument's max_steps")
     steps_offered: int = Field(description="next steps on offer in all, listed or not")
+    no_steps: str | None = Field(description="when no next step is on offer, why, in a "
+                                             "sentence")
     path_to_next_stage: list[PathStep] = Field(description="the fewest one-rung answer changes "
                                                            "that reach the next stage, in order; "
                                                            "empty at the top stage")

@@ -55,15 +55,16 @@ def render_result(r: AssessmentResult, *, all_recommendations: bool = False) -> 
                       f"{d.answered}/{d.asked}")
     parts.append(table)
 
-    if r.strengths:
-        strong = Text(tr(lang, "Strengths") + "\n", style="bold underline")
-        for st in r.strengths:
-            strong.append(f"• {st.name}", style="bold")
-            strong.append(" " + tr(lang, "({score}; percentile {p})", score=num(lang, st.score, 0),
-                                   p=num(lang, st.percentile, 0)) + "\n")
-            for line in st.best:
-                strong.append(f"    {line.text} {line.answer_label}\n", style="dim")
-        parts.append(strong)
+    strong = Text(tr(lang, "Strengths") + "\n", style="bold underline")
+    if r.no_strengths:
+        strong.append(r.no_strengths + "\n")
+    for st in r.strengths:
+        strong.append(f"• {st.name}", style="bold")
+        strong.append(" " + tr(lang, "({score}; percentile {p})", score=num(lang, st.score, 0),
+                               p=num(lang, st.percentile, 0)) + "\n")
+        for line in st.best:
+            strong.append(f"    {line.text} {line.answer_label}\n", style="dim")
+    parts.append(strong)
 
     stages = Table(title=tr(lang, "Stages of your peers ({group}, n = {n})",
                             group=b.peer_group.label, n=number(lang, b.peer_group.n, 0)),
@@ -89,8 +90,9 @@ def _steps(r: AssessmentResult, all_recommendations: bool) -> list:
     parts: list = []
     recs = r.recommendations if all_recommendations else \
         r.recommendations[:TOP_RECOMMENDATIONS]
-    if recs:
-        parts.append(Text(tr(lang, "Next steps, most important first"), style="bold underline"))
+    parts.append(Text(tr(lang, "Next steps, most important first"), style="bold underline"))
+    if r.no_steps:
+        parts.append(Text(r.no_steps))
     for rec in recs:
         effect = tr(lang, "Effect: overall {o0} → {o1}", o0=num(lang, rec.effect.overall_before),
                     o1=num(lang, rec.effect.overall_after))

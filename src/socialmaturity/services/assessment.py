@@ -171,7 +171,7 @@ def build_result(assessor: Assessor, responses: Responses, scores: Scores, group
     provisional, answered, asked = verdict.is_provisional(scores)
 
     def pct(dist, x):
-        return None if provisional or x is None else rounded(dist.percentile(x))
+        return None if provisional else verdict.percentile(dist, x)
 
     dims = [verdict.dimension_result(inst, d, responses, scores, ds, lang)
             for d, ds in zip(inst.dimensions, scores.dimensions, strict=True)]
@@ -179,6 +179,7 @@ def build_result(assessor: Assessor, responses: Responses, scores: Scores, group
                   for b, ds in zip(bench.dimensions, scores.dimensions, strict=True)]
     recs = [verdict.recommendation_out(inst, r, responses, p75[r.dimension], lang)
             for r in ranked[:inst.ranking.max_steps]]
+    strong = verdict.strengths(dims, bench_dims)
     return out.AssessmentResult(
         language=lang,
         instrument=out.InstrumentRef(
@@ -195,10 +196,12 @@ def build_result(assessor: Assessor, responses: Responses, scores: Scores, group
         benchmark=bench.model_copy(update={
             "overall_percentile": pct(stats.overall, scores.overall), "dimensions": bench_dims}),
         provisional=provisional, answered=answered, asked=asked,
-        strengths=verdict.strengths(dims, bench_dims),
+        strengths=strong,
+        no_strengths=None if strong else verdict.no_strengths(dims, bench_dims, lang),
         next_stage=verdict.next_stage(inst, scores, lang),
         meaning=verdict.meaning(inst, scores, path, lang),
         recommendations=recs, steps_offered=len(ranked),
+        no_steps=None if recs else verdict.no_steps(inst, scores, lang),
         path_to_next_stage=verdict.path_out(inst, path, lang))
 
 

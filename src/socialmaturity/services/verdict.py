@@ -1,6 +1,6 @@
 """The parts of a result that speak about this organization, each computed from its answers:
-what each dimension already does and what its next stage asks, the three strengths, the next
-steps with their what-if effect and evidence, and the path to the next stage.
+what each dimension already does and what its next stage asks, the strengths, the next steps
+with their what-if effect and evidence, and the path to the next stage.
 
 **A question's rung for a stage** is the lowest answer whose item score reaches the stage's
 ``min_score`` (as a share of 100): on a five-option scale, the third option for Coordinated,
@@ -137,13 +137,22 @@ def is_provisional(scores: Scores) -> tuple[bool, int, int]:
     return answered < PROVISIONAL_BELOW * asked, answered, asked
 
 
+def percentile(dist, x: float | None) -> float | None:
+    """A percentile as every output shows it: whole percent, rounded down, so "higher than
+    {p}% of your peers" is never rounded up (99.6 is 99; 100 only above every peer)."""
+    p = None if x is None else dist.percentile(x)
+    return None if p is None else float(math.floor(p + 1e-9))
+
+
 def strengths(dims: list[out.DimensionResult], bench: list[out.DimensionBenchmark],
               top: int = 3, answers: int = 2) -> list[out.Strength]:
-    """The dimensions furthest ahead: by percentile among peers, then by score; each with its
+    """The strengths: at most ``top`` dimensions scoring above their peers' median, the
+    highest percentile first (then the furthest above the median); each with its
     highest-scoring answers (real answers only, ties in question order)."""
-    pairs = [(d, b) for d, b in zip(dims, bench, strict=True) if d.score is not None]
+    pairs = [(d, b) for d, b in zip(dims, bench, strict=True)
+             if d.score is not None and b.median is not None and d.score > b.median]
     pairs.sort(key=lambda p: (-(p[1].percentile if p[1].percentile is not None else -1),
-                              -(p[0].score or 0.0)))
+                              p[1].median - p[0].score))
     out_ = []
     for d, b in pairs[:top]:
         scored = [q for q in d.questions if q.item_score is not None and q.item_score > 0]
@@ -153,6 +162,33 @@ def strengths(dims: list[out.DimensionResult], bench: list[out.DimensionBenchmar
         out_.append(out.Strength(dimension=d.id, name=d.name, score=d.score,
                                  percentile=b.percentile, best=best))
     return out_
+
+
+def no_strengths(dims: list[out.DimensionResult], bench: list[out.DimensionBenchmark],
+                 lang: str) -> str:
+    """Why no dimension is named a strength: none scores above its peers' median; the
+    closest is named with its score and that median."""
+    gaps = [(b.median - d.score, d, b) for d, b in zip(dims, bench, strict=True)
+            if d.score is not None and b.median is not None]
+    if not gaps:
+        return tr(lang, "No dimension can be compared with peers, so none is named a strength.")
+    _, d, b = min(gaps, key=lambda g: g[0])
+    return tr(lang, "No dimension scores above your peers' median yet, so none is named a "
+                    "strength. Closest: {dimension}, {score} against a median of {median}.",
+              dimension=d.name, score=number(lang, d.score), median=number(lang, b.median))
+
+
+def no_steps(inst: Instrument, scores: Scores, lang: str) -> str:
+    """Why there is no next step: every dimension is at the top stage, or else every
+    recommendation is met or not applicable (then the dimensions below the top are named)."""
+    top = inst.stages[-1]
+    below = [inst.text(inst.index.dimensions[d.id].name, lang) for d in scores.dimensions
+             if d.level is not None and d.level < top.level]
+    if not below:
+        return tr(lang, "No recommendations: every dimension is at its highest stage.")
+    return tr(lang, "No recommendations: your answers already meet each one, or its question "
+                    "does not apply. Not yet at {stage}: {names}.", stage=inst.text(top.name, lang),
+              names=", ".join(below))
 
 
 def stage_key(inst: Instrument, level: int) -> str:
