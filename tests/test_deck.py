@@ -24,6 +24,7 @@ from pptx.util import Emu
 
 from socialmaturity.cli import cli
 from socialmaturity.reports.deck import render_pptx
+from socialmaturity.reports.format import num
 from socialmaturity.scoring.answers import load_responses
 from socialmaturity.services.assessment import make_assessor
 
@@ -93,6 +94,14 @@ def test_scores_against_peers_is_a_native_chart_of_the_result(deck):
     median = series["Peer median" if lang == "en" else "Mediaan"]
     bench = {b.id: b.median for b in result.benchmark.dimensions}
     assert median == [bench[d.id] for d in reversed(result.dimensions)]
+
+
+def test_a_strength_has_its_score_as_the_result_writes_it(deck):
+    lang, result, data = deck
+    text = slide_texts(Presentation(BytesIO(data)).slides[3])
+    assert any(x.score % 1 for x in result.strengths), "the example has a fractional score"
+    for x in result.strengths:  # 58.3, not 58: one decimal, as everywhere else
+        assert f"{num(lang, x.score)} · " in text, x.name
 
 
 def test_no_option_key_in_the_deck(deck):

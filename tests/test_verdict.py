@@ -22,6 +22,7 @@ from statsmodels.stats.contingency_tables import Table2x2
 from socialmaturity.benchmark.evidence import EvidenceFigures
 from socialmaturity.benchmark.peers import PeerGroup
 from socialmaturity.cli import cli
+from socialmaturity.i18n.catalog import number
 from socialmaturity.instrument.model import DONT_KNOW, NOT_APPLICABLE
 from socialmaturity.recommendations.rungs import meets, next_rungs, offered
 from socialmaturity.reports.pdf import report_view
@@ -94,6 +95,9 @@ def check_claims(inst, assessor, responses):
         assert e.dimension_after == dim.score
         assert rec.lifts_stage == (after.level > scores.level)
         assert ("lifts your overall stage" in rec.why) == rec.lifts_stage
+        # the why writes the dimension's score and gap as every other output does: 62.5, not 62
+        assert rec.why.startswith(f"{rec.dimension_name} scores {number('en', e.dimension_before)}"
+                                  f": {number('en', rec.gap_to_next_stage)} points below"), rec.why
         by_question.setdefault(q, []).append(rec)
         # evidence that deserves the word
         ev = rec.evidence

@@ -145,7 +145,7 @@ def _ranked(result: AssessmentResult) -> list[tuple[str, str]]:
     rows = [(d.name, d.score, bench[d.id].median) for d in result.dimensions
             if d.score is not None and d.id in bench and bench[d.id].median is not None]
     return [(name, tr(lang, "Score {score} against a peer median of {median}.",
-                      score=num(lang, score, 0), median=num(lang, median, 0)))
+                      score=num(lang, score), median=num(lang, median)))
             for name, score, median in sorted(rows, key=lambda r: r[1] - r[2], reverse=True)]
 
 
@@ -286,7 +286,7 @@ def _strengths_slide(deck: _Deck, result: AssessmentResult) -> None:
     lang = deck.lang
     cards: list = []
     for x in result.strengths[:3]:
-        head = tr(lang, "Score {score}", score=num(lang, x.score, 0))
+        head = tr(lang, "Score {score}", score=num(lang, x.score))
         if x.percentile is not None:
             head += " · " + tr(lang, "percentile {p}", p=num(lang, x.percentile, 0))
         lines: list = [[(head, True, MUTED)]]

@@ -245,11 +245,11 @@ def _gaps(inst: Instrument, r: RankedRecommendation, p75: float | None, lang: st
         nxt = inst.index.stages[r.next_stage]
         found = tr(lang, "{dimension} scores {score}: {gap} points below {stage} ({min})",
                    dimension=inst.text(inst.index.dimensions[r.dimension].name, lang),
-                   score=number(lang, r.score, 0), gap=number(lang, r.gap_next, 0),
+                   score=number(lang, r.score), gap=number(lang, r.gap_next),
                    stage=inst.text(nxt.name, lang), min=number(lang, nxt.min_score, 0))
         if r.gap_peers > 0 and p75 is not None:
             found += tr(lang, " and {gap} below your peers' top quartile ({p75})",
-                        gap=number(lang, r.gap_peers, 0), p75=number(lang, p75, 0))
+                        gap=number(lang, r.gap_peers), p75=number(lang, p75))
         return found + ". "
     return inst.index.kept("_gap_sentences", key, make, 10_000)
 
