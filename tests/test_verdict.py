@@ -29,6 +29,7 @@ from socialmaturity.reports.pdf import report_view
 from socialmaturity.scoring.answers import Responses, check_value, validate_responses
 from socialmaturity.scoring.engine import score_responses
 from socialmaturity.services.assessment import Assessor, demo_panel
+from socialmaturity.services.verdict import answer_label
 
 EXAMPLE = "examples/answers.yaml"
 
@@ -229,6 +230,14 @@ def test_a_step_lifts_the_stage_only_when_the_rescore_says_so(social, assessor):
     assert any(r.lifts_stage for r in res.recommendations)
     assert all("lifts your overall stage to Strategic" in r.why
                for r in res.recommendations if r.lifts_stage)
+
+
+def test_a_numeric_answer_reads_as_given_and_a_percentage_as_the_language_writes_it(social):
+    q = "employees-trained"  # unit %
+    assert [answer_label(social, q, v, "en") for v in (50.0, 62.5, 40.25, 0.0)] == [
+        "50%", "62.5%", "40.25%", "0%"]  # no space, as every other percentage; not rounded
+    assert [answer_label(social, q, v, "nl") for v in (50.0, 62.5)] == ["50%", "62,5%"]
+    assert answer_label(social, q, DONT_KNOW, "en") == "Don't know"
 
 
 def test_no_step_for_a_question_answered_not_applicable(social, assessor):

@@ -14,13 +14,14 @@ from __future__ import annotations
 import math
 
 from ..benchmark.evidence import EvidenceFigures
-from ..i18n.catalog import ntr, number, tr
+from ..i18n.catalog import ntr, number, percent, tr
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument, Question
 from ..recommendations.ranking import RankedRecommendation
 from ..recommendations.rungs import answer_key
 from ..recommendations.whatif import Step
 from ..reports import result as out
 from ..scoring.answers import Responses, Value
+from ..scoring.encode import is_percent
 from ..scoring.engine import EPSILON, Scores, item_score
 
 #: Below this share of scored questions answered, a result is provisional.
@@ -34,8 +35,11 @@ def answer_label(inst: Instrument, qid: str, value, lang: str) -> str | None:
     if value in (DONT_KNOW, NOT_APPLICABLE):
         return inst.text(inst.special_labels[value], lang)
     q = inst.index.questions[qid]
-    if q.type == "numeric":
-        return f"{number(lang, float(value), 0)} {inst.text(q.unit, lang)}".strip()
+    if q.type == "numeric":  # with the decimals it has (up to two), a percentage as one
+        decimals = len(f"{float(value):.2f}".rstrip("0").partition(".")[2])
+        if is_percent(q):
+            return percent(lang, float(value) / 100, decimals)
+        return f"{number(lang, float(value), decimals)} {inst.text(q.unit, lang)}".strip()
     if q.type == "text":
         return str(value)
     labels = inst.option_labels(qid, lang)
