@@ -35,11 +35,10 @@ def answer_label(inst: Instrument, qid: str, value, lang: str) -> str | None:
     if value in (DONT_KNOW, NOT_APPLICABLE):
         return inst.text(inst.special_labels[value], lang)
     q = inst.index.questions[qid]
-    if q.type == "numeric":  # with the decimals it has (up to two), a percentage as one
-        decimals = len(f"{float(value):.2f}".rstrip("0").partition(".")[2])
+    if q.type == "numeric":  # as given; a percentage as the language writes one
         if is_percent(q):
-            return percent(lang, float(value) / 100, decimals)
-        return f"{number(lang, float(value), decimals)} {inst.text(q.unit, lang)}".strip()
+            return percent(lang, float(value) / 100, None)
+        return f"{number(lang, float(value), None)} {inst.text(q.unit, lang)}".strip()
     if q.type == "text":
         return str(value)
     labels = inst.option_labels(qid, lang)
