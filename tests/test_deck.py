@@ -91,6 +91,8 @@ def test_scores_against_peers_is_a_native_chart_of_the_result(deck):
     series = {s.name: list(s.values) for s in plot.series}
     own = series["Your organization" if lang == "en" else "Uw organisatie"]
     assert own == [d.score for d in reversed(result.dimensions)]
+    labels = [p.data_label.text_frame.text for p in plot.series[2].points]
+    assert labels == [num(lang, d.score) for d in reversed(result.dimensions)]  # 58,3 not 58
     median = series["Peer median" if lang == "en" else "Mediaan"]
     bench = {b.id: b.median for b in result.benchmark.dimensions}
     assert median == [bench[d.id] for d in reversed(result.dimensions)]

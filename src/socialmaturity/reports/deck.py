@@ -224,7 +224,12 @@ def _stage_slide(deck: _Deck, result: AssessmentResult) -> None:
 def _scores_slide(deck: _Deck, result: AssessmentResult) -> None:
     from pptx.chart.data import CategoryChartData
     from pptx.dml.color import RGBColor
-    from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+    from pptx.enum.chart import (
+        XL_CHART_TYPE,
+        XL_LABEL_POSITION,
+        XL_LEGEND_POSITION,
+        XL_TICK_LABEL_POSITION,
+    )
     from pptx.util import Inches, Pt
 
     lang = deck.lang
@@ -261,12 +266,13 @@ def _scores_slide(deck: _Deck, result: AssessmentResult) -> None:
     for series, colour in zip(plot.series, (TOP, GREY, ACCENT), strict=True):
         series.format.fill.solid()
         series.format.fill.fore_color.rgb = RGBColor(*colour)
-    own = plot.series[2]
-    own.data_labels.show_value = True
-    own.data_labels.number_format = "0"
-    own.data_labels.number_format_is_linked = False
-    own.data_labels.font.size = Pt(10)
-    own.data_labels.font.bold = True
+    for point, d in zip(plot.series[2].points, dims, strict=True):  # as the language writes it
+        if d.score is not None:
+            label = point.data_label
+            label.text_frame.text = num(lang, d.score)
+            label.text_frame.paragraphs[0].runs[0].font.size = Pt(10)
+            label.text_frame.paragraphs[0].runs[0].font.bold = True
+            label.position = XL_LABEL_POSITION.OUTSIDE_END
     side = [[(tr(lang, "Overall"), True, INK)],
             tr(lang, "Your score {score}; peer median {median}; top quartile from {q3}.",
                score=num(lang, result.overall.score, 1), median=num(lang, b.overall_median, 1),
