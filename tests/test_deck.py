@@ -27,6 +27,7 @@ from pptx.util import Emu
 from socialmaturity.cli import cli
 from socialmaturity.i18n.catalog import tr
 from socialmaturity.reports.deck import render_pptx
+from socialmaturity.reports.format import num
 from socialmaturity.scoring.answers import Responses, load_responses
 from socialmaturity.services.assessment import make_assessor
 
@@ -124,6 +125,8 @@ def test_scores_against_peers_is_a_native_chart_of_the_result(deck):
     series = {s.name: list(s.values) for s in plot.series}
     own = series["Your organization" if lang == "en" else "Uw organisatie"]
     assert own == [d.score for d in reversed(result.dimensions)]
+    labels = [p.data_label.text_frame.text for p in plot.series[2].points]
+    assert labels == [num(lang, d.score) for d in reversed(result.dimensions)]  # 58,3 not 58
     median = series["Peer median" if lang == "en" else "Mediaan"]
     bench = {b.id: b.median for b in result.benchmark.dimensions}
     assert median == [bench[d.id] for d in reversed(result.dimensions)]
@@ -186,6 +189,19 @@ def test_runs_do_not_run_together(deck):
                 runs = [r.text for r in p.runs]
                 for a, b in zip(runs, runs[1:], strict=False):
                     assert a[-1:].isspace() or b[:1].isspace(), (shape.name, p.text)
+
+
+def test_gap_scores_are_written_as_the_result_writes_them(deck):
+    """58.3, not 58: one decimal, as everywhere else (the gap cards' scores and medians)."""
+    lang, result, data = deck
+    slide = Presentation(BytesIO(data)).slides[4]
+    text = slide_texts(slide)
+    bench = {b.id: b.median for b in result.benchmark.dimensions}
+    titles = {shape_text(slide, f"Card {i} title") for i in (1, 2, 3)}
+    shown = [d for d in result.dimensions if d.name in titles]
+    for d in shown:
+        assert tr(lang, "Score {score} against a peer median of {median}.",
+                  score=num(lang, d.score), median=num(lang, bench[d.id])) in text, d.name
 
 
 def test_no_option_key_in_the_deck(deck):

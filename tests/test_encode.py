@@ -199,6 +199,21 @@ def test_forty_percent_is_forty_for_a_percentage_question_only():
     assert check_value(INST, "employees-trained", 40) == (40.0, None)
 
 
+@pytest.mark.parametrize("lang,raw,said", [
+    ("nl", "1.234,5", "1.234,5 valt buiten het bereik; geldig: een getal van 0 tot 100"),
+    ("en", "1.234,5", "1,234.5 is out of range; valid: a number from 0 to 100"),
+    ("nl", -0.25, "-0,25 valt buiten het bereik"), ("en", 1e300, "1e+300 is out of range")])
+def test_a_number_in_a_message_is_written_as_the_message_s_language_writes_it(lang, raw, said):
+    assert said in check_value(INST, "employees-trained", raw, lang)[1]
+
+
+def test_a_text_too_long_counts_its_characters_as_the_language_writes_numbers():
+    from socialmaturity.scoring.encode import check_text
+
+    assert check_text("x" * 12_345, 10_000, "nl")[1] == (
+        "te lang: 12.345 tekens; geldig: hoogstens 10.000")
+
+
 def test_did_you_mean():
     assert did_you_mean("marketting", ["marketing", "sales"]) == " (did you mean 'marketing'?)"
     assert did_you_mean("marketting", ["marketing"], "nl") == " (bedoelt u 'marketing'?)"

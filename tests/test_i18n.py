@@ -124,6 +124,10 @@ def test_translation_and_numbers():
     assert number("nl", -1234567.891, 2) == "-1.234.567,89"
     assert number("en", float("nan")) == "nan"
     assert percent("en", 0.645) == "64%" and percent("nl", 0.125, 1) == "12,5%"
+    # as given: the decimals the value has, up to three
+    assert [number("nl", x, None) for x in (40.0, 1234.5, 0.125, 2 / 3)] == [
+        "40", "1.234,5", "0,125", "0,667"]
+    assert percent("en", 0.625, None) == "62.5%" and percent("nl", 0.5, None) == "50%"
     assert date("nl", Date(2026, 11, 27)) == "27 november 2026"
     assert date("en", Date(2026, 11, 27)) == "November 27, 2026"
 

@@ -22,12 +22,14 @@ from statsmodels.stats.contingency_tables import Table2x2
 from socialmaturity.benchmark.evidence import EvidenceFigures
 from socialmaturity.benchmark.peers import PeerGroup
 from socialmaturity.cli import cli
+from socialmaturity.i18n.catalog import number
 from socialmaturity.instrument.model import DONT_KNOW, NOT_APPLICABLE
 from socialmaturity.recommendations.rungs import meets, next_rungs, offered
 from socialmaturity.reports.pdf import report_view
 from socialmaturity.scoring.answers import Responses, check_value, validate_responses
 from socialmaturity.scoring.engine import score_responses
 from socialmaturity.services.assessment import Assessor, demo_panel
+from socialmaturity.services.verdict import answer_label
 
 from .conftest import extreme_answers
 
@@ -96,6 +98,9 @@ def check_claims(inst, assessor, responses):
         assert e.dimension_after == dim.score
         assert rec.lifts_stage == (after.level > scores.level)
         assert ("lifts your overall stage" in rec.why) == rec.lifts_stage
+        # the why writes the dimension's score and gap as every other output does: 62.5, not 62
+        assert rec.why.startswith(f"{rec.dimension_name} scores {number('en', e.dimension_before)}"
+                                  f": {number('en', rec.gap_to_next_stage)} points below"), rec.why
         by_question.setdefault(q, []).append(rec)
         # evidence that deserves the word
         ev = rec.evidence
@@ -245,6 +250,14 @@ def test_a_step_lifts_the_stage_only_when_the_rescore_says_so(social, assessor):
     assert any(r.lifts_stage for r in res.recommendations)
     assert all("lifts your overall stage to Strategic" in r.why
                for r in res.recommendations if r.lifts_stage)
+
+
+def test_a_numeric_answer_reads_as_given_and_a_percentage_as_the_language_writes_it(social):
+    q = "employees-trained"  # unit %
+    assert [answer_label(social, q, v, "en") for v in (50.0, 62.5, 40.25, 0.0)] == [
+        "50%", "62.5%", "40.25%", "0%"]  # no space, as every other percentage; not rounded
+    assert [answer_label(social, q, v, "nl") for v in (50.0, 62.5)] == ["50%", "62,5%"]
+    assert answer_label(social, q, DONT_KNOW, "en") == "Don't know"
 
 
 def test_no_step_for_a_question_answered_not_applicable(social, assessor):

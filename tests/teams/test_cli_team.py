@@ -57,6 +57,9 @@ def test_text_shows_the_result_then_the_team_section():
                  "Progress since the previous round (n = 6)", "Answers that moved", "Targets"):
         assert text in out, text
     assert out.index("Overall:") < out.index("Team assessment")
+    # a score has one decimal wherever it is shown: 62.5 (as the table and the JSON), not 62
+    assert "Strategy & sponsorship (62.5; percentile 53)" in out
+    assert "spread 75.0)" in out and "spread 29.3)" in out
 
 
 def test_json_in_dutch_has_the_result_and_the_documented_team_fields():

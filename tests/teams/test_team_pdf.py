@@ -67,8 +67,13 @@ def test_the_team_section_in_english(round_en, pdf_en, tmp_path):
     # the team section comes after the executive summary and before the details
     assert text.index("Executive summary") < text.index("7 respondents in 2 departments answered") \
         < text.index("Dimensions in detail")
+    # a score has one decimal wherever it is shown: 62.5, as the heatmap and the JSON write it
+    assert any(x.score % 1 for x in round_en.result.strengths)
+    for x in round_en.result.strengths:
+        assert f"Score {num('en', x.score)}, percentile {num('en', x.percentile, 0)} among" in text
     team = round_en.team
     for d in team.disagreements:  # every department's answers, as the result counts them
+        assert f"({d.dimension_name}; spread {num('en', d.spread)})" in text
         for g in d.departments:
             for c in g.answers:
                 assert f"{c.count}× {c.label}" in text

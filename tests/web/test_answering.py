@@ -92,10 +92,10 @@ def test_review_lists_every_answer_per_section_with_edit_links(client):
     token = start(client)
     post_section(client, token, "profile", COMPLETE_PROFILE)
     post_section(client, token, "reach", {"reach-departments": ["marketing", "sales"]})
-    post_section(client, token, "listening", {"listening-response-rate": "85"})
+    post_section(client, token, "listening", {"listening-response-rate": "85,5"})
     page = client.get(f"/a/{token}/review").text
     assert f'href="/a/{token}/s/reach"' in page and ">Edit<" in page
-    assert "Marketing; Sales" in page and "85 %" in page
+    assert "Marketing; Sales" in page and "85.5%" in page  # as given, as English writes it
     assert "No answer yet" in page
     # few answers: continuing is the main button, the result a secondary one
     assert 'class="button primary" href="/a/' in page

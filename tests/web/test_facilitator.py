@@ -189,6 +189,11 @@ def test_the_result_page_shows_the_numbers_of_the_round_result(app, people):
     assert f'data-testid="overall-score">{number("en", r.overall.score)}<' in page
     assert f'data-testid="stage">{r.overall.stage.name}<' in page
     assert r.meaning[0] in html.unescape(page)  # the rule that decided the stage
+    # the dimension table writes each score with one decimal, as the heatmap and the JSON do
+    assert any(d.score % 1 for d in r.dimensions), "pick answers with a fractional score"
+    for d in r.dimensions:
+        cell = page.split(f'data-testid="score-{d.id}"')[1].split("</td>")[0]
+        assert re.search(r"<span>([^<]*)</span>", cell).group(1) == number("en", d.score)
     assert [d.department for d in team.departments] == list(DEPARTMENTS)
     heatmap = page.split('data-testid="heatmap"')[1].split("</svg>")[0]
     for dep in team.departments:

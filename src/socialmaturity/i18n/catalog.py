@@ -89,10 +89,11 @@ def _locale(lang: str) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def number(lang: str, value: float, decimals: int = 1) -> str:
+def number(lang: str, value: float, decimals: int | None = 1) -> str:
     """A number as the language writes it (CLDR): 2.1 in English, 2,1 in Dutch; thousands
     grouped (2,162 / 2.162). Rounded as Python rounds the float (half to even on its exact
-    value), so a number reads the same in every language.
+    value), so a number reads the same in every language; ``decimals=None``: as given, with
+    the decimals it has up to three (an answer, a bound: 40, 40.5, 1,234.25).
 
     The same text as Babel's ``format_decimal(value, "#,##0.0…", locale=lang)`` on the exact
     decimal value (a test holds them equal), written by Python's own float formatting with
@@ -101,11 +102,16 @@ def number(lang: str, value: float, decimals: int = 1) -> str:
     if not math.isfinite(value):
         return f"{value}"
     group, point, minus = _number_symbols(lang)
-    text = f"{value:,.{max(0, decimals)}f}"
+    text = f"{value:,.{_given(value) if decimals is None else max(0, decimals)}f}"
     if (group, point, minus) != (",", ".", "-"):
         text = text.replace(",", "\x00").replace(".", point).replace("\x00", group)
         text = text.replace("-", minus, 1)
     return text
+
+
+def _given(value: float) -> int:
+    """The decimals ``value`` has, up to three."""
+    return len(f"{value:.3f}".rstrip("0").partition(".")[2])
 
 
 @lru_cache(maxsize=8)
@@ -118,13 +124,15 @@ def _number_symbols(lang: str) -> tuple[str, str, str]:
     return symbols["group"], symbols["decimal"], symbols["minusSign"]
 
 
-def percent(lang: str, share: float, decimals: int = 0) -> str:
+def percent(lang: str, share: float, decimals: int | None = 0) -> str:
     """A share (0–1) as a percentage as the language writes it: 64% in English and Dutch,
-    12.5% / 12,5%."""
+    12.5% / 12,5%; ``decimals=None`` as :func:`number`'s."""
     from babel.numbers import format_percent
 
     if not math.isfinite(share):
         return f"{share}"
+    if decimals is None:
+        decimals = _given(100 * share)
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "") + "%"
     # rounded as number() rounds 100 × share: 0.645 → 64% in both
     exact = decimal.Decimal(100 * share) / 100

@@ -45,9 +45,9 @@ def peers_of(result: AssessmentResult) -> list:
     return [bench.get(d.id) for d in result.dimensions]
 
 
-def score_text(lang: str, score: float | None, decimals: int = 1) -> str:
+def score_text(lang: str, score: float | None) -> str:
     """A dimension's score as a chart writes it; "not applicable" when it has none."""
-    return num(lang, score, decimals) if score is not None else tr(lang, "not applicable")
+    return num(lang, score) if score is not None else tr(lang, "not applicable")
 
 
 # -- dimension profile: radar ---------------------------------------------------------------

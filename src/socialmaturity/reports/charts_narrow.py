@@ -70,7 +70,7 @@ def dimension_bars_svg(result: AssessmentResult, *, id_prefix: str = "sm-bars") 
         tuple(d.name for d in result.dimensions),
         tuple((sx(b.median), sx(b.top_quartile)) if b else (None, None)
               for b in peers_of(result)))
-    bars = [View(row, score=score_text(lang, d.score, 0),
+    bars = [View(row, score=score_text(lang, d.score),
                  w=None if d.score is None else sx(d.score) - x0)
             for d, row in zip(result.dimensions, rows, strict=True)]
     return render("bars_narrow.svg.j2", width=WIDTH, height=height, prefix=id_prefix,

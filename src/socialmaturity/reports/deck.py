@@ -150,7 +150,7 @@ def _ranked(result: AssessmentResult) -> list[tuple[str, float, str]]:
     rows = [(d.name, d.score, bench[d.id].median) for d in result.dimensions
             if d.score is not None and d.id in bench and bench[d.id].median is not None]
     return [(name, score - median, tr(lang, "Score {score} against a peer median of {median}.",
-                                      score=num(lang, score, 0), median=num(lang, median, 0)))
+                                      score=num(lang, score), median=num(lang, median)))
             for name, score, median in sorted(rows, key=lambda r: r[1] - r[2], reverse=True)]
 
 
@@ -229,7 +229,12 @@ def _stage_slide(deck: _Deck, result: AssessmentResult) -> None:
 def _scores_slide(deck: _Deck, result: AssessmentResult) -> None:
     from pptx.chart.data import CategoryChartData
     from pptx.dml.color import RGBColor
-    from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+    from pptx.enum.chart import (
+        XL_CHART_TYPE,
+        XL_LABEL_POSITION,
+        XL_LEGEND_POSITION,
+        XL_TICK_LABEL_POSITION,
+    )
     from pptx.util import Inches, Pt
 
     lang = deck.lang
@@ -266,12 +271,13 @@ def _scores_slide(deck: _Deck, result: AssessmentResult) -> None:
     for series, colour in zip(plot.series, (TOP, GREY, ACCENT), strict=True):
         series.format.fill.solid()
         series.format.fill.fore_color.rgb = RGBColor(*colour)
-    own = plot.series[2]
-    own.data_labels.show_value = True
-    own.data_labels.number_format = "0"
-    own.data_labels.number_format_is_linked = False
-    own.data_labels.font.size = Pt(10)
-    own.data_labels.font.bold = True
+    for point, d in zip(plot.series[2].points, dims, strict=True):  # as the language writes it
+        if d.score is not None:
+            label = point.data_label
+            label.text_frame.text = num(lang, d.score)
+            label.text_frame.paragraphs[0].runs[0].font.size = Pt(10)
+            label.text_frame.paragraphs[0].runs[0].font.bold = True
+            label.position = XL_LABEL_POSITION.OUTSIDE_END
     side = [[(tr(lang, "Overall"), True, INK)],
             tr(lang, "Your score {score}; peer median {median}; top quartile from {q3}.",
                score=num(lang, result.overall.score, 1), median=num(lang, b.overall_median, 1),
@@ -291,7 +297,7 @@ def _strengths_slide(deck: _Deck, result: AssessmentResult) -> None:
     lang = deck.lang
     cards: list = []
     for x in result.strengths[:3]:
-        head = tr(lang, "Score {score}", score=num(lang, x.score, 0))
+        head = tr(lang, "Score {score}", score=num(lang, x.score))
         if x.percentile is not None:
             head += " · " + tr(lang, "percentile {p}", p=num(lang, x.percentile, 0))
         lines: list = [[(head, True, MUTED)]]

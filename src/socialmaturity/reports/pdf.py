@@ -243,9 +243,9 @@ def _step_views(result: AssessmentResult, stage_names: dict[str, str]
     } for i, s in enumerate(result.path_to_next_stage, 1)]
     strengths = [{
         "name": x.name,
-        "line": tr(lang, "Score {score}, percentile {p} among peers", score=num(lang, x.score, 0),
+        "line": tr(lang, "Score {score}, percentile {p} among peers", score=num(lang, x.score),
                    p=num(lang, x.percentile, 0)) if x.percentile is not None
-        else tr(lang, "Score {score}", score=num(lang, x.score, 0)),
+        else tr(lang, "Score {score}", score=num(lang, x.score)),
         "already": [f"{a.text} {a.answer_label}" for a in x.best],
     } for x in result.strengths]
 
@@ -281,7 +281,7 @@ def _dimension_views(result: AssessmentResult) -> tuple[list[dict], list[list[st
             "target": targets.get(q.id),
             "answer": q.answer_label if q.answer_label is not None else tr(lang, "No answer"),
             "score": tr(lang, "n/a") if q.item_score is None
-            else num(lang, 100 * q.item_score, 0),
+            else num(lang, 100 * q.item_score),
         } for q in d.questions]
         dimensions.append({
             "name": d.name,

@@ -122,12 +122,12 @@ def _disagreements(team: TeamOut, lang: str) -> list[dict]:
         "n": str(i),
         "text": d.text,
         "where": tr(lang, "({dimension}; spread {spread})", dimension=d.dimension_name,
-                    spread=num(lang, d.spread, 0)),
+                    spread=num(lang, d.spread)),
         "departments": [{
             "label": g.label,
             "n": f"n\u00a0=\u00a0{number(lang, g.n, 0)}",
             "answer": g.answer_label or not_answered,
-            "points": num(lang, g.item_score, 0),
+            "points": num(lang, g.item_score),
             "given": [f"{number(lang, c.count, 0)}× {c.label}" for c in g.answers],
         } for g in d.departments],
     } for i, d in enumerate(team.disagreements, 1)]

@@ -79,7 +79,7 @@ def _disagreements(team: TeamOut, lang: str) -> Text:
     for i, d in enumerate(team.disagreements, 1):
         text.append(f"{i}. {d.text}", style="bold")
         text.append(" " + tr(lang, "({dimension}; spread {spread})",
-                             dimension=d.dimension_name, spread=num(lang, d.spread, 0)) + "\n",
+                             dimension=d.dimension_name, spread=num(lang, d.spread)) + "\n",
                     style="dim")
         for dep in d.departments:  # the rolled-up answer, then the answers given
             text.append(f"   {dep.label} (n = {dep.n}): ")

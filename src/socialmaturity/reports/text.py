@@ -60,7 +60,7 @@ def render_result(r: AssessmentResult, *, all_recommendations: bool = False) -> 
         strong.append(r.no_strengths + "\n")
     for st in r.strengths:
         strong.append(f"• {st.name}", style="bold")
-        strong.append(" " + tr(lang, "({score}; percentile {p})", score=num(lang, st.score, 0),
+        strong.append(" " + tr(lang, "({score}; percentile {p})", score=num(lang, st.score),
                                p=num(lang, st.percentile, 0)) + "\n")
         for line in st.best:
             strong.append(f"    {line.text} {line.answer_label}\n", style="dim")

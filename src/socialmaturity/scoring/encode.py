@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import shown
-from ..i18n.catalog import tr
+from ..i18n.catalog import number, tr
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument, Question
 
 ANSWERED, MISSING, DK, NA = 0, 1, 2, 3
@@ -208,10 +208,11 @@ def message(inst: Instrument, q: Question, bad: Invalid, lang: str = "en", *,
                   value=value, valid=listed([name(k) for k in keys]))
     if kind not in ("out-of-range", "expected-number"):
         return text_message(bad, q.text_limit, lang)
-    low, high = f"{q.min:g}", f"{q.max:g}"
-    if kind == "out-of-range":
+    low, high = number(lang, q.min, None), number(lang, q.max, None)  # type: ignore[arg-type]
+    if kind == "out-of-range":  # as the language writes it; a huge one as programs do (1e+300)
+        value = number(lang, bad.value, None) if abs(bad.value) < 1e15 else f"{bad.value:g}"
         return tr(lang, "{value} is out of range; valid: a number from {low} to {high}",
-                  value=f"{bad.value:g}", low=low, high=high)
+                  value=value, low=low, high=high)
     if specials:
         return tr(lang, "expected a number, got {value!r}; valid: a number from {low} to "
                         "{high} or {specials}", value=value, low=low, high=high,
@@ -222,8 +223,8 @@ def message(inst: Instrument, q: Question, bad: Invalid, lang: str = "en", *,
 
 def text_message(bad: Invalid, limit: int, lang: str = "en") -> str:
     if bad.kind == "too-long":
-        return tr(lang, "too long: {n} characters; valid: at most {limit}", n=f"{bad.value:,}",
-                  limit=limit)
+        return tr(lang, "too long: {n} characters; valid: at most {limit}",
+                  n=number(lang, bad.value, 0), limit=number(lang, limit, 0))
     if bad.kind == "surrogate":
         return tr(lang, "not valid text (a lone surrogate character); valid: Unicode text")
     if bad.kind == "control":

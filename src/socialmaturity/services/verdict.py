@@ -14,13 +14,14 @@ from __future__ import annotations
 import math
 
 from ..benchmark.evidence import EvidenceFigures
-from ..i18n.catalog import ntr, number, tr
+from ..i18n.catalog import ntr, number, percent, tr
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument, Question
 from ..recommendations.ranking import RankedRecommendation
 from ..recommendations.rungs import answer_key
 from ..recommendations.whatif import Step
 from ..reports import result as out
 from ..scoring.answers import Responses, Value
+from ..scoring.encode import is_percent
 from ..scoring.engine import EPSILON, Scores, item_score
 
 #: Below this share of scored questions answered, a result is provisional.
@@ -34,8 +35,10 @@ def answer_label(inst: Instrument, qid: str, value, lang: str) -> str | None:
     if value in (DONT_KNOW, NOT_APPLICABLE):
         return inst.text(inst.special_labels[value], lang)
     q = inst.index.questions[qid]
-    if q.type == "numeric":
-        return f"{number(lang, float(value), 0)} {inst.text(q.unit, lang)}".strip()
+    if q.type == "numeric":  # as given; a percentage as the language writes one
+        if is_percent(q):
+            return percent(lang, float(value) / 100, None)
+        return f"{number(lang, float(value), None)} {inst.text(q.unit, lang)}".strip()
     if q.type == "text":
         return str(value)
     labels = inst.option_labels(qid, lang)
@@ -281,11 +284,11 @@ def _gaps(inst: Instrument, r: RankedRecommendation, p75: float | None, lang: st
         nxt = inst.index.stages[r.next_stage]
         found = tr(lang, "{dimension} scores {score}: {gap} points below {stage} ({min})",
                    dimension=inst.text(inst.index.dimensions[r.dimension].name, lang),
-                   score=number(lang, r.score, 0), gap=number(lang, r.gap_next, 0),
+                   score=number(lang, r.score), gap=number(lang, r.gap_next),
                    stage=inst.text(nxt.name, lang), min=number(lang, nxt.min_score, 0))
         if r.gap_peers > 0 and p75 is not None:
             found += tr(lang, " and {gap} below your peers' top quartile ({p75})",
-                        gap=number(lang, r.gap_peers, 0), p75=number(lang, p75, 0))
+                        gap=number(lang, r.gap_peers), p75=number(lang, p75))
         return found + ". "
     return inst.index.kept("_gap_sentences", key, make, 10_000)
 
