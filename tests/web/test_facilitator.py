@@ -17,8 +17,8 @@ from socialmaturity.web.app import create_app
 
 from .conftest import csrf_of
 from .team import (
-    INSTRUMENT,
     DEPARTMENTS,
+    INSTRUMENT,
     account,
     answer,
     answered_round,
@@ -46,6 +46,13 @@ def people(app):
               "viewer": account(app, "viewer@example.org", "viewer"),
               "admin": account(app, "admin@example.org", "admin")}
     return {who: logged_in(app, email) for who, email in emails.items()}
+
+
+def error_of(page: str, field: str) -> str:
+    """The message a page shows at the field ``field``, as a reader sees it."""
+    found = re.search(rf'<p class="error" id="error-{field}"[^>]*>(.*?)</p>', page, re.S)
+    assert found, f"no message at {field}"
+    return html.unescape(found.group(1))
 
 
 def share(owner: TestClient, org_id: int, email: str = "viewer@example.org"):
@@ -262,9 +269,16 @@ def test_forms_name_what_is_wrong(app, people):
                                                      "score-reach": "120"},
                f"/rounds/{round_id}")
     assert res.status_code == 422 and "not both" in res.text and "120" in res.text
-    res = post(owner, f"/orgs/{org_id}/shares", {"email": "nobody@example.org"},
-               f"/orgs/{org_id}")
-    assert res.status_code == 422 and "no active viewer account" in res.text
+    for email, said in (("", "geef een e-mailadres"),
+                        ("bad", "'bad' is geen e-mailadres; geldig: naam@example.org, "
+                                "hoogstens 254 tekens"),
+                        ("nobody@example.org", "geen actief kijkersaccount heeft dit e-mailadres; "
+                                               "een beheerder van de server maakt er een met het "
+                                               "commando: socialmaturity users add EMAIL --role "
+                                               "viewer")):
+        res = post(owner, f"/orgs/{org_id}/shares?lang=nl", {"email": email}, f"/orgs/{org_id}")
+        assert res.status_code == 422
+        assert error_of(res.text, "email") == said
 
 
 def test_revoking_and_closing(app, people):

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import shown
+from ..errors import Message, shown
 from ..i18n.catalog import tr
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument, Question
 
@@ -207,7 +207,7 @@ def message(inst: Instrument, q: Question, bad: Invalid, lang: str = "en", *,
         return tr(lang, "expected a list of option keys, got {value!r}; valid: {valid}",
                   value=value, valid=listed([name(k) for k in keys]))
     if kind not in ("out-of-range", "expected-number"):
-        return text_message(bad, q.text_limit, lang)
+        return text_message(bad, q.text_limit).text(lang)
     low, high = f"{q.min:g}", f"{q.max:g}"
     if kind == "out-of-range":
         return tr(lang, "{value} is out of range; valid: a number from {low} to {high}",
@@ -220,15 +220,16 @@ def message(inst: Instrument, q: Question, bad: Invalid, lang: str = "en", *,
               value=value, low=low, high=high)
 
 
-def text_message(bad: Invalid, limit: int, lang: str = "en") -> str:
+def text_message(bad: Invalid, limit: int) -> Message:
+    """What is wrong with a text (``check_text_value``), translated when shown."""
     if bad.kind == "too-long":
-        return tr(lang, "too long: {n} characters; valid: at most {limit}", n=f"{bad.value:,}",
-                  limit=limit)
+        return Message("too long: {n} characters; valid: at most {limit}", n=f"{bad.value:,}",
+                       limit=limit)
     if bad.kind == "surrogate":
-        return tr(lang, "not valid text (a lone surrogate character); valid: Unicode text")
+        return Message("not valid text (a lone surrogate character); valid: Unicode text")
     if bad.kind == "control":
-        return tr(lang, "holds a control character; valid: text without control characters")
-    return tr(lang, "expected text, got {value!r}", value=_Shown(bad.value))
+        return Message("holds a control character; valid: text without control characters")
+    return Message("expected text, got {value!r}", value=_Shown(bad.value))
 
 
 # --- checking one value -------------------------------------------------------------------
@@ -360,7 +361,8 @@ def check_value(inst: Instrument, qid: str, value: Any, lang: str = "en", *,
 def check_text(value: Any, limit: int, lang: str = "en") -> tuple[str | None, str | None]:
     """A free text (e.g. the organization's name) of at most ``limit`` characters."""
     got = check_text_value(value, limit)
-    return (None, text_message(got, limit, lang)) if isinstance(got, Invalid) else (got, None)
+    return (None, text_message(got, limit).text(lang)) if isinstance(got, Invalid) \
+        else (got, None)
 
 
 def encode_answer(inst: Instrument, q: Question, value: Value | None) -> tuple[int, Any]:

@@ -27,6 +27,7 @@ from ..i18n.catalog import tr
 from ..instrument.model import Instrument
 from ..reports.team import TeamResult
 from ..scoring.answers import checked_when_saved
+from ..scoring.encode import Invalid, check_text_value, text_message
 from ..storage.organizations import (
     DashboardRow,
     OrganizationRow,
@@ -39,7 +40,7 @@ from ..storage.repository import AssessmentStore, now
 from ..storage.tables import NAME_LENGTH, PROFILE_LENGTH
 from ..teams.progress import Target, parse_targets
 from ..teams.round import DEPARTMENT, Round, department_keys, stored_round
-from .accounts import Accounts, Actor
+from .accounts import Accounts, Actor, checked_email
 from .assessment import Assessor
 from .respondents import Respondents, missing
 from .teams import assess_round
@@ -113,14 +114,15 @@ def _is_id(value: Any) -> bool:
 
 
 def _name(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not value.strip():
+    """A name (of an organization, a round) stripped: 1 to ``NAME_LENGTH`` characters of
+    valid text without control characters (``check_text_value``, as every text answer)."""
+    got = check_text_value(value.strip(), NAME_LENGTH) if isinstance(value, str) else None
+    if not got:
         raise AnswersError(Problem(where, "give a name (at most {limit} characters)",
-                                             limit=NAME_LENGTH))
-    value = value.strip()
-    if len(value) > NAME_LENGTH:
-        raise AnswersError(Problem(where, "the name has {n} characters; at most "
-                                                   "{limit}", n=len(value), limit=NAME_LENGTH))
-    return value
+                                   limit=NAME_LENGTH))
+    if isinstance(got, Invalid):
+        raise AnswersError(Problem(where, text_message(got, NAME_LENGTH)))
+    return got
 
 
 def _option(inst: Instrument, qid: str, value: Any) -> str:
@@ -353,11 +355,12 @@ class Organizations:
               address: str | None = None) -> int:
         """Let the viewer with this e-mail read the organization; returns their user id."""
         row = self._writable(actor, org_id)
-        user = self.store.user_by_email(viewer_email) if isinstance(viewer_email, str) else None
+        user = self.store.user_by_email(checked_email(viewer_email))
         if user is None or not user.active or user.role != "viewer":
-            raise AnswersError(Problem("email", "no active viewer account has this e-mail; an "
-                                                "admin adds one with `socialmaturity users "
-                                                "add EMAIL --role viewer`"))
+            raise AnswersError(Problem("email", "no active viewer account has this e-mail "
+                                                "address; an admin of the server adds one with "
+                                                "the command: socialmaturity users add EMAIL "
+                                                "--role viewer"))
         if self.store.share(row.id, user.id):
             self._audit("share", actor, row.id, address, user.email)
         return user.id
