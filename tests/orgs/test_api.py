@@ -154,3 +154,17 @@ def test_openapi_shows_the_team_routes_with_examples(api):
     assert schemas["OrganizationIn"]["examples"] and schemas["InvitationOut"]["examples"]
     assert {"departments", "agreement", "respondents", "overall"} <= set(
         schemas["RoundResultOut"]["properties"])
+
+
+def test_completing_in_a_closed_round_says_it_is_closed(api, tokens, app):
+    owner = tokens["owner"][1]
+    org_id = create(api, owner)
+    round_id = api.post(f"/api/organizations/{org_id}/rounds", json={"name": "r"},
+                        headers=owner).json()["id"]
+    token = api.post(f"/api/rounds/{round_id}/invitations", json={"department": "sales"},
+                     headers=owner).json()["token"]
+    app.state.organizations.close_round(tokens["owner"][0], round_id)
+    res = api.post(f"/api/assessments/{token}/complete?lang=nl")
+    assert res.status_code == 422
+    assert [(d["field"], d["message"][:22]) for d in res.json()["detail"]] == [
+        ("round", "deze ronde is gesloten")]

@@ -431,8 +431,9 @@ class Organizations:
 
     def complete(self, token: str) -> None:
         """Mark the respondent's assessment complete; ``AnswersError`` naming every required
-        question still missing, ``RoundClosed`` when the round is closed."""
+        question still missing, ``RoundClosed`` (before that) when the round is closed."""
         respondent, responses = self.respondents.responses(token)
+        self.respondents.refuse_closed(respondent)
         gaps = missing(self.instrument, responses)
         if gaps:
             raise AnswersError([Problem(q.id, "required question not answered yet")
