@@ -255,6 +255,14 @@ def test_forms_name_what_is_wrong(app, people):
                                     "region": "emea"})
     assert res.status_code == 422 and 'aria-invalid="true"' in res.text
     assert 'maxlength="200"' in res.text
+    assert error_of(res.text, "sector").startswith(
+        "'nope' is not one of the answers; valid: Retail & e-commerce, Consumer goods, ")
+    res = post(owner, "/orgs/new?lang=nl", {"name": "Acme"})
+    assert [error_of(res.text, f) for f in ("sector", "size", "region")] == [
+        "kies een sector", "kies een omvang", "kies een regio"]
+    summary = html.unescape(res.text.split('class="error-summary"')[1].split("</ul>")[0])
+    assert '<a href="#in-sector">In welke sector is uw organisatie actief?</a>: kies een ' \
+           "sector" in summary
     org_id = create_organization(owner)
     round_id = create_round(owner, org_id)
     for count in ("0", "51", "many"):
@@ -264,11 +272,16 @@ def test_forms_name_what_is_wrong(app, people):
     res = post(owner, f"/rounds/{round_id}/invitations", {"department": "finance",
                                                          "count": "1"}, f"/rounds/{round_id}")
     assert res.status_code == 422 and "not a department" in res.text
+    res = post(owner, f"/rounds/{round_id}/invitations", {"department": "", "count": "1"},
+               f"/rounds/{round_id}")
+    assert res.status_code == 422 and "choose a department" in res.text
     res = post(owner, f"/rounds/{round_id}/targets", {"stage-strategy": "strategic",
                                                      "score-strategy": "50",
                                                      "score-reach": "120"},
                f"/rounds/{round_id}")
-    assert res.status_code == 422 and "not both" in res.text and "120" in res.text
+    assert res.status_code == 422 and "not both" in res.text
+    assert error_of(res.text, "target-reach") == \
+        "120 is out of range; valid: a number from 0 to 100"
     for email, said in (("", "geef een e-mailadres"),
                         ("bad", "'bad' is geen e-mailadres; geldig: naam@example.org, "
                                 "hoogstens 254 tekens"),

@@ -22,7 +22,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from ..errors import AnswersError, Forbidden, NotFound, Problem, shown
+from ..errors import AnswersError, Forbidden, Message, NotFound, Problem, shown
 from ..i18n.catalog import tr
 from ..instrument.model import Instrument
 from ..reports.team import TeamResult
@@ -125,12 +125,27 @@ def _name(value: Any, where: str) -> str:
     return got
 
 
-def _option(inst: Instrument, qid: str, value: Any) -> str:
+#: What an empty choice of a profile field or a department is told.
+_CHOOSE = {"sector": Message("choose a sector"), "size": Message("choose a size band"),
+           "region": Message("choose a region"), DEPARTMENT: Message("choose a department")}
+
+
+def _option(inst: Instrument, qid: str, value: Any, lang: str = "en",
+            labels: bool = False) -> str:
+    """``value`` if it is an option key of ``qid``; else ``AnswersError``: an empty one asks to
+    choose, another names the valid options (by their labels in ``lang`` with ``labels``, for
+    a web form; else by key, as the API takes them)."""
     keys = inst.index.option_keys(qid) if qid in inst.index.questions else []
-    if not isinstance(value, str) or value not in keys or len(value) > PROFILE_LENGTH:
-        raise AnswersError(Problem(qid, "{value} is not an option; valid: {valid}",
-                                           value=shown(value), valid=", ".join(keys)))
-    return value
+    if isinstance(value, str) and value in keys and len(value) <= PROFILE_LENGTH:
+        return value
+    if value in ("", None):
+        raise AnswersError(Problem(qid, _CHOOSE[qid]))
+    if labels:
+        raise AnswersError(Problem(qid, "{value} is not one of the answers; valid: {valid}",
+                                   value=shown(value),
+                                   valid=", ".join(inst.option_labels(qid, lang).values())))
+    raise AnswersError(Problem(qid, "{value} is not an option; valid: {valid}",
+                               value=shown(value), valid=", ".join(keys)))
 
 
 class Organizations:
@@ -194,15 +209,17 @@ class Organizations:
 
     # -- organizations --------------------------------------------------------------------
 
-    def create(self, actor: Actor, name: str, sector: str, size: str, region: str) -> int:
-        """A new organization owned by ``actor`` (a facilitator or admin)."""
+    def create(self, actor: Actor, name: str, sector: str, size: str, region: str,
+               lang: str = "en", labels: bool = False) -> int:
+        """A new organization owned by ``actor`` (a facilitator or admin); a wrong option is
+        named as :func:`_option` names it."""
         if not actor.creates:
             raise Forbidden(Problem("organization", "only a facilitator can create organizations"))
         problems, values = [], {}
         for qid, value in (("name", name), ("sector", sector), ("size", size), ("region", region)):
             try:
                 values[qid] = _name(value, qid) if qid == "name" \
-                    else _option(self.instrument, qid, value)
+                    else _option(self.instrument, qid, value, lang, labels)
             except AnswersError as exc:
                 problems += exc.problems
         if problems:
@@ -302,6 +319,8 @@ class Organizations:
         found = self._round(actor, round_id, write=True)
         inst = self.instrument
         keys = department_keys(inst)
+        if department in ("", None):
+            raise AnswersError(Problem(DEPARTMENT, _CHOOSE[DEPARTMENT]))
         if not isinstance(department, str) or department not in keys:
             raise AnswersError(Problem(DEPARTMENT, "{value} is not a department; valid: "
                                                    "{valid}", value=shown(department),
