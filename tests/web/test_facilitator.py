@@ -344,6 +344,8 @@ def test_a_closed_round_shows_its_pages_read_only(app, people, lang):
                             data={"role": "executive", "go": "next",
                                   "csrf_token": csrf_of(first.text)}, follow_redirects=False)
     assert stale.status_code == 422 and notice in html.unescape(stale.text)
+    assert html.unescape(stale.text).lower().count(notice.lower()) == 1  # said once
+    assert 'class="error-summary"' not in stale.text and "#q-round" not in stale.text
     section_ids = [s.id for s in sections(INSTRUMENT, lang)]
     for section_id in section_ids:
         page = respondent.get(f"/a/{token}/s/{section_id}")
