@@ -2,7 +2,8 @@
 
 - answers that do not fit (``AnswersError``, any ``SocialMaturityError``) and bodies or
   parameters the API's types refuse (FastAPI's ``RequestValidationError``): 422 with
-  ``{"detail": [{"field": …, "message": …}]}``, naming each field, never repeating the value;
+  ``{"detail": [{"field": …, "message": …}]}``, naming each field (a type error never
+  repeats the value, a bad answer at most 80 characters of it: ``errors.shown``);
 - an unknown resume token: 404, the same JSON for the API, the not-found page otherwise;
 - access (``NotFound`` 404, ``Forbidden`` 403, ``TooManyAttempts`` 429 with ``Retry-After``):
   the JSON shape for the API, a page otherwise; ``Unauthorized``: 401 with
