@@ -126,7 +126,8 @@ def test_score_unknown_question_and_missing_profile(tmp_path):
     proc = run_process("score", write(tmp_path, data))
     assert proc.returncode == 2
     err = proc.stderr
-    assert "unknown question id 'strategy-sponser' (did you mean 'strategy-sponsor'?)" in err
+    assert "unknown question id 'strategy-sponser' (did you mean 'strategy-sponsor'?); valid: " \
+           "a question id (`socialmaturity instrument show` lists them)" in err
     assert "missing required profile field 'sector'" in err
 
 

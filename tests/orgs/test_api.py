@@ -3,6 +3,9 @@ rules as status codes, the bodies' limits, the result in the CLI's shape."""
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 import yaml
 from fastapi.testclient import TestClient
@@ -154,3 +157,50 @@ def test_openapi_shows_the_team_routes_with_examples(api):
     assert schemas["OrganizationIn"]["examples"] and schemas["InvitationOut"]["examples"]
     assert {"departments", "agreement", "respondents", "overall"} <= set(
         schemas["RoundResultOut"]["properties"])
+
+
+def test_completing_in_a_closed_round_says_it_is_closed(api, tokens, app):
+    owner = tokens["owner"][1]
+    org_id = create(api, owner)
+    round_id = api.post(f"/api/organizations/{org_id}/rounds", json={"name": "r"},
+                        headers=owner).json()["id"]
+    token = api.post(f"/api/rounds/{round_id}/invitations", json={"department": "sales"},
+                     headers=owner).json()["token"]
+    app.state.organizations.close_round(tokens["owner"][0], round_id)
+    res = api.post(f"/api/assessments/{token}/complete?lang=nl")
+    assert res.status_code == 422
+    assert [(d["field"], d["message"][:22]) for d in res.json()["detail"]] == [
+        ("round", "deze ronde is gesloten")]
+
+
+TYPE_ERRORS = [  # every kind of type error the API's models give, each in our words
+    ("post", "/api/organizations", {**ORG, "name": "x" * 201}, "name"),
+    ("post", "/api/organizations", {**ORG, "name": ""}, "name"),
+    ("post", "/api/organizations", '{"name": "\\ud800", "sector": "s", "size": "s", '
+                                    '"region": "s"}', "name"),
+    ("post", "/api/organizations", {**ORG, "owner": 3, "size": 5}, "size"),
+    ("post", "/api/organizations", {"name": "Acme"}, "sector"),
+    ("post", "/api/organizations", "[]", "body"),
+    ("post", "/api/organizations", "{", "body"),
+    ("post", "/api/organizations/abc/rounds", {"name": "x"}, "org_id"),
+    ("post", "/api/organizations/" + "9" * 5000 + "/rounds", {"name": "x"}, "org_id"),
+    ("post", "/api/rounds/1/invitations", {"department": "d" * 61, "language": "de"},
+     "department"),
+    ("get", "/api/rounds/abc/result", None, "round_id"),
+    ("post", "/api/assessments", {"answers": {"q": {"a": 1}}, "profile": []}, "profile"),
+]
+
+
+@pytest.mark.parametrize("method,path,body,field", TYPE_ERRORS)
+def test_type_errors_are_said_in_our_words_in_dutch_too(api, tokens, method, path, body, field):
+    said = {}
+    for lang in ("en", "nl"):
+        content = body if isinstance(body, str) or body is None else json.dumps(body)
+        res = api.request(method, f"{path}?lang={lang}", content=content,
+                          headers={**tokens["owner"][1], "content-type": "application/json"})
+        assert res.status_code == 422, res.text
+        said[lang] = {d["field"]: d["message"] for d in res.json()["detail"]}
+    assert field in said["nl"]
+    for where, english in said["en"].items():
+        assert said["nl"][where] != english, (where, english)  # translated, so not pydantic's
+        assert not re.search(r"[Ss]hould|[Uu]nable|not valid: [A-Z]", english), english

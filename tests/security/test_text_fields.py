@@ -10,10 +10,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
 
+from socialmaturity.cli import cli
 from socialmaturity.instrument.loader import bundled_instrument
 
-from ..web.conftest import COMPLETE_PROFILE, csrf, post_section, start
+from ..web.conftest import COMPLETE_PROFILE, csrf, csrf_of, post_section, start
+from ..web.team import PASSWORD, PROFILE, account, create_organization, logged_in, post
 from .conftest import refused, run
 
 EXAMPLE = yaml.safe_load((Path(__file__).parents[2] / "examples" / "answers.yaml").read_text())
@@ -140,3 +144,40 @@ def test_error_messages_truncate_the_bad_value(client, tmp_path):
     csv.write_text(",".join(header) + "\n" + ",".join(row) + "\n")
     err = refused(run("score", "--batch", csv, "--output", tmp_path / "o.csv"))
     assert len(err) < 2000 and "…" in err
+
+
+CONTROL = {"a NUL": "A\x00B", "a BEL": "a\x07b"}
+
+
+@pytest.mark.parametrize("bad", CONTROL.values(), ids=CONTROL.keys())
+def test_names_and_e_mails_refuse_control_characters_everywhere(client_on, database_url, bad):
+    """Organizations, rounds, shares and accounts, by web form, API and command line, on
+    both databases: a 422 (a page, or JSON naming the field) or ``error:``, nothing stored."""
+    app = client_on.app
+    email = account(app, "owner@example.org", "facilitator")
+    api = {"authorization": f"Bearer {app.state.accounts.new_token(email)}"}
+    web = logged_in(app, email)
+    org_id = create_organization(web)
+    for path, data in (("/orgs/new", {"name": bad, **PROFILE}),
+                       (f"/orgs/{org_id}/rounds", {"name": bad}),
+                       (f"/orgs/{org_id}/shares", {"email": f"v{bad}@example.org"})):
+        res = post(web, path, data)
+        assert res.status_code == 422 and "text/html" in res.headers["content-type"], path
+        assert "control character" in res.text or "not an e-mail address" in res.text, path
+    got = fields(client_on.post("/api/organizations", json={"name": bad, **PROFILE},
+                                headers=api))
+    assert "control character" in got["name"]
+    got = fields(client_on.post(f"/api/organizations/{org_id}/rounds", json={"name": bad},
+                                headers=api))
+    assert "control character" in got["name"]
+    visitor = TestClient(app)
+    res = visitor.post("/login", data={"email": f"owner{bad}@example.org", "password": PASSWORD,
+                                       "csrf_token": csrf_of(visitor.get("/login").text)})
+    assert res.status_code == 422 and "do not match an active account" in res.text
+    result = CliRunner().invoke(cli, ["users", "add", f"v{bad}@example.org", "--role",
+                                      "viewer", "--password-stdin"], input=PASSWORD + "\n",
+                                env={"SOCIALMATURITY_DATABASE_URL": database_url})
+    assert "is not an e-mail address" in refused(result)
+    dashboard = client_on.get("/api/organizations", headers=api).json()
+    assert [(o["name"], o["rounds"]) for o in dashboard] == [("Acme Team", 0)]
+    assert [u.email for u in app.state.accounts.list_users()] == [email]

@@ -99,7 +99,7 @@ def test_bad_targets_name_the_place_and_what_is_valid(social, tmp_path):
     assert text[0].startswith(f"{path}:1:11: 'strategc' is not a target; valid: a stage "
                               "(emerging, coordinated, strategic, transformative)")
     assert text[1].startswith(f"{path}:2:1: 'listen' is not a dimension; valid: strategy, ")
-    assert text[2].startswith(f"{path}:3:7: 140 is not a target")
+    assert text[2] == f"{path}:3:7: 140 is out of range; valid: a number from 0 to 100"
     assert text[3].startswith(f"{path}:4:7: True is not a target")
     with pytest.raises(AnswersError, match="expected a mapping"):
         parse_targets(social, ["strategy"])

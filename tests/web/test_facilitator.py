@@ -48,6 +48,13 @@ def people(app):
     return {who: logged_in(app, email) for who, email in emails.items()}
 
 
+def error_of(page: str, field: str) -> str:
+    """The message a page shows at the field ``field``, as a reader sees it."""
+    found = re.search(rf'<p class="error" id="error-{field}"[^>]*>(.*?)</p>', page, re.S)
+    assert found, f"no message at {field}"
+    return html.unescape(found.group(1))
+
+
 def share(owner: TestClient, org_id: int, email: str = "viewer@example.org"):
     res = post(owner, f"/orgs/{org_id}/shares", {"email": email}, f"/orgs/{org_id}")
     assert res.status_code == 303, res.text
@@ -253,6 +260,14 @@ def test_forms_name_what_is_wrong(app, people):
                                     "region": "emea"})
     assert res.status_code == 422 and 'aria-invalid="true"' in res.text
     assert 'maxlength="200"' in res.text
+    assert error_of(res.text, "sector").startswith(
+        "'nope' is not one of the answers; valid: Retail & e-commerce, Consumer goods, ")
+    res = post(owner, "/orgs/new?lang=nl", {"name": "Acme"})
+    assert [error_of(res.text, f) for f in ("sector", "size", "region")] == [
+        "kies een sector", "kies een omvang", "kies een regio"]
+    summary = html.unescape(res.text.split('class="error-summary"')[1].split("</ul>")[0])
+    assert '<a href="#in-sector">In welke sector is uw organisatie actief?</a>: kies een ' \
+           "sector" in summary
     org_id = create_organization(owner)
     round_id = create_round(owner, org_id)
     for count in ("0", "51", "many"):
@@ -262,14 +277,26 @@ def test_forms_name_what_is_wrong(app, people):
     res = post(owner, f"/rounds/{round_id}/invitations", {"department": "finance",
                                                          "count": "1"}, f"/rounds/{round_id}")
     assert res.status_code == 422 and "not a department" in res.text
+    res = post(owner, f"/rounds/{round_id}/invitations", {"department": "", "count": "1"},
+               f"/rounds/{round_id}")
+    assert res.status_code == 422 and "choose a department" in res.text
     res = post(owner, f"/rounds/{round_id}/targets", {"stage-strategy": "strategic",
                                                      "score-strategy": "50",
                                                      "score-reach": "120"},
                f"/rounds/{round_id}")
-    assert res.status_code == 422 and "not both" in res.text and "120" in res.text
-    res = post(owner, f"/orgs/{org_id}/shares", {"email": "nobody@example.org"},
-               f"/orgs/{org_id}")
-    assert res.status_code == 422 and "no active viewer account" in res.text
+    assert res.status_code == 422 and "not both" in res.text
+    assert error_of(res.text, "target-reach") == \
+        "120 is out of range; valid: a number from 0 to 100"
+    for email, said in (("", "geef een e-mailadres"),
+                        ("bad", "'bad' is geen e-mailadres; geldig: naam@example.org, "
+                                "hoogstens 254 tekens"),
+                        ("nobody@example.org", "geen actief kijkersaccount heeft dit e-mailadres; "
+                                               "een beheerder van de server maakt er een met het "
+                                               "commando: socialmaturity users add EMAIL --role "
+                                               "viewer")):
+        res = post(owner, f"/orgs/{org_id}/shares?lang=nl", {"email": email}, f"/orgs/{org_id}")
+        assert res.status_code == 422
+        assert error_of(res.text, "email") == said
 
 
 def test_revoking_and_closing(app, people):
@@ -322,6 +349,8 @@ def test_a_closed_round_shows_its_pages_read_only(app, people, lang):
                             data={"role": "executive", "go": "next",
                                   "csrf_token": csrf_of(first.text)}, follow_redirects=False)
     assert stale.status_code == 422 and notice in html.unescape(stale.text)
+    assert html.unescape(stale.text).lower().count(notice.lower()) == 1  # said once
+    assert 'class="error-summary"' not in stale.text and "#q-round" not in stale.text
     section_ids = [s.id for s in sections(INSTRUMENT, lang)]
     for section_id in section_ids:
         page = respondent.get(f"/a/{token}/s/{section_id}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 import jsonschema
@@ -22,6 +23,18 @@ def test_landing_in_english_and_dutch(client):
     assert "demo benchmark of synthetic data" in res.text
     res = client.get("/", headers={"accept-language": "nl-NL,nl;q=0.9,en;q=0.8"})
     assert '<html lang="nl">' in res.text and "Hoe lang het duurt" in res.text
+
+
+def test_the_landing_page_and_the_footer_agree_on_what_answers_are_used_for(client):
+    """Answers are compared with the benchmark, never part of it: a panel is read from a
+    file (``--panel``), never from the answers in the database."""
+    for lang, card, footer in (
+            ("en", "compared with the benchmark, never added to it",
+             "They are never added to the benchmark."),
+            ("nl", "met de benchmark vergeleken, nooit eraan toegevoegd",
+             "Ze worden nooit aan de benchmark toegevoegd.")):
+        main, below = html.unescape(client.get(f"/?lang={lang}").text).split("<footer")
+        assert card in main and footer in below, lang
 
 
 def test_language_switch_is_remembered(client):

@@ -92,7 +92,9 @@ def validate_responses(inst: Instrument, data: Any, pos: Positions | None = None
             hint = tr(lang, " (a profile field: put it under profile:)") \
                 if qid in profile_ids else did_you_mean(str(qid), answer_ids, lang)
             problems.append(Problem(where(("answers", qid), True),
-                                    "unknown question id {qid}{hint}", qid=shown(qid), hint=hint))
+                                    "unknown question id {qid}{hint}; valid: a question id "
+                                    "(`socialmaturity instrument show` lists them)",
+                                    qid=shown(qid), hint=hint))
         else:
             check("answers", qid, value, out.answers)
     if problems:

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import shown
+from ..errors import Message, shown
 from ..i18n.catalog import number, tr
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument, Question
 
@@ -159,6 +159,18 @@ class _Shown:
     __str__ = __repr__
 
 
+class _Number(Message):
+    """A count in a message's fields, written as the message's language writes it."""
+
+    def __new__(cls, value: int):
+        self = super().__new__(cls, f"{value:,}")
+        self.value = value
+        return self
+
+    def text(self, lang: str = "en") -> str:
+        return number(lang, self.value, 0)
+
+
 class _Label(str):
     """An option's label in a message: in typographic quotes (“Don't know”)."""
 
@@ -207,7 +219,7 @@ def message(inst: Instrument, q: Question, bad: Invalid, lang: str = "en", *,
         return tr(lang, "expected a list of option keys, got {value!r}; valid: {valid}",
                   value=value, valid=listed([name(k) for k in keys]))
     if kind not in ("out-of-range", "expected-number"):
-        return text_message(bad, q.text_limit, lang)
+        return text_message(bad, q.text_limit).text(lang)
     low, high = number(lang, q.min, None), number(lang, q.max, None)  # type: ignore[arg-type]
     if kind == "out-of-range":  # as the language writes it; a huge one as programs do (1e+300)
         value = number(lang, bad.value, None) if abs(bad.value) < 1e15 else f"{bad.value:g}"
@@ -221,15 +233,16 @@ def message(inst: Instrument, q: Question, bad: Invalid, lang: str = "en", *,
               value=value, low=low, high=high)
 
 
-def text_message(bad: Invalid, limit: int, lang: str = "en") -> str:
+def text_message(bad: Invalid, limit: int) -> Message:
+    """What is wrong with a text (``check_text_value``), translated when shown."""
     if bad.kind == "too-long":
-        return tr(lang, "too long: {n} characters; valid: at most {limit}",
-                  n=number(lang, bad.value, 0), limit=number(lang, limit, 0))
+        return Message("too long: {n} characters; valid: at most {limit}",
+                       n=_Number(bad.value), limit=_Number(limit))
     if bad.kind == "surrogate":
-        return tr(lang, "not valid text (a lone surrogate character); valid: Unicode text")
+        return Message("not valid text (a lone surrogate character); valid: Unicode text")
     if bad.kind == "control":
-        return tr(lang, "holds a control character; valid: text without control characters")
-    return tr(lang, "expected text, got {value!r}", value=_Shown(bad.value))
+        return Message("holds a control character; valid: text without control characters")
+    return Message("expected text, got {value!r}", value=_Shown(bad.value))
 
 
 # --- checking one value -------------------------------------------------------------------
@@ -361,7 +374,8 @@ def check_value(inst: Instrument, qid: str, value: Any, lang: str = "en", *,
 def check_text(value: Any, limit: int, lang: str = "en") -> tuple[str | None, str | None]:
     """A free text (e.g. the organization's name) of at most ``limit`` characters."""
     got = check_text_value(value, limit)
-    return (None, text_message(got, limit, lang)) if isinstance(got, Invalid) else (got, None)
+    return (None, text_message(got, limit).text(lang)) if isinstance(got, Invalid) \
+        else (got, None)
 
 
 def encode_answer(inst: Instrument, q: Question, value: Value | None) -> tuple[int, Any]:

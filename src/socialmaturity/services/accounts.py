@@ -33,7 +33,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..core.settings import Settings, current
-from ..errors import Counted, NotFound, Problem, SocialMaturityError, TooManyAttempts, shown
+from ..errors import (
+    AnswersError,
+    Counted,
+    NotFound,
+    Problem,
+    SocialMaturityError,
+    TooManyAttempts,
+    shown,
+)
+from ..scoring.encode import check_text_value
 from ..storage.accounts import (
     ADDRESS_LENGTH,
     AccountExists,
@@ -92,11 +101,14 @@ def email_hash(email: str) -> str:
 
 
 def checked_email(email: str) -> str:
-    """``email`` trimmed and lower-cased; ``SocialMaturityError`` naming the field when it
-    is no e-mail address or longer than the column holds."""
+    """``email`` trimmed and lower-cased; ``AnswersError`` naming the field when it is empty,
+    no e-mail address, not valid text (a control character, a lone surrogate:
+    ``check_text_value``) or longer than the column holds."""
     value = email.strip().lower() if isinstance(email, str) else ""
-    if len(value) > EMAIL_LENGTH or not _EMAIL.fullmatch(value):
-        raise SocialMaturityError(Problem(
+    if not value:
+        raise AnswersError(Problem("email", "give an e-mail address"))
+    if not _EMAIL.fullmatch(value) or check_text_value(value, EMAIL_LENGTH) != value:
+        raise AnswersError(Problem(
             "email", "{value} is not an e-mail address; valid: name@example.org, at most "
                      "{limit} characters", value=shown(email), limit=EMAIL_LENGTH))
     return value
@@ -197,7 +209,9 @@ class Accounts:
                 "Too many failed logins. Try again in {n} minute.",
                 "Too many failed logins. Try again in {n} minutes.", math.ceil(retry / 60))),
                 retry_after=retry)
-        found = self.store.credentials(email) if len(email) <= EMAIL_LENGTH else None
+        # text a database cannot hold (NUL, a lone surrogate) is no account's e-mail
+        found = self.store.credentials(email) \
+            if check_text_value(email, EMAIL_LENGTH) == email else None
         ok = self._verify(found.password_hash if found else self._dummy, password)
         user = found.user if found is not None else None
         if not (ok and user is not None and user.active):

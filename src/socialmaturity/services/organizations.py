@@ -22,11 +22,12 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from ..errors import AnswersError, Forbidden, NotFound, Problem, shown
+from ..errors import AnswersError, Forbidden, Message, NotFound, Problem, shown
 from ..i18n.catalog import tr
 from ..instrument.model import Instrument
 from ..reports.team import TeamResult
 from ..scoring.answers import checked_when_saved
+from ..scoring.encode import Invalid, check_text_value, text_message
 from ..storage.organizations import (
     DashboardRow,
     OrganizationRow,
@@ -39,7 +40,7 @@ from ..storage.repository import AssessmentStore, now
 from ..storage.tables import NAME_LENGTH, PROFILE_LENGTH
 from ..teams.progress import Target, parse_targets
 from ..teams.round import DEPARTMENT, Round, department_keys, stored_round
-from .accounts import Accounts, Actor
+from .accounts import Accounts, Actor, checked_email
 from .assessment import Assessor
 from .respondents import Respondents, missing
 from .teams import assess_round
@@ -113,22 +114,38 @@ def _is_id(value: Any) -> bool:
 
 
 def _name(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not value.strip():
+    """A name (of an organization, a round) stripped: 1 to ``NAME_LENGTH`` characters of
+    valid text without control characters (``check_text_value``, as every text answer)."""
+    got = check_text_value(value.strip(), NAME_LENGTH) if isinstance(value, str) else None
+    if not got:
         raise AnswersError(Problem(where, "give a name (at most {limit} characters)",
-                                             limit=NAME_LENGTH))
-    value = value.strip()
-    if len(value) > NAME_LENGTH:
-        raise AnswersError(Problem(where, "the name has {n} characters; at most "
-                                                   "{limit}", n=len(value), limit=NAME_LENGTH))
-    return value
+                                   limit=NAME_LENGTH))
+    if isinstance(got, Invalid):
+        raise AnswersError(Problem(where, text_message(got, NAME_LENGTH)))
+    return got
 
 
-def _option(inst: Instrument, qid: str, value: Any) -> str:
+#: What an empty choice of a profile field or a department is told.
+_CHOOSE = {"sector": Message("choose a sector"), "size": Message("choose a size band"),
+           "region": Message("choose a region"), DEPARTMENT: Message("choose a department")}
+
+
+def _option(inst: Instrument, qid: str, value: Any, lang: str = "en",
+            labels: bool = False) -> str:
+    """``value`` if it is an option key of ``qid``; else ``AnswersError``: an empty one asks to
+    choose, another names the valid options (by their labels in ``lang`` with ``labels``, for
+    a web form; else by key, as the API takes them)."""
     keys = inst.index.option_keys(qid) if qid in inst.index.questions else []
-    if not isinstance(value, str) or value not in keys or len(value) > PROFILE_LENGTH:
-        raise AnswersError(Problem(qid, "{value} is not an option; valid: {valid}",
-                                           value=shown(value), valid=", ".join(keys)))
-    return value
+    if isinstance(value, str) and value in keys and len(value) <= PROFILE_LENGTH:
+        return value
+    if value in ("", None):
+        raise AnswersError(Problem(qid, _CHOOSE[qid]))
+    if labels:
+        raise AnswersError(Problem(qid, "{value} is not one of the answers; valid: {valid}",
+                                   value=shown(value),
+                                   valid=", ".join(inst.option_labels(qid, lang).values())))
+    raise AnswersError(Problem(qid, "{value} is not an option; valid: {valid}",
+                               value=shown(value), valid=", ".join(keys)))
 
 
 class Organizations:
@@ -192,15 +209,17 @@ class Organizations:
 
     # -- organizations --------------------------------------------------------------------
 
-    def create(self, actor: Actor, name: str, sector: str, size: str, region: str) -> int:
-        """A new organization owned by ``actor`` (a facilitator or admin)."""
+    def create(self, actor: Actor, name: str, sector: str, size: str, region: str,
+               lang: str = "en", labels: bool = False) -> int:
+        """A new organization owned by ``actor`` (a facilitator or admin); a wrong option is
+        named as :func:`_option` names it."""
         if not actor.creates:
             raise Forbidden(Problem("organization", "only a facilitator can create organizations"))
         problems, values = [], {}
         for qid, value in (("name", name), ("sector", sector), ("size", size), ("region", region)):
             try:
                 values[qid] = _name(value, qid) if qid == "name" \
-                    else _option(self.instrument, qid, value)
+                    else _option(self.instrument, qid, value, lang, labels)
             except AnswersError as exc:
                 problems += exc.problems
         if problems:
@@ -300,6 +319,8 @@ class Organizations:
         found = self._round(actor, round_id, write=True)
         inst = self.instrument
         keys = department_keys(inst)
+        if department in ("", None):
+            raise AnswersError(Problem(DEPARTMENT, _CHOOSE[DEPARTMENT]))
         if not isinstance(department, str) or department not in keys:
             raise AnswersError(Problem(DEPARTMENT, "{value} is not a department; valid: "
                                                    "{valid}", value=shown(department),
@@ -353,11 +374,12 @@ class Organizations:
               address: str | None = None) -> int:
         """Let the viewer with this e-mail read the organization; returns their user id."""
         row = self._writable(actor, org_id)
-        user = self.store.user_by_email(viewer_email) if isinstance(viewer_email, str) else None
+        user = self.store.user_by_email(checked_email(viewer_email))
         if user is None or not user.active or user.role != "viewer":
-            raise AnswersError(Problem("email", "no active viewer account has this e-mail; an "
-                                                "admin adds one with `socialmaturity users "
-                                                "add EMAIL --role viewer`"))
+            raise AnswersError(Problem("email", "no active viewer account has this e-mail "
+                                                "address; an admin of the server adds one with "
+                                                "the command: socialmaturity users add EMAIL "
+                                                "--role viewer"))
         if self.store.share(row.id, user.id):
             self._audit("share", actor, row.id, address, user.email)
         return user.id
@@ -428,8 +450,9 @@ class Organizations:
 
     def complete(self, token: str) -> None:
         """Mark the respondent's assessment complete; ``AnswersError`` naming every required
-        question still missing, ``RoundClosed`` when the round is closed."""
+        question still missing, ``RoundClosed`` (before that) when the round is closed."""
         respondent, responses = self.respondents.responses(token)
+        self.respondents.refuse_closed(respondent)
         gaps = missing(self.instrument, responses)
         if gaps:
             raise AnswersError([Problem(q.id, "required question not answered yet")

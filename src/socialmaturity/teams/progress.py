@@ -101,8 +101,13 @@ def parse_targets(inst: Instrument, data: Any, pos: Positions | None = None) -> 
         elif isinstance(value, str) and value in stages:
             out.append(Target(dim, stages[value].level, stages[value].min_score))
         elif isinstance(value, int | float) and not isinstance(value, bool) \
-                and math.isfinite(value) and 0 <= value <= 100:
-            out.append(Target(dim, None, float(value)))
+                and math.isfinite(value):
+            if 0 <= value <= 100:
+                out.append(Target(dim, None, float(value)))
+            else:
+                problems.append(Problem(where((dim,)), "{value} is out of range; valid: a "
+                                        "number from {low} to {high}", value=f"{value:g}",
+                                        low=0, high=100))
         else:
             problems.append(Problem(where((dim,)), "{value} is not a target; valid: a stage "
                                     "({stages}) or a score from 0 to 100", value=shown(value),

@@ -2,7 +2,8 @@
 
 - answers that do not fit (``AnswersError``, any ``SocialMaturityError``) and bodies or
   parameters the API's types refuse (FastAPI's ``RequestValidationError``): 422 with
-  ``{"detail": [{"field": …, "message": …}]}``, naming each field, never repeating the value;
+  ``{"detail": [{"field": …, "message": …}]}``, naming each field (a type error never
+  repeats the value, a bad answer at most 80 characters of it: ``errors.shown``);
 - an unknown resume token: 404, the same JSON for the API, the not-found page otherwise;
 - access (``NotFound`` 404, ``Forbidden`` 403, ``TooManyAttempts`` 429 with ``Retry-After``):
   the JSON shape for the API, a page otherwise; ``Unauthorized``: 401 with
@@ -23,6 +24,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel
 
 from ..errors import (
+    Counted,
     DatabaseUnavailable,
     Forbidden,
     Message,
@@ -80,7 +82,8 @@ _UNION_MEMBER = re.compile(r"^(str|int|float|bool|none|bytes|[a-z-]+\[.*\])$")
 #: What a value should have been, by the type error pydantic names.
 _KINDS = {"string_type": Message("text"), "list_type": Message("a list"),
           "int_type": Message("a whole number"), "float_type": Message("a number"),
-          "bool_type": Message("true/false"),
+          "bool_type": Message("true/false"), "int_parsing": Message("a whole number"),
+          "int_parsing_size": Message("a whole number"),
           "dict_type": Message("an object of names and values"),
           "model_attributes_type": Message("an object of names and values")}
 
@@ -105,7 +108,15 @@ def _said(error: dict) -> Message:
         return Message("must be one of {valid}", valid=", ".join(valid))
     if kind == "json_invalid":
         return Message("not valid JSON (at character {position})", position=error["loc"][-1])
-    return Message("not valid: {detail}", detail=shorten(str(error.get("msg", "")), 120))
+    if kind == "string_too_long":
+        return Message("too long: {n} characters; valid: at most {limit}",
+                       n=f"{len(error.get('input') or ''):,}", limit=ctx.get("max_length"))
+    if kind == "string_too_short":
+        return Counted("too short; valid: at least {n} character",
+                       "too short; valid: at least {n} characters", ctx.get("min_length", 1))
+    if kind == "string_unicode":
+        return Message("not valid text (a lone surrogate character); valid: Unicode text")
+    return Message("not valid; /api/docs shows what is valid here")
 
 
 def validation_problems(exc: RequestValidationError) -> list[Problem]:

@@ -92,7 +92,8 @@ def organization_form(request: Request, actor: Actor, lang: str, values: dict | 
     fields = [{"id": qid, "label": inst.text(inst.index.questions[qid].text, lang),
                "options": inst.option_labels(qid, lang)} for qid in PROFILE_FIELDS]
     return page(request, "org_new.html", lang, status=status, fields=fields,
-                values=values or {}, errors=errors or {}, name_limit=NAME_LENGTH)
+                values=values or {}, errors=errors or {}, name_limit=NAME_LENGTH,
+                labels={"name": tr(lang, "Name"), **{f["id"]: f["label"] for f in fields}})
 
 
 @form_post(router, "/orgs/new")
@@ -101,7 +102,8 @@ def create_organization(request: Request, form, actor: CurrentActor,
     values = {k: str(form.get(k) or "") for k in ("name", *PROFILE_FIELDS)}
     try:
         org_id = organizations(request).create(actor, values["name"], values["sector"],
-                                               values["size"], values["region"])
+                                               values["size"], values["region"], lang,
+                                               labels=True)
     except AnswersError as exc:
         errors = {p.where: p.message_in(lang) for p in exc.problems}
         values["name"] = values["name"][:NAME_LENGTH]

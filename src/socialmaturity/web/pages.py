@@ -277,6 +277,8 @@ def save_section_form(request: Request, token: str, section_id: str, form, ok: b
     go = form.get("go")
     try:
         svc.save(token, values, lang, labels=True)
+    except RoundClosed:  # the page of a closed round says so in its notice
+        return section_page(request, token, section_id, lang, status=422)
     except AnswersError as exc:
         errors = {p.where: p.message_in(lang) for p in exc.problems}
         return section_page(request, token, section_id, lang, errors=errors, values=values,
