@@ -75,11 +75,13 @@ class OrganizationView:
 
 @dataclass(frozen=True)
 class Invitation:
-    """An invitation just made: its id, link token (``/a/{token}``) and department."""
+    """An invitation just made: its id, link token (``/a/{token}``), department and when it
+    was made."""
 
     id: int
     token: str
     department: str
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -315,7 +317,8 @@ class Organizations:
             profile["organization"] = org.name[:q.text_limit]
         made = self.store.invite(found.assessment_id, department, lang,
                                  self._invitation_secret, profile, count)
-        return [Invitation(respondent_id, token, department) for respondent_id, token in made]
+        return [Invitation(respondent_id, token, department, at)
+                for respondent_id, token, at in made]
 
     def invitations(self, actor: Actor, round_id: int) -> list[InvitationRow]:
         """The round's invitations with their links (owner and admins only: a link lets
