@@ -104,6 +104,20 @@ def test_the_setting_k_pools_small_departments(tmp_path):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
 
 
+def test_one_respondent_not_shown_is_counted_in_the_singular(tmp_path):
+    folder = tmp_path / "round"
+    folder.mkdir()
+    for name in ("marketing-1", "marketing-2", "marketing-3", "service-1"):
+        shutil.copy(EXAMPLES / "2026" / f"{name}.yaml", folder)
+    reasons = {lang: json.loads(run("team", folder, "--format", "json", "--lang", lang).output)[
+        "not_shown"]["reason"] for lang in ("en", "nl")}
+    assert reasons == {
+        "en": "1 respondent (Customer service) is in a department of fewer than 3: they count "
+              "in the organization's result but in no department figure.",
+        "nl": "1 respondent (Klantenservice) zit in een afdeling van minder dan 3: die telt "
+              "mee in het resultaat van de organisatie, maar in geen enkel afdelingscijfer."}
+
+
 def test_heatmap_and_workbook(tmp_path):
     svg, xlsx = tmp_path / "heatmap.svg", tmp_path / "round.xlsx"
     folder = tmp_path / "round"
