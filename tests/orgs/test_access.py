@@ -50,7 +50,7 @@ def call(orgs, method, actor, world):
         "unshare": lambda: orgs.unshare(actor, org_id, viewer.user_id),
         "round_result": lambda: orgs.round_result(actor, round_id),
         "team_round": lambda: orgs.team_round(actor, round_id),
-        "export": lambda: orgs.export(actor, org_id),
+        "export": lambda: orgs.export(actor, org_id, dict),
         "erase": lambda: orgs.erase(actor, org_id),
     }
     return calls[method]()

@@ -117,7 +117,7 @@ def test_export_holds_everything(orgs, people):
     org_id, first, second = northwind(orgs, owner)
     orgs.share(owner, org_id, viewer.email)
     orgs.set_targets(owner, second, {"data": 45})
-    data = orgs.export(owner, org_id)
+    data = orgs.export(owner, org_id, dict)
     import json
 
     json.dumps(data)  # JSON-serializable

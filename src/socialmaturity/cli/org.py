@@ -60,14 +60,17 @@ def org_export(org_id, output, settings) -> None:
     """
     import json
 
-    data = _organizations(settings).export(None, org_id, None)
-    if output:
-        from ..intake.writing import write_document
+    from ..intake.writing import write_document
 
-        write_document(data, output)
+    def deliver(data: dict) -> None:
+        if output:
+            write_document(data, output)
+        else:
+            click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+    _organizations(settings).export(None, org_id, deliver)
+    if output:
         click.echo(tr(settings.lang, "wrote {path}", path=output), err=True)
-    else:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 @org.command("erase")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -441,15 +442,19 @@ class Organizations:
 
     # -- data rights ----------------------------------------------------------------------
 
-    def export(self, actor: Actor | None, org_id: int, address: str | None = None) -> dict:
+    def export(self, actor: Actor | None, org_id: int, deliver: Callable[[dict], Any],
+               address: str | None = None) -> Any:
         """Everything of the organization, JSON-ready (see
-        :meth:`~..storage.organizations.OrganizationStore.export`); audited."""
+        :meth:`~..storage.organizations.OrganizationStore.export`), handed to ``deliver``
+        (which writes or sends it) and audited once ``deliver`` has returned: an export that
+        could not be written is not in the audit log. Returns what ``deliver`` returned."""
         self._writable(actor, org_id)
         data = self.store.export(org_id)
         if data is None:
             raise NotFound(Problem("organization", "no organization with this id"))
+        delivered = deliver(data)
         self._audit("export", actor, org_id, address)
-        return data
+        return delivered
 
     def erase(self, actor: Actor | None, org_id: int, address: str | None = None) -> str:
         """Delete the organization and all it holds in one transaction; the audit log keeps

@@ -164,9 +164,9 @@ def unshare(request: Request, form, org_id: int, user_id: int, actor: CurrentAct
 @router.get("/orgs/{org_id}/export.json")
 def export(request: Request, org_id: int, actor: CurrentActor) -> Response:
     """Everything of the organization as one JSON file (the service logs the export)."""
-    data = organizations(request).export(actor, org_id, address(request))
-    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
-    return download(body, "application/json", f"organization-{org_id}.json")
+    return organizations(request).export(actor, org_id, lambda data: download(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str), "application/json",
+        f"organization-{org_id}.json"), address(request))
 
 
 @router.get("/orgs/{org_id}/erase")
