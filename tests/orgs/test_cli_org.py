@@ -37,7 +37,11 @@ def test_list_export_erase(orgs, people, database_url, engine, tmp_path):
     assert data == {**orgs.export(None, org_id, dict), "exported_at": data["exported_at"]}
     printed = run(database_url, "org", "export", org_id)
     assert json.loads(printed.stdout)["organization"]["name"] == "Northwind Software"
-    # erase asks for the name: a wrong one erases nothing
+    # erase asks for the name: none (the input ended) or a wrong one erases nothing
+    for lang, message in (("en", "error: name: no name was typed; nothing was erased"),
+                          ("nl", "fout: name: er is geen naam getypt; er is niets gewist")):
+        ended = run(database_url, "org", "erase", org_id, "--lang", lang, input="")
+        assert ended.exit_code == 2 and message in ended.stderr, ended.output
     wrong = run(database_url, "org", "erase", org_id, input="Northwind\n")
     assert wrong.exit_code == 2 and "nothing was erased" in wrong.stderr
     assert "Traceback" not in wrong.output

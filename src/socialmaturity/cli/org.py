@@ -89,8 +89,13 @@ def org_erase(org_id, yes, settings) -> None:
     lang = settings.lang
     name = orgs.get(None, org_id, lang).name
     if not yes:
-        typed = click.prompt(tr(lang, "Type the organization's name ({name}) to erase it",
-                                name=name), default="", show_default=False)
+        try:
+            typed = click.prompt(tr(lang, "Type the organization's name ({name}) to erase it",
+                                    name=name), default="", show_default=False)
+        except click.Abort:  # the input ended (or Ctrl-C) before a name was typed
+            click.echo()
+            raise AnswersError(Problem("name", "no name was typed; nothing was erased (--yes "
+                                               "erases without asking)")) from None
         if typed.strip() != name.strip():
             raise AnswersError(Problem("name", "the name typed is not the organization's; "
                                                "nothing was erased"))
