@@ -17,8 +17,8 @@ from socialmaturity.web.app import create_app
 
 from .conftest import csrf_of
 from .team import (
-    INSTRUMENT,
     DEPARTMENTS,
+    INSTRUMENT,
     account,
     answer,
     answered_round,
@@ -240,6 +240,35 @@ def test_a_second_round_shows_progress_and_the_targets(app, people):
     assert "Strategic" in targets and number("en", 70.0) in targets
     round_page = owner.get(f"/rounds/{second}").text
     assert 'value="strategic" selected' in round_page and 'value="70"' in round_page
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_no_downloads_until_someone_has_completed(app, people, lang):
+    """The round's page offers the PDF and the XLSX only once a respondent has completed and
+    says why not before; asked for anyway, they answer with a page in its language (JSON
+    only when JSON is asked)."""
+    owner = people["owner"]
+    round_id = create_round(owner, create_organization(owner))
+    invite(owner, round_id, "marketing", 2)
+    owner.cookies.set("sm_lang", lang)
+    why = {"en": "No result yet: 2 respondents are invited and none has completed the "
+                 "assessment; the result, the PDF and the XLSX appear once one has.",
+           "nl": "Nog geen resultaat: 2 respondenten zijn uitgenodigd en niemand heeft het "
+                 "assessment afgerond; het resultaat, de PDF en de XLSX verschijnen zodra "
+                 "iemand dat heeft gedaan."}[lang]
+    page = owner.get(f"/rounds/{round_id}").text
+    assert "/report.pdf" not in page and "/export.xlsx" not in page
+    assert why in html.unescape(page)
+    for path in ("report.pdf", "export.xlsx"):
+        res = owner.get(f"/rounds/{round_id}/{path}", headers={"accept": "text/html"})
+        assert res.status_code == 422 and res.headers["content-type"].startswith("text/html")
+        assert f'<html lang="{lang}">' in res.text and why in html.unescape(res.text)
+        res = owner.get(f"/rounds/{round_id}/{path}", headers={"accept": "application/json"})
+        assert res.status_code == 422 and res.json()["detail"][0]["field"] == "round"
+    respondent = TestClient(app)
+    answer(respondent, links(owner, round_id)["marketing"][0], 0)
+    page = owner.get(f"/rounds/{round_id}").text
+    assert f'href="/rounds/{round_id}/report.pdf"' in page and why not in html.unescape(page)
 
 
 def test_forms_name_what_is_wrong(app, people):
