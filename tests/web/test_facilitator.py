@@ -320,6 +320,14 @@ def test_revoking_and_closing(app, people):
     page = owner.get(res.headers["location"]).text
     assert "takes no more answers" in page
     assert f'action="/rounds/{round_id}/invitations"' not in page
+    # an invitation posted from a page opened before the round closed says why it is refused
+    for lang, message in (("en", "the round is closed: it takes no new invitations"),
+                          ("nl", "de ronde is gesloten: er kunnen geen uitnodigingen meer bij")):
+        res = post(owner, f"/rounds/{round_id}/invitations?lang={lang}",
+                   {"department": "it", "count": "1"}, f"/rounds/{round_id}")
+        assert res.status_code == 422
+        assert re.search(r'data-testid="round-error">([^<]*)<', res.text).group(1) == message
+    assert list(links(owner, round_id)) == ["marketing"]  # none for it
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])

@@ -130,9 +130,10 @@ def invite(request: Request, form, round_id: int, actor: CurrentActor,
     service = organizations(request)
     try:
         service.invite_many(actor, round_id, department, count, lang)
-    except AnswersError as exc:
+    except AnswersError as exc:  # on the department, or the round (closed meanwhile)
+        problem = exc.problems[0]
         return invitations_page(request, round_id, actor, lang, status=422, values=values,
-                                errors={"department": exc.problems[0].message_in(lang)})
+                                errors={problem.where: problem.message_in(lang)})
     return redirect(f"/rounds/{round_id}#department-{department}")
 
 
