@@ -22,6 +22,7 @@ from .team import (
     account,
     answer,
     answered_round,
+    answers,
     create_organization,
     create_round,
     form_token,
@@ -310,10 +311,17 @@ def test_revoking_and_closing(app, people):
                f"/rounds/{other_round}")
     assert res.status_code == 404
     assert respondent.get(f"/a/{token}").status_code == 200
-    res = post(owner, f"/rounds/{round_id}/invitations/{invitation.group(1)}/revoke", {},
-               f"/rounds/{round_id}")
+    revoking = f"/rounds/{round_id}/invitations/{invitation.group(1)}/revoke"
+    assert f'href="{revoking}"' in owner.get(f"/rounds/{round_id}").text  # asks first
+    confirm = owner.get(revoking)
+    assert "Nobody has answered through this link yet." in confirm.text
+    assert f'action="{revoking}"' in confirm.text
+    res = post(owner, revoking, {}, f"/rounds/{round_id}")
     assert res.status_code == 303
+    assert "its link no longer works" in owner.get(res.headers["location"]).text
     assert respondent.get(f"/a/{token}").status_code == 404
+    assert "revoked already" in owner.get(revoking).text and "action" not in \
+        owner.get(revoking).text.split("<h1>")[1]
     assert owner.get(f"/rounds/{round_id}/close").status_code == 200
     res = post(owner, f"/rounds/{round_id}/close", {}, f"/rounds/{round_id}")
     assert res.status_code == 303
@@ -328,6 +336,31 @@ def test_revoking_and_closing(app, people):
         assert res.status_code == 422
         assert re.search(r'data-testid="round-error">([^<]*)<', res.text).group(1) == message
     assert list(links(owner, round_id)) == ["marketing"]  # none for it
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_revoking_an_answered_invitation_says_what_it_drops(app, people, lang):
+    owner = people["owner"]
+    _, round_id = answered_round(app, owner)
+    row = app.state.organizations.invitations(
+        app.state.accounts.session_actor(owner.cookies.get("sm_session")), round_id)[0]
+    given = len(answers(0))  # what the respondent answered (the profile was filled in)
+    owner.cookies.set("sm_lang", lang)
+    confirm = owner.get(f"/rounds/{round_id}/invitations/{row.id}/revoke")
+    dropped = html.unescape(re.search(r'data-testid="dropped">(.*?)</p>', confirm.text,
+                                      re.S).group(1))
+    assert " ".join(dropped.split()) == {
+        "en": f"{given} answers given through this link will no longer count. The round's "
+              "result will then count 5 completed respondents instead of 6.",
+        "nl": f"{given} antwoorden die via deze link zijn gegeven, tellen dan niet meer mee. "
+              "Het resultaat van de ronde telt dan 5 respondenten die het assessment hebben "
+              "afgerond in plaats van 6."}[lang]
+    assert "Marketing" in confirm.text
+    res = post(owner, f"/rounds/{round_id}/invitations/{row.id}/revoke", {},
+               f"/rounds/{round_id}")
+    assert res.status_code == 303
+    actor = app.state.accounts.session_actor(owner.cookies.get("sm_session"))
+    assert app.state.organizations.round_result(actor, round_id, "en").team.respondents == 5
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])

@@ -42,7 +42,7 @@ from ..teams.progress import Target, parse_targets
 from ..teams.round import DEPARTMENT, Round, department_keys, stored_round
 from .accounts import Accounts, Actor
 from .assessment import Assessor
-from .respondents import Respondents, missing
+from .respondents import LOCKED_FIELDS, Respondents, missing
 from .teams import assess_round
 
 #: Round results kept (see :meth:`Organizations.team_round`).
@@ -95,6 +95,19 @@ class InvitationRow:
     token: str | None
     created_at: datetime
     completed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Revocation:
+    """What revoking an invitation drops: the answers given through its link (beyond the
+    profile the invitation filled in), and, for a completed one, a respondent of the round's
+    result (``completed`` now, ``completed_after`` once revoked)."""
+
+    department: str
+    status: str
+    answers: int
+    completed: int
+    completed_after: int
 
 
 @dataclass(frozen=True)
@@ -341,15 +354,29 @@ class Organizations:
         return [DepartmentCount(key, labels.get(key, key), *counts[key])
                 for key in [*labels, *sorted(set(counts) - set(labels))] if key in counts]
 
-    def revoke(self, actor: Actor, invitation_id: int, round_id: int | None = None) -> None:
-        """Take an invitation back: its link answers like an unknown one; its answers no
-        longer count. With ``round_id`` (a page's address), an invitation of another round is
-        not found."""
+    def _invitation(self, actor: Actor, invitation_id: int, round_id: int | None):
+        """The invitation if ``actor`` may change its organization; with ``round_id`` (a
+        page's address), an invitation of another round is not found."""
         found = self.store.invitation(invitation_id) if _is_id(invitation_id) else None
         if found is not None and round_id is not None and found.round_id != round_id:
             found = None
-        self.store.revoke(self._within(actor, found, True, NotFound(
-            Problem("invitation", "no invitation with this id"))).id)
+        return self._within(actor, found, True, NotFound(
+            Problem("invitation", "no invitation with this id")))
+
+    def revocation(self, actor: Actor, invitation_id: int, round_id: int | None = None
+                   ) -> Revocation:
+        """What revoking the invitation would drop (see :class:`Revocation`)."""
+        found = self._invitation(actor, invitation_id, round_id)
+        given = [q for q in self.store.answers(found.id) if q not in LOCKED_FIELDS]
+        completed = self.store.round(found.round_id).completed
+        return Revocation(department=found.department or "", status=found.status,
+                          answers=len(given), completed=completed,
+                          completed_after=completed - (found.status == "completed"))
+
+    def revoke(self, actor: Actor, invitation_id: int, round_id: int | None = None) -> None:
+        """Take an invitation back: its link answers like an unknown one; its answers no
+        longer count."""
+        self.store.revoke(self._invitation(actor, invitation_id, round_id).id)
 
     # -- shares ---------------------------------------------------------------------------
 

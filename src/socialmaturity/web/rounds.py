@@ -137,11 +137,23 @@ def invite(request: Request, form, round_id: int, actor: CurrentActor,
     return redirect(f"/rounds/{round_id}#department-{department}")
 
 
+@router.get("/rounds/{round_id}/invitations/{invitation_id}/revoke")
+def revoke_confirmation(request: Request, round_id: int, invitation_id: int,
+                        actor: CurrentActor, lang: PageLanguage) -> Response:
+    """What revoking will drop (the answers given, a completed respondent of the result),
+    and the button that does it."""
+    service = organizations(request)
+    dropped = service.revocation(actor, invitation_id, round_id)
+    return page(request, "round_revoke.html", lang, rnd=round_of(request, actor, round_id, lang),
+                invitation_id=invitation_id, dropped=dropped, department=service.instrument
+                .option_labels(DEPARTMENT, lang).get(dropped.department, dropped.department))
+
+
 @form_post(router, "/rounds/{round_id}/invitations/{invitation_id}/revoke")
 def revoke(request: Request, form, round_id: int, invitation_id: int, actor: CurrentActor,
            lang: PageLanguage) -> Response:
     organizations(request).revoke(actor, invitation_id, round_id)
-    return redirect(f"/rounds/{round_id}")
+    return redirect(f"/rounds/{round_id}?notice=revoked")
 
 
 @router.get("/rounds/{round_id}/close")
