@@ -105,12 +105,18 @@ def test_audit_shows_the_latest_entries(url):
     a = accounts(url)
     token, actor = a.login("ann@example.org", PASSWORD, "192.0.2.1")
     a.audit("export", actor, organization_id=12, address="192.0.2.1", detail="JSON export")
-    res = run("audit")
+    res = CliRunner().invoke(cli, ["audit"], env={"COLUMNS": "80"})  # a pipe's width
     assert res.exit_code == 0, res.output
-    rows = [[cell.strip() for cell in line.split("│")[1:-1]]
-            for line in res.output.splitlines() if "│ 20" in line]
-    assert [r[2] for r in rows] == ["export", "login", "user-added"]
-    assert rows[0][1:] == ["ann@example.org", "export", "12", "192.0.2.1", "JSON export"]
+    lines = res.output.splitlines()
+    assert max(map(len, lines)) <= 80 and "\u2026" not in res.output  # 80 columns: nothing cut
+    def cells(line: str) -> list[str]:
+        return [cell.strip() for cell in line.split("│")[1:-1]]
+
+    starts = [i for i, line in enumerate(lines) if "│ 20" in line]  # an entry's first line
+    assert [cells(lines[i])[2] for i in starts] == ["export", "login", "user-added"]
+    first = [f"{a} {b}".strip() for a, b in zip(cells(lines[starts[0]]),
+                                                cells(lines[starts[0] + 1]), strict=True)]
+    assert first[1:] == ["ann@example.org 192.0.2.1", "export", "12", "JSON export"]
     assert len([line for line in run("audit", "--limit", "1").output.splitlines()
                 if "│ 20" in line]) == 1
     only = run("audit", "--organization", "12").output

@@ -23,6 +23,7 @@ MATRIX = {
     "invite_many": ("ok", 404, 403, 404, "ok"),
     "invitations": ("ok", 404, 403, 404, "ok"),
     "department_counts": ("ok", 404, "ok", 404, "ok"),
+    "revocation": ("ok", 404, 403, 404, "ok"),
     "revoke": ("ok", 404, 403, 404, "ok"),
     "share": ("ok", 404, 403, 404, "ok"),
     "unshare": ("ok", 404, 403, 404, "ok"),
@@ -45,12 +46,13 @@ def call(orgs, method, actor, world):
         "invite_many": lambda: orgs.invite_many(actor, round_id, "sales", 3),
         "invitations": lambda: orgs.invitations(actor, round_id),
         "department_counts": lambda: orgs.department_counts(actor, round_id),
+        "revocation": lambda: orgs.revocation(actor, invitation_id),
         "revoke": lambda: orgs.revoke(actor, invitation_id),
         "share": lambda: orgs.share(actor, org_id, viewer.email),
         "unshare": lambda: orgs.unshare(actor, org_id, viewer.user_id),
         "round_result": lambda: orgs.round_result(actor, round_id),
         "team_round": lambda: orgs.team_round(actor, round_id),
-        "export": lambda: orgs.export(actor, org_id),
+        "export": lambda: orgs.export(actor, org_id, dict),
         "erase": lambda: orgs.erase(actor, org_id),
     }
     return calls[method]()

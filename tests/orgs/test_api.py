@@ -53,7 +53,7 @@ def test_a_round_through_the_api(api, tokens, backend):
     res = api.post(f"/api/organizations/{org_id}/rounds", json={"name": "2026"}, headers=owner)
     assert res.status_code == 201
     round_id = res.json()["id"]
-    links = {}
+    links, made_at = {}, {}
     for path in sorted((EXAMPLES / "2026").glob("*.yaml")):
         data = yaml.safe_load(path.read_text())
         res = api.post(f"/api/rounds/{round_id}/invitations",
@@ -62,6 +62,7 @@ def test_a_round_through_the_api(api, tokens, backend):
         body = res.json()
         assert body["url"].endswith(f"/a/{body['token']}") and len(body["token"]) == 43
         links[path.name] = body["token"]
+        made_at[body["id"]] = body["created_at"]
         own = {k: v for k, v in data["profile"].items() if k in ("role", "country")}
         put = api.put(f"/api/assessments/{body['token']}/answers",
                       json={"profile": own, "answers": data["answers"]})
@@ -78,6 +79,7 @@ def test_a_round_through_the_api(api, tokens, backend):
         assert done.status_code == 200 and done.json()["status"] == "completed"
     listed = api.get(f"/api/rounds/{round_id}/invitations", headers=owner).json()
     assert sorted(i["token"] for i in listed) == sorted(links.values())
+    assert {i["id"]: i["created_at"] for i in listed} == made_at  # the time it was made
     res = api.get(f"/api/rounds/{round_id}/result", headers=owner)
     assert res.status_code == 200, res.text
     result = res.json()

@@ -28,14 +28,20 @@ def test_list_export_erase(orgs, people, database_url, engine, tmp_path):
     assert lines[0].startswith(f"{other}\tBeta BV\t") and "rounds 0" in lines[0]
     assert lines[1].startswith(f"{org_id}\tNorthwind Software\t{owner.email}\trounds 2\t"
                                f"2026 (open)\t7/7 answered")
+    failed = run(database_url, "org", "export", org_id, "-o", tmp_path / "no-folder" / "x.json")
+    assert failed.exit_code == 2 and "does not exist" in failed.stderr  # and not audited
     out = tmp_path / "northwind.json"
     exported = run(database_url, "org", "export", org_id, "-o", out)
     assert exported.exit_code == 0, exported.output
     data = json.loads(out.read_text())
-    assert data == {**orgs.export(None, org_id), "exported_at": data["exported_at"]}
+    assert data == {**orgs.export(None, org_id, dict), "exported_at": data["exported_at"]}
     printed = run(database_url, "org", "export", org_id)
     assert json.loads(printed.stdout)["organization"]["name"] == "Northwind Software"
-    # erase asks for the name: a wrong one erases nothing
+    # erase asks for the name: none (the input ended) or a wrong one erases nothing
+    for lang, message in (("en", "error: name: no name was typed; nothing was erased"),
+                          ("nl", "fout: name: er is geen naam getypt; er is niets gewist")):
+        ended = run(database_url, "org", "erase", org_id, "--lang", lang, input="")
+        assert ended.exit_code == 2 and message in ended.stderr, ended.output
     wrong = run(database_url, "org", "erase", org_id, input="Northwind\n")
     assert wrong.exit_code == 2 and "nothing was erased" in wrong.stderr
     assert "Traceback" not in wrong.output
@@ -48,7 +54,7 @@ def test_list_export_erase(orgs, people, database_url, engine, tmp_path):
                                       audit_log.c.user_id, audit_log.c.detail)
                                .where(audit_log.c.organization_id.is_not(None))
                                .order_by(audit_log.c.id)).all()
-    # each export and the erasure, by the command line (no account)
+    # each export written and the erasure, by the command line (no account)
     assert [tuple(e) for e in entries] == [("export", org_id, None, "command line")] * 3 + [
         ("erase", org_id, None, "command line")]
     assert run(database_url, "org", "erase", other, "--yes").exit_code == 0

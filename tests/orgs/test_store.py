@@ -57,7 +57,7 @@ def test_a_failing_invitation_writes_nothing(org_store, people):
         org_store.invite(assessment_id, "sales", "en", "secret", {"sector": object()}, 5)
     assert count(org_store.engine, respondents) == 0
     made = org_store.invite(assessment_id, "sales", "en", "secret", {"sector": "retail"}, 5)
-    assert len({token for _, token in made}) == 5 and count(org_store.engine, respondents) == 5
+    assert len({token for _, token, _ in made}) == 5 and count(org_store.engine, respondents) == 5
 
 
 def test_counts_per_department_leave_revoked_out(orgs, people):
@@ -117,7 +117,7 @@ def test_export_holds_everything(orgs, people):
     org_id, first, second = northwind(orgs, owner)
     orgs.share(owner, org_id, viewer.email)
     orgs.set_targets(owner, second, {"data": 45})
-    data = orgs.export(owner, org_id)
+    data = orgs.export(owner, org_id, dict)
     import json
 
     json.dumps(data)  # JSON-serializable

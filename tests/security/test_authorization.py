@@ -176,6 +176,8 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("GET", "/rounds/{round_id}"): Entry("page", reads(), ROUND),
     ("POST", "/rounds/{round_id}/invitations"): Entry(
         "page", writes(303), PILOT, body={"department": "sales", "count": "1"}),
+    ("GET", "/rounds/{round_id}/invitations/{invitation_id}/revoke"): Entry(
+        "page", writes(200), {**PILOT, "invitation_id": "invitation"}),
     ("POST", "/rounds/{round_id}/invitations/{invitation_id}/revoke"): Entry(
         "page", writes(303), {**PILOT, "invitation_id": "invitation"}, body={}),
     ("GET", "/rounds/{round_id}/close"): Entry("page", writes(200), ROUND),

@@ -107,6 +107,41 @@ def test_the_setting_k_pools_small_departments(tmp_path):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
 
 
+def test_one_respondent_not_shown_is_counted_in_the_singular(tmp_path):
+    folder = tmp_path / "round"
+    folder.mkdir()
+    for name in ("marketing-1", "marketing-2", "marketing-3", "service-1"):
+        shutil.copy(EXAMPLES / "2026" / f"{name}.yaml", folder)
+    reasons = {lang: json.loads(run("team", folder, "--format", "json", "--lang", lang).output)[
+        "not_shown"]["reason"] for lang in ("en", "nl")}
+    assert reasons == {
+        "en": "1 respondent (Customer service) is in a department of fewer than 3: they count "
+              "in the organization's result but in no department figure.",
+        "nl": "1 respondent (Klantenservice) zit in een afdeling van minder dan 3: die telt "
+              "mee in het resultaat van de organisatie, maar in geen enkel afdelingscijfer."}
+
+
+def test_the_text_fits_80_columns_without_cutting_a_word(tmp_path):
+    """At 80 columns (rich's width when piped) every table wraps its words instead of
+    cutting them; a dimension not fully answered says so by its name."""
+    partial = yaml.safe_load((EXAMPLES / "2026" / "marketing-1.yaml").read_text())
+    asked = [q for q in partial["answers"] if q.startswith("strategy")]
+    for q in asked[:2]:
+        del partial["answers"][q]
+    (tmp_path / "partial.yaml").write_text(yaml.safe_dump(partial))
+    for lang in ("en", "nl"):
+        for args in (["team", EXAMPLES / "2026", "--previous", EXAMPLES / "2025", "--targets",
+                      EXAMPLES / "targets.yaml"], ["score", tmp_path / "partial.yaml"]):
+            out = run(*args, "--lang", lang, env={"COLUMNS": "80"}).output
+            assert "\u2026" not in out, (lang, args[0])
+            assert max(len(line) for line in out.splitlines()) <= 80
+        answered = {"en": f"({len(asked) - 2} of {len(asked)} answered)",
+                    "nl": f"({len(asked) - 2} van {len(asked)} beantwoord)"}[lang]
+        names = " ".join(line.split("│")[1].strip() for line in out.splitlines()
+                         if line.startswith("│"))  # the dimension table's first column
+        assert answered in names
+
+
 def test_heatmap_and_workbook(tmp_path):
     svg, xlsx = tmp_path / "heatmap.svg", tmp_path / "round.xlsx"
     folder = tmp_path / "round"

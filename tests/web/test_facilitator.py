@@ -22,6 +22,7 @@ from .team import (
     account,
     answer,
     answered_round,
+    answers,
     create_organization,
     create_round,
     form_token,
@@ -254,6 +255,35 @@ def test_a_second_round_shows_progress_and_the_targets(app, people):
     assert 'value="strategic" selected' in round_page and 'value="70"' in round_page
 
 
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_no_downloads_until_someone_has_completed(app, people, lang):
+    """The round's page offers the PDF and the XLSX only once a respondent has completed and
+    says why not before; asked for anyway, they answer with a page in its language (JSON
+    only when JSON is asked)."""
+    owner = people["owner"]
+    round_id = create_round(owner, create_organization(owner))
+    invite(owner, round_id, "marketing", 2)
+    owner.cookies.set("sm_lang", lang)
+    why = {"en": "No result yet: 2 respondents are invited and none has completed the "
+                 "assessment; the result, the PDF and the XLSX appear once one has.",
+           "nl": "Nog geen resultaat: 2 respondenten zijn uitgenodigd en niemand heeft het "
+                 "assessment afgerond; het resultaat, de PDF en de XLSX verschijnen zodra "
+                 "iemand dat heeft gedaan."}[lang]
+    page = owner.get(f"/rounds/{round_id}").text
+    assert "/report.pdf" not in page and "/export.xlsx" not in page
+    assert why in html.unescape(page)
+    for path in ("report.pdf", "export.xlsx"):
+        res = owner.get(f"/rounds/{round_id}/{path}", headers={"accept": "text/html"})
+        assert res.status_code == 422 and res.headers["content-type"].startswith("text/html")
+        assert f'<html lang="{lang}">' in res.text and why in html.unescape(res.text)
+        res = owner.get(f"/rounds/{round_id}/{path}", headers={"accept": "application/json"})
+        assert res.status_code == 422 and res.json()["detail"][0]["field"] == "round"
+    respondent = TestClient(app)
+    answer(respondent, links(owner, round_id)["marketing"][0], 0)
+    page = owner.get(f"/rounds/{round_id}").text
+    assert f'href="/rounds/{round_id}/report.pdf"' in page and why not in html.unescape(page)
+
+
 def test_forms_name_what_is_wrong(app, people):
     owner = people["owner"]
     res = post(owner, "/orgs/new", {"name": "", "sector": "nope", "size": "1000-9999",
@@ -313,16 +343,56 @@ def test_revoking_and_closing(app, people):
                f"/rounds/{other_round}")
     assert res.status_code == 404
     assert respondent.get(f"/a/{token}").status_code == 200
-    res = post(owner, f"/rounds/{round_id}/invitations/{invitation.group(1)}/revoke", {},
-               f"/rounds/{round_id}")
+    revoking = f"/rounds/{round_id}/invitations/{invitation.group(1)}/revoke"
+    assert f'href="{revoking}"' in owner.get(f"/rounds/{round_id}").text  # asks first
+    confirm = owner.get(revoking)
+    assert "Nobody has answered through this link yet." in confirm.text
+    assert f'action="{revoking}"' in confirm.text
+    res = post(owner, revoking, {}, f"/rounds/{round_id}")
     assert res.status_code == 303
+    assert "its link no longer works" in owner.get(res.headers["location"]).text
     assert respondent.get(f"/a/{token}").status_code == 404
+    assert "revoked already" in owner.get(revoking).text and "action" not in \
+        owner.get(revoking).text.split("<h1>")[1]
     assert owner.get(f"/rounds/{round_id}/close").status_code == 200
     res = post(owner, f"/rounds/{round_id}/close", {}, f"/rounds/{round_id}")
     assert res.status_code == 303
     page = owner.get(res.headers["location"]).text
     assert "takes no more answers" in page
     assert f'action="/rounds/{round_id}/invitations"' not in page
+    # an invitation posted from a page opened before the round closed says why it is refused
+    for lang, message in (("en", "the round is closed: it takes no new invitations"),
+                          ("nl", "de ronde is gesloten: er kunnen geen uitnodigingen meer bij")):
+        res = post(owner, f"/rounds/{round_id}/invitations?lang={lang}",
+                   {"department": "it", "count": "1"}, f"/rounds/{round_id}")
+        assert res.status_code == 422
+        assert re.search(r'data-testid="round-error">([^<]*)<', res.text).group(1) == message
+    assert list(links(owner, round_id)) == ["marketing"]  # none for it
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_revoking_an_answered_invitation_says_what_it_drops(app, people, lang):
+    owner = people["owner"]
+    _, round_id = answered_round(app, owner)
+    row = app.state.organizations.invitations(
+        app.state.accounts.session_actor(owner.cookies.get("sm_session")), round_id)[0]
+    given = len(answers(0))  # what the respondent answered (the profile was filled in)
+    owner.cookies.set("sm_lang", lang)
+    confirm = owner.get(f"/rounds/{round_id}/invitations/{row.id}/revoke")
+    dropped = html.unescape(re.search(r'data-testid="dropped">(.*?)</p>', confirm.text,
+                                      re.S).group(1))
+    assert " ".join(dropped.split()) == {
+        "en": f"{given} answers given through this link will no longer count. The round's "
+              "result will then count 5 completed respondents instead of 6.",
+        "nl": f"{given} antwoorden die via deze link zijn gegeven, tellen dan niet meer mee. "
+              "Het resultaat van de ronde telt dan 5 respondenten die het assessment hebben "
+              "afgerond in plaats van 6."}[lang]
+    assert "Marketing" in confirm.text
+    res = post(owner, f"/rounds/{round_id}/invitations/{row.id}/revoke", {},
+               f"/rounds/{round_id}")
+    assert res.status_code == 303
+    actor = app.state.accounts.session_actor(owner.cookies.get("sm_session"))
+    assert app.state.organizations.round_result(actor, round_id, "en").team.respondents == 5
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])

@@ -135,16 +135,23 @@ def audit(limit, organization, settings) -> None:
     """
     from rich.table import Table
 
+    from ..reports.format import stacked
+
     lang = settings.lang
+    # five columns fit 80 (a pipe's width): the address under the account, the time under
+    # the date and the detail wrapped when narrow; the e-mail kept whole (folded only when
+    # even the other columns at their narrowest leave it too little)
     table = Table(title_justify="left")
-    for header in (tr(lang, "when (UTC)"), tr(lang, "account"), tr(lang, "action")):
-        table.add_column(header, no_wrap=True)
-    for header in (tr(lang, "organization id"), tr(lang, "address"), tr(lang, "detail")):
-        table.add_column(header, overflow="fold")
+    table.add_column(tr(lang, "when (UTC)"))
+    table.add_column(f"{tr(lang, 'account')}\n{tr(lang, 'address')}", no_wrap=True,
+                     overflow="fold")
+    table.add_column(tr(lang, "action"), no_wrap=True)
+    table.add_column(stacked(tr(lang, "organization id")), justify="right")
+    table.add_column(tr(lang, "detail"))
     for e in _accounts(settings).audit_log(limit, organization):
-        table.add_row(e.at.strftime("%Y-%m-%d %H:%M:%S"), e.email or "-", e.action,
-                      "-" if e.organization_id is None else str(e.organization_id),
-                      e.address or "-", e.detail)
+        table.add_row(e.at.strftime("%Y-%m-%d %H:%M:%S"), f"{e.email or '-'}\n{e.address or '-'}",
+                      e.action, "-" if e.organization_id is None else str(e.organization_id),
+                      e.detail)
     console().print(table)
 
 

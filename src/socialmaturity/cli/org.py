@@ -61,14 +61,17 @@ def org_export(org_id, output, settings) -> None:
     """
     import json
 
-    data = _organizations(settings).export(None, org_id, None)
-    if output:
-        from ..intake.writing import write_document
+    from ..intake.writing import write_document
 
-        write_document(data, output)
+    def deliver(data: dict) -> None:
+        if output:
+            write_document(data, output)
+        else:
+            click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+    _organizations(settings).export(None, org_id, deliver)
+    if output:
         click.echo(tr(settings.lang, "wrote {path}", path=output), err=True)
-    else:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 @org.command("erase")
@@ -87,8 +90,13 @@ def org_erase(org_id, yes, settings) -> None:
     lang = settings.lang
     name = orgs.get(None, org_id, lang).name
     if not yes:
-        typed = click.prompt(tr(lang, "Type the organization's name ({name}) to erase it",
-                                name=name), default="", show_default=False)
+        try:
+            typed = click.prompt(tr(lang, "Type the organization's name ({name}) to erase it",
+                                    name=name), default="", show_default=False)
+        except click.Abort:  # the input ended (or Ctrl-C) before a name was typed
+            click.echo()
+            raise AnswersError(Problem("name", "no name was typed; nothing was erased (--yes "
+                                               "erases without asking)")) from None
         if typed.strip() != name.strip():
             raise AnswersError(Problem("name", "the name typed is not the organization's; "
                                                "nothing was erased"))

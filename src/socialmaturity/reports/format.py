@@ -58,3 +58,9 @@ def alt_text(svg: str) -> str:
     parts = [(root.findtext(f"{ns}title") or "").strip(),
              (root.findtext(f"{ns}desc") or "").strip()]
     return ". ".join(p.rstrip(".") for p in parts if p) + "."
+
+
+def stacked(head: str) -> str:
+    """A table head one word per line: a column of short values is then as narrow as the
+    longest word of its head, which leaves a terminal's 80 columns to the text columns."""
+    return "\n".join(head.split())

@@ -9,14 +9,15 @@ from rich.table import Table
 from rich.text import Text
 
 from ..i18n.catalog import tr
-from .format import num
+from .format import num, stacked
 from .result import AssessmentResult
 from .team import DimensionProgress, ProgressOut, TeamOut
 
 
 def render_team(team: TeamOut, result: AssessmentResult) -> Group:
     lang = result.language
-    parts: list = [_head(team, lang), _counts(team, lang), _heatmap(team, result)]
+    parts: list = [_head(team, lang), _counts(team, lang), _heatmap(team, result),
+                   _agreement(team, result)]
     if team.not_shown:
         parts.append(Text(team.not_shown.reason, style="yellow"))
     parts.append(_disagreements(team, lang))
@@ -53,17 +54,28 @@ def _counts(team: TeamOut, lang: str) -> Table:
 
 def _heatmap(team: TeamOut, result: AssessmentResult) -> Table:
     lang = result.language
+    # the departments' heads one word a line, and the agreement in a table of its own, so
+    # that a few departments fit 80 columns
     table = Table(title=tr(lang, "Scores per department and dimension"), title_justify="left")
     table.add_column(tr(lang, "Dimension"))
     for d in team.departments:
-        table.add_column(f"{d.label}\nn = {d.n}", justify="right")
+        table.add_column(f"{stacked(d.label)}\nn = {d.n}", justify="right")
     table.add_column(f"{tr(lang, 'Organization')}\nn = {team.respondents}", justify="right",
                      style="bold")
+    for i, d in enumerate(result.dimensions):
+        table.add_row(d.name, *(num(lang, dep.dimensions[i].score) for dep in team.departments),
+                      num(lang, d.score))
+    return table
+
+
+def _agreement(team: TeamOut, result: AssessmentResult) -> Table:
+    lang = result.language
+    table = Table(title=tr(lang, "Agreement per dimension"), title_justify="left")
+    table.add_column(tr(lang, "Dimension"))
     table.add_column(tr(lang, "Spread"), justify="right")
     table.add_column(tr(lang, "Agreement"), justify="right")
-    for i, (d, a) in enumerate(zip(result.dimensions, team.agreement, strict=True)):
-        table.add_row(d.name, *(num(lang, dep.dimensions[i].score) for dep in team.departments),
-                      num(lang, d.score), num(lang, a.spread), num(lang, a.agreement, 2))
+    for d, a in zip(result.dimensions, team.agreement, strict=True):
+        table.add_row(d.name, num(lang, a.spread), num(lang, a.agreement, 2))
     table.caption = tr(lang, "Spread: highest − lowest department score. Agreement: 1 − SD of "
                              "the respondents' scores / 50 (1: all agree, 0: widest split).")
     table.caption_justify = "left"

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..i18n.catalog import ntr, number, tr
-from .format import num
+from .format import num, stacked
 from .result import AssessmentResult
 
 TOP_RECOMMENDATIONS = 5
@@ -43,16 +43,19 @@ def render_result(r: AssessmentResult, *, all_recommendations: bool = False) -> 
         parts.append(Text(tr(lang, "Benchmark: {label}: not real data.", label=b.panel.label),
                           style="yellow"))
 
+    # six columns fit 80 (a pipe's width): how many were answered goes with the name, when
+    # not all were
     table = Table(title=tr(lang, "Dimensions"), title_justify="left")
     for column, justify in ((tr(lang, "Dimension"), "left"), (tr(lang, "Score"), "right"),
                             (tr(lang, "Stage"), "left"), (tr(lang, "Percentile"), "right"),
-                            (tr(lang, "Peer median"), "right"), (tr(lang, "Top quartile"), "right"),
-                            (tr(lang, "Answered"), "right")):
+                            (stacked(tr(lang, "Peer median")), "right"),
+                            (stacked(tr(lang, "Top quartile")), "right")):
         table.add_column(column, justify=justify)
     for d, bd in zip(r.dimensions, b.dimensions, strict=True):
-        table.add_row(d.name, num(lang, d.score), d.stage.name if d.stage else "–",
-                      num(lang, bd.percentile, 0), num(lang, bd.median), num(lang, bd.top_quartile),
-                      f"{d.answered}/{d.asked}")
+        name = d.name if d.answered == d.asked else d.name + " " + tr(
+            lang, "({answered} of {asked} answered)", answered=d.answered, asked=d.asked)
+        table.add_row(name, num(lang, d.score), d.stage.name if d.stage else "–",
+                      num(lang, bd.percentile, 0), num(lang, bd.median), num(lang, bd.top_quartile))
     parts.append(table)
 
     strong = Text(tr(lang, "Strengths") + "\n", style="bold underline")

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
@@ -29,11 +28,9 @@ from ..reports.team import TeamResult
 from ..scoring.answers import checked_when_saved
 from ..scoring.encode import Invalid, check_text_value, text_message
 from ..storage.organizations import (
-    DashboardRow,
     OrganizationRow,
     OrganizationStore,
     RoundRow,
-    ShareRow,
     invitation_token,
 )
 from ..storage.repository import AssessmentStore, now
@@ -42,7 +39,15 @@ from ..teams.progress import Target, parse_targets
 from ..teams.round import DEPARTMENT, Round, department_keys, stored_round
 from .accounts import Accounts, Actor, checked_email
 from .assessment import Assessor
-from .respondents import Respondents, missing
+from .organization_views import (
+    DepartmentCount,
+    Invitation,
+    InvitationRow,
+    OrganizationSummary,
+    OrganizationView,
+    Revocation,
+)
+from .respondents import LOCKED_FIELDS, Respondents, missing
 from .teams import assess_round
 
 #: Round results kept (see :meth:`Organizations.team_round`).
@@ -50,57 +55,6 @@ RESULT_CACHE_SIZE = 64
 
 #: The profile fields of an organization (option keys of the instrument's profile questions).
 PROFILE_FIELDS = ("sector", "size", "region")
-
-
-@dataclass(frozen=True)
-class OrganizationSummary(DashboardRow):
-    """An organization on a dashboard (its profile with labels in the page's language)."""
-
-    sector_label: str | None
-    size_label: str | None
-    region_label: str | None
-
-
-@dataclass(frozen=True)
-class OrganizationView:
-    """One organization: its profile's labels, rounds with counts; its shares for the owner
-    and admins (None for a viewer), and whether the actor may change it."""
-
-    id: int
-    name: str
-    labels: dict[str, str | None]
-    rounds: list[RoundRow]
-    shares: list[ShareRow] | None
-    can_edit: bool
-
-
-@dataclass(frozen=True)
-class Invitation:
-    """An invitation just made: its id, link token (``/a/{token}``) and department."""
-
-    id: int
-    token: str
-    department: str
-
-
-@dataclass(frozen=True)
-class InvitationRow:
-    """An invitation of a round as its facilitator sees it; ``token`` is None once revoked."""
-
-    id: int
-    department: str
-    status: str
-    token: str | None
-    created_at: datetime
-    completed_at: datetime | None
-
-
-@dataclass(frozen=True)
-class DepartmentCount:
-    department: str
-    label: str
-    invited: int
-    completed: int
 
 
 def read_only(where: str) -> Forbidden:
@@ -336,7 +290,8 @@ class Organizations:
             profile["organization"] = org.name[:q.text_limit]
         made = self.store.invite(found.assessment_id, department, lang,
                                  self._invitation_secret, profile, count)
-        return [Invitation(respondent_id, token, department) for respondent_id, token in made]
+        return [Invitation(respondent_id, token, department, at)
+                for respondent_id, token, at in made]
 
     def invitations(self, actor: Actor, round_id: int) -> list[InvitationRow]:
         """The round's invitations with their links (owner and admins only: a link lets
@@ -358,15 +313,29 @@ class Organizations:
         return [DepartmentCount(key, labels.get(key, key), *counts[key])
                 for key in [*labels, *sorted(set(counts) - set(labels))] if key in counts]
 
-    def revoke(self, actor: Actor, invitation_id: int, round_id: int | None = None) -> None:
-        """Take an invitation back: its link answers like an unknown one; its answers no
-        longer count. With ``round_id`` (a page's address), an invitation of another round is
-        not found."""
+    def _invitation(self, actor: Actor, invitation_id: int, round_id: int | None):
+        """The invitation if ``actor`` may change its organization; with ``round_id`` (a
+        page's address), an invitation of another round is not found."""
         found = self.store.invitation(invitation_id) if _is_id(invitation_id) else None
         if found is not None and round_id is not None and found.round_id != round_id:
             found = None
-        self.store.revoke(self._within(actor, found, True, NotFound(
-            Problem("invitation", "no invitation with this id"))).id)
+        return self._within(actor, found, True, NotFound(
+            Problem("invitation", "no invitation with this id")))
+
+    def revocation(self, actor: Actor, invitation_id: int, round_id: int | None = None
+                   ) -> Revocation:
+        """What revoking the invitation would drop (see :class:`Revocation`)."""
+        found = self._invitation(actor, invitation_id, round_id)
+        given = [q for q in self.store.answers(found.id) if q not in LOCKED_FIELDS]
+        completed = self.store.round(found.round_id).completed
+        return Revocation(department=found.department or "", status=found.status,
+                          answers=len(given), completed=completed,
+                          completed_after=completed - (found.status == "completed"))
+
+    def revoke(self, actor: Actor, invitation_id: int, round_id: int | None = None) -> None:
+        """Take an invitation back: its link answers like an unknown one; its answers no
+        longer count."""
+        self.store.revoke(self._invitation(actor, invitation_id, round_id).id)
 
     # -- shares ---------------------------------------------------------------------------
 
@@ -461,15 +430,19 @@ class Organizations:
 
     # -- data rights ----------------------------------------------------------------------
 
-    def export(self, actor: Actor | None, org_id: int, address: str | None = None) -> dict:
+    def export(self, actor: Actor | None, org_id: int, deliver: Callable[[dict], Any],
+               address: str | None = None) -> Any:
         """Everything of the organization, JSON-ready (see
-        :meth:`~..storage.organizations.OrganizationStore.export`); audited."""
+        :meth:`~..storage.organizations.OrganizationStore.export`), handed to ``deliver``
+        (which writes or sends it) and audited once ``deliver`` has returned: an export that
+        could not be written is not in the audit log. Returns what ``deliver`` returned."""
         self._writable(actor, org_id)
         data = self.store.export(org_id)
         if data is None:
             raise NotFound(Problem("organization", "no organization with this id"))
+        delivered = deliver(data)
         self._audit("export", actor, org_id, address)
-        return data
+        return delivered
 
     def erase(self, actor: Actor | None, org_id: int, address: str | None = None) -> str:
         """Delete the organization and all it holds in one transaction; the audit log keeps

@@ -8,7 +8,7 @@ in the result's language. The web layer and the command line call :func:`assess_
 
 from __future__ import annotations
 
-from ..i18n.catalog import tr
+from ..i18n.catalog import ntr, tr
 from ..instrument.model import Instrument
 from ..reports import team as out
 from ..reports.format import rounded
@@ -76,10 +76,12 @@ def _not_shown(inst: Instrument, gaps: Gaps, lang: str) -> out.NotShown | None:
     if left is None:
         return None
     labels = inst.option_labels(DEPARTMENT, lang)
-    return out.NotShown(n=left.n, departments=list(left.pooled), reason=tr(
-        lang, "{n} respondents ({departments}) are in departments of fewer than {k}, and "
-              "together still fewer than {k}: they count in the organization's result but in "
-              "no department figure.", n=left.n, k=gaps.grouping.k,
+    return out.NotShown(n=left.n, departments=list(left.pooled), reason=ntr(
+        lang, "{n} respondent ({departments}) is in a department of fewer than {k}: they count "
+              "in the organization's result but in no department figure.",
+        "{n} respondents ({departments}) are in departments of fewer than {k}, and together "
+        "still fewer than {k}: they count in the organization's result but in no department "
+        "figure.", left.n, k=gaps.grouping.k,
         departments=", ".join(labels.get(p, p) for p in left.pooled)))
 
 

@@ -233,10 +233,11 @@ class OrganizationStore(AssessmentStore):
     # -- invitations ----------------------------------------------------------------------
 
     def invite(self, assessment_id: int, department: str, language: str, secret: str,
-               profile: Mapping[str, object], count: int = 1) -> list[tuple[int, str]]:
+               profile: Mapping[str, object], count: int = 1
+               ) -> list[tuple[int, str, datetime]]:
         """``count`` new invitations of the assessment, their ``profile`` answers written at
-        once, all in one transaction (all of them are made or none); their ids and link
-        tokens."""
+        once, all in one transaction (all of them are made or none); their ids, link tokens
+        and the time they were made."""
         at = now()
         made = []
         with self._transaction(write=True) as conn:
@@ -252,7 +253,7 @@ class OrganizationStore(AssessmentStore):
                         for qid, value in profile.items() if value is not None]
                 if rows:
                     conn.execute(insert(answers), rows)
-                made.append((respondent_id, token))
+                made.append((respondent_id, token, at))
         return made
 
     def invitations(self, round_id: int) -> list[InvitationRow]:

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from ..errors import AnswersError
+from ..errors import AnswersError, Message
 from ..i18n.catalog import tr
 from ..services.accounts import EMAIL_LENGTH, Actor
 from ..services.organizations import NAME_LENGTH, PROFILE_FIELDS, read_only
@@ -25,11 +25,12 @@ from .pages import checked_form, download, forbid, page
 router = APIRouter(include_in_schema=False)
 
 #: The notices a page may be sent to show (``?notice=``), by key: nothing else is echoed.
-NOTICES = {"erased": "The organization and all its data were erased.",
-           "shared": "Shared: they can now see this organization's results.",
-           "unshared": "The share was removed.",
-           "round-closed": "The round is closed: it takes no more answers.",
-           "targets-saved": "The targets were saved."}
+NOTICES = {"erased": Message("The organization and all its data were erased."),
+           "shared": Message("Shared: they can now see this organization's results."),
+           "unshared": Message("The share was removed."),
+           "round-closed": Message("The round is closed: it takes no more answers."),
+           "revoked": Message("The invitation was revoked: its link no longer works."),
+           "targets-saved": Message("The targets were saved.")}
 
 
 def address(request: Request) -> str | None:
@@ -39,7 +40,7 @@ def address(request: Request) -> str | None:
 
 def notice(request: Request, lang: str) -> str | None:
     key = request.query_params.get("notice")
-    return tr(lang, NOTICES[key]) if key in NOTICES else None
+    return NOTICES[key].text(lang) if key in NOTICES else None
 
 
 def redirect(path: str) -> RedirectResponse:
@@ -166,9 +167,9 @@ def unshare(request: Request, form, org_id: int, user_id: int, actor: CurrentAct
 @router.get("/orgs/{org_id}/export.json")
 def export(request: Request, org_id: int, actor: CurrentActor) -> Response:
     """Everything of the organization as one JSON file (the service logs the export)."""
-    data = organizations(request).export(actor, org_id, address(request))
-    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
-    return download(body, "application/json", f"organization-{org_id}.json")
+    return organizations(request).export(actor, org_id, lambda data: download(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str), "application/json",
+        f"organization-{org_id}.json"), address(request))
 
 
 @router.get("/orgs/{org_id}/erase")

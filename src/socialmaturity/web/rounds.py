@@ -11,13 +11,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ..errors import AnswersError, Problem
-from ..i18n.catalog import tr
+from ..i18n.catalog import ntr, tr
 from ..services.accounts import Actor
 from ..services.organizations import RoundRow, read_only
 from ..teams.progress import parse_targets
 from ..teams.round import DEPARTMENT
 from .deps import CurrentActor, PageLanguage
 from .deps import get_organizations as organizations
+from .errors import wants_json
 from .facilitator import form_post, notice, redirect
 from .pages import download, page
 
@@ -45,6 +46,35 @@ def round_of(request: Request, actor: Actor, round_id: int, lang: str) -> RoundP
     return RoundPage(**vars(found), organization_name=org.name, can_edit=org.can_edit)
 
 
+def waiting(lang: str, rnd: RoundRow) -> str:
+    """Why a round without a completed respondent has no result, PDF or XLSX, from its
+    counts and status."""
+    if rnd.status == "closed":
+        return ntr(lang, "No result: the round was closed before its {n} invited respondent "
+                         "completed the assessment.",
+                   "No result: the round was closed before any of its {n} invited respondents "
+                   "completed the assessment.", rnd.invited) if rnd.invited else \
+            tr(lang, "No result: the round was closed before anyone was invited.")
+    return ntr(lang, "No result yet: {n} respondent is invited and has not completed the "
+                     "assessment; the result, the PDF and the XLSX appear once they have.",
+               "No result yet: {n} respondents are invited and none has completed the "
+               "assessment; the result, the PDF and the XLSX appear once one has.",
+               rnd.invited) if rnd.invited else \
+        tr(lang, "No result yet: invite respondents; the result, the PDF and the XLSX appear "
+                 "once one of them has completed the assessment.")
+
+
+def no_result(request: Request, actor: Actor, round_id: int, lang: str, exc: AnswersError,
+              status: int = 422) -> Response:
+    """A round's result or download while nobody has completed: the JSON error when JSON is
+    asked, else the result page saying why, in the page's language."""
+    if wants_json(request):
+        raise exc
+    rnd = round_of(request, actor, round_id, lang)
+    return page(request, "round_result.html", lang, status=status, forms=True, rnd=rnd,
+                found=None, missing=waiting(lang, rnd))
+
+
 @router.get("/rounds/{round_id}")
 def round_page(request: Request, round_id: int, actor: CurrentActor,
                lang: PageLanguage) -> Response:
@@ -68,6 +98,7 @@ def invitations_page(request: Request, round_id: int, actor: Actor, lang: str,
     return page(request, "round.html", lang, status=status, rnd=rnd, groups=groups,
                 departments=inst.option_labels(DEPARTMENT, lang), writes=rnd.can_edit,
                 errors=errors or {}, values=values or {}, notice=notice(request, lang),
+                waiting=None if rnd.completed else waiting(lang, rnd),
                 max_invites=MAX_INVITES, dimensions=[
                     {"id": d.id, "name": inst.text(d.name, lang)} for d in inst.dimensions],
                 stages=[{"key": s.key, "name": inst.text(s.name, lang), "min": s.min_score}
@@ -99,17 +130,30 @@ def invite(request: Request, form, round_id: int, actor: CurrentActor,
     service = organizations(request)
     try:
         service.invite_many(actor, round_id, department, count, lang)
-    except AnswersError as exc:
+    except AnswersError as exc:  # on the department, or the round (closed meanwhile)
+        problem = exc.problems[0]
         return invitations_page(request, round_id, actor, lang, status=422, values=values,
-                                errors={"department": exc.problems[0].message_in(lang)})
+                                errors={problem.where: problem.message_in(lang)})
     return redirect(f"/rounds/{round_id}#department-{department}")
+
+
+@router.get("/rounds/{round_id}/invitations/{invitation_id}/revoke")
+def revoke_confirmation(request: Request, round_id: int, invitation_id: int,
+                        actor: CurrentActor, lang: PageLanguage) -> Response:
+    """What revoking will drop (the answers given, a completed respondent of the result),
+    and the button that does it."""
+    service = organizations(request)
+    dropped = service.revocation(actor, invitation_id, round_id)
+    return page(request, "round_revoke.html", lang, rnd=round_of(request, actor, round_id, lang),
+                invitation_id=invitation_id, dropped=dropped, department=service.instrument
+                .option_labels(DEPARTMENT, lang).get(dropped.department, dropped.department))
 
 
 @form_post(router, "/rounds/{round_id}/invitations/{invitation_id}/revoke")
 def revoke(request: Request, form, round_id: int, invitation_id: int, actor: CurrentActor,
            lang: PageLanguage) -> Response:
     organizations(request).revoke(actor, invitation_id, round_id)
-    return redirect(f"/rounds/{round_id}")
+    return redirect(f"/rounds/{round_id}?notice=revoked")
 
 
 @router.get("/rounds/{round_id}/close")
@@ -166,13 +210,11 @@ def set_targets(request: Request, form, round_id: int, actor: CurrentActor,
 def result(request: Request, round_id: int, actor: CurrentActor, lang: PageLanguage) -> Response:
     from ..reports.heatmap import heatmap_svg
 
-    service = organizations(request)
     rnd = round_of(request, actor, round_id, lang)
     try:
-        found = service.round_result(actor, round_id, lang)
+        found = organizations(request).round_result(actor, round_id, lang)
     except AnswersError as exc:
-        return page(request, "round_result.html", lang, forms=True, rnd=rnd,
-                    found=None, missing=exc.problems[0].message_in(lang))
+        return no_result(request, actor, round_id, lang, exc, status=200)
     return page(request, "round_result.html", lang, rnd=rnd, found=found,
                 r=found.result, team=found.team, heatmap=heatmap_svg(found.result, found.team),
                 missing=None, shown_moves=SHOWN_MOVES)
@@ -185,7 +227,10 @@ def workbook(request: Request, round_id: int, actor: CurrentActor,
     from ..services.teams import team_sheets
 
     service = organizations(request)
-    rnd, found = service.team_round(actor, round_id, lang)
+    try:
+        rnd, found = service.team_round(actor, round_id, lang)
+    except AnswersError as exc:
+        return no_result(request, actor, round_id, lang, exc)
     data = xlsx_bytes(team_sheets(service.instrument, rnd, found))
     return download(data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     tr(lang, "team-round-{id}.xlsx", id=round_id))
@@ -196,6 +241,9 @@ def report(request: Request, round_id: int, actor: CurrentActor, lang: PageLangu
     from ..reports.pdf import render_team_pdf
 
     rnd = round_of(request, actor, round_id, lang)
-    found = organizations(request).round_result(actor, round_id, lang)
+    try:
+        found = organizations(request).round_result(actor, round_id, lang)
+    except AnswersError as exc:
+        return no_result(request, actor, round_id, lang, exc)
     pdf = render_team_pdf(found, organization=rnd.organization_name)
     return download(pdf, "application/pdf", tr(lang, "team-report-{id}.pdf", id=round_id))

@@ -88,14 +88,15 @@ class InvitationOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "id": 31, "department": "customer-service", "status": "open",
         "token": "q3Yk7mJ0bH1dQ2a9c0xN5s6t7u8v9w0x1y2z3A4B5C6",
-        "url": "https://example.org/a/q3Yk7mJ0bH1dQ2a9c0xN5s6t7u8v9w0x1y2z3A4B5C6"}]})
+        "url": "https://example.org/a/q3Yk7mJ0bH1dQ2a9c0xN5s6t7u8v9w0x1y2z3A4B5C6",
+        "created_at": "2026-10-01T09:30:00Z", "completed_at": None}]})
     id: int
     department: str
     status: str = Field(description="open, completed or revoked")
     token: str | None = Field(description="the respondent's private link token; null once "
                                           "revoked")
     url: str | None = Field(description="the link to send the respondent")
-    created_at: datetime | None = None
+    created_at: datetime
     completed_at: datetime | None = None
 
 
@@ -141,7 +142,8 @@ def invite(round_id: int, body: InvitationIn, request: Request, actor: ApiActor,
     the organization's profile filled in. 422 for an unknown department or a closed round."""
     made = orgs.invite(actor, round_id, body.department, body.language)
     return InvitationOut(id=made.id, department=made.department, status="open",
-                         token=made.token, url=_url(request, made.token))
+                         token=made.token, url=_url(request, made.token),
+                         created_at=made.created_at)
 
 
 @router.get("/rounds/{round_id}/invitations", response_model=list[InvitationOut],
