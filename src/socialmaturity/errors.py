@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .i18n.catalog import ntr, tr
+from .i18n.catalog import ntr, number, tr
 
 
 class Message(str):
@@ -57,6 +57,18 @@ def _message(cls: type, english: str, state: dict) -> Message:
     self = str.__new__(cls, english)
     self.__dict__.update(state)
     return self
+
+
+class Count(Message):
+    """A count among a message's fields, written as the language it is shown in writes it."""
+
+    def __new__(cls, value: int):
+        self = super().__new__(cls, f"{value:,}")
+        self.value = value
+        return self
+
+    def text(self, lang: str = "en") -> str:
+        return number(lang, self.value, 0)
 
 
 def _fields(fields: dict, lang: str) -> dict:

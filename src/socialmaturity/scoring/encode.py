@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import Message, shown
+from ..errors import Count, Message, shown
 from ..i18n.catalog import number, tr
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument, Question
 
@@ -159,18 +159,6 @@ class _Shown:
     __str__ = __repr__
 
 
-class _Number(Message):
-    """A count in a message's fields, written as the message's language writes it."""
-
-    def __new__(cls, value: int):
-        self = super().__new__(cls, f"{value:,}")
-        self.value = value
-        return self
-
-    def text(self, lang: str = "en") -> str:
-        return number(lang, self.value, 0)
-
-
 class _Label(str):
     """An option's label in a message: in typographic quotes (“Don't know”)."""
 
@@ -237,7 +225,7 @@ def text_message(bad: Invalid, limit: int) -> Message:
     """What is wrong with a text (``check_text_value``), translated when shown."""
     if bad.kind == "too-long":
         return Message("too long: {n} characters; valid: at most {limit}",
-                       n=_Number(bad.value), limit=_Number(limit))
+                       n=Count(bad.value), limit=Count(limit))
     if bad.kind == "surrogate":
         return Message("not valid text (a lone surrogate character); valid: Unicode text")
     if bad.kind == "control":
