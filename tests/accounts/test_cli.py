@@ -48,6 +48,17 @@ def test_users_add_asks_twice(url):
     assert [u.email for u in accounts(url).list_users()] == ["bob@example.org"]
 
 
+@pytest.mark.parametrize(("lang", "said"), [
+    ("en", "error: password: no password was typed; nothing was added"),
+    ("nl", "fout: password: er is geen wachtwoord getypt; er is niets toegevoegd")])
+def test_input_that_ends_before_a_password_adds_nothing(url, lang, said):
+    res = CliRunner().invoke(cli, ["users", "add", "bob@example.org", "--role", "viewer"],
+                             input="", env={"SOCIALMATURITY_LANG": lang})
+    assert res.exit_code == 2 and said in res.output, res.output
+    assert "Aborted" not in res.output and "Afgebroken" not in res.output
+    assert accounts(url).list_users() == []
+
+
 def test_two_different_passwords_add_nothing(url):
     res = run("users", "add", "bob@example.org", "--role", "viewer",
               input=f"{PASSWORD}\n{PASSWORD}!\n")

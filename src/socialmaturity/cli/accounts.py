@@ -8,9 +8,9 @@ import sys
 
 import click
 
-from ..errors import Problem, SocialMaturityError
+from ..errors import Message, Problem, SocialMaturityError
 from ..i18n.catalog import tr
-from .options import with_settings
+from .options import ask, with_settings
 from .render import console
 
 #: The settings of every account command; ``users add`` hashes with the argon2 ones too.
@@ -53,10 +53,10 @@ def users_add(email, role, password_stdin, settings) -> None:
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = click.prompt(tr(lang, "Password"), hide_input=True, default="",
-                                show_default=False)
-        again = click.prompt(tr(lang, "Password again"), hide_input=True, default="",
-                             show_default=False)
+        undone = Message("no password was typed; nothing was added (--password-stdin reads it "
+                         "from the input)")
+        password = ask(tr(lang, "Password"), "password", undone, hide_input=True)
+        again = ask(tr(lang, "Password again"), "password", undone, hide_input=True)
         if password != again:
             raise SocialMaturityError(Problem("password", "the two passwords differ; "
                                                           "nothing was added"))

@@ -11,13 +11,23 @@ from collections.abc import Callable
 import click
 
 from ..core.settings import Settings, setting
-from ..errors import DatabaseUnavailable, SocialMaturityError, shorten
+from ..errors import DatabaseUnavailable, Problem, SocialMaturityError, shorten
 from ..i18n.catalog import LANGUAGES, tr
 
 #: Exit status of bad input (one ``error:`` line per problem).
 BAD_INPUT = 2
 #: Exit status when the database cannot be reached or opened.
 DATABASE_UNAVAILABLE = 3
+
+
+def ask(text: str, where: str, undone: str, *, hide_input: bool = False) -> str:
+    """What the user types at the prompt ``text``. Input that ends (or Ctrl-C) before an
+    answer is bad input at ``where``: the message ``undone`` says what was not done."""
+    try:
+        return click.prompt(text, hide_input=hide_input, default="", show_default=False)
+    except click.Abort:
+        click.echo(err=True)
+        raise SocialMaturityError(Problem(where, undone)) from None
 
 
 def setting_option(name: str, **overrides):

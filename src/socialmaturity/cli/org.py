@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import click
 
-from ..errors import AnswersError, Problem
+from ..errors import AnswersError, Message, Problem
 from ..i18n.catalog import tr
-from .options import with_settings
+from .options import ask, with_settings
 
 
 def _organizations(settings):
@@ -90,13 +90,9 @@ def org_erase(org_id, yes, settings) -> None:
     lang = settings.lang
     name = orgs.get(None, org_id, lang).name
     if not yes:
-        try:
-            typed = click.prompt(tr(lang, "Type the organization's name ({name}) to erase it",
-                                    name=name), default="", show_default=False)
-        except click.Abort:  # the input ended (or Ctrl-C) before a name was typed
-            click.echo()
-            raise AnswersError(Problem("name", "no name was typed; nothing was erased (--yes "
-                                               "erases without asking)")) from None
+        typed = ask(tr(lang, "Type the organization's name ({name}) to erase it", name=name),
+                    "name", Message("no name was typed; nothing was erased (--yes erases without "
+                                    "asking)"))
         if typed.strip() != name.strip():
             raise AnswersError(Problem("name", "the name typed is not the organization's; "
                                                "nothing was erased"))
