@@ -285,6 +285,19 @@ def test_no_rung_is_skipped_on_a_ladder(social, assessor):
     assert on_offer["governance-crisis-playbook"] == "playbook"
 
 
+@given(st.floats(min_value=0, max_value=100, allow_nan=False))
+def test_a_numeric_rung_is_above_the_answer(social, value):
+    """Every numeric question's next rung lies above the answer, a whole number (at 12 of a
+    0-50 range: 13, the quarter step 12.5 rounded up, not 12 again)."""
+    for q in social.scored_questions:
+        if q.type == "numeric":
+            lo, hi = q.score_range
+            for rung in next_rungs(social, q, min(max(value, lo), hi)):
+                assert rung > min(max(value, lo), hi) and rung == int(rung), (q.id, value, rung)
+    enrolled = social.index.questions["employees-enrolled"]
+    assert next_rungs(social, enrolled, 12.0) == [13.0]
+
+
 def test_the_evidence_ci_is_statsmodels_risk_ratio_interval():
     """Katz log interval, as statsmodels' Table2x2.riskratio_confint (method='normal')."""
     group = PeerGroup({}, 300)

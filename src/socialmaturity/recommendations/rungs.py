@@ -14,6 +14,8 @@ the lowest rung above the current answer, so a step is never skipped.
 
 from __future__ import annotations
 
+import math
+
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE, Instrument, Question, Recommendation
 from ..scoring.answers import Value
 
@@ -56,7 +58,8 @@ def _next_rungs(inst: Instrument, q: Question, value: Value | None) -> list[Valu
         if s >= 1.0:
             return []
         target = min(1.0, (int(s * NUMERIC_STEPS + 1e-9) + 1) / NUMERIC_STEPS)
-        return [float(round(lo + target * (hi - lo)))]
+        # a whole number, half up (12.5 -> 13): Python's round(12.5) is 12, no step at all
+        return [float(math.floor(lo + target * (hi - lo) + 0.5))]
     return []
 
 
