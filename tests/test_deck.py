@@ -37,10 +37,10 @@ ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "examples" / "answers.yaml"
 TITLES = {
     "en": [None, "Where you stand: ", "Scores against peers", "Strengths to build on",
-           "The largest gaps", "Three next steps", "Method and data"],
+           "The largest gaps", "Next steps", "Method and data"],
     "nl": [None, "Waar u staat: ", "Scores tegenover vergelijkbare organisaties",
            "Sterke punten om op voort te bouwen", "De grootste achterstanden",
-           "Drie volgende stappen", "Methode en gegevens"],
+           "Volgende stappen", "Methode en gegevens"],
 }
 
 

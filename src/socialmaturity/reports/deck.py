@@ -334,7 +334,7 @@ def _steps_slide(deck: _Deck, result: AssessmentResult) -> None:
         steps.append((r.title, [[(tr(lang, "Owner: {owner}", owner=r.owner), True, MUTED)],
                                 _fit(f"{r.change.question_text} → {r.change.answer_label}", 150),
                                 [(text, True, OK)]]))
-    _cards(deck, tr(lang, "Three next steps"), steps, OK, numbered=True,
+    _cards(deck, tr(lang, "Next steps"), steps, OK, numbered=True,
            empty=result.no_steps)
 
 

@@ -107,7 +107,7 @@ def _labels(lang: str) -> dict[str, str]:
         "executive_summary": tr(lang, "Executive summary"),
         "what_it_means": tr(lang, "What it means"),
         "strengths": tr(lang, "Strengths"),
-        "priorities": tr(lang, "Three priorities"),
+        "priorities": tr(lang, "Priorities"),
         "board_ask": tr(lang, "What we ask of the board"),
         "effect": tr(lang, "Effect"),
         "change": tr(lang, "Answer change"),
