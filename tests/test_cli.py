@@ -384,6 +384,22 @@ def test_assess_back_skip_and_bad_input(tmp_path, social):
     assert saved["profile"] == {"organization": "Acme", "sector": "telecom-media"}
 
 
+@pytest.mark.parametrize(("lang", "current"), [("en", "Current answer: 40.5%"),
+                                              ("nl", "Huidig antwoord: 40,5%")])
+def test_assess_writes_numbers_as_the_language_does(tmp_path, social, lang, current):
+    """A numeric question's range and its current answer (back at it) as the result writes
+    them: 0–100% and 40.5% (40,5% in Dutch), not 0–100 % and 40.5."""
+    keys = answers_input(social).replace("\n40\n", "\n40.5\n").splitlines()
+    steps = [*social.profile, *social.scored_questions, *social.outcomes]
+    first = next(i for i, q in enumerate(steps) if q.type == "numeric")
+    keys = keys[:first + 1] + ["b", ""] + keys[first + 1:]
+    res = run("assess", "--lang", lang, "--save", tmp_path / "mine.yaml",
+              input="\n".join(keys) + "\n")
+    assert res.exit_code == 0, res.output
+    assert "  0–100%\n" in res.output and "0–100 %" not in res.output
+    assert current in res.output
+
+
 def test_assess_stop_and_resume(tmp_path, social):
     save = tmp_path / "mine.yaml"
     first = run("assess", "--save", save, input=answers_input(social, stop_after=12))

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import click
 
-from ..i18n.catalog import ntr, tr
+from ..i18n.catalog import ntr, number, tr
 from ..instrument.model import DONT_KNOW, NOT_APPLICABLE
 from ..scoring.encode import check_value
 from ..services.interview import Interview
 from ..services.respondents import scored_progress
+from ..services.verdict import answer_label
 
 BAR_WIDTH = 24
 
@@ -94,14 +95,15 @@ def run_interview(iv: Interview, save_to: str | Path) -> bool:
                     click.secho("  " + tr(lang, "Several answers: numbers separated by commas, "
                                                 "e.g. 1,3,4"), dim=True)
             elif q.type == "numeric":
-                unit = inst.text(q.unit, lang)
-                click.echo(f"  {q.min:g}–{q.max:g} {unit}".rstrip())
+                # as the language writes numbers, the unit once: 0–100%, 0–100 %, 0–50 employees
+                click.echo(f"  {number(lang, q.min, None)}–{answer_label(inst, q.id, q.max, lang)}")
                 if q.dont_know:
                     click.secho("  " + tr(lang, "? = don't know"), dim=True)
                 if q.not_applicable:
                     click.secho("  " + tr(lang, "- = not applicable"), dim=True)
             if current is not None and q.type in ("numeric", "text"):
-                click.secho("  " + tr(lang, "Current answer: {value}", value=current), dim=True)
+                click.secho("  " + tr(lang, "Current answer: {value}",
+                                      value=answer_label(inst, q.id, current, lang)), dim=True)
             raw = click.prompt(">", default="", show_default=False, prompt_suffix=" ").strip()
             low = raw.lower()
             if low == "q":
