@@ -20,7 +20,8 @@ from socialmaturity.reports.result import result_schema
 from .conftest import EXAMPLES
 
 TEAM_FIELDS = {"round", "respondents", "respondents_by_department", "min_group",
-               "departments", "not_shown", "agreement", "disagreements", "progress", "targets"}
+               "departments", "not_shown", "below_departments", "below_note", "agreement",
+               "disagreements", "progress", "targets"}
 
 
 def run(*args, env=None):

@@ -121,3 +121,12 @@ def test_random_teams(drawn):
         else:
             assert a.spread is None
     assert sum(c.n for c in t.respondents_by_department) == len(people)
+    # "below every department" is said of exactly the dimensions where the organization's
+    # score is below each department's, when the departments shown hold everybody (two or more)
+    below = [d for i, d in enumerate(found.result.dimensions)
+             if t.not_shown is None and len(t.departments) >= 2 and d.score is not None
+             and all(x.dimensions[i].score is not None and d.score < x.dimensions[i].score
+                     for x in t.departments)]
+    assert t.below_departments == [d.id for d in below]
+    assert (t.below_note is None) == (not below)
+    assert len(below) == len(INST.dimensions) or all(d.name in t.below_note for d in below)

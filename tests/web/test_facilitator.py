@@ -221,6 +221,15 @@ def test_the_result_page_shows_the_numbers_of_the_round_result(app, people):
             for c in g.answers:
                 assert html.escape(f"{c.label} × {c.count}") in block
     assert 'data-testid="progress"' not in page  # the first round has nothing to compare
+    # where the organization scores below both departments, the page says so and why
+    below = [d for i, d in enumerate(r.dimensions)
+             if all(d.score < dep.dimensions[i].score for dep in team.departments)]
+    assert below, "these answers put the organization below both departments somewhere"
+    assert team.below_departments == [d.id for d in below]
+    note = html.unescape(page.split('data-testid="below-departments">')[1].split("</p>")[0])
+    assert note == team.below_note
+    assert note.startswith("On every dimension: " if len(below) == len(r.dimensions)
+                           else ", ".join(d.name for d in below) + ": ")
 
 
 def test_a_second_round_shows_progress_and_the_targets(app, people):

@@ -134,6 +134,10 @@ class TeamOut(Out):
     min_group: int = Field(description="the setting team-min-group (k)")
     departments: list[DepartmentOut] = Field(description="only groups of at least k")
     not_shown: NotShown | None
+    below_departments: list[str] = Field(description="the dimensions where the organization "
+                                         "scores below every department shown (each group of "
+                                         "the round shown, at least two)")
+    below_note: str | None = Field(description="for those dimensions, why the roll-up allows it")
     agreement: list[AgreementOut]
     disagreements: list[DisagreementOut]
     progress: ProgressOut | None

@@ -95,6 +95,7 @@ def team_view(found: TeamResult) -> dict:
                       n=number(lang, d.n, 0))
                    for d in team.departments if d.pooled],
         "not_shown": team.not_shown.reason if team.not_shown else None,
+        "below": team.below_note,
         "agreement": [[a.name, num(lang, d.score), number(lang, a.n, 0), num(lang, a.sd),
                        num(lang, a.spread), num(lang, a.agreement, 2)]
                       for d, a in zip(result.dimensions, team.agreement, strict=True)],

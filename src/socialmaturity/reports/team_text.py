@@ -20,6 +20,8 @@ def render_team(team: TeamOut, result: AssessmentResult) -> Group:
                    _agreement(team, result)]
     if team.not_shown:
         parts.append(Text(team.not_shown.reason, style="yellow"))
+    if team.below_note:
+        parts.append(Text(team.below_note, style="dim"))
     parts.append(_disagreements(team, lang))
     if team.progress:
         parts += _progress(team.progress, lang)

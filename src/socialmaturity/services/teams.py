@@ -44,10 +44,13 @@ def assess_round(assessor: Assessor, rnd: Round, lang: str, k: int,
     if targets:
         now = moved.after if moved else score_responses(inst, rnd.organization)
         goals = target_progress(targets, now, moved.before if moved else None)
+    departments = _departments(inst, gaps, lang)
+    below = _below_departments(result, departments, gaps)
     team = out.TeamOut(
         round=rnd.label, respondents=rnd.n,
         respondents_by_department=_counts(inst, gaps, lang), min_group=k,
-        departments=_departments(inst, gaps, lang), not_shown=_not_shown(inst, gaps, lang),
+        departments=departments, not_shown=_not_shown(inst, gaps, lang),
+        below_departments=[d.id for d in below], below_note=_below_note(result, below, lang),
         agreement=_agreement(inst, gaps, lang),
         disagreements=_disagreements(inst, gaps, lang),
         progress=_progress(inst, moved, previous, lang) if moved and previous else None,
@@ -69,6 +72,31 @@ def _departments(inst: Instrument, gaps: Gaps, lang: str) -> list[out.Department
         pooled=list(g.pooled),
         dimensions=[out.DimensionScore(id=d.id, score=cells[d.id][i]) for d in inst.dimensions])
         for i, g in enumerate(gaps.grouping.shown)]
+
+
+def _below_departments(result, departments: list[out.DepartmentOut], gaps: Gaps) -> list:
+    """The result's dimensions whose score, as shown, is below that of every department shown,
+    when the departments shown hold every respondent and are at least two."""
+    if gaps.grouping.left_out is not None or len(departments) < 2:
+        return []
+    below = []
+    for i, d in enumerate(result.dimensions):
+        cells = [dep.dimensions[i].score for dep in departments]
+        if d.score is not None and None not in cells and d.score < min(cells):
+            below.append(d)
+    return below
+
+
+def _below_note(result, below: list, lang: str) -> str | None:
+    """Why the organization can score below every department, naming where it does."""
+    if not below:
+        return None
+    where = tr(lang, "On every dimension") if len(below) == len(result.dimensions) \
+        else ", ".join(d.name for d in below)
+    return tr(lang, "{dimensions}: the organization scores below every department. Each of its "
+                    "answers is the one most of all respondents reach on that question; where "
+                    "departments are strong on different questions, it takes the lower answer "
+                    "on each.", dimensions=where)
 
 
 def _not_shown(inst: Instrument, gaps: Gaps, lang: str) -> out.NotShown | None:
