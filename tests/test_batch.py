@@ -244,6 +244,39 @@ def test_parquet_in_and_out_scores_as_csv(tmp_path):
                pd.read_csv(tmp_path / "out.csv", dtype=str)["overall_score"])
 
 
+def test_a_percent_formatted_xlsx_cell_is_read_as_the_percent_it_shows(tmp_path):
+    """0.4 shown as "40%" is 40, as a CSV export holds it; a plain number stays as it is."""
+    import openpyxl
+    from click.testing import CliRunner
+
+    from socialmaturity.cli import cli
+    from socialmaturity.intake.tables import read_table
+
+    source = _panel_csv(tmp_path, respondents=4)
+    frame = pd.read_csv(source, dtype=str, keep_default_na=False)
+    rate = "listening-response-rate"
+    frame[rate] = ["40", "12.5", "0.4", "40"]
+    frame.to_csv(source, index=False)
+    book = openpyxl.Workbook()
+    book.active.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        book.active.append(list(row))
+    column = list(frame.columns).index(rate) + 1
+    # 0.00"%" writes a % sign without multiplying: 0.4 is shown as "0.40%"
+    for line, value, number_format in ((2, 0.4, "0%"), (3, 0.125, "0.0%"),
+                                       (4, 0.4, '0.00"%"'), (5, 40, "0")):
+        book.active.cell(line, column, value).number_format = number_format
+    book.save(tmp_path / "in.xlsx")
+    assert read_table(tmp_path / "in.xlsx", text=True)[rate].tolist() == \
+        ["40", "12.5", "0.4", "40"]
+    for name in ("in.xlsx", source.name):
+        result = CliRunner().invoke(cli, ["score", "--batch", str(tmp_path / name),
+                                          "--output", str(tmp_path / f"{name}.out.csv")])
+        assert result.exit_code == 0, result.output
+    by_xlsx, by_csv = (pd.read_csv(tmp_path / f"{n}.out.csv") for n in ("in.xlsx", source.name))
+    pd.testing.assert_frame_equal(by_xlsx, by_csv)
+
+
 def test_chunks_give_the_rows_and_scores_of_the_whole_table(tmp_path, monkeypatch):
     """score --batch reads, checks and writes chunk by chunk: row numbers, problems and scores
     are those of the whole table, for CSV and Parquet."""

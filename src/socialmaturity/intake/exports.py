@@ -45,7 +45,8 @@ from ..research.mapping import LAYOUTS, METADATA_TARGETS
 from ..research.matching import split_choice_text
 from ..scoring.encode import distinct
 from .grid import read_grid
-from .tables import cell_text, read_sav, read_xlsx_grid
+from .tables import cell_text, read_sav
+from .xlsx import read_xlsx_grid
 
 #: Rows converted between two calls of the ``progress`` callback.
 CHUNK_ROWS = 50_000

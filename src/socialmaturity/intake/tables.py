@@ -9,9 +9,8 @@ distinct cell is one string however many rows hold it, and every later step work
 distinct value. Measured on the 1,000,000-row batch CSV of ``benchmarks/bench_intake.py`` (607
 MB, 53 columns, 2 cores): pyarrow 1.1 s, pandas' C engine 3.6 s (``dtype="category"``).
 
-An XLSX's limits (settings ``xlsx-max-unpacked-mb``, ``xlsx-max-cells``) are checked before it
-is parsed; a header with a name twice is refused. Errors name the file, and the line, row and
-column where they can.
+An XLSX is read by :mod:`.xlsx` (its limits checked before it is parsed). A header with a name
+twice is refused. Errors name the file, and the line, row and column where they can.
 """
 
 from __future__ import annotations
@@ -89,6 +88,8 @@ def read_table(path: str | Path, *, text: bool = False, columns: Iterable[str] |
     suffix = path.suffix.lower()
     wanted = None if columns is None else set(columns)
     if suffix in XLSX_SUFFIXES:
+        from .xlsx import read_xlsx_grid
+
         grid = read_xlsx_grid(path, str(path), _fail, expected)
         frame = grid.iloc[1:].reset_index(drop=True)
         frame.columns = [cell_text(c) for c in grid.iloc[0].astype(object)]
@@ -423,38 +424,6 @@ def _typed(series: pd.Series) -> pd.Series:
     return pd.Series(np.append(numbers.astype(np.float64), np.nan)[codes])
 
 
-def read_xlsx_grid(path: Path, name: str, fail: Fail,
-                   expected: str = Message("header rows and one row per respondent")
-                   ) -> pd.DataFrame:
-    """The first sheet of a workbook as categorical text, no header taken, empty rows dropped;
-    the workbook's limits checked before it is parsed."""
-    from ..research.workbook import check_workbook
-
-    try:
-        import openpyxl  # noqa: F401
-    except ImportError:
-        raise fail(name, "reading .xlsx needs openpyxl: pip install openpyxl") from None
-
-    class _Refused(SocialMaturityError):
-        pass
-
-    try:
-        check_workbook(path, name, _Refused)  # limits before parsing: no zip bombs
-    except _Refused as exc:
-        raise fail(exc.problems[0].where, exc.problems[0].raw_message) from None
-    try:
-        grid = pd.read_excel(path, header=None, dtype=object, sheet_name=0, engine="openpyxl",
-                             na_filter=False)
-    except Exception as exc:  # zipfile, XML and openpyxl errors alike
-        raise fail(name, "not a readable XLSX workbook ({error})",
-                   error=f"{type(exc).__name__}: {shorten(str(exc))}") from None
-    grid = grid.replace("", np.nan).dropna(how="all").reset_index(drop=True) \
-        if not grid.empty else grid
-    if grid.empty:
-        raise fail(name, "the first sheet is empty: expected {expected}", expected=expected)
-    return _categorical(grid)
-
-
 def read_sav(path: Path, name: str, fail: Fail) -> tuple[pd.DataFrame, Any]:
     """An SPSS ``.sav`` file's values (user-defined missing values kept) and its metadata."""
     try:
@@ -490,4 +459,4 @@ def _parquet_table(pq: Any, path: Path, schema: Any, dictionary: list[str] | Non
 
 
 __all__ = ["cell_text", "check_names", "read_batches", "read_sav", "read_table",
-           "read_xlsx_grid", "sniff_delimiter"]
+           "sniff_delimiter"]
