@@ -183,6 +183,22 @@ def test_a_hundred_thousand_columns_are_checked_for_names_in_one_pass(tmp_path):
         read_table(path, text=True)
 
 
+def test_a_column_of_numbers_is_a_number_column_in_every_format(tmp_path):
+    """A weight or score column is typed alike from CSV, Parquet and XLSX (in an XLSX the
+    header row's cell was kept as one of the column's values, so it stayed text)."""
+    from socialmaturity.intake.tables import read_table
+
+    frame = pd.DataFrame({"w": [1.5, 2.0, 0.5], "n": [1, 2, 3], "t": ["a", "b", "c"]})
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    frame.to_parquet(tmp_path / "t.parquet", index=False)
+    frame.to_excel(tmp_path / "t.xlsx", index=False)
+    for name in ("t.csv", "t.parquet", "t.xlsx"):
+        read = read_table(tmp_path / name)
+        assert read["w"].tolist() == [1.5, 2.0, 0.5] and read["n"].tolist() == [1, 2, 3], name
+        assert pd.api.types.is_float_dtype(read["w"]) and pd.api.types.is_integer_dtype(
+            read["n"]) and not pd.api.types.is_numeric_dtype(read["t"]), name
+
+
 def test_only_the_columns_asked_for_are_read_when_the_table_has_them_all(tmp_path):
     import pytest
 

@@ -93,6 +93,8 @@ def read_table(path: str | Path, *, text: bool = False, columns: Iterable[str] |
         grid = read_xlsx_grid(path, str(path), _fail, expected)
         frame = grid.iloc[1:].reset_index(drop=True)
         frame.columns = [cell_text(c) for c in grid.iloc[0].astype(object)]
+        # the header row's cells are no values of the columns: a column of numbers is typed
+        frame = frame.apply(lambda column: column.cat.remove_unused_categories())
     elif suffix in SAV_SUFFIXES:
         frame = _categorical(read_sav(path, str(path), _fail)[0])
     elif suffix in PARQUET_SUFFIXES:
