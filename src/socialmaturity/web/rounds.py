@@ -64,13 +64,12 @@ def waiting(lang: str, rnd: RoundRow) -> str:
                  "once one of them has completed the assessment.")
 
 
-def no_result(request: Request, actor: Actor, round_id: int, lang: str, exc: AnswersError,
+def no_result(request: Request, rnd: RoundPage, lang: str, exc: AnswersError,
               status: int = 422) -> Response:
     """A round's result or download while nobody has completed: the JSON error when JSON is
     asked, else the result page saying why, in the page's language."""
     if wants_json(request):
         raise exc
-    rnd = round_of(request, actor, round_id, lang)
     return page(request, "round_result.html", lang, status=status, forms=True, rnd=rnd,
                 found=None, missing=waiting(lang, rnd))
 
@@ -214,7 +213,7 @@ def result(request: Request, round_id: int, actor: CurrentActor, lang: PageLangu
     try:
         found = organizations(request).round_result(actor, round_id, lang)
     except AnswersError as exc:
-        return no_result(request, actor, round_id, lang, exc, status=200)
+        return no_result(request, rnd, lang, exc, status=200)
     return page(request, "round_result.html", lang, rnd=rnd, found=found,
                 r=found.result, team=found.team, heatmap=heatmap_svg(found.result, found.team),
                 missing=None, shown_moves=SHOWN_MOVES)
@@ -230,7 +229,7 @@ def workbook(request: Request, round_id: int, actor: CurrentActor,
     try:
         rnd, found = service.team_round(actor, round_id, lang)
     except AnswersError as exc:
-        return no_result(request, actor, round_id, lang, exc)
+        return no_result(request, round_of(request, actor, round_id, lang), lang, exc)
     data = xlsx_bytes(team_sheets(service.instrument, rnd, found))
     return download(data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     tr(lang, "team-round-{id}.xlsx", id=round_id))
@@ -244,6 +243,6 @@ def report(request: Request, round_id: int, actor: CurrentActor, lang: PageLangu
     try:
         found = organizations(request).round_result(actor, round_id, lang)
     except AnswersError as exc:
-        return no_result(request, actor, round_id, lang, exc)
+        return no_result(request, rnd, lang, exc)
     pdf = render_team_pdf(found, organization=rnd.organization_name)
     return download(pdf, "application/pdf", tr(lang, "team-report-{id}.pdf", id=round_id))
